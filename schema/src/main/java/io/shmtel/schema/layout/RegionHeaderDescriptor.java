@@ -1,0 +1,107 @@
+package io.shmtel.schema.layout;
+
+/**
+ * Layout of a region's header (page 0 onwards). All integers little-endian.
+ *
+ * <pre>
+ *   0     +-------------------------------+-------------------------------+
+ *         | magic "SHMTEL\0\0" (u64)                                       |
+ *   8     +-------------------------------+-------------------------------+
+ *         | format version (u32): major<<16|minor, written last on create  |
+ *   12    | header length (u32), a multiple of 4096                        |
+ *   16    | region length (u64), a multiple of 4096                        |
+ *   24    | layout fingerprint (u64)                                       |
+ *   32    | record count (u32)            | record table offset (u32)     |
+ *   40    | schema text offset (u32)      | schema text length (u32)      |
+ *   48    | schema version (u32)          | reserved (u32)                |
+ *   56    | reserved (u64)                                                 |
+ *   64    +------------------ writer line (written on open/close) ---------+
+ *         | writer pid (i32)              | state (u32)                   |
+ *   72    | writer process start time (u64, clock ticks after boot)        |
+ *   80    | writer epoch (u64)                                             |
+ *   88    | reserved to 128                                                |
+ *   128   +------------------ heartbeat line (written periodically) -------+
+ *         | heartbeat (u64, CLOCK_MONOTONIC ns)                            |
+ *   136   | reserved to 256                                                |
+ *   256   +------------------ record table: count x 128 bytes -------------+
+ *         | entry 0 | entry 1 | ...            (see RECORD_ENTRY_* below)  |
+ *         +----------------------------------------------------------------+
+ *         | canonical schema JSON (UTF-8, schema text length bytes)        |
+ *         +----------------------------------------------------------------+
+ *         | zero padding to header length (a page multiple)                |
+ *         +----------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>The heartbeat has its own cache line so that its periodic store does not invalidate the
+ * immutable words readers check on open. A record-table entry:
+ *
+ * <pre>
+ *   +0    name (64 bytes UTF-8, NUL-padded)
+ *   +64   block offset (u64)       +72  block length (u64)
+ *   +80   record fingerprint (u64) +88  slot length (u32)   +92  depth (u32)
+ *   +96   payload length (u32)     +100 field count (u32)   +104 reserved to 128
+ * </pre>
+ */
+public final class RegionHeaderDescriptor {
+    /** "SHMTEL" followed by two NUL bytes, read as a little-endian u64. */
+    public static final long MAGIC = 0x00004C45544D4853L;
+    public static final int FORMAT_MAJOR = 1;
+    public static final int FORMAT_MINOR = 0;
+    public static final int FORMAT_VERSION = FORMAT_MAJOR << 16 | FORMAT_MINOR;
+    public static final int PAGE_LENGTH = 4096;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = MAGIC_OFFSET + 8;
+    public static final int HEADER_LENGTH_OFFSET = VERSION_OFFSET + 4;
+    public static final int REGION_LENGTH_OFFSET = HEADER_LENGTH_OFFSET + 4;
+    public static final int FINGERPRINT_OFFSET = REGION_LENGTH_OFFSET + 8;
+    public static final int RECORD_COUNT_OFFSET = FINGERPRINT_OFFSET + 8;
+    public static final int RECORD_TABLE_OFFSET_OFFSET = RECORD_COUNT_OFFSET + 4;
+    public static final int SCHEMA_TEXT_OFFSET_OFFSET = RECORD_TABLE_OFFSET_OFFSET + 4;
+    public static final int SCHEMA_TEXT_LENGTH_OFFSET = SCHEMA_TEXT_OFFSET_OFFSET + 4;
+    public static final int SCHEMA_VERSION_OFFSET = SCHEMA_TEXT_LENGTH_OFFSET + 4;
+
+    public static final int WRITER_LINE_OFFSET = 64;
+    public static final int WRITER_PID_OFFSET = WRITER_LINE_OFFSET;
+    public static final int STATE_OFFSET = WRITER_PID_OFFSET + 4;
+    public static final int WRITER_START_TIME_OFFSET = STATE_OFFSET + 4;
+    public static final int WRITER_EPOCH_OFFSET = WRITER_START_TIME_OFFSET + 8;
+
+    public static final int HEARTBEAT_LINE_OFFSET = WRITER_LINE_OFFSET + SlotDescriptor.CACHE_LINE_LENGTH;
+    public static final int HEARTBEAT_OFFSET = HEARTBEAT_LINE_OFFSET;
+
+    public static final int RECORD_TABLE_OFFSET = 256;
+    public static final int RECORD_ENTRY_LENGTH = 128;
+    public static final int RECORD_ENTRY_NAME_OFFSET = 0;
+    public static final int RECORD_ENTRY_NAME_LENGTH = 64;
+    public static final int RECORD_ENTRY_BLOCK_OFFSET_OFFSET = RECORD_ENTRY_NAME_OFFSET + RECORD_ENTRY_NAME_LENGTH;
+    public static final int RECORD_ENTRY_BLOCK_LENGTH_OFFSET = RECORD_ENTRY_BLOCK_OFFSET_OFFSET + 8;
+    public static final int RECORD_ENTRY_FINGERPRINT_OFFSET = RECORD_ENTRY_BLOCK_LENGTH_OFFSET + 8;
+    public static final int RECORD_ENTRY_SLOT_LENGTH_OFFSET = RECORD_ENTRY_FINGERPRINT_OFFSET + 8;
+    public static final int RECORD_ENTRY_DEPTH_OFFSET = RECORD_ENTRY_SLOT_LENGTH_OFFSET + 4;
+    public static final int RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET = RECORD_ENTRY_DEPTH_OFFSET + 4;
+    public static final int RECORD_ENTRY_FIELD_COUNT_OFFSET = RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET + 4;
+
+    private RegionHeaderDescriptor() {}
+
+    public static int recordEntryOffset(int recordIndex) {
+        return RECORD_TABLE_OFFSET + recordIndex * RECORD_ENTRY_LENGTH;
+    }
+
+    public static int schemaTextOffset(int recordCount) {
+        return RECORD_TABLE_OFFSET + recordCount * RECORD_ENTRY_LENGTH;
+    }
+
+    /** Header length: table and schema text rounded up to whole pages, so records start page-aligned. */
+    public static long headerLength(int recordCount, int schemaTextLength) {
+        return SlotDescriptor.align((long) schemaTextOffset(recordCount) + schemaTextLength, PAGE_LENGTH);
+    }
+
+    public static int major(int formatVersion) {
+        return formatVersion >>> 16;
+    }
+
+    public static int minor(int formatVersion) {
+        return formatVersion & 0xFFFF;
+    }
+}
