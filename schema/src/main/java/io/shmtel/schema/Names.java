@@ -29,7 +29,9 @@ public final class Names {
             "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
             "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict",
             "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
-            "unsigned", "void", "volatile", "while", "bool", "true", "false");
+            "unsigned", "void", "volatile", "while", "bool", "true", "false",
+            // predefined by gcc in GNU modes (-std=gnu11), which would rewrite a field of that name
+            "linux", "unix");
 
     /**
      * Field names the generated Java views and writers already use for their own members (in
@@ -41,6 +43,12 @@ public final class Names {
             "notify", "notify_all", "wait", "clone", "finalize");
 
     private Names() {}
+
+    /** Whether the field's Java name is one of {@link #RESERVED_FIELD_NAMES} in Java spelling. */
+    public static boolean isReservedMember(String identifier) {
+        String camel = camelCase(identifier);
+        return RESERVED_FIELD_NAMES.stream().anyMatch(r -> camelCase(r).equals(camel));
+    }
 
     /** {@code joint_state} → {@code jointState}. */
     public static String camelCase(String identifier) {

@@ -237,7 +237,7 @@ public final class SchemaParser {
                 problem(nameNode, "field name \"" + name + "\" is a reserved word in " + clash.get()
                         + "; rename it, e.g. \"" + name + "_value\"");
                 name = null;
-            } else if (Names.RESERVED_FIELD_NAMES.contains(name)) {
+            } else if (Names.isReservedMember(name)) {
                 problem(nameNode, "field name \"" + name + "\" clashes with a member of the generated Java view"
                         + " or writer; rename it, e.g. \"" + name + "_value\"");
                 name = null;
@@ -356,12 +356,6 @@ public final class SchemaParser {
                 problem(m.keyLine(), m.keyColumn(), value.pointer(), "invalid enum constant \"" + m.key()
                         + "\": constants must match [A-Z][A-Z0-9_]* (at most " + SchemaLimits.MAX_IDENTIFIER_LENGTH
                         + " characters)" + (suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?"));
-                ok = false;
-                continue;
-            }
-            if (Names.JAVA_KEYWORDS.contains(m.key())) {
-                problem(m.keyLine(), m.keyColumn(), value.pointer(), "enum constant \"" + m.key()
-                        + "\" is a reserved word in Java; rename it");
                 ok = false;
                 continue;
             }

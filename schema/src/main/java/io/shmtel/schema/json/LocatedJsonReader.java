@@ -108,8 +108,10 @@ public final class LocatedJsonReader {
             case VALUE_NUMBER_INT:
                 return new Node.NumberNode(line, column, pointer, new BigDecimal(p.getBigIntegerValue()), true);
             case VALUE_NUMBER_FLOAT: {
+                // 8.0 is an integer, as JSON Schema counts it; 8.5 and 1e-3 are not.
                 BigDecimal decimal = p.getDecimalValue();
-                return new Node.NumberNode(line, column, pointer, decimal, false);
+                boolean integral = decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0;
+                return new Node.NumberNode(line, column, pointer, decimal, integral);
             }
             case VALUE_TRUE:
                 return new Node.BooleanNode(line, column, pointer, true);

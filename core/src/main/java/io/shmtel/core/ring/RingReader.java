@@ -1,0 +1,96 @@
+package io.shmtel.core.ring;
+
+import io.shmtel.schema.layout.SlotDescriptor;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The reader side of one record's seqlock ring. Reads copy a whole slot into the caller's private
+ * snapshot buffer and validate it:
+ *
+ * <pre>
+ *   s0 = seq.getAcquire; s0 must be 2k+2; copy slot; loadLoadFence; s1 = seq.getOpaque; s1 must equal s0
+ * </pre>
+ *
+ * so user code only ever sees consistent samples. Works on read-only buffers; never writes.
+ */
+public final class RingReader {
+    /** {@link #read} outcome: the snapshot holds sample {@code k}. */
+    public static final int OK = 0;
+    /** {@link #read} outcome: sample {@code k} is not complete yet. */
+    public static final int NOT_YET = 1;
+    /** {@link #read} outcome: sample {@code k} was overwritten (the writer lapped the reader). */
+    public static final int OVERWRITTEN = 2;
+
+    /** {@link #readLatest} result when nothing was ever published. */
+    public static final long NONE = -1;
+    /** {@link #readLatest} result when the writer kept overwriting the newest slot during every attempt. */
+    public static final long CONTENDED = -2;
+
+    /** Attempts of {@link #readLatest} before it gives up; each failure means the writer lapped a whole ring. */
+    public static final int MAX_LATEST_ATTEMPTS = 64;
+
+    private final ByteBuffer buffer;
+    private final RingGeometry geometry;
+
+    public RingReader(ByteBuffer region, RingGeometry geometry) {
+        geometry.checkFits(region.capacity());
+        this.buffer = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        this.geometry = geometry;
+    }
+
+    public RingGeometry geometry() {
+        return geometry;
+    }
+
+    /** Count of complete samples published so far (acquire: the newest one is complete in its slot). */
+    public long publishedAcquire() {
+        return (long) RingAccess.LONG.getAcquire(buffer, geometry.publishedOffset());
+    }
+
+    /**
+     * Copies the newest complete sample into {@code snapshot} at offset 0 (a whole slot:
+     * seq, timestamp, payload) and returns its index, or {@link #NONE} / {@link #CONTENDED}.
+     */
+    public long readLatest(ByteBuffer snapshot) {
+        checkSnapshot(snapshot);
+        for (int attempt = 0; attempt < MAX_LATEST_ATTEMPTS; attempt++) {
+            long published = publishedAcquire();
+            if (published <= 0) {
+                return NONE;
+            }
+            long k = published - 1;
+            if (read(k, snapshot) == OK) {
+                return k;
+            }
+        }
+        return CONTENDED;
+    }
+
+    /** Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK}, {@link #NOT_YET} or {@link #OVERWRITTEN}. */
+    public int read(long k, ByteBuffer snapshot) {
+        checkSnapshot(snapshot);
+        int slot = geometry.slotOffset(k);
+        long expected = SlotDescriptor.completeSeq(k);
+        long s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (s0 != expected) {
+            return Long.compareUnsigned(s0, expected) < 0 ? NOT_YET : OVERWRITTEN;
+        }
+        snapshot.put(0, buffer, slot, geometry.slotLength());
+        // The copy's loads must complete before the seq is read again.
+        VarHandle.loadLoadFence();
+        long s1 = (long) RingAccess.LONG.getOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (s1 != s0) {
+            return OVERWRITTEN;
+        }
+        return OK;
+    }
+
+    private void checkSnapshot(ByteBuffer snapshot) {
+        if (snapshot.capacity() < geometry.slotLength() || snapshot.isReadOnly()) {
+            throw new IllegalArgumentException("snapshot must be writable and hold a slot: capacity="
+                    + snapshot.capacity() + " slotLength=" + geometry.slotLength());
+        }
+    }
+}

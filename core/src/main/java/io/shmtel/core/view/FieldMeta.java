@@ -1,0 +1,9 @@
+package io.shmtel.core.view;
+
+/**
+ * Static description of one field of a generated view: name, schema type, offset from the payload
+ * start, array count ({@code 0} for a scalar), string capacity ({@code 0} unless a string), size,
+ * unit and description ({@code ""} when absent).
+ */
+public record FieldMeta(String name, String type, int offset, int count, int length, int sizeBytes, String unit,
+        String description) {}

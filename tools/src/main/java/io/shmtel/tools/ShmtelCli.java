@@ -1,0 +1,58 @@
+package io.shmtel.tools;
+
+import io.shmtel.schema.SchemaException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code shmtel} command line. */
+@Command(name = "shmtel", mixinStandardHelpOptions = true, versionProvider = ShmtelCli.Version.class,
+        description = "Sensor telemetry shared between processes through shared memory.",
+        subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
+                "3:output could not be written", "4:layouts incompatible (compat)"})
+public final class ShmtelCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'shmtel --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new ShmtelCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof SchemaException se) {
+                se.problems().forEach(p -> err.println(p.render()));
+                return ExitCodes.INVALID_INPUT;
+            }
+            err.println("shmtel: internal error: " + e);
+            e.printStackTrace(err);
+            return ExitCodes.INTERNAL;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** Version from the jar manifest when packaged. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = ShmtelCli.class.getPackage().getImplementationVersion();
+            return new String[] {"shmtel " + (v == null ? "(development build)" : v)};
+        }
+    }
+}
