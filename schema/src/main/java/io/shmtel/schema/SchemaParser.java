@@ -267,7 +267,7 @@ public final class SchemaParser {
             } else {
                 type = FieldType.fromSchemaName(s.value()).orElse(null);
                 if (type == null) {
-                    String hint = Names.closest(s.value(), FieldType.schemaNames())
+                    String hint = FieldType.alias(s.value()).or(() -> Names.closest(s.value(), FieldType.schemaNames()))
                             .map(c -> "; did you mean \"" + c + "\"?").orElse("");
                     problem(typeNode, "unknown type \"" + s.value() + "\"" + hint + " (types: "
                             + String.join(", ", FieldType.schemaNames()) + ")");

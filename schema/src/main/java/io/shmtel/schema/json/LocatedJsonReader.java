@@ -57,8 +57,10 @@ public final class LocatedJsonReader {
             JsonLocation at = e.getLocation();
             int line = at == null ? 1 : Math.max(1, at.getLineNr());
             int column = at == null ? 1 : Math.max(1, at.getColumnNr());
-            reader.problems.add(new Problem(line, column, reader.currentPointer,
-                    "malformed JSON: " + e.getOriginalMessage()));
+            String message = e.getOriginalMessage();
+            String hint = message.startsWith("Unexpected character (']'") || message.startsWith("Unexpected character ('}'")
+                    ? " (a trailing comma before it? JSON allows none)" : "";
+            reader.problems.add(new Problem(line, column, reader.currentPointer, "malformed JSON: " + message + hint));
             root = null;
         } catch (IOException e) {
             reader.problems.add(new Problem(1, 1, "", "cannot read JSON: " + e.getMessage()));
