@@ -1,0 +1,153 @@
+package io.shmtel.schema.gen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shmtel.schema.Names;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Generated C headers compile with {@code gcc -std=c11 -Wall -Wextra -Werror -pedantic}, and the
+ * offsets and sizes gcc computes equal the Java layout's, field by field, for every example.
+ */
+class CGeneratorTest {
+
+    @BeforeAll
+    static void needsGcc() {
+        assumeTrue(Gcc.available(), "gcc is not on the PATH: the C generator tests need it");
+    }
+
+    static List<Layout> exampleLayouts() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("examples"))) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted()
+                    .map(p -> LayoutCompiler.compile(SchemaParser.parse(p))).toList();
+        }
+    }
+
+    @Test
+    void offsetsSeenByGccEqualTheJavaLayoutForEveryExample(@TempDir Path dir) throws Exception {
+        List<Layout> layouts = exampleLayouts();
+        StringBuilder program = new StringBuilder();
+        List<String> expected = new ArrayList<>();
+        for (Layout layout : layouts) {
+            for (GeneratedFile f : new CGenerator(layout).generate()) {
+                f.writeTo(dir);
+            }
+            program.append("#include \"").append(CGenerator.fileName(layout)).append("\"\n");
+        }
+        program.append("#include <stdio.h>\nint main(void) {\n");
+        for (Layout layout : layouts) {
+            String schemaMacro = Names.upperSnake(layout.schemaName());
+            program.append("    printf(\"%s fingerprint %llx header %u region %u\\n\", ").append(schemaMacro)
+                    .append("_SCHEMA_NAME, (unsigned long long)").append(schemaMacro).append("_FINGERPRINT, ")
+                    .append(schemaMacro).append("_HEADER_LENGTH, ").append(schemaMacro).append("_REGION_LENGTH);\n");
+            expected.add(String.format("%s fingerprint %x header %d region %d", layout.schemaName(),
+                    layout.fingerprint(), layout.headerLength(), layout.regionLength()));
+            for (RecordLayout r : layout.records()) {
+                String type = layout.schemaName() + "_" + r.name() + "_t";
+                String m = schemaMacro + "_" + Names.upperSnake(r.name());
+                program.append("    printf(\"").append(r.name()).append(" size %zu slot %u block %u depth %u\\n\", sizeof(")
+                        .append(type).append("), ").append(m).append("_SLOT_LENGTH, ").append(m).append("_BLOCK_OFFSET, ")
+                        .append(m).append("_DEPTH);\n");
+                expected.add(String.format("%s size %d slot %d block %d depth %d", r.name(), r.payloadLength(),
+                        r.slotLength(), r.blockOffset(), r.depth()));
+                for (FieldLayout f : r.fields()) {
+                    program.append("    printf(\"").append(r.name()).append('.').append(f.name())
+                            .append(" %zu %zu\\n\", offsetof(").append(type).append(", ").append(f.name())
+                            .append("), sizeof(((").append(type).append(" *)0)->").append(f.name()).append("));\n");
+                    expected.add(r.name() + "." + f.name() + " " + f.offset() + " " + f.sizeBytes());
+                }
+            }
+        }
+        program.append("    return 0;\n}\n");
+        Path source = dir.resolve("offsets.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        Path binary = Gcc.compile(dir, source, "offsets");
+        assertThat(Gcc.run(binary)).isEqualTo(expected);
+    }
+
+    @Test
+    void generatedHeaderCompilesAndItsSeqlockPublishesAndReadsBack(@TempDir Path dir) throws Exception {
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Path.of("examples", "arm.json")));
+        new CGenerator(layout).generate().get(0).writeTo(dir);
+        String program = """
+                #include "arm.h"
+                #include <stdio.h>
+                #include <stdlib.h>
+                int main(void) {
+                    void *base = aligned_alloc(4096, ARM_REGION_LENGTH);
+                    arm_joint_state_t in, out;
+                    uint64_t index = 99, ts = 0;
+                    memset(base, 0, ARM_REGION_LENGTH);
+                    printf("empty %d\\n", arm_joint_state_read_latest(base, &out, &index, &ts));
+                    printf("check %d\\n", arm_check_region(base));
+                    for (int k = 0; k < 11; k++) {
+                        memset(&in, 0, sizeof in);
+                        for (int j = 0; j < 6; j++) in.position[j] = k + j / 10.0;
+                        in.status = ARM_JOINT_STATE_STATUS_FAULT;
+                        snprintf(in.frame_id, sizeof in.frame_id, "base_%d", k);
+                        arm_joint_state_publish(base, &in, 1000 + k);
+                    }
+                    printf("read %d\\n", arm_joint_state_read_latest(base, &out, &index, &ts));
+                    printf("index %llu ts %llu pos5 %.1f status %d frame %s\\n", (unsigned long long)index,
+                           (unsigned long long)ts, out.position[5], out.status, out.frame_id);
+                    free(base);
+                    return 0;
+                }
+                """;
+        Path source = dir.resolve("roundtrip.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        assertThat(Gcc.run(Gcc.compile(dir, source, "roundtrip"))).containsExactly(
+                "empty 0",
+                "check -1",
+                "read 1",
+                "index 10 ts 1010 pos5 10.5 status 1 frame base_10");
+    }
+
+    /** gcc, run as a real process. */
+    static final class Gcc {
+        static boolean available() {
+            try {
+                Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException | InterruptedException e) {
+                return false;
+            }
+        }
+
+        static Path compile(Path dir, Path source, String name) throws IOException, InterruptedException {
+            Path binary = dir.resolve(name);
+            Process p = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
+                    "-I", dir.toString(), "-o", binary.toString(), source.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("gcc failed:\n%s", output).isZero();
+            return binary;
+        }
+
+        static List<String> run(Path binary) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(binary.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as("%s failed:\n%s", binary, output).isZero();
+            return output.lines().toList();
+        }
+    }
+}
