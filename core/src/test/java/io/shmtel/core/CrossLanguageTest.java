@@ -12,6 +12,8 @@ import io.shmtel.schema.gen.CGenerator;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
+import io.shmtel.schema.testing.Examples;
+import io.shmtel.schema.testing.Gcc;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -40,7 +42,7 @@ class CrossLanguageTest {
 
     @BeforeAll
     static void needsGcc() {
-        assumeTrue(gccAvailable(), "gcc is not on the PATH: the cross-language tests need it");
+        assumeTrue(Gcc.available(), "gcc is not on the PATH: the cross-language tests need it");
     }
 
     static final String C_PROGRAM = """
@@ -91,18 +93,19 @@ class CrossLanguageTest {
             }
             """;
 
-    @Test
-    void javaReadsWhatCPublishesConcurrentlyAndCReadsWhatJavaPublishes(@TempDir Path dir) throws Throwable {
-        GeneratedJavaTest.Generated g = GeneratedJavaTest.generate(GeneratedJavaTest.EXAMPLES.resolve("arm.json"),
-                "test.gen.xlang", Map.of());
+    /** The generated arm classes, the C program built against the generated header, and a region file. */
+    record Setup(GeneratedJavaTest.Generated generated, Path binary, Path file) {}
+
+    /** {@code fingerprintSkew} is added to the layout fingerprint written in the header (0: the right one). */
+    static Setup setup(Path dir, String pkg, long fingerprintSkew) throws Exception {
+        GeneratedJavaTest.Generated g = GeneratedJavaTest.generate(Examples.example("arm.json"), pkg, Map.of());
         Layout layout = g.layout();
-        RecordLayout record = layout.record("joint_state").orElseThrow();
         new CGenerator(layout).generate().get(0).writeTo(dir);
         Files.writeString(dir.resolve("xlang.c"), C_PROGRAM, StandardCharsets.UTF_8);
-        Path binary = dir.resolve("xlang");
-        run(List.of("gcc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-O2", "-I", dir.toString(),
-                "-o", binary.toString(), dir.resolve("xlang.c").toString()), 120);
-
+        List<String> flags = new java.util.ArrayList<>(Gcc.STRICT_C11);
+        flags.remove("-pedantic");
+        flags.add("-D_DEFAULT_SOURCE"); // mmap, open
+        Path binary = Gcc.compile(dir, dir.resolve("xlang.c"), "xlang", flags);
         Path file = dir.resolve("region");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
@@ -110,120 +113,103 @@ class CrossLanguageTest {
             region.order(ByteOrder.LITTLE_ENDIAN);
             // The header words the generated C check reads; full region creation belongs to core's Region.
             region.putLong(RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.MAGIC);
-            region.putLong(RegionHeaderDescriptor.FINGERPRINT_OFFSET, layout.fingerprint());
+            region.putLong(RegionHeaderDescriptor.FINGERPRINT_OFFSET, layout.fingerprint() + fingerprintSkew);
             INT.setRelease(region, RegionHeaderDescriptor.VERSION_OFFSET, RegionHeaderDescriptor.FORMAT_VERSION);
+        }
+        return new Setup(g, binary, file);
+    }
 
-            // C publishes 10 million samples while Java reads the newest one as fast as it can.
-            long samples = 10_000_000;
-            Process c = new ProcessBuilder(binary.toString(), file.toString(), "publish", Long.toString(samples))
-                    .redirectErrorStream(true).start();
-            Class<?> viewClass = g.load("JointStateView");
-            RecordView view = (RecordView) viewClass.getConstructor().newInstance();
-            var position = viewClass.getMethod("position", int.class);
-            var velocity = viewClass.getMethod("velocity", int.class);
-            var effort = viewClass.getMethod("effort", int.class);
-            var statusRaw = viewClass.getMethod("statusRaw");
-            var wrap = viewClass.getMethod("wrap", ByteBuffer.class, int.class);
-            RingReader reader = new RingReader(region, RingGeometry.of(record));
-            ByteBuffer snapshot = ByteBuffer.allocate(record.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
-            long reads = 0;
-            long lastIndex = -1;
-            while (c.isAlive() || reads == 0) {
-                long k = reader.readLatest(snapshot);
-                if (k < 0) {
-                    continue;
-                }
-                // Every read: the checksum straight from the snapshot (position and velocity sum into effort).
-                double quick = 0;
-                for (int j = 0; j < 6; j++) {
-                    quick += snapshot.getDouble(16 + j * 8) + snapshot.getDouble(16 + 48 + j * 8);
-                }
-                assertThat(snapshot.getDouble(16 + 96)).as("checksum of sample %d", k).isEqualTo(quick);
-                assertThat(snapshot.getDouble(16)).as("position[0] of sample %d", k).isEqualTo((double) k);
-                reads++;
-                if ((reads & 63) != 0) {
-                    continue;
-                }
-                // Every 64th read: all fields through the generated view.
-                wrap.invoke(view, snapshot, 0);
-                double sum = 0;
-                for (int j = 0; j < 6; j++) {
-                    double p = (double) position.invoke(view, j);
-                    double v = (double) velocity.invoke(view, j);
-                    assertThat(p).as("position[%d] of sample %d", j, k).isEqualTo((double) k + j);
-                    assertThat(v).as("velocity[%d] of sample %d", j, k).isEqualTo(-(double) k);
-                    sum += p + v;
-                }
-                for (int j = 0; j < 6; j++) {
-                    assertThat((double) effort.invoke(view, j)).as("checksum of sample %d", k).isEqualTo(sum);
-                }
-                assertThat((int) statusRaw.invoke(view)).isEqualTo((int) (k % 3));
-                assertThat(k).as("sample indices never go back").isGreaterThanOrEqualTo(lastIndex);
-                assertThat(view.timestampNs()).as("C and Java share CLOCK_MONOTONIC").isBetween(1L, System.nanoTime());
-                lastIndex = k;
-            }
-            assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
-                    "published " + samples + "\n");
-            assertThat(c.exitValue()).isZero();
-            assertThat(reader.readLatest(snapshot)).isEqualTo(samples - 1);
-            System.out.printf("cross-language: %d validated Java reads of a C publisher, newest sample %d%n", reads,
-                    samples - 1);
-
-            // Java publishes through the generated writer (resuming after C's samples); C reads it back.
-            Class<?> writerClass = g.load("JointStateWriter");
-            Object writer = writerClass.getConstructor(SampleSink.class)
-                    .newInstance(new RingWriter(region, RingGeometry.of(record)));
-            writerClass.getMethod("position", int.class, double.class).invoke(writer, 0, 42.5);
-            writerClass.getMethod("statusRaw", int.class).invoke(writer, 2);
-            writerClass.getMethod("frameId", CharSequence.class).invoke(writer, "from_java");
-            long k = (long) writerClass.getMethod("commit", long.class).invoke(writer, 123_456L);
-            assertThat(k).isEqualTo(samples);
-            assertThat(run(List.of(binary.toString(), file.toString(), "read"), 60)).isEqualTo(
-                    "read 1 index " + samples + " ts 123456 pos0 42.50 status 2 frame from_java\n");
+    static MappedByteBuffer map(Path file, long length) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return (MappedByteBuffer) channel.map(FileChannel.MapMode.READ_WRITE, 0, length).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
     @Test
-    void theGeneratedCheckRefusesAnotherLayout(@TempDir Path dir) throws Throwable {
-        GeneratedJavaTest.Generated g = GeneratedJavaTest.generate(GeneratedJavaTest.EXAMPLES.resolve("arm.json"),
-                "test.gen.xlang2", Map.of());
-        Layout layout = g.layout();
-        new CGenerator(layout).generate().get(0).writeTo(dir);
-        Files.writeString(dir.resolve("xlang.c"), C_PROGRAM, StandardCharsets.UTF_8);
-        Path binary = dir.resolve("xlang");
-        run(List.of("gcc", "-std=c11", "-D_DEFAULT_SOURCE", "-Wall", "-Werror", "-I", dir.toString(), "-o",
-                binary.toString(), dir.resolve("xlang.c").toString()), 120);
-        Path file = dir.resolve("region");
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            MappedByteBuffer region = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.regionLength());
-            region.order(ByteOrder.LITTLE_ENDIAN);
-            region.putLong(RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.MAGIC);
-            region.putLong(RegionHeaderDescriptor.FINGERPRINT_OFFSET, layout.fingerprint() + 1);
-            INT.setRelease(region, RegionHeaderDescriptor.VERSION_OFFSET, RegionHeaderDescriptor.FORMAT_VERSION);
-            Process p = new ProcessBuilder(binary.toString(), file.toString(), "read").redirectErrorStream(true).start();
-            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("check -4\n");
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).isEqualTo(3);
+    void javaReadsWhatCPublishesConcurrentlyAndCReadsWhatJavaPublishes(@TempDir Path dir) throws Throwable {
+        Setup setup = setup(dir, "test.gen.xlang", 0);
+        GeneratedJavaTest.Generated g = setup.generated();
+        RecordLayout record = g.layout().record("joint_state").orElseThrow();
+        Path binary = setup.binary();
+        Path file = setup.file();
+        MappedByteBuffer region = map(file, g.layout().regionLength());
+        // C publishes 10 million samples while Java reads the newest one as fast as it can.
+        long samples = 10_000_000;
+        Process c = new ProcessBuilder(binary.toString(), file.toString(), "publish", Long.toString(samples))
+                .redirectErrorStream(true).start();
+        Class<?> viewClass = g.load("JointStateView");
+        RecordView view = (RecordView) viewClass.getConstructor().newInstance();
+        var position = viewClass.getMethod("position", int.class);
+        var velocity = viewClass.getMethod("velocity", int.class);
+        var effort = viewClass.getMethod("effort", int.class);
+        var statusRaw = viewClass.getMethod("statusRaw");
+        var wrap = viewClass.getMethod("wrap", ByteBuffer.class, int.class);
+        RingReader reader = new RingReader(region, RingGeometry.of(record));
+        ByteBuffer snapshot = ByteBuffer.allocate(record.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+        long reads = 0;
+        long lastIndex = -1;
+        while (c.isAlive() || reads == 0) {
+            long k = reader.readLatest(snapshot);
+            if (k < 0) {
+                continue;
+            }
+            // Every read: the checksum straight from the snapshot (position and velocity sum into effort).
+            double quick = 0;
+            for (int j = 0; j < 6; j++) {
+                quick += snapshot.getDouble(16 + j * 8) + snapshot.getDouble(16 + 48 + j * 8);
+            }
+            assertThat(snapshot.getDouble(16 + 96)).as("checksum of sample %d", k).isEqualTo(quick);
+            assertThat(snapshot.getDouble(16)).as("position[0] of sample %d", k).isEqualTo((double) k);
+            reads++;
+            if ((reads & 63) != 0) {
+                continue;
+            }
+            // Every 64th read: all fields through the generated view.
+            wrap.invoke(view, snapshot, 0);
+            double sum = 0;
+            for (int j = 0; j < 6; j++) {
+                double p = (double) position.invoke(view, j);
+                double v = (double) velocity.invoke(view, j);
+                assertThat(p).as("position[%d] of sample %d", j, k).isEqualTo((double) k + j);
+                assertThat(v).as("velocity[%d] of sample %d", j, k).isEqualTo(-(double) k);
+                sum += p + v;
+            }
+            for (int j = 0; j < 6; j++) {
+                assertThat((double) effort.invoke(view, j)).as("checksum of sample %d", k).isEqualTo(sum);
+            }
+            assertThat((int) statusRaw.invoke(view)).isEqualTo((int) (k % 3));
+            assertThat(k).as("sample indices never go back").isGreaterThanOrEqualTo(lastIndex);
+            assertThat(view.timestampNs()).as("C and Java share CLOCK_MONOTONIC").isBetween(1L, System.nanoTime());
+            lastIndex = k;
         }
+        assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(
+                "published " + samples + "\n");
+        assertThat(c.exitValue()).isZero();
+        assertThat(reader.readLatest(snapshot)).isEqualTo(samples - 1);
+        System.out.printf("cross-language: %d validated Java reads of a C publisher, newest sample %d%n", reads,
+                samples - 1);
+
+        // Java publishes through the generated writer (resuming after C's samples); C reads it back.
+        Class<?> writerClass = g.load("JointStateWriter");
+        Object writer = writerClass.getConstructor(SampleSink.class)
+                .newInstance(new RingWriter(region, RingGeometry.of(record)));
+        writerClass.getMethod("position", int.class, double.class).invoke(writer, 0, 42.5);
+        writerClass.getMethod("statusRaw", int.class).invoke(writer, 2);
+        writerClass.getMethod("frameId", CharSequence.class).invoke(writer, "from_java");
+        long k = (long) writerClass.getMethod("commit", long.class).invoke(writer, 123_456L);
+        assertThat(k).isEqualTo(samples);
+        assertThat(Gcc.run(List.of(binary.toString(), file.toString(), "read"), 60)).isEqualTo(
+                "read 1 index " + samples + " ts 123456 pos0 42.50 status 2 frame from_java\n");
     }
 
-    static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s failed:\n%s", command, output).isZero();
-        return output;
-    }
-
-    static boolean gccAvailable() {
-        try {
-            Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+    @Test
+    void theGeneratedCheckRefusesAnotherLayout(@TempDir Path dir) throws Exception {
+        Setup setup = setup(dir, "test.gen.xlang2", 1);
+        Process p = new ProcessBuilder(setup.binary().toString(), setup.file().toString(), "read")
+                .redirectErrorStream(true).start();
+        assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("check -4\n");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(3);
     }
 }

@@ -19,12 +19,11 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.SlotDescriptor;
-import java.io.IOException;
+import io.shmtel.schema.testing.Examples;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,12 +40,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through the generated view, and checked against the bytes at the layout's offsets.
  */
 class GeneratedJavaTest {
-    static final Path EXAMPLES = Path.of("../schema/examples");
+    static final Path EXAMPLES = Examples.examplesDir();
 
-    static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    static Stream<Path> examples() {
+        return Examples.examples();
     }
 
     /** The generated classes of one schema, loaded. */

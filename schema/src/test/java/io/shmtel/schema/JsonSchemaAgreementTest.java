@@ -27,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class JsonSchemaAgreementTest {
     static final Path JSON_SCHEMA = Path.of("shmtel.schema.json");
-    static final Path EXAMPLES = Path.of("examples");
 
     /** Bad files whose only errors JSON Schema cannot see: duplicate keys, uniqueness, name mapping, sizes. */
     static final Set<String> PARSER_ONLY = Set.of("duplicate_key.json", "duplicate_names.json", "camel_clash.json",
@@ -63,10 +62,8 @@ class JsonSchemaAgreementTest {
         }
     }
 
-    static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    static Stream<Path> examples() {
+        return io.shmtel.schema.testing.Examples.examples();
     }
 
     @ParameterizedTest(name = "{0}")

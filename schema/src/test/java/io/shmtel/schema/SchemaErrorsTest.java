@@ -23,10 +23,8 @@ import org.junit.jupiter.api.Test;
 class SchemaErrorsTest {
     static final Path BAD = Path.of("src/test/resources/bad");
 
-    static Stream<Path> badFiles() throws IOException {
-        try (Stream<Path> files = Files.list(BAD)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    static Stream<Path> badFiles() {
+        return io.shmtel.schema.testing.Examples.badFiles();
     }
 
     @ParameterizedTest(name = "{0}")

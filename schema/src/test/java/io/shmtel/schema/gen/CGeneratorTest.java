@@ -9,14 +9,13 @@ import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
-import java.io.IOException;
+import io.shmtel.schema.testing.Examples;
+import io.shmtel.schema.testing.Gcc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,11 +31,8 @@ class CGeneratorTest {
         assumeTrue(Gcc.available(), "gcc is not on the PATH: the C generator tests need it");
     }
 
-    static List<Layout> exampleLayouts() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted()
-                    .map(p -> LayoutCompiler.compile(SchemaParser.parse(p))).toList();
-        }
+    static List<Layout> exampleLayouts() {
+        return Examples.examples().map(p -> LayoutCompiler.compile(SchemaParser.parse(p))).toList();
     }
 
     @Test
@@ -77,13 +73,13 @@ class CGeneratorTest {
         program.append("    return 0;\n}\n");
         Path source = dir.resolve("offsets.c");
         Files.writeString(source, program, StandardCharsets.UTF_8);
-        Path binary = Gcc.compile(dir, source, "offsets");
-        assertThat(Gcc.run(binary)).isEqualTo(expected);
+        Path binary = Gcc.compile(dir, source, "offsets", Gcc.STRICT_C11);
+        assertThat(Gcc.run(List.of(binary.toString()), 60).lines().toList()).isEqualTo(expected);
     }
 
     @Test
     void generatedHeaderCompilesAndItsSeqlockPublishesAndReadsBack(@TempDir Path dir) throws Exception {
-        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Path.of("examples", "arm.json")));
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
         new CGenerator(layout).generate().get(0).writeTo(dir);
         String program = """
                 #include "arm.h"
@@ -112,42 +108,11 @@ class CGeneratorTest {
                 """;
         Path source = dir.resolve("roundtrip.c");
         Files.writeString(source, program, StandardCharsets.UTF_8);
-        assertThat(Gcc.run(Gcc.compile(dir, source, "roundtrip"))).containsExactly(
+        assertThat(Gcc.run(List.of(Gcc.compile(dir, source, "roundtrip", Gcc.STRICT_C11).toString()), 60).lines())
+                .containsExactly(
                 "empty 0",
                 "check -1",
                 "read 1",
                 "index 10 ts 1010 pos5 10.5 status 1 frame base_10");
-    }
-
-    /** gcc, run as a real process. */
-    static final class Gcc {
-        static boolean available() {
-            try {
-                Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException | InterruptedException e) {
-                return false;
-            }
-        }
-
-        static Path compile(Path dir, Path source, String name) throws IOException, InterruptedException {
-            Path binary = dir.resolve(name);
-            Process p = new ProcessBuilder("gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2",
-                    "-I", dir.toString(), "-o", binary.toString(), source.toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("gcc failed:\n%s", output).isZero();
-            return binary;
-        }
-
-        static List<String> run(Path binary) throws IOException, InterruptedException {
-            Process p = new ProcessBuilder(binary.toString()).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(p.exitValue()).as("%s failed:\n%s", binary, output).isZero();
-            return output.lines().toList();
-        }
     }
 }

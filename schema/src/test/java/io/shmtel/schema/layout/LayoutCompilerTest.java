@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.schema.SchemaDef;
 import io.shmtel.schema.SchemaParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,10 +21,8 @@ class LayoutCompilerTest {
         return LayoutCompiler.compile(SchemaParser.parse(Path.of("examples", name)));
     }
 
-    static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("examples"))) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
-        }
+    static Stream<Path> examples() {
+        return io.shmtel.schema.testing.Examples.examples();
     }
 
     @Test

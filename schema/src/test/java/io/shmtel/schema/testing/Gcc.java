@@ -1,0 +1,47 @@
+package io.shmtel.schema.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** gcc and the programs it builds, run as real processes (shared with core's tests through the test jar). */
+public final class Gcc {
+    public static final List<String> STRICT_C11 = List.of("-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2");
+
+    private Gcc() {}
+
+    public static boolean available() {
+        try {
+            Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    /** Compiles {@code source} with {@code flags} and {@code -I dir} into {@code dir/name}; fails the test on any diagnostic. */
+    public static Path compile(Path dir, Path source, String name, List<String> flags)
+            throws IOException, InterruptedException {
+        Path binary = dir.resolve(name);
+        List<String> command = new ArrayList<>(List.of("gcc"));
+        command.addAll(flags);
+        command.addAll(List.of("-I", dir.toString(), "-o", binary.toString(), source.toString()));
+        run(command, 120);
+        return binary;
+    }
+
+    /** Runs a command, expects exit 0 within the timeout, returns its output (stdout and stderr). */
+    public static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("%s finished", command).isTrue();
+        assertThat(p.exitValue()).as("%s failed:\n%s", command, output).isZero();
+        return output;
+    }
+}
