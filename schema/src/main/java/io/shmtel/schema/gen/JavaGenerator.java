@@ -397,7 +397,7 @@ public final class JavaGenerator {
     private void setter(SourceWriter w, String cls, String view, FieldLayout f) {
         String m = Names.camelCase(f.name());
         String c = view + "." + Names.upperSnake(f.name());
-        String doc = fieldDoc(f);
+        String doc = "f" + fieldDoc(f).substring(1);
         w.line();
         if (f.type() == FieldType.STRING) {
             w.line("/** Sets " + doc + " Text longer than " + f.length()
@@ -416,7 +416,7 @@ public final class JavaGenerator {
             w.line("return this;");
             w.close("}");
             w.line();
-            w.line("/** Sets " + doc + " As a raw i32 value. */");
+            w.line("/** Sets " + doc + " As the raw i32 value. */");
             w.open("public " + cls + " " + m + "Raw(int value) {");
             w.line("staging.putInt(" + c + "_OFFSET, value);");
             w.line("return this;");
