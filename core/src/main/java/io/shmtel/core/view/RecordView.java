@@ -17,6 +17,18 @@ public abstract class RecordView {
     /** Offset of the payload: {@code offset + PAYLOAD_OFFSET}; generated getters add field offsets to it. */
     protected int payloadOffset;
 
+    /** Points this view at the slot image at {@code offset} of {@code buffer}; returns this view. */
+    public abstract RecordView wrap(ByteBuffer buffer, int offset);
+
+    /** Fingerprint of the record layout this view reads (the record-table fingerprint). */
+    public abstract long recordFingerprint();
+
+    /** Name of the record this view reads. */
+    public abstract String recordName();
+
+    /** Payload bytes this view reads. */
+    public abstract int payloadLength();
+
     /** Points this view at the slot image at {@code offset}; the buffer must be little-endian. */
     protected final void wrapSlot(ByteBuffer buffer, int offset, int payloadLength) {
         if (buffer.order() != ByteOrder.LITTLE_ENDIAN) {

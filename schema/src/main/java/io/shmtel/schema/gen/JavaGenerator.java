@@ -134,9 +134,25 @@ public final class JavaGenerator {
         }
         w.line();
         w.line("/** Points this view at a slot image (normally a validated snapshot) at {@code offset}. */");
+        w.line("@Override");
         w.open("public " + cls + " wrap(ByteBuffer buffer, int offset) {");
         w.line("wrapSlot(buffer, offset, PAYLOAD_LENGTH);");
         w.line("return this;");
+        w.close("}");
+        w.line();
+        w.line("@Override");
+        w.open("public long recordFingerprint() {");
+        w.line("return FINGERPRINT;");
+        w.close("}");
+        w.line();
+        w.line("@Override");
+        w.open("public String recordName() {");
+        w.line("return RECORD_NAME;");
+        w.close("}");
+        w.line();
+        w.line("@Override");
+        w.open("public int payloadLength() {");
+        w.line("return PAYLOAD_LENGTH;");
         w.close("}");
         for (FieldLayout f : r.fields()) {
             getter(w, f);

@@ -19,7 +19,8 @@ package io.shmtel.schema.layout;
  *         | writer pid (i32)              | state (u32)                   |
  *   72    | writer process start time (u64, clock ticks after boot)        |
  *   80    | writer epoch (u64)                                             |
- *   88    | reserved to 128                                                |
+ *   88    | heartbeat period (u64, ns)                                     |
+ *   96    | reserved to 128                                                |
  *   128   +------------------ heartbeat line (written periodically) -------+
  *         | heartbeat (u64, CLOCK_MONOTONIC ns)                            |
  *   136   | reserved to 256                                                |
@@ -66,6 +67,14 @@ public final class RegionHeaderDescriptor {
     public static final int STATE_OFFSET = WRITER_PID_OFFSET + 4;
     public static final int WRITER_START_TIME_OFFSET = STATE_OFFSET + 4;
     public static final int WRITER_EPOCH_OFFSET = WRITER_START_TIME_OFFSET + 8;
+    public static final int HEARTBEAT_PERIOD_OFFSET = WRITER_EPOCH_OFFSET + 8;
+
+    /** State word: the region is being created or taken over. */
+    public static final int STATE_INITIALISING = 0;
+    /** State word: a writer owns the region. */
+    public static final int STATE_LIVE = 1;
+    /** State word: the writer closed the region cleanly. */
+    public static final int STATE_CLOSED = 2;
 
     public static final int HEARTBEAT_LINE_OFFSET = WRITER_LINE_OFFSET + SlotDescriptor.CACHE_LINE_LENGTH;
     public static final int HEARTBEAT_OFFSET = HEARTBEAT_LINE_OFFSET;

@@ -1,0 +1,103 @@
+package io.shmtel.core;
+
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.SampleSink;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The single writer of one region: creates it (or takes over a dead owner's), holds its lock for
+ * life, hands out one {@link SampleSink} per record for generated writers, and beats the heartbeat
+ * from a daemon thread (or, with {@code heartbeatThread=false}, from the caller's
+ * {@link #heartbeat()} calls). Close it to mark the region CLOSED and release the lock; the file
+ * stays for readers until someone removes it.
+ *
+ * <pre>{@code
+ * try (Publisher publisher = Publisher.create("arm", layout, RegionOptions.defaults())) {
+ *     JointStateWriter writer = new JointStateWriter(publisher.sink("joint_state"));
+ *     writer.position(0, 1.57).commit();
+ * }
+ * }</pre>
+ */
+public final class Publisher implements AutoCloseable {
+    private final Region region;
+    private final RingWriter[] writers;
+    private final Thread heartbeatThread;
+    private volatile boolean closed;
+
+    private Publisher(Region region, RegionOptions options) {
+        this.region = region;
+        this.writers = new RingWriter[region.layout().records().size()];
+        if (options.heartbeatThread()) {
+            long periodNs = options.heartbeatPeriod().toNanos();
+            heartbeatThread = new Thread(() -> beat(periodNs), "shmtel-heartbeat-" + region.name());
+            heartbeatThread.setDaemon(true);
+            heartbeatThread.start();
+        } else {
+            heartbeatThread = null;
+        }
+    }
+
+    /** Creates region {@code name} for {@code layout} (or takes over a dead writer's) and owns it. */
+    public static Publisher create(String name, Layout layout, RegionOptions options) {
+        return new Publisher(Region.createOrTakeOver(name, layout, options), options);
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public Layout layout() {
+        return region.layout();
+    }
+
+    /** The writer epoch: 1 for a new region, one more at each takeover. */
+    public long epoch() {
+        return region.epoch();
+    }
+
+    /** The ring of {@code record}; the same instance on every call. Not thread-safe: one publishing thread per record. */
+    public synchronized RingWriter sink(String record) {
+        RecordLayout r = region.layout().record(record).orElseThrow(() -> new IllegalArgumentException(
+                "no record \"" + record + "\" in region \"" + region.name() + "\"; its records: "
+                        + region.layout().records().stream().map(RecordLayout::name).toList()));
+        if (writers[r.index()] == null) {
+            writers[r.index()] = new RingWriter(region.buffer(), RingGeometry.of(r));
+        }
+        return writers[r.index()];
+    }
+
+    /** Stores a fresh heartbeat now (for drivers that run without the heartbeat thread). */
+    public void heartbeat() {
+        region.heartbeat();
+    }
+
+    private void beat(long periodNs) {
+        while (!closed) {
+            region.heartbeat();
+            LockSupport.parkNanos(periodNs);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (heartbeatThread != null) {
+            LockSupport.unpark(heartbeatThread);
+            try {
+                heartbeatThread.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        region.close();
+    }
+}

@@ -1,0 +1,296 @@
+package io.shmtel.core;
+
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.region.IncompatibleLayoutException;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionNotFoundException;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingReader;
+import io.shmtel.core.view.RecordView;
+import io.shmtel.schema.layout.Compatibility;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Reads one record of one region from another process. {@link #latest} gives the newest complete
+ * sample; {@link #poll} gives every sample in order, counting the ones lost when the writer laps
+ * the reader. Both fill the caller's view from a private, validated snapshot and allocate nothing.
+ *
+ * <p>A subscriber outlives its writer: it reports {@link WriterState}s and, when a new writer takes
+ * the region over (new epoch) or replaces its file, follows it without being reopened. A region
+ * that does not exist yet leaves the subscriber {@link WriterState#WAITING} until it appears.
+ * Not thread-safe: one subscriber per reading thread.
+ */
+public final class Subscriber implements AutoCloseable {
+    private static final long ATTACH_RETRY_NS = 50_000_000L;
+
+    private final String regionName;
+    private final String recordName;
+    private final Layout expected;
+    private final RegionOptions options;
+    private IdleStrategy idle;
+
+    private Region region;
+    private RecordLayout record;
+    private RingReader reader;
+    private ByteBuffer snapshot;
+    private long expectedRecordFingerprint;
+    private long epoch;
+    private long cursor = -1;
+    private long lost;
+    private long lastSampleIndex = -1;
+    private long nextAttachNs;
+    private long nextLivenessNs;
+    private WriterState state = WriterState.WAITING;
+
+    private Subscriber(String regionName, String recordName, Layout expected, RegionOptions options) {
+        this.regionName = regionName;
+        this.recordName = recordName;
+        this.expected = expected;
+        this.options = options;
+        this.idle = new BackoffIdleStrategy();
+        if (expected != null && expected.record(recordName).isEmpty()) {
+            throw new IllegalArgumentException("no record \"" + recordName + "\" in the expected layout of schema \""
+                    + expected.schemaName() + "\"");
+        }
+    }
+
+    /** Subscribes to {@code record} of {@code region}, reading whatever layout the region has. */
+    public static Subscriber open(String region, String record, RegionOptions options) {
+        return open(region, record, null, options);
+    }
+
+    /**
+     * Subscribes to {@code record} of {@code region}, requiring the region's layout to be
+     * {@code expected} or compatible with it by the evolution rule. A region that exists but is
+     * incompatible, corrupt or not accessible fails here; a missing one leaves the subscriber WAITING.
+     */
+    public static Subscriber open(String region, String record, Layout expected, RegionOptions options) {
+        Subscriber s = new Subscriber(region, record, expected, options);
+        s.tryAttach(true);
+        return s;
+    }
+
+    /** Uses {@code strategy} in the await methods (default: {@link BackoffIdleStrategy}). */
+    public Subscriber idleStrategy(IdleStrategy strategy) {
+        this.idle = strategy;
+        return this;
+    }
+
+    public IdleStrategy idleStrategy() {
+        return idle;
+    }
+
+    /** The record's layout in the attached region; null while WAITING for the first region. */
+    public RecordLayout record() {
+        return record;
+    }
+
+    /** The attached region; null while WAITING for the first region. */
+    public Region region() {
+        return region;
+    }
+
+    public String regionName() {
+        return regionName;
+    }
+
+    /** Writer epoch of the attached region (0 while none). */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Samples the stream cursor skipped because the writer overwrote them first. */
+    public long lostSamples() {
+        return lost;
+    }
+
+    /** Index of the last sample handed out, -1 before the first. */
+    public long lastSampleIndex() {
+        return lastSampleIndex;
+    }
+
+    /** Fills {@code view} with the newest complete sample; false when there is none (yet). */
+    public boolean latest(RecordView view) {
+        if (reader == null && !tryAttach(false)) {
+            return false;
+        }
+        long k = reader.readLatest(snapshot);
+        if (k < 0) {
+            return false;
+        }
+        lastSampleIndex = k;
+        wrap(view);
+        return true;
+    }
+
+    /** Fills {@code view} with the next sample of the stream; false when the writer has not published it yet. */
+    public boolean poll(RecordView view) {
+        if (reader == null && !tryAttach(false)) {
+            return false;
+        }
+        if (cursor < 0) {
+            cursor = Math.max(0, reader.publishedAcquire() - record.depth());
+        }
+        for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
+            int result = reader.read(cursor, snapshot);
+            if (result == RingReader.OK) {
+                lastSampleIndex = cursor++;
+                wrap(view);
+                return true;
+            }
+            if (result == RingReader.NOT_YET) {
+                return false;
+            }
+            // Lapped: skip to the oldest sample the writer will not overwrite next.
+            long oldestSafe = reader.publishedAcquire() - record.depth() + 1;
+            long next = Math.max(cursor + 1, oldestSafe);
+            lost += next - cursor;
+            cursor = next;
+        }
+        return false;
+    }
+
+    /** Waits up to {@code timeoutNs} for the next stream sample, idling and checking liveness meanwhile. */
+    public boolean awaitNext(RecordView view, long timeoutNs) {
+        return await(view, timeoutNs, true);
+    }
+
+    /** Waits up to {@code timeoutNs} for a sample newer than the last one handed out. */
+    public boolean awaitLatest(RecordView view, long timeoutNs) {
+        return await(view, timeoutNs, false);
+    }
+
+    private boolean await(RecordView view, long timeoutNs, boolean stream) {
+        long deadline = System.nanoTime() + timeoutNs;
+        long before = lastSampleIndex;
+        while (true) {
+            boolean got = stream ? poll(view) : latest(view) && lastSampleIndex != before;
+            if (got) {
+                idle.reset();
+                return true;
+            }
+            long now = System.nanoTime();
+            if (now - deadline >= 0) {
+                return false;
+            }
+            if (now - nextLivenessNs >= 0) {
+                state();
+            }
+            idle.idle();
+        }
+    }
+
+    /**
+     * The writer's state now (one fcntl call). Also where the subscriber follows a new writer: a
+     * new epoch in place, a replaced file, or a region that appeared after a WAITING start.
+     */
+    public WriterState state() {
+        nextLivenessNs = System.nanoTime() + livenessPeriodNs();
+        if (region == null) {
+            tryAttach(false);
+            return state;
+        }
+        state = region.writerState(options.stalledAfterPeriods());
+        if (state == WriterState.WRITER_DEAD || state == WriterState.CLOSED) {
+            if (region.isReplaced()) {
+                Region old = region;
+                if (tryAttach(false) && region != old) {
+                    old.close();
+                    state = region.writerState(options.stalledAfterPeriods());
+                } else if (region == old) {
+                    state = WriterState.WAITING;
+                }
+            }
+        }
+        long nowEpoch = region.epoch();
+        if (nowEpoch != epoch) {
+            epoch = nowEpoch;
+        }
+        return state;
+    }
+
+    private long livenessPeriodNs() {
+        long period = region == null ? ATTACH_RETRY_NS : region.heartbeatPeriodNs();
+        return period > 0 ? period : ATTACH_RETRY_NS;
+    }
+
+    /** Opens the region (again); true when a region is attached afterwards. */
+    private boolean tryAttach(boolean first) {
+        long now = System.nanoTime();
+        if (!first && now - nextAttachNs < 0) {
+            return region != null;
+        }
+        nextAttachNs = now + ATTACH_RETRY_NS;
+        Region opened;
+        try {
+            opened = Region.open(regionName, options);
+        } catch (RegionNotFoundException e) {
+            if (region == null) {
+                state = WriterState.WAITING;
+            }
+            return region != null;
+        }
+        boolean done = false;
+        try {
+            RecordLayout r = opened.layout().record(recordName).orElseThrow(() -> new IncompatibleLayoutException(
+                    "region \"" + regionName + "\" has no record \"" + recordName + "\"; its records: "
+                            + opened.layout().records().stream().map(RecordLayout::name).toList()));
+            long expectedFingerprint = r.fingerprint();
+            if (expected != null && expected.fingerprint() != opened.layout().fingerprint()) {
+                Compatibility.Report report = Compatibility.check(expected, opened.layout());
+                if (!report.compatible()) {
+                    throw new IncompatibleLayoutException("region \"" + regionName + "\" has layout "
+                            + Fingerprint.hex(opened.layout().fingerprint()) + ", this reader expects "
+                            + Fingerprint.hex(expected.fingerprint()) + " and cannot read it:\n" + report.render());
+                }
+                expectedFingerprint = expected.record(recordName).orElseThrow().fingerprint();
+            }
+            boolean sameFile = region != null && region.stat().inode() == opened.stat().inode()
+                    && region.stat().device() == opened.stat().device();
+            if (region != null) {
+                region.close();
+            }
+            region = opened;
+            record = r;
+            expectedRecordFingerprint = expectedFingerprint;
+            reader = new RingReader(opened.buffer(), RingGeometry.of(r));
+            snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+            epoch = opened.epoch();
+            if (!sameFile) {
+                cursor = -1; // a new file numbers its samples from 0 again
+            }
+            state = opened.writerState(options.stalledAfterPeriods());
+            done = true;
+            return true;
+        } finally {
+            if (!done) {
+                opened.close();
+            }
+        }
+    }
+
+    private void wrap(RecordView view) {
+        long fingerprint = view.recordFingerprint();
+        if (fingerprint != record.fingerprint() && fingerprint != expectedRecordFingerprint) {
+            throw new IncompatibleLayoutException("view of record \"" + view.recordName() + "\" has layout "
+                    + Fingerprint.hex(fingerprint) + "; record \"" + recordName + "\" of region \"" + regionName
+                    + "\" has " + Fingerprint.hex(record.fingerprint())
+                    + " (open the subscriber with the view's schema layout to read a compatible prefix)");
+        }
+        view.wrap(snapshot, 0);
+    }
+
+    @Override
+    public void close() {
+        if (region != null) {
+            region.close();
+        }
+    }
+}

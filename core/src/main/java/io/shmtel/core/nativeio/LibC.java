@@ -1,0 +1,26 @@
+package io.shmtel.core.nativeio;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/** The few libc calls shmtel makes; every other class reaches them through {@link Posix}. */
+interface LibC extends Library {
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int open(String path, int flags, int mode) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
+
+    int fchmod(int fd, int mode) throws LastErrorException;
+
+    /** Returns an error number itself (0 on success) rather than setting errno. */
+    int posix_fallocate(int fd, long offset, long length);
+
+    int fcntl(int fd, int cmd, Pointer flock) throws LastErrorException;
+
+    int statx(int dirfd, String path, int flags, int mask, Pointer statxbuf) throws LastErrorException;
+
+    String strerror(int errnum);
+}

@@ -1,0 +1,198 @@
+package io.shmtel.core.nativeio;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Platform;
+
+/**
+ * The native calls of shmtel, through JNA: open without following links, statx on a descriptor,
+ * posix_fallocate, fchmod, and open-file-description locks. Linux on x86-64 and aarch64 only;
+ * the constants below differ on other architectures.
+ */
+public final class Posix {
+    public static final int ENOENT = 2;
+    public static final int EACCES = 13;
+    public static final int EEXIST = 17;
+    public static final int ENOTDIR = 20;
+    public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
+    public static final int EROFS = 30;
+    public static final int ELOOP = 40;
+    public static final int EAGAIN = 11;
+    public static final int EPERM = 1;
+    public static final int EOPNOTSUPP = 95;
+
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_NOFOLLOW;
+    static final int O_CLOEXEC = 02000000;
+
+    static final int F_OFD_GETLK = 36;
+    static final int F_OFD_SETLK = 37;
+    static final short F_RDLCK = 0;
+    static final short F_WRLCK = 1;
+    static final short F_UNLCK = 2;
+    /** struct flock on 64-bit Linux: l_type, l_whence (shorts), l_start, l_len (off_t), l_pid. */
+    static final int FLOCK_SIZE = 32;
+    static final int FLOCK_TYPE = 0;
+    static final int FLOCK_WHENCE = 2;
+    static final int FLOCK_START = 8;
+    static final int FLOCK_LEN = 16;
+    static final int FLOCK_PID = 24;
+
+    static final int AT_EMPTY_PATH = 0x1000;
+    static final int STATX_BASIC_STATS = 0x7ff;
+    /** struct statx is the same on every architecture. */
+    static final int STATX_SIZE = 256;
+    static final int STATX_UID = 20;
+    static final int STATX_MODE = 28;
+    static final int STATX_INO = 32;
+    static final int STATX_SIZE_FIELD = 40;
+    static final int STATX_DEV_MAJOR = 136;
+    static final int STATX_DEV_MINOR = 140;
+    static final int S_IFMT = 0170000;
+    static final int S_IFREG = 0100000;
+
+    static {
+        if (!Platform.isLinux() || !(Platform.isIntel() || Platform.isARM()) || !Platform.is64Bit()) {
+            throw new UnsupportedOperationException("shmtel runs on 64-bit Linux (x86-64, aarch64); this is "
+                    + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        }
+        O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
+    }
+
+    private Posix() {}
+
+    /** A failed system call: the call, the path or descriptor, and errno. */
+    public static final class PosixException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final int errno;
+
+        PosixException(String call, String subject, int errno) {
+            super(call + "(" + subject + "): " + describe(errno));
+            this.errno = errno;
+        }
+
+        public int errno() {
+            return errno;
+        }
+    }
+
+    /** What a file descriptor refers to (statx). */
+    public record FileStat(int mode, int uid, long size, long inode, long device) {
+        public boolean isRegularFile() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        public int permissions() {
+            return mode & 07777;
+        }
+    }
+
+    public static String describe(int errno) {
+        String text;
+        try {
+            text = LibC.INSTANCE.strerror(errno);
+        } catch (RuntimeException e) {
+            text = null;
+        }
+        return (text == null ? "error" : text) + " (errno " + errno + ")";
+    }
+
+    /** Opens an existing file without following a final symbolic link; read-only or read-write. */
+    public static int openExisting(String path, boolean writable) throws PosixException {
+        return open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC, 0);
+    }
+
+    /** Creates a new file exclusively (never an existing one, never through a link) with {@code mode}. */
+    public static int createExclusive(String path, int mode) throws PosixException {
+        return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    }
+
+    private static int open(String path, int flags, int mode) throws PosixException {
+        try {
+            return LibC.INSTANCE.open(path, flags, mode);
+        } catch (LastErrorException e) {
+            throw new PosixException("open", path, e.getErrorCode());
+        }
+    }
+
+    public static void close(int fd) {
+        try {
+            LibC.INSTANCE.close(fd);
+        } catch (LastErrorException ignored) {
+            // nothing useful to do: the descriptor is gone either way
+        }
+    }
+
+    public static void fchmod(int fd, int mode) throws PosixException {
+        try {
+            LibC.INSTANCE.fchmod(fd, mode);
+        } catch (LastErrorException e) {
+            throw new PosixException("fchmod", "fd " + fd, e.getErrorCode());
+        }
+    }
+
+    /** Reserves {@code length} bytes; returns 0 or the error number (ENOSPC when the file system is full). */
+    public static int fallocate(int fd, long length) {
+        return LibC.INSTANCE.posix_fallocate(fd, 0, length);
+    }
+
+    public static FileStat fstat(int fd) throws PosixException {
+        try (Memory buf = new Memory(STATX_SIZE)) {
+            buf.clear();
+            try {
+                LibC.INSTANCE.statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+            } catch (LastErrorException e) {
+                throw new PosixException("statx", "fd " + fd, e.getErrorCode());
+            }
+            long device = ((long) buf.getInt(STATX_DEV_MAJOR) << 32) | (buf.getInt(STATX_DEV_MINOR) & 0xFFFF_FFFFL);
+            return new FileStat(buf.getShort(STATX_MODE) & 0xFFFF, buf.getInt(STATX_UID), buf.getLong(STATX_SIZE_FIELD),
+                    buf.getLong(STATX_INO), device);
+        }
+    }
+
+    /**
+     * Takes an exclusive open-file-description lock on the whole file without waiting. Returns
+     * false when another open file description (in any process, this one included) holds a lock.
+     * The lock lives as long as the descriptor: the kernel drops it when the owner process dies.
+     */
+    public static boolean tryLockExclusive(int fd) throws PosixException {
+        try (Memory flock = flock(F_WRLCK)) {
+            try {
+                LibC.INSTANCE.fcntl(fd, F_OFD_SETLK, flock);
+                return true;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EACCES) {
+                    return false;
+                }
+                throw new PosixException("fcntl(F_OFD_SETLK)", "fd " + fd, e.getErrorCode());
+            }
+        }
+    }
+
+    /** True when some other open file description holds a write lock on the file (F_OFD_GETLK). */
+    public static boolean isWriteLocked(int fd) throws PosixException {
+        try (Memory flock = flock(F_RDLCK)) {
+            try {
+                LibC.INSTANCE.fcntl(fd, F_OFD_GETLK, flock);
+            } catch (LastErrorException e) {
+                throw new PosixException("fcntl(F_OFD_GETLK)", "fd " + fd, e.getErrorCode());
+            }
+            return flock.getShort(FLOCK_TYPE) != F_UNLCK;
+        }
+    }
+
+    private static Memory flock(short type) {
+        Memory flock = new Memory(FLOCK_SIZE);
+        flock.clear();
+        flock.setShort(FLOCK_TYPE, type);
+        flock.setShort(FLOCK_WHENCE, (short) 0); // SEEK_SET
+        flock.setLong(FLOCK_START, 0);
+        flock.setLong(FLOCK_LEN, 0); // to the end of the file, whatever its length
+        flock.setInt(FLOCK_PID, 0);   // must be 0 for OFD locks
+        return flock;
+    }
+}

@@ -1,0 +1,456 @@
+package io.shmtel.core.region;
+
+import io.shmtel.core.nativeio.Posix;
+import io.shmtel.core.nativeio.Posix.FileStat;
+import io.shmtel.core.nativeio.Posix.PosixException;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.Layout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
+
+/**
+ * One mapped region file: its descriptor, its mapping (read-only for readers), the layout decoded
+ * from its header, and the writer-line words. Writers get one through {@link #createOrTakeOver},
+ * readers through {@link #open}. Closing releases the descriptor (and with it a writer's lock);
+ * the mapping itself stays valid until it is garbage collected, so a late read never faults.
+ */
+public final class Region implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.shmtel.region");
+
+    private final String name;
+    private final Path file;
+    private final int fd;
+    private final ByteBuffer buffer;
+    private final Layout layout;
+    private final boolean writable;
+    private final FileStat stat;
+    private volatile boolean closed;
+
+    private Region(String name, Path file, int fd, ByteBuffer buffer, Layout layout, boolean writable, FileStat stat) {
+        this.name = name;
+        this.file = file;
+        this.fd = fd;
+        this.buffer = buffer;
+        this.layout = layout;
+        this.writable = writable;
+        this.stat = stat;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The whole mapping, little-endian; read-only for readers. */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /** The layout recompiled from the region's embedded schema (checked against its header). */
+    public Layout layout() {
+        return layout;
+    }
+
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** Inode and device of the mapped file, to notice when the name points to a new file. */
+    public FileStat stat() {
+        return stat;
+    }
+
+    public int writerPid() {
+        return (int) RegionHeader.INT.getOpaque(buffer, WRITER_PID_OFFSET);
+    }
+
+    public long writerStartTime() {
+        return (long) RegionHeader.LONG.getOpaque(buffer, WRITER_START_TIME_OFFSET);
+    }
+
+    public long epoch() {
+        return (long) RegionHeader.LONG.getAcquire(buffer, WRITER_EPOCH_OFFSET);
+    }
+
+    public long heartbeatPeriodNs() {
+        return (long) RegionHeader.LONG.getOpaque(buffer, HEARTBEAT_PERIOD_OFFSET);
+    }
+
+    /** Writer's last heartbeat, CLOCK_MONOTONIC ns. */
+    public long heartbeatNs() {
+        return (long) RegionHeader.LONG.getAcquire(buffer, HEARTBEAT_OFFSET);
+    }
+
+    /** The raw state word: {@code STATE_INITIALISING}, {@code STATE_LIVE} or {@code STATE_CLOSED}. */
+    public int stateWord() {
+        return (int) RegionHeader.INT.getAcquire(buffer, STATE_OFFSET);
+    }
+
+    /** True while some process (this one included) holds the writer's lock on the file. */
+    public boolean isWriterLockHeld() {
+        try {
+            return Posix.isWriteLocked(fd);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** The writer's state as a reader sees it now; see {@link WriterState}. */
+    public WriterState writerState(int stalledAfterPeriods) {
+        if (stateWord() == STATE_CLOSED) {
+            return WriterState.CLOSED;
+        }
+        if (!isWriterLockHeld()) {
+            return WriterState.WRITER_DEAD;
+        }
+        long period = Math.max(1, heartbeatPeriodNs());
+        long age = System.nanoTime() - heartbeatNs();
+        return age > stalledAfterPeriods * period ? WriterState.STALLED : WriterState.LIVE;
+    }
+
+    /** Stores a fresh heartbeat; writers only. */
+    public void heartbeat() {
+        checkWritable();
+        // Release: readers that see the new heartbeat also see the samples published before it.
+        RegionHeader.LONG.setRelease(buffer, HEARTBEAT_OFFSET, System.nanoTime());
+    }
+
+    /** True when the region's name now refers to another file than the one mapped (replaced or removed). */
+    public boolean isReplaced() {
+        try {
+            Object inode = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object device = Files.getAttribute(file, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return ((Long) inode) != stat.inode() || !sameDevice((Long) device);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private boolean sameDevice(long dev) {
+        // unix:dev is the kernel's encoded dev_t; statx gives major and minor: compare through the encoding.
+        long major = ((dev >>> 32) & 0xFFFF_F000L) | ((dev >>> 8) & 0xFFFL);
+        long minor = ((dev >>> 12) & 0xFFFF_FF00L) | (dev & 0xFFL);
+        return ((major << 32) | minor) == stat.device();
+    }
+
+    /** Writers: marks the region CLOSED (clean shutdown). Everyone: releases the descriptor (and the writer's lock). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (writable) {
+            // Release: a reader that sees CLOSED sees every sample published before.
+            RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_CLOSED);
+        }
+        Posix.close(fd);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkWritable() {
+        if (!writable) {
+            throw new IllegalStateException("region \"" + name + "\" is open read-only");
+        }
+        if (closed) {
+            throw new IllegalStateException("region \"" + name + "\" is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ open
+
+    /** Opens region {@code name} read-only, waiting (bounded) while it is being created. */
+    public static Region open(String name, RegionOptions options) {
+        RegionDirectory dir = options.regionDirectory();
+        Path file = dir.file(name);
+        int fd;
+        try {
+            fd = Posix.openExisting(file.toString(), false);
+        } catch (PosixException e) {
+            throw openError(name, dir, file, e);
+        }
+        try {
+            FileStat stat = checkFile(name, file, fd, options);
+            long deadline = System.nanoTime() + options.initTimeout().toNanos();
+            while (stat.size() == 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                stat = fstat(name, fd);
+            }
+            ByteBuffer buffer = map(name, fd, stat.size(), false);
+            while (RegionHeader.versionAcquire(buffer) == 0) {
+                if (System.nanoTime() >= deadline) {
+                    throw new RegionNotReadyException("region \"" + name + "\" (" + file + ") is still being created after "
+                            + options.initTimeout().toMillis() + " ms (format version word is 0); if its writer died while"
+                            + " creating it, the next writer replaces it, or remove it with: shmtel rm " + name);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            Layout layout = RegionHeader.decode(buffer, name);
+            return new Region(name, file, fd, buffer, layout, false, stat);
+        } catch (RuntimeException e) {
+            Posix.close(fd);
+            throw e;
+        }
+    }
+
+    private static FileStat checkFile(String name, Path file, int fd, RegionOptions options) {
+        FileStat stat = fstat(name, fd);
+        if (!stat.isRegularFile()) {
+            throw new RegionPermissionException("region \"" + name + "\": " + file + " is not a regular file (mode 0"
+                    + Integer.toOctalString(stat.mode()) + "); remove it");
+        }
+        int uid = ProcessInfo.currentUid();
+        if (stat.uid() != uid && !options.anyOwner()) {
+            throw new RegionPermissionException("region \"" + name + "\": " + file + " is owned by uid " + stat.uid()
+                    + ", not by this user (uid " + uid + "); open it with anyOwner (CLI: --any-owner) if you trust that user");
+        }
+        if (stat.size() > Integer.MAX_VALUE) {
+            throw new CorruptRegionException("region \"" + name + "\": file is " + stat.size()
+                    + " bytes; regions are at most " + Integer.MAX_VALUE + " bytes");
+        }
+        return stat;
+    }
+
+    private static FileStat fstat(String name, int fd) {
+        try {
+            return Posix.fstat(fd);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    private static RuntimeException openError(String name, RegionDirectory dir, Path file, PosixException e) {
+        return switch (e.errno()) {
+            case Posix.ENOENT -> Files.isDirectory(dir.path())
+                    ? new RegionNotFoundException("region \"" + name + "\" not found: no file " + file
+                            + " (is its writer running? 'shmtel ls' lists the regions in " + dir + ")")
+                    : new RegionNotFoundException("region \"" + name + "\" not found: directory " + dir
+                            + " does not exist (set SHMTEL_DIR or --dir to the writer's directory)");
+            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
+                    + " is a symbolic link; shmtel never follows links in the region directory: remove it");
+            case Posix.EACCES, Posix.EPERM -> new RegionPermissionException("region \"" + name + "\": permission denied on "
+                    + file + " (" + e.getMessage() + "); the writer creates regions with mode 0600 by default: let it use"
+                    + " a wider mode (e.g. 0640 with a shared group) or run as its user");
+            case Posix.ENOTDIR -> new RegionNotFoundException("region \"" + name + "\": " + dir + " is not a directory");
+            default -> new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        };
+    }
+
+    private static ByteBuffer map(String name, int fd, long size, boolean writable) {
+        // Through /proc/self/fd: the very file the descriptor holds, whatever the name points to now.
+        Path self = Path.of("/proc/self/fd", Integer.toString(fd));
+        try (FileChannel channel = writable
+                ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(self, StandardOpenOption.READ)) {
+            return channel.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new RegionIoException("region \"" + name + "\": cannot map " + size + " bytes: " + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- create
+
+    /**
+     * Creates region {@code name} for {@code layout} and takes its writer lock; or, when a region of
+     * that name exists and its owner is dead (lock free), takes it over: in place with a new epoch
+     * when the layout is the same, else by replacing the file. Fails with {@link RegionOwnedException}
+     * when a live writer holds it, and with {@link NoSpaceException} when the directory is full.
+     */
+    public static Region createOrTakeOver(String name, Layout layout, RegionOptions options) {
+        RegionDirectory dir = options.regionDirectory();
+        Path file = dir.file(name);
+        if (layout.regionLength() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("region too large for one mapping: regionLength=" + layout.regionLength());
+        }
+        long previousEpoch = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int fd;
+            try {
+                fd = Posix.createExclusive(file.toString(), RegionOptions.DEFAULT_MODE);
+            } catch (PosixException e) {
+                if (e.errno() != Posix.EEXIST) {
+                    throw createError(name, dir, file, e);
+                }
+                Existing existing = openExisting(name, file, layout, options);
+                if (existing == null) {
+                    continue; // vanished meanwhile: create again
+                }
+                if (existing.region != null) {
+                    return existing.region;
+                }
+                previousEpoch = Math.max(previousEpoch, existing.epochToReplace);
+                continue; // unlinked a dead owner's region of another layout: create a fresh one
+            }
+            return createNew(name, file, fd, layout, options, previousEpoch + 1);
+        }
+        throw new RegionIoException("region \"" + name + "\": could not create " + file
+                + " after 5 attempts (another process keeps creating and removing it)");
+    }
+
+    private static Region createNew(String name, Path file, int fd, Layout layout, RegionOptions options, long epoch) {
+        boolean done = false;
+        try {
+            if (!tryLock(name, fd)) {
+                throw new RegionOwnedException("region \"" + name + "\" was just created and locked by another writer;"
+                        + " a region has one writer");
+            }
+            reserve(name, file, fd, layout.regionLength());
+            Posix.fchmod(fd, options.mode());
+            ByteBuffer buffer = map(name, fd, layout.regionLength(), true);
+            RegionHeader.write(buffer, layout, ProcessInfo.currentPid(), ProcessInfo.startTime(ProcessInfo.currentPid()),
+                    epoch, options.heartbeatPeriod().toNanos());
+            RegionHeader.publishVersion(buffer);
+            Region region = new Region(name, file, fd, buffer, layout, true, Posix.fstat(fd));
+            done = true;
+            return region;
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                deleteQuietly(file);
+                Posix.close(fd);
+            }
+        }
+    }
+
+    /** The outcome of meeting an existing file: taken over (region), replaced (epochToReplace), or vanished (null). */
+    private record Existing(Region region, long epochToReplace) {}
+
+    private static Existing openExisting(String name, Path file, Layout layout, RegionOptions options) {
+        int fd;
+        try {
+            fd = Posix.openExisting(file.toString(), true);
+        } catch (PosixException e) {
+            if (e.errno() == Posix.ENOENT) {
+                return null;
+            }
+            throw createError(name, RegionDirectory.of(file.getParent()), file, e);
+        }
+        boolean keep = false;
+        try {
+            FileStat stat = checkFile(name, file, fd, options);
+            if (!tryLock(name, fd)) {
+                throw owned(name, file, fd, stat);
+            }
+            // We hold the lock: the previous owner is gone (or never finished creating the region).
+            long oldEpoch = 0;
+            Layout old = null;
+            if (stat.size() >= PAGE_LENGTH) {
+                ByteBuffer buffer = map(name, fd, stat.size(), true);
+                if (RegionHeader.versionAcquire(buffer) != 0) {
+                    try {
+                        old = RegionHeader.decode(buffer, name);
+                        oldEpoch = buffer.getLong(WRITER_EPOCH_OFFSET);
+                    } catch (RuntimeException corrupt) {
+                        LOG.log(System.Logger.Level.WARNING, "replacing unreadable region of a dead writer: "
+                                + corrupt.getMessage());
+                    }
+                }
+                if (old != null && old.fingerprint() == layout.fingerprint()) {
+                    long epoch = oldEpoch + 1;
+                    RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
+                    RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
+                            ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());
+                    keep = true;
+                    return new Existing(new Region(name, file, fd, buffer, layout, true, stat), 0);
+                }
+            }
+            if (old != null) {
+                LOG.log(System.Logger.Level.INFO, "replacing region \"" + name + "\" of a dead writer: its layout "
+                        + Fingerprint.hex(old.fingerprint()) + " differs from this writer's " + Fingerprint.hex(layout.fingerprint()));
+            }
+            deleteQuietly(file);
+            return new Existing(null, oldEpoch);
+        } finally {
+            if (!keep) {
+                Posix.close(fd);
+            }
+        }
+    }
+
+    private static RegionOwnedException owned(String name, Path file, int fd, FileStat stat) {
+        String owner = "";
+        if (stat.size() >= PAGE_LENGTH) {
+            ByteBuffer b = map(name, fd, PAGE_LENGTH, false);
+            int pid = b.getInt(WRITER_PID_OFFSET);
+            owner = " (owner pid " + pid + (ProcessHandle.of(pid).isPresent() ? ", running" : "") + ")";
+        }
+        return new RegionOwnedException("region \"" + name + "\" is owned by a live writer" + owner + ": a region has"
+                + " one writer; stop that writer first or publish under another name (" + file + ")");
+    }
+
+    private static boolean tryLock(String name, int fd) {
+        try {
+            return Posix.tryLockExclusive(fd);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    private static void reserve(String name, Path file, int fd, long length) {
+        int rc = Posix.fallocate(fd, length);
+        if (rc == 0) {
+            return;
+        }
+        if (rc == Posix.ENOSPC) {
+            long free = -1;
+            try {
+                free = Files.getFileStore(file.getParent()).getUsableSpace();
+            } catch (IOException ignored) {
+                // the size of the hole is enough to go on
+            }
+            throw new NoSpaceException("cannot create region \"" + name + "\": it needs " + length + " bytes and "
+                    + file.getParent() + " has " + (free < 0 ? "less" : free + " bytes") + " free. Free space there"
+                    + " ('shmtel ls', 'shmtel rm'), or give it more (in Docker: --shm-size=256m; on a host: mount -o"
+                    + " remount,size=1G " + file.getParent() + ")");
+        }
+        throw new RegionIoException("region \"" + name + "\": posix_fallocate(" + length + " bytes) in " + file.getParent()
+                + ": " + Posix.describe(rc));
+    }
+
+    private static RuntimeException createError(String name, RegionDirectory dir, Path file, PosixException e) {
+        return switch (e.errno()) {
+            case Posix.ENOENT, Posix.ENOTDIR -> new RegionNotFoundException("cannot create region \"" + name
+                    + "\": directory " + dir + " does not exist (create it, or set SHMTEL_DIR / --dir)");
+            case Posix.EACCES, Posix.EPERM, Posix.EROFS -> new RegionPermissionException("cannot create region \""
+                    + name + "\" in " + dir + ": " + e.getMessage() + " (the writer needs write access to the directory)");
+            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
+                    + " is a symbolic link; shmtel never follows links in the region directory: remove it");
+            default -> new RegionIoException("cannot create region \"" + name + "\": " + e.getMessage(), e);
+        };
+    }
+
+    /** Removes region {@code name}'s file; true when there was one. */
+    public static boolean unlink(String name, RegionOptions options) {
+        Path file = options.regionDirectory().file(name);
+        try {
+            return Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new RegionIoException("cannot remove region \"" + name + "\" (" + file + "): " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort on a failure path; the caller's error says what went wrong
+        }
+    }
+}

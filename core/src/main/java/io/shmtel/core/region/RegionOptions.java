@@ -1,0 +1,75 @@
+package io.shmtel.core.region;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How regions are created and opened. Immutable; {@code with...} methods return changed copies.
+ *
+ * @param directory          where region files live; null: {@code SHMTEL_DIR}, else {@code /dev/shm}
+ * @param mode               permission bits of created regions, applied with fchmod (default 0600)
+ * @param initTimeout        how long an opener waits for a region still being created
+ * @param heartbeatPeriod    how often a writer's heartbeat thread beats (written into the header for readers)
+ * @param heartbeatThread    false: the writer calls {@code heartbeat()} itself (single-threaded drivers)
+ * @param stalledAfterPeriods a reader calls a lock-holding writer STALLED after this many silent periods
+ * @param anyOwner           accept regions owned by another user (default: only the current user's)
+ */
+public record RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod,
+        boolean heartbeatThread, int stalledAfterPeriods, boolean anyOwner) {
+
+    public static final int DEFAULT_MODE = 0600;
+
+    public RegionOptions {
+        if ((mode & ~0777) != 0 || (mode & 0600) != 0600) {
+            throw new IllegalArgumentException("mode must keep owner read-write and use only permission bits: mode=0"
+                    + Integer.toOctalString(mode));
+        }
+        if ((mode & 0022) != 0) {
+            throw new IllegalArgumentException("mode must not let group or others write a region (one writer per region):"
+                    + " mode=0" + Integer.toOctalString(mode) + "; use e.g. 0640 for a reader group");
+        }
+        if (initTimeout.isNegative() || heartbeatPeriod.isNegative() || heartbeatPeriod.isZero()) {
+            throw new IllegalArgumentException("timeouts must be >= 0 and the heartbeat period > 0: initTimeout="
+                    + initTimeout + " heartbeatPeriod=" + heartbeatPeriod);
+        }
+        if (stalledAfterPeriods < 2) {
+            throw new IllegalArgumentException("stalledAfterPeriods must be >= 2: stalledAfterPeriods=" + stalledAfterPeriods);
+        }
+    }
+
+    public static RegionOptions defaults() {
+        return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false);
+    }
+
+    public RegionDirectory regionDirectory() {
+        return RegionDirectory.of(directory);
+    }
+
+    public RegionOptions withDirectory(Path dir) {
+        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+    }
+
+    public RegionOptions withMode(int newMode) {
+        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+    }
+
+    public RegionOptions withInitTimeout(Duration timeout) {
+        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+    }
+
+    public RegionOptions withHeartbeatPeriod(Duration period) {
+        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner);
+    }
+
+    public RegionOptions withHeartbeatThread(boolean thread) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner);
+    }
+
+    public RegionOptions withStalledAfterPeriods(int periods) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner);
+    }
+
+    public RegionOptions withAnyOwner(boolean any) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any);
+    }
+}

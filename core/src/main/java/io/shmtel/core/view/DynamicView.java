@@ -1,0 +1,196 @@
+package io.shmtel.core.view;
+
+import io.shmtel.schema.FieldType;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads any field of a record by name, from the record layout (usually decoded from the region's
+ * embedded schema): what tools and generic consumers use when they have no generated view. The
+ * numeric accessors allocate nothing; {@link #value}, {@link #text} and the JSON writer do.
+ */
+public final class DynamicView extends RecordView {
+    private final RecordLayout record;
+    private final Map<String, FieldLayout> byName = new HashMap<>();
+
+    public DynamicView(RecordLayout record) {
+        this.record = Objects.requireNonNull(record, "record");
+        for (FieldLayout f : record.fields()) {
+            byName.put(f.name(), f);
+        }
+    }
+
+    public RecordLayout record() {
+        return record;
+    }
+
+    public List<FieldLayout> fields() {
+        return record.fields();
+    }
+
+    @Override
+    public DynamicView wrap(ByteBuffer buffer, int offset) {
+        wrapSlot(buffer, offset, record.payloadLength());
+        return this;
+    }
+
+    @Override
+    public long recordFingerprint() {
+        return record.fingerprint();
+    }
+
+    @Override
+    public String recordName() {
+        return record.name();
+    }
+
+    @Override
+    public int payloadLength() {
+        return record.payloadLength();
+    }
+
+    /** The field called {@code name}; IllegalArgumentException naming the record's fields when there is none. */
+    public FieldLayout field(String name) {
+        FieldLayout f = byName.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name + "\"; its fields: "
+                    + record.fields().stream().map(FieldLayout::name).toList());
+        }
+        return f;
+    }
+
+    /** Element {@code index} of a numeric or bool field as a double (bool: 0 or 1). */
+    public double number(FieldLayout f, int index) {
+        int at = elementOffset(f, index);
+        return switch (f.type()) {
+            case BOOL -> buffer.get(at) != 0 ? 1 : 0;
+            case I8 -> buffer.get(at);
+            case U8 -> buffer.get(at) & 0xFF;
+            case I16 -> buffer.getShort(at);
+            case U16 -> buffer.getShort(at) & 0xFFFF;
+            case I32 -> buffer.getInt(at);
+            case U32 -> buffer.getInt(at) & 0xFFFF_FFFFL;
+            case I64 -> buffer.getLong(at);
+            case F32 -> buffer.getFloat(at);
+            case F64 -> buffer.getDouble(at);
+            case STRING -> throw new IllegalArgumentException("field " + f.name() + " is a string, not a number");
+        };
+    }
+
+    /** Element {@code index} of an integer or bool field, exactly (floats are truncated). */
+    public long integer(FieldLayout f, int index) {
+        int at = elementOffset(f, index);
+        return switch (f.type()) {
+            case I64 -> buffer.getLong(at);
+            case F32 -> (long) buffer.getFloat(at);
+            case F64 -> (long) buffer.getDouble(at);
+            default -> (long) number(f, index);
+        };
+    }
+
+    public double number(String field) {
+        return number(field(field), 0);
+    }
+
+    /** A string field's text (allocates). */
+    public String text(FieldLayout f) {
+        if (f.type() != FieldType.STRING) {
+            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ", not a string");
+        }
+        return Utf8.decode(buffer, payloadOffset + f.offset(), f.length());
+    }
+
+    /** A field's value as a Java object: Boolean, Long, Double, String, an enum constant's name, or a List of them. */
+    public Object value(String field) {
+        FieldLayout f = field(field);
+        if (f.isArray()) {
+            Object[] values = new Object[f.count()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = element(f, i);
+            }
+            return List.of(values);
+        }
+        return element(f, 0);
+    }
+
+    private Object element(FieldLayout f, int index) {
+        if (f.type() == FieldType.STRING) {
+            return text(f);
+        }
+        if (f.isEnum()) {
+            int raw = (int) integer(f, 0);
+            return f.enumConstants().entrySet().stream().filter(e -> e.getValue() == raw).map(Map.Entry::getKey)
+                    .findFirst().map(Object.class::cast).orElse((long) raw);
+        }
+        return switch (f.type()) {
+            case BOOL -> number(f, index) != 0;
+            case F32, F64 -> number(f, index);
+            default -> integer(f, index);
+        };
+    }
+
+    /** Appends the fields as a JSON object's members ({@code "name":value,...}), enums by name, NaN and infinities as strings. */
+    public StringBuilder appendJsonFields(StringBuilder sb) {
+        boolean first = true;
+        for (FieldLayout f : record.fields()) {
+            sb.append(first ? "" : ",").append('"').append(f.name()).append("\":");
+            first = false;
+            if (f.isArray()) {
+                sb.append('[');
+                for (int i = 0; i < f.count(); i++) {
+                    appendJsonValue(sb, element(f, i), i > 0);
+                }
+                sb.append(']');
+            } else {
+                appendJsonValue(sb, element(f, 0), false);
+            }
+        }
+        return sb;
+    }
+
+    private static void appendJsonValue(StringBuilder sb, Object value, boolean comma) {
+        if (comma) {
+            sb.append(',');
+        }
+        if (value instanceof String s) {
+            appendJsonString(sb, s);
+        } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            sb.append('"').append(d).append('"');
+        } else {
+            sb.append(value);
+        }
+    }
+
+    /** Appends {@code s} as a JSON string literal. */
+    public static void appendJsonString(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    private int elementOffset(FieldLayout f, int index) {
+        Objects.checkIndex(index, f.isArray() ? f.count() : 1);
+        return payloadOffset + f.offset() + index * f.type().sizeBytes();
+    }
+}
