@@ -1,0 +1,154 @@
+package io.shmtel.core.view;
+
+import io.shmtel.schema.FieldType;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes any field of a record by name, from the record layout: the generic publisher of tools
+ * ({@code shmtel pub}, replay). Numeric setters allocate nothing.
+ */
+public final class DynamicWriter extends RecordWriter {
+    private final RecordLayout record;
+    private final Map<String, FieldLayout> byName = new HashMap<>();
+
+    public DynamicWriter(SampleSink sink, RecordLayout record) {
+        super(sink, record.payloadLength());
+        this.record = record;
+        for (FieldLayout f : record.fields()) {
+            byName.put(f.name(), f);
+        }
+    }
+
+    public RecordLayout record() {
+        return record;
+    }
+
+    public FieldLayout field(String name) {
+        FieldLayout f = byName.get(name);
+        if (f == null) {
+            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name + "\"; its fields: "
+                    + record.fields().stream().map(FieldLayout::name).toList());
+        }
+        return f;
+    }
+
+    /** Sets element {@code index} to {@code value}, converted to the field's type as a Java cast would (bool: non-zero). */
+    public DynamicWriter setLong(FieldLayout f, int index, long value) {
+        int at = elementOffset(f, index);
+        switch (f.type()) {
+            case BOOL -> staging.put(at, (byte) (value != 0 ? 1 : 0));
+            case I8, U8 -> staging.put(at, (byte) value);
+            case I16, U16 -> staging.putShort(at, (short) value);
+            case I32, U32 -> staging.putInt(at, (int) value);
+            case I64 -> staging.putLong(at, value);
+            case F32 -> staging.putFloat(at, value);
+            case F64 -> staging.putDouble(at, value);
+            case STRING -> throw new IllegalArgumentException("field " + f.name() + " is a string, not a number");
+        }
+        return this;
+    }
+
+    /** Sets element {@code index} to {@code value}; integer fields take the value truncated toward zero. */
+    public DynamicWriter setDouble(FieldLayout f, int index, double value) {
+        if (f.type() == FieldType.F32) {
+            staging.putFloat(elementOffset(f, index), (float) value);
+            return this;
+        }
+        if (f.type() == FieldType.F64) {
+            staging.putDouble(elementOffset(f, index), value);
+            return this;
+        }
+        return setLong(f, index, (long) value);
+    }
+
+    public DynamicWriter setText(FieldLayout f, CharSequence value) {
+        if (f.type() != FieldType.STRING) {
+            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ", not a string");
+        }
+        Utf8.encode(value, staging, f.offset(), f.length(), f.name());
+        return this;
+    }
+
+    /**
+     * Sets a field from text, as typed on a command line: numbers (within the type's range),
+     * {@code true}/{@code false}, enum constant names, strings as they are; arrays take
+     * comma-separated elements, or one value for every element.
+     */
+    public DynamicWriter set(String field, String text) {
+        FieldLayout f = field(field);
+        if (f.type() == FieldType.STRING) {
+            return setText(f, text);
+        }
+        List<String> parts = f.isArray() ? List.of(text.split(",", -1)) : List.of(text);
+        int count = f.isArray() ? f.count() : 1;
+        if (parts.size() != 1 && parts.size() != count) {
+            throw new IllegalArgumentException("field " + f.name() + " has " + count + " elements; got " + parts.size()
+                    + " values (give one value for all, or " + count + " separated by commas)");
+        }
+        for (int i = 0; i < count; i++) {
+            setParsed(f, i, parts.get(parts.size() == 1 ? 0 : i).trim());
+        }
+        return this;
+    }
+
+    private void setParsed(FieldLayout f, int index, String text) {
+        if (f.isEnum() && f.enumConstants().containsKey(text)) {
+            setLong(f, index, f.enumConstants().get(text));
+            return;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        if (f.type() == FieldType.BOOL) {
+            if (!lower.equals("true") && !lower.equals("false") && !lower.equals("1") && !lower.equals("0")) {
+                throw new IllegalArgumentException("field " + f.name() + " is bool: use true, false, 1 or 0; got \"" + text + "\"");
+            }
+            setLong(f, index, lower.equals("true") || lower.equals("1") ? 1 : 0);
+            return;
+        }
+        if (f.type() == FieldType.F32 || f.type() == FieldType.F64) {
+            try {
+                setDouble(f, index, Double.parseDouble(text));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName()
+                        + ": expected a number, got \"" + text + "\"");
+            }
+            return;
+        }
+        long value;
+        try {
+            value = Long.decode(text);
+        } catch (NumberFormatException e) {
+            String constants = f.isEnum() ? " or one of " + f.enumConstants().keySet() : "";
+            throw new IllegalArgumentException("field " + f.name() + " is " + (f.isEnum() ? "an enum" : f.type().schemaName())
+                    + ": expected an integer" + constants + ", got \"" + text + "\"");
+        }
+        long[] range = range(f.type());
+        if (value < range[0] || value > range[1]) {
+            throw new IllegalArgumentException("value out of range for " + f.name() + ": value=" + value + " range=["
+                    + range[0] + ", " + range[1] + "]");
+        }
+        setLong(f, index, value);
+    }
+
+    private static long[] range(FieldType t) {
+        return switch (t) {
+            case I8 -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
+            case U8 -> new long[] {0, 0xFF};
+            case I16 -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
+            case U16 -> new long[] {0, 0xFFFF};
+            case I32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+            case U32 -> new long[] {0, 0xFFFF_FFFFL};
+            default -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        };
+    }
+
+    private int elementOffset(FieldLayout f, int index) {
+        Objects.checkIndex(index, f.isArray() ? f.count() : 1);
+        return f.offset() + index * f.type().sizeBytes();
+    }
+}
