@@ -10,8 +10,22 @@ public final class ExitCodes {
     public static final int INVALID_INPUT = 2;
     /** Output could not be written (directory not writable, disk full). */
     public static final int IO_ERROR = 3;
-    /** {@code compat}: the writer's layout cannot be read by a reader of the other layout. */
+    /** The layouts are incompatible ({@code compat}), or a region's layout is not the one expected. */
     public static final int INCOMPATIBLE = 4;
+    /** No region of that name (or no such directory). */
+    public static final int REGION_NOT_FOUND = 5;
+    /** A live writer owns the region: a second {@code pub}, or {@code rm} without {@code --force}. */
+    public static final int REGION_OWNED = 6;
+    /** The region's bytes contradict the format (wrong magic, impossible lengths, schema mismatch). */
+    public static final int CORRUPT_REGION = 7;
+    /** No room in the region directory. */
+    public static final int NO_SPACE = 8;
+    /** Permission denied, an untrusted owner, a link or a non-regular file. */
+    public static final int PERMISSION = 9;
+    /** Nothing arrived within {@code --timeout}, or the region stayed in creation. */
+    public static final int TIMEOUT = 10;
+    /** Another system call failed; the message names it and errno. */
+    public static final int SYSTEM_ERROR = 11;
 
     private ExitCodes() {}
 }

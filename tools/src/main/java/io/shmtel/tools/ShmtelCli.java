@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code shmtel} command line. */
 @Command(name = "shmtel", mixinStandardHelpOptions = true, versionProvider = ShmtelCli.Version.class,
         description = "Sensor telemetry shared between processes through shared memory.",
-        subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class,
+        subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
+                InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
-                "3:output could not be written", "4:layouts incompatible (compat)"})
+                "3:output could not be written", "4:layouts incompatible", "5:region not found",
+                "6:region owned by a live writer", "7:corrupt region", "8:no space for the region",
+                "9:permission denied or untrusted file", "10:timed out", "11:system call failed"})
 public final class ShmtelCli implements Runnable {
 
     @CommandLine.Spec
@@ -37,6 +40,11 @@ public final class ShmtelCli implements Runnable {
                 se.problems().forEach(p -> err.println(p.render()));
                 return ExitCodes.INVALID_INPUT;
             }
+            int code = exitCode(e);
+            if (code != ExitCodes.INTERNAL) {
+                err.println("shmtel " + commandLine.getCommandName() + ": " + e.getMessage());
+                return code;
+            }
             err.println("shmtel: internal error: " + e);
             e.printStackTrace(err);
             return ExitCodes.INTERNAL;
@@ -45,6 +53,30 @@ public final class ShmtelCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The documented exit code of an expected failure; {@link ExitCodes#INTERNAL} for anything else. */
+    static int exitCode(Throwable e) {
+        if (e instanceof io.shmtel.core.region.RegionNotFoundException) {
+            return ExitCodes.REGION_NOT_FOUND;
+        } else if (e instanceof io.shmtel.core.region.RegionOwnedException) {
+            return ExitCodes.REGION_OWNED;
+        } else if (e instanceof io.shmtel.core.region.CorruptRegionException) {
+            return ExitCodes.CORRUPT_REGION;
+        } else if (e instanceof io.shmtel.core.region.NoSpaceException) {
+            return ExitCodes.NO_SPACE;
+        } else if (e instanceof io.shmtel.core.region.RegionPermissionException) {
+            return ExitCodes.PERMISSION;
+        } else if (e instanceof io.shmtel.core.region.RegionNotReadyException) {
+            return ExitCodes.TIMEOUT;
+        } else if (e instanceof io.shmtel.core.region.IncompatibleLayoutException) {
+            return ExitCodes.INCOMPATIBLE;
+        } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException) {
+            return ExitCodes.INVALID_INPUT;
+        } else if (e instanceof io.shmtel.core.region.RegionIoException) {
+            return ExitCodes.SYSTEM_ERROR;
+        }
+        return ExitCodes.INTERNAL;
     }
 
     /** Version from the jar manifest when packaged. */

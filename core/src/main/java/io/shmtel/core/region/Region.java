@@ -436,6 +436,30 @@ public final class Region implements AutoCloseable {
         };
     }
 
+    /**
+     * True when some process holds the writer lock of region {@code name}'s file, read without
+     * decoding the header (so it works on corrupt regions too); false when there is no such file.
+     */
+    public static boolean isWriterLockHeld(String name, RegionOptions options) {
+        Path file = options.regionDirectory().file(name);
+        int fd;
+        try {
+            fd = Posix.openExisting(file.toString(), false);
+        } catch (PosixException e) {
+            if (e.errno() == Posix.ENOENT) {
+                return false;
+            }
+            throw openError(name, options.regionDirectory(), file, e);
+        }
+        try {
+            return Posix.isWriteLocked(fd);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
     /** Removes region {@code name}'s file; true when there was one. */
     public static boolean unlink(String name, RegionOptions options) {
         Path file = options.regionDirectory().file(name);

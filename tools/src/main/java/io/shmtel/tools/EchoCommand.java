@@ -1,0 +1,178 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded",
+        "schema: each new latest sample, or with --stream every sample in order. Writer state changes go to stderr."})
+final class EchoCommand implements Callable<Integer> {
+    private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Parameters(paramLabel = "REGION[/RECORD]", description = "Region, and record when the region has several.")
+    String target;
+
+    @Option(names = "--json", description = "JSON lines: fields, sample, seq, timestamp, epoch, writer state.")
+    boolean json;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N samples.")
+    Long count;
+
+    @Option(names = "--stream", description = "Every sample in order (lost samples are counted), not only the newest.")
+    boolean stream;
+
+    @Option(names = "--timeout", paramLabel = "S", description = "Exit with code 10 when no sample arrives for S seconds.")
+    Double timeoutSeconds;
+
+    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
+            description = "Idle strategy while waiting: busy-spin, yield or backoff (default).")
+    String idle;
+
+    @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
+            + " counter'; exit 7 if one does not.")
+    boolean check;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int slash = target.indexOf('/');
+        String regionName = slash < 0 ? target : target.substring(0, slash);
+        String recordName = slash < 0 ? null : target.substring(slash + 1);
+        RegionOptions options = region.options();
+        if (recordName == null) {
+            try (Region r = Region.open(regionName, options)) {
+                if (r.layout().records().size() != 1) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "region \"" + regionName + "\" has "
+                            + r.layout().records().size() + " records: name one as " + regionName + "/RECORD ("
+                            + r.layout().records().stream().map(RecordLayout::name).toList() + ")");
+                }
+                recordName = r.layout().records().get(0).name();
+            }
+        }
+        try (Subscriber subscriber = Subscriber.open(regionName, recordName, options)) {
+            try {
+                subscriber.idleStrategy(IdleStrategies.byName(idle));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            WriterState state = subscriber.state();
+            err.println("echo " + regionName + "/" + recordName + ": writer " + state);
+            err.flush();
+            DynamicView view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
+            long printed = 0;
+            long mismatches = 0;
+            long lastSampleAt = System.nanoTime();
+            long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
+            while (count == null || printed < count) {
+                if (view == null || view.record() != subscriber.record()) {
+                    view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
+                }
+                boolean got = view != null && (stream ? subscriber.awaitNext(view, SLICE_NS)
+                        : subscriber.awaitLatest(view, SLICE_NS));
+                if (view == null) {
+                    LockSupport.parkNanos(SLICE_NS);
+                }
+                if (got) {
+                    lastSampleAt = System.nanoTime();
+                    boolean consistent = !check || CounterPattern.check(view);
+                    if (!consistent) {
+                        mismatches++;
+                    }
+                    out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, subscriber, consistent));
+                    out.flush();
+                    printed++;
+                    continue;
+                }
+                WriterState now = subscriber.state();
+                if (now != state) {
+                    err.println("echo " + regionName + "/" + recordName + ": writer " + state + " -> " + now
+                            + (now == WriterState.LIVE ? " (epoch " + subscriber.epoch() + ")" : ""));
+                    err.flush();
+                    state = now;
+                }
+                if (System.nanoTime() - lastSampleAt > timeoutNs) {
+                    err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
+                            state);
+                    return ExitCodes.TIMEOUT;
+                }
+            }
+            if (stream && subscriber.lostSamples() > 0) {
+                err.println("echo " + regionName + "/" + recordName + ": " + subscriber.lostSamples()
+                        + " samples lost (overwritten before they were read)");
+            }
+            if (mismatches > 0) {
+                err.println("echo " + regionName + "/" + recordName + ": " + mismatches
+                        + " samples did not follow the counter pattern");
+                return ExitCodes.CORRUPT_REGION;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private static String text(DynamicView view, Subscriber subscriber, boolean consistent) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(view.recordName()).append(" #").append(view.sampleIndex()).append(" t=").append(view.timestampNs());
+        for (FieldLayout f : view.fields()) {
+            Object value = view.value(f.name());
+            sb.append(' ').append(f.name()).append('=');
+            if (value instanceof String s && f.type() == io.shmtel.schema.FieldType.STRING) {
+                DynamicView.appendJsonString(sb, s);
+            } else {
+                sb.append(value);
+            }
+            if (!f.unit().isEmpty()) {
+                sb.append(' ').append(f.unit());
+            }
+        }
+        if (!consistent) {
+            sb.append("  <- NOT the counter pattern");
+        }
+        return sb.toString();
+    }
+
+    private static String json(String regionName, Subscriber subscriber, DynamicView view, WriterState state,
+            Boolean consistent) {
+        StringBuilder fields = view.appendJsonFields(new StringBuilder("{")).append('}');
+        return Json.object(g -> {
+            g.writeStringField("region", regionName);
+            g.writeStringField("record", view.recordName());
+            g.writeNumberField("sample", view.sampleIndex());
+            g.writeNumberField("seq", view.sequence());
+            g.writeNumberField("timestampNs", view.timestampNs());
+            g.writeNumberField("epoch", subscriber.epoch());
+            g.writeStringField("state", state.name());
+            if (subscriber.lostSamples() > 0) {
+                g.writeNumberField("lost", subscriber.lostSamples());
+            }
+            if (consistent != null) {
+                g.writeBooleanField("consistent", consistent);
+            }
+            g.writeFieldName("fields");
+            g.writeRawValue(fields.toString());
+        });
+    }
+}

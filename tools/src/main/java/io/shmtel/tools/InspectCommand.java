@@ -1,0 +1,143 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.region.ProcessInfo;
+import io.shmtel.core.region.Region;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.RegionHeaderDescriptor;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "inspect", description = "Decodes a region: header, writer, record table, layout and embedded schema.")
+final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Parameters(paramLabel = "REGION", description = "Region name.")
+    String name;
+
+    @Option(names = "--json", description = "One JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Region r = Region.open(name, region.options())) {
+            RegionSummary s = RegionSummary.of(r);
+            out.println(json ? json(s) : text(s));
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String text(RegionSummary s) {
+        Region r = s.region();
+        Layout l = r.layout();
+        int version = r.buffer().getInt(RegionHeaderDescriptor.VERSION_OFFSET);
+        boolean alive = ProcessInfo.isAlive(r.writerPid(), r.writerStartTime());
+        StringBuilder sb = new StringBuilder();
+        sb.append("region ").append(r.name()).append(" (").append(r.file()).append(")\n");
+        sb.append(String.format("  file       %d bytes, mode 0%o, owner uid %d, inode %d%n", r.stat().size(),
+                r.stat().permissions(), r.stat().uid(), r.stat().inode()));
+        sb.append(String.format("  format     %d.%d, header %d bytes, region %d bytes%n", RegionHeaderDescriptor.major(version),
+                RegionHeaderDescriptor.minor(version), l.headerLength(), l.regionLength()));
+        sb.append(String.format("  layout     %s, schema \"%s\" version %d%n", Fingerprint.hex(l.fingerprint()),
+                l.schemaName(), l.schemaVersion()));
+        sb.append(String.format("  writer     pid %d (%s), started %d ticks after boot, epoch %d%n", r.writerPid(),
+                alive ? "running" : "not running", r.writerStartTime(), r.epoch()));
+        sb.append(String.format("  state      %s%n", s.state()));
+        sb.append(String.format("  heartbeat  every %s, last %s ago%n", RegionSummary.formatAge(r.heartbeatPeriodNs() / 1e6),
+                RegionSummary.formatAge(s.heartbeatAgeMs())));
+        for (RecordLayout rec : l.records()) {
+            sb.append(String.format("  record %s: published %d, depth %d, slot %d bytes, payload %d bytes, block at %d"
+                    + " (%d bytes), fingerprint %s%s%n", rec.name(), s.published()[rec.index()], rec.depth(),
+                    rec.slotLength(), rec.payloadLength(), rec.blockOffset(), rec.blockLength(),
+                    Fingerprint.hex(rec.fingerprint()), rec.rateHz() > 0 ? ", nominal " + rec.rateHz() + " Hz" : ""));
+            for (FieldLayout f : rec.fields()) {
+                String type = f.type().schemaName() + (f.isArray() ? "[" + f.count() + "]" : "")
+                        + (f.length() > 0 ? "[" + f.length() + "]" : "") + (f.isEnum() ? " enum " + f.enumConstants() : "");
+                sb.append(String.format("    %6d %5d  %-14s %s%s%n", f.offset(), f.sizeBytes(), type, f.name(),
+                        f.unit().isEmpty() ? "" : " [" + f.unit() + "]"));
+            }
+        }
+        sb.append("  schema     ").append(l.canonicalJson());
+        return sb.toString();
+    }
+
+    private static String json(RegionSummary s) {
+        Region r = s.region();
+        Layout l = r.layout();
+        int version = r.buffer().getInt(RegionHeaderDescriptor.VERSION_OFFSET);
+        return Json.object(g -> {
+            g.writeStringField("name", r.name());
+            g.writeStringField("file", r.file().toString());
+            g.writeNumberField("fileBytes", r.stat().size());
+            g.writeStringField("mode", "0" + Integer.toOctalString(r.stat().permissions()));
+            g.writeNumberField("ownerUid", r.stat().uid());
+            g.writeStringField("format", RegionHeaderDescriptor.major(version) + "." + RegionHeaderDescriptor.minor(version));
+            g.writeNumberField("headerLength", l.headerLength());
+            g.writeNumberField("regionLength", l.regionLength());
+            g.writeStringField("fingerprint", Fingerprint.hex(l.fingerprint()));
+            g.writeStringField("schema", l.schemaName());
+            g.writeNumberField("schemaVersion", l.schemaVersion());
+            g.writeNumberField("writerPid", r.writerPid());
+            g.writeBooleanField("writerRunning", ProcessInfo.isAlive(r.writerPid(), r.writerStartTime()));
+            g.writeNumberField("writerStartTime", r.writerStartTime());
+            g.writeNumberField("epoch", r.epoch());
+            g.writeStringField("state", s.state().name());
+            g.writeNumberField("heartbeatPeriodNs", r.heartbeatPeriodNs());
+            g.writeNumberField("heartbeatAgeMs", Math.round(s.heartbeatAgeMs() * 1000) / 1000.0);
+            g.writeArrayFieldStart("records");
+            for (RecordLayout rec : l.records()) {
+                g.writeStartObject();
+                g.writeStringField("name", rec.name());
+                g.writeNumberField("published", s.published()[rec.index()]);
+                g.writeNumberField("depth", rec.depth());
+                g.writeNumberField("slotLength", rec.slotLength());
+                g.writeNumberField("payloadLength", rec.payloadLength());
+                g.writeNumberField("blockOffset", rec.blockOffset());
+                g.writeNumberField("blockLength", rec.blockLength());
+                g.writeStringField("fingerprint", Fingerprint.hex(rec.fingerprint()));
+                g.writeArrayFieldStart("fields");
+                for (FieldLayout f : rec.fields()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", f.name());
+                    g.writeStringField("type", f.type().schemaName());
+                    g.writeNumberField("offset", f.offset());
+                    g.writeNumberField("sizeBytes", f.sizeBytes());
+                    if (f.isArray()) {
+                        g.writeNumberField("count", f.count());
+                    }
+                    if (f.length() > 0) {
+                        g.writeNumberField("length", f.length());
+                    }
+                    if (!f.unit().isEmpty()) {
+                        g.writeStringField("unit", f.unit());
+                    }
+                    if (f.isEnum()) {
+                        g.writeObjectFieldStart("enum");
+                        for (var e : f.enumConstants().entrySet()) {
+                            g.writeNumberField(e.getKey(), e.getValue());
+                        }
+                        g.writeEndObject();
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeStringField("schemaText", l.canonicalJson());
+        });
+    }
+}

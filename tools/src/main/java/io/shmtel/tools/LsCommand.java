@@ -1,0 +1,93 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.error.ShmtelException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "ls", description = "Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.")
+final class LsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Option(names = "--json", description = "One JSON object per region per line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        RegionOptions options = region.options().withAnyOwner(true).withInitTimeout(Duration.ZERO);
+        RegionDirectory dir = options.regionDirectory();
+        List<String> rows = new ArrayList<>();
+        if (!json) {
+            rows.add(String.format("%-20s %-18s %9s %8s %-11s %5s %9s  %s", "REGION", "SCHEMA", "SIZE", "PID", "STATE",
+                    "EPOCH", "HEARTBEAT", "RECORDS (published)"));
+        }
+        for (String name : dir.list()) {
+            try (Region r = Region.open(name, options)) {
+                RegionSummary s = RegionSummary.of(r);
+                rows.add(json ? json(s) : text(s));
+            } catch (ShmtelException e) {
+                rows.add(json ? Json.object(g -> {
+                    g.writeStringField("name", name);
+                    g.writeStringField("file", dir.file(name).toString());
+                    g.writeStringField("error", e.getMessage());
+                }) : String.format("%-20s %s", name, "ERROR " + e.getMessage()));
+            }
+        }
+        rows.forEach(out::println);
+        if (!json && rows.size() == 1) {
+            out.println("(no regions in " + dir + ")");
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String text(RegionSummary s) {
+        StringBuilder records = new StringBuilder();
+        for (RecordLayout rec : s.region().layout().records()) {
+            records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(')
+                    .append(s.published()[rec.index()]).append(')');
+        }
+        return String.format("%-20s %-18s %9s %8d %-11s %5d %9s  %s", s.region().name(),
+                s.region().layout().schemaName() + " v" + s.region().layout().schemaVersion(),
+                RegionSummary.formatBytes(s.region().layout().regionLength()), s.region().writerPid(), s.state(),
+                s.region().epoch(), RegionSummary.formatAge(s.heartbeatAgeMs()), records);
+    }
+
+    private static String json(RegionSummary s) {
+        Region r = s.region();
+        return Json.object(g -> {
+            g.writeStringField("name", r.name());
+            g.writeStringField("file", r.file().toString());
+            g.writeStringField("schema", r.layout().schemaName());
+            g.writeNumberField("schemaVersion", r.layout().schemaVersion());
+            g.writeNumberField("sizeBytes", r.layout().regionLength());
+            g.writeNumberField("writerPid", r.writerPid());
+            g.writeStringField("state", s.state().name());
+            g.writeNumberField("epoch", r.epoch());
+            g.writeNumberField("heartbeatAgeMs", Math.round(s.heartbeatAgeMs() * 1000) / 1000.0);
+            g.writeArrayFieldStart("records");
+            for (RecordLayout rec : r.layout().records()) {
+                g.writeStartObject();
+                g.writeStringField("name", rec.name());
+                g.writeNumberField("published", s.published()[rec.index()]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        });
+    }
+}

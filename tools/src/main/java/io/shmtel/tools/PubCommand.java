@@ -1,0 +1,146 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pub", description = {"A generic publisher: creates the region (or takes over a dead writer's) and",
+        "publishes samples of one record at a fixed rate until --count or Ctrl-C."})
+final class PubCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Parameters(paramLabel = "REGION", description = "Region name.")
+    String name;
+
+    @Option(names = "--schema", required = true, paramLabel = "FILE", description = "Schema file of the region.")
+    Path schemaFile;
+
+    @Option(names = "--record", paramLabel = "R", description = "Record to publish (default: the schema's only record).")
+    String recordName;
+
+    @Option(names = "--rate", paramLabel = "HZ", description = "Samples per second; 0: as fast as possible"
+            + " (default: the record's rateHz, else 10).")
+    Double rateHz;
+
+    @Option(names = "--count", paramLabel = "N", description = "Stop after N samples (default: run until Ctrl-C).")
+    Long count;
+
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = {"Field values: numbers, true/false, enum",
+            "names, text; arrays take one value or comma-separated values."})
+    List<String> sets = List.of();
+
+    @Option(names = "--pattern", paramLabel = "counter", description = {"counter: sample k carries k in every",
+            "field (cast to its type), so any reader can check a snapshot's consistency."})
+    String pattern;
+
+    @Option(names = "--mode", paramLabel = "OCTAL", description = "Permissions of a created region (default 0600).")
+    String mode;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (pattern != null && !pattern.equals("counter")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "unknown --pattern \"" + pattern
+                    + "\": the only pattern is counter");
+        }
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaFile));
+        RecordLayout record = pickRecord(layout);
+        double rate = rateHz != null ? rateHz : record.rateHz() > 0 ? record.rateHz() : 10;
+        if (rate < 0 || Double.isNaN(rate)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0: rate=" + rate);
+        }
+        RegionOptions options = region.options();
+        if (mode != null) {
+            try {
+                options = options.withMode(Integer.parseInt(mode, 8));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--mode " + mode + ": " + e.getMessage());
+            }
+        }
+        Publisher publisher = Publisher.create(name, layout, options);
+        Thread shutdown = new Thread(publisher::close, "shmtel-pub-close");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        try {
+            RingWriter sink = publisher.sink(record.name());
+            DynamicWriter writer = new DynamicWriter(sink, record);
+            for (String set : sets) {
+                int eq = set.indexOf('=');
+                if (eq <= 0) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--set takes FIELD=VALUE; got \"" + set + "\"");
+                }
+                try {
+                    writer.set(set.substring(0, eq), set.substring(eq + 1));
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--set " + set + ": " + e.getMessage());
+                }
+            }
+            err.printf("publishing %s/%s at %s into %s (epoch %d)%s%n", name, record.name(),
+                    rate == 0 ? "full rate" : rate + " Hz", publisher.region().file(), publisher.epoch(),
+                    count == null ? "; Ctrl-C to stop" : "");
+            err.flush();
+            long periodNs = rate == 0 ? 0 : (long) (1e9 / rate);
+            long start = System.nanoTime();
+            long published = 0;
+            while ((count == null || published < count) && !publisher.region().isClosed()) {
+                if (pattern != null) {
+                    CounterPattern.fill(writer, sink.nextSampleIndex());
+                }
+                writer.commit();
+                published++;
+                if (periodNs > 0) {
+                    long due = start + published * periodNs; // the k-th sample is due at start + k/rate: no drift
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0 && !publisher.region().isClosed()) {
+                        LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+                    }
+                }
+            }
+            err.printf("published %d samples of %s/%s%n", published, name, record.name());
+            return ExitCodes.OK;
+        } finally {
+            publisher.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running or has run
+            }
+        }
+    }
+
+    private RecordLayout pickRecord(Layout layout) {
+        if (recordName != null) {
+            return layout.record(recordName).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                    "schema \"" + layout.schemaName() + "\" has no record \"" + recordName + "\"; its records: "
+                            + layout.records().stream().map(RecordLayout::name).toList()));
+        }
+        if (layout.records().size() != 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "schema \"" + layout.schemaName() + "\" has "
+                    + layout.records().size() + " records: choose one with --record ("
+                    + layout.records().stream().map(RecordLayout::name).toList() + ")");
+        }
+        return layout.records().get(0);
+    }
+}
