@@ -63,7 +63,12 @@ final class EchoCommand implements Callable<Integer> {
         String regionName = slash < 0 ? target : target.substring(0, slash);
         String recordName = slash < 0 ? null : target.substring(slash + 1);
         RegionOptions options = region.options();
+        long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
         if (recordName == null) {
+            if (!awaitRegion(regionName, options, timeoutNs, err)) {
+                err.printf("echo %s: no region for %.1f s%n", regionName, timeoutSeconds);
+                return ExitCodes.TIMEOUT;
+            }
             try (Region r = Region.open(regionName, options)) {
                 if (r.layout().records().size() != 1) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "region \"" + regionName + "\" has "
@@ -86,7 +91,6 @@ final class EchoCommand implements Callable<Integer> {
             long printed = 0;
             long mismatches = 0;
             long lastSampleAt = System.nanoTime();
-            long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
             while (count == null || printed < count) {
                 if (view == null || view.record() != subscriber.record()) {
                     view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
@@ -131,6 +135,25 @@ final class EchoCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** Waits until the region's file exists (the record to read is only known from its schema). */
+    private static boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
+        java.nio.file.Path file = options.regionDirectory().file(name);
+        long start = System.nanoTime();
+        boolean told = false;
+        while (!java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!told) {
+                err.println("echo " + name + ": waiting for the region to appear in " + options.regionDirectory());
+                err.flush();
+                told = true;
+            }
+            if (System.nanoTime() - start > timeoutNs) {
+                return false;
+            }
+            LockSupport.parkNanos(SLICE_NS);
+        }
+        return true;
     }
 
     private static String text(DynamicView view, Subscriber subscriber, boolean consistent) {

@@ -18,13 +18,35 @@ class LauncherIT {
 
     record Result(int code, String out, String err) {}
 
-    static Result shmtel(String... args) throws IOException, InterruptedException {
+    static Path regionDir;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void regionDirectory() throws IOException {
+        regionDir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-it-");
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeRegionDirectory() throws IOException {
+        try (var files = Files.walk(regionDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static ProcessBuilder launcher(String script, String... args) {
         assertThat(ROOT.resolve("tools/target/shmtel-tools.jar")).as("packaged jar").exists();
-        List<String> command = new ArrayList<>(List.of(ROOT.resolve("bin/shmtel").toString()));
+        List<String> command = new ArrayList<>(List.of(ROOT.resolve(script).toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = builder.start();
+        builder.environment().put("SHMTEL_DIR", regionDir.toString());
+        return builder;
+    }
+
+    static Result shmtel(String... args) throws IOException, InterruptedException {
+        Process p = launcher("bin/shmtel", args).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -45,6 +67,40 @@ class LauncherIT {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).hasSize(7).last().isEqualTo("1 of 1 file invalid");
+    }
+
+    /** The README's two terminals: a publisher process and an echo process. */
+    @Test
+    void pubInOneProcessEchoInAnother() throws Exception {
+        Process pub = launcher("bin/shmtel", "pub", "twoterm", "--schema", "schema/examples/arm.json", "--rate", "20",
+                "--pattern", "counter", "--count", "200").redirectErrorStream(true).start();
+        try {
+            Result echo = shmtel("echo", "twoterm", "--count", "3", "--timeout", "20", "--json", "--check");
+            assertThat(echo.code()).as(echo.err()).isZero();
+            assertThat(echo.out().lines().toList()).hasSize(3)
+                    .allMatch(l -> l.startsWith("{\"region\":\"twoterm\",\"record\":\"joint_state\",\"sample\":"))
+                    .allMatch(l -> l.contains("\"consistent\":true"));
+            Result ls = shmtel("ls");
+            assertThat(ls.out()).contains("twoterm", "LIVE");
+        } finally {
+            pub.destroy(); // SIGTERM: the shutdown hook closes the region cleanly
+            assertThat(pub.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(shmtel("ls", "--json").out()).contains("\"name\":\"twoterm\"", "\"state\":\"CLOSED\"");
+        assertThat(shmtel("rm", "twoterm").code()).isZero();
+    }
+
+    @Test
+    void theDemoScriptShowsLiveSamplesAndCleansUp() throws Exception {
+        Process demo = launcher("bin/demo", "3").start();
+        String out = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(demo.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).as(err).isZero();
+        assertThat(out.lines().toList()).hasSize(3).allMatch(l -> l.startsWith("joint_state #"));
+        try (var files = Files.list(regionDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("shmtel.demo-"));
+        }
     }
 
     @Test

@@ -1,0 +1,145 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** ls, inspect, pub, echo and rm against real regions in a private /dev/shm directory. */
+class RegionCommandsTest {
+    static final String ARM = "../schema/examples/arm.json";
+    static final String SCALARS = "../schema/examples/scalars.json";
+    Path dir;
+
+    @BeforeEach
+    void createDir() throws IOException {
+        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-cli-test-");
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    CliTest.Result shmtel(String... args) {
+        String[] withDir = new String[args.length + 1];
+        withDir[0] = args[0];
+        withDir[1] = "--dir=" + dir;
+        System.arraycopy(args, 1, withDir, 2, args.length - 1);
+        return CliTest.run(withDir);
+    }
+
+    @Test
+    void pubThenLsInspectEchoAndRm() {
+        CliTest.Result pub = shmtel("pub", "arm", "--schema", ARM, "--count", "5", "--rate", "0", "--pattern", "counter");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        assertThat(pub.err()).contains("publishing arm/joint_state at full rate into " + dir.resolve("shmtel.arm"))
+                .contains("published 5 samples of arm/joint_state");
+
+        CliTest.Result ls = shmtel("ls");
+        assertThat(ls.code()).isZero();
+        assertThat(ls.out().lines().toList()).hasSize(2);
+        assertThat(ls.out().lines().toList().get(1)).startsWith("arm").contains("arm v1", "8 KiB", "CLOSED",
+                "joint_state(5)");
+        CliTest.Result lsJson = shmtel("ls", "--json");
+        assertThat(lsJson.out()).startsWith("{\"name\":\"arm\",\"file\":\"" + dir.resolve("shmtel.arm") + "\",\"schema\":\"arm\"")
+                .contains("\"state\":\"CLOSED\",\"epoch\":1").contains("\"records\":[{\"name\":\"joint_state\",\"published\":5}]");
+
+        CliTest.Result inspect = shmtel("inspect", "arm");
+        assertThat(inspect.code()).isZero();
+        assertThat(inspect.out()).contains("format     1.0, header 4096 bytes, region 8192 bytes",
+                "layout     0x1bb6d530886a84bc, schema \"arm\" version 1", "state      CLOSED",
+                "record joint_state: published 5, depth 8, slot 192 bytes, payload 168 bytes, block at 4096",
+                "   148    16  string[16]     frame_id", "mode 0600");
+        assertThat(shmtel("inspect", "arm", "--json").out()).contains("\"fingerprint\":\"0x1bb6d530886a84bc\"",
+                "\"fields\":[{\"name\":\"position\",\"type\":\"f64\",\"offset\":0,\"sizeBytes\":48,\"count\":6,\"unit\":\"rad\"}");
+
+        CliTest.Result echo = shmtel("echo", "arm", "--count", "1", "--json", "--check");
+        assertThat(echo.code()).as(echo.err()).isZero();
+        assertThat(echo.out()).startsWith("{\"region\":\"arm\",\"record\":\"joint_state\",\"sample\":4,\"seq\":10,")
+                .contains("\"epoch\":1,\"state\":\"CLOSED\",\"consistent\":true,\"fields\":{\"position\":[4.0,4.0,4.0,"
+                        + "4.0,4.0,4.0],", "\"status\":4,\"frame_id\":\"4\"}}");
+        CliTest.Result text = shmtel("echo", "arm/joint_state", "--count", "1");
+        assertThat(text.out()).startsWith("joint_state #4 t=").contains(" position=[4.0, 4.0, 4.0, 4.0, 4.0, 4.0] rad",
+                " frame_id=\"4\"");
+
+        CliTest.Result rm = shmtel("rm", "arm");
+        assertThat(rm.code()).isZero();
+        assertThat(rm.out()).isEqualTo("removed " + dir.resolve("shmtel.arm") + "\n");
+        assertThat(shmtel("ls").out()).contains("(no regions in " + dir + ")");
+    }
+
+    @Test
+    void pubSetsFieldsByNameAndRefusesBadValues() {
+        CliTest.Result pub = shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--set", "position=1,2,3,4,5,6",
+                "--set", "status=FAULT", "--set", "frame_id=wrist", "--set", "velocity=0.5");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        CliTest.Result echo = shmtel("echo", "arm", "--count", "1", "--json");
+        assertThat(echo.out()).contains("\"position\":[1.0,2.0,3.0,4.0,5.0,6.0]", "\"velocity\":[0.5,0.5,",
+                "\"status\":\"FAULT\"", "\"frame_id\":\"wrist\"");
+        CliTest.Result bad = shmtel("pub", "other", "--schema", ARM, "--count", "1", "--set", "status=BROKEN");
+        assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(bad.err()).contains("--set status=BROKEN: field status is an enum: expected an integer or one of"
+                + " [OK, FAULT, ESTOP], got \"BROKEN\"");
+        CliTest.Result arity = shmtel("pub", "other", "--schema", ARM, "--count", "1", "--set", "position=1,2");
+        assertThat(arity.err()).contains("field position has 6 elements; got 2 values");
+        CliTest.Result record = shmtel("pub", "other", "--schema", SCALARS, "--count", "1");
+        assertThat(record.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(record.err()).contains("schema \"scalars\" has 2 records: choose one with --record ([counter, reading])");
+    }
+
+    @Test
+    void regionErrorsMapToTheirExitCodes() throws IOException {
+        CliTest.Result waited = shmtel("echo", "missing", "--count", "1", "--timeout", "0.2");
+        assertThat(waited.code()).isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(waited.err()).contains("echo missing: waiting for the region to appear in " + dir,
+                "echo missing: no region for 0.2 s");
+        assertThat(shmtel("inspect", "missing").code()).isEqualTo(ExitCodes.REGION_NOT_FOUND);
+        assertThat(shmtel("rm", "missing").code()).isEqualTo(ExitCodes.REGION_NOT_FOUND);
+        CliTest.Result badName = shmtel("inspect", "../etc");
+        assertThat(badName.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(badName.err()).contains("invalid region name \"../etc\"");
+        Files.writeString(dir.resolve("shmtel.junk"), "not a region at all, but long enough? no: shorter than a page");
+        CliTest.Result corrupt = shmtel("inspect", "junk");
+        assertThat(corrupt.code()).isEqualTo(ExitCodes.CORRUPT_REGION);
+        assertThat(corrupt.err()).contains("region \"junk\": file is 61 bytes, shorter than one header page (4096 bytes)");
+        assertThat(shmtel("ls").out()).contains("junk                 ERROR region \"junk\": file is 61 bytes");
+        Files.createSymbolicLink(dir.resolve("shmtel.link"), dir.resolve("shmtel.junk"));
+        assertThat(shmtel("inspect", "link").code()).isEqualTo(ExitCodes.PERMISSION);
+    }
+
+    @Test
+    void echoTimesOutWithCode10AndRmRefusesALiveRegion() throws Exception {
+        CompletableFuture<CliTest.Result> pub = CompletableFuture.supplyAsync(
+                () -> shmtel("pub", "live", "--schema", ARM, "--rate", "50", "--count", "150"));
+        CliTest.Result echo = shmtel("echo", "live", "--count", "3", "--timeout", "10", "--stream", "--json");
+        assertThat(echo.code()).as(echo.err()).isZero();
+        List<String> lines = echo.out().lines().toList();
+        assertThat(lines).hasSize(3);
+        CliTest.Result rm = shmtel("rm", "live");
+        assertThat(rm.code()).isEqualTo(ExitCodes.REGION_OWNED);
+        assertThat(rm.err()).contains("region \"live\" has a live writer (it holds the region's lock); stop the writer"
+                + " first, or use --force");
+        CliTest.Result second = shmtel("pub", "live", "--schema", ARM, "--count", "1");
+        assertThat(second.code()).isEqualTo(ExitCodes.REGION_OWNED);
+        assertThat(pub.get(30, TimeUnit.SECONDS).code()).isZero();
+        CliTest.Result quiet = shmtel("echo", "live", "--stream", "--timeout", "0.3");
+        assertThat(quiet.code()).as("the stream starts at the oldest retained sample, then waits").isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(quiet.err()).contains("no sample for 0.3 s (writer CLOSED)");
+        assertThat(shmtel("rm", "live").code()).isZero();
+    }
+}
