@@ -194,14 +194,15 @@ public final class Subscriber implements AutoCloseable {
     public WriterState state() {
         nextLivenessNs = System.nanoTime() + livenessPeriodNs();
         if (region == null) {
-            tryAttach(false);
+            tryAttach(true);
             return state;
         }
         state = region.writerState(options.stalledAfterPeriods());
         if (state == WriterState.WRITER_DEAD || state == WriterState.CLOSED) {
             if (region.isReplaced()) {
                 Region old = region;
-                if (tryAttach(false) && region != old) {
+                // Not rate-limited: state() is paced by its callers, and a replaced file must be followed now.
+                if (tryAttach(true) && region != old) {
                     old.close();
                     state = region.writerState(options.stalledAfterPeriods());
                 } else if (region == old) {
@@ -221,10 +222,10 @@ public final class Subscriber implements AutoCloseable {
         return period > 0 ? period : ATTACH_RETRY_NS;
     }
 
-    /** Opens the region (again); true when a region is attached afterwards. */
-    private boolean tryAttach(boolean first) {
+    /** Opens the region (again); true when a region is attached afterwards. Unless forced, at most every 50 ms. */
+    private boolean tryAttach(boolean force) {
         long now = System.nanoTime();
-        if (!first && now - nextAttachNs < 0) {
+        if (!force && now - nextAttachNs < 0) {
             return region != null;
         }
         nextAttachNs = now + ATTACH_RETRY_NS;
