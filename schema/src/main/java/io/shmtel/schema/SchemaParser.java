@@ -40,7 +40,11 @@ public final class SchemaParser {
 
     /** Parses a schema file; the file name is used in messages and generated-code headers. */
     public static SchemaDef parse(Path file) {
-        String name = file.toString();
+        return parse(file, file.toString());
+    }
+
+    /** Parses a schema file, naming it {@code name} in messages and generated-code headers. */
+    public static SchemaDef parse(Path file, String name) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -1,0 +1,86 @@
+package io.shmtel.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.samples.arm.ArmSchema;
+import io.shmtel.samples.arm.JointStateView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The views and writers this test compiles against were generated from arm.json by the shmtel
+ * Maven plugin during this module's build: no generation step by hand.
+ */
+class ArmSampleTest {
+    Path dir;
+
+    @BeforeEach
+    void createDir() throws IOException {
+        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-samples-test-");
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Test
+    void theGeneratedClassesMatchTheSchemaTheyCameFrom() {
+        assertThat(ArmDriver.layout().fingerprint()).isEqualTo(ArmSchema.FINGERPRINT);
+        assertThat(JointStateView.SLOT_LENGTH).isEqualTo(192);
+        assertThat(JointStateView.RATE_HZ).isEqualTo(500.0);
+    }
+
+    @Test
+    void theMonitorReadsWhatTheDriverSimulates() {
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        try (Publisher publisher = Publisher.create("arm", ArmDriver.layout(), options);
+                Subscriber subscriber = Subscriber.open("arm", JointStateView.RECORD_NAME, ArmDriver.layout(), options)) {
+            ArmDriver driver = new ArmDriver(publisher);
+            JointStateView view = new JointStateView();
+            for (long k = 0; k < 1000; k++) {
+                assertThat(driver.publish(k)).isEqualTo(k);
+                assertThat(subscriber.poll(view)).isTrue();
+                assertThat(view.sampleIndex()).isEqualTo(k);
+                for (int j = 0; j < JointStateView.POSITION_COUNT; j++) {
+                    assertThat(view.position(j)).isEqualTo(ArmDriver.position(j, k, 500));
+                    assertThat(view.velocity(j)).isEqualTo(ArmDriver.velocity(j, k, 500));
+                    assertThat(view.effort(j)).isEqualTo(ArmDriver.effort(j, k, 500));
+                }
+                assertThat(view.status()).isEqualTo(JointStateView.Status.OK);
+                assertThat(view.frameId()).isEqualTo("base_link");
+            }
+            // Sample 999 is t = 1.998 s: the base joint is at 1.2 rad * sin(2 pi * 0.1 Hz * 1.998 s) = 65.363 degrees.
+            assertThat(Math.toDegrees(view.position(0))).isCloseTo(65.363, within(0.001));
+            assertThat(subscriber.state()).isEqualTo(WriterState.LIVE);
+            assertThat(ArmMonitor.line(view, subscriber)).startsWith("#999      LIVE    j1=").endsWith("OK");
+        }
+    }
+
+    @Test
+    void theDriverKeepsItsRateWithoutDrift() {
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        try (Publisher publisher = Publisher.create("timed", ArmDriver.layout(), options)) {
+            long start = System.nanoTime();
+            new ArmDriver(publisher).run(100); // 100 samples at 500 Hz: due at 0 .. 198 ms
+            double elapsedMs = (System.nanoTime() - start) / 1e6;
+            assertThat(elapsedMs).as("the 100th sample is due at 198 ms").isGreaterThanOrEqualTo(198.0);
+        }
+    }
+}
