@@ -60,7 +60,8 @@ class GeneratedJavaTest {
             sources.put(f.relativePath(), f.content());
         }
         sources.putAll(extraSources);
-        ClassLoader loader = InMemoryJavaCompiler.compile(sources, RecordView.class, SlotDescriptor.class);
+        ClassLoader loader = InMemoryJavaCompiler.compile(sources, RecordView.class, SlotDescriptor.class,
+                io.shmtel.schema.SchemaParser.class);
         return new Generated(layout, pkg, loader);
     }
 
@@ -219,6 +220,87 @@ class GeneratedJavaTest {
                 }
             }
             """;
+
+    static final String SUBSCRIBER_PROBE = """
+            package test.gen.alloc2;
+
+            import io.shmtel.core.Publisher;
+            import io.shmtel.core.Subscriber;
+            import io.shmtel.core.region.RegionOptions;
+            import io.shmtel.schema.SchemaParser;
+            import io.shmtel.schema.layout.Layout;
+            import io.shmtel.schema.layout.LayoutCompiler;
+            import java.lang.management.ManagementFactory;
+            import java.nio.file.Path;
+            import java.util.function.LongSupplier;
+
+            /** Bytes allocated over CYCLES of commit + Subscriber.latest + Subscriber.poll through real regions. */
+            public final class SubscriberProbe implements LongSupplier {
+                public static final int CYCLES = 200_000;
+                public double sink;
+
+                @Override
+                public long getAsLong() {
+                    Layout layout = LayoutCompiler.compile(SchemaParser.parse(ArmSchema.CANONICAL_JSON, "arm"));
+                    RegionOptions options = RegionOptions.defaults().withDirectory(Path.of(System.getProperty("probe.dir")));
+                    com.sun.management.ThreadMXBean threads =
+                            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                    try (Publisher publisher = Publisher.create("probe", layout, options);
+                            Subscriber latest = Subscriber.open("probe", "joint_state", layout, options);
+                            Subscriber stream = Subscriber.open("probe", "joint_state", layout, options)) {
+                        JointStateWriter writer = new JointStateWriter(publisher.sink("joint_state"));
+                        JointStateView a = new JointStateView();
+                        JointStateView b = new JointStateView();
+                        for (int warm = 0; warm < 10; warm++) {
+                            cycles(writer, latest, stream, a, b, CYCLES / 10);
+                        }
+                        long least = Long.MAX_VALUE;
+                        for (int run = 0; run < 3; run++) {
+                            long before = threads.getCurrentThreadAllocatedBytes();
+                            cycles(writer, latest, stream, a, b, CYCLES);
+                            least = Math.min(least, threads.getCurrentThreadAllocatedBytes() - before);
+                        }
+                        return least;
+                    }
+                }
+
+                private void cycles(JointStateWriter writer, Subscriber latest, Subscriber stream, JointStateView a,
+                        JointStateView b, int count) {
+                    for (int n = 0; n < count; n++) {
+                        writer.position(0, n).commit(n);
+                        if (latest.latest(a)) {
+                            sink += a.position(0);
+                        }
+                        if (stream.poll(b)) {
+                            sink += b.position(0) + stream.lostSamples();
+                        }
+                    }
+                }
+            }
+            """;
+
+    @Test
+    void subscriberReadsAllocateNothingInTheSteadyState() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(
+                java.nio.file.Files.isDirectory(java.nio.file.Path.of("/dev/shm")) ? java.nio.file.Path.of("/dev/shm")
+                        : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), "shmtel-probe-");
+        try {
+            System.setProperty("probe.dir", dir.toString());
+            Generated g = generate(EXAMPLES.resolve("arm.json"), "test.gen.alloc2",
+                    Map.of("test/gen/alloc2/SubscriberProbe.java", SUBSCRIBER_PROBE));
+            LongSupplier probe = (LongSupplier) g.load("SubscriberProbe").getConstructor().newInstance();
+            long allocated = probe.getAsLong();
+            System.out.println("subscriber allocation probe: " + allocated + " bytes over 200000 commit + latest + poll"
+                    + " cycles (least of 3 runs)");
+            assertThat(allocated).as("bytes allocated by Subscriber.latest/poll and the writer").isZero();
+        } finally {
+            try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+                for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
 
     @Test
     void hotPathsAllocateNothingInTheSteadyState() throws Exception {
