@@ -281,9 +281,7 @@ class GeneratedJavaTest {
 
     @Test
     void subscriberReadsAllocateNothingInTheSteadyState() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(
-                java.nio.file.Files.isDirectory(java.nio.file.Path.of("/dev/shm")) ? java.nio.file.Path.of("/dev/shm")
-                        : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), "shmtel-probe-");
+        java.nio.file.Path dir = io.shmtel.core.region.ShmDirectory.create();
         try {
             System.setProperty("probe.dir", dir.toString());
             Generated g = generate(EXAMPLES.resolve("arm.json"), "test.gen.alloc2",
@@ -294,11 +292,7 @@ class GeneratedJavaTest {
                     + " cycles (least of 3 runs)");
             assertThat(allocated).as("bytes allocated by Subscriber.latest/poll and the writer").isZero();
         } finally {
-            try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
-                for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
-                }
-            }
+            io.shmtel.core.region.ShmDirectory.delete(dir);
         }
     }
 

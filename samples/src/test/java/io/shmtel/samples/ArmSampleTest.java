@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.samples.arm.ArmSchema;
 import io.shmtel.samples.arm.JointStateView;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,18 +24,13 @@ class ArmSampleTest {
     Path dir;
 
     @BeforeEach
-    void createDir() throws IOException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-samples-test-");
+    void createDir() {
+        dir = ShmDirectory.create();
     }
 
     @AfterEach
     void removeDir() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ShmDirectory.delete(dir);
     }
 
     @Test

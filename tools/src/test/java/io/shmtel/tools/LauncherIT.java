@@ -21,18 +21,13 @@ class LauncherIT {
     static Path regionDir;
 
     @org.junit.jupiter.api.BeforeAll
-    static void regionDirectory() throws IOException {
-        regionDir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-it-");
+    static void regionDirectory() {
+        regionDir = io.shmtel.core.region.ShmDirectory.create();
     }
 
     @org.junit.jupiter.api.AfterAll
     static void removeRegionDirectory() throws IOException {
-        try (var files = Files.walk(regionDir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        io.shmtel.core.region.ShmDirectory.delete(regionDir);
     }
 
     static ProcessBuilder launcher(String script, String... args) {

@@ -2,14 +2,13 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.region.ShmDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,18 +20,13 @@ class RegionCommandsTest {
     Path dir;
 
     @BeforeEach
-    void createDir() throws IOException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
-                : Path.of(System.getProperty("java.io.tmpdir")), "shmtel-cli-test-");
+    void createDir() {
+        dir = ShmDirectory.create();
     }
 
     @AfterEach
     void removeDir() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ShmDirectory.delete(dir);
     }
 
     CliTest.Result shmtel(String... args) {

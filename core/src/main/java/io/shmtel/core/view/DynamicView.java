@@ -4,7 +4,6 @@ import io.shmtel.schema.FieldType;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,13 +15,11 @@ import java.util.Objects;
  */
 public final class DynamicView extends RecordView {
     private final RecordLayout record;
-    private final Map<String, FieldLayout> byName = new HashMap<>();
+    private final FieldIndex fieldIndex;
 
     public DynamicView(RecordLayout record) {
         this.record = Objects.requireNonNull(record, "record");
-        for (FieldLayout f : record.fields()) {
-            byName.put(f.name(), f);
-        }
+        this.fieldIndex = new FieldIndex(record);
     }
 
     public RecordLayout record() {
@@ -56,12 +53,7 @@ public final class DynamicView extends RecordView {
 
     /** The field called {@code name}; IllegalArgumentException naming the record's fields when there is none. */
     public FieldLayout field(String name) {
-        FieldLayout f = byName.get(name);
-        if (f == null) {
-            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name + "\"; its fields: "
-                    + record.fields().stream().map(FieldLayout::name).toList());
-        }
-        return f;
+        return fieldIndex.get(name);
     }
 
     /** Element {@code index} of a numeric or bool field as a double (bool: 0 or 1). */

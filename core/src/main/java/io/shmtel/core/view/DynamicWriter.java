@@ -3,10 +3,8 @@ package io.shmtel.core.view;
 import io.shmtel.schema.FieldType;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,14 +13,12 @@ import java.util.Objects;
  */
 public final class DynamicWriter extends RecordWriter {
     private final RecordLayout record;
-    private final Map<String, FieldLayout> byName = new HashMap<>();
+    private final FieldIndex fieldIndex;
 
     public DynamicWriter(SampleSink sink, RecordLayout record) {
         super(sink, record.payloadLength());
         this.record = record;
-        for (FieldLayout f : record.fields()) {
-            byName.put(f.name(), f);
-        }
+        this.fieldIndex = new FieldIndex(record);
     }
 
     public RecordLayout record() {
@@ -30,12 +26,7 @@ public final class DynamicWriter extends RecordWriter {
     }
 
     public FieldLayout field(String name) {
-        FieldLayout f = byName.get(name);
-        if (f == null) {
-            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name + "\"; its fields: "
-                    + record.fields().stream().map(FieldLayout::name).toList());
-        }
-        return f;
+        return fieldIndex.get(name);
     }
 
     /** Sets element {@code index} to {@code value}, converted to the field's type as a Java cast would (bool: non-zero). */

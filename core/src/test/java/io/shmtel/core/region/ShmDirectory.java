@@ -35,7 +35,8 @@ public final class ShmDirectory implements ParameterResolver, AfterEachCallback 
                 .withInitTimeout(Duration.ofMillis(300));
     }
 
-    static Path create() {
+    /** A fresh directory under /dev/shm (or the system temp directory); remove it with {@link #delete}. */
+    public static Path create() {
         Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             return Files.createTempDirectory(base, "shmtel-test-");
