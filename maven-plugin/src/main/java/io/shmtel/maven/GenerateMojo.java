@@ -52,9 +52,13 @@ public final class GenerateMojo extends AbstractMojo {
     @Parameter
     private List<File> schemas;
 
-    /** Java package of the generated classes; default {@code io.shmtel.generated.<schema>}. */
+    /** Java package of the generated classes; default {@code <packagePrefix>.<schema>}. */
     @Parameter
     private String packageName;
+
+    /** With several schemas: each gets package {@code <packagePrefix>.<schema>} (when packageName is not set). */
+    @Parameter(defaultValue = "io.shmtel.generated")
+    private String packagePrefix;
 
     @Parameter(defaultValue = "${project.build.directory}/generated-sources/shmtel")
     private File outputDirectory;
@@ -98,7 +102,7 @@ public final class GenerateMojo extends AbstractMojo {
         }
         int written = 0;
         for (Layout layout : layouts) {
-            String pkg = packageName != null ? packageName : JavaGenerator.defaultPackage(layout);
+            String pkg = packageName != null ? packageName : packagePrefix + "." + layout.schemaName();
             List<GeneratedFile> generated = new ArrayList<>();
             try {
                 generated.addAll(new JavaGenerator(layout, pkg).generate());

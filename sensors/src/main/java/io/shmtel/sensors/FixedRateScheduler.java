@@ -1,0 +1,125 @@
+package io.shmtel.sensors;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Runs a task at a fixed rate on its own thread without drift: run {@code k} is due at
+ * {@code start + k / rate}, whatever earlier runs cost. A run that starts a whole period late
+ * skips the due times it missed (counted, not bunched up), so timing stays on the grid.
+ */
+public final class FixedRateScheduler implements AutoCloseable {
+
+    /** The periodic work: run {@code runIndex}, due at {@code dueNs} (CLOCK_MONOTONIC). */
+    @FunctionalInterface
+    public interface Task {
+        void run(long runIndex, long dueNs) throws Exception;
+    }
+
+    private final String name;
+    private final double rateHz;
+    private final long spinNs;
+    private final Task task;
+    private final SamplingStats stats;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    /**
+     * @param spinNs how long before a due time to stop parking and spin (0: park only; parking
+     *               wakes tens of microseconds late, spinning costs CPU)
+     */
+    public FixedRateScheduler(String name, double rateHz, long spinNs, SamplingStats stats, Task task) {
+        if (!(rateHz > 0) || Double.isInfinite(rateHz)) {
+            throw new IllegalArgumentException("rate must be a positive number of Hz: rateHz=" + rateHz);
+        }
+        this.name = name;
+        this.rateHz = rateHz;
+        this.spinNs = Math.max(0, spinNs);
+        this.task = task;
+        this.stats = stats;
+        this.thread = new Thread(this::loop, "shmtel-driver-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public FixedRateScheduler start() {
+        thread.start();
+        return this;
+    }
+
+    public double rateHz() {
+        return rateHz;
+    }
+
+    /** The error that stopped the loop, if one did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private void loop() {
+        double periodNs = 1e9 / rateHz;
+        long start = System.nanoTime();
+        long k = 0;
+        while (running) {
+            long due = start + Math.round(k * periodNs);
+            waitUntil(due);
+            if (!running) {
+                return;
+            }
+            long begin = System.nanoTime();
+            long late = begin - due;
+            if (late >= periodNs) {
+                long skip = (long) (late / periodNs);
+                stats.recordMissed(skip);
+                k += skip;
+                due = start + Math.round(k * periodNs);
+                late = begin - due;
+            }
+            try {
+                task.run(k, due);
+                stats.recordSample(late, System.nanoTime() - begin);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                stats.recordError();
+                failure = e;
+            } catch (Error e) {
+                failure = e;
+                throw e;
+            }
+            k++;
+        }
+    }
+
+    private void waitUntil(long due) {
+        long wait;
+        while (running && (wait = due - System.nanoTime()) > spinNs) {
+            LockSupport.parkNanos(Math.min(wait - spinNs, TimeUnit.MILLISECONDS.toNanos(50)));
+        }
+        while (running && due - System.nanoTime() > 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Stops the loop and waits (up to a second) for the thread to end. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "scheduler " + name + " at " + rateHz + " Hz";
+    }
+}
