@@ -2,9 +2,9 @@ package io.shmtel.samples;
 
 import io.shmtel.core.Publisher;
 import io.shmtel.core.region.RegionOptions;
-import io.shmtel.samples.arm.ArmSchema;
-import io.shmtel.samples.arm.JointStateView;
-import io.shmtel.samples.arm.JointStateWriter;
+import io.shmtel.samples.gen.arm.ArmSchema;
+import io.shmtel.samples.gen.arm.JointStateView;
+import io.shmtel.samples.gen.arm.JointStateWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;

@@ -2,7 +2,7 @@ package io.shmtel.samples;
 
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
-import io.shmtel.samples.arm.JointStateView;
+import io.shmtel.samples.gen.arm.JointStateView;
 import java.util.concurrent.TimeUnit;
 
 /** Prints the arm's joint angles in degrees five times a second, through the generated view. */

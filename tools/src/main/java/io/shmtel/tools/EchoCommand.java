@@ -7,7 +7,6 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
-import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -157,20 +156,9 @@ final class EchoCommand implements Callable<Integer> {
     }
 
     private static String text(DynamicView view, Subscriber subscriber, boolean consistent) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(view.recordName()).append(" #").append(view.sampleIndex()).append(" t=").append(view.timestampNs());
-        for (FieldLayout f : view.fields()) {
-            Object value = view.value(f.name());
-            sb.append(' ').append(f.name()).append('=');
-            if (value instanceof String s && f.type() == io.shmtel.schema.FieldType.STRING) {
-                DynamicView.appendJsonString(sb, s);
-            } else {
-                sb.append(value);
-            }
-            if (!f.unit().isEmpty()) {
-                sb.append(' ').append(f.unit());
-            }
-        }
+        StringBuilder sb = view.appendText(new StringBuilder());
+        // the timestamp after the sample number, as users read it first
+        sb.insert(sb.indexOf(" ", view.recordName().length() + 2), " t=" + view.timestampNs());
         if (!consistent) {
             sb.append("  <- NOT the counter pattern");
         }

@@ -9,17 +9,23 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Where regions live: {@code /dev/shm} unless the environment variable {@code SHMTEL_DIR} or an
- * explicit directory says otherwise. A region named {@code arm} is the file {@code shmtel.arm}.
+ * Where regions live: {@code /dev/shm} unless an explicit directory, the system property
+ * {@code shmtel.dir} or the environment variable {@code SHMTEL_DIR} says otherwise. A region named {@code arm} is the file {@code shmtel.arm}.
  */
 public record RegionDirectory(Path path) {
     public static final String ENV = "SHMTEL_DIR";
+    /** System property that, when set, wins over {@link #ENV} (for tests and embedding applications). */
+    public static final String PROPERTY = "shmtel.dir";
     public static final Path DEFAULT = Path.of("/dev/shm");
     public static final String FILE_PREFIX = "shmtel.";
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    /** The directory from {@code SHMTEL_DIR}, else {@code /dev/shm}. */
+    /** The directory from the {@code shmtel.dir} property, else {@code SHMTEL_DIR}, else {@code /dev/shm}. */
     public static RegionDirectory fromEnvironment() {
+        String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return new RegionDirectory(Path.of(property));
+        }
         String env = System.getenv(ENV);
         return new RegionDirectory(env == null || env.isBlank() ? DEFAULT : Path.of(env));
     }

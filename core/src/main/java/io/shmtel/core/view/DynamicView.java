@@ -126,6 +126,24 @@ public final class DynamicView extends RecordView {
         };
     }
 
+    /** Appends {@code record #k name=value [unit] ...} as the CLI and logs print a sample (allocates). */
+    public StringBuilder appendText(StringBuilder sb) {
+        sb.append(record.name()).append(" #").append(sampleIndex());
+        for (FieldLayout f : record.fields()) {
+            Object value = value(f.name());
+            sb.append(' ').append(f.name()).append('=');
+            if (value instanceof String s && f.type() == FieldType.STRING) {
+                appendJsonString(sb, s);
+            } else {
+                sb.append(value);
+            }
+            if (!f.unit().isEmpty()) {
+                sb.append(' ').append(f.unit());
+            }
+        }
+        return sb;
+    }
+
     /** Appends the fields as a JSON object's members ({@code "name":value,...}), enums by name, NaN and infinities as strings. */
     public StringBuilder appendJsonFields(StringBuilder sb) {
         boolean first = true;

@@ -1,0 +1,47 @@
+package io.shmtel.config;
+
+import io.shmtel.schema.layout.Layout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated deployment file: the regions, and the nodes (named groups of drivers and
+ * subscribers) that one {@code shmtel run} starts. See docs/deployment.md.
+ */
+public record Deployment(String name, Path file, Path directory, Duration heartbeatPeriod, boolean removeRegionsOnExit,
+        List<RegionSpec> regions, List<NodeSpec> nodes) {
+
+    /** A region: its name, schema file and compiled layout, and its file mode. */
+    public record RegionSpec(String name, Path schemaFile, Layout layout, int mode) {}
+
+    /** A named group of drivers and subscribers started together. */
+    public record NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers) {}
+
+    /** A driver of {@code type} filling {@code region/record} at {@code rateHz}; an optional one may be missing its source. */
+    public record DriverSpec(String type, String region, String record, double rateHz, boolean optional,
+            Map<String, Object> params) {}
+
+    /** A subscriber of {@code region/record}, how it idles, and what it does with samples. */
+    public record SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action) {}
+
+    /** An idle strategy and its parameters (backoff only). */
+    public record IdleSpec(String strategy, int maxSpins, int maxYields, long minParkNs, long maxParkNs) {}
+
+    /** What a subscriber does with samples: {@code log} every {@code everyMs}, {@code none}, or a user action. */
+    public record ActionSpec(String type, long everyMs) {}
+
+    Deployment withFile(Path deploymentFile) {
+        return new Deployment(name, deploymentFile, directory, heartbeatPeriod, removeRegionsOnExit, regions, nodes);
+    }
+
+    public Optional<RegionSpec> region(String regionName) {
+        return regions.stream().filter(r -> r.name().equals(regionName)).findFirst();
+    }
+
+    public Optional<NodeSpec> node(String nodeName) {
+        return nodes.stream().filter(n -> n.name().equals(nodeName)).findFirst();
+    }
+}

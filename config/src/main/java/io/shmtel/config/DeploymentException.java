@@ -1,0 +1,29 @@
+package io.shmtel.config;
+
+import io.shmtel.error.ShmtelException;
+import io.shmtel.schema.SchemaProblem;
+import java.util.List;
+
+/** A deployment file is invalid; carries every problem found (in it and in the schema files it names). */
+public final class DeploymentException extends ShmtelException {
+    private static final long serialVersionUID = 1L;
+    private final transient List<SchemaProblem> problems;
+
+    public DeploymentException(List<SchemaProblem> problems) {
+        super(render(problems));
+        this.problems = List.copyOf(problems);
+    }
+
+    public List<SchemaProblem> problems() {
+        return problems;
+    }
+
+    private static String render(List<SchemaProblem> problems) {
+        StringBuilder sb = new StringBuilder("deployment had ").append(problems.size())
+                .append(problems.size() == 1 ? " error" : " errors");
+        for (SchemaProblem p : problems) {
+            sb.append('\n').append(p.render());
+        }
+        return sb.toString();
+    }
+}

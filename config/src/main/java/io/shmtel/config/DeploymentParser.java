@@ -1,0 +1,576 @@
+package io.shmtel.config;
+
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.schema.Names;
+import io.shmtel.schema.SchemaException;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.SchemaProblem;
+import io.shmtel.schema.json.LocatedJsonReader;
+import io.shmtel.schema.json.Node;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.sensors.DriverFactory;
+import io.shmtel.sensors.DriverParameter;
+import io.shmtel.sensors.DriverParams;
+import io.shmtel.sensors.SensorDriver;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses and validates deployment files with the error quality of schema files: every problem at
+ * once, as {@code file:line:column: /pointer: message}, with hints; cross-references checked
+ * (regions, records, driver types and parameters, layouts, one driver per region).
+ */
+public final class DeploymentParser {
+    static final List<String> ROOT_KEYS = List.of("$schema", "deployment", "directory", "heartbeatPeriodMs",
+            "removeRegionsOnExit", "regions", "nodes");
+    static final List<String> REGION_KEYS = List.of("name", "schema", "mode");
+    static final List<String> NODE_KEYS = List.of("name", "drivers", "subscribers");
+    static final List<String> DRIVER_KEYS = List.of("type", "region", "record", "rateHz", "optional", "params");
+    static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action");
+    static final List<String> IDLE_KEYS = List.of("strategy", "maxSpins", "maxYields", "minParkUs", "maxParkUs");
+    static final List<String> ACTION_KEYS = List.of("type", "everyMs");
+    static final List<String> ACTIONS = List.of("log", "none");
+
+    private final String source;
+    private final Path baseDir;
+    private final Map<String, DriverFactory> driverTypes;
+    private final Set<String> actionTypes;
+    private final List<SchemaProblem> problems = new ArrayList<>();
+
+    private DeploymentParser(String source, Path baseDir, Map<String, DriverFactory> driverTypes, Set<String> userActions) {
+        this.source = source;
+        this.baseDir = baseDir;
+        this.driverTypes = driverTypes;
+        java.util.TreeSet<String> actions = new java.util.TreeSet<>(ACTIONS);
+        actions.addAll(userActions);
+        this.actionTypes = actions;
+    }
+
+    /** Parses {@code file}; schema paths are relative to its directory. */
+    public static Deployment parse(Path file, Map<String, DriverFactory> driverTypes, Set<String> userActions) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw single(file.toString(), "no such file: check the path");
+        } catch (IOException e) {
+            throw single(file.toString(), "cannot read file: " + e);
+        }
+        // Relative to the deployment file's directory as the user gave it, so messages show familiar paths.
+        Path base = file.getParent() == null ? Path.of("") : file.getParent();
+        return parse(text, file.toString(), base, driverTypes, userActions).withFile(file);
+    }
+
+    /** Parses deployment text; relative schema paths resolve against {@code baseDir}. */
+    public static Deployment parse(String text, String sourceName, Path baseDir, Map<String, DriverFactory> driverTypes,
+            Set<String> userActions) {
+        DeploymentParser p = new DeploymentParser(sourceName, baseDir, driverTypes, userActions);
+        LocatedJsonReader.Result json = LocatedJsonReader.read(text);
+        for (LocatedJsonReader.Problem problem : json.problems()) {
+            p.problems.add(new SchemaProblem(sourceName, problem.line(), problem.column(), problem.pointer(),
+                    problem.message()));
+        }
+        Deployment d = json.root() == null ? null : p.deployment(json.root());
+        if (!p.problems.isEmpty()) {
+            List<SchemaProblem> sorted = new ArrayList<>(p.problems);
+            // The deployment file's own problems first, then those of the schema files it names.
+            sorted.sort(Comparator.comparing((SchemaProblem x) -> !x.source().equals(sourceName))
+                    .thenComparing(SchemaProblem::source).thenComparingInt(SchemaProblem::line)
+                    .thenComparingInt(SchemaProblem::column));
+            throw new DeploymentException(sorted);
+        }
+        return d;
+    }
+
+    private static DeploymentException single(String source, String message) {
+        return new DeploymentException(List.of(new SchemaProblem(source, 1, 1, "", message)));
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private Deployment deployment(Node root) {
+        if (!(root instanceof Node.ObjectNode obj)) {
+            problem(root, "expected a JSON object with \"deployment\", \"regions\" and \"nodes\"; found " + root.kind());
+            return null;
+        }
+        keys(obj, ROOT_KEYS);
+        String name = string(obj, "deployment", true);
+        if (name != null && !RegionDirectory.NAME.matcher(name).matches()) {
+            problem(obj.get("deployment"), "invalid deployment name \"" + name + "\": use letters, digits, '.', '_', '-'");
+        }
+        Path directory = null;
+        String dir = string(obj, "directory", false);
+        if (dir != null) {
+            directory = baseDir.resolve(dir).normalize();
+        }
+        long heartbeatMs = integer(obj, "heartbeatPeriodMs", 1, 60_000, 100);
+        boolean removeOnExit = bool(obj, "removeRegionsOnExit", false);
+
+        Map<String, Deployment.RegionSpec> regions = new LinkedHashMap<>();
+        Map<String, Node> regionNodes = new HashMap<>();
+        Node regionsNode = require(obj, "regions", "an array of regions, e.g. [{ \"name\": \"arm\", \"schema\": \"arm.json\" }]");
+        for (Node r : array(regionsNode, "regions", true)) {
+            Deployment.RegionSpec spec = region(r, regionNodes);
+            if (spec != null) {
+                regions.put(spec.name(), spec);
+            }
+        }
+        List<Deployment.NodeSpec> nodes = new ArrayList<>();
+        Map<String, Node> nodeNames = new HashMap<>();
+        Map<String, Node> drivenRegions = new HashMap<>();
+        Node nodesNode = require(obj, "nodes", "an array of nodes, e.g. [{ \"name\": \"drivers\", \"drivers\": [...] }]");
+        for (Node n : array(nodesNode, "nodes", true)) {
+            Deployment.NodeSpec spec = node(n, nodeNames, regions, regionNodes, drivenRegions);
+            if (spec != null) {
+                nodes.add(spec);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new Deployment(name, null, directory, Duration.ofMillis(heartbeatMs), removeOnExit,
+                List.copyOf(regions.values()), List.copyOf(nodes));
+    }
+
+    private Deployment.RegionSpec region(Node node, Map<String, Node> seen) {
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a region object with \"name\" and \"schema\"; found " + node.kind());
+            return null;
+        }
+        keys(obj, REGION_KEYS);
+        String name = string(obj, "name", true);
+        if (name != null) {
+            if (!RegionDirectory.NAME.matcher(name).matches()) {
+                problem(obj.get("name"), "invalid region name \"" + name + "\": names match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+                name = null;
+            } else if (seen.putIfAbsent(name, obj.get("name")) != null) {
+                problem(obj.get("name"), "duplicate region name \"" + name + "\" (first declared at "
+                        + seen.get(name).pointer() + ")");
+                name = null;
+            }
+        }
+        int mode = 0600;
+        String modeText = string(obj, "mode", false);
+        if (modeText != null) {
+            try {
+                mode = Integer.parseInt(modeText, 8);
+                new io.shmtel.core.region.RegionOptions(null, mode, Duration.ZERO, Duration.ofMillis(1), true, 5, false);
+            } catch (IllegalArgumentException e) {
+                problem(obj.get("mode"), "invalid mode \"" + modeText + "\": an octal string such as \"0600\" or \"0640\""
+                        + " that keeps owner read-write and gives no one else write access");
+            }
+        }
+        String schema = string(obj, "schema", true);
+        Layout layout = null;
+        Path schemaFile = null;
+        if (schema != null) {
+            schemaFile = baseDir.resolve(schema).normalize();
+            try {
+                layout = LayoutCompiler.compile(SchemaParser.parse(schemaFile, schemaFile.toString()));
+            } catch (SchemaException e) {
+                Node at = obj.get("schema");
+                boolean missing = e.problems().size() == 1 && e.problems().get(0).message().startsWith("no such file");
+                if (missing) {
+                    problem(at, "schema file " + schemaFile + " does not exist (\"" + schema
+                            + "\" is relative to the deployment file's directory)");
+                } else {
+                    problem(at, "schema file " + schemaFile + " is invalid (" + e.problems().size() + " errors below)");
+                    problems.addAll(e.problems());
+                }
+            }
+        }
+        return name == null || layout == null ? null : new Deployment.RegionSpec(name, schemaFile, layout, mode);
+    }
+
+    private Deployment.NodeSpec node(Node node, Map<String, Node> seen, Map<String, Deployment.RegionSpec> regions,
+            Map<String, Node> regionNodes, Map<String, Node> drivenRegions) {
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a node object with \"name\", \"drivers\" and/or \"subscribers\"; found " + node.kind());
+            return null;
+        }
+        keys(obj, NODE_KEYS);
+        String name = string(obj, "name", true);
+        if (name != null && seen.putIfAbsent(name, obj.get("name")) != null) {
+            problem(obj.get("name"), "duplicate node name \"" + name + "\" (first declared at " + seen.get(name).pointer() + ")");
+        }
+        List<Deployment.DriverSpec> drivers = new ArrayList<>();
+        for (Node d : array(obj.get("drivers"), "drivers", false)) {
+            Deployment.DriverSpec spec = driver(d, regions, regionNodes, drivenRegions);
+            if (spec != null) {
+                drivers.add(spec);
+            }
+        }
+        List<Deployment.SubscriberSpec> subscribers = new ArrayList<>();
+        Map<String, Node> subscriberNames = new HashMap<>();
+        for (Node s : array(obj.get("subscribers"), "subscribers", false)) {
+            Deployment.SubscriberSpec spec = subscriber(s, regions, regionNodes, subscriberNames);
+            if (spec != null) {
+                subscribers.add(spec);
+            }
+        }
+        if (obj.get("drivers") == null && obj.get("subscribers") == null) {
+            problem(obj, "a node needs \"drivers\" or \"subscribers\" (or both)");
+        }
+        return name == null ? null : new Deployment.NodeSpec(name, drivers, subscribers);
+    }
+
+    private Deployment.DriverSpec driver(Node node, Map<String, Deployment.RegionSpec> regions, Map<String, Node> regionNodes,
+            Map<String, Node> drivenRegions) {
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a driver object with \"type\" and \"region\"; found " + node.kind());
+            return null;
+        }
+        keys(obj, DRIVER_KEYS);
+        String type = string(obj, "type", true);
+        DriverFactory factory = null;
+        if (type != null) {
+            factory = driverTypes.get(type);
+            if (factory == null) {
+                String hint = Names.closest(type, driverTypes.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                problem(obj.get("type"), "unknown driver type \"" + type + "\"" + hint + " (types: "
+                        + String.join(", ", new java.util.TreeSet<>(driverTypes.keySet())) + ")");
+            }
+        }
+        Deployment.RegionSpec region = regionRef(obj, regions, regionNodes);
+        if (region != null) {
+            Node first = drivenRegions.putIfAbsent(region.name(), obj.get("region"));
+            if (first != null) {
+                problem(obj.get("region"), "region \"" + region.name() + "\" already has a driver (at " + first.pointer()
+                        + "): a region has one writer; give this driver its own region");
+            }
+        }
+        String record = null;
+        RecordLayout recordLayout = null;
+        if (region != null) {
+            record = string(obj, "record", false);
+            recordLayout = recordRef(obj, region, record);
+            record = recordLayout == null ? null : recordLayout.name();
+        }
+        Map<String, Object> params = params(obj.get("params"), factory);
+        SensorDriver<?> probe = null;
+        if (factory != null && params != null) {
+            try {
+                probe = factory.create(new DriverParams(type, factory.parameters(), params));
+            } catch (RuntimeException e) {
+                problem(obj.get("params") != null ? obj.get("params") : obj, "driver \"" + type + "\": " + e.getMessage());
+            }
+        }
+        if (probe != null && recordLayout != null) {
+            RecordLayout wanted = probe.layout().record(probe.record()).orElse(null);
+            if (!probe.record().equals(recordLayout.name()) || wanted == null
+                    || wanted.fingerprint() != recordLayout.fingerprint()) {
+                problem(obj.get("region"), "driver \"" + type + "\" writes record \"" + probe.record() + "\" of schema \""
+                        + probe.layout().schemaName() + "\" (" + (wanted == null ? "?" : Fingerprint.hex(wanted.fingerprint()))
+                        + "); region \"" + region.name() + "\" record \"" + recordLayout.name() + "\" has layout "
+                        + Fingerprint.hex(recordLayout.fingerprint()) + ": give the region the driver's schema ("
+                        + probe.layout().source() + ")");
+            }
+        }
+        double rate = 0;
+        Node rateNode = obj.get("rateHz");
+        if (rateNode != null) {
+            if (!(rateNode instanceof Node.NumberNode n) || n.value().signum() <= 0
+                    || n.value().compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
+                problem(rateNode, "rateHz must be a number greater than 0 and at most 1000000; found "
+                        + describe(rateNode));
+            } else {
+                rate = n.value().doubleValue();
+            }
+        } else if (recordLayout != null) {
+            rate = recordLayout.rateHz();
+            if (rate <= 0) {
+                problem(obj, "missing \"rateHz\": record \"" + recordLayout.name() + "\" declares no nominal rate to use");
+            }
+        }
+        boolean optional = bool(obj, "optional", false);
+        if (type == null || factory == null || region == null || record == null || rate <= 0 || params == null) {
+            return null;
+        }
+        return new Deployment.DriverSpec(type, region.name(), record, rate, optional, params);
+    }
+
+    private Map<String, Object> params(Node node, DriverFactory factory) {
+        if (node == null) {
+            return Map.of();
+        }
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected an object of driver parameters; found " + node.kind());
+            return null;
+        }
+        if (factory == null) {
+            return Map.of();
+        }
+        Map<String, DriverParameter> declared = new LinkedHashMap<>();
+        factory.parameters().forEach(p -> declared.put(p.name(), p));
+        Map<String, Object> values = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Node.Member m : obj.members().values()) {
+            DriverParameter p = declared.get(m.key());
+            if (p == null) {
+                String hint = Names.closest(m.key(), declared.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "driver \"" + factory.type()
+                        + "\" has no parameter \"" + m.key() + "\"" + hint + " (parameters: "
+                        + String.join(", ", declared.keySet()) + ")");
+                ok = false;
+                continue;
+            }
+            Node v = m.value();
+            switch (p.kind()) {
+                case INTEGER -> {
+                    if (v instanceof Node.NumberNode n && n.isIntegral()) {
+                        values.put(p.name(), n.value().longValue());
+                    } else {
+                        problem(v, "parameter \"" + p.name() + "\" is an integer; found " + describe(v));
+                        ok = false;
+                    }
+                }
+                case NUMBER -> {
+                    if (v instanceof Node.NumberNode n) {
+                        values.put(p.name(), n.value().doubleValue());
+                    } else {
+                        problem(v, "parameter \"" + p.name() + "\" is a number; found " + describe(v));
+                        ok = false;
+                    }
+                }
+                case TEXT, PATH -> {
+                    if (v instanceof Node.StringNode s) {
+                        values.put(p.name(), p.kind() == DriverParameter.Kind.PATH
+                                ? baseDir.resolve(s.value()).normalize().toString() : s.value());
+                    } else {
+                        problem(v, "parameter \"" + p.name() + "\" is " + (p.kind() == DriverParameter.Kind.PATH
+                                ? "a path" : "text") + "; found " + describe(v));
+                        ok = false;
+                    }
+                }
+            }
+        }
+        return ok ? values : null;
+    }
+
+    private Deployment.SubscriberSpec subscriber(Node node, Map<String, Deployment.RegionSpec> regions,
+            Map<String, Node> regionNodes, Map<String, Node> seen) {
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a subscriber object with \"region\"; found " + node.kind());
+            return null;
+        }
+        keys(obj, SUBSCRIBER_KEYS);
+        Deployment.RegionSpec region = regionRef(obj, regions, regionNodes);
+        String record = region == null ? null : string(obj, "record", false);
+        RecordLayout r = region == null ? null : recordRef(obj, region, record);
+        String name = string(obj, "name", false);
+        if (name == null && region != null && r != null) {
+            name = region.name() + "/" + r.name();
+        }
+        if (name != null && seen.putIfAbsent(name, obj) != null) {
+            problem(obj, "duplicate subscriber name \"" + name + "\" in this node: name them apart with \"name\"");
+        }
+        Deployment.IdleSpec idle = idle(obj.get("idle"));
+        Deployment.ActionSpec action = action(obj.get("action"));
+        if (region == null || r == null || idle == null || action == null) {
+            return null;
+        }
+        return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action);
+    }
+
+    private Deployment.IdleSpec idle(Node node) {
+        Deployment.IdleSpec defaults = new Deployment.IdleSpec(IdleStrategies.BACKOFF, BackoffIdleStrategy.DEFAULT_MAX_SPINS,
+                BackoffIdleStrategy.DEFAULT_MAX_YIELDS, BackoffIdleStrategy.DEFAULT_MIN_PARK_NS,
+                BackoffIdleStrategy.DEFAULT_MAX_PARK_NS);
+        if (node == null) {
+            return defaults;
+        }
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected an idle object, e.g. { \"strategy\": \"backoff\", \"maxParkUs\": 1000 }; found " + node.kind());
+            return null;
+        }
+        keys(obj, IDLE_KEYS);
+        String strategy = string(obj, "strategy", false);
+        List<String> strategies = List.of(IdleStrategies.BUSY_SPIN, IdleStrategies.YIELD, IdleStrategies.BACKOFF);
+        if (strategy == null) {
+            strategy = IdleStrategies.BACKOFF;
+        } else if (!strategies.contains(strategy)) {
+            String hint = Names.closest(strategy, strategies).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+            problem(obj.get("strategy"), "unknown idle strategy \"" + strategy + "\"" + hint + " (strategies: "
+                    + String.join(", ", strategies) + ")");
+            return null;
+        }
+        long spins = integer(obj, "maxSpins", 0, 1_000_000, defaults.maxSpins());
+        long yields = integer(obj, "maxYields", 0, 1_000_000, defaults.maxYields());
+        long minUs = integer(obj, "minParkUs", 1, 10_000_000, defaults.minParkNs() / 1000);
+        long maxUs = integer(obj, "maxParkUs", 1, 10_000_000, defaults.maxParkNs() / 1000);
+        if (maxUs < minUs) {
+            problem(obj, "maxParkUs (" + maxUs + ") must be at least minParkUs (" + minUs + ")");
+            return null;
+        }
+        if (!strategy.equals(IdleStrategies.BACKOFF) && obj.members().size() > 1) {
+            problem(obj, "only the backoff strategy takes parameters; \"" + strategy + "\" takes none");
+        }
+        return new Deployment.IdleSpec(strategy, (int) spins, (int) yields, minUs * 1000, maxUs * 1000);
+    }
+
+    private Deployment.ActionSpec action(Node node) {
+        if (node == null) {
+            return new Deployment.ActionSpec("log", 1000);
+        }
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected an action object, e.g. { \"type\": \"log\", \"everyMs\": 1000 }; found " + node.kind());
+            return null;
+        }
+        keys(obj, ACTION_KEYS);
+        String type = string(obj, "type", true);
+        if (type != null && !actionTypes.contains(type)) {
+            String hint = Names.closest(type, actionTypes).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+            problem(obj.get("type"), "unknown action \"" + type + "\"" + hint + " (actions: " + String.join(", ", actionTypes) + ")");
+            return null;
+        }
+        long every = integer(obj, "everyMs", 1, 3_600_000, 1000);
+        return type == null ? null : new Deployment.ActionSpec(type, every);
+    }
+
+    private Deployment.RegionSpec regionRef(Node.ObjectNode obj, Map<String, Deployment.RegionSpec> regions,
+            Map<String, Node> regionNodes) {
+        String name = string(obj, "region", true);
+        if (name == null) {
+            return null;
+        }
+        Deployment.RegionSpec region = regions.get(name);
+        if (region == null) {
+            if (!regionNodes.containsKey(name)) {
+                String hint = Names.closest(name, regionNodes.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                problem(obj.get("region"), "unknown region \"" + name + "\"" + hint + " (regions: "
+                        + String.join(", ", regionNodes.keySet()) + "); declare it under \"regions\"");
+            }
+            return null; // declared but invalid: its own error is reported where it is declared
+        }
+        return region;
+    }
+
+    private RecordLayout recordRef(Node.ObjectNode obj, Deployment.RegionSpec region, String record) {
+        Layout layout = region.layout();
+        if (record == null) {
+            if (layout.records().size() == 1) {
+                return layout.records().get(0);
+            }
+            problem(obj, "missing \"record\": region \"" + region.name() + "\" (schema \"" + layout.schemaName()
+                    + "\") has several: " + layout.records().stream().map(RecordLayout::name).toList());
+            return null;
+        }
+        RecordLayout r = layout.record(record).orElse(null);
+        if (r == null) {
+            List<String> names = layout.records().stream().map(RecordLayout::name).toList();
+            String hint = Names.closest(record, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+            problem(obj.get("record"), "unknown record \"" + record + "\" in region \"" + region.name() + "\" (schema \""
+                    + layout.schemaName() + "\")" + hint + " (records: " + String.join(", ", names) + ")");
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void keys(Node.ObjectNode obj, List<String> allowed) {
+        for (Node.Member m : obj.members().values()) {
+            if (!allowed.contains(m.key())) {
+                String hint = Names.closest(m.key(), allowed).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "unknown key \"" + m.key() + "\"" + hint
+                        + " (allowed keys: " + String.join(", ", allowed) + ")");
+            }
+        }
+    }
+
+    private Node require(Node.ObjectNode obj, String key, String expected) {
+        Node v = obj.get(key);
+        if (v == null) {
+            problem(obj, "missing required key \"" + key + "\": " + expected);
+        }
+        return v;
+    }
+
+    private List<Node> array(Node node, String key, boolean nonEmpty) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!(node instanceof Node.ArrayNode a)) {
+            problem(node, "expected an array of " + key + "; found " + node.kind());
+            return List.of();
+        }
+        if (nonEmpty && a.elements().isEmpty()) {
+            problem(a, "\"" + key + "\" must not be empty");
+        }
+        return a.elements();
+    }
+
+    private String string(Node.ObjectNode obj, String key, boolean required) {
+        Node v = required ? require(obj, key, "a string") : obj.get(key);
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof Node.StringNode s)) {
+            problem(v, "expected a string; found " + describe(v));
+            return null;
+        }
+        return s.value();
+    }
+
+    private long integer(Node.ObjectNode obj, String key, long min, long max, long defaultValue) {
+        Node v = obj.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!(v instanceof Node.NumberNode n) || !n.isIntegral()
+                || n.value().compareTo(BigDecimal.valueOf(min)) < 0 || n.value().compareTo(BigDecimal.valueOf(max)) > 0) {
+            problem(v, key + " must be an integer from " + min + " to " + max + "; found " + describe(v));
+            return defaultValue;
+        }
+        return n.value().longValue();
+    }
+
+    private boolean bool(Node.ObjectNode obj, String key, boolean defaultValue) {
+        Node v = obj.get(key);
+        if (v == null) {
+            return defaultValue;
+        }
+        if (!(v instanceof Node.BooleanNode b)) {
+            problem(v, "expected true or false; found " + describe(v));
+            return defaultValue;
+        }
+        return b.value();
+    }
+
+    private static String describe(Node n) {
+        if (n instanceof Node.StringNode s) {
+            return "string \"" + s.value() + "\"";
+        }
+        if (n instanceof Node.NumberNode num) {
+            return num.value().toPlainString();
+        }
+        if (n instanceof Node.BooleanNode b) {
+            return Boolean.toString(b.value());
+        }
+        return n.kind();
+    }
+
+    private void problem(Node at, String message) {
+        problems.add(new SchemaProblem(source, at.line(), at.column(), at.pointer(), message));
+    }
+
+    private void problem(int line, int column, String pointer, String message) {
+        problems.add(new SchemaProblem(source, line, column, pointer, message));
+    }
+}

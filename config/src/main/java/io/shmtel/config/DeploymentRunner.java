@@ -1,0 +1,227 @@
+package io.shmtel.config;
+
+import com.google.inject.Inject;
+import io.shmtel.core.Publisher;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.sensors.DriverFactory;
+import io.shmtel.sensors.DriverParams;
+import io.shmtel.sensors.DriverRunner;
+import io.shmtel.sensors.SensorUnavailableException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the drivers and subscribers of the selected nodes and stops them: drivers close their
+ * regions cleanly (state CLOSED) and, when the file says so, the regions are removed.
+ */
+public final class DeploymentRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.shmtel.config");
+
+    private final Deployment deployment;
+    private final List<Deployment.NodeSpec> nodes;
+    private final Map<String, DriverFactory> driverTypes;
+    private final Map<String, SubscriberAction> actions;
+    private final RegionOptions options;
+    private final List<DriverRunner<?>> drivers = new ArrayList<>();
+    private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+    private final Map<String, Publisher> publishers = new LinkedHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<String> skipped = new ArrayList<>();
+    private volatile boolean running;
+
+    @Inject
+    DeploymentRunner(Deployment deployment, List<Deployment.NodeSpec> nodes, Map<String, DriverFactory> driverTypes,
+            Map<String, SubscriberAction> actions, RegionOptions options) {
+        this.deployment = deployment;
+        this.nodes = nodes;
+        this.driverTypes = driverTypes;
+        this.actions = actions;
+        this.options = options;
+    }
+
+    static RegionOptions options(Deployment d) {
+        return RegionOptions.defaults().withDirectory(d.directory()).withHeartbeatPeriod(d.heartbeatPeriod());
+    }
+
+    /** Starts every driver, then every subscriber; on a failure, stops what started and rethrows. */
+    public synchronized DeploymentRunner start() {
+        if (running) {
+            return this;
+        }
+        running = true;
+        try {
+            for (Deployment.NodeSpec node : nodes) {
+                for (Deployment.DriverSpec d : node.drivers()) {
+                    startDriver(node, d);
+                }
+            }
+            for (Deployment.NodeSpec node : nodes) {
+                for (Deployment.SubscriberSpec s : node.subscribers()) {
+                    startSubscriber(s);
+                }
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": started " + drivers.size() + " drivers and "
+                + subscribers.size() + " subscribers in nodes " + nodes.stream().map(Deployment.NodeSpec::name).toList()
+                + (skipped.isEmpty() ? "" : "; skipped optional drivers " + skipped));
+        return this;
+    }
+
+    private void startDriver(Deployment.NodeSpec node, Deployment.DriverSpec d) {
+        DriverFactory factory = driverTypes.get(d.type());
+        Deployment.RegionSpec region = deployment.region(d.region()).orElseThrow();
+        RegionOptions regionOptions = options.withMode(region.mode());
+        try {
+            drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(), d.params())),
+                    d.region(), region.layout(), d.rateHz(), regionOptions));
+        } catch (SensorUnavailableException e) {
+            if (!d.optional()) {
+                throw e;
+            }
+            skipped.add(d.type() + "->" + d.region());
+            LOG.log(System.Logger.Level.WARNING, "node " + node.name() + ": optional driver " + d.type() + " skipped: "
+                    + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("driver " + d.type() + " of region " + d.region() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startSubscriber(Deployment.SubscriberSpec s) {
+        Subscriber subscriber = Subscriber.open(s.region(), s.record(),
+                deployment.region(s.region()).orElseThrow().layout(), options);
+        subscriber.idleStrategy(idle(s.idle()));
+        subscribers.put(s.name(), subscriber);
+        SubscriberAction action = switch (s.action().type()) {
+            case "none" -> null;
+            case "log" -> new LogAction(s.name(), s.action().everyMs());
+            default -> actions.get(s.action().type());
+        };
+        if (action == null) {
+            return;
+        }
+        Thread thread = new Thread(() -> consume(subscriber, action), "shmtel-subscriber-" + s.name());
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    static IdleStrategy idle(Deployment.IdleSpec spec) {
+        if (spec.strategy().equals(IdleStrategies.BACKOFF)) {
+            return new BackoffIdleStrategy(spec.maxSpins(), spec.maxYields(), spec.minParkNs(), spec.maxParkNs());
+        }
+        return IdleStrategies.byName(spec.strategy());
+    }
+
+    private void consume(Subscriber subscriber, SubscriberAction action) {
+        DynamicView view = null;
+        while (running) {
+            if (subscriber.record() != null && (view == null || view.record() != subscriber.record())) {
+                view = new DynamicView(subscriber.record());
+            }
+            if (view != null && subscriber.awaitNext(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                try {
+                    action.onSample(subscriber, view);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "subscriber action on " + subscriber.regionName() + " failed: " + e);
+                }
+            } else if (view == null) {
+                subscriber.state();
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The started subscriber called {@code name} (declared in the file). */
+    public Subscriber subscriber(String name) {
+        Subscriber s = subscribers.get(name);
+        if (s == null) {
+            throw new IllegalStateException("no started subscriber \"" + name + "\" (start the runner first; subscribers: "
+                    + subscribers.keySet() + ")");
+        }
+        return s;
+    }
+
+    /** A publisher of region {@code name}, for user code, when no driver here writes it. */
+    public synchronized Publisher publisher(String name) {
+        return publishers.computeIfAbsent(name, n -> {
+            Deployment.RegionSpec region = deployment.region(n).orElseThrow(() -> new IllegalArgumentException(
+                    "no region \"" + n + "\" in deployment " + deployment.name()));
+            return Publisher.create(n, region.layout(), options.withMode(region.mode()));
+        });
+    }
+
+    public List<DriverRunner<?>> drivers() {
+        return List.copyOf(drivers);
+    }
+
+    /** Optional drivers left out because their source is missing, as "type->region". */
+    public List<String> skippedDrivers() {
+        return List.copyOf(skipped);
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        for (Thread t : threads) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        subscribers.values().forEach(Subscriber::close);
+        drivers.forEach(DriverRunner::close);
+        publishers.values().forEach(Publisher::close);
+        if (deployment.removeRegionsOnExit()) {
+            for (DriverRunner<?> d : drivers) {
+                Region.unlink(d.publisher().region().name(), options);
+                Region.unlink(d.publisher().region().name() + DriverRunner.STATS_SUFFIX, options);
+            }
+            for (String name : publishers.keySet()) {
+                Region.unlink(name, options);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped"
+                + (deployment.removeRegionsOnExit() ? " and removed its regions" : ""));
+    }
+
+    /** The built-in {@code log} action: one line per sample, at most every {@code everyMs}. */
+    static final class LogAction implements SubscriberAction {
+        private final String name;
+        private final long everyNs;
+        private long nextNs;
+
+        LogAction(String name, long everyMs) {
+            this.name = name;
+            this.everyNs = TimeUnit.MILLISECONDS.toNanos(everyMs);
+        }
+
+        @Override
+        public void onSample(Subscriber subscriber, DynamicView view) {
+            long now = System.nanoTime();
+            if (now - nextNs < 0) {
+                return;
+            }
+            nextNs = now + everyNs;
+            LOG.log(System.Logger.Level.INFO, name + " " + subscriber.state() + " " + view.appendText(new StringBuilder()));
+        }
+    }
+}

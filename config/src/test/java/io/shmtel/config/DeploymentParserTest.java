@@ -1,0 +1,84 @@
+package io.shmtel.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.shmtel.schema.SchemaProblem;
+import io.shmtel.sensors.BuiltInDrivers;
+import io.shmtel.sensors.DriverFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Deployment errors are pinned as text, like schema errors (-Dshmtel.updateGolden=true rewrites them). */
+class DeploymentParserTest {
+    static final Path DIR = Path.of("src/test/resources/deployments");
+    static final Map<String, DriverFactory> TYPES = BuiltInDrivers.all().stream()
+            .collect(Collectors.toMap(DriverFactory::type, Function.identity()));
+
+    static Stream<Path> badFiles() throws IOException {
+        try (Stream<Path> files = Files.list(DIR.resolve("bad"))) {
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFiles")
+    void reportsEveryErrorAsGoldenText(Path file) throws IOException {
+        DeploymentException e = catchThrowableOfType(DeploymentException.class,
+                () -> DeploymentParser.parse(file, TYPES, Set.of()));
+        assertThat(e).as("%s must be rejected", file).isNotNull();
+        String actual = e.problems().stream().map(SchemaProblem::render).collect(Collectors.joining("\n")) + "\n";
+        Path expected = Path.of(file.toString().replaceAll("\\.json$", ".expected"));
+        if (Boolean.getBoolean("shmtel.updateGolden")) {
+            Files.writeString(expected, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(expected).exists();
+        assertThat(actual).isEqualTo(Files.readString(expected, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theEditorsJsonSchemaAcceptsTheGoodFilesAndRejectsTheStructurallyBadOnes() throws IOException {
+        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("deployment.schema.json")), com.networknt.schema.InputFormat.JSON);
+        for (Path good : List.of(DIR.resolve("good.json"), Path.of("../samples/demo.json"))) {
+            assertThat(schema.validate(Files.readString(good), com.networknt.schema.InputFormat.JSON)).as("%s", good).isEmpty();
+        }
+        for (String bad : List.of("unknown_names.json", "wrong_kinds.json")) {
+            assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), com.networknt.schema.InputFormat.JSON))
+                    .as("%s", bad).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aGoodFileGivesItsRegionsNodesDriversAndSubscribers() {
+        Deployment d = DeploymentParser.parse(DIR.resolve("good.json"), TYPES, Set.of());
+        assertThat(d.name()).isEqualTo("test");
+        assertThat(d.heartbeatPeriod().toMillis()).isEqualTo(50);
+        assertThat(d.removeRegionsOnExit()).isTrue();
+        assertThat(d.regions()).extracting(Deployment.RegionSpec::name).containsExactly("arm", "imu", "thermal", "notes");
+        assertThat(d.region("imu").orElseThrow().mode()).isEqualTo(0640);
+        Deployment.NodeSpec drivers = d.node("drivers").orElseThrow();
+        assertThat(drivers.drivers()).extracting(Deployment.DriverSpec::type, Deployment.DriverSpec::record,
+                Deployment.DriverSpec::rateHz).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("sim-arm", "joint_state", 200.0),
+                        org.assertj.core.groups.Tuple.tuple("sim-imu", "imu_sample", 200.0),
+                        org.assertj.core.groups.Tuple.tuple("thermal", "thermal", 1.0));
+        assertThat(drivers.drivers().get(0).params()).containsEntry("seed", 7L);
+        Deployment.NodeSpec consumers = d.node("consumers").orElseThrow();
+        assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::name)
+                .containsExactly("arm-log", "imu/imu_sample");
+        assertThat(consumers.subscribers().get(1).idle().maxParkNs()).isEqualTo(500_000);
+    }
+}
