@@ -33,7 +33,8 @@ public final class DemoRenderer {
         final V view;
         final Function<V, String> format;
         long lastIndex = -1;
-        long lastAt;
+        long windowIndex = -1;
+        long windowStartNs;
         double rateHz;
 
         Row(String region, String record, V view, Function<V, String> format, RegionOptions options) {
@@ -47,13 +48,19 @@ public final class DemoRenderer {
             boolean got = subscriber.latest(view);
             WriterState state = subscriber.state();
             if (got) {
+                // Rate over a window of about two seconds: frames come faster than slow sources publish.
                 long index = view.sampleIndex();
-                if (lastIndex >= 0 && now > lastAt) {
-                    double instant = (index - lastIndex) * 1e9 / (now - lastAt);
-                    rateHz = rateHz == 0 ? instant : 0.7 * rateHz + 0.3 * instant;
+                if (windowIndex < 0 || index < windowIndex) {
+                    windowIndex = index;
+                    windowStartNs = now;
+                } else if (now - windowStartNs >= 500_000_000L) {
+                    rateHz = (index - windowIndex) * 1e9 / (now - windowStartNs);
+                    if (now - windowStartNs >= 2_000_000_000L) {
+                        windowIndex = index;
+                        windowStartNs = now;
+                    }
                 }
                 lastIndex = index;
-                lastAt = now;
             }
             String values = got ? format.apply(view) : state == WriterState.WAITING ? "(no region: driver not running here)"
                     : "(no sample yet)";

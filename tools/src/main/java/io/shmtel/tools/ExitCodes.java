@@ -26,6 +26,8 @@ public final class ExitCodes {
     public static final int TIMEOUT = 10;
     /** Another system call failed; the message names it and errno. */
     public static final int SYSTEM_ERROR = 11;
+    /** {@code run}: a required (not optional) driver's source is missing. */
+    public static final int SENSOR_UNAVAILABLE = 12;
 
     private ExitCodes() {}
 }

@@ -9,13 +9,14 @@ import picocli.CommandLine.Command;
 @Command(name = "shmtel", mixinStandardHelpOptions = true, versionProvider = ShmtelCli.Version.class,
         description = "Sensor telemetry shared between processes through shared memory.",
         subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
-                InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class,
+                InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
                 "3:output could not be written", "4:layouts incompatible", "5:region not found",
                 "6:region owned by a live writer", "7:corrupt region", "8:no space for the region",
-                "9:permission denied or untrusted file", "10:timed out", "11:system call failed"})
+                "9:permission denied or untrusted file", "10:timed out", "11:system call failed",
+                "12:a required sensor source is missing (run)"})
 public final class ShmtelCli implements Runnable {
 
     @CommandLine.Spec
@@ -27,6 +28,10 @@ public final class ShmtelCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        // One line per log record on stderr: time, level, message.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
+        }
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -38,6 +43,10 @@ public final class ShmtelCli implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof SchemaException se) {
                 se.problems().forEach(p -> err.println(p.render()));
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (e instanceof io.shmtel.config.DeploymentException de) {
+                de.problems().forEach(p -> err.println(p.render()));
                 return ExitCodes.INVALID_INPUT;
             }
             int code = exitCode(e);
@@ -75,6 +84,8 @@ public final class ShmtelCli implements Runnable {
             return ExitCodes.INVALID_INPUT;
         } else if (e instanceof io.shmtel.core.region.RegionIoException) {
             return ExitCodes.SYSTEM_ERROR;
+        } else if (e instanceof io.shmtel.sensors.SensorUnavailableException) {
+            return ExitCodes.SENSOR_UNAVAILABLE;
         }
         return ExitCodes.INTERNAL;
     }

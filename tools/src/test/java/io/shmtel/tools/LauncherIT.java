@@ -86,15 +86,23 @@ class LauncherIT {
     }
 
     @Test
-    void theDemoScriptShowsLiveSamplesAndCleansUp() throws Exception {
-        Process demo = launcher("bin/demo", "3").start();
+    void theDemoShowsEveryDriverLiveAndCleansUp() throws Exception {
+        Process demo = launcher("bin/demo", "25").start(); // 25 frames: 2.5 s
         String out = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         String err = new String(demo.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(demo.exitValue()).as(err).isZero();
-        assertThat(out.lines().toList()).hasSize(3).allMatch(l -> l.startsWith("joint_state #"));
+        String[] frames = out.split("\n\n");
+        assertThat(frames.length).isGreaterThanOrEqualTo(20);
+        String last = frames[frames.length - 1];
+        for (String region : List.of("demo.arm ", "demo.imu ", "demo.wrench ", "demo.status ", "demo.cpu ", "demo.memory ")) {
+            assertThat(last.lines().filter(l -> l.startsWith(region)).findFirst()).as(region + " in\n" + last)
+                    .hasValueSatisfying(l -> assertThat(l).contains(" LIVE "));
+        }
+        assertThat(err).contains("demo stopped; driver log: ");
         try (var files = Files.list(regionDir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("shmtel.demo-"));
+            assertThat(files.map(p -> p.getFileName().toString())).as("regions removed on exit")
+                    .noneMatch(n -> n.startsWith("shmtel.demo."));
         }
     }
 
