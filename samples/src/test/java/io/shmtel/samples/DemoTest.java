@@ -53,7 +53,7 @@ class DemoTest {
             assertThat(thermal).matches(running.runner().skippedDrivers().isEmpty() ? ".* LIVE .*" : ".* WAITING .*");
             String arm = last.lines().filter(l -> l.startsWith("demo.arm ")).findFirst().orElseThrow();
             double rate = Double.parseDouble(arm.replaceAll(".* (\\d+) Hz .*", "$1"));
-            assertThat(rate).as("the renderer's measured arm rate (500 Hz nominal)").isBetween(350.0, 650.0);
+            assertThat(rate).as("the renderer's measured arm rate (500 Hz nominal)").isBetween(200.0, 650.0);
         }
         assertThat(RegionOptions.defaults().regionDirectory().list()).as("removeRegionsOnExit").isEmpty();
     }
