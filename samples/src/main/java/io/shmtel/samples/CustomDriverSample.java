@@ -6,7 +6,6 @@ import com.google.inject.name.Names;
 import io.shmtel.config.Shmtel;
 import io.shmtel.config.ShmtelBindings;
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.view.SampleSink;
 import io.shmtel.samples.gen.status_flag.StatusFlagSchema;
 import io.shmtel.samples.gen.status_flag.StatusView;
 import io.shmtel.samples.gen.status_flag.StatusWriter;
@@ -15,8 +14,7 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,30 +29,16 @@ public final class CustomDriverSample {
     private CustomDriverSample() {}
 
     /** The driver: level in metres filling at {@code fillRate} until full (status DATA_READY), then draining. */
-    public static final class TankLevelDriver implements SensorDriver<StatusWriter> {
+    public static final class TankLevelDriver extends RecordDriver<StatusWriter> {
         static final Layout LAYOUT = LayoutCompiler.compile(SchemaParser.parse(StatusFlagSchema.CANONICAL_JSON,
                 "schema/examples/status_flag.json"));
         private final double fillPerSample;
         private final double capacityM;
 
         TankLevelDriver(double fillPerSample, double capacityM) {
+            super(LAYOUT, StatusView.RECORD_NAME, StatusWriter::new);
             this.fillPerSample = fillPerSample;
             this.capacityM = capacityM;
-        }
-
-        @Override
-        public Layout layout() {
-            return LAYOUT;
-        }
-
-        @Override
-        public String record() {
-            return StatusView.RECORD_NAME;
-        }
-
-        @Override
-        public StatusWriter newWriter(SampleSink sink) {
-            return new StatusWriter(sink);
         }
 
         @Override
@@ -71,28 +55,10 @@ public final class CustomDriverSample {
     public static final class TankModule extends AbstractModule {
         @Override
         protected void configure() {
-            ShmtelBindings.registerDriver(binder(), new DriverFactory() {
-                @Override
-                public String type() {
-                    return "tank-level";
-                }
-
-                @Override
-                public String description() {
-                    return "a water tank filling and draining";
-                }
-
-                @Override
-                public List<DriverParameter> parameters() {
-                    return List.of(DriverParameter.number("fillPerSample", 0.01, "metres per sample"),
-                            DriverParameter.number("capacityM", 2.0, "tank height in metres"));
-                }
-
-                @Override
-                public SensorDriver<?> create(DriverParams p) {
-                    return new TankLevelDriver(p.number("fillPerSample"), p.number("capacityM"));
-                }
-            });
+            ShmtelBindings.registerDriver(binder(), DriverFactory.of("tank-level", "a water tank filling and draining",
+                    List.of(DriverParameter.number("fillPerSample", 0.01, "metres per sample"),
+                            DriverParameter.number("capacityM", 2.0, "tank height in metres")),
+                    p -> new TankLevelDriver(p.number("fillPerSample"), p.number("capacityM"))));
         }
     }
 

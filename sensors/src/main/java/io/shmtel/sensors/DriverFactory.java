@@ -1,6 +1,7 @@
 package io.shmtel.sensors;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Makes drivers of one type from parameters. Built-in types are listed by {@link BuiltInDrivers};
@@ -19,4 +20,19 @@ public interface DriverFactory {
 
     /** A new driver; {@code params} have been checked against {@link #parameters()}. */
     SensorDriver<?> create(DriverParams params);
+
+    /** A factory from its parts: what most driver types need. */
+    static DriverFactory of(String type, String description, List<DriverParameter> parameters,
+            Function<DriverParams, SensorDriver<?>> creator) {
+        return new Simple(type, description, List.copyOf(parameters), creator);
+    }
+
+    /** The factory {@link #of} makes. */
+    record Simple(String type, String description, List<DriverParameter> parameters,
+            Function<DriverParams, SensorDriver<?>> creator) implements DriverFactory {
+        @Override
+        public SensorDriver<?> create(DriverParams params) {
+            return creator.apply(params);
+        }
+    }
 }

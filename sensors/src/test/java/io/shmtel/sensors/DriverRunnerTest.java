@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(ShmDirectory.class)
+@SuppressWarnings("try") // the runner is held open only to publish
 class DriverRunnerTest {
 
     @Test

@@ -1,12 +1,10 @@
 package io.shmtel.sensors.linux;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.CpuView;
 import io.shmtel.sensors.gen.system.CpuWriter;
@@ -17,53 +15,21 @@ import java.util.List;
  * CPU load from {@code /proc/stat} ({@code system.cpu}): for the whole machine and each core, the
  * fraction of jiffies not spent idle (idle + iowait) since the previous sample.
  */
-public final class CpuLoadDriver implements SensorDriver<CpuWriter> {
+public final class CpuLoadDriver extends RecordDriver<CpuWriter> {
     public static final String TYPE = "cpu";
     private final Path stat;
     private long[] previousBusy = new long[CpuView.CORE_COUNT + 1];
     private long[] previousTotal = new long[CpuView.CORE_COUNT + 1];
 
     public CpuLoadDriver(Path procRoot) {
+        super(BuiltInSchemas.system(), CpuView.RECORD_NAME, CpuWriter::new);
         this.stat = procRoot.resolve("stat");
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "CPU load of the machine and of each core, from /proc/stat (system.cpu)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.path("procRoot", "/proc", "where proc is mounted"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new CpuLoadDriver(p.path("procRoot"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.system();
-    }
-
-    @Override
-    public String record() {
-        return CpuView.RECORD_NAME;
-    }
-
-    @Override
-    public CpuWriter newWriter(SampleSink sink) {
-        return new CpuWriter(sink);
+        return DriverFactory.of(TYPE, "CPU load of the machine and of each core, from /proc/stat (system.cpu)",
+                List.of(DriverParameter.path("procRoot", "/proc", "where proc is mounted")),
+                p -> new CpuLoadDriver(p.path("procRoot")));
     }
 
     @Override

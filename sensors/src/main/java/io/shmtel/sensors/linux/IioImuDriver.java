@@ -1,12 +1,10 @@
 package io.shmtel.sensors.linux;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.imu.ImuSampleWriter;
@@ -22,7 +20,7 @@ import java.util.stream.Stream;
  * {@code in_accel_scale} (m/s^2), {@code in_anglvel_{x,y,z}_raw} times {@code in_anglvel_scale}
  * (rad/s), and {@code in_temp_*} when present. Channels the device lacks read as NaN.
  */
-public final class IioImuDriver implements SensorDriver<ImuSampleWriter> {
+public final class IioImuDriver extends RecordDriver<ImuSampleWriter> {
     public static final String TYPE = "iio-imu";
     private static final String[] AXES = {"x", "y", "z"};
     private final Path sysRoot;
@@ -32,48 +30,16 @@ public final class IioImuDriver implements SensorDriver<ImuSampleWriter> {
     private double gyroScale;
 
     public IioImuDriver(Path sysRoot, String deviceName) {
+        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME, ImuSampleWriter::new);
         this.sysRoot = sysRoot;
         this.deviceName = deviceName;
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "a Linux IIO accelerometer/gyroscope under /sys/bus/iio/devices (imu.imu_sample)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.path("sysRoot", "/sys", "where sysfs is mounted"),
-                        DriverParameter.text("device", "", "the device's name attribute (default: the first with an accelerometer)"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new IioImuDriver(p.path("sysRoot"), p.text("device"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.imu();
-    }
-
-    @Override
-    public String record() {
-        return ImuSampleView.RECORD_NAME;
-    }
-
-    @Override
-    public ImuSampleWriter newWriter(SampleSink sink) {
-        return new ImuSampleWriter(sink);
+        return DriverFactory.of(TYPE, "a Linux IIO accelerometer/gyroscope under /sys/bus/iio/devices (imu.imu_sample)",
+                List.of(DriverParameter.path("sysRoot", "/sys", "where sysfs is mounted"),
+                DriverParameter.text("device", "", "the device's name attribute (default: the first with an accelerometer)")),
+                p -> new IioImuDriver(p.path("sysRoot"), p.text("device")));
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.shmtel.sensors.linux;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.MemoryView;
 import io.shmtel.sensors.gen.system.MemoryWriter;
@@ -14,51 +12,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Memory from {@code /proc/meminfo} ({@code system.memory}): total, available, used fraction, swap. */
-public final class MemoryDriver implements SensorDriver<MemoryWriter> {
+public final class MemoryDriver extends RecordDriver<MemoryWriter> {
     public static final String TYPE = "memory";
     private final Path meminfo;
 
     public MemoryDriver(Path procRoot) {
+        super(BuiltInSchemas.system(), MemoryView.RECORD_NAME, MemoryWriter::new);
         this.meminfo = procRoot.resolve("meminfo");
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "memory and swap, from /proc/meminfo (system.memory)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.path("procRoot", "/proc", "where proc is mounted"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new MemoryDriver(p.path("procRoot"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.system();
-    }
-
-    @Override
-    public String record() {
-        return MemoryView.RECORD_NAME;
-    }
-
-    @Override
-    public MemoryWriter newWriter(SampleSink sink) {
-        return new MemoryWriter(sink);
+        return DriverFactory.of(TYPE, "memory and swap, from /proc/meminfo (system.memory)",
+                List.of(DriverParameter.path("procRoot", "/proc", "where proc is mounted")),
+                p -> new MemoryDriver(p.path("procRoot")));
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.shmtel.sensors.linux;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.ThermalView;
 import io.shmtel.sensors.gen.system.ThermalWriter;
@@ -21,52 +19,20 @@ import java.util.stream.Stream;
  * Temperatures ({@code system.thermal}) from {@code /sys/class/thermal/thermal_zone*\/temp} and
  * {@code /sys/class/hwmon/hwmon*\/temp*_input} (millidegrees Celsius), at most 16, in a stable order.
  */
-public final class ThermalDriver implements SensorDriver<ThermalWriter> {
+public final class ThermalDriver extends RecordDriver<ThermalWriter> {
     public static final String TYPE = "thermal";
     private final Path sysRoot;
     private List<Path> sensors = List.of();
 
     public ThermalDriver(Path sysRoot) {
+        super(BuiltInSchemas.system(), ThermalView.RECORD_NAME, ThermalWriter::new);
         this.sysRoot = sysRoot;
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "temperatures from /sys/class/thermal and /sys/class/hwmon (system.thermal)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.path("sysRoot", "/sys", "where sysfs is mounted"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new ThermalDriver(p.path("sysRoot"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.system();
-    }
-
-    @Override
-    public String record() {
-        return ThermalView.RECORD_NAME;
-    }
-
-    @Override
-    public ThermalWriter newWriter(SampleSink sink) {
-        return new ThermalWriter(sink);
+        return DriverFactory.of(TYPE, "temperatures from /sys/class/thermal and /sys/class/hwmon (system.thermal)",
+                List.of(DriverParameter.path("sysRoot", "/sys", "where sysfs is mounted")),
+                p -> new ThermalDriver(p.path("sysRoot")));
     }
 
     @Override

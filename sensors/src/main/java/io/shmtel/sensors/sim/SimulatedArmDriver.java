@@ -1,12 +1,10 @@
 package io.shmtel.sensors.sim;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.arm.JointStateWriter;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.List;
  * whose amplitude, frequency and phase come from the seed; encoder noise is added to the angle;
  * velocity is the exact derivative; effort is a gravity torque. Deterministic in (seed, sample).
  */
-public final class SimulatedArmDriver implements SensorDriver<JointStateWriter> {
+public final class SimulatedArmDriver extends RecordDriver<JointStateWriter> {
     public static final String TYPE = "sim-arm";
     private final long seed;
     private final double noiseRad;
@@ -27,6 +25,7 @@ public final class SimulatedArmDriver implements SensorDriver<JointStateWriter> 
     private static final double[] GRAVITY_NM = {0.0, 40.0, 25.0, 5.0, 2.0, 0.5};
 
     public SimulatedArmDriver(long seed, double noiseRad, double rateHz) {
+        super(BuiltInSchemas.arm(), JointStateView.RECORD_NAME, sink -> new JointStateWriter(sink).frameId("base_link"));
         this.seed = seed;
         this.noiseRad = noiseRad;
         this.rateHz = rateHz;
@@ -38,44 +37,11 @@ public final class SimulatedArmDriver implements SensorDriver<JointStateWriter> 
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "simulated 6-axis arm joint encoders (arm.joint_state)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.integer("seed", 1, "seed of the motion and the noise"),
-                        DriverParameter.number("noiseRad", 0.0005, "encoder noise, standard deviation in rad"),
-                        DriverParameter.number("timeBaseHz", 500, "samples per simulated second"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new SimulatedArmDriver(p.integer("seed"), p.number("noiseRad"), p.number("timeBaseHz"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.arm();
-    }
-
-    @Override
-    public String record() {
-        return JointStateView.RECORD_NAME;
-    }
-
-    @Override
-    public JointStateWriter newWriter(SampleSink sink) {
-        return new JointStateWriter(sink).frameId("base_link");
+        return DriverFactory.of(TYPE, "simulated 6-axis arm joint encoders (arm.joint_state)",
+                List.of(DriverParameter.integer("seed", 1, "seed of the motion and the noise"),
+                DriverParameter.number("noiseRad", 0.0005, "encoder noise, standard deviation in rad"),
+                DriverParameter.number("timeBaseHz", 500, "samples per simulated second")),
+                p -> new SimulatedArmDriver(p.integer("seed"), p.number("noiseRad"), p.number("timeBaseHz")));
     }
 
     @Override

@@ -1,12 +1,10 @@
 package io.shmtel.sensors.sim;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.force_torque.WrenchView;
 import io.shmtel.sensors.gen.force_torque.WrenchWriter;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.List;
  * a contact push every few seconds, the torque of both about the sensor, and noise; overload when
  * the force exceeds the limit. Deterministic in (seed, sample).
  */
-public final class SimulatedForceTorqueDriver implements SensorDriver<WrenchWriter> {
+public final class SimulatedForceTorqueDriver extends RecordDriver<WrenchWriter> {
     public static final String TYPE = "sim-force-torque";
     private final long seed;
     private final double noiseN;
@@ -26,6 +24,7 @@ public final class SimulatedForceTorqueDriver implements SensorDriver<WrenchWrit
     private final double contactPeriodS;
 
     public SimulatedForceTorqueDriver(long seed, double noiseN, double rateHz, double payloadKg, double limitN) {
+        super(BuiltInSchemas.forceTorque(), WrenchView.RECORD_NAME, sink -> new WrenchWriter(sink).frameId("ft_sensor"));
         this.seed = seed;
         this.noiseN = noiseN;
         this.rateHz = rateHz;
@@ -35,47 +34,13 @@ public final class SimulatedForceTorqueDriver implements SensorDriver<WrenchWrit
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "simulated wrist force-torque sensor (force_torque.wrench)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.integer("seed", 1, "seed of the contacts and the noise"),
-                        DriverParameter.number("noiseN", 0.05, "force noise, N standard deviation"),
-                        DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
-                        DriverParameter.number("payloadKg", 1.5, "mass held by the gripper"),
-                        DriverParameter.number("limitN", 60, "force above which overload is set"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new SimulatedForceTorqueDriver(p.integer("seed"), p.number("noiseN"), p.number("timeBaseHz"),
-                        p.number("payloadKg"), p.number("limitN"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.forceTorque();
-    }
-
-    @Override
-    public String record() {
-        return WrenchView.RECORD_NAME;
-    }
-
-    @Override
-    public WrenchWriter newWriter(SampleSink sink) {
-        return new WrenchWriter(sink).frameId("ft_sensor");
+        return DriverFactory.of(TYPE, "simulated wrist force-torque sensor (force_torque.wrench)",
+                List.of(DriverParameter.integer("seed", 1, "seed of the contacts and the noise"),
+                DriverParameter.number("noiseN", 0.05, "force noise, N standard deviation"),
+                DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
+                DriverParameter.number("payloadKg", 1.5, "mass held by the gripper"),
+                DriverParameter.number("limitN", 60, "force above which overload is set")),
+                p -> new SimulatedForceTorqueDriver(p.integer("seed"), p.number("noiseN"), p.number("timeBaseHz"), p.number("payloadKg"), p.number("limitN")));
     }
 
     @Override

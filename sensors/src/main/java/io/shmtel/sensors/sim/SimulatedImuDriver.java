@@ -1,12 +1,10 @@
 package io.shmtel.sensors.sim;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.imu.ImuSampleWriter;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.List;
  * the accelerometer sees gravity in the body frame plus noise, the gyroscope the angular rates plus
  * bias and noise, and the die temperature drifts slowly. Deterministic in (seed, sample).
  */
-public final class SimulatedImuDriver implements SensorDriver<ImuSampleWriter> {
+public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
     public static final String TYPE = "sim-imu";
     static final double G = 9.80665;
     private final long seed;
@@ -31,6 +29,7 @@ public final class SimulatedImuDriver implements SensorDriver<ImuSampleWriter> {
     private final double[] gyroBias = new double[3];
 
     public SimulatedImuDriver(long seed, double accelNoise, double gyroNoise, double rateHz, int sensorId) {
+        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME, sink -> new ImuSampleWriter(sink).sensorId(sensorId & 0xFFFF));
         this.seed = seed;
         this.accelNoise = accelNoise;
         this.gyroNoise = gyroNoise;
@@ -46,47 +45,13 @@ public final class SimulatedImuDriver implements SensorDriver<ImuSampleWriter> {
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "simulated IMU: accelerometer, gyroscope, die temperature (imu.imu_sample)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.integer("seed", 1, "seed of the motion and the noise"),
-                        DriverParameter.number("accelNoise", 0.02, "accelerometer noise, m/s^2 standard deviation"),
-                        DriverParameter.number("gyroNoise", 0.001, "gyroscope noise, rad/s standard deviation"),
-                        DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
-                        DriverParameter.integer("sensorId", 1, "value of the sensor_id field"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new SimulatedImuDriver(p.integer("seed"), p.number("accelNoise"), p.number("gyroNoise"),
-                        p.number("timeBaseHz"), (int) p.integer("sensorId"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.imu();
-    }
-
-    @Override
-    public String record() {
-        return ImuSampleView.RECORD_NAME;
-    }
-
-    @Override
-    public ImuSampleWriter newWriter(SampleSink sink) {
-        return new ImuSampleWriter(sink).sensorId(sensorId & 0xFFFF);
+        return DriverFactory.of(TYPE, "simulated IMU: accelerometer, gyroscope, die temperature (imu.imu_sample)",
+                List.of(DriverParameter.integer("seed", 1, "seed of the motion and the noise"),
+                DriverParameter.number("accelNoise", 0.02, "accelerometer noise, m/s^2 standard deviation"),
+                DriverParameter.number("gyroNoise", 0.001, "gyroscope noise, rad/s standard deviation"),
+                DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
+                DriverParameter.integer("sensorId", 1, "value of the sensor_id field")),
+                p -> new SimulatedImuDriver(p.integer("seed"), p.number("accelNoise"), p.number("gyroNoise"), p.number("timeBaseHz"), (int) p.integer("sensorId")));
     }
 
     @Override

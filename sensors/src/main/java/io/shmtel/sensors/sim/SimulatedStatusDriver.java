@@ -1,12 +1,10 @@
 package io.shmtel.sensors.sim;
 
-import io.shmtel.core.view.SampleSink;
-import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
-import io.shmtel.sensors.SensorDriver;
+import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.status_flag.StatusView;
 import io.shmtel.sensors.gen.status_flag.StatusWriter;
 import java.util.List;
@@ -16,57 +14,25 @@ import java.util.List;
  * EMPTY, DATA_READY, BEING_READ, with an occasional ERROR, next to an f64 value on a random walk.
  * Deterministic in (seed, sample).
  */
-public final class SimulatedStatusDriver implements SensorDriver<StatusWriter> {
+public final class SimulatedStatusDriver extends RecordDriver<StatusWriter> {
     public static final String TYPE = "sim-status";
     private final long seed;
     private final double errorRate;
     private final double step;
 
     public SimulatedStatusDriver(long seed, double errorRate, double step) {
+        super(BuiltInSchemas.statusFlag(), StatusView.RECORD_NAME, StatusWriter::new);
         this.seed = seed;
         this.errorRate = errorRate;
         this.step = step;
     }
 
     public static DriverFactory factory() {
-        return new DriverFactory() {
-            @Override
-            public String type() {
-                return TYPE;
-            }
-
-            @Override
-            public String description() {
-                return "status flag and value of the shared-memory tutorials (status_flag.status)";
-            }
-
-            @Override
-            public List<DriverParameter> parameters() {
-                return List.of(DriverParameter.integer("seed", 1, "seed of the errors and the walk"),
-                        DriverParameter.number("errorRate", 0.02, "fraction of samples in ERROR"),
-                        DriverParameter.number("step", 0.1, "random-walk step, standard deviation"));
-            }
-
-            @Override
-            public SensorDriver<?> create(DriverParams p) {
-                return new SimulatedStatusDriver(p.integer("seed"), p.number("errorRate"), p.number("step"));
-            }
-        };
-    }
-
-    @Override
-    public Layout layout() {
-        return BuiltInSchemas.statusFlag();
-    }
-
-    @Override
-    public String record() {
-        return StatusView.RECORD_NAME;
-    }
-
-    @Override
-    public StatusWriter newWriter(SampleSink sink) {
-        return new StatusWriter(sink);
+        return DriverFactory.of(TYPE, "status flag and value of the shared-memory tutorials (status_flag.status)",
+                List.of(DriverParameter.integer("seed", 1, "seed of the errors and the walk"),
+                DriverParameter.number("errorRate", 0.02, "fraction of samples in ERROR"),
+                DriverParameter.number("step", 0.1, "random-walk step, standard deviation")),
+                p -> new SimulatedStatusDriver(p.integer("seed"), p.number("errorRate"), p.number("step")));
     }
 
     /** The walk's value at sample k: a sum of k steps, as a closed form over the step noise would need all of them. */
