@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Binds one deployment, restricted to the nodes being run: the {@link Deployment}, its
  * {@link RegionOptions}, the {@link DeploymentRunner}, each declared subscriber as
- * {@code @Named("<subscriber name>") Subscriber}, and each region without a driver here as
+ * {@code @Named("<subscriber name>") Subscriber} (a new one per injection, for one thread, configured
+ * as the file says), and each region without a driver here as
  * {@code @Named("<region>") Publisher} for user code to publish into.
  */
 public final class DeploymentModule extends AbstractModule {
@@ -54,7 +55,7 @@ public final class DeploymentModule extends AbstractModule {
         return nodes;
     }
 
-    /** The runner's subscriber of that name (started with the runner). */
+    /** A new subscriber configured as the file's subscriber of that name. */
     private static final class NamedSubscriber implements com.google.inject.Provider<Subscriber> {
         private final String name;
         @com.google.inject.Inject

@@ -35,6 +35,8 @@ public final class DeploymentRunner implements AutoCloseable {
     private final RegionOptions options;
     private final List<DriverRunner<?>> drivers = new ArrayList<>();
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
+    private final Map<String, Deployment.SubscriberSpec> subscriberSpecs = new LinkedHashMap<>();
+    private final List<Subscriber> handedOut = new ArrayList<>();
     private final Map<String, Publisher> publishers = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
@@ -100,11 +102,16 @@ public final class DeploymentRunner implements AutoCloseable {
         }
     }
 
-    private void startSubscriber(Deployment.SubscriberSpec s) {
+    private Subscriber open(Deployment.SubscriberSpec s) {
         Subscriber subscriber = Subscriber.open(s.region(), s.record(),
                 deployment.region(s.region()).orElseThrow().layout(), options);
-        subscriber.idleStrategy(idle(s.idle()));
+        return subscriber.idleStrategy(idle(s.idle()));
+    }
+
+    private void startSubscriber(Deployment.SubscriberSpec s) {
+        Subscriber subscriber = open(s);
         subscribers.put(s.name(), subscriber);
+        subscriberSpecs.put(s.name(), s);
         SubscriberAction action = switch (s.action().type()) {
             case "none" -> null;
             case "log" -> new LogAction(s.name(), s.action().everyMs());
@@ -149,13 +156,19 @@ public final class DeploymentRunner implements AutoCloseable {
         }
     }
 
-    /** The started subscriber called {@code name} (declared in the file). */
-    public Subscriber subscriber(String name) {
-        Subscriber s = subscribers.get(name);
-        if (s == null) {
+    /**
+     * A new subscriber configured as the file's subscriber {@code name} (region, record, idle
+     * strategy), for the caller's thread alone: subscribers are not thread-safe, so the one the
+     * file's action uses is never shared. The runner closes it on shutdown.
+     */
+    public synchronized Subscriber subscriber(String name) {
+        Deployment.SubscriberSpec spec = subscriberSpecs.get(name);
+        if (spec == null) {
             throw new IllegalStateException("no started subscriber \"" + name + "\" (start the runner first; subscribers: "
-                    + subscribers.keySet() + ")");
+                    + subscriberSpecs.keySet() + ")");
         }
+        Subscriber s = open(spec);
+        handedOut.add(s);
         return s;
     }
 
@@ -188,6 +201,7 @@ public final class DeploymentRunner implements AutoCloseable {
             }
         }
         subscribers.values().forEach(Subscriber::close);
+        handedOut.forEach(Subscriber::close);
         drivers.forEach(DriverRunner::close);
         publishers.values().forEach(Publisher::close);
         if (deployment.removeRegionsOnExit()) {
