@@ -157,6 +157,15 @@ public final class Subscriber implements AutoCloseable {
         return false;
     }
 
+    /** Moves the stream cursor past every sample published so far: {@link #poll} then gives only newer ones. */
+    public void seekToNewest() {
+        if (reader == null && !tryAttach(true)) {
+            cursor = -1;
+            return;
+        }
+        cursor = reader.publishedAcquire();
+    }
+
     /** Waits up to {@code timeoutNs} for the next stream sample, idling and checking liveness meanwhile. */
     public boolean awaitNext(RecordView view, long timeoutNs) {
         return await(view, timeoutNs, true);

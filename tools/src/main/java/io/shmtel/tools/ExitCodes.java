@@ -28,6 +28,8 @@ public final class ExitCodes {
     public static final int SYSTEM_ERROR = 11;
     /** {@code run}: a required (not optional) driver's source is missing. */
     public static final int SENSOR_UNAVAILABLE = 12;
+    /** {@code doctor}: something in the environment needs attention (each finding says what to do). */
+    public static final int DOCTOR_PROBLEMS = 13;
 
     private ExitCodes() {}
 }

@@ -39,6 +39,9 @@ record RegionSummary(Region region, WriterState state, double heartbeatAgeMs, lo
         if (bytes < 1024 * 1024) {
             return String.format("%.0f KiB", bytes / 1024.0);
         }
-        return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        if (bytes < 1024L * 1024 * 1024) {
+            return String.format("%.1f MiB", bytes / (1024.0 * 1024));
+        }
+        return String.format("%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }

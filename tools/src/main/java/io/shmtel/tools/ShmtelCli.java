@@ -10,13 +10,14 @@ import picocli.CommandLine.Command;
         description = "Sensor telemetry shared between processes through shared memory.",
         subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
                 InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
+                GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
                 "3:output could not be written", "4:layouts incompatible", "5:region not found",
                 "6:region owned by a live writer", "7:corrupt region", "8:no space for the region",
                 "9:permission denied or untrusted file", "10:timed out", "11:system call failed",
-                "12:a required sensor source is missing (run)"})
+                "12:a required sensor source is missing (run)", "13:doctor found problems"})
 public final class ShmtelCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,81 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingReader;
+import io.shmtel.error.ShmtelException;
+import io.shmtel.schema.layout.RecordLayout;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "top", description = {"A live table of every region and record, like top: writer state and pid,",
+        "publish rate (measured from the published counts, and nominal), samples published, heartbeat age.",
+        "Regions appearing or disappearing show up at the next refresh. Example: shmtel top --interval 0.5"})
+final class TopCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", description = "Seconds between refreshes.")
+    double intervalSeconds;
+
+    @Option(names = "--count", paramLabel = "N", description = "Exit after N refreshes.")
+    Long count;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        RegionOptions options = region.options().withAnyOwner(true).withInitTimeout(Duration.ZERO);
+        PrintWriter out = spec.commandLine().getOut();
+        boolean inPlace = System.console() != null;
+        Map<String, long[]> previous = new HashMap<>(); // key -> {published, nanoTime}
+        for (long n = 0; count == null || n < count; n++) {
+            if (n > 0) {
+                Thread.sleep((long) (intervalSeconds * 1000));
+            }
+            StringBuilder sb = new StringBuilder(inPlace ? "\033[H\033[2J" : "");
+            sb.append(String.format(Locale.ROOT, "shmtel top: %s, every %.1f s%n", options.regionDirectory(), intervalSeconds));
+            sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8s %9s %9s %11s %9s%n", "REGION", "RECORD", "STATE",
+                    "PID", "RATE Hz", "NOMINAL", "PUBLISHED", "HEARTBEAT"));
+            Map<String, long[]> now = new HashMap<>();
+            for (String name : options.regionDirectory().list()) {
+                try (Region r = Region.open(name, options)) {
+                    String state = r.writerState(5).name();
+                    double heartbeatMs = (System.nanoTime() - r.heartbeatNs()) / 1e6;
+                    for (RecordLayout rec : r.layout().records()) {
+                        long published = new RingReader(r.buffer(), RingGeometry.of(rec)).publishedAcquire();
+                        long t = System.nanoTime();
+                        String key = name + "/" + r.stat().inode() + "/" + rec.name();
+                        long[] before = previous.get(key);
+                        String rate = before == null || t <= before[1] ? "-"
+                                : String.format(Locale.ROOT, "%.1f", (published - before[0]) * 1e9 / (t - before[1]));
+                        now.put(key, new long[] {published, t});
+                        sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8d %9s %9s %11d %9s%n", name, rec.name(),
+                                state, r.writerPid(), rate, rec.rateHz() > 0 ? String.format(Locale.ROOT, "%.1f",
+                                        rec.rateHz()) : "-", published, RegionSummary.formatAge(heartbeatMs)));
+                    }
+                } catch (ShmtelException e) {
+                    sb.append(String.format(Locale.ROOT, "%-22s %s%n", name, "ERROR " + e.getMessage()));
+                }
+            }
+            previous = now;
+            out.print(sb);
+            if (!inPlace) {
+                out.println();
+            }
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,210 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.RegionChild;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** gc, doctor, stat, top and completion against real regions, including a writer killed in another JVM. */
+@SuppressWarnings("try")
+class OperationsCommandsTest {
+    static final String ALL_TYPES = Path.of("../schema/examples/all_types.json").toAbsolutePath().toString();
+    static final Layout ARM = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/arm.json")));
+    Path dir;
+    RegionOptions options;
+    final List<Process> children = new ArrayList<>();
+
+    @BeforeEach
+    void createDir() {
+        dir = ShmDirectory.create();
+        options = ShmDirectory.options(dir);
+    }
+
+    @AfterEach
+    void removeDir() throws Exception {
+        for (Process p : children) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        ShmDirectory.delete(dir);
+    }
+
+    CliTest.Result shmtel(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--dir=" + dir));
+        all.addAll(List.of(args));
+        return CliTest.run(all.toArray(String[]::new));
+    }
+
+    /** A writer in another JVM, killed with SIGKILL once it published: its region is left behind, dead. */
+    void deadRegion(String name) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                RegionChild.class.getName(), "publish", dir.toString(), name, ALL_TYPES, "every_type", "60")
+                .redirectErrorStream(true).start();
+        children.add(p);
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        assertThat(line).startsWith("ready");
+        p.destroyForcibly();
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(6 * 20 + 50); // past 5 heartbeat periods of 20 ms: stale
+    }
+
+    @Test
+    void gcRemovesDeadAndUnreadableRegionsAndKeepsLiveStalledAndClosedOnes() throws Exception {
+        try (Publisher live = Publisher.create("live", ARM, options);
+                Publisher stalled = Publisher.create("stalled", ARM, options.withHeartbeatThread(false))) {
+            Publisher.create("closed", ARM, options).close();
+            deadRegion("dead");
+            Files.writeString(dir.resolve("shmtel.junk"), "not a region");
+
+            CliTest.Result dry = shmtel("gc", "--dry-run");
+            assertThat(dry.code()).isZero();
+            assertThat(dry.out()).contains("kept     closed (closed cleanly; --closed removes it)",
+                    "would remove dead (writer pid ", "would remove junk (unreadable and without a writer: ",
+                    "kept     live (a writer holds its lock)", "kept     stalled (a writer holds its lock)",
+                    "would remove 2, kept 3");
+            assertThat(options.regionDirectory().list()).containsExactlyInAnyOrder("closed", "dead", "junk", "live", "stalled");
+
+            CliTest.Result gc = shmtel("gc");
+            assertThat(gc.out()).contains("removed dead (writer pid ", "removed 2, kept 3");
+            assertThat(options.regionDirectory().list()).containsExactlyInAnyOrder("closed", "live", "stalled");
+            assertThat(shmtel("gc", "--closed").out()).contains("removed closed (closed cleanly)", "removed 1, kept 2");
+            assertThat(options.regionDirectory().list()).containsExactlyInAnyOrder("live", "stalled");
+        }
+    }
+
+    @Test
+    void doctorNamesEachProblemWithItsFix() throws Exception {
+        CliTest.Result clean = shmtel("doctor");
+        assertThat(clean.out()).contains("ok    region directory " + dir + ": tmpfs");
+        assertThat(clean.out()).contains("no problems found");
+        assertThat(clean.code()).isZero();
+
+        Publisher.create("open", ARM, options).close();
+        Files.setPosixFilePermissions(options.regionDirectory().file("open"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        deadRegion("dead");
+        Files.createSymbolicLink(dir.resolve("shmtel.link"), dir.resolve("shmtel.open"));
+        CliTest.Result doctor = shmtel("doctor");
+        assertThat(doctor.code()).isEqualTo(ExitCodes.DOCTOR_PROBLEMS);
+        assertThat(doctor.out()).contains(
+                "warn  region dead: its writer (pid ",
+                "fix: shmtel gc removes dead regions",
+                "FAIL  region link: " + dir.resolve("shmtel.link") + " is a symbolic link; shmtel never follows one",
+                "FAIL  region open: mode 0666 lets other users write it",
+                "fix: chmod go-w " + dir.resolve("shmtel.open"),
+                "3 problems found");
+        CliTest.Result json = shmtel("doctor", "--json");
+        assertThat(json.out().lines()).allMatch(l -> l.startsWith("{\"level\":\""));
+    }
+
+    @Test
+    void doctorReadsLogindsRemoveIpc() throws IOException {
+        Path etc = dir.resolve("etc");
+        Files.createDirectories(etc.resolve("systemd/logind.conf.d"));
+        Files.writeString(etc.resolve("systemd/logind.conf"), "[Login]\n#RemoveIPC=yes\n");
+        Files.writeString(etc.resolve("systemd/logind.conf.d/10-shm.conf"), "[Login]\nRemoveIPC=no\n");
+        Path run = Files.createDirectories(dir.resolve("run-systemd"));
+        DoctorCommand doctor = new DoctorCommand();
+        doctor.etc = etc;
+        doctor.runSystemd = run;
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(doctor);
+        cli.setOut(new PrintWriter(out));
+        cli.execute("--dir=" + dir);
+        assertThat(out.toString()).contains("ok    systemd-logind RemoveIPC: no (" + etc.resolve("systemd/logind.conf.d/10-shm.conf"));
+    }
+
+    @Test
+    void statMeasuresRateLossAndLatencyAndTopListsEveryRecord() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("fast", ARM, options)) {
+            Thread writer = new Thread(() -> {
+                RingWriter sink = publisher.sink("joint_state");
+                DynamicWriter w = new DynamicWriter(sink, ARM.record("joint_state").orElseThrow());
+                long start = System.nanoTime();
+                for (long k = 0; !stop.get(); k++) {
+                    long due = start + k * 2_000_000L; // 500 Hz
+                    while (System.nanoTime() < due) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                    }
+                    CounterPattern.fill(w, sink.nextSampleIndex());
+                    w.commit();
+                }
+            });
+            writer.start();
+            try {
+                CliTest.Result stat = shmtel("stat", "fast", "--count", "2", "--interval", "0.5", "--json");
+                assertThat(stat.code()).as(stat.err()).isZero();
+                List<String> lines = stat.out().lines().toList();
+                assertThat(lines).hasSize(2);
+                String last = lines.get(1);
+                System.out.println("stat: " + last);
+                assertThat(last).startsWith("{\"region\":\"fast\",\"record\":\"joint_state\",\"state\":\"LIVE\"")
+                        .contains("\"nominalRateHz\":500.0", "\"lost\":0");
+                double rate = Double.parseDouble(last.replaceAll(".*\"rateHz\":([0-9.]+).*", "$1"));
+                assertThat(rate).as("measured rate of a 500 Hz writer").isBetween(300.0, 560.0);
+                long read = Long.parseLong(last.replaceAll(".*\"read\":(\\d+).*", "$1"));
+                assertThat(read).isPositive();
+                long p50 = Long.parseLong(last.replaceAll(".*\"latencyP50Ns\":(\\d+).*", "$1"));
+                assertThat(p50).as("publish-to-observe p50").isPositive().isLessThan(Duration.ofMillis(100).toNanos());
+
+                CliTest.Result text = shmtel("stat", "--count", "1", "--interval", "0.2");
+                assertThat(text.out()).contains("REGION", "LAT p50", "fast", "joint_state", "LIVE");
+
+                CliTest.Result top = shmtel("top", "--count", "2", "--interval", "0.3");
+                assertThat(top.code()).isZero();
+                String lastFrame = top.out().split("\n\n")[1];
+                assertThat(lastFrame).contains("fast", "joint_state", "LIVE", "500.0");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+    }
+
+    @Test
+    void statOfAMissingRegionSaysSo() {
+        CliTest.Result stat = shmtel("stat", "--count", "1");
+        assertThat(stat.code()).isEqualTo(ExitCodes.REGION_NOT_FOUND);
+        assertThat(stat.err()).contains("shmtel stat: no regions in " + dir);
+    }
+
+    @Test
+    void completionPrintsAValidBashScriptCoveringTheCommands() throws Exception {
+        CliTest.Result completion = CliTest.run("completion", "bash");
+        assertThat(completion.code()).isZero();
+        assertThat(completion.out()).contains("complete -F", "validate", "echo", "stat", "doctor", "--dir");
+        Path script = dir.resolve("shmtel.bash-completion");
+        Files.writeString(script, completion.out());
+        Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+        String errors = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bash.exitValue()).as(errors).isZero();
+    }
+}
