@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         description = "Sensor telemetry shared between processes through shared memory.",
         subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
                 InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
-                GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, CompletionCommand.class,
+                GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, RecordCommand.class,
+                ReplayCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
@@ -48,6 +49,10 @@ public final class ShmtelCli implements Runnable {
             }
             if (e instanceof io.shmtel.config.DeploymentException de) {
                 de.problems().forEach(p -> err.println(p.render()));
+                return ExitCodes.INVALID_INPUT;
+            }
+            if (e instanceof io.shmtel.tools.mcap.McapReader.McapFormatException) {
+                err.println("shmtel " + commandLine.getCommandName() + ": " + e.getMessage());
                 return ExitCodes.INVALID_INPUT;
             }
             int code = exitCode(e);

@@ -1,0 +1,157 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.gen.JsonSchemaGenerator;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.tools.mcap.McapWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "record", description = {"Records every sample of records (stream readers; lost samples counted and",
+        "reported) into an MCAP file: one channel per region/record, JSON messages with the record's JSON Schema",
+        "embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in the channel metadata for replay.",
+        "Stops after --duration or on Ctrl-C. Example: shmtel record demo.arm demo.imu -o run.mcap --duration 10"})
+final class RecordCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to record (a region: all its records).")
+    List<String> targets;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.mcap", description = "The MCAP file to write.")
+    Path output;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+    Double durationSeconds;
+
+    /** One recorded record: its subscriber, view and channel. */
+    record Channel(Subscriber subscriber, DynamicView view, int id) {}
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        RegionOptions options = region.options();
+        List<Channel> channels = new ArrayList<>();
+        long samples = 0;
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = null;
+        try (McapWriter mcap = new McapWriter(output, "shmtel record")) {
+            for (String target : targets) {
+                int slash = target.indexOf('/');
+                String regionName = slash < 0 ? target : target.substring(0, slash);
+                try (Region r = Region.open(regionName, options)) {
+                    for (RecordLayout rec : r.layout().records()) {
+                        if (slash >= 0 && !rec.name().equals(target.substring(slash + 1))) {
+                            continue;
+                        }
+                        int schemaId = mcap.addSchema(r.layout().schemaName() + "." + rec.name(), "jsonschema",
+                                JsonSchemaGenerator.recordSchema(r.layout(), rec).getBytes(StandardCharsets.UTF_8));
+                        int channelId = mcap.addChannel(schemaId, regionName + "/" + rec.name(), "json", Map.of(
+                                "shmtel.region", regionName, "shmtel.record", rec.name(),
+                                "shmtel.fingerprint", Fingerprint.hex(rec.fingerprint()),
+                                "shmtel.schema", r.layout().canonicalJson()));
+                        Subscriber s = Subscriber.open(regionName, rec.name(), r.layout(), options);
+                        s.seekToNewest();
+                        channels.add(new Channel(s, new DynamicView(rec), channelId));
+                    }
+                }
+                if (slash >= 0 && channels.stream().noneMatch(c -> c.subscriber().regionName().equals(regionName))) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "region \"" + regionName
+                            + "\" has no record \"" + target.substring(slash + 1) + "\"");
+                }
+            }
+            boolean[] stop = {false};
+            hook = new Thread(() -> {
+                stop[0] = true;
+                try {
+                    finished.await(10, TimeUnit.SECONDS); // let the file be finished before the JVM exits
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shmtel-record-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            err.printf("recording %d channel%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s", output,
+                    durationSeconds == null ? "; Ctrl-C to stop" : " for " + durationSeconds + " s");
+            err.flush();
+            long epochOffsetNs = epochNowNs() - System.nanoTime(); // CLOCK_MONOTONIC -> wall clock, for viewers
+            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
+            long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
+            StringBuilder json = new StringBuilder(256);
+            while (!stop[0] && System.nanoTime() - deadline < 0) {
+                boolean any = false;
+                for (Channel c : channels) {
+                    while (c.subscriber().poll(c.view())) {
+                        json.setLength(0);
+                        c.view().appendJsonFields(json.append('{')).append('}');
+                        byte[] data = json.toString().getBytes(StandardCharsets.UTF_8);
+                        long now = System.nanoTime();
+                        mcap.addMessage(c.id(), c.view().sampleIndex(), now + epochOffsetNs,
+                                c.view().timestampNs() + epochOffsetNs, data, data.length);
+                        samples++;
+                        any = true;
+                    }
+                }
+                if (any) {
+                    idle.reset();
+                } else {
+                    idle.idle();
+                }
+                if (System.nanoTime() - nextProgress > 0) {
+                    nextProgress += TimeUnit.SECONDS.toNanos(1);
+                    err.printf("recording: %d samples, %s, %d lost%n", samples, RegionSummary.formatBytes(mcap.position()),
+                            lost(channels));
+                    err.flush();
+                }
+            }
+        } finally {
+            channels.forEach(c -> c.subscriber().close());
+            finished.countDown();
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is waiting for us
+                }
+            }
+        }
+        long lost = lost(channels);
+        err.printf("recorded %d samples into %s (%s), %d lost%s%n", samples, output,
+                RegionSummary.formatBytes(java.nio.file.Files.size(output)), lost,
+                lost > 0 ? " (the recorder fell behind the writers: record fewer records, or give the rings more depth)" : "");
+        return ExitCodes.OK;
+    }
+
+    private static long lost(List<Channel> channels) {
+        return channels.stream().mapToLong(c -> c.subscriber().lostSamples()).sum();
+    }
+
+    static long epochNowNs() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

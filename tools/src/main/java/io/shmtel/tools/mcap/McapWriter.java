@@ -1,0 +1,264 @@
+package io.shmtel.tools.mcap;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * Writes MCAP files (https://mcap.dev/spec), format version 0: magic, header, schemas and channels
+ * in the data section, messages in uncompressed chunks each followed by its message indexes, then
+ * a summary (schemas, channels, statistics, chunk indexes), summary offsets, the footer with the
+ * summary CRC, and the magic. Indexed, so viewers can seek; uncompressed, so any reader opens it.
+ */
+public final class McapWriter implements AutoCloseable {
+    static final byte[] MAGIC = {(byte) 0x89, 'M', 'C', 'A', 'P', '0', '\r', '\n'};
+    static final int OP_HEADER = 0x01;
+    static final int OP_FOOTER = 0x02;
+    static final int OP_SCHEMA = 0x03;
+    static final int OP_CHANNEL = 0x04;
+    static final int OP_MESSAGE = 0x05;
+    static final int OP_CHUNK = 0x06;
+    static final int OP_MESSAGE_INDEX = 0x07;
+    static final int OP_CHUNK_INDEX = 0x08;
+    static final int OP_STATISTICS = 0x0B;
+    static final int OP_SUMMARY_OFFSET = 0x0E;
+    static final int OP_DATA_END = 0x0F;
+    /** Chunks are flushed when their records reach this size. */
+    public static final int CHUNK_BYTES = 1 << 20;
+
+    private final OutputStream out;
+    private long position;
+    private final List<byte[]> schemas = new ArrayList<>();
+    private final List<byte[]> channels = new ArrayList<>();
+    private final List<byte[]> chunkIndexes = new ArrayList<>();
+    private final Map<Integer, Long> channelMessageCounts = new TreeMap<>();
+    private final Buffer chunk = new Buffer();
+    private final Map<Integer, Buffer> chunkMessageIndex = new TreeMap<>();
+    private long chunkStart = Long.MAX_VALUE;
+    private long chunkEnd;
+    private long messageCount;
+    private long fileStart = Long.MAX_VALUE;
+    private long fileEnd;
+    private int chunkCount;
+    private boolean closed;
+
+    public McapWriter(Path file, String library) throws IOException {
+        this(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), library);
+    }
+
+    public McapWriter(OutputStream out, String library) throws IOException {
+        this.out = out;
+        write(MAGIC);
+        Buffer header = new Buffer().string("").string(library);
+        record(OP_HEADER, header);
+    }
+
+    /** Bytes written so far. */
+    public long position() {
+        return position + chunk.length();
+    }
+
+    /** Adds a schema (ids from 1); written to the data section and the summary. */
+    public int addSchema(String name, String encoding, byte[] data) throws IOException {
+        flushChunk();
+        int id = schemas.size() + 1;
+        Buffer b = new Buffer().u16(id).string(name).string(encoding).u32(data.length).bytes(data);
+        schemas.add(b.toRecord(OP_SCHEMA));
+        record(OP_SCHEMA, b);
+        return id;
+    }
+
+    /** Adds a channel (ids from 0) of {@code schemaId}; written to the data section and the summary. */
+    public int addChannel(int schemaId, String topic, String messageEncoding, Map<String, String> metadata)
+            throws IOException {
+        flushChunk();
+        int id = channels.size();
+        Buffer map = new Buffer();
+        for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
+            map.string(e.getKey()).string(e.getValue());
+        }
+        Buffer b = new Buffer().u16(id).u16(schemaId).string(topic).string(messageEncoding).u32(map.length()).append(map);
+        channels.add(b.toRecord(OP_CHANNEL));
+        record(OP_CHANNEL, b);
+        channelMessageCounts.put(id, 0L);
+        return id;
+    }
+
+    /** Adds a message (times in nanoseconds since the Unix epoch). */
+    public void addMessage(int channelId, long sequence, long logTimeNs, long publishTimeNs, byte[] data, int length)
+            throws IOException {
+        long offsetInChunk = chunk.length();
+        chunk.u8(OP_MESSAGE).u64(2 + 4 + 8 + 8 + length).u16(channelId).u32((int) sequence).u64(logTimeNs)
+                .u64(publishTimeNs).bytes(data, 0, length);
+        chunkMessageIndex.computeIfAbsent(channelId, c -> new Buffer()).u64(logTimeNs).u64(offsetInChunk);
+        chunkStart = Math.min(chunkStart, logTimeNs);
+        chunkEnd = Math.max(chunkEnd, logTimeNs);
+        fileStart = Math.min(fileStart, logTimeNs);
+        fileEnd = Math.max(fileEnd, logTimeNs);
+        messageCount++;
+        channelMessageCounts.merge(channelId, 1L, Long::sum);
+        if (chunk.length() >= CHUNK_BYTES) {
+            flushChunk();
+        }
+    }
+
+    private void flushChunk() throws IOException {
+        if (chunk.length() == 0) {
+            return;
+        }
+        byte[] records = chunk.toByteArray();
+        CRC32 crc = new CRC32();
+        crc.update(records);
+        long chunkOffset = position;
+        Buffer c = new Buffer().u64(chunkStart).u64(chunkEnd).u64(records.length).u32((int) crc.getValue()).string("")
+                .u64(records.length).bytes(records);
+        record(OP_CHUNK, c);
+        long chunkLength = position - chunkOffset;
+        Buffer offsets = new Buffer();
+        long indexStart = position;
+        for (Map.Entry<Integer, Buffer> e : chunkMessageIndex.entrySet()) {
+            offsets.u16(e.getKey()).u64(position);
+            Buffer entries = e.getValue();
+            record(OP_MESSAGE_INDEX, new Buffer().u16(e.getKey()).u32(entries.length()).append(entries));
+        }
+        long indexLength = position - indexStart;
+        chunkIndexes.add(new Buffer().u64(chunkStart).u64(chunkEnd).u64(chunkOffset).u64(chunkLength)
+                .u32(offsets.length()).append(offsets).u64(indexLength).string("").u64(records.length)
+                .u64(records.length).toRecord(OP_CHUNK_INDEX));
+        chunkCount++;
+        chunk.clear();
+        chunkMessageIndex.clear();
+        chunkStart = Long.MAX_VALUE;
+        chunkEnd = 0;
+    }
+
+    /** Finishes the file: last chunk, data end, summary, summary offsets, footer, magic. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        flushChunk();
+        record(OP_DATA_END, new Buffer().u32(0)); // data section CRC not computed (0 = not available)
+        long summaryStart = position;
+        CRC32 summaryCrc = new CRC32();
+        List<long[]> groups = new ArrayList<>(); // {opcode, start, length}
+        groups.add(group(OP_SCHEMA, schemas, summaryCrc));
+        groups.add(group(OP_CHANNEL, channels, summaryCrc));
+        Buffer counts = new Buffer();
+        channelMessageCounts.forEach((id, n) -> counts.u16(id).u64(n));
+        byte[] statistics = new Buffer().u64(messageCount).u16(schemas.size()).u32(channels.size()).u32(0).u32(0)
+                .u32(chunkCount).u64(messageCount == 0 ? 0 : fileStart).u64(fileEnd).u32(counts.length()).append(counts)
+                .toRecord(OP_STATISTICS);
+        groups.add(group(OP_STATISTICS, List.of(statistics), summaryCrc));
+        groups.add(group(OP_CHUNK_INDEX, chunkIndexes, summaryCrc));
+        long summaryOffsetStart = position;
+        for (long[] g : groups) {
+            if (g[2] > 0) {
+                byte[] r = new Buffer().u8((int) g[0]).u64(g[1]).u64(g[2]).toRecord(OP_SUMMARY_OFFSET);
+                summaryCrc.update(r);
+                write(r);
+            }
+        }
+        byte[] footerStart = new Buffer().u8(OP_FOOTER).u64(8 + 8 + 4).u64(summaryStart).u64(summaryOffsetStart)
+                .toByteArray();
+        summaryCrc.update(footerStart);
+        write(footerStart);
+        write(new Buffer().u32((int) summaryCrc.getValue()).toByteArray());
+        write(MAGIC);
+        out.close();
+    }
+
+    private long[] group(int opcode, List<byte[]> records, CRC32 crc) throws IOException {
+        long start = position;
+        for (byte[] r : records) {
+            crc.update(r);
+            write(r);
+        }
+        return new long[] {opcode, start, position - start};
+    }
+
+    private void record(int opcode, Buffer content) throws IOException {
+        write(content.toRecord(opcode));
+    }
+
+    private void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        position += bytes.length;
+    }
+
+    /** A little-endian byte builder for record contents. */
+    static final class Buffer {
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        int length() {
+            return length;
+        }
+
+        void clear() {
+            length = 0;
+        }
+
+        private void ensure(int more) {
+            if (length + more > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+            }
+        }
+
+        Buffer u8(int v) {
+            ensure(1);
+            bytes[length++] = (byte) v;
+            return this;
+        }
+
+        Buffer u16(int v) {
+            return u8(v).u8(v >>> 8);
+        }
+
+        Buffer u32(int v) {
+            return u16(v).u16(v >>> 16);
+        }
+
+        Buffer u64(long v) {
+            return u32((int) v).u32((int) (v >>> 32));
+        }
+
+        Buffer bytes(byte[] b) {
+            return bytes(b, 0, b.length);
+        }
+
+        Buffer bytes(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, length, len);
+            length += len;
+            return this;
+        }
+
+        Buffer string(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            return u32(b.length).bytes(b);
+        }
+
+        Buffer append(Buffer other) {
+            return bytes(other.bytes, 0, other.length);
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(bytes, length);
+        }
+
+        byte[] toRecord(int opcode) {
+            return new Buffer().u8(opcode).u64(length).append(this).toByteArray();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shmtel.core.Publisher;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.tools.mcap.McapReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** record -> MCAP -> (an independent reader, @mcap/core) -> replay, with equal values at the end. */
+class McapRecordReplayTest {
+    static final Layout ALL_TYPES = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
+    static final RecordLayout EVERY = ALL_TYPES.record("every_type").orElseThrow();
+    Path dir;
+
+    @BeforeEach
+    void createDir() {
+        dir = ShmDirectory.create();
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        ShmDirectory.delete(dir);
+    }
+
+    CliTest.Result shmtel(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command, "--dir=" + dir));
+        all.addAll(List.of(args));
+        return CliTest.run(all.toArray(String[]::new));
+    }
+
+    /** Publishes the counter pattern at 200 Hz until stopped. */
+    static Thread publisher(Publisher publisher, AtomicBoolean stop) {
+        Thread t = new Thread(() -> {
+            RingWriter sink = publisher.sink("every_type");
+            DynamicWriter w = new DynamicWriter(sink, EVERY);
+            long start = System.nanoTime();
+            for (long k = 0; !stop.get(); k++) {
+                while (System.nanoTime() < start + k * 5_000_000L) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                }
+                CounterPattern.fill(w, sink.nextSampleIndex());
+                w.commit();
+            }
+        }, "test-publisher");
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aRecordingReplaysWithEqualValuesAndOpensInAnIndependentReader() throws Exception {
+        Path file = dir.resolve("run.mcap");
+        RegionOptions options = ShmDirectory.options(dir);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("types", ALL_TYPES, options)) {
+            Thread writer = publisher(publisher, stop);
+            try {
+                CliTest.Result record = shmtel("record", "types/every_type", "-o", file.toString(), "--duration", "1");
+                assertThat(record.code()).as(record.err()).isZero();
+                assertThat(record.err()).contains("recording 1 channel into " + file + " for 1.0 s", "recorded ");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+
+        // Our reader: every recorded message is one whole sample (the counter pattern survives JSON).
+        McapReader.Contents contents = McapReader.read(file);
+        List<McapReader.Message> messages = contents.messages();
+        assertThat(messages.size()).as("about 200 samples in one second").isBetween(100, 260);
+        McapReader.Channel channel = contents.channels().values().iterator().next();
+        assertThat(channel.topic()).isEqualTo("types/every_type");
+        assertThat(channel.metadata()).containsEntry("shmtel.record", "every_type").containsKey("shmtel.schema");
+        assertThat(contents.schemas().get(channel.schemaId()).encoding()).isEqualTo("jsonschema");
+        ObjectMapper json = new ObjectMapper();
+        ByteBuffer region = ByteBuffer.allocateDirect((int) ALL_TYPES.regionLength()).order(ByteOrder.LITTLE_ENDIAN);
+        RingWriter ring = new RingWriter(region, RingGeometry.of(EVERY));
+        DynamicWriter decode = new DynamicWriter(ring, EVERY);
+        io.shmtel.core.ring.RingReader reader = new io.shmtel.core.ring.RingReader(region, RingGeometry.of(EVERY));
+        ByteBuffer snapshot = ByteBuffer.allocate(EVERY.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+        DynamicView view = new DynamicView(EVERY);
+        long previous = -1;
+        for (McapReader.Message m : messages) {
+            JsonNode node = json.readTree(m.data());
+            ReplayCommand.fill(decode, EVERY, node);
+            decode.commit();
+            reader.readLatest(snapshot);
+            view.wrap(snapshot, 0);
+            long k = node.get("ticks").longValue();
+            assertThat(k).as("recorded in order").isGreaterThan(previous);
+            previous = k;
+            assertThat(m.sequence()).isEqualTo(k);
+            // the counter pattern of sample k, after the JSON round trip
+            assertThat(view.integer(view.field("ticks"), 0)).isEqualTo(k);
+            assertThat(view.text(view.field("label"))).isEqualTo(Long.toString(k));
+            assertThat(view.number(view.field("doubles"), 1)).isEqualTo((double) k);
+            assertThat(view.integer(view.field("small"), 0)).isEqualTo((byte) k);
+            assertThat(view.integer(view.field("mask"), 0)).isEqualTo(k & 0xFFFF_FFFFL);
+        }
+
+        // Replay into new regions and compare the last sample with the last recorded message, field by field.
+        try (Subscriber replayed = Subscriber.open("again.types", "every_type", ALL_TYPES, options)) {
+            CompletableFuture<CliTest.Result> replay = CompletableFuture.supplyAsync(
+                    () -> shmtel("replay", file.toString(), "--region-prefix", "again.", "--rate", "2"));
+            DynamicView got = new DynamicView(EVERY);
+            List<Long> replayedTicks = new ArrayList<>();
+            // Read until replay is done and nothing is left; the region appears only once replay creates it.
+            while (!replay.isDone() || replayed.poll(got) && replayedTicks.add(got.integer(got.field("ticks"), 0))) {
+                if (replayed.poll(got)) {
+                    replayedTicks.add(got.integer(got.field("ticks"), 0));
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+            CliTest.Result result = replay.get(60, TimeUnit.SECONDS);
+            assertThat(result.code()).as(result.err()).isZero();
+            assertThat(result.err()).contains("replay [##########] 100 %");
+            assertThat(replayed.lostSamples()).as("nothing lost once attached").isZero();
+            List<Long> recordedTicks = messages.stream().map(m -> readTicks(json, m)).toList();
+            assertThat(replayedTicks.size()).as("samples read after attaching").isGreaterThan(recordedTicks.size() / 2);
+            assertThat(replayedTicks).as("the replayed values are the recording's, in order, to the end")
+                    .isEqualTo(recordedTicks.subList(recordedTicks.size() - replayedTicks.size(), recordedTicks.size()));
+            JsonNode last = json.readTree(messages.get(messages.size() - 1).data());
+            StringBuilder sb = got.appendJsonFields(new StringBuilder("{")).append('}');
+            assertThat(json.readTree(sb.toString())).isEqualTo(last);
+        }
+
+        // An independent reader, Foxglove's @mcap/core, opens the file through its index and checks its CRCs.
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for the independent MCAP reader");
+        JsonNode check = json.readTree(nodeCheck(file));
+        assertThat(check.get("indexedMessages").asInt()).isEqualTo(messages.size());
+        assertThat(check.get("statisticsMessages").asInt()).isEqualTo(messages.size());
+        assertThat(check.get("topic").asText()).isEqualTo("types/every_type");
+        assertThat(check.get("encoding").asText()).isEqualTo("json");
+        assertThat(check.get("schemaEncoding").asText()).isEqualTo("jsonschema");
+        assertThat(check.get("schemaTitle").asText()).isEqualTo("all_types.every_type");
+        // JavaScript writes 8.0 as 8: compare numbers as numbers.
+        java.util.Comparator<JsonNode> numeric = (a, b) -> a.isNumber() && b.isNumber()
+                ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1;
+        assertThat(check.get("first").equals(numeric, json.readTree(messages.get(0).data())))
+                .as("first message as @mcap/core decodes it: %s", check.get("first")).isTrue();
+        System.out.println("@mcap/core: " + check);
+    }
+
+    @Test
+    void aLargeFileHasSeveralIndexedChunksThatBothReadersFollow() throws Exception {
+        Path file = dir.resolve("big.mcap");
+        int count = 40_000;
+        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+            int schema = w.addSchema("t.r", "jsonschema", "{\"type\":\"object\"}".getBytes(StandardCharsets.UTF_8));
+            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
+            int b = w.addChannel(schema, "b", "json", java.util.Map.of());
+            for (int i = 0; i < count; i++) {
+                byte[] data = ("{\"i\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
+                w.addMessage(i % 2 == 0 ? a : b, i, 1_000_000_000L + i, 1_000_000_000L + i, data, data.length);
+            }
+        }
+        McapReader.Contents contents = McapReader.read(file);
+        assertThat(contents.messages()).hasSize(count);
+        assertThat(contents.channels().get(0).metadata()).containsEntry("k", "v");
+        assertThat(contents.messages().get(count - 1).sequence()).isEqualTo(count - 1);
+        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
+                "node and npm are needed for the independent MCAP reader");
+        JsonNode check = new ObjectMapper().readTree(nodeCheck(file));
+        assertThat(check.get("indexedMessages").asInt()).isEqualTo(count);
+        assertThat(check.get("chunks").asInt()).isGreaterThan(1);
+        assertThat(check.get("streamRecords").get("MessageIndex").asInt()).isEqualTo(2 * check.get("chunks").asInt());
+    }
+
+    /** Runs the @mcap/core check script (installing the package once) and returns its JSON line. */
+    static String nodeCheck(Path file) throws IOException, InterruptedException {
+        Path js = Path.of("target/mcap-js");
+        Files.createDirectories(js);
+        Files.copy(Path.of("src/test/resources/mcap/check.mjs"), js.resolve("check.mjs"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (!Files.exists(js.resolve("node_modules/@mcap/core"))) {
+            Files.writeString(js.resolve("package.json"), "{\"name\":\"shmtel-mcap-check\",\"private\":true}");
+            run(js, 300, "npm", "install", "--no-audit", "--no-fund", "@mcap/core@2.2.2");
+        }
+        return run(js, 120, "node", "check.mjs", file.toAbsolutePath().toString());
+    }
+
+    @Test
+    void aTruncatedFileIsRefusedWithTheReason() throws IOException {
+        Path file = dir.resolve("cut.mcap");
+        Files.write(file, new byte[] {(byte) 0x89, 'M', 'C', 'A', 'P', '0', '\r', '\n', 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        CliTest.Result replay = shmtel("replay", file.toString());
+        assertThat(replay.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(replay.err()).contains("no MCAP magic at the end: the file is truncated");
+        Files.writeString(file, "hello");
+        assertThat(shmtel("replay", file.toString()).err()).contains("not an MCAP file");
+    }
+
+    static long readTicks(ObjectMapper json, McapReader.Message m) {
+        try {
+            return json.readTree(m.data()).get("ticks").longValue();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static boolean commandWorks(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static String run(Path dir, int timeoutSeconds, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("%s:\n%s", String.join(" ", command), out).isZero();
+        return out.lines().reduce((a, b) -> b).orElse("");
+    }
+}
