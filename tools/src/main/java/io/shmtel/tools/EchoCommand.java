@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded",
-        "schema: each new latest sample, or with --stream every sample in order. Writer state changes go to stderr."})
+        "schema: each new latest sample, or with --stream every sample in order. Writer state changes go to stderr.",
+        "Example: shmtel echo demo.arm --json --count 5"})
 final class EchoCommand implements Callable<Integer> {
     private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
 

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gen", description = {
-        "Generates typed code from a schema file: Java views and writers, or a C11 header."})
+        "Generates typed code from a schema file: Java views and writers, or a C11 header.",
+        "Example: shmtel gen --lang java --package com.example.arm -o src/gen schema/examples/arm.json"})
 final class GenCommand implements Callable<Integer> {
 
     enum Lang { java, c }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "inspect", description = "Decodes a region: header, writer, record table, layout and embedded schema.")
+@Command(name = "inspect", description = {"Decodes a region: header, writer, record table, layout and embedded schema.",
+        "Example: shmtel inspect demo.arm"})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

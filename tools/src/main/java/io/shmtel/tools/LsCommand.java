@@ -16,7 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ls", description = "Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.")
+@Command(name = "ls", description = {"Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.",
+        "Example: shmtel ls --json"})
 final class LsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

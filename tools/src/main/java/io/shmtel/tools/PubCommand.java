@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "pub", description = {"A generic publisher: creates the region (or takes over a dead writer's) and",
-        "publishes samples of one record at a fixed rate until --count or Ctrl-C."})
+        "publishes samples of one record at a fixed rate until --count or Ctrl-C.",
+        "Example: shmtel pub arm --schema schema/examples/arm.json --rate 10 --set status=OK --pattern counter"})
 final class PubCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "rm", description = {"Removes regions. A region whose writer holds its lock (LIVE or STALLED) is kept",
-        "unless --force: its writer would go on publishing into a file nobody can open."})
+        "unless --force: its writer would go on publishing into a file nobody can open.",
+        "Example: shmtel rm demo.arm demo.arm.stats"})
 final class RmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "run", description = {"Starts the nodes of a deployment file in this process (drivers publishing,",
         "subscribers consuming) until Ctrl-C or SIGTERM; then closes every region cleanly (state CLOSED)",
-        "and removes them if the file says so. Every error of the file is reported before anything starts."})
+        "and removes them if the file says so. Every error of the file is reported before anything starts.",
+        "Example: shmtel run samples/demo.json --only drivers"})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

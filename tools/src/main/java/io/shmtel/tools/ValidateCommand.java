@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "validate", description = {
         "Checks schema files and prints a summary of each layout.",
-        "Every error of every file is printed on stderr as file:line:column: /json/pointer: message."})
+        "Every error of every file is printed on stderr as file:line:column: /json/pointer: message.",
+        "Example: shmtel validate --layout schema/examples/arm.json"})
 final class ValidateCommand implements Callable<Integer> {
 
     @Spec
