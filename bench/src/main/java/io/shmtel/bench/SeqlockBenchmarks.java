@@ -1,0 +1,146 @@
+package io.shmtel.bench;
+
+import io.shmtel.bench.gen.bench.BenchSchema;
+import io.shmtel.bench.gen.bench.Line1View;
+import io.shmtel.bench.gen.bench.Line1Writer;
+import io.shmtel.bench.gen.bench.Line4View;
+import io.shmtel.bench.gen.bench.Line4Writer;
+import io.shmtel.core.Publisher;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of each hot path, single-threaded, on a real region in /dev/shm: publish one sample of
+ * a one-cache-line (64-byte slot) and a four-cache-line (256-byte slot) record, read the latest,
+ * poll a stream with nothing new, and read fields through the generated and the dynamic view.
+ * Run with {@code -prof gc}: every benchmark must show 0 B/op (gc.alloc.rate.norm).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+public class SeqlockBenchmarks {
+    private Path dir;
+    private Publisher publisher;
+    private Line1Writer line1;
+    private Line4Writer line4;
+    private Subscriber latest1;
+    private Subscriber latest4;
+    private Subscriber stream1;
+    private final Line1View view1 = new Line1View();
+    private final Line4View view4 = new Line4View();
+    private DynamicView dynamic1;
+    private FieldLayout dynamicX;
+    private long timestamp;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        dir = Files.createTempDirectory(base, "shmtel-bench-");
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(BenchSchema.CANONICAL_JSON, "bench"));
+        publisher = Publisher.create("bench", layout, options);
+        line1 = new Line1Writer(publisher.sink("line1"));
+        line4 = new Line4Writer(publisher.sink("line4"));
+        for (int i = 0; i < 16; i++) {
+            line1.x(0, i).commit(i);
+            line4.x(0, i).commit(i);
+        }
+        latest1 = Subscriber.open("bench", "line1", layout, options);
+        latest4 = Subscriber.open("bench", "line4", layout, options);
+        stream1 = Subscriber.open("bench", "line1", layout, options);
+        stream1.seekToNewest();
+        latest1.latest(view1);
+        latest4.latest(view4);
+        dynamic1 = new DynamicView(layout.record("line1").orElseThrow());
+        dynamicX = dynamic1.field("x");
+        latest1.latest(dynamic1);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        latest1.close();
+        latest4.close();
+        stream1.close();
+        publisher.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Set one field and publish a 64-byte-slot sample (seqlock: busy mark, copy 48 bytes, complete, published). */
+    @Benchmark
+    public long publish64() {
+        return line1.x(0, timestamp).commit(++timestamp);
+    }
+
+    /** The same for a 256-byte slot (240 bytes of payload). */
+    @Benchmark
+    public long publish256() {
+        return line4.x(0, timestamp).commit(++timestamp);
+    }
+
+    /** Validated copy of the newest 64-byte slot into the subscriber's snapshot, view wrapped. */
+    @Benchmark
+    public boolean readLatest64() {
+        return latest1.latest(view1);
+    }
+
+    @Benchmark
+    public boolean readLatest256() {
+        return latest4.latest(view4);
+    }
+
+    /** A stream poll that finds nothing new: one acquire load of the slot's seq. */
+    @Benchmark
+    public boolean streamPollNothingNew() {
+        return stream1.poll(view1);
+    }
+
+    /** Sum the six f64 fields through the generated view (over the snapshot). */
+    @Benchmark
+    public double typedViewAccess() {
+        double sum = 0;
+        for (int i = 0; i < Line1View.X_COUNT; i++) {
+            sum += view1.x(i);
+        }
+        return sum;
+    }
+
+    /** The same through the dynamic view, by field layout. */
+    @Benchmark
+    public double dynamicViewAccess() {
+        double sum = 0;
+        for (int i = 0; i < 6; i++) {
+            sum += dynamic1.number(dynamicX, i);
+        }
+        return sum;
+    }
+}
