@@ -121,7 +121,7 @@ public final class Subscriber implements AutoCloseable {
         if (reader == null && !tryAttach(false)) {
             return false;
         }
-        long k = reader.readLatest(snapshot);
+        long k = reader.readLatestChecked(snapshot);
         if (k < 0) {
             return false;
         }
@@ -139,7 +139,7 @@ public final class Subscriber implements AutoCloseable {
             cursor = Math.max(0, reader.publishedAcquire() - record.depth());
         }
         for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
-            int result = reader.read(cursor, snapshot);
+            int result = reader.readChecked(cursor, snapshot);
             if (result == RingReader.OK) {
                 lastSampleIndex = cursor++;
                 wrap(view);
@@ -272,6 +272,7 @@ public final class Subscriber implements AutoCloseable {
             expectedRecordFingerprint = expectedFingerprint;
             reader = new RingReader(opened.buffer(), RingGeometry.of(r));
             snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+            reader.checkSnapshot(snapshot); // once: the snapshot is private and never changes shape
             epoch = opened.epoch();
             if (!sameFile) {
                 cursor = -1; // a new file numbers its samples from 0 again
@@ -287,6 +288,9 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private void wrap(RecordView view) {
+        if (view.buffer() == snapshot && view.offset() == 0) {
+            return; // already reads this subscriber's private snapshot: checked when it was wrapped
+        }
         long fingerprint = view.recordFingerprint();
         if (fingerprint != record.fingerprint() && fingerprint != expectedRecordFingerprint) {
             throw new IncompatibleLayoutException("view of record \"" + view.recordName() + "\" has layout "

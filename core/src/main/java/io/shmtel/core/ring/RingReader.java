@@ -55,13 +55,18 @@ public final class RingReader {
      */
     public long readLatest(ByteBuffer snapshot) {
         checkSnapshot(snapshot);
+        return readLatestChecked(snapshot);
+    }
+
+    /** {@link #readLatest} for a snapshot already checked with {@link #checkSnapshot} (hot paths). */
+    public long readLatestChecked(ByteBuffer snapshot) {
         for (int attempt = 0; attempt < MAX_LATEST_ATTEMPTS; attempt++) {
             long published = publishedAcquire();
             if (published <= 0) {
                 return NONE;
             }
             long k = published - 1;
-            if (read(k, snapshot) == OK) {
+            if (readChecked(k, snapshot) == OK) {
                 return k;
             }
         }
@@ -71,6 +76,11 @@ public final class RingReader {
     /** Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK}, {@link #NOT_YET} or {@link #OVERWRITTEN}. */
     public int read(long k, ByteBuffer snapshot) {
         checkSnapshot(snapshot);
+        return readChecked(k, snapshot);
+    }
+
+    /** {@link #read} for a snapshot already checked with {@link #checkSnapshot} (hot paths). */
+    public int readChecked(long k, ByteBuffer snapshot) {
         int slot = geometry.slotOffset(k);
         long expected = SlotDescriptor.completeSeq(k);
         long s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
@@ -87,7 +97,8 @@ public final class RingReader {
         return OK;
     }
 
-    private void checkSnapshot(ByteBuffer snapshot) {
+    /** Throws unless {@code snapshot} is writable and holds a whole slot of this ring. */
+    public void checkSnapshot(ByteBuffer snapshot) {
         if (snapshot.capacity() < geometry.slotLength() || snapshot.isReadOnly()) {
             throw new IllegalArgumentException("snapshot must be writable and hold a slot: capacity="
                     + snapshot.capacity() + " slotLength=" + geometry.slotLength());

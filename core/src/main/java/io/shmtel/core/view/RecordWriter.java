@@ -22,7 +22,7 @@ public abstract class RecordWriter {
         }
         this.sink = sink;
         this.payloadLength = payloadLength;
-        this.staging = ByteBuffer.allocate(payloadLength).order(ByteOrder.LITTLE_ENDIAN);
+        this.staging = ByteBuffer.allocateDirect(payloadLength).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Publishes the staged payload stamped with {@code System.nanoTime()}; returns the sample index. */
