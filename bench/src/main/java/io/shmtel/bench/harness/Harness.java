@@ -1,0 +1,502 @@
+package io.shmtel.bench.harness;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.region.RegionOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shmtel bench}: the cross-process latency and throughput harness. Runs shmtel, the C
+ * cache-line floor and the peers (Aeron IPC, a Unix-domain socket, the tutorials' flag + sleep
+ * loop) side by side in one invocation, each side in its own process, and prints one table with
+ * every row's ratio to the floor measured in the same run; writes results.json and latency.png.
+ */
+@Command(name = "shmtel bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Cross-process latency and throughput: shmtel against the C cache-line floor, Aeron IPC, a Unix-domain "
+                    + "socket and a flag + sleep(10 ms) loop, side by side in one run.",
+            "Prints one table; writes results.json, latency.png and the children's logs to --out."},
+        footer = {"", "Scenarios (--only): " + Harness.SCENARIO_LIST, "",
+            "Examples:",
+            "  shmtel bench --quick                 about a minute",
+            "  shmtel bench                         the full profile, a few minutes",
+            "  shmtel bench --quick --only floor,oneway,aeron",
+            "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more"})
+public final class Harness implements Callable<Integer> {
+    static final String FLOOR_ONE_WAY = "floor-oneway";
+    static final String FLOOR_ROUND_TRIP = "floor-rtt";
+    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, fanout";
+    static final Set<String> SCENARIOS = Set.of(SCENARIO_LIST.split(", "));
+
+    @Option(names = "--quick", description = "Short runs (about a minute in all) instead of the full profile.")
+    boolean quick;
+
+    @Option(names = "--smoke", hidden = true, description = "Tiny runs that only prove every path works (tests).")
+    boolean smoke;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "shmtel-bench",
+            description = "Where results.json, latency.png and logs/ go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--only", split = ",", paramLabel = "SCENARIO", description = "Run only these scenarios.")
+    List<String> only;
+
+    @Option(names = "--fanout", split = ",", paramLabel = "N", defaultValue = "1,2,4,8",
+            description = "Subscriber process counts of the fan-out run (default: ${DEFAULT-VALUE}).")
+    List<Integer> fanout;
+
+    @Option(names = "--oversubscribe",
+            description = "Run fan-out counts that need more cores than this machine has (busy-spinning subscribers "
+                    + "then share cores, and measure the scheduler).")
+    boolean oversubscribe;
+
+    @Option(names = "--no-plot", description = "Do not draw latency.png.")
+    boolean noPlot;
+
+    private Profile profile;
+    private Path work;
+    private Path logs;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new Harness()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (only != null) {
+            for (String s : only) {
+                if (!SCENARIOS.contains(s)) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "unknown scenario \"" + s + "\" for --only: use " + SCENARIO_LIST);
+                }
+            }
+        }
+        for (int n : fanout) {
+            if (n < 1 || n > 256) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--fanout counts must be 1 to 256, not " + n);
+            }
+        }
+        profile = smoke ? Profile.SMOKE : quick ? Profile.QUICK : Profile.FULL;
+        Files.createDirectories(out);
+        logs = Files.createDirectories(out.resolve("logs"));
+        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        work = Files.createTempDirectory(base, "shmtel-bench-");
+        Thread cleanup = new Thread(() -> deleteTree(work), "shmtel-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        Results results = new Results(profile, commandLine(), Machine.describe());
+        System.out.printf("shmtel bench: %s profile on %s (%s cores), Java %s; work files in %s%n", profile.name(),
+                results.machine.get("cpu"), results.machine.get("cores"), results.machine.get("java"), work);
+        try {
+            run(results, "floor", () -> floor(results));
+            run(results, "oneway", () -> fanOut(results, 1, true));
+            run(results, "backoff", () -> backoff(results));
+            run(results, "roundtrip", () -> roundTrip(results));
+            run(results, "aeron", () -> aeron(results));
+            run(results, "uds", () -> uds(results));
+            run(results, "naive", () -> naive(results));
+            run(results, "throughput", () -> throughput(results));
+            run(results, "idle", () -> idle(results));
+            run(results, "fanout", () -> {
+                for (int n : fanout) {
+                    if (n > 1 || !selected("oneway")) {
+                        fanOut(results, n, n == 1);
+                    }
+                }
+            });
+        } finally {
+            deleteTree(work);
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        Report report = new Report(results);
+        System.out.println();
+        System.out.print(report.table());
+        Path json = out.resolve("results.json");
+        report.writeJson(json);
+        System.out.println("results: " + json);
+        if (!noPlot) {
+            Path png = out.resolve("latency.png");
+            report.plot(png);
+            System.out.println("plot:    " + png);
+        }
+        if (!results.failures.isEmpty()) {
+            System.err.println("shmtel bench: " + results.failures.size() + " scenario(s) failed: "
+                    + String.join("; ", results.failures));
+            return 1;
+        }
+        return 0;
+    }
+
+    private String commandLine() {
+        return "shmtel bench" + (smoke ? " --smoke" : quick ? " --quick" : "")
+                + (only != null ? " --only " + String.join(",", only) : "")
+                + (fanout.equals(List.of(1, 2, 4, 8)) ? "" : " --fanout " + fanout.stream().map(String::valueOf)
+                        .reduce((a, b) -> a + "," + b).orElse(""))
+                + (oversubscribe ? " --oversubscribe" : "");
+    }
+
+    private boolean selected(String scenario) {
+        return only == null || only.contains(scenario);
+    }
+
+    private interface Scenario {
+        void run() throws IOException;
+    }
+
+    private void run(Results results, String scenario, Scenario body) {
+        if (!selected(scenario)) {
+            return;
+        }
+        long start = System.nanoTime();
+        System.out.printf("  %-11s ", scenario);
+        System.out.flush();
+        try {
+            body.run();
+            System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        } catch (IOException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            System.out.println("FAILED: " + message);
+            results.failures.add(scenario + ": " + message.lines().findFirst().orElse(""));
+        }
+    }
+
+    // ---- child processes ----
+
+    /** The JVM flags Aeron needs on this JDK; they are given to the Aeron child processes only. */
+    static List<String> aeronJvmFlags() {
+        List<String> flags = new ArrayList<>(List.of("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util.zip=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true"));
+        if (Runtime.version().feature() >= 23) {
+            flags.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        return flags;
+    }
+
+    private List<String> jvm(Class<?> main, boolean aeron, Object... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+        if (aeron) {
+            command.addAll(aeronJvmFlags());
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        for (Object arg : args) {
+            command.add(String.valueOf(arg));
+        }
+        return command;
+    }
+
+    private Proc child(String name, Object... args) {
+        return Proc.start(name, jvm(Child.class, false, args), logs);
+    }
+
+    private Path scenarioDir(String name) throws IOException {
+        return Files.createDirectories(work.resolve(name));
+    }
+
+    private static final Duration START = Duration.ofSeconds(60);
+
+    /** Generous bound for a run expected to take {@code expectedNs}: start-up, JIT and a slow machine. */
+    private static Duration budget(double expectedNs) {
+        return Duration.ofSeconds(120).plusNanos((long) (expectedNs * 4));
+    }
+
+    // ---- scenarios ----
+
+    private void floor(Results results) throws IOException {
+        String gcc = findExecutable("gcc", "cc");
+        if (gcc == null) {
+            String why = "skipped: no gcc or cc on PATH (install gcc to measure the floor; ratios need it)";
+            results.rows.add(Row.missing(FLOOR_ONE_WAY, "C floor: seqlock on one cache line", Row.ONE_WAY, why));
+            results.rows.add(Row.missing(FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong", Row.ROUND_TRIP, why));
+            return;
+        }
+        Path dir = scenarioDir("floor");
+        Path source = dir.resolve("floor.c");
+        try (InputStream in = Harness.class.getResourceAsStream("floor.c")) {
+            Files.copy(in, source);
+        }
+        Path binary = dir.resolve("floor");
+        exec(List.of(gcc, "-O2", "-std=c11", "-o", binary.toString(), source.toString()), "gcc", Duration.ofSeconds(60));
+        Path data = dir.resolve("oneway.bin");
+        exec(List.of(binary.toString(), "oneway", String.valueOf(profile.floorWarmup()),
+                String.valueOf(profile.floorOnewayCount()), String.valueOf(5_000), data.toString()), "floor oneway",
+                budget(profile.floorOnewayCount() * 5_000.0));
+        Histogram oneway = readUint32(data);
+        long missed = profile.floorOnewayCount() - oneway.getTotalCount();
+        results.rows.add(Row.measured(FLOOR_ONE_WAY, "C floor: seqlock on one cache line, busy-spin", Row.ONE_WAY, oneway,
+                "writer stamps CLOCK_MONOTONIC and a sequence, reader spins; " + missed
+                        + " samples overwritten unseen (reader descheduled)"));
+        data = dir.resolve("pingpong.bin");
+        exec(List.of(binary.toString(), "pingpong", String.valueOf(profile.floorWarmup()),
+                String.valueOf(profile.floorCount()), "0", data.toString()), "floor pingpong",
+                budget(profile.floorCount() * 1_000.0));
+        results.rows.add(Row.measured(FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong, busy-spin", Row.ROUND_TRIP,
+                readUint32(data), "half of each round trip"));
+    }
+
+    private void fanOut(Results results, int subscribers, boolean mainRow) throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (subscribers + 1 > cores && !oversubscribe && subscribers > 1) {
+            results.fanOut.add(new Results.FanOut(subscribers, null, null, null, 0,
+                    "skipped: " + subscribers + " busy-spinning subscribers and the publisher need " + (subscribers + 1)
+                            + " cores, this machine has " + cores + " (--oversubscribe runs it anyway)"));
+            return;
+        }
+        int warmup = mainRow ? profile.onewayWarmup() : profile.fanoutWarmup();
+        int count = mainRow ? profile.onewayCount() : profile.fanoutCount();
+        OneWay run = oneWay("fanout-" + subscribers, subscribers, IdleStrategies.BUSY_SPIN, profile.spinGapNs(),
+                profile.spinGapNs(), warmup, count);
+        String note = subscribers + 1 > cores ? "oversubscribed: " + (subscribers + 1) + " spinning processes on "
+                + cores + " cores" : null;
+        results.fanOut.add(new Results.FanOut(subscribers, run.latency, run.worst, run.publishCost, run.lost, note));
+        if (mainRow) {
+            results.rows.add(Row.measured("shmtel-spin", "shmtel one-way, busy-spin subscriber", Row.ONE_WAY, run.latency,
+                    "publisher to subscriber process, a sample every " + profile.spinGapNs() / 1000 + " us; lost "
+                            + run.lost));
+        }
+    }
+
+    private void backoff(Results results) throws IOException {
+        OneWay run = oneWay("backoff", 1, IdleStrategies.BACKOFF, profile.backoffGapMinNs(), profile.backoffGapMaxNs(), 0,
+                profile.backoffCount());
+        results.rows.add(Row.measured("shmtel-backoff", "shmtel one-way, default backoff subscriber", Row.ONE_WAY,
+                run.latency, "wake-up latency: a sample every " + profile.backoffGapMinNs() / 1_000_000 + "-"
+                        + profile.backoffGapMaxNs() / 1_000_000 + " ms, the subscriber parked in between"));
+    }
+
+    private record OneWay(Histogram latency, Histogram worst, Histogram publishCost, long lost) {}
+
+    private OneWay oneWay(String name, int subscribers, String idle, long gapMinNs, long gapMaxNs, int warmup, int count)
+            throws IOException {
+        Path dir = scenarioDir(name);
+        List<Proc> subs = new ArrayList<>();
+        try (Proc pub = child(name + "-pub", "oneway-pub", dir, gapMinNs, gapMaxNs, warmup, count)) {
+            pub.awaitReady(START);
+            try {
+                for (int i = 0; i < subscribers; i++) {
+                    subs.add(child(name + "-sub" + i, "oneway-sub", dir, idle));
+                }
+                for (Proc sub : subs) {
+                    sub.awaitReady(START);
+                }
+                pub.send("GO");
+                Duration budget = budget((warmup + count) * (double) (gapMinNs + gapMaxNs) / 2);
+                pub.collect(budget);
+                Histogram all = Child.histogram();
+                Histogram worst = null;
+                long lost = 0;
+                for (Proc sub : subs) {
+                    sub.collect(budget);
+                    Histogram h = sub.histogram("latency");
+                    all.add(h);
+                    if (worst == null || h.getValueAtPercentile(99) > worst.getValueAtPercentile(99)) {
+                        worst = h;
+                    }
+                    lost += (long) sub.metric("lost");
+                }
+                return new OneWay(all, worst, pub.histogram("publish-cost"), lost);
+            } finally {
+                subs.forEach(Proc::close);
+            }
+        }
+    }
+
+    private void roundTrip(Results results) throws IOException {
+        Path dir = scenarioDir("roundtrip");
+        try (Proc pong = child("roundtrip-pong", "pong", dir)) {
+            pong.awaitReady(START);
+            try (Proc ping = child("roundtrip-ping", "ping", dir, profile.pingWarmup(), profile.pingCount())) {
+                ping.awaitReady(START);
+                ping.send("GO");
+                Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * 2_000.0);
+                ping.collect(budget);
+                pong.collect(budget);
+                results.rows.add(Row.measured("shmtel-rtt", "shmtel ping-pong over two regions, busy-spin",
+                        Row.ROUND_TRIP, ping.histogram("latency"), "half of each round trip"));
+            }
+        }
+    }
+
+    private void aeron(Results results) throws IOException {
+        Path dir = scenarioDir("aeron");
+        try (Proc ping = Proc.start("aeron-ping", jvm(AeronChild.class, true, "aeron-ping", dir, profile.pingWarmup(),
+                profile.pingCount()), logs)) {
+            ping.awaitReady(START);
+            try (Proc pong = Proc.start("aeron-pong", jvm(AeronChild.class, true, "aeron-pong", dir), logs)) {
+                pong.awaitReady(START);
+                ping.send("GO");
+                Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * 2_000.0);
+                ping.collect(budget);
+                pong.collect(budget);
+                results.rows.add(Row.measured("aeron-ipc", "Aeron IPC ping-pong, embedded driver, busy-spin",
+                        Row.ROUND_TRIP, ping.histogram("latency"), "aeron-all " + aeronVersion()
+                                + ", 8-byte messages, half of each round trip"));
+            }
+        }
+    }
+
+    private void uds(Results results) throws IOException {
+        Path dir = scenarioDir("uds");
+        try (Proc server = child("uds-server", "uds-server", dir)) {
+            server.awaitReady(START);
+            try (Proc client = child("uds-client", "uds-client", dir, profile.udsWarmup(), profile.udsCount())) {
+                client.awaitReady(START);
+                client.send("GO");
+                Duration budget = budget((profile.udsWarmup() + profile.udsCount()) * 100_000.0);
+                client.collect(budget);
+                server.collect(budget);
+                results.rows.add(Row.measured("uds", "Java Unix-domain socket ping-pong, blocking", Row.ROUND_TRIP,
+                        client.histogram("latency"), "SocketChannel, 8-byte messages, half of each round trip"));
+            }
+        }
+    }
+
+    private void naive(Results results) throws IOException {
+        Path dir = scenarioDir("naive");
+        try (Proc sub = child("naive-sub", "naive-sub", dir, 10)) {
+            sub.awaitReady(START);
+            try (Proc pub = child("naive-pub", "naive-pub", dir, profile.naiveGapMinNs(), profile.naiveGapMaxNs(), 0,
+                    profile.naiveCount())) {
+                pub.awaitReady(START);
+                pub.send("GO");
+                Duration budget = budget(profile.naiveCount() * (profile.naiveGapMaxNs() + 10e6));
+                pub.collect(budget);
+                sub.collect(budget);
+                results.rows.add(Row.measured("flag-sleep", "flag + sleep(10 ms) poll loop on a mapped file",
+                        Row.ONE_WAY, sub.histogram("latency"), "the shared-memory tutorials' reader"));
+            }
+        }
+    }
+
+    private void throughput(Results results) throws IOException {
+        Path dir = scenarioDir("throughput");
+        try (Proc pub = child("throughput-pub", "tput-pub", dir, profile.throughputSeconds())) {
+            pub.awaitReady(START);
+            try (Proc sub = child("throughput-sub", "tput-sub", dir)) {
+                sub.awaitReady(START);
+                pub.send("GO");
+                Duration budget = budget(profile.throughputSeconds() * 1e9);
+                pub.collect(budget);
+                sub.collect(budget);
+                double seconds = pub.metric("seconds");
+                double published = pub.metric("published");
+                double received = sub.metric("received");
+                results.throughput.put("record", "64-byte slot (48-byte payload), ring depth 4096");
+                results.throughput.put("seconds", seconds);
+                results.throughput.put("published", (long) published);
+                results.throughput.put("publishedPerSecond", published / seconds);
+                results.throughput.put("received", (long) received);
+                results.throughput.put("receivedPerSecond", received / seconds);
+                results.throughput.put("lost", (long) sub.metric("lost"));
+                results.throughput.put("outOfOrder", (long) sub.metric("out-of-order"));
+            }
+        }
+    }
+
+    private void idle(Results results) throws IOException {
+        Path dir = scenarioDir("idle");
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        try (Publisher silent = Publisher.create("silent", Child.layout(), options);
+                Proc sub = child("idle-sub", "idle-sub", dir, profile.idleSeconds())) {
+            sub.awaitReady(START);
+            sub.collect(budget(profile.idleSeconds() * 1e9));
+            double wall = sub.metric("wall-ns");
+            results.idle.put("seconds", wall / 1e9);
+            results.idle.put("threadCpuPercent", 100 * sub.metric("thread-cpu-ns") / wall);
+            results.idle.put("processCpuPercent", 100 * sub.metric("process-cpu-ns") / wall);
+            results.idle.put("strategy", "backoff: 100 spins, 20 yields, then park 10 us doubling to 1 ms");
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void exec(List<String> command, String what, Duration timeout) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(what + " did not finish in " + timeout.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException(what + " interrupted", e);
+        }
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.exitValue() != 0) {
+            throw new IOException(what + " failed (status " + process.exitValue() + "): " + output.strip());
+        }
+    }
+
+    private static Histogram readUint32(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.nativeOrder());
+        Histogram h = Child.histogram();
+        while (bytes.remaining() >= 4) {
+            h.recordValue(Integer.toUnsignedLong(bytes.getInt()));
+        }
+        return h;
+    }
+
+    static String findExecutable(String... names) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String name : names) {
+            for (String dir : path.split(":")) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
+            }
+        }
+        return null;
+    }
+
+    static String aeronVersion() {
+        return io.aeron.AeronVersion.VERSION;
+    }
+
+    static void deleteTree(Path root) {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    System.err.println("shmtel bench: cannot delete " + p + ": " + e.getMessage());
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("shmtel bench: cannot clean " + root + ": " + e.getMessage());
+        }
+    }
+}

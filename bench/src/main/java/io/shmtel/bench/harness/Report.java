@@ -1,0 +1,341 @@
+package io.shmtel.bench.harness;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
+/** The harness's table, its JSON and its plot of the latency percentile distributions. */
+final class Report {
+    static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
+
+    /** A target of issue 6, checked against this run's figures. */
+    record Target(String name, String measured, Boolean met) {}
+
+    private final Results results;
+
+    Report(Results results) {
+        this.results = results;
+    }
+
+    // ---- table ----
+
+    String table() {
+        StringBuilder out = new StringBuilder();
+        Map<String, String> m = results.machine;
+        out.append(String.format(Locale.ROOT, "shmtel bench, %s profile, %s%n%s, %s cores, Linux %s, Java %s%ncommand: %s%n%n",
+                results.profile.name(), m.get("date"), m.get("cpu"), m.get("cores"), m.get("kernel"), m.get("java"),
+                results.command));
+        String header = String.format(Locale.ROOT, "%-50s %-12s %9s %9s %9s %9s %9s %9s %9s %9s%n", "latency",
+                "method", "samples", "p50", "p90", "p99", "p99.9", "max", "p50/floor", "p99/floor");
+        out.append(header);
+        List<String> notes = new ArrayList<>();
+        for (Row row : results.rows) {
+            if (!row.present()) {
+                out.append(String.format(Locale.ROOT, "%-50s %-12s %s%n", row.label(), row.method(), row.note()));
+                continue;
+            }
+            Row floor = results.floorFor(row);
+            String r50 = floor == null || floor == row ? "" : ratio(row.p(50), floor.p(50));
+            String r99 = floor == null || floor == row ? "" : ratio(row.p(99), floor.p(99));
+            out.append(String.format(Locale.ROOT, "%-50s %-12s %9d %9s %9s %9s %9s %9s %9s %9s%n", row.label(),
+                    row.method(), row.latency().getTotalCount(), ns(row.p(50)), ns(row.p(90)), ns(row.p(99)),
+                    ns(row.p(99.9)), ns(row.latency().getMaxValue()), r50, r99));
+            if (row.note() != null) {
+                notes.add(row.label() + ": " + row.note());
+            }
+        }
+        if (!notes.isEmpty()) {
+            out.append(String.format("%nnotes:%n"));
+            notes.forEach(n -> out.append("  ").append(n).append(System.lineSeparator()));
+        }
+        out.append(String.format("%nratios: one-way rows against the one-way floor, round-trip/2 rows against the ping-pong floor%n"));
+        if (!results.throughput.isEmpty()) {
+            Map<String, Object> t = results.throughput;
+            long published = (Long) t.get("published");
+            long lost = (Long) t.get("lost");
+            out.append(String.format(Locale.ROOT,
+                    "%nthroughput: one publisher, one busy-spin stream subscriber, %s, %.1f s:%n"
+                            + "  published %.1f M samples/s, received %.1f M/s, lost %d of %d (%.1f %%), out of order %d%n",
+                    t.get("record"), (Double) t.get("seconds"), (Double) t.get("publishedPerSecond") / 1e6,
+                    (Double) t.get("receivedPerSecond") / 1e6, lost, published, 100.0 * lost / Math.max(1, published),
+                    t.get("outOfOrder")));
+        }
+        if (!results.idle.isEmpty()) {
+            Map<String, Object> i = results.idle;
+            out.append(String.format(Locale.ROOT,
+                    "%nidle cost: default backoff subscriber on a silent record for %.1f s: polling thread %.2f %% of a core,"
+                            + " whole JVM %.2f %%%n  (%s; wake-up latency: the backoff row above)%n",
+                    (Double) i.get("seconds"), (Double) i.get("threadCpuPercent"), (Double) i.get("processCpuPercent"),
+                    i.get("strategy")));
+        }
+        if (!results.fanOut.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nfan-out: busy-spin subscriber processes on one record, a sample every %d us;"
+                    + " publisher cost = commit() per sample (nanoTime around it)%n", results.profile.spinGapNs() / 1000));
+            out.append(String.format(Locale.ROOT, "%-11s %9s %9s %9s %13s %13s %13s %13s %9s%n", "subscribers",
+                    "sub p50", "sub p99", "sub p99.9", "worst sub p99", "pub cost p50", "pub cost p99", "pub cost mean", "lost"));
+            for (Results.FanOut f : results.fanOut) {
+                if (!f.present()) {
+                    out.append(String.format(Locale.ROOT, "%-11d %s%n", f.subscribers(), f.note()));
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "%-11d %9s %9s %9s %13s %13s %13s %13s %9d%s%n", f.subscribers(),
+                        ns(f.latency().getValueAtPercentile(50)), ns(f.latency().getValueAtPercentile(99)),
+                        ns(f.latency().getValueAtPercentile(99.9)), ns(f.worstSubscriber().getValueAtPercentile(99)),
+                        ns(f.publishCost().getValueAtPercentile(50)), ns(f.publishCost().getValueAtPercentile(99)),
+                        String.format(Locale.ROOT, "%.1f ns", f.publishCost().getMean()), f.lost(),
+                        f.note() == null ? "" : "  (" + f.note() + ")"));
+            }
+        }
+        List<Target> targets = targets();
+        if (!targets.isEmpty()) {
+            out.append(String.format("%ntargets (issue 6):%n"));
+            for (Target t : targets) {
+                String verdict = t.met() == null ? "not measured" : t.met() ? "met" : "MISSED";
+                out.append(String.format(Locale.ROOT, "  %-62s %-8s %s%n", t.name(), verdict, t.measured()));
+            }
+        }
+        return out.toString();
+    }
+
+    List<Target> targets() {
+        List<Target> targets = new ArrayList<>();
+        Row spin = results.row("shmtel-spin");
+        Row floor = results.row(Harness.FLOOR_ONE_WAY);
+        Row uds = results.row("uds");
+        Row aeron = results.row("aeron-ipc");
+        boolean haveSpin = spin != null && spin.present();
+        if (haveSpin && floor != null && floor.present()) {
+            targets.add(check("busy-spin one-way p50 <= 1.5 x floor p50", spin.p(50), 1.5, floor.p(50)));
+            targets.add(check("busy-spin one-way p99 <= 3 x floor p99", spin.p(99), 3, floor.p(99)));
+        } else if (haveSpin || floor != null) {
+            targets.add(new Target("busy-spin one-way against the C floor", "needs both the oneway and floor rows", null));
+        }
+        if (haveSpin && aeron != null && aeron.present()) {
+            targets.add(check("busy-spin one-way p99 < Aeron IPC p99", spin.p(99), 1, aeron.p(99)));
+        }
+        if (haveSpin && uds != null && uds.present()) {
+            targets.add(check("one-way p50 <= 1/100 of the Unix-socket p50", spin.p(50), 0.01, uds.p(50)));
+        }
+        Results.FanOut one = results.fanOut(1);
+        Results.FanOut eight = results.fanOut(8);
+        if (one != null && eight != null) {
+            Histogram c1 = one.publishCost();
+            long p50at8 = eight.publishCost().getValueAtPercentile(50);
+            boolean within = p50at8 >= c1.getValueAtPercentile(10) && p50at8 <= c1.getValueAtPercentile(90);
+            targets.add(new Target("publisher cost p50 with 8 subscribers within the 1-subscriber p10..p90",
+                    String.format(Locale.ROOT, "%s with 8, %s..%s with 1", ns(p50at8), ns(c1.getValueAtPercentile(10)),
+                            ns(c1.getValueAtPercentile(90))), within));
+            targets.add(check("fan-out p99 with 8 subscribers <= 2 x p99 with 1", eight.latency().getValueAtPercentile(99), 2,
+                    one.latency().getValueAtPercentile(99)));
+        } else if (!results.fanOut.isEmpty()) {
+            String why = results.fanOut.stream().filter(f -> f.subscribers() == 8 && !f.present())
+                    .map(Results.FanOut::note).findFirst().orElse("run --fanout with 1 and 8");
+            targets.add(new Target("fan-out 8 against 1 (publisher cost, p99 <= 2x)", why, null));
+        }
+        return targets;
+    }
+
+    private static Target check(String name, long value, double factor, long reference) {
+        double limit = factor * reference;
+        return new Target(name, String.format(Locale.ROOT, "%s against %s (%.2f x the reference)", ns(value),
+                ns(Math.round(limit)), reference == 0 ? 0 : (double) value / reference), value <= limit);
+    }
+
+    static String ratio(long value, long floor) {
+        return floor <= 0 ? "" : String.format(Locale.ROOT, "%.1fx", (double) value / floor);
+    }
+
+    static String ns(long ns) {
+        if (ns < 10_000) {
+            return ns + " ns";
+        }
+        if (ns < 10_000_000) {
+            return String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.1f ms", ns / 1e6);
+    }
+
+    // ---- JSON ----
+
+    void writeJson(Path file) throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("command", results.command);
+        root.put("profile", results.profile.name());
+        root.put("machine", results.machine);
+        List<Object> rows = new ArrayList<>();
+        for (Row row : results.rows) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", row.id());
+            r.put("label", row.label());
+            r.put("method", row.method());
+            r.put("note", row.note());
+            if (row.present()) {
+                r.put("latencyNs", summary(row.latency()));
+                Row floor = results.floorFor(row);
+                if (floor != null && floor != row) {
+                    r.put("p50OverFloor", (double) row.p(50) / floor.p(50));
+                    r.put("p99OverFloor", (double) row.p(99) / floor.p(99));
+                }
+                r.put("distribution", distribution(row.latency()));
+            }
+            rows.add(r);
+        }
+        root.put("latency", rows);
+        root.put("throughput", results.throughput);
+        root.put("idle", results.idle);
+        List<Object> fan = new ArrayList<>();
+        for (Results.FanOut f : results.fanOut) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("subscribers", f.subscribers());
+            r.put("note", f.note());
+            if (f.present()) {
+                r.put("latencyNs", summary(f.latency()));
+                r.put("worstSubscriberLatencyNs", summary(f.worstSubscriber()));
+                r.put("publishCostNs", summary(f.publishCost()));
+                r.put("lost", f.lost());
+            }
+            fan.add(r);
+        }
+        root.put("fanOut", fan);
+        List<Object> targets = new ArrayList<>();
+        for (Target t : targets()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("target", t.name());
+            r.put("measured", t.measured());
+            r.put("met", t.met());
+            targets.add(r);
+        }
+        root.put("targets", targets);
+        root.put("failures", results.failures);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+    }
+
+    private static Map<String, Object> summary(Histogram h) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("count", h.getTotalCount());
+        s.put("min", h.getMinValue());
+        s.put("mean", h.getMean());
+        s.put("p50", h.getValueAtPercentile(50));
+        s.put("p90", h.getValueAtPercentile(90));
+        s.put("p99", h.getValueAtPercentile(99));
+        s.put("p99.9", h.getValueAtPercentile(99.9));
+        s.put("p99.99", h.getValueAtPercentile(99.99));
+        s.put("max", h.getMaxValue());
+        return s;
+    }
+
+    /** [percentile, nanoseconds] pairs, denser toward the tail (HdrHistogram's percentile iteration). */
+    private static List<double[]> distribution(Histogram h) {
+        List<double[]> points = new ArrayList<>();
+        for (HistogramIterationValue v : h.percentiles(5)) {
+            points.add(new double[] {v.getPercentileLevelIteratedTo(), v.getValueIteratedTo()});
+            if (v.getPercentileLevelIteratedTo() >= 100) {
+                break;
+            }
+        }
+        return points;
+    }
+
+    // ---- plot ----
+
+    private static final Color[] COLORS = {
+        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
+    };
+
+    /** Latency by percentile, both axes logarithmic (x: 1 / (1 - p)), one line per row. */
+    void plot(Path file) throws IOException {
+        int width = 1200;
+        int height = 720;
+        int left = 90;
+        int right = 30;
+        int top = 60;
+        int bottom = 70;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+
+        List<Row> rows = results.rows.stream().filter(Row::present).toList();
+        long min = rows.stream().mapToLong(r -> Math.max(1, r.latency().getMinValue())).min().orElse(10);
+        long max = rows.stream().mapToLong(r -> r.latency().getMaxValue()).max().orElse(1_000_000);
+        double yLow = Math.floor(Math.log10(min));
+        double yHigh = Math.ceil(Math.log10(Math.max(max, 10)));
+        if (yHigh <= yLow) {
+            yHigh = yLow + 1;
+        }
+        double xHigh = 5; // 99.999 %
+        int plotW = width - left - right;
+        int plotH = height - top - bottom;
+
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
+        g.setColor(Color.BLACK);
+        g.drawString("Latency by percentile: " + results.command + " (" + results.machine.get("cpu") + ", "
+                + results.machine.get("cores") + " cores)", left, 35);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        for (int d = (int) yLow; d <= (int) yHigh; d++) {
+            int y = top + plotH - (int) Math.round((d - yLow) / (yHigh - yLow) * plotH);
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(left, y, left + plotW, y);
+            g.setColor(Color.DARK_GRAY);
+            String label = ns((long) Math.pow(10, d));
+            g.drawString(label, left - 10 - g.getFontMetrics().stringWidth(label), y + 5);
+        }
+        String[] xLabels = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
+        for (int d = 0; d <= xHigh; d++) {
+            int x = left + (int) Math.round(d / xHigh * plotW);
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(x, top, x, top + plotH);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(xLabels[d], x - g.getFontMetrics().stringWidth(xLabels[d]) / 2, top + plotH + 20);
+        }
+        g.drawString("percentile", left + plotW / 2 - 30, top + plotH + 45);
+        g.setColor(Color.BLACK);
+        g.drawRect(left, top, plotW, plotH);
+
+        g.setStroke(new BasicStroke(2.2f));
+        int legendY = top + 20;
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            Color color = COLORS[i % COLORS.length];
+            g.setColor(color);
+            int px = -1;
+            int py = -1;
+            for (double[] point : distribution(row.latency())) {
+                double p = Math.min(point[0], 99.9999);
+                double xv = Math.min(xHigh, Math.log10(100 / (100 - p)));
+                double yv = Math.log10(Math.max(1, point[1]));
+                int x = left + (int) Math.round(xv / xHigh * plotW);
+                int y = top + plotH - (int) Math.round((yv - yLow) / (yHigh - yLow) * plotH);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.fillRect(left + 15, legendY - 9, 18, 4);
+            g.setColor(Color.BLACK);
+            g.drawString(row.label() + " (" + row.method() + "), p50 " + ns(row.p(50)), left + 40, legendY - 3);
+            legendY += 18;
+        }
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
+    }
+}

@@ -1,0 +1,47 @@
+package io.shmtel.bench.harness;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** Everything one harness run measured, in the order it ran. */
+final class Results {
+    /** One fan-out run: subscriber latency (all subscribers together) and the publisher's cost per sample. */
+    record FanOut(int subscribers, Histogram latency, Histogram worstSubscriber, Histogram publishCost, long lost,
+            String note) {
+        boolean present() {
+            return latency != null;
+        }
+    }
+
+    final Profile profile;
+    final String command;
+    final Map<String, String> machine;
+    final List<Row> rows = new ArrayList<>();
+    final List<FanOut> fanOut = new ArrayList<>();
+    final Map<String, Object> throughput = new LinkedHashMap<>();
+    final Map<String, Object> idle = new LinkedHashMap<>();
+    final List<String> failures = new ArrayList<>();
+
+    Results(Profile profile, String command, Map<String, String> machine) {
+        this.profile = profile;
+        this.command = command;
+        this.machine = machine;
+    }
+
+    Row row(String id) {
+        return rows.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** The floor a row is compared with: the C floor of the same measuring method. */
+    Row floorFor(Row row) {
+        Row floor = row(row.method().equals(Row.ONE_WAY) ? Harness.FLOOR_ONE_WAY : Harness.FLOOR_ROUND_TRIP);
+        return floor != null && floor.present() ? floor : null;
+    }
+
+    FanOut fanOut(int subscribers) {
+        return fanOut.stream().filter(f -> f.subscribers() == subscribers && f.present()).findFirst().orElse(null);
+    }
+}
