@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
                 GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, RecordCommand.class,
                 ReplayCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
+        footerHeading = "%n",
+        footer = {"Benchmarks: 'bin/shmtel bench [--quick]' runs the cross-process harness of the bench module "
+                + "(see docs/performance.md).", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
                 "3:output could not be written", "4:layouts incompatible", "5:region not found",

@@ -43,7 +43,7 @@ import org.HdrHistogram.Histogram;
  * <p>Modes (arguments after the mode and the working directory):
  * <pre>
  *   oneway-pub   GAP_MIN_NS GAP_MAX_NS WARMUP COUNT   publish x[0]=i on region "oneway", gap between samples
- *   oneway-sub   IDLE                                 await each sample; latency = now - slot timestamp
+ *   oneway-sub   IDLE [stream|latest]                 await each sample (or the newest); latency = now - slot timestamp
  *   ping         WARMUP COUNT                         shmtel round trip over regions "ping" and "pong"
  *   pong                                              echoes "ping" samples into "pong"
  *   uds-server / uds-client WARMUP COUNT              8-byte ping-pong over a Unix-domain socket
@@ -69,7 +69,7 @@ public final class Child {
         switch (mode) {
             case "oneway-pub" -> onewayPublisher(options, Long.parseLong(args[2]), Long.parseLong(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-            case "oneway-sub" -> onewaySubscriber(options, args[2]);
+            case "oneway-sub" -> onewaySubscriber(options, args[2], args.length > 3 ? args[3] : "stream");
             case "ping" -> ping(options, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "pong" -> pong(options);
             case "uds-server" -> udsServer(dir);
@@ -169,7 +169,12 @@ public final class Child {
         }
     }
 
-    static void onewaySubscriber(RegionOptions options, String idle) {
+    static void onewaySubscriber(RegionOptions options, String idle, String read) {
+        boolean stream = switch (read) {
+            case "stream" -> true;
+            case "latest" -> false;
+            default -> throw new IllegalArgumentException("read must be stream or latest, not " + read);
+        };
         Line1View view = new Line1View();
         try (Subscriber subscriber = Subscriber.open("oneway", "line1", options)) {
             subscriber.idleStrategy(IdleStrategies.byName(idle));
@@ -179,18 +184,22 @@ public final class Child {
             subscriber.seekToNewest();
             ready();
             Histogram latency = histogram();
+            long received = 0;
             while (true) {
-                if (!subscriber.awaitNext(view, TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS))) {
+                long timeout = TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS);
+                if (!(stream ? subscriber.awaitNext(view, timeout) : subscriber.awaitLatest(view, timeout))) {
                     throw new IllegalStateException("no sample for " + MAX_WAIT_SECONDS + " s");
                 }
                 long now = System.nanoTime();
                 if (view.x(0) < 0) {
                     break;
                 }
+                received++;
                 if (view.x(1) == MEASURED) {
                     latency.recordValue(Math.max(0, now - view.timestampNs()));
                 }
             }
+            metric("received", received);
             metric("lost", subscriber.lostSamples());
             report("latency", latency);
         }

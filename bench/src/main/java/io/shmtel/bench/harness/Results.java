@@ -8,9 +8,12 @@ import org.HdrHistogram.Histogram;
 
 /** Everything one harness run measured, in the order it ran. */
 final class Results {
-    /** One fan-out run: subscriber latency (all subscribers together) and the publisher's cost per sample. */
-    record FanOut(int subscribers, Histogram latency, Histogram worstSubscriber, Histogram publishCost, long lost,
-            String note) {
+    /**
+     * One fan-out run: subscriber latency (all subscribers together, measured samples only), the
+     * publisher's cost per sample, and what the subscribers received and lost (warm-up included).
+     */
+    record FanOut(int subscribers, Histogram latency, Histogram worstSubscriber, Histogram publishCost, long received,
+            long lost, String note) {
         boolean present() {
             return latency != null;
         }

@@ -1,0 +1,167 @@
+package io.shmtel.bench.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Runs the whole cross-process harness with the tiny smoke profile: every scenario in its own
+ * processes (the C floor too when gcc is here), then checks what the table, the JSON and the plot
+ * say. Figures are not asserted (speed is measured, not tested); accounting and shape are.
+ */
+class HarnessTest {
+    @TempDir
+    static Path out;
+
+    static int status;
+    static String printed;
+    static JsonNode json;
+
+    @BeforeAll
+    static void runSmoke() throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            status = new CommandLine(new Harness()).execute("--smoke", "--out", out.toString(), "--fanout", "1,2",
+                    "--oversubscribe");
+        } finally {
+            System.setOut(old);
+        }
+        printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    }
+
+    @Test
+    void everyScenarioRanAndTheTableHasEveryRow() {
+        assertThat(status).as(printed).isZero();
+        assertThat(json.get("failures")).isEmpty();
+        Set<String> ids = new HashSet<>();
+        json.get("latency").forEach(row -> ids.add(row.get("id").asText()));
+        assertThat(ids).contains("shmtel-spin", "shmtel-spin-latest", "shmtel-backoff", "shmtel-rtt", "aeron-ipc", "uds",
+                "flag-sleep", Harness.FLOOR_ONE_WAY, Harness.FLOOR_ROUND_TRIP);
+        for (JsonNode row : json.get("latency")) {
+            assertThat(printed).contains(row.get("label").asText());
+        }
+        assertThat(printed).contains("throughput:", "idle cost:", "fan-out:", "targets (issue 6):");
+    }
+
+    @Test
+    void latencyDistributionsAreCompleteAndOrdered() {
+        for (JsonNode row : json.get("latency")) {
+            if (row.get("latencyNs") == null) {
+                // Only the floor may be missing, and only without gcc.
+                assertThat(row.get("id").asText()).startsWith("floor");
+                assertThat(Harness.findExecutable("gcc", "cc")).isNull();
+                continue;
+            }
+            JsonNode s = row.get("latencyNs");
+            assertThat(s.get("count").asLong()).as(row.get("id").asText()).isPositive();
+            List<Long> ordered = Stream.of("min", "p50", "p90", "p99", "p99.9", "max").map(k -> s.get(k).asLong()).toList();
+            assertThat(ordered).isSorted();
+            JsonNode distribution = row.get("distribution");
+            assertThat(distribution.size()).isGreaterThan(2);
+            assertThat(distribution.get(distribution.size() - 1).get(0).asDouble()).isEqualTo(100.0);
+        }
+        JsonNode rtt = find("shmtel-rtt");
+        assertThat(rtt.get("latencyNs").get("count").asLong()).isEqualTo(Profile.SMOKE.pingCount());
+        assertThat(find("uds").get("latencyNs").get("count").asLong()).isEqualTo(Profile.SMOKE.udsCount());
+        assertThat(find("aeron-ipc").get("latencyNs").get("count").asLong()).isEqualTo(Profile.SMOKE.pingCount());
+        assertThat(find("flag-sleep").get("latencyNs").get("count").asLong()).isEqualTo(Profile.SMOKE.naiveCount());
+        // The flag + sleep(10 ms) loop cannot see a sample sooner than its sleep lets it, most of the time.
+        assertThat(find("flag-sleep").get("latencyNs").get("max").asLong()).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void throughputAccountsForEverySample() {
+        JsonNode t = json.get("throughput");
+        long published = t.get("published").asLong();
+        assertThat(published).isPositive();
+        // Every sample published after the subscriber started is either received or counted lost.
+        assertThat(t.get("received").asLong() + t.get("lost").asLong()).isEqualTo(published);
+        assertThat(t.get("outOfOrder").asLong()).isZero();
+    }
+
+    @Test
+    void fanOutMeasuresThePublisherPerSubscriberCount() {
+        JsonNode fan = json.get("fanOut");
+        assertThat(fan).hasSize(2);
+        for (JsonNode f : fan) {
+            int n = f.get("subscribers").asInt();
+            int measured = n == 1 ? Profile.SMOKE.onewayCount() : Profile.SMOKE.fanoutCount();
+            int warmup = n == 1 ? Profile.SMOKE.onewayWarmup() : Profile.SMOKE.fanoutWarmup();
+            assertThat(f.get("publishCostNs").get("count").asLong()).isEqualTo(measured);
+            // Each subscriber either received or counted as lost every sample the publisher sent.
+            assertThat(f.get("received").asLong() + f.get("lost").asLong()).isEqualTo((long) n * (warmup + measured));
+            assertThat(f.get("latencyNs").get("count").asLong()).isBetween(1L, (long) n * measured);
+        }
+    }
+
+    @Test
+    void idleCostIsMeasuredOnTheSubscribersThread() {
+        JsonNode idle = json.get("idle");
+        assertThat(idle.get("seconds").asDouble()).isGreaterThan(Profile.SMOKE.idleSeconds() * 0.9);
+        assertThat(idle.get("threadCpuPercent").asDouble()).isBetween(0.0, 100.0);
+    }
+
+    @Test
+    void thePlotIsDrawn() throws IOException {
+        BufferedImage image = ImageIO.read(out.resolve("latency.png").toFile());
+        assertThat(image.getWidth()).isEqualTo(1200);
+        Set<Integer> colours = new HashSet<>();
+        for (int x = 0; x < image.getWidth(); x += 3) {
+            for (int y = 0; y < image.getHeight(); y += 3) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        assertThat(colours.size()).as("distinct colours in the plot").isGreaterThan(10);
+    }
+
+    @Test
+    void noWorkFilesAreLeft() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm)) {
+            try (Stream<Path> files = Files.list(shm)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith("shmtel-bench-") || n.startsWith("shmtel."));
+            }
+        }
+    }
+
+    @Test
+    void anUnknownScenarioIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CommandLine cli = new CommandLine(new Harness());
+        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        assertThat(cli.execute("--only", "floor,warp")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario \"warp\"", "floor, oneway");
+    }
+
+    private static JsonNode find(String id) {
+        for (JsonNode row : json.get("latency")) {
+            if (row.get("id").asText().equals(id)) {
+                return row;
+            }
+        }
+        throw new AssertionError("no row " + id);
+    }
+}
