@@ -49,7 +49,7 @@ import org.HdrHistogram.Histogram;
  *   uds-server / uds-client WARMUP COUNT              8-byte ping-pong over a Unix-domain socket
  *   naive-pub    GAP_MIN_NS GAP_MAX_NS WARMUP COUNT   flag + timestamp in a mapped file
  *   naive-sub    SLEEP_MS                             the tutorials' loop: check the flag, sleep, repeat
- *   tput-pub     SECONDS                              publish into "tput"/deep1 as fast as it can
+ *   tput-pub     SECONDS RATE WARMUP_SECONDS          publish into "tput"/deep1 at RATE samples/s (0: as fast as it can)
  *   tput-sub                                          stream-poll every sample of "tput"/deep1
  *   idle-sub     SECONDS                              default backoff on a silent record; CPU time used
  * </pre>
@@ -77,7 +77,8 @@ public final class Child {
             case "naive-pub" -> naivePublisher(dir, Long.parseLong(args[2]), Long.parseLong(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "naive-sub" -> naiveSubscriber(dir, Long.parseLong(args[2]));
-            case "tput-pub" -> throughputPublisher(options, Double.parseDouble(args[2]));
+            case "tput-pub" -> throughputPublisher(options, Double.parseDouble(args[2]), Double.parseDouble(args[3]),
+                    Double.parseDouble(args[4]));
             case "tput-sub" -> throughputSubscriber(options);
             case "idle-sub" -> idleSubscriber(options, Double.parseDouble(args[2]));
             default -> throw new IllegalArgumentException("unknown mode " + mode);
@@ -376,24 +377,45 @@ public final class Child {
 
     // ---- stream throughput ----
 
-    static void throughputPublisher(RegionOptions options, double seconds) throws IOException {
+    static void throughputPublisher(RegionOptions options, double seconds, double rate, double warmupSeconds)
+            throws IOException {
         try (Publisher publisher = Publisher.create("tput", layout(), options)) {
             Deep1Writer writer = new Deep1Writer(publisher.sink("deep1"));
             ready();
             awaitGo();
             long start = System.nanoTime();
-            long deadline = start + (long) (seconds * 1e9);
+            long measureFrom = start + (long) (warmupSeconds * 1e9);
+            long deadline = measureFrom + (long) (seconds * 1e9);
+            double periodNs = rate > 0 ? 1e9 / rate : 0;
             long published = 0;
+            long measuredFromIndex = -1;
+            long scheduleStart = start;
+            long scheduleBase = 0;
+            double flag = 0;
             long now;
             do {
-                for (int i = 0; i < 1024; i++) {
-                    writer.x(0, published++).commit(published);
-                }
                 now = System.nanoTime();
+                if (measuredFromIndex < 0 && now - measureFrom >= 0) {
+                    // The measured window gets its own schedule: no catching up on the warm-up's debt.
+                    measuredFromIndex = published;
+                    measureFrom = now;
+                    scheduleStart = now;
+                    scheduleBase = published;
+                    flag = MEASURED;
+                }
+                // Paced: sample i is due at i * period into the schedule; a late publisher catches up
+                // in batches of at most 64 between clock reads. Unpaced: batches of 1024.
+                long due = rate > 0
+                        ? Math.min(published + 64, scheduleBase + (long) ((now - scheduleStart) / periodNs) + 1)
+                        : published + 1024;
+                while (published < due) {
+                    writer.x(0, published++).x(1, flag).commit(now);
+                }
             } while (now - deadline < 0);
             writer.x(0, -1).commit();
             metric("published", published);
-            metric("seconds", (now - start) / 1e9);
+            metric("measured-published", published - measuredFromIndex);
+            metric("seconds", (now - measureFrom) / 1e9);
         }
     }
 
@@ -407,6 +429,7 @@ public final class Child {
             subscriber.seekToNewest();
             ready();
             long received = 0;
+            long measured = 0;
             long outOfOrder = 0;
             double last = -1;
             while (true) {
@@ -422,8 +445,12 @@ public final class Child {
                 }
                 last = x;
                 received++;
+                if (view.x(1) == MEASURED) {
+                    measured++;
+                }
             }
             metric("received", received);
+            metric("measured-received", measured);
             metric("lost", subscriber.lostSamples());
             metric("out-of-order", outOfOrder);
         }

@@ -407,28 +407,70 @@ public final class Harness implements Callable<Integer> {
         }
     }
 
+    /**
+     * After a warm-up at the same rate (not counted), first as fast as the publisher can with a
+     * stream subscriber attached (losses counted), then
+     * at paced rates rising by steps (up to what the publisher reached alone) until the subscriber
+     * loses samples: the highest received rate of a run without a loss is the rate one publisher
+     * sustains into one subscriber that keeps up. When the unpaced run loses nothing, the publisher,
+     * not the subscriber, is the limit.
+     */
     private void throughput(Results results) throws IOException {
-        Path dir = scenarioDir("throughput");
-        try (Proc pub = child("throughput-pub", "tput-pub", dir, profile.throughputSeconds())) {
+        Map<String, Object> unthrottled = throughputRun("throughput-max", 0, profile.throughputSeconds());
+        results.throughput.put("record", "64-byte slot (48-byte payload), ring depth 65536");
+        results.throughput.put("unthrottled", unthrottled);
+        List<Object> steps = new ArrayList<>();
+        double publisherMax = (Double) unthrottled.get("publishedPerSecond");
+        double sustained = (Long) unthrottled.get("lost") == 0 ? (Double) unthrottled.get("receivedPerSecond") : 0;
+        for (double rate : THROUGHPUT_STEPS) {
+            if (rate > publisherMax) {
+                break;
+            }
+            Map<String, Object> step = throughputRun("throughput-" + (long) rate, rate, profile.throughputSeconds() / 2);
+            steps.add(step);
+            if ((Long) step.get("lost") > 0) {
+                break;
+            }
+            sustained = Math.max(sustained, (Double) step.get("receivedPerSecond"));
+        }
+        results.throughput.put("steps", steps);
+        results.throughput.put("sustainedLossFreePerSecond", sustained);
+        results.throughput.put("publisherBound", (Long) unthrottled.get("lost") == 0);
+    }
+
+    /** Paced publishing rates tried by {@link #throughput}, samples per second. */
+    static final double[] THROUGHPUT_STEPS = {0.5e6, 1e6, 2e6, 5e6, 10e6, 20e6, 50e6};
+
+    private Map<String, Object> throughputRun(String name, double rate, double seconds) throws IOException {
+        Path dir = scenarioDir(name);
+        try (Proc pub = child(name + "-pub", "tput-pub", dir, seconds, rate, profile.throughputWarmupSeconds())) {
             pub.awaitReady(START);
-            try (Proc sub = child("throughput-sub", "tput-sub", dir)) {
+            try (Proc sub = child(name + "-sub", "tput-sub", dir)) {
                 sub.awaitReady(START);
                 pub.send("GO");
-                Duration budget = budget(profile.throughputSeconds() * 1e9);
+                Duration budget = budget(seconds * 1e9);
                 pub.collect(budget);
                 sub.collect(budget);
-                double seconds = pub.metric("seconds");
-                double published = pub.metric("published");
-                double received = sub.metric("received");
-                results.throughput.put("record", "64-byte slot (48-byte payload), ring depth 4096");
-                results.throughput.put("seconds", seconds);
-                results.throughput.put("published", (long) published);
-                results.throughput.put("publishedPerSecond", published / seconds);
-                results.throughput.put("received", (long) received);
-                results.throughput.put("receivedPerSecond", received / seconds);
-                results.throughput.put("lost", (long) sub.metric("lost"));
-                results.throughput.put("outOfOrder", (long) sub.metric("out-of-order"));
+                double elapsed = pub.metric("seconds");
+                long published = (long) pub.metric("measured-published");
+                long received = (long) sub.metric("measured-received");
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("targetPerSecond", rate);
+                r.put("seconds", elapsed);
+                r.put("published", published);
+                r.put("publishedPerSecond", published / elapsed);
+                r.put("received", received);
+                r.put("receivedPerSecond", received / elapsed);
+                r.put("lost", published - received);
+                r.put("outOfOrder", (long) sub.metric("out-of-order"));
+                // The whole run, warm-up included: what the subscriber's own loss counter says.
+                r.put("totalPublished", (long) pub.metric("published"));
+                r.put("totalReceived", (long) sub.metric("received"));
+                r.put("totalLostCounted", (long) sub.metric("lost"));
+                return r;
             }
+        } finally {
+            deleteTree(dir);
         }
     }
 

@@ -12,7 +12,7 @@ record Profile(
         int pingWarmup, int pingCount,
         int udsWarmup, int udsCount,
         int naiveCount, long naiveGapMinNs, long naiveGapMaxNs,
-        double throughputSeconds,
+        double throughputSeconds, double throughputWarmupSeconds,
         double idleSeconds,
         int fanoutWarmup, int fanoutCount) {
 
@@ -23,7 +23,7 @@ record Profile(
             20_000, 100_000,
             5_000, 20_000,
             100, 5_000_000, 25_000_000,
-            1.0,
+            1.0, 0.5,
             2.0,
             20_000, 50_000);
 
@@ -34,7 +34,7 @@ record Profile(
             50_000, 1_000_000,
             20_000, 200_000,
             500, 5_000_000, 25_000_000,
-            5.0,
+            4.0, 1.0,
             10.0,
             50_000, 300_000);
 
@@ -46,7 +46,7 @@ record Profile(
             1_000, 2_000,
             200, 500,
             10, 1_000_000, 5_000_000,
-            0.2,
+            0.2, 0.1,
             0.5,
             1_000, 2_000);
 }

@@ -65,15 +65,30 @@ final class Report {
         }
         out.append(String.format("%nratios: one-way rows against the one-way floor, round-trip/2 rows against the ping-pong floor%n"));
         if (!results.throughput.isEmpty()) {
-            Map<String, Object> t = results.throughput;
-            long published = (Long) t.get("published");
-            long lost = (Long) t.get("lost");
-            out.append(String.format(Locale.ROOT,
-                    "%nthroughput: one publisher, one busy-spin stream subscriber, %s, %.1f s:%n"
-                            + "  published %.1f M samples/s, received %.1f M/s, lost %d of %d (%.1f %%), out of order %d%n",
-                    t.get("record"), (Double) t.get("seconds"), (Double) t.get("publishedPerSecond") / 1e6,
-                    (Double) t.get("receivedPerSecond") / 1e6, lost, published, 100.0 * lost / Math.max(1, published),
-                    t.get("outOfOrder")));
+            out.append(String.format(Locale.ROOT, "%nthroughput: one publisher, one busy-spin stream subscriber, %s%n",
+                    results.throughput.get("record")));
+            out.append(String.format(Locale.ROOT, "  %-22s %9s %14s %14s %12s %8s%n", "publisher", "seconds",
+                    "published/s", "received/s", "lost", "lost %"));
+            List<Map<String, Object>> runs = new ArrayList<>();
+            runs.add(map(results.throughput.get("unthrottled")));
+            for (Object step : (List<?>) results.throughput.getOrDefault("steps", List.of())) {
+                runs.add(map(step));
+            }
+            for (Map<String, Object> r : runs) {
+                double target = (Double) r.get("targetPerSecond");
+                long published = (Long) r.get("published");
+                long lost = (Long) r.get("lost");
+                out.append(String.format(Locale.ROOT, "  %-22s %9.1f %14s %14s %12d %7.2f%%%n",
+                        target <= 0 ? "as fast as it can" : "paced at " + rate(target), (Double) r.get("seconds"),
+                        rate((Double) r.get("publishedPerSecond")), rate((Double) r.get("receivedPerSecond")), lost,
+                        100.0 * lost / Math.max(1, published)));
+            }
+            double sustained = (Double) results.throughput.get("sustainedLossFreePerSecond");
+            boolean publisherBound = Boolean.TRUE.equals(results.throughput.get("publisherBound"));
+            out.append(String.format(Locale.ROOT, "  sustained with nothing lost: %s%n", sustained <= 0
+                    ? "below the first paced step"
+                    : rate(sustained) + (publisherBound ? " (the publisher's own limit: the subscriber kept up with it)"
+                            : " (the highest received rate of a run without a loss)")));
         }
         if (!results.idle.isEmpty()) {
             Map<String, Object> i = results.idle;
@@ -164,6 +179,15 @@ final class Report {
         double limit = factor * reference;
         return new Target(name, String.format(Locale.ROOT, "%s, limit %s (%.3g x the %s)", ns(value),
                 ns(Math.round(limit)), reference == 0 ? 0 : (double) value / reference, referenceName), value <= limit);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    static String rate(double perSecond) {
+        return String.format(Locale.ROOT, "%.2f M/s", perSecond / 1e6);
     }
 
     static String ratio(long value, long floor) {
@@ -264,6 +288,12 @@ final class Report {
 
     // ---- plot ----
 
+    private static String decade(int d) {
+        String[] units = {"ns", "us", "ms", "s"};
+        int unit = Math.min(3, Math.max(0, d / 3));
+        return (long) Math.pow(10, d - 3 * unit) + " " + units[unit];
+    }
+
     private static final Color[] COLORS = {
         new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)
@@ -271,12 +301,13 @@ final class Report {
 
     /** Latency by percentile, both axes logarithmic (x: 1 / (1 - p)), one line per row. */
     void plot(Path file) throws IOException {
+        List<Row> rows = results.rows.stream().filter(Row::present).toList();
         int width = 1200;
-        int height = 720;
         int left = 90;
         int right = 30;
         int top = 60;
-        int bottom = 70;
+        int bottom = 80 + 18 * rows.size();
+        int height = 560 + bottom;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -284,7 +315,6 @@ final class Report {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
 
-        List<Row> rows = results.rows.stream().filter(Row::present).toList();
         long min = rows.stream().mapToLong(r -> Math.max(1, r.latency().getMinValue())).min().orElse(10);
         long max = rows.stream().mapToLong(r -> r.latency().getMaxValue()).max().orElse(1_000_000);
         double yLow = Math.floor(Math.log10(min));
@@ -306,7 +336,7 @@ final class Report {
             g.setColor(new Color(0xdddddd));
             g.drawLine(left, y, left + plotW, y);
             g.setColor(Color.DARK_GRAY);
-            String label = ns((long) Math.pow(10, d));
+            String label = decade(d);
             g.drawString(label, left - 10 - g.getFontMetrics().stringWidth(label), y + 5);
         }
         String[] xLabels = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
@@ -343,14 +373,8 @@ final class Report {
         for (Row row : rows) {
             legend.add(row.label() + " (" + row.method() + "), p50 " + ns(row.p(50)) + ", p99 " + ns(row.p(99)));
         }
-        int boxW = legend.stream().mapToInt(g.getFontMetrics()::stringWidth).max().orElse(0) + 50;
-        int boxX = left + 10;
-        int boxY = top + 10;
-        g.setStroke(new BasicStroke(1f));
-        g.setColor(new Color(255, 255, 255, 230));
-        g.fillRect(boxX, boxY, boxW, 18 * legend.size() + 8);
-        g.setColor(Color.GRAY);
-        g.drawRect(boxX, boxY, boxW, 18 * legend.size() + 8);
+        int boxX = left;
+        int boxY = top + plotH + 55;
         for (int i = 0; i < legend.size(); i++) {
             int y = boxY + 18 * (i + 1);
             g.setColor(COLORS[i % COLORS.length]);

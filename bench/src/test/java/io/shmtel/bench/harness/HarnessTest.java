@@ -94,11 +94,23 @@ class HarnessTest {
     @Test
     void throughputAccountsForEverySample() {
         JsonNode t = json.get("throughput");
-        long published = t.get("published").asLong();
-        assertThat(published).isPositive();
-        // Every sample published after the subscriber started is either received or counted lost.
-        assertThat(t.get("received").asLong() + t.get("lost").asLong()).isEqualTo(published);
-        assertThat(t.get("outOfOrder").asLong()).isZero();
+        List<JsonNode> runs = new java.util.ArrayList<>();
+        runs.add(t.get("unthrottled"));
+        t.get("steps").forEach(runs::add);
+        assertThat(t.get("steps").size()).isPositive();
+        for (JsonNode run : runs) {
+            assertThat(run.get("published").asLong()).isPositive();
+            // Every sample published after the subscriber started is either received or counted
+            // lost by the subscriber's own loss counter.
+            assertThat(run.get("totalReceived").asLong() + run.get("totalLostCounted").asLong())
+                    .isEqualTo(run.get("totalPublished").asLong());
+            assertThat(run.get("outOfOrder").asLong()).isZero();
+        }
+        // A paced step publishes at its rate (the publisher catches up when it falls behind).
+        JsonNode first = t.get("steps").get(0);
+        assertThat(first.get("publishedPerSecond").asDouble())
+                .isCloseTo(first.get("targetPerSecond").asDouble(), org.assertj.core.data.Percentage.withPercentage(10));
+        assertThat(printed).contains("sustained with nothing lost:");
     }
 
     @Test
