@@ -64,6 +64,10 @@ final class Report {
             notes.forEach(n -> out.append("  ").append(n).append(System.lineSeparator()));
         }
         out.append(String.format("%nratios: one-way rows against the one-way floor, round-trip/2 rows against the ping-pong floor%n"));
+        String drift = floorDrift();
+        if (drift != null) {
+            out.append(drift).append(System.lineSeparator());
+        }
         if (!results.throughput.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nthroughput: one publisher, one busy-spin stream subscriber, %s%n",
                     results.throughput.get("record")));
@@ -125,6 +129,23 @@ final class Report {
             }
         }
         return out.toString();
+    }
+
+    /** A warning when the one-way floor at the end differs from the one at the start by more than 20 %. */
+    String floorDrift() {
+        Row first = results.row(Harness.FLOOR_ONE_WAY);
+        Row again = results.row(Harness.FLOOR_AGAIN);
+        if (first == null || again == null || !first.present() || !again.present()) {
+            return null;
+        }
+        double change = (double) again.p(50) / first.p(50);
+        if (change > 0.8 && change < 1.25) {
+            return String.format(Locale.ROOT, "floor stable: one-way p50 %s at the start, %s at the end", ns(first.p(50)),
+                    ns(again.p(50)));
+        }
+        return String.format(Locale.ROOT, "WARNING: the one-way floor moved from p50 %s to %s during the run (the"
+                + " hypervisor or the scheduler placed the processes differently); ratios of rows measured in between"
+                + " are uncertain: run again", ns(first.p(50)), ns(again.p(50)));
     }
 
     List<Target> targets() {
@@ -256,6 +277,7 @@ final class Report {
             targets.add(r);
         }
         root.put("targets", targets);
+        root.put("floorDrift", floorDrift());
         root.put("failures", results.failures);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
     }

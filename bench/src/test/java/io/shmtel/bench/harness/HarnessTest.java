@@ -59,6 +59,10 @@ class HarnessTest {
         json.get("latency").forEach(row -> ids.add(row.get("id").asText()));
         assertThat(ids).contains("shmtel-spin", "shmtel-spin-latest", "shmtel-backoff", "shmtel-rtt", "aeron-ipc", "uds",
                 "flag-sleep", Harness.FLOOR_ONE_WAY, Harness.FLOOR_ROUND_TRIP);
+        if (Harness.findExecutable("gcc", "cc") != null) {
+            assertThat(ids).contains(Harness.FLOOR_AGAIN);
+            assertThat(printed).containsAnyOf("floor stable:", "WARNING: the one-way floor moved");
+        }
         for (JsonNode row : json.get("latency")) {
             assertThat(printed).contains(row.get("label").asText());
         }
