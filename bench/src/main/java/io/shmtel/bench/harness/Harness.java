@@ -177,6 +177,9 @@ public final class Harness implements Callable<Integer> {
         void run() throws IOException;
     }
 
+    /** Latency scenarios whose rows get floors measured right before them. */
+    private static final Set<String> LATENCY_SCENARIOS = Set.of("oneway", "backoff", "roundtrip", "aeron", "uds", "naive");
+
     private void run(Results results, String scenario, Scenario body) {
         if (!selected(scenario)) {
             return;
@@ -184,14 +187,43 @@ public final class Harness implements Callable<Integer> {
         long start = System.nanoTime();
         System.out.printf("  %-11s ", scenario);
         System.out.flush();
+        int rowsBefore = results.rows.size();
         try {
+            Histogram[] floors = LATENCY_SCENARIOS.contains(scenario) ? adjacentFloors() : null;
             body.run();
+            if (floors != null) {
+                for (int i = rowsBefore; i < results.rows.size(); i++) {
+                    Row row = results.rows.get(i);
+                    results.rows.set(i, row.withAdjacentFloor(row.method().equals(Row.ONE_WAY) ? floors[0] : floors[1]));
+                }
+            }
             System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / 1e9);
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             System.out.println("FAILED: " + message);
             results.failures.add(scenario + ": " + message.lines().findFirst().orElse(""));
         }
+    }
+
+    /**
+     * Short one-way and ping-pong floors, measured just before a scenario: on a virtual machine
+     * the hypervisor can move the vCPUs during a run (onto hyperthread siblings or apart), which
+     * moves every figure by a factor; a floor taken seconds before a row is the fair reference.
+     * Null when there is no floor program (no gcc).
+     */
+    private Histogram[] adjacentFloors() throws IOException {
+        Path binary = work.resolve("floor").resolve("floor");
+        if (!Files.isExecutable(binary)) {
+            return null;
+        }
+        int count = Math.max(1_000, profile.floorOnewayCount() / 5);
+        Path data = work.resolve("floor").resolve("adjacent.bin");
+        exec(List.of(binary.toString(), "oneway", String.valueOf(count / 5), String.valueOf(count), "5000",
+                data.toString()), "floor oneway", budget(count * 5_000.0));
+        Histogram oneWay = readUint32(data);
+        exec(List.of(binary.toString(), "pingpong", String.valueOf(count / 5), String.valueOf(count), "0",
+                data.toString()), "floor pingpong", budget(count * 1_000.0));
+        return new Histogram[] {oneWay, readUint32(data)};
     }
 
     // ---- child processes ----

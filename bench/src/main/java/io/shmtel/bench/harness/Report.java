@@ -40,8 +40,9 @@ final class Report {
         out.append(String.format(Locale.ROOT, "shmtel bench, %s profile, %s%n%s, %s cores, Linux %s, Java %s%ncommand: %s%n%n",
                 results.profile.name(), m.get("date"), m.get("cpu"), m.get("cores"), m.get("kernel"), m.get("java"),
                 results.command));
-        String header = String.format(Locale.ROOT, "%-50s %-12s %9s %9s %9s %9s %9s %9s %9s %9s%n", "latency",
-                "method", "samples", "p50", "p90", "p99", "p99.9", "max", "p50/floor", "p99/floor");
+        String header = String.format(Locale.ROOT, "%-50s %-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "latency",
+                "method", "samples", "p50", "p90", "p99", "p99.9", "max", "floor p50", "floor p99", "p50/floor",
+                "p99/floor");
         out.append(header);
         List<String> notes = new ArrayList<>();
         for (Row row : results.rows) {
@@ -49,12 +50,13 @@ final class Report {
                 out.append(String.format(Locale.ROOT, "%-50s %-12s %s%n", row.label(), row.method(), row.note()));
                 continue;
             }
-            Row floor = results.floorFor(row);
-            String r50 = floor == null || floor == row ? "" : ratio(row.p(50), floor.p(50));
-            String r99 = floor == null || floor == row ? "" : ratio(row.p(99), floor.p(99));
-            out.append(String.format(Locale.ROOT, "%-50s %-12s %9d %9s %9s %9s %9s %9s %9s %9s%n", row.label(),
+            Histogram floor = results.floorFor(row);
+            long f50 = floor == null ? 0 : floor.getValueAtPercentile(50);
+            long f99 = floor == null ? 0 : floor.getValueAtPercentile(99);
+            out.append(String.format(Locale.ROOT, "%-50s %-12s %9d %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", row.label(),
                     row.method(), row.latency().getTotalCount(), ns(row.p(50)), ns(row.p(90)), ns(row.p(99)),
-                    ns(row.p(99.9)), ns(row.latency().getMaxValue()), r50, r99));
+                    ns(row.p(99.9)), ns(row.latency().getMaxValue()), floor == null ? "" : ns(f50),
+                    floor == null ? "" : ns(f99), ratio(row.p(50), f50), ratio(row.p(99), f99)));
             if (row.note() != null) {
                 notes.add(row.label() + ": " + row.note());
             }
@@ -63,7 +65,8 @@ final class Report {
             out.append(String.format("%nnotes:%n"));
             notes.forEach(n -> out.append("  ").append(n).append(System.lineSeparator()));
         }
-        out.append(String.format("%nratios: one-way rows against the one-way floor, round-trip/2 rows against the ping-pong floor%n"));
+        out.append(String.format("%nfloor p50/p99: the C floor of the row's method (one-way, or ping-pong for round-trip/2),"
+                + " measured just before the row's scenario; ratios are against it%n"));
         String drift = floorDrift();
         if (drift != null) {
             out.append(drift).append(System.lineSeparator());
@@ -150,7 +153,6 @@ final class Report {
 
     List<Target> targets() {
         List<Target> targets = new ArrayList<>();
-        Row floor = results.row(Harness.FLOOR_ONE_WAY);
         Row uds = results.row("uds");
         Row aeron = results.row("aeron-ipc");
         for (String id : List.of("shmtel-spin", "shmtel-spin-latest")) {
@@ -159,11 +161,12 @@ final class Report {
                 continue;
             }
             String mode = id.endsWith("latest") ? "latest" : "stream";
-            if (floor != null && floor.present()) {
-                targets.add(check("busy-spin one-way (" + mode + ") p50 <= 1.5 x floor p50", spin.p(50), 1.5, floor.p(50),
-                        "floor p50"));
-                targets.add(check("busy-spin one-way (" + mode + ") p99 <= 3 x floor p99", spin.p(99), 3, floor.p(99),
-                        "floor p99"));
+            Histogram floor = results.floorFor(spin);
+            if (floor != null) {
+                targets.add(check("busy-spin one-way (" + mode + ") p50 <= 1.5 x floor p50", spin.p(50), 1.5,
+                        floor.getValueAtPercentile(50), "floor p50"));
+                targets.add(check("busy-spin one-way (" + mode + ") p99 <= 3 x floor p99", spin.p(99), 3,
+                        floor.getValueAtPercentile(99), "floor p99"));
             } else {
                 targets.add(new Target("busy-spin one-way (" + mode + ") against the C floor",
                         "needs the floor row (gcc)", null));
@@ -241,10 +244,11 @@ final class Report {
             r.put("note", row.note());
             if (row.present()) {
                 r.put("latencyNs", summary(row.latency()));
-                Row floor = results.floorFor(row);
-                if (floor != null && floor != row) {
-                    r.put("p50OverFloor", (double) row.p(50) / floor.p(50));
-                    r.put("p99OverFloor", (double) row.p(99) / floor.p(99));
+                Histogram floor = results.floorFor(row);
+                if (floor != null) {
+                    r.put("floorNs", summary(floor));
+                    r.put("p50OverFloor", (double) row.p(50) / floor.getValueAtPercentile(50));
+                    r.put("p99OverFloor", (double) row.p(99) / floor.getValueAtPercentile(99));
                 }
                 r.put("distribution", distribution(row.latency()));
             }

@@ -38,10 +38,19 @@ final class Results {
         return rows.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
     }
 
-    /** The floor a row is compared with: the C floor of the same measuring method. */
-    Row floorFor(Row row) {
+    /**
+     * The floor a row is compared with: the C floor of the same measuring method taken just before
+     * the row's scenario, else the floor row of the run; null for the floor rows themselves.
+     */
+    Histogram floorFor(Row row) {
+        if (row.id().startsWith("floor")) {
+            return null;
+        }
+        if (row.adjacentFloor() != null && row.adjacentFloor().getTotalCount() > 0) {
+            return row.adjacentFloor();
+        }
         Row floor = row(row.method().equals(Row.ONE_WAY) ? Harness.FLOOR_ONE_WAY : Harness.FLOOR_ROUND_TRIP);
-        return floor != null && floor.present() ? floor : null;
+        return floor != null && floor.present() ? floor.latency() : null;
     }
 
     FanOut fanOut(int subscribers) {

@@ -12,17 +12,23 @@ import org.HdrHistogram.Histogram;
  *     of the same method
  * @param latency nanoseconds; null when skipped or failed
  * @param note why a row is missing, or what to know about it
+ * @param adjacentFloor the C floor of the same method measured just before this row's scenario
+ *     (null when there is none): the machine may change during a run, ratios use this floor
  */
-record Row(String id, String label, String method, Histogram latency, String note) {
+record Row(String id, String label, String method, Histogram latency, String note, Histogram adjacentFloor) {
     static final String ONE_WAY = "one-way";
     static final String ROUND_TRIP = "round-trip/2";
 
     static Row measured(String id, String label, String method, Histogram latency, String note) {
-        return new Row(id, label, method, latency, note);
+        return new Row(id, label, method, latency, note, null);
+    }
+
+    Row withAdjacentFloor(Histogram floor) {
+        return new Row(id, label, method, latency, note, floor);
     }
 
     static Row missing(String id, String label, String method, String why) {
-        return new Row(id, label, method, null, why);
+        return new Row(id, label, method, null, why, null);
     }
 
     boolean present() {
