@@ -7,6 +7,7 @@ import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.sensors.DriverFactory;
@@ -206,15 +207,25 @@ public final class DeploymentRunner implements AutoCloseable {
         publishers.values().forEach(Publisher::close);
         if (deployment.removeRegionsOnExit()) {
             for (DriverRunner<?> d : drivers) {
-                Region.unlink(d.publisher().region().name(), options);
-                Region.unlink(d.publisher().region().name() + DriverRunner.STATS_SUFFIX, options);
+                removeUnlessTakenOver(d.publisher().region().name());
+                removeUnlessTakenOver(d.publisher().region().name() + DriverRunner.STATS_SUFFIX);
             }
             for (String name : publishers.keySet()) {
-                Region.unlink(name, options);
+                removeUnlessTakenOver(name);
             }
         }
         LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped"
                 + (deployment.removeRegionsOnExit() ? " and removed its regions" : ""));
+    }
+
+    /** Removes a region this deployment wrote, unless another writer took it over since we closed it. */
+    private void removeUnlessTakenOver(String name) {
+        try {
+            Region.removeUnowned(name, options);
+        } catch (RegionOwnedException e) {
+            LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": region " + name
+                    + " has a new writer; left in place");
+        }
     }
 
     /** The built-in {@code log} action: one line per sample, at most every {@code everyMs}. */

@@ -63,6 +63,9 @@ public final class Publisher implements AutoCloseable {
 
     /** The ring of {@code record}; the same instance on every call. Not thread-safe: one publishing thread per record. */
     public synchronized RingWriter sink(String record) {
+        if (closed) {
+            throw new IllegalStateException("publisher of region \"" + region.name() + "\" is closed");
+        }
         RecordLayout r = region.layout().record(record).orElseThrow(() -> new IllegalArgumentException(
                 "no record \"" + record + "\" in region \"" + region.name() + "\"; its records: "
                         + region.layout().records().stream().map(RecordLayout::name).toList()));
@@ -90,6 +93,13 @@ public final class Publisher implements AutoCloseable {
             return;
         }
         closed = true;
+        synchronized (this) {
+            for (RingWriter w : writers) {
+                if (w != null) {
+                    w.close();
+                }
+            }
+        }
         if (heartbeatThread != null) {
             LockSupport.unpark(heartbeatThread);
             try {

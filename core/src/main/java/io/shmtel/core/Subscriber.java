@@ -48,6 +48,7 @@ public final class Subscriber implements AutoCloseable {
     private long nextAttachNs;
     private long nextLivenessNs;
     private WriterState state = WriterState.WAITING;
+    private boolean closed;
 
     private Subscriber(String regionName, String recordName, Layout expected, RegionOptions options) {
         this.regionName = regionName;
@@ -201,6 +202,7 @@ public final class Subscriber implements AutoCloseable {
      * new epoch in place, a replaced file, or a region that appeared after a WAITING start.
      */
     public WriterState state() {
+        checkOpen();
         nextLivenessNs = System.nanoTime() + livenessPeriodNs();
         if (region == null) {
             tryAttach(true);
@@ -233,6 +235,7 @@ public final class Subscriber implements AutoCloseable {
 
     /** Opens the region (again); true when a region is attached afterwards. Unless forced, at most every 50 ms. */
     private boolean tryAttach(boolean force) {
+        checkOpen();
         long now = System.nanoTime();
         if (!force && now - nextAttachNs < 0) {
             return region != null;
@@ -301,8 +304,17 @@ public final class Subscriber implements AutoCloseable {
         view.wrap(snapshot, 0);
     }
 
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("subscriber of \"" + regionName + "/" + recordName + "\" is closed");
+        }
+    }
+
+    /** Releases the region; every later read or state call throws {@link IllegalStateException}. */
     @Override
     public void close() {
+        closed = true;
+        reader = null; // the hot paths then go through tryAttach, which refuses
         if (region != null) {
             region.close();
         }

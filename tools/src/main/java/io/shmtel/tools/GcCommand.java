@@ -2,6 +2,7 @@ package io.shmtel.tools;
 
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.error.ShmtelException;
 import java.io.PrintWriter;
@@ -65,7 +66,14 @@ final class GcCommand implements Callable<Integer> {
                 reason = "unreadable and without a writer: " + e.getMessage();
             }
             if (!dryRun) {
-                Region.unlink(name, options);
+                try {
+                    // Under a shared lock: a writer that took the region over meanwhile keeps it.
+                    Region.removeUnowned(name, options);
+                } catch (RegionOwnedException e) {
+                    kept++;
+                    out.println("kept     " + name + " (a writer took it over just now)");
+                    continue;
+                }
             }
             removed++;
             out.println(verb + " " + name + " (" + reason + ")");

@@ -35,11 +35,13 @@ final class RmCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         RegionOptions options = region.options();
         for (String name : names) {
-            if (!force && Region.isWriterLockHeld(name, options)) {
-                throw new RegionOwnedException("region \"" + name + "\" has a live writer (it holds the region's lock);"
-                        + " stop the writer first, or use --force");
+            boolean removed;
+            try {
+                removed = force ? Region.unlink(name, options) : Region.removeUnowned(name, options);
+            } catch (RegionOwnedException e) {
+                throw new RegionOwnedException(e.getMessage() + ", or use --force");
             }
-            if (!Region.unlink(name, options)) {
+            if (!removed) {
                 throw new RegionNotFoundException("region \"" + name + "\" not found in " + options.regionDirectory());
             }
             out.println("removed " + options.regionDirectory().file(name));

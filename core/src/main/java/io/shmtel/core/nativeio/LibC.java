@@ -22,5 +22,9 @@ interface LibC extends Library {
 
     int statx(int dirfd, String path, int flags, int mask, Pointer statxbuf) throws LastErrorException;
 
+    int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags) throws LastErrorException;
+
+    int kill(int pid, int sig) throws LastErrorException;
+
     String strerror(int errnum);
 }

@@ -27,6 +27,12 @@ public final class Posix {
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
     static final int O_NOFOLLOW;
+    /** __O_TMPFILE | O_DIRECTORY: an unnamed file in a directory, linked into place once complete. */
+    static final int O_TMPFILE;
+    static final int EISDIR = 21;
+    static final int AT_FDCWD = -100;
+    static final int AT_SYMLINK_FOLLOW = 0x400;
+    static final int SIGKILL = 9;
     static final int O_CLOEXEC = 02000000;
 
     static final int F_OFD_GETLK = 36;
@@ -61,6 +67,7 @@ public final class Posix {
                     + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         }
         O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
+        O_TMPFILE = 020000000 | (Platform.isARM() ? 040000 : 0200000);
     }
 
     private Posix() {}
@@ -109,6 +116,44 @@ public final class Posix {
     /** Creates a new file exclusively (never an existing one, never through a link) with {@code mode}. */
     public static int createExclusive(String path, int mode) throws PosixException {
         return open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    }
+
+    /**
+     * Creates an unnamed regular file in {@code directory} (O_TMPFILE) with {@code mode}, or returns
+     * -1 when the file system cannot (then the caller falls back to a named file). Link it into place
+     * with {@link #linkNew} once complete: until then nobody can open it, and a crash leaves nothing.
+     */
+    public static int createUnnamed(String directory, int mode) throws PosixException {
+        try {
+            return LibC.INSTANCE.open(directory, O_RDWR | O_TMPFILE | O_CLOEXEC, mode);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+                return -1;
+            }
+            throw new PosixException("open(O_TMPFILE)", directory, errno);
+        }
+    }
+
+    /**
+     * Gives the file open as {@code fd} the name {@code path}, atomically, never replacing an
+     * existing one: false when {@code path} exists (EEXIST).
+     */
+    public static boolean linkNew(int fd, String path) throws PosixException {
+        try {
+            LibC.INSTANCE.linkat(AT_FDCWD, "/proc/self/fd/" + fd, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EEXIST) {
+                return false;
+            }
+            throw new PosixException("linkat", path, e.getErrorCode());
+        }
+    }
+
+    /** SIGKILL to this very process: the abrupt death of the fault-injection tests (no shutdown hooks). */
+    public static void killSelf() {
+        LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), SIGKILL);
     }
 
     private static int open(String path, int flags, int mode) throws PosixException {
@@ -173,15 +218,51 @@ public final class Posix {
         }
     }
 
+    /**
+     * Takes a shared open-file-description lock on the whole file without waiting (read-only
+     * descriptors may take it). It keeps writers from taking the file over while it is held: the
+     * removers ({@code gc}, {@code rm}) hold it while they unlink. False when a writer holds the file.
+     */
+    public static boolean tryLockShared(int fd) throws PosixException {
+        try (Memory flock = flock(F_RDLCK)) {
+            try {
+                LibC.INSTANCE.fcntl(fd, F_OFD_SETLK, flock);
+                return true;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EACCES) {
+                    return false;
+                }
+                throw new PosixException("fcntl(F_OFD_SETLK)", "fd " + fd, e.getErrorCode());
+            }
+        }
+    }
+
     /** True when some other open file description holds a write lock on the file (F_OFD_GETLK). */
     public static boolean isWriteLocked(int fd) throws PosixException {
-        try (Memory flock = flock(F_RDLCK)) {
+        return conflictingLock(fd, F_RDLCK) != F_UNLCK;
+    }
+
+    /**
+     * True when some other open file description holds a lock of any kind (a writer's exclusive
+     * lock, or a remover's shared one) that keeps this one from taking the file.
+     */
+    public static boolean isAnyLockHeld(int fd) throws PosixException {
+        return conflictingLock(fd, F_WRLCK) != F_UNLCK;
+    }
+
+    /** True when the lock that another description holds is shared (a remover at work, not a writer). */
+    public static boolean isOnlySharedLockHeld(int fd) throws PosixException {
+        return conflictingLock(fd, F_WRLCK) == F_RDLCK;
+    }
+
+    private static short conflictingLock(int fd, short probe) throws PosixException {
+        try (Memory flock = flock(probe)) {
             try {
                 LibC.INSTANCE.fcntl(fd, F_OFD_GETLK, flock);
             } catch (LastErrorException e) {
                 throw new PosixException("fcntl(F_OFD_GETLK)", "fd " + fd, e.getErrorCode());
             }
-            return flock.getShort(FLOCK_TYPE) != F_UNLCK;
+            return flock.getShort(FLOCK_TYPE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
 import io.shmtel.core.nativeio.Posix.PosixException;
@@ -129,16 +130,10 @@ public final class Region implements AutoCloseable {
 
     /** True when the region's name now refers to another file than the one mapped (replaced or removed). */
     public boolean isReplaced() {
-        try {
-            Object inode = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            Object device = Files.getAttribute(file, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return ((Long) inode) != stat.inode() || !sameDevice((Long) device);
-        } catch (IOException e) {
-            return true;
-        }
+        return !namesFile(file, stat);
     }
 
-    private boolean sameDevice(long dev) {
+    private static boolean sameDevice(long dev, FileStat stat) {
         // unix:dev is the kernel's encoded dev_t; statx gives major and minor: compare through the encoding.
         long major = ((dev >>> 32) & 0xFFFF_F000L) | ((dev >>> 8) & 0xFFFL);
         long minor = ((dev >>> 12) & 0xFFFF_FF00L) | (dev & 0xFFL);
@@ -271,6 +266,11 @@ public final class Region implements AutoCloseable {
      * that name exists and its owner is dead (lock free), takes it over: in place with a new epoch
      * when the layout is the same, else by replacing the file. Fails with {@link RegionOwnedException}
      * when a live writer holds it, and with {@link NoSpaceException} when the directory is full.
+     *
+     * <p>A new region is built complete in an unnamed file (O_TMPFILE; a hidden temporary name where
+     * the file system lacks it) and then linked under its name, which fails if the name exists: of
+     * two writers racing for a name exactly one wins, and nobody ever opens a half-made region.
+     * Whoever takes a lock on an existing file checks afterwards that the name still refers to it.
      */
     public static Region createOrTakeOver(String name, Layout layout, RegionOptions options) {
         RegionDirectory dir = options.regionDirectory();
@@ -279,58 +279,97 @@ public final class Region implements AutoCloseable {
             throw new IllegalArgumentException("region too large for one mapping: regionLength=" + layout.regionLength());
         }
         long previousEpoch = 0;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            int fd;
-            try {
-                fd = Posix.createExclusive(file.toString(), RegionOptions.DEFAULT_MODE);
-            } catch (PosixException e) {
-                if (e.errno() != Posix.EEXIST) {
-                    throw createError(name, dir, file, e);
-                }
-                Existing existing = openExisting(name, file, layout, options);
-                if (existing == null) {
-                    continue; // vanished meanwhile: create again
-                }
-                if (existing.region != null) {
-                    return existing.region;
-                }
-                previousEpoch = Math.max(previousEpoch, existing.epochToReplace);
-                continue; // unlinked a dead owner's region of another layout: create a fresh one
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            Existing existing = openExisting(name, file, layout, options);
+            if (existing.region != null) {
+                return existing.region;
             }
-            return createNew(name, file, fd, layout, options, previousEpoch + 1);
+            previousEpoch = Math.max(previousEpoch, existing.epochToReplace);
+            if (!existing.retry) {
+                Region created = createNew(name, dir, file, layout, options, previousEpoch + 1);
+                if (created != null) {
+                    return created;
+                }
+                // lost the race for the name: look at the winner's file
+            } else {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+            if (attempts > 3 && System.nanoTime() - deadline > 0) {
+                throw new RegionIoException("region \"" + name + "\": could not create or take over " + file
+                        + " in 2 s (" + attempts + " attempts: other processes keep creating and removing it)");
+            }
         }
-        throw new RegionIoException("region \"" + name + "\": could not create " + file
-                + " after 5 attempts (another process keeps creating and removing it)");
     }
 
-    private static Region createNew(String name, Path file, int fd, Layout layout, RegionOptions options, long epoch) {
+    /** Builds the region in an unnamed file and links it in; null when another writer linked the name first. */
+    private static Region createNew(String name, RegionDirectory dir, Path file, Layout layout, RegionOptions options,
+            long epoch) {
+        int fd;
+        Path temp = null;
+        try {
+            fd = Posix.createUnnamed(dir.path().toString(), RegionOptions.DEFAULT_MODE);
+            if (fd < 0) {
+                temp = dir.path().resolve(".shmtel-tmp." + name + "." + ProcessInfo.currentPid() + "." + System.nanoTime());
+                fd = Posix.createExclusive(temp.toString(), RegionOptions.DEFAULT_MODE);
+            }
+        } catch (PosixException e) {
+            throw createError(name, dir, file, e);
+        }
         boolean done = false;
         try {
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.CREATE_FILE);
+            }
             if (!tryLock(name, fd)) {
-                throw new RegionOwnedException("region \"" + name + "\" was just created and locked by another writer;"
-                        + " a region has one writer");
+                throw new RegionIoException("region \"" + name + "\": cannot lock the new, unnamed file");
+            }
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.CREATE_LOCKED);
             }
             reserve(name, file, fd, layout.regionLength());
             Posix.fchmod(fd, options.mode());
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.CREATE_RESERVED);
+            }
             ByteBuffer buffer = map(name, fd, layout.regionLength(), true);
             RegionHeader.write(buffer, layout, ProcessInfo.currentPid(), ProcessInfo.startTime(ProcessInfo.currentPid()),
                     epoch, options.heartbeatPeriod().toNanos());
             RegionHeader.publishVersion(buffer);
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.CREATE_HEADER);
+            }
+            if (!Posix.linkNew(fd, file.toString())) {
+                return null;
+            }
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.CREATE_LINKED);
+            }
             Region region = new Region(name, file, fd, buffer, layout, true, Posix.fstat(fd));
             done = true;
             return region;
         } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+            throw createError(name, dir, file, e);
         } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
             if (!done) {
-                deleteQuietly(file);
-                Posix.close(fd);
+                Posix.close(fd); // an unnamed file vanishes with its last descriptor
             }
         }
     }
 
-    /** The outcome of meeting an existing file: taken over (region), replaced (epochToReplace), or vanished (null). */
-    private record Existing(Region region, long epochToReplace) {}
+    /**
+     * The outcome of meeting an existing file: taken over (region); gone or replaced, so create a
+     * new one (epochToReplace: the dead file's epoch); or busy, so look again (retry).
+     */
+    private record Existing(Region region, long epochToReplace, boolean retry) {
+        static final Existing ABSENT = new Existing(null, 0, false);
+        static final Existing RETRY = new Existing(null, 0, true);
+    }
 
     private static Existing openExisting(String name, Path file, Layout layout, RegionOptions options) {
         int fd;
@@ -338,7 +377,7 @@ public final class Region implements AutoCloseable {
             fd = Posix.openExisting(file.toString(), true);
         } catch (PosixException e) {
             if (e.errno() == Posix.ENOENT) {
-                return null;
+                return Existing.ABSENT;
             }
             throw createError(name, RegionDirectory.of(file.getParent()), file, e);
         }
@@ -346,7 +385,16 @@ public final class Region implements AutoCloseable {
         try {
             FileStat stat = checkFile(name, file, fd, options);
             if (!tryLock(name, fd)) {
+                if (isOnlySharedLockHeld(name, fd)) {
+                    return Existing.RETRY; // a remover (gc, rm) is about to unlink it
+                }
                 throw owned(name, file, fd, stat);
+            }
+            if (!namesFile(file, stat)) {
+                return Existing.RETRY; // removed or replaced between our open and our lock
+            }
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.TAKEOVER_LOCKED);
             }
             // We hold the lock: the previous owner is gone (or never finished creating the region).
             long oldEpoch = 0;
@@ -367,20 +415,42 @@ public final class Region implements AutoCloseable {
                     RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
                     RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
                             ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());
+                    if (CrashPoint.ENABLED) {
+                        CrashPoint.reached(CrashPoint.TAKEOVER_WRITTEN);
+                    }
                     keep = true;
-                    return new Existing(new Region(name, file, fd, buffer, layout, true, stat), 0);
+                    return new Existing(new Region(name, file, fd, buffer, layout, true, stat), 0, false);
                 }
             }
             if (old != null) {
                 LOG.log(System.Logger.Level.INFO, "replacing region \"" + name + "\" of a dead writer: its layout "
                         + Fingerprint.hex(old.fingerprint()) + " differs from this writer's " + Fingerprint.hex(layout.fingerprint()));
             }
-            deleteQuietly(file);
-            return new Existing(null, oldEpoch);
+            deleteQuietly(file); // still under our lock, and still our file (checked above)
+            return new Existing(null, oldEpoch, false);
         } finally {
             if (!keep) {
                 Posix.close(fd);
             }
+        }
+    }
+
+    private static boolean isOnlySharedLockHeld(String name, int fd) {
+        try {
+            return Posix.isOnlySharedLockHeld(fd);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when {@code file} (not followed if a link) is the file described by {@code stat}. */
+    private static boolean namesFile(Path file, FileStat stat) {
+        try {
+            Object inode = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object device = Files.getAttribute(file, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return ((Long) inode) == stat.inode() && sameDevice((Long) device, stat);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -460,7 +530,42 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    /** Removes region {@code name}'s file; true when there was one. */
+    /**
+     * Removes region {@code name}'s file unless a writer holds it, without a window in which a
+     * writer could take it over first: the remover holds a shared lock on the file (which keeps
+     * writers out) and checks that the name still refers to it while it unlinks. True when removed,
+     * false when there was no such file; {@link RegionOwnedException} when a writer holds it.
+     */
+    public static boolean removeUnowned(String name, RegionOptions options) {
+        Path file = options.regionDirectory().file(name);
+        int fd;
+        try {
+            fd = Posix.openExisting(file.toString(), false);
+        } catch (PosixException e) {
+            if (e.errno() == Posix.ENOENT) {
+                return false;
+            }
+            throw openError(name, options.regionDirectory(), file, e);
+        }
+        try {
+            if (!Posix.tryLockShared(fd)) {
+                throw new RegionOwnedException("region \"" + name + "\" has a live writer (it holds the region's lock);"
+                        + " stop the writer first");
+            }
+            if (!namesFile(file, Posix.fstat(fd))) {
+                return false; // replaced meanwhile by a new file, which is not the one we looked at
+            }
+            return Files.deleteIfExists(file);
+        } catch (PosixException e) {
+            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new RegionIoException("cannot remove region \"" + name + "\" (" + file + "): " + e, e);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** Removes region {@code name}'s file whoever holds it; true when there was one. */
     public static boolean unlink(String name, RegionOptions options) {
         Path file = options.regionDirectory().file(name);
         try {

@@ -1,5 +1,6 @@
 package io.shmtel.core.ring;
 
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.nio.ByteBuffer;
@@ -20,6 +21,7 @@ public final class RingWriter implements SampleSink {
     private final ByteBuffer buffer;
     private final RingGeometry geometry;
     private long nextSampleIndex;
+    private boolean closed;
 
     /** Writes into {@code region}; resumes after the samples already published there. */
     public RingWriter(ByteBuffer region, RingGeometry geometry) {
@@ -48,6 +50,9 @@ public final class RingWriter implements SampleSink {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
         }
+        if (closed) {
+            throw new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
+        }
         long k = nextSampleIndex;
         int slot = geometry.slotOffset(k);
         // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
@@ -55,12 +60,31 @@ public final class RingWriter implements SampleSink {
         // The payload stores below must not become visible before the busy mark.
         java.lang.invoke.VarHandle.storeStoreFence();
         buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
+        if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
+            CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
+            buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length / 2);
+            CrashPoint.reached(CrashPoint.PUBLISH_HALF);
+        }
         buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length);
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
+        }
         // Release: a reader that acquires 2k+2 sees the whole payload.
         RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
+        }
         // Release: a reader that acquires k+1 finds sample k complete in its slot.
         RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
         nextSampleIndex = k + 1;
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
+        }
         return k;
+    }
+
+    /** Refuses every later {@link #publish} (the publisher closed: another writer may own the region now). */
+    public void close() {
+        closed = true;
     }
 }

@@ -1,0 +1,82 @@
+package io.shmtel.core.fault;
+
+import io.shmtel.core.nativeio.Posix;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Staged crash points for the fault-injection tests: with {@code -Dshmtel.crashAt=POINT@N} the
+ * process kills itself with SIGKILL the {@code N}th time it reaches {@code POINT} (N defaults to
+ * 1), so a test can stop a writer between any two steps of the publish protocol or of region
+ * creation and check what readers and the next writer make of the remains.
+ *
+ * <p>Without the property, {@link #ENABLED} is a constant false and the JIT removes every hook.
+ */
+public final class CrashPoint {
+    public static final String PROPERTY = "shmtel.crashAt";
+
+    /** Publish, sample k: the slot's seq is 2k+1 (busy), nothing of the payload written yet. */
+    public static final String PUBLISH_MARKED = "publish.marked";
+    /** Publish: timestamp and the first half of the payload written, seq still 2k+1. */
+    public static final String PUBLISH_HALF = "publish.half";
+    /** Publish: the whole payload written, seq still 2k+1. */
+    public static final String PUBLISH_WRITTEN = "publish.written";
+    /** Publish: seq 2k+2 (complete), the published count still k. */
+    public static final String PUBLISH_COMPLETE = "publish.complete";
+    /** Publish: the published count is k+1: the sample is fully published. */
+    public static final String PUBLISH_COUNTED = "publish.counted";
+    /** Create: an unnamed (or temporary) file exists, nothing else. */
+    public static final String CREATE_FILE = "create.file";
+    /** Create: the writer lock is taken. */
+    public static final String CREATE_LOCKED = "create.locked";
+    /** Create: space reserved (posix_fallocate) and the mode set. */
+    public static final String CREATE_RESERVED = "create.reserved";
+    /** Create: the header written and the format version published, the file still without its name. */
+    public static final String CREATE_HEADER = "create.header";
+    /** Create: the file has its region name. */
+    public static final String CREATE_LINKED = "create.linked";
+    /** Takeover of a dead writer's region: lock taken, the state word back to INITIALISING. */
+    public static final String TAKEOVER_LOCKED = "takeover.locked";
+    /** Takeover: the new writer line written (pid, epoch, LIVE). */
+    public static final String TAKEOVER_WRITTEN = "takeover.written";
+
+    public static final List<String> PUBLISH_POINTS =
+            List.of(PUBLISH_MARKED, PUBLISH_HALF, PUBLISH_WRITTEN, PUBLISH_COMPLETE, PUBLISH_COUNTED);
+    public static final List<String> CREATE_POINTS =
+            List.of(CREATE_FILE, CREATE_LOCKED, CREATE_RESERVED, CREATE_HEADER, CREATE_LINKED);
+    public static final List<String> TAKEOVER_POINTS = List.of(TAKEOVER_LOCKED, TAKEOVER_WRITTEN);
+
+    private static final String POINT;
+    private static final long AT;
+    private static final AtomicLong HITS = new AtomicLong();
+    /** True only in processes started with {@value #PROPERTY}. */
+    public static final boolean ENABLED;
+
+    static {
+        String spec = System.getProperty(PROPERTY);
+        if (spec == null || spec.isBlank()) {
+            POINT = null;
+            AT = 0;
+            ENABLED = false;
+        } else {
+            int at = spec.indexOf('@');
+            POINT = at < 0 ? spec : spec.substring(0, at);
+            AT = at < 0 ? 1 : Long.parseLong(spec.substring(at + 1));
+            if (!PUBLISH_POINTS.contains(POINT) && !CREATE_POINTS.contains(POINT) && !TAKEOVER_POINTS.contains(POINT)) {
+                throw new IllegalArgumentException("-D" + PROPERTY + "=" + spec + ": unknown crash point " + POINT
+                        + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS);
+            }
+            ENABLED = true;
+        }
+    }
+
+    private CrashPoint() {}
+
+    /** Kills this process (SIGKILL) when {@code point} is the configured one and this is its Nth hit. */
+    public static void reached(String point) {
+        if (point.equals(POINT) && HITS.incrementAndGet() == AT) {
+            System.out.flush();
+            Posix.killSelf();
+        }
+    }
+}

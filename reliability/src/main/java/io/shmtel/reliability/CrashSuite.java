@@ -1,0 +1,349 @@
+package io.shmtel.reliability;
+
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.fault.CrashPoint;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.view.DynamicView;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Kill the writer at every step: a writer JVM that kills itself (SIGKILL) at each staged step of
+ * the publish protocol, of region creation and of takeover; then random SIGKILLs of a full-rate
+ * writer. Checks after each: no torn snapshot, WRITER_DEAD within two heartbeat periods, the last
+ * complete sample readable, and a restarted writer followed with a new epoch within 1 s.
+ */
+public final class CrashSuite {
+    /** Detection bound: two heartbeat periods of {@link Worker#options}. */
+    static final long DETECT_BOUND_NS = 2 * TimeUnit.MILLISECONDS.toNanos(20);
+    static final long FOLLOW_BOUND_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Path dir;
+    private final RegionOptions options;
+    private final SuiteResult result = new SuiteResult("crash");
+    private final Histogram detection = new Histogram(3);
+    private final Histogram follow = new Histogram(3);
+    private final Histogram startToFollow = new Histogram(3);
+    private final Random random;
+
+    private CrashSuite(Path dir, long seed) {
+        this.dir = dir;
+        this.options = Worker.options(dir);
+        this.random = new Random(seed);
+        result.figure("seed %d", seed);
+    }
+
+    public static SuiteResult run(Path dir, int randomKills, long seed) throws Exception {
+        CrashSuite suite = new CrashSuite(dir, seed);
+        suite.warmUp();
+        for (String point : CrashPoint.PUBLISH_POINTS) {
+            suite.publishPoint(point);
+        }
+        for (String point : CrashPoint.CREATE_POINTS) {
+            suite.createPoint(point);
+        }
+        for (String point : CrashPoint.TAKEOVER_POINTS) {
+            suite.takeoverPoint(point);
+        }
+        suite.randomKills(randomKills);
+        return suite.result;
+    }
+
+    /** Crash in the middle of publishing sample N-1 (N random), then restart. */
+    private void publishPoint(String point) throws Exception {
+        String name = "crash-" + point;
+        int n = 2 + random.nextInt(5000);
+        try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
+            crashAt(point + "@" + n, name);
+            detectDead(s, point);
+            long k = n - 1; // the sample being published when the writer died
+            long newest = point.equals(CrashPoint.PUBLISH_COUNTED) ? k : k - 1;
+            DynamicView view = new DynamicView(s.record());
+            if (result.check(s.latest(view), "%s: no sample readable after the crash", point)) {
+                result.check(view.sampleIndex() == newest && TortureSample.check(view.buffer(), view.offset()),
+                        "%s@%d: latest is sample %d (valid %b), expected %d intact", point, n, view.sampleIndex(),
+                        TortureSample.check(view.buffer(), view.offset()), newest);
+            }
+            checkStream(name, point);
+            restart(s, name, point, newest);
+        } finally {
+            Region.unlink(name, options);
+        }
+    }
+
+    /** Crash while creating the region: nothing half-made may be visible; the next writer starts cleanly. */
+    private void createPoint(String point) throws Exception {
+        String name = "crash-" + point;
+        try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
+            crashAt(point, name);
+            boolean linked = point.equals(CrashPoint.CREATE_LINKED);
+            Path file = options.regionDirectory().file(name);
+            if (linked) {
+                detectDead(s, point);
+                DynamicView view = new DynamicView(s.record());
+                result.check(!s.latest(view), "%s: a sample was readable from a region nobody published into", point);
+            } else {
+                result.check(!Files.exists(file), "%s: %s is visible before it was complete", point, file);
+                result.check(leftovers().isEmpty(), "%s: files left behind: %s", point, leftovers());
+                result.check(s.state() == WriterState.WAITING, "%s: subscriber is %s, expected WAITING", point, s.state());
+            }
+            restart(s, name, point, -1);
+        } finally {
+            Region.unlink(name, options);
+        }
+    }
+
+    /** A dead writer's region, then a second writer that dies while taking it over, then a third. */
+    private void takeoverPoint(String point) throws Exception {
+        String name = "crash-" + point;
+        try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
+            try (Child first = writer(List.of(), name)) {
+                first.await("ready");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                first.kill();
+                first.waitExit(10);
+            }
+            detectDead(s, "first writer before " + point);
+            DynamicView view = new DynamicView(s.record());
+            result.check(s.latest(view), "%s: no sample of the first writer", point);
+            long last = view.sampleIndex();
+            crashAt(point, name);
+            detectDead(s, point);
+            result.check(s.latest(view) && view.sampleIndex() == last && TortureSample.check(view.buffer(), view.offset()),
+                    "%s: the first writer's last sample %d is not intact after the failed takeover", point, last);
+            restart(s, name, point, last);
+        } finally {
+            Region.unlink(name, options);
+        }
+    }
+
+    /** Writer JVMs run C1 only: they start sooner, and start-up dominates this suite's time. */
+    private Child writer(List<String> properties, String name) {
+        List<String> flags = new java.util.ArrayList<>(properties);
+        flags.add("-XX:TieredStopAtLevel=1");
+        return Child.start(flags, "publish", dir.toString(), name, "60");
+    }
+
+    /** One writer and subscriber before measuring, so that class loading is not counted as detection time. */
+    private void warmUp() {
+        try (Subscriber s = Subscriber.open("warm-up", TortureSample.RECORD, options);
+                Child w = writer(List.of(), "warm-up")) {
+            w.await("ready");
+            awaitEpoch(s, 0, TimeUnit.SECONDS.toNanos(10));
+            w.kill();
+            w.waitExit(10);
+            awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+        } finally {
+            Region.unlink("warm-up", options);
+        }
+    }
+
+    private void crashAt(String spec, String name) {
+        try (Child crasher = writer(List.of("-D" + CrashPoint.PROPERTY + "=" + spec), name)) {
+            int exit = crasher.waitExit(60);
+            result.check(exit == 137, "%s: writer exit %d, expected 137 (SIGKILL at the crash point): %s", spec, exit,
+                    crasher.rest());
+        }
+    }
+
+    private void detectDead(Subscriber s, String what) {
+        long start = System.nanoTime();
+        long took = awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+        result.check(took >= 0 && took <= DETECT_BOUND_NS, "%s: WRITER_DEAD after %s (bound %d ms after the exit)", what,
+                took < 0 ? "never (" + s.state() + ")" : (took / 1000) + " us", DETECT_BOUND_NS / 1_000_000);
+        if (took >= 0) {
+            detection.recordValue(Math.max(1, System.nanoTime() - start));
+        }
+    }
+
+    /** A fresh stream subscriber reads every sample left in the ring: each must be intact. */
+    private void checkStream(String name, String point) {
+        try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
+            DynamicView view = new DynamicView(s.record());
+            int n = 0;
+            while (s.poll(view)) {
+                n++;
+                result.check(TortureSample.check(view.buffer(), view.offset()), "%s: stream sample %d torn", point,
+                        view.sampleIndex());
+            }
+            result.check(n > 0, "%s: the stream gave no sample", point);
+        }
+    }
+
+    /** Starts a normal writer; the same subscriber must see it LIVE, with a new epoch and new samples, within 1 s. */
+    private void restart(Subscriber s, String name, String point, long lastBefore) {
+        long epochBefore = s.epoch();
+        long start = System.nanoTime();
+        try (Child next = writer(List.of(), name)) {
+            next.await("ready");
+            long ready = System.nanoTime();
+            DynamicView view = null;
+            boolean followed = false;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                if (s.state() == WriterState.LIVE && s.epoch() > epochBefore) {
+                    if (view == null) {
+                        view = new DynamicView(s.record());
+                    }
+                    if (s.latest(view) && view.sampleIndex() > lastBefore) {
+                        followed = true;
+                        break;
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            long now = System.nanoTime();
+            long took = now - ready;
+            if (result.check(followed, "%s: the subscriber did not follow the restarted writer (state %s, epoch %d)",
+                    point, s.state(), s.epoch())) {
+                follow.recordValue(took);
+                startToFollow.recordValue(now - start);
+                result.check(took <= FOLLOW_BOUND_NS, "%s: restart followed %d ms after the new writer was ready"
+                        + " (bound 1000 ms)", point, took / 1_000_000);
+                result.check(TortureSample.check(view.buffer(), view.offset()), "%s: restarted sample torn", point);
+            }
+            next.kill();
+            next.waitExit(10);
+        }
+    }
+
+    /** Random SIGKILLs of a full-rate writer while two subscribers in this JVM validate every snapshot. */
+    private void randomKills(int kills) throws Exception {
+        String name = "crash-random";
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong reads = new AtomicLong();
+        AtomicLong torn = new AtomicLong();
+        Thread reader = new Thread(() -> {
+            try (Subscriber latest = Subscriber.open(name, TortureSample.RECORD, options);
+                    Subscriber stream = Subscriber.open(name, TortureSample.RECORD, options)) {
+                DynamicView a = null;
+                DynamicView b = null;
+                while (running.get()) {
+                    if (latest.record() != null && a == null) {
+                        a = new DynamicView(latest.record());
+                    }
+                    if (stream.record() != null && b == null) {
+                        b = new DynamicView(stream.record());
+                    }
+                    boolean got = false;
+                    if (a != null && latest.latest(a)) {
+                        got = true;
+                        reads.incrementAndGet();
+                        if (!TortureSample.check(a.buffer(), a.offset())) {
+                            torn.incrementAndGet();
+                        }
+                    } else if (a == null) {
+                        latest.state();
+                    }
+                    if (b != null && stream.poll(b)) {
+                        got = true;
+                        reads.incrementAndGet();
+                        if (!TortureSample.check(b.buffer(), b.offset())) {
+                            torn.incrementAndGet();
+                        }
+                    } else if (b == null) {
+                        stream.state();
+                    }
+                    if (!got) {
+                        LockSupport.parkNanos(50_000);
+                        latest.state();
+                        stream.state();
+                    }
+                }
+            }
+        }, "crash-reader");
+        reader.start();
+        Histogram randomDetection = new Histogram(3);
+        try (Subscriber watcher = Subscriber.open(name, TortureSample.RECORD, options)) {
+            for (int i = 0; i < kills; i++) {
+                long epochBefore = watcher.epoch();
+                long start = System.nanoTime();
+                Child writer = writer(List.of(), name);
+                try {
+                    writer.await("ready");
+                    long ready = System.nanoTime();
+                    long followed = awaitEpoch(watcher, epochBefore, TimeUnit.SECONDS.toNanos(10));
+                    if (result.check(followed >= 0 && followed <= FOLLOW_BOUND_NS,
+                            "kill %d: the watcher followed writer %d after %d ms (epoch %d)", i, writer.pid(),
+                            followed / 1_000_000, watcher.epoch())) {
+                        follow.recordValue(System.nanoTime() - ready);
+                        startToFollow.recordValue(System.nanoTime() - start);
+                    }
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(50_000)));
+                    long killed = System.nanoTime();
+                    writer.kill();
+                    long took = awaitState(watcher, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+                    if (result.check(took >= 0 && took <= DETECT_BOUND_NS,
+                            "kill %d: WRITER_DEAD after %s (bound 40 ms)", i, took < 0 ? "never" : took / 1000 + " us")) {
+                        randomDetection.recordValue(System.nanoTime() - killed);
+                    }
+                    writer.waitExit(10);
+                } finally {
+                    writer.close();
+                }
+            }
+        } finally {
+            running.set(false);
+            reader.join();
+            Region.unlink(name, options);
+        }
+        result.check(torn.get() == 0, "%d torn snapshots across the random kills", torn.get());
+        result.check(reads.get() > 0, "no snapshot was read during the random kills");
+        result.figure("random SIGKILLs: %d, snapshots validated meanwhile: %d, torn: %d", kills, reads.get(), torn.get());
+        result.figure("WRITER_DEAD after SIGKILL (kill to state, polled every 100 us): %s", percentiles(randomDetection));
+        result.figure("WRITER_DEAD after the staged crashes (exit seen to state): %s", percentiles(detection));
+        result.figure("restarted writer ready to subscriber following it (LIVE, new epoch): %s", percentiles(follow));
+        result.figure("restart including the new JVM's start: %s", percentiles(startToFollow));
+    }
+
+    static String percentiles(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return "no samples";
+        }
+        return String.format("n %d, p50 %s, p99 %s, max %s", h.getTotalCount(), time(h.getValueAtPercentile(50)),
+                time(h.getValueAtPercentile(99)), time(h.getMaxValue()));
+    }
+
+    static String time(long ns) {
+        return ns >= 10_000_000 ? ns / 1_000_000 + " ms" : String.format("%.2f ms", ns / 1e6);
+    }
+
+    /** Polls state() every 100 us; returns the time until {@code wanted}, or -1 after {@code timeoutNs}. */
+    static long awaitState(Subscriber s, WriterState wanted, long timeoutNs) {
+        long start = System.nanoTime();
+        while (s.state() != wanted) {
+            if (System.nanoTime() - start > timeoutNs) {
+                return -1;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return System.nanoTime() - start;
+    }
+
+    static long awaitEpoch(Subscriber s, long before, long timeoutNs) {
+        long start = System.nanoTime();
+        while (s.state() != WriterState.LIVE || s.epoch() <= before) {
+            if (System.nanoTime() - start > timeoutNs) {
+                return -1;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return System.nanoTime() - start;
+    }
+
+    private List<String> leftovers() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(f -> !f.startsWith("shmtel.")).sorted().toList();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.shmtel.reliability;
+
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.SlotDescriptor;
+import java.nio.ByteBuffer;
+
+/**
+ * The sample the reliability suites publish: fifteen 64-bit words derived from the sample index
+ * and a checksum over them. A snapshot that mixes two samples, or pairs one sample's words with
+ * another's index, fails {@link #check}. The ring is only four slots deep so that a full-rate
+ * writer overwrites the slot a reader is copying as often as possible.
+ */
+public final class TortureSample {
+    public static final String RECORD = "sample";
+    public static final int WORDS = 15;
+    public static final int PAYLOAD_LENGTH = (WORDS + 1) * Long.BYTES;
+    public static final String SCHEMA = "{\"schema\":\"torture\",\"version\":1,\"records\":[{\"name\":\"sample\","
+            + "\"depth\":4,\"fields\":[{\"name\":\"words\",\"type\":\"i64\",\"count\":" + WORDS + "},"
+            + "{\"name\":\"checksum\",\"type\":\"i64\"}]}]}";
+    public static final Layout LAYOUT = LayoutCompiler.compile(SchemaParser.parse(SCHEMA, "torture.json"));
+
+    private TortureSample() {}
+
+    static long word(long k, int i) {
+        long z = k * (WORDS + 1) + i + 0x9E3779B97F4A7C15L; // splitmix64
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Fills {@code payload} (little-endian, at offset 0) with sample {@code k}. */
+    public static void fill(ByteBuffer payload, long k) {
+        long sum = k;
+        for (int i = 0; i < WORDS; i++) {
+            long w = word(k, i);
+            payload.putLong(i * Long.BYTES, w);
+            sum = Long.rotateLeft(sum, 7) ^ w;
+        }
+        payload.putLong(WORDS * Long.BYTES, sum);
+    }
+
+    /**
+     * True when the slot copy at {@code offset} of {@code slot} (seq, timestamp, payload) holds
+     * exactly the sample its seq names.
+     */
+    public static boolean check(ByteBuffer slot, int offset) {
+        long seq = slot.getLong(offset + SlotDescriptor.SEQ_OFFSET);
+        long k = (seq - 1) >>> 1; // 2k+1 (being written) and 2k+2 (complete) both name sample k
+        int payload = offset + SlotDescriptor.PAYLOAD_OFFSET;
+        long sum = k;
+        for (int i = 0; i < WORDS; i++) {
+            long w = slot.getLong(payload + i * Long.BYTES);
+            if (w != word(k, i)) {
+                return false;
+            }
+            sum = Long.rotateLeft(sum, 7) ^ w;
+        }
+        return slot.getLong(payload + WORDS * Long.BYTES) == sum;
+    }
+}

@@ -1,0 +1,177 @@
+package io.shmtel.reliability;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.error.ShmtelException;
+import io.shmtel.schema.layout.RecordLayout;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The child processes of the reliability suites (one JVM each). Modes:
+ * <pre>
+ *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first)
+ *   read    DIR REGION MODE READS SECS   MODE latest | stream | raw (no seqlock validation: the control);
+ *                                        prints "reads N bad B lost L rssKb R0 R1"
+ *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
+ *                                        "lost Class: message"); "release": close and remove what it won
+ *   churn   DIR CYCLES                   create, publish, check, close regions churn-0..15 while gc runs;
+ *                                        prints "cycles N stolen S" (S: held regions whose name was removed)
+ * </pre>
+ */
+public final class Worker {
+    private Worker() {}
+
+    public static void main(String[] args) throws Exception {
+        RegionOptions options = options(Path.of(args[1]));
+        switch (args[0]) {
+            case "publish" -> publish(options, args[2], Long.parseLong(args[3]));
+            case "read" -> read(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
+            case "race" -> race(options);
+            case "churn" -> churn(options, Integer.parseInt(args[2]));
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+    }
+
+    /** Short liveness timings, so that the suites run fast: 20 ms heartbeat, stalled after 5 periods. */
+    public static RegionOptions options(Path dir) {
+        return RegionOptions.defaults().withDirectory(dir).withHeartbeatPeriod(Duration.ofMillis(20))
+                .withInitTimeout(Duration.ofMillis(300));
+    }
+
+    static void publish(RegionOptions options, String region, long seconds) {
+        try (Publisher publisher = Publisher.create(region, TortureSample.LAYOUT, options)) {
+            RingWriter sink = publisher.sink(TortureSample.RECORD);
+            ByteBuffer payload = ByteBuffer.allocateDirect(TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            TortureSample.fill(payload, sink.nextSampleIndex());
+            sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+            System.out.println("ready epoch=" + publisher.epoch() + " next=" + sink.nextSampleIndex());
+            System.out.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (System.nanoTime() - deadline < 0) {
+                for (int i = 0; i < 1000; i++) {
+                    TortureSample.fill(payload, sink.nextSampleIndex());
+                    sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                }
+            }
+            System.out.println("published " + sink.nextSampleIndex());
+        }
+    }
+
+    static void read(RegionOptions options, String region, String mode, long reads, long seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long done = 0;
+        long bad = 0;
+        long lost = 0;
+        long rssStart = rssKb();
+        if (mode.equals("raw")) {
+            // The control: the same copy as the subscriber's, without the seqlock checks around it.
+            try (Region r = Region.open(region, options)) {
+                RecordLayout record = r.layout().record(TortureSample.RECORD).orElseThrow();
+                RingGeometry g = RingGeometry.of(record);
+                ByteBuffer shared = r.buffer();
+                ByteBuffer copy = ByteBuffer.allocateDirect(g.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+                while (done < reads && System.nanoTime() - deadline < 0) {
+                    long published = shared.getLong(g.publishedOffset());
+                    if (published <= 0) {
+                        continue;
+                    }
+                    copy.put(0, shared, g.slotOffset(published - 1), g.slotLength());
+                    done++;
+                    if (!TortureSample.check(copy, 0)) {
+                        bad++;
+                    }
+                }
+            }
+        } else {
+            boolean stream = mode.equals("stream");
+            try (Subscriber s = Subscriber.open(region, TortureSample.RECORD, options)) {
+                DynamicView view = new DynamicView(s.record());
+                long last = -1;
+                while (done < reads && System.nanoTime() - deadline < 0) {
+                    if (!(stream ? s.poll(view) : s.latest(view))) {
+                        Thread.onSpinWait();
+                        continue;
+                    }
+                    done++;
+                    long k = view.sampleIndex();
+                    if (!TortureSample.check(view.buffer(), view.offset()) || (stream ? k <= last : k < last)) {
+                        bad++;
+                    }
+                    last = k;
+                }
+                lost = s.lostSamples();
+            }
+        }
+        System.out.println("reads " + done + " bad " + bad + " lost " + lost + " rssKb " + rssStart + " " + rssKb());
+    }
+
+    static void race(RegionOptions options) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Publisher held = null;
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.startsWith("create ")) {
+                try {
+                    held = Publisher.create(line.substring(7), TortureSample.LAYOUT, options.withHeartbeatThread(false));
+                    System.out.println("won");
+                } catch (ShmtelException e) {
+                    System.out.println("lost " + e.getClass().getSimpleName() + ": " + e.getMessage().replace('\n', ' '));
+                }
+            } else if (line.equals("release")) {
+                if (held != null) {
+                    held.close();
+                    Region.removeUnowned(held.region().name(), options);
+                    held = null;
+                }
+                System.out.println("released");
+            } else {
+                break;
+            }
+            System.out.flush();
+        }
+    }
+
+    static void churn(RegionOptions options, int cycles) {
+        ByteBuffer payload = ByteBuffer.allocateDirect(TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        long stolen = 0;
+        for (int i = 0; i < cycles; i++) {
+            try (Publisher p = Publisher.create("churn-" + (i % 16), TortureSample.LAYOUT,
+                    options.withHeartbeatThread(false))) {
+                RingWriter sink = p.sink(TortureSample.RECORD);
+                TortureSample.fill(payload, sink.nextSampleIndex());
+                sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                if (p.region().isReplaced()) {
+                    stolen++; // a live region lost its name: what gc must never do
+                }
+            }
+        }
+        System.out.println("cycles " + cycles + " stolen " + stolen);
+    }
+
+    /** Resident set size of this process in kB (VmRSS), -1 when unknown. */
+    static long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+}
