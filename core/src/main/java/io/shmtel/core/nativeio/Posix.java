@@ -243,16 +243,11 @@ public final class Posix {
     }
 
     /**
-     * True when some other open file description holds a lock of any kind (a writer's exclusive
-     * lock, or a remover's shared one) that keeps this one from taking the file.
+     * True when another open file description holds an exclusive lock (a writer's); false when
+     * the only lock is shared (a remover at work) or when the lock has just been released.
      */
-    public static boolean isAnyLockHeld(int fd) throws PosixException {
-        return conflictingLock(fd, F_WRLCK) != F_UNLCK;
-    }
-
-    /** True when the lock that another description holds is shared (a remover at work, not a writer). */
-    public static boolean isOnlySharedLockHeld(int fd) throws PosixException {
-        return conflictingLock(fd, F_WRLCK) == F_RDLCK;
+    public static boolean isExclusiveLockHeld(int fd) throws PosixException {
+        return conflictingLock(fd, F_WRLCK) == F_WRLCK;
     }
 
     private static short conflictingLock(int fd, short probe) throws PosixException {

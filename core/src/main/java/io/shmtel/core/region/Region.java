@@ -385,8 +385,8 @@ public final class Region implements AutoCloseable {
         try {
             FileStat stat = checkFile(name, file, fd, options);
             if (!tryLock(name, fd)) {
-                if (isOnlySharedLockHeld(name, fd)) {
-                    return Existing.RETRY; // a remover (gc, rm) is about to unlink it
+                if (!isExclusiveLockHeld(name, fd)) {
+                    return Existing.RETRY; // a remover (gc, rm) holds it to unlink it, or the lock was just released
                 }
                 throw owned(name, file, fd, stat);
             }
@@ -435,9 +435,9 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    private static boolean isOnlySharedLockHeld(String name, int fd) {
+    private static boolean isExclusiveLockHeld(String name, int fd) {
         try {
-            return Posix.isOnlySharedLockHeld(fd);
+            return Posix.isExclusiveLockHeld(fd);
         } catch (PosixException e) {
             throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
         }

@@ -1,0 +1,75 @@
+package io.shmtel.reliability;
+
+import io.shmtel.core.region.Region;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Torn-read stress: reader JVMs (half latest-value, half stream) validate the checksum of every
+ * snapshot they get from a full-rate writer JVM; a control reader copies the same slots without
+ * the seqlock checks and must see torn copies, which proves the check can fail.
+ */
+public final class TornSuite {
+    static final Pattern RESULT = Pattern.compile("reads (\\d+) bad (\\d+) lost (\\d+) rssKb (-?\\d+) (-?\\d+)");
+
+    private TornSuite() {}
+
+    /** Parsed "reads N bad B lost L rssKb R0 R1" line of a reader worker. */
+    record Reads(long reads, long bad, long lost, long rssStartKb, long rssEndKb) {
+        static Reads parse(String line) {
+            Matcher m = RESULT.matcher(line);
+            if (!m.find()) {
+                throw new IllegalStateException("unexpected reader output: " + line);
+            }
+            return new Reads(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)));
+        }
+    }
+
+    public static SuiteResult run(Path dir, long totalReads, int readers, int maxSeconds) {
+        SuiteResult result = new SuiteResult("torn");
+        String region = "torn";
+        long perReader = totalReads / readers;
+        long start = System.nanoTime();
+        try (Child writer = Child.start("publish", dir.toString(), region, Integer.toString(maxSeconds + 30))) {
+            writer.await("ready");
+            List<Child> children = new ArrayList<>();
+            try {
+                for (int i = 0; i < readers; i++) {
+                    children.add(Child.start("read", dir.toString(), region, i % 2 == 0 ? "latest" : "stream",
+                            Long.toString(perReader), Integer.toString(maxSeconds)));
+                }
+                long validated = 0;
+                long bad = 0;
+                long lost = 0;
+                for (Child c : children) {
+                    Reads r = Reads.parse(c.await("reads"));
+                    validated += r.reads();
+                    bad += r.bad();
+                    lost += r.lost();
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                result.figure("%d reader JVMs (%d latest, %d stream) against a full-rate writer JVM: %,d validated reads"
+                        + " in %.1f s, %d torn or out of order; stream readers lapped %,d samples (counted, not torn)",
+                        readers, (readers + 1) / 2, readers / 2, validated, seconds, bad, lost);
+                result.check(bad == 0, "%d torn or out-of-order snapshots", bad);
+                result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated, totalReads,
+                        maxSeconds);
+            } finally {
+                children.forEach(Child::close);
+            }
+            try (Child control = Child.start("read", dir.toString(), region, "raw", "2000000", "30")) {
+                Reads r = Reads.parse(control.await("reads"));
+                result.figure("control without seqlock validation: %,d copies, %,d torn", r.reads(), r.bad());
+                result.check(r.bad() > 0, "the unvalidated control saw no torn copy in %d: the check could not fail",
+                        r.reads());
+            }
+        } finally {
+            Region.unlink(region, Worker.options(dir));
+        }
+        return result;
+    }
+}

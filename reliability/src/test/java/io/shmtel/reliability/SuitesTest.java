@@ -1,0 +1,41 @@
+package io.shmtel.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Quick versions of the reliability suites (the full ones: bin/shmtel reliability all --full). */
+class SuitesTest {
+    static void assertPassed(SuiteResult result) {
+        System.out.println(result.render());
+        assertThat(result.failures()).as(result.suite()).isEmpty();
+    }
+
+    @Test
+    void tornReadStress() throws Exception {
+        try (Scratch scratch = new Scratch("torn")) {
+            assertPassed(TornSuite.run(scratch.dir(), 10_000_000, 8, 60));
+        }
+    }
+
+    @Test
+    void stallAndPidReuse() throws Exception {
+        try (Scratch scratch = new Scratch("stall")) {
+            assertPassed(StallSuite.run(scratch.dir()));
+        }
+    }
+
+    @Test
+    void races() throws Exception {
+        try (Scratch scratch = new Scratch("races")) {
+            assertPassed(RaceSuite.run(scratch.dir(), 1_000, 2_000, 2_000));
+        }
+    }
+
+    @Test
+    void hostileRegions() throws Exception {
+        try (Scratch scratch = new Scratch("fuzz")) {
+            assertPassed(RegionFuzzSuite.run(scratch.dir(), 1_000, System.nanoTime(), 2_000));
+        }
+    }
+}
