@@ -118,7 +118,7 @@ public final class DeploymentParser {
         Path directory = null;
         String dir = string(obj, "directory", false);
         if (dir != null) {
-            directory = baseDir.resolve(dir).normalize();
+            directory = path(obj.get("directory"), dir);
         }
         long heartbeatMs = integer(obj, "heartbeatPeriodMs", 1, 60_000, 100);
         boolean removeOnExit = bool(obj, "removeRegionsOnExit", false);
@@ -181,7 +181,9 @@ public final class DeploymentParser {
         Layout layout = null;
         Path schemaFile = null;
         if (schema != null) {
-            schemaFile = baseDir.resolve(schema).normalize();
+            schemaFile = path(obj.get("schema"), schema);
+        }
+        if (schemaFile != null) {
             try {
                 layout = LayoutCompiler.compile(SchemaParser.parse(schemaFile, schemaFile.toString()));
             } catch (SchemaException e) {
@@ -350,9 +352,15 @@ public final class DeploymentParser {
                     }
                 }
                 case TEXT, PATH -> {
-                    if (v instanceof Node.StringNode s) {
-                        values.put(p.name(), p.kind() == DriverParameter.Kind.PATH
-                                ? baseDir.resolve(s.value()).normalize().toString() : s.value());
+                    if (v instanceof Node.StringNode s && p.kind() == DriverParameter.Kind.PATH) {
+                        Path resolved = path(v, s.value());
+                        if (resolved == null) {
+                            ok = false;
+                        } else {
+                            values.put(p.name(), resolved.toString());
+                        }
+                    } else if (v instanceof Node.StringNode s) {
+                        values.put(p.name(), s.value());
                     } else {
                         problem(v, "parameter \"" + p.name() + "\" is " + (p.kind() == DriverParameter.Kind.PATH
                                 ? "a path" : "text") + "; found " + describe(v));
@@ -564,6 +572,16 @@ public final class DeploymentParser {
             return Boolean.toString(b.value());
         }
         return n.kind();
+    }
+
+    /** {@code text} resolved against the deployment file's directory; null (and a problem) when it is no path. */
+    private Path path(Node at, String text) {
+        try {
+            return baseDir.resolve(text).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(at, "invalid path \"" + text.replace("\0", "\\u0000") + "\": " + e.getReason());
+            return null;
+        }
     }
 
     private void problem(Node at, String message) {

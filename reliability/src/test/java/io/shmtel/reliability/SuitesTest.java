@@ -38,4 +38,9 @@ class SuitesTest {
             assertPassed(RegionFuzzSuite.run(scratch.dir(), 1_000, System.nanoTime(), 2_000));
         }
     }
+
+    @Test
+    void schemaAndDeploymentMutants() throws Exception {
+        assertPassed(InputFuzzSuite.run(InputFuzzSuite.findRoot(), 4_000, System.nanoTime()));
+    }
 }
