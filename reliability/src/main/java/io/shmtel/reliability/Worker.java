@@ -45,9 +45,13 @@ public final class Worker {
         }
     }
 
-    /** Short liveness timings, so that the suites run fast: 20 ms heartbeat, stalled after 5 periods. */
+    /** System property: the writers' heartbeat period in ms (default 20: short, so that the suites run fast). */
+    public static final String HEARTBEAT_PROPERTY = "shmtel.reliability.heartbeatMs";
+
+    /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */
     public static RegionOptions options(Path dir) {
-        return RegionOptions.defaults().withDirectory(dir).withHeartbeatPeriod(Duration.ofMillis(20))
+        return RegionOptions.defaults().withDirectory(dir)
+                .withHeartbeatPeriod(Duration.ofMillis(Long.getLong(HEARTBEAT_PROPERTY, 20)))
                 .withInitTimeout(Duration.ofMillis(300));
     }
 
@@ -100,12 +104,30 @@ public final class Worker {
             try (Subscriber s = Subscriber.open(region, TortureSample.RECORD, options)) {
                 DynamicView view = new DynamicView(s.record());
                 long last = -1;
+                Region attached = s.region();
+                long epoch = s.epoch();
+                long nextState = 0;
+                long rssAtNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 while (done < reads && System.nanoTime() - deadline < 0) {
+                    if (rssAtNs != 0 && System.nanoTime() - rssAtNs > 0) {
+                        rssStart = rssKb(); // after a second: class loading and JIT are mostly done
+                        rssAtNs = 0;
+                    }
                     if (!(stream ? s.poll(view) : s.latest(view))) {
+                        long now = System.nanoTime();
+                        if (now - nextState > 0) {
+                            s.state(); // follows a writer that replaced the file
+                            nextState = now + 5_000_000;
+                        }
                         Thread.onSpinWait();
                         continue;
                     }
                     done++;
+                    if (s.region() != attached || s.epoch() != epoch) {
+                        attached = s.region(); // a new writer (epoch) or a new file numbers its samples anew
+                        epoch = s.epoch();
+                        last = -1;
+                    }
                     long k = view.sampleIndex();
                     if (!TortureSample.check(view.buffer(), view.offset()) || (stream ? k <= last : k < last)) {
                         bad++;

@@ -43,4 +43,12 @@ class SuitesTest {
     void schemaAndDeploymentMutants() throws Exception {
         assertPassed(InputFuzzSuite.run(InputFuzzSuite.findRoot(), 4_000, System.nanoTime()));
     }
+
+    @Test
+    void soakForTenSeconds() throws Exception {
+        try (Scratch scratch = new Scratch("soak")) {
+            assertPassed(SoakSuite.run(scratch.dir(), java.time.Duration.ofSeconds(10), 2, 4,
+                    java.time.Duration.ofMillis(100), System.nanoTime()));
+        }
+    }
 }
