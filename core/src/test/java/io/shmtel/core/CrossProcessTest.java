@@ -193,7 +193,12 @@ class CrossProcessTest {
         assertThat(out).startsWith("failed: NoSpaceException: cannot create region \"big\": it needs 139264 bytes and "
                 + tiny + " has 65536 bytes free.")
                 .contains("in Docker: --shm-size=256m")
-                .contains("left: []");
+                .contains("left: []")
+                .doesNotContain("hs_err");
+        try (var files = Files.list(Path.of(""))) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("hs_err")).toList())
+                    .as("JVM crash logs").isEmpty();
+        }
     }
 
     static boolean canMountTmpfs() {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  *                                        prints "reads N bad B lost L rssKb R0 R1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
  *                                        "lost Class: message"); "release": close and remove what it won
+ *   plant   DIR REGION                   create a plain file under the region's name ("planted")
  *   churn   DIR CYCLES                   create, publish, check, close regions churn-0..15 while gc runs;
  *                                        prints "cycles N stolen S" (S: held regions whose name was removed)
  * </pre>
@@ -41,6 +42,11 @@ public final class Worker {
             case "read" -> read(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "race" -> race(options);
             case "churn" -> churn(options, Integer.parseInt(args[2]));
+            case "plant" -> {
+                // another user's file under a region's name (the permission tests' squatter)
+                Files.writeString(options.regionDirectory().file(args[2]), "not a region");
+                System.out.println("planted");
+            }
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -48,11 +54,15 @@ public final class Worker {
     /** System property: the writers' heartbeat period in ms (default 20: short, so that the suites run fast). */
     public static final String HEARTBEAT_PROPERTY = "shmtel.reliability.heartbeatMs";
 
+    /** System property: open regions of other users too (the CLI's --any-owner), for the permission tests. */
+    public static final String ANY_OWNER_PROPERTY = "shmtel.reliability.anyOwner";
+
     /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */
     public static RegionOptions options(Path dir) {
         return RegionOptions.defaults().withDirectory(dir)
                 .withHeartbeatPeriod(Duration.ofMillis(Long.getLong(HEARTBEAT_PROPERTY, 20)))
-                .withInitTimeout(Duration.ofMillis(300));
+                .withInitTimeout(Duration.ofMillis(300))
+                .withAnyOwner(Boolean.getBoolean(ANY_OWNER_PROPERTY));
     }
 
     static void publish(RegionOptions options, String region, long seconds) {
