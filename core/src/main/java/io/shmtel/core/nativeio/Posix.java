@@ -243,6 +243,27 @@ public final class Posix {
     }
 
     /**
+     * A struct flock buffer for {@link #isWriteLocked(int, Memory)}, so that liveness checks (a
+     * subscriber makes one per heartbeat period, for ever) allocate nothing. Not thread-safe.
+     */
+    public static Memory lockQueryBuffer() {
+        return new Memory(FLOCK_SIZE);
+    }
+
+    /** {@link #isWriteLocked(int)} with a caller's buffer from {@link #lockQueryBuffer()}: no allocation. */
+    public static boolean isWriteLocked(int fd, Memory flock) throws PosixException {
+        flock.clear();
+        flock.setShort(FLOCK_TYPE, F_RDLCK);
+        flock.setShort(FLOCK_WHENCE, (short) 0);
+        try {
+            DirectLibC.fcntl(fd, F_OFD_GETLK, flock);
+        } catch (LastErrorException e) {
+            throw new PosixException("fcntl(F_OFD_GETLK)", "fd " + fd, e.getErrorCode());
+        }
+        return flock.getShort(FLOCK_TYPE) != F_UNLCK;
+    }
+
+    /**
      * True when another open file description holds an exclusive lock (a writer's); false when
      * the only lock is shared (a remover at work) or when the lock has just been released.
      */

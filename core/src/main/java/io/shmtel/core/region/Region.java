@@ -35,6 +35,8 @@ public final class Region implements AutoCloseable {
     private final boolean writable;
     private final FileStat stat;
     private volatile boolean closed;
+    /** Reused by every liveness check (never freed by close: a late check must not touch freed memory). */
+    private final com.sun.jna.Memory lockQuery = Posix.lockQueryBuffer();
 
     private Region(String name, Path file, int fd, ByteBuffer buffer, Layout layout, boolean writable, FileStat stat) {
         this.name = name;
@@ -102,7 +104,9 @@ public final class Region implements AutoCloseable {
     /** True while some process (this one included) holds the writer's lock on the file. */
     public boolean isWriterLockHeld() {
         try {
-            return Posix.isWriteLocked(fd);
+            synchronized (lockQuery) {
+                return Posix.isWriteLocked(fd, lockQuery);
+            }
         } catch (PosixException e) {
             throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
         }
@@ -185,6 +189,15 @@ public final class Region implements AutoCloseable {
             while (stat.size() == 0 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 stat = fstat(name, fd);
+            }
+            if (stat.size() == 0) {
+                throw new RegionNotReadyException("region \"" + name + "\" (" + file + ") is an empty file after "
+                        + options.initTimeout().toMillis() + " ms; shmtel writers never leave one (they link complete"
+                        + " regions into place): remove it with: shmtel rm " + name);
+            }
+            if (stat.size() < PAGE_LENGTH) {
+                throw new CorruptRegionException("region \"" + name + "\": file is " + stat.size() + " bytes, shorter"
+                        + " than one header page (" + PAGE_LENGTH + " bytes)");
             }
             ByteBuffer buffer = map(name, fd, stat.size(), false);
             while (RegionHeader.versionAcquire(buffer) == 0) {

@@ -306,6 +306,23 @@ class RegionTest {
                 .hasMessage("region \"bad\": file is 4096 bytes, shorter than the 8192 bytes its header says (offset 16)");
     }
 
+    /** Found by the region fuzzer: a file shorter than the version word used to throw IndexOutOfBoundsException. */
+    @Test
+    void aFileShorterThanAHeaderPageIsCorruptAndAnEmptyOneIsNotReady(RegionOptions options) throws IOException {
+        corrupt(options, b -> { });
+        try (RandomAccessFile file = new RandomAccessFile(options.regionDirectory().file("bad").toFile(), "rw")) {
+            file.setLength(2);
+        }
+        assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
+                .hasMessage("region \"bad\": file is 2 bytes, shorter than one header page (4096 bytes)");
+        try (RandomAccessFile file = new RandomAccessFile(options.regionDirectory().file("bad").toFile(), "rw")) {
+            file.setLength(0);
+        }
+        assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(RegionNotReadyException.class)
+                .hasMessageStartingWith("region \"bad\" (")
+                .hasMessageContaining("is an empty file after 300 ms");
+    }
+
     @Test
     void aRegionStillBeingCreatedIsWaitedForThenReported(RegionOptions options) throws IOException {
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.VERSION_OFFSET, 0));
