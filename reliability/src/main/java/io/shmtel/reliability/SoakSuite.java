@@ -85,12 +85,15 @@ public final class SoakSuite {
             long reads = 0;
             long torn = 0;
             List<String> drift = new ArrayList<>();
+            List<String> heapDrift = new ArrayList<>();
             for (Child r : readerProcs) {
                 TornSuite.Reads out = TornSuite.Reads.parse(r.await("reads"));
                 reads += out.reads();
                 torn += out.bad();
                 drift.add(String.format("%+d kB (%d -> %d)", out.rssEndKb() - out.rssStartKb(), out.rssStartKb(),
                         out.rssEndKb()));
+                heapDrift.add(String.format("%+d kB (%d -> %d)", out.heapEndKb() - out.heapStartKb(), out.heapStartKb(),
+                        out.heapEndKb()));
             }
             for (Child c : writerProcs) {
                 c.kill();
@@ -109,6 +112,7 @@ public final class SoakSuite {
                     CrashSuite.percentiles(detection), 2 * periodMs, detectFailures);
             result.figure("gc removed %d dead regions; left after the final gc: %d %s", gcRemoved, left.size(), left);
             result.figure("reader RSS drift (after 1 s -> end): %s", drift);
+            result.figure("reader heap after a full GC (after 1 s -> end): %s", heapDrift);
             result.check(torn == 0, "%d torn snapshots", torn);
             result.check(reads > 0, "no validated read");
             result.check(detectFailures == 0, "%d deaths detected later than %d ms (or never)", detectFailures, 2 * periodMs);

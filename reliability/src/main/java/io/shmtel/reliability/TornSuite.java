@@ -13,19 +13,21 @@ import java.util.regex.Pattern;
  * the seqlock checks and must see torn copies, which proves the check can fail.
  */
 public final class TornSuite {
-    static final Pattern RESULT = Pattern.compile("reads (\\d+) bad (\\d+) lost (\\d+) rssKb (-?\\d+) (-?\\d+)");
+    static final Pattern RESULT = Pattern.compile(
+            "reads (\\d+) bad (\\d+) lost (\\d+) rssKb (-?\\d+) (-?\\d+)(?: heapKb (-?\\d+) (-?\\d+))?");
 
     private TornSuite() {}
 
-    /** Parsed "reads N bad B lost L rssKb R0 R1" line of a reader worker. */
-    record Reads(long reads, long bad, long lost, long rssStartKb, long rssEndKb) {
+    /** Parsed "reads N bad B lost L rssKb R0 R1 heapKb H0 H1" line of a reader worker. */
+    record Reads(long reads, long bad, long lost, long rssStartKb, long rssEndKb, long heapStartKb, long heapEndKb) {
         static Reads parse(String line) {
             Matcher m = RESULT.matcher(line);
             if (!m.find()) {
                 throw new IllegalStateException("unexpected reader output: " + line);
             }
             return new Reads(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)));
+                    Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
+                    m.group(6) == null ? -1 : Long.parseLong(m.group(6)), m.group(7) == null ? -1 : Long.parseLong(m.group(7)));
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first)
  *   read    DIR REGION MODE READS SECS   MODE latest | stream | raw (no seqlock validation: the control);
- *                                        prints "reads N bad B lost L rssKb R0 R1"
+ *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
  *                                        "lost Class: message"); "release": close and remove what it won
  *   plant   DIR REGION                   create a plain file under the region's name ("planted")
@@ -90,6 +90,7 @@ public final class Worker {
         long bad = 0;
         long lost = 0;
         long rssStart = rssKb();
+        long heapStart = -1;
         if (mode.equals("raw")) {
             // The control: the same copy as the subscriber's, without the seqlock checks around it.
             try (Region r = Region.open(region, options)) {
@@ -119,16 +120,17 @@ public final class Worker {
                 long nextState = 0;
                 long rssAtNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
                 while (done < reads && System.nanoTime() - deadline < 0) {
-                    if (rssAtNs != 0 && System.nanoTime() - rssAtNs > 0) {
+                    long now = System.nanoTime();
+                    if (rssAtNs != 0 && now - rssAtNs > 0) {
+                        heapStart = heapAfterGcKb();
                         rssStart = rssKb(); // after a second: class loading and JIT are mostly done
                         rssAtNs = 0;
                     }
+                    if (now - nextState > 0) {
+                        s.state(); // liveness, as await does: follows a writer that replaced the file
+                        nextState = now + 5_000_000;
+                    }
                     if (!(stream ? s.poll(view) : s.latest(view))) {
-                        long now = System.nanoTime();
-                        if (now - nextState > 0) {
-                            s.state(); // follows a writer that replaced the file
-                            nextState = now + 5_000_000;
-                        }
                         Thread.onSpinWait();
                         continue;
                     }
@@ -147,7 +149,9 @@ public final class Worker {
                 lost = s.lostSamples();
             }
         }
-        System.out.println("reads " + done + " bad " + bad + " lost " + lost + " rssKb " + rssStart + " " + rssKb());
+        long rssEnd = rssKb();
+        System.out.println("reads " + done + " bad " + bad + " lost " + lost + " rssKb " + rssStart + " " + rssEnd
+                + " heapKb " + heapStart + " " + heapAfterGcKb());
     }
 
     static void race(RegionOptions options) throws Exception {
@@ -191,6 +195,12 @@ public final class Worker {
             }
         }
         System.out.println("cycles " + cycles + " stolen " + stolen);
+    }
+
+    /** Heap in use after a full collection, in kB: what a leak would make grow. */
+    static long heapAfterGcKb() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
     }
 
     /** Resident set size of this process in kB (VmRSS), -1 when unknown. */
