@@ -142,11 +142,15 @@ class McapRecordReplayTest {
             CliTest.Result result = replay.get(60, TimeUnit.SECONDS);
             assertThat(result.code()).as(result.err()).isZero();
             assertThat(result.err()).contains("replay [##########] 100 %");
-            assertThat(replayed.lostSamples()).as("nothing lost once attached").isZero();
             List<Long> recordedTicks = messages.stream().map(m -> readTicks(json, m)).toList();
             assertThat(replayedTicks.size()).as("samples read after attaching").isGreaterThan(recordedTicks.size() / 2);
-            assertThat(replayedTicks).as("the replayed values are the recording's, in order, to the end")
-                    .isEqualTo(recordedTicks.subList(recordedTicks.size() - replayedTicks.size(), recordedTicks.size()));
+            // A reader descheduled on a busy 2-core machine may be lapped: it must then count what it missed, exactly.
+            List<Long> tail = recordedTicks.subList(recordedTicks.indexOf(replayedTicks.get(0)), recordedTicks.size());
+            assertThat(replayedTicks.size() + replayed.lostSamples()).as("read + lost once attached, %d lost",
+                    replayed.lostSamples()).isEqualTo(tail.size());
+            assertThat(tail).as("the replayed values are the recording's, in order, to the end")
+                    .containsSubsequence(replayedTicks);
+            assertThat(replayedTicks.get(replayedTicks.size() - 1)).isEqualTo(tail.get(tail.size() - 1));
             JsonNode last = json.readTree(messages.get(messages.size() - 1).data());
             StringBuilder sb = got.appendJsonFields(new StringBuilder("{")).append('}');
             assertThat(json.readTree(sb.toString())).isEqualTo(last);
