@@ -23,7 +23,10 @@ import org.openjdk.jcstress.infra.results.JJ_Result;
 public final class SeqlockStress {
     private SeqlockStress() {}
 
-    /** A two-slot ring of a 16-byte payload (two longs) in a plain buffer, as a region holds it. */
+    /**
+     * A two-slot ring of a 16-byte payload (two longs), in a direct buffer as in a mapped region
+     * (JDK 25 refuses atomic VarHandle access to heap buffers).
+     */
     static final RingGeometry GEOMETRY = new RingGeometry(0, 2, 64, 16);
 
     static ByteBuffer payload(long value) {
@@ -42,7 +45,7 @@ public final class SeqlockStress {
     @Outcome(expect = FORBIDDEN, desc = "a snapshot mixing two samples, or a torn one")
     @State
     public static class Latest {
-        final ByteBuffer region = ByteBuffer.allocate((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -73,7 +76,7 @@ public final class SeqlockStress {
     @Outcome(expect = FORBIDDEN, desc = "a mixed or torn sample 0")
     @State
     public static class StreamLapped {
-        final ByteBuffer region = ByteBuffer.allocate((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -106,7 +109,7 @@ public final class SeqlockStress {
     @Outcome(expect = ACCEPTABLE_INTERESTING, desc = "mixed: what an unvalidated copy gives")
     @State
     public static class UnvalidatedControl {
-        final ByteBuffer region = ByteBuffer.allocate((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
 
         @Actor
