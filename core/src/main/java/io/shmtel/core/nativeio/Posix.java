@@ -205,17 +205,7 @@ public final class Posix {
      * The lock lives as long as the descriptor: the kernel drops it when the owner process dies.
      */
     public static boolean tryLockExclusive(int fd) throws PosixException {
-        try (Memory flock = flock(F_WRLCK)) {
-            try {
-                LibC.INSTANCE.fcntl(fd, F_OFD_SETLK, flock);
-                return true;
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EACCES) {
-                    return false;
-                }
-                throw new PosixException("fcntl(F_OFD_SETLK)", "fd " + fd, e.getErrorCode());
-            }
-        }
+        return trySetLock(fd, F_WRLCK);
     }
 
     /**
@@ -224,7 +214,11 @@ public final class Posix {
      * removers ({@code gc}, {@code rm}) hold it while they unlink. False when a writer holds the file.
      */
     public static boolean tryLockShared(int fd) throws PosixException {
-        try (Memory flock = flock(F_RDLCK)) {
+        return trySetLock(fd, F_RDLCK);
+    }
+
+    private static boolean trySetLock(int fd, short type) throws PosixException {
+        try (Memory flock = flock(type)) {
             try {
                 LibC.INSTANCE.fcntl(fd, F_OFD_SETLK, flock);
                 return true;

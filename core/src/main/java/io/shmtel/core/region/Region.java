@@ -519,20 +519,27 @@ public final class Region implements AutoCloseable {
         };
     }
 
+    /** A read-only descriptor of {@code file}, or -1 when there is no such file. */
+    private static int openReadOnlyIfExists(String name, Path file, RegionOptions options) {
+        try {
+            return Posix.openExisting(file.toString(), false);
+        } catch (PosixException e) {
+            if (e.errno() == Posix.ENOENT) {
+                return -1;
+            }
+            throw openError(name, options.regionDirectory(), file, e);
+        }
+    }
+
     /**
      * True when some process holds the writer lock of region {@code name}'s file, read without
      * decoding the header (so it works on corrupt regions too); false when there is no such file.
      */
     public static boolean isWriterLockHeld(String name, RegionOptions options) {
         Path file = options.regionDirectory().file(name);
-        int fd;
-        try {
-            fd = Posix.openExisting(file.toString(), false);
-        } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
-                return false;
-            }
-            throw openError(name, options.regionDirectory(), file, e);
+        int fd = openReadOnlyIfExists(name, file, options);
+        if (fd < 0) {
+            return false;
         }
         try {
             return Posix.isWriteLocked(fd);
@@ -551,14 +558,9 @@ public final class Region implements AutoCloseable {
      */
     public static boolean removeUnowned(String name, RegionOptions options) {
         Path file = options.regionDirectory().file(name);
-        int fd;
-        try {
-            fd = Posix.openExisting(file.toString(), false);
-        } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
-                return false;
-            }
-            throw openError(name, options.regionDirectory(), file, e);
+        int fd = openReadOnlyIfExists(name, file, options);
+        if (fd < 0) {
+            return false;
         }
         try {
             if (!Posix.tryLockShared(fd)) {
