@@ -30,6 +30,8 @@ public final class ExitCodes {
     public static final int SENSOR_UNAVAILABLE = 12;
     /** {@code doctor}: something in the environment needs attention (each finding says what to do). */
     public static final int DOCTOR_PROBLEMS = 13;
+    /** {@code serve}: cannot listen (the port is in use, or the address is not this machine's). */
+    public static final int CANNOT_LISTEN = 14;
 
     private ExitCodes() {}
 }

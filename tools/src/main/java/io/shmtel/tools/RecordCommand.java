@@ -1,5 +1,6 @@
 package io.shmtel.tools;
 
+import io.shmtel.core.Clocks;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.region.Region;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +97,7 @@ final class RecordCommand implements Callable<Integer> {
             err.printf("recording %d channel%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s", output,
                     durationSeconds == null ? "; Ctrl-C to stop" : " for " + durationSeconds + " s");
             err.flush();
-            long epochOffsetNs = epochNowNs() - System.nanoTime(); // CLOCK_MONOTONIC -> wall clock, for viewers
+            long epochOffsetNs = Clocks.monotonicToEpochOffsetNs(); // for viewers
             long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
@@ -148,10 +148,5 @@ final class RecordCommand implements Callable<Integer> {
 
     private static long lost(List<Channel> channels) {
         return channels.stream().mapToLong(c -> c.subscriber().lostSamples()).sum();
-    }
-
-    static long epochNowNs() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

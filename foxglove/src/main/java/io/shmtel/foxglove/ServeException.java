@@ -1,0 +1,12 @@
+package io.shmtel.foxglove;
+
+/** The server cannot start: the message says why and what to do. */
+public final class ServeException extends RuntimeException {
+    public ServeException(String message) {
+        super(message);
+    }
+
+    public ServeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

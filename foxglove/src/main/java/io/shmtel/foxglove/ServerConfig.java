@@ -1,0 +1,75 @@
+package io.shmtel.foxglove;
+
+import io.shmtel.core.region.RegionOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What {@link FoxgloveServer} serves and how.
+ *
+ * @param bind          the address to listen on; loopback unless the user asks otherwise
+ * @param port          the TCP port (0: any free port)
+ * @param maxRateHz     per subscribed channel, the most messages a second sent to a client; over it
+ *                      the newest sample is sent at this rate (latest-value decimation). 0: no limit
+ * @param targets       {@code REGION} or {@code REGION/RECORD} to serve; empty: every region of the directory
+ * @param regions       where the regions are and the reader timings
+ * @param scanPeriod    how often the directory is looked at for regions that appear, go, or change epoch
+ * @param highWaterBytes per client, bytes queued in the server before it stops writing samples to that
+ *                      client and keeps only the newest one per subscription (a slow client never grows
+ *                      the server's memory beyond this and never delays the others)
+ */
+public record ServerConfig(String bind, int port, double maxRateHz, List<String> targets, RegionOptions regions,
+        Duration scanPeriod, int highWaterBytes) {
+    public static final String LOOPBACK = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8765;
+    public static final double DEFAULT_MAX_RATE_HZ = 1000;
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(regions, "regions");
+        targets = List.copyOf(targets);
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
+        }
+        if (!(maxRateHz >= 0) || Double.isInfinite(maxRateHz)) {
+            throw new IllegalArgumentException("max rate " + maxRateHz + " Hz: give a positive rate, or 0 for no limit");
+        }
+        if (scanPeriod.isNegative() || scanPeriod.isZero()) {
+            throw new IllegalArgumentException("scan period must be positive, not " + scanPeriod);
+        }
+        if (highWaterBytes < 4096) {
+            throw new IllegalArgumentException("high-water mark " + highWaterBytes + " bytes is below 4096");
+        }
+    }
+
+    /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
+    public static ServerConfig defaults(RegionOptions regions) {
+        return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, List.of(), regions, Duration.ofMillis(250),
+                1 << 20);
+    }
+
+    public ServerConfig withBind(String address) {
+        return new ServerConfig(address, port, maxRateHz, targets, regions, scanPeriod, highWaterBytes);
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(bind, newPort, maxRateHz, targets, regions, scanPeriod, highWaterBytes);
+    }
+
+    public ServerConfig withMaxRateHz(double rate) {
+        return new ServerConfig(bind, port, rate, targets, regions, scanPeriod, highWaterBytes);
+    }
+
+    public ServerConfig withTargets(List<String> newTargets) {
+        return new ServerConfig(bind, port, maxRateHz, newTargets, regions, scanPeriod, highWaterBytes);
+    }
+
+    public ServerConfig withScanPeriod(Duration period) {
+        return new ServerConfig(bind, port, maxRateHz, targets, regions, period, highWaterBytes);
+    }
+
+    public ServerConfig withHighWaterBytes(int bytes) {
+        return new ServerConfig(bind, port, maxRateHz, targets, regions, scanPeriod, bytes);
+    }
+}

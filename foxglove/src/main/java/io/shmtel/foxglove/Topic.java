@@ -1,0 +1,153 @@
+package io.shmtel.foxglove;
+
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One advertised channel: a record of a region in one writer epoch. While a client subscribes to
+ * it, it holds a stream {@link Subscriber} and turns samples into JSON messages, at most
+ * {@code maxRateHz} a second: over that rate the newest sample waits for the next send time
+ * (latest-value decimation). Used by the pump thread only.
+ */
+final class Topic {
+    /** The identity of what is advertised: a new epoch, file or layout is a new channel. */
+    record Key(String region, String record, long epoch, long inode, long fingerprint) {}
+
+    final int channelId;
+    final Key key;
+    final String topicName;
+    final String schemaName;
+    final String jsonSchema;
+    final Layout layout;
+    final RecordLayout recordLayout;
+    final List<Client.Subscription> subscriptions = new ArrayList<>();
+
+    private final long intervalNs;
+    private final long burstNs;
+    private Subscriber subscriber;
+    private DynamicView view;
+    private ByteBuffer pending;
+    private DynamicView pendingView;
+    private boolean hasPending;
+    private long nextSendNs;
+    private final StringBuilder json = new StringBuilder(256);
+    /** The last message sent, for clients that subscribe later. */
+    byte[] lastPayload;
+    long lastTimestampNs;
+
+    long received;
+    long sent;
+    long decimated;
+
+    Topic(int channelId, Key key, Layout layout, RecordLayout recordLayout, String jsonSchema, double maxRateHz) {
+        this.channelId = channelId;
+        this.key = key;
+        this.topicName = key.region() + "/" + key.record();
+        this.schemaName = layout.schemaName() + "." + recordLayout.name();
+        this.jsonSchema = jsonSchema;
+        this.layout = layout;
+        this.recordLayout = recordLayout;
+        this.intervalNs = maxRateHz == 0 ? 0 : (long) (1e9 / maxRateHz);
+        // Up to 100 ms of samples may go out at once after the server was descheduled, so a stream under
+        // the rate loses nothing to a hiccup; the average stays at the rate.
+        this.burstNs = 100_000_000L;
+    }
+
+    boolean active() {
+        return subscriber != null;
+    }
+
+    /** Starts reading (first subscription): from the newest sample on; that one becomes {@link #lastPayload}. */
+    void activate(RegionOptions options, long epochOffsetNs) {
+        subscriber = Subscriber.open(key.region(), key.record(), layout, options);
+        view = new DynamicView(recordLayout);
+        pending = ByteBuffer.allocateDirect(recordLayout.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+        pendingView = new DynamicView(recordLayout);
+        subscriber.seekToNewest();
+        if (subscriber.latest(view)) {
+            lastPayload = encode(view);
+            lastTimestampNs = view.timestampNs() + epochOffsetNs;
+        }
+        nextSendNs = System.nanoTime();
+    }
+
+    /** Stops reading (last subscription gone, or the channel is withdrawn). */
+    void deactivate() {
+        if (subscriber != null) {
+            subscriber.close();
+            subscriber = null;
+        }
+        hasPending = false;
+    }
+
+    interface Sender {
+        void send(Topic topic, byte[] payload, long timestampNs);
+    }
+
+    /** Reads what is new and sends what the rate allows; true when anything was read. */
+    boolean pump(Sender sender, long epochOffsetNs) {
+        boolean any = false;
+        while (subscriber.poll(view)) {
+            any = true;
+            received++;
+            long now = System.nanoTime();
+            if (maySend(now)) {
+                hasPending = false;
+                send(sender, view, epochOffsetNs, now);
+            } else {
+                // Keep a copy of the newest sample: the subscriber's snapshot is overwritten by the next poll.
+                if (hasPending) {
+                    decimated++;
+                }
+                ByteBuffer snapshot = view.buffer();
+                pending.clear();
+                for (int i = 0; i < recordLayout.slotLength(); i++) {
+                    pending.put(i, snapshot.get(view.offset() + i));
+                }
+                pendingView.wrap(pending, 0);
+                hasPending = true;
+            }
+        }
+        if (hasPending) {
+            long now = System.nanoTime();
+            if (maySend(now)) {
+                hasPending = false;
+                send(sender, pendingView, epochOffsetNs, now);
+            }
+        }
+        return any;
+    }
+
+    private boolean maySend(long now) {
+        return intervalNs == 0 || now - nextSendNs >= 0;
+    }
+
+    private void send(Sender sender, DynamicView sample, long epochOffsetNs, long now) {
+        if (intervalNs != 0) {
+            nextSendNs = Math.max(nextSendNs, now - burstNs) + intervalNs;
+        }
+        byte[] payload = encode(sample);
+        lastPayload = payload;
+        lastTimestampNs = sample.timestampNs() + epochOffsetNs;
+        sent++;
+        sender.send(this, payload, lastTimestampNs);
+    }
+
+    private byte[] encode(DynamicView sample) {
+        json.setLength(0);
+        sample.appendJsonFields(json.append('{')).append('}');
+        return json.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    long lostSamples() {
+        return subscriber == null ? 0 : subscriber.lostSamples();
+    }
+}

@@ -1,0 +1,99 @@
+package io.shmtel.tools;
+
+import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.foxglove.FoxgloveServer;
+import io.shmtel.foxglove.ServerConfig;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "serve", description = {"Serves regions live to Foxglove (and PlotJuggler's Foxglove client) over the",
+        "Foxglove WebSocket protocol, and a built-in page that plots them, on one port: one channel per",
+        "region/record, JSON messages with the record's JSON Schema (units and descriptions), at most --max-rate",
+        "messages a second per channel (then the newest sample at that rate). Regions that appear, go, or get a new",
+        "writer are advertised, withdrawn and advertised again. Listens on loopback unless --bind says otherwise.",
+        "Example: shmtel serve, then open http://127.0.0.1:8765/ or Foxglove on ws://127.0.0.1:8765"})
+final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RegionOptionsMixin region;
+
+    @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]",
+            description = "What to serve (default: every region of the directory, as they come and go).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--port", defaultValue = "8765", paramLabel = "PORT",
+            description = "TCP port for WebSocket and the page (default: ${DEFAULT-VALUE}; 0: any free port).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = ServerConfig.LOOPBACK, paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address "
+                    + "exposes the telemetry to the network, without authentication; it is logged.")
+    String bind;
+
+    @Option(names = "--max-rate", defaultValue = "1000", paramLabel = "HZ",
+            description = "Most messages a second per channel and client (default: ${DEFAULT-VALUE}); faster "
+                    + "records are decimated to their newest sample. 0: every sample.")
+    double maxRateHz;
+
+    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+    Double durationSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String t : targets) {
+            int slash = t.indexOf('/');
+            RegionDirectory.checkName(slash < 0 ? t : t.substring(0, slash));
+            if (slash >= 0 && (slash == t.length() - 1 || t.indexOf('/', slash + 1) >= 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "\"" + t + "\" is not REGION or REGION/RECORD");
+            }
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.defaults(region.options()).withBind(bind).withPort(port).withMaxRateHz(maxRateHz)
+                    .withTargets(targets);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (FoxgloveServer server = FoxgloveServer.start(config, line -> {
+            err.println(line);
+            err.flush();
+        })) {
+            Thread hook = new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "shmtel-serve-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                if (durationSeconds == null) {
+                    stopped.await();
+                } else {
+                    stopped.await((long) (durationSeconds * 1000), TimeUnit.MILLISECONDS);
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook closes the server
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+}
