@@ -1,10 +1,10 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shmtel.core.NodeTools;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
@@ -157,8 +157,6 @@ class McapRecordReplayTest {
         }
 
         // An independent reader, Foxglove's @mcap/core, opens the file through its index and checks its CRCs.
-        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
-                "node and npm are needed for the independent MCAP reader");
         JsonNode check = json.readTree(nodeCheck(file));
         assertThat(check.get("indexedMessages").asInt()).isEqualTo(messages.size());
         assertThat(check.get("statisticsMessages").asInt()).isEqualTo(messages.size());
@@ -191,8 +189,6 @@ class McapRecordReplayTest {
         assertThat(contents.messages()).hasSize(count);
         assertThat(contents.channels().get(0).metadata()).containsEntry("k", "v");
         assertThat(contents.messages().get(count - 1).sequence()).isEqualTo(count - 1);
-        assumeTrue(commandWorks("node", "--version") && commandWorks("npm", "--version"),
-                "node and npm are needed for the independent MCAP reader");
         JsonNode check = new ObjectMapper().readTree(nodeCheck(file));
         assertThat(check.get("indexedMessages").asInt()).isEqualTo(count);
         assertThat(check.get("chunks").asInt()).isGreaterThan(1);
@@ -201,15 +197,10 @@ class McapRecordReplayTest {
 
     /** Runs the @mcap/core check script (installing the package once) and returns its JSON line. */
     static String nodeCheck(Path file) throws IOException, InterruptedException {
-        Path js = Path.of("target/mcap-js");
-        Files.createDirectories(js);
-        Files.copy(Path.of("src/test/resources/mcap/check.mjs"), js.resolve("check.mjs"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        if (!Files.exists(js.resolve("node_modules/@mcap/core"))) {
-            Files.writeString(js.resolve("package.json"), "{\"name\":\"shmtel-mcap-check\",\"private\":true}");
-            run(js, 300, "npm", "install", "--no-audit", "--no-fund", "@mcap/core@2.2.2");
-        }
-        return run(js, 120, "node", "check.mjs", file.toAbsolutePath().toString());
+        Path js = NodeTools.install(Path.of("src/test/resources/mcap"), Path.of("target/mcap-js"));
+        NodeTools.Result check = NodeTools.run(js, 120, "node", "check.mjs", file.toAbsolutePath().toString());
+        assertThat(check.code()).as(check.output()).isZero();
+        return check.lines().get(check.lines().size() - 1);
     }
 
     @Test
@@ -229,23 +220,5 @@ class McapRecordReplayTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static boolean commandWorks(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    static String run(Path dir, int timeoutSeconds, String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s:\n%s", String.join(" ", command), out).isZero();
-        return out.lines().reduce((a, b) -> b).orElse("");
     }
 }

@@ -100,6 +100,26 @@ class OperationsCommandsTest {
     }
 
     @Test
+    void serveListensForItsDurationAndAPortInUseIsExit14() throws Exception {
+        CliTest.Result ok = shmtel("serve", "--port", "0", "--duration", "0.5");
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(ok.err()).contains("serving every region of " + dir + " on ws://127.0.0.1:", "http://127.0.0.1:",
+                "at most 1000 messages/s per channel");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliTest.Result busy = shmtel("serve", "--port", Integer.toString(taken.getLocalPort()), "--duration", "1");
+            assertThat(busy.code()).isEqualTo(ExitCodes.CANNOT_LISTEN);
+            assertThat(busy.err()).contains("shmtel serve: cannot listen on 127.0.0.1:" + taken.getLocalPort(),
+                    "pick another port with --port");
+        }
+        CliTest.Result badRate = shmtel("serve", "--max-rate", "-5");
+        assertThat(badRate.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(badRate.err()).contains("max rate -5.0 Hz: give a positive rate, or 0 for no limit");
+        CliTest.Result badTarget = shmtel("serve", "arm/");
+        assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(badTarget.err()).contains("\"arm/\" is not REGION or REGION/RECORD");
+    }
+
+    @Test
     void doctorNamesEachProblemWithItsFix() throws Exception {
         CliTest.Result clean = shmtel("doctor");
         assertThat(clean.out()).contains("ok    region directory " + dir + ": tmpfs");
