@@ -117,7 +117,7 @@ public final class FoxgloveServer implements AutoCloseable {
         pumpThread.setDaemon(true);
         pumpThread.start();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        log.accept("serving " + (config.targets().isEmpty() ? "every region of " + config.regions().directory()
+        log.accept("serving " + (config.targets().isEmpty() ? "every region of " + config.directory().path()
                 : String.join(" ", config.targets())) + " on ws://" + hostPort(bound) + "/ (Foxglove: open connection, "
                 + "Foxglove WebSocket) and http://" + hostPort(bound) + "/ (the built-in page)"
                 + (config.maxRateHz() == 0 ? ", no rate limit" : ", at most " + fmt(config.maxRateHz())

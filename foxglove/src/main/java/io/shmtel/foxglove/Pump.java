@@ -3,7 +3,6 @@ package io.shmtel.foxglove;
 import io.shmtel.core.Clocks;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.region.Region;
-import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionNotReadyException;
 import io.shmtel.schema.gen.JsonSchemaGenerator;
@@ -109,7 +108,7 @@ final class Pump implements Runnable {
     void connected(Client client) {
         clients.put(client.number, client);
         client.sendText(Messages.serverInfo("shmtel", Integer.toHexString(System.identityHashCode(this)) + "-"
-                + Long.toHexString(epochOffsetNs), Map.of("shmtel.dir", config.regions().directory().toString())));
+                + Long.toHexString(epochOffsetNs), Map.of("shmtel.dir", config.directory().path().toString())));
         if (!topics.isEmpty()) {
             client.sendText(Messages.advertise(topics.values()));
         }
@@ -203,7 +202,7 @@ final class Pump implements Runnable {
         Set<String> regionNames = new LinkedHashSet<>();
         Map<String, String> onlyRecord = new HashMap<>();
         if (config.targets().isEmpty()) {
-            regionNames.addAll(RegionDirectory.of(config.regions().directory()).list());
+            regionNames.addAll(config.directory().list());
         } else {
             for (String t : config.targets()) {
                 int slash = t.indexOf('/');

@@ -1,5 +1,6 @@
 package io.shmtel.foxglove;
 
+import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +48,11 @@ public record ServerConfig(String bind, int port, double maxRateHz, List<String>
     public static ServerConfig defaults(RegionOptions regions) {
         return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, List.of(), regions, Duration.ofMillis(250),
                 1 << 20);
+    }
+
+    /** The region directory served: the configured one, else the environment's ({@code SHMTEL_DIR}, /dev/shm). */
+    public RegionDirectory directory() {
+        return RegionDirectory.of(regions.directory());
     }
 
     public ServerConfig withBind(String address) {

@@ -90,6 +90,26 @@ class FoxgloveServerTest {
     }
 
     @Test
+    void withoutADirectoryTheEnvironmentsIsServed(RegionOptions options) throws Exception {
+        String before = System.getProperty(io.shmtel.core.region.RegionDirectory.PROPERTY);
+        System.setProperty(io.shmtel.core.region.RegionDirectory.PROPERTY, options.directory().toString());
+        try (Publisher publisher = Publisher.create("arm", ARM, options);
+                FoxgloveServer server = start(ServerConfig.defaults(RegionOptions.defaults()));
+                WsClient client = WsClient.connect(server.address().getPort())) {
+            JsonNode info = client.next("serverInfo", WAIT);
+            assertThat(info.get("metadata").get("shmtel.dir").asText()).isEqualTo(options.directory().toString());
+            assertThat(client.awaitChannel("arm/joint_state", WAIT)).isPositive();
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.shmtel.core.region.RegionDirectory.PROPERTY);
+            } else {
+                System.setProperty(io.shmtel.core.region.RegionDirectory.PROPERTY, before);
+            }
+        }
+        assertThat(log).anyMatch(l -> l.startsWith("serving every region of " + options.directory() + " on ws://"));
+    }
+
+    @Test
     void onlyTheNamedRecordsAreServedAndAMissingOneIsWaitedFor(RegionOptions options) throws Exception {
         try (Publisher other = Publisher.create("other", ARM, options);
                 FoxgloveServer server = start(ServerConfig.defaults(options).withTargets(List.of("arm/joint_state")));
