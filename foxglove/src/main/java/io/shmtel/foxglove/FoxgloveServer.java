@@ -121,7 +121,9 @@ public final class FoxgloveServer implements AutoCloseable {
                 : String.join(" ", config.targets())) + " on ws://" + hostPort(bound) + "/ (Foxglove: open connection, "
                 + "Foxglove WebSocket) and http://" + hostPort(bound) + "/ (the built-in page)"
                 + (config.maxRateHz() == 0 ? ", no rate limit" : ", at most " + fmt(config.maxRateHz())
-                + " messages/s per channel"));
+                + " messages/s per channel") + (config.encoding() == MessageEncoding.JSON ? ""
+                : ", " + config.encoding().messageEncoding + " messages (" + config.encoding().schemaEncoding
+                + " schemas; the built-in page needs json)"));
         if (!address.isLoopbackAddress()) {
             log.accept("WARNING: listening on " + address.getHostAddress() + ", not loopback: any host that can reach "
                     + "this one can read the telemetry (there is no authentication)");

@@ -61,10 +61,10 @@ final class Messages {
                 g.writeStartObject();
                 g.writeNumberField("id", t.channelId);
                 g.writeStringField("topic", t.topicName);
-                g.writeStringField("encoding", "json");
+                g.writeStringField("encoding", t.encoding.messageEncoding);
                 g.writeStringField("schemaName", t.schemaName);
-                g.writeStringField("schema", t.jsonSchema);
-                g.writeStringField("schemaEncoding", "jsonschema");
+                g.writeStringField("schema", t.schema);
+                g.writeStringField("schemaEncoding", t.encoding.schemaEncoding);
                 g.writeEndObject();
             }
             g.writeEndArray();

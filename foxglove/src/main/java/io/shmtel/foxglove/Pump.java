@@ -5,7 +5,6 @@ import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionNotReadyException;
-import io.shmtel.schema.gen.JsonSchemaGenerator;
 import io.shmtel.schema.layout.RecordLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -246,8 +245,7 @@ final class Pump implements Runnable {
                 List<Topic> fresh = new ArrayList<>();
                 for (Topic.Key k : wanted) {
                     RecordLayout rec = region.layout().record(k.record()).orElseThrow();
-                    Topic t = new Topic(nextChannelId++, k, region.layout(), rec,
-                            JsonSchemaGenerator.recordSchema(region.layout(), rec), config.maxRateHz());
+                    Topic t = new Topic(nextChannelId++, k, region.layout(), rec, config.encoding(), config.maxRateHz());
                     topics.put(t.channelId, t);
                     fresh.add(t);
                 }

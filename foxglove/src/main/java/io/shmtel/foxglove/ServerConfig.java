@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param port          the TCP port (0: any free port)
  * @param maxRateHz     per subscribed channel, the most messages a second sent to a client; over it
  *                      the newest sample is sent at this rate (latest-value decimation). 0: no limit
+ * @param encoding      JSON with JSON Schemas (default), or ROS 2 CDR with ros2msg definitions
  * @param targets       {@code REGION} or {@code REGION/RECORD} to serve; empty: every region of the directory
  * @param regions       where the regions are and the reader timings
  * @param scanPeriod    how often the directory is looked at for regions that appear, go, or change epoch
@@ -20,7 +21,7 @@ import java.util.Objects;
  *                      client and keeps only the newest one per subscription (a slow client never grows
  *                      the server's memory beyond this and never delays the others)
  */
-public record ServerConfig(String bind, int port, double maxRateHz, List<String> targets, RegionOptions regions,
+public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets, RegionOptions regions,
         Duration scanPeriod, int highWaterBytes) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -29,6 +30,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, List<String>
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
         Objects.requireNonNull(regions, "regions");
+        Objects.requireNonNull(encoding, "encoding");
         targets = List.copyOf(targets);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
@@ -46,7 +48,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, List<String>
 
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
-        return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, List.of(), regions, Duration.ofMillis(250),
+        return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
                 1 << 20);
     }
 
@@ -56,26 +58,30 @@ public record ServerConfig(String bind, int port, double maxRateHz, List<String>
     }
 
     public ServerConfig withBind(String address) {
-        return new ServerConfig(address, port, maxRateHz, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, maxRateHz, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes);
     }
 
     public ServerConfig withMaxRateHz(double rate) {
-        return new ServerConfig(bind, port, rate, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes);
+    }
+
+    public ServerConfig withEncoding(MessageEncoding newEncoding) {
+        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes);
     }
 
     public ServerConfig withTargets(List<String> newTargets) {
-        return new ServerConfig(bind, port, maxRateHz, newTargets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes);
     }
 
     public ServerConfig withScanPeriod(Duration period) {
-        return new ServerConfig(bind, port, maxRateHz, targets, regions, period, highWaterBytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes);
     }
 
     public ServerConfig withHighWaterBytes(int bytes) {
-        return new ServerConfig(bind, port, maxRateHz, targets, regions, scanPeriod, bytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes);
     }
 }

@@ -7,13 +7,12 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One advertised channel: a record of a region in one writer epoch. While a client subscribes to
- * it, it holds a stream {@link Subscriber} and turns samples into JSON messages, at most
+ * it, it holds a stream {@link Subscriber} and turns samples into messages (JSON or CDR), at most
  * {@code maxRateHz} a second: over that rate the newest sample waits for the next send time
  * (latest-value decimation). Used by the pump thread only.
  */
@@ -24,8 +23,9 @@ final class Topic {
     final int channelId;
     final Key key;
     final String topicName;
+    final MessageEncoding encoding;
     final String schemaName;
-    final String jsonSchema;
+    final String schema;
     final Layout layout;
     final RecordLayout recordLayout;
     final List<Client.Subscription> subscriptions = new ArrayList<>();
@@ -38,7 +38,7 @@ final class Topic {
     private DynamicView pendingView;
     private boolean hasPending;
     private long nextSendNs;
-    private final StringBuilder json = new StringBuilder(256);
+    private final MessageEncoding.Encoder encoder;
     /** The last message sent, for clients that subscribe later. */
     byte[] lastPayload;
     long lastTimestampNs;
@@ -47,12 +47,14 @@ final class Topic {
     long sent;
     long decimated;
 
-    Topic(int channelId, Key key, Layout layout, RecordLayout recordLayout, String jsonSchema, double maxRateHz) {
+    Topic(int channelId, Key key, Layout layout, RecordLayout recordLayout, MessageEncoding encoding, double maxRateHz) {
         this.channelId = channelId;
         this.key = key;
         this.topicName = key.region() + "/" + key.record();
-        this.schemaName = layout.schemaName() + "." + recordLayout.name();
-        this.jsonSchema = jsonSchema;
+        this.encoding = encoding;
+        this.schemaName = encoding.schemaName(layout, recordLayout);
+        this.schema = encoding.schema(layout, recordLayout);
+        this.encoder = encoding.encoder(recordLayout);
         this.layout = layout;
         this.recordLayout = recordLayout;
         this.intervalNs = maxRateHz == 0 ? 0 : (long) (1e9 / maxRateHz);
@@ -142,9 +144,7 @@ final class Topic {
     }
 
     private byte[] encode(DynamicView sample) {
-        json.setLength(0);
-        sample.appendJsonFields(json.append('{')).append('}');
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        return encoder.encode(sample);
     }
 
     long lostSamples() {

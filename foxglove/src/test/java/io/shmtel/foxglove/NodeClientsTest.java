@@ -74,6 +74,27 @@ class NodeClientsTest {
     }
 
     @Test
+    void cdrChannelsDecodeWithFoxglovesRos2LibrariesForEveryFieldType(RegionOptions options) throws Exception {
+        Path node = NodeTools.install(SCRIPTS, INSTALLED);
+        Layout allTypes = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
+        try (Publisher publisher = Publisher.create("types", allTypes, options);
+                CounterFeed feed = new CounterFeed(publisher, "every_type", 200);
+                FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(options).withPort(0)
+                        .withEncoding(MessageEncoding.CDR), log::add)) {
+            NodeTools.Result result = NodeTools.run(node, 90, "node", "cdr-test.mjs",
+                    "ws://127.0.0.1:" + server.address().getPort() + "/", "types/every_type", "100");
+            assertThat(result.code()).as(result.output()).isZero();
+            JsonNode r = WsClient.JSON.readTree(result.resultJson());
+            System.out.println("@foxglove/rosmsg2-serialization: " + r);
+            assertThat(r.get("messages").asInt()).isEqualTo(100);
+            assertThat(r.get("fields").asInt()).isEqualTo(allTypes.record("every_type").orElseThrow().fields().size());
+            assertThat(r.get("schemaName").asText()).isEqualTo("shmtel_all_types/msg/EveryType");
+            assertThat(r.get("constants").toString()).contains("MODE_IDLE=0", "MODE_RUN=1", "MODE_NEGATIVE=-5");
+        }
+        assertThat(log).anyMatch(l -> l.contains("cdr messages (ros2msg schemas; the built-in page needs json)"));
+    }
+
+    @Test
     void theBuiltInPagePlotsLiveValuesInChromium(RegionOptions options) throws Exception {
         Path chromium = Path.of(System.getenv().getOrDefault("SHMTEL_CHROMIUM", "/usr/bin/chromium"));
         if (!Files.isExecutable(chromium)) {

@@ -2,6 +2,7 @@ package io.shmtel.tools;
 
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.foxglove.FoxgloveServer;
+import io.shmtel.foxglove.MessageEncoding;
 import io.shmtel.foxglove.ServerConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -48,6 +49,23 @@ final class ServeCommand implements Callable<Integer> {
                     + "records are decimated to their newest sample. 0: every sample.")
     double maxRateHz;
 
+    @Option(names = "--encoding", defaultValue = "json", paramLabel = "json|cdr", converter = EncodingConverter.class,
+            description = "Message encoding (default: ${DEFAULT-VALUE}): json with JSON Schemas (Foxglove, the page), "
+                    + "or cdr, ROS 2 CDR with ros2msg definitions, for clients that take only ROS 2 data (PlotJuggler's "
+                    + "Foxglove client). The page needs json.")
+    MessageEncoding encoding;
+
+    static final class EncodingConverter implements CommandLine.ITypeConverter<MessageEncoding> {
+        @Override
+        public MessageEncoding convert(String value) {
+            return switch (value) {
+                case "json" -> MessageEncoding.JSON;
+                case "cdr" -> MessageEncoding.CDR;
+                default -> throw new CommandLine.TypeConversionException("\"" + value + "\" is not an encoding: json or cdr");
+            };
+        }
+    }
+
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
@@ -64,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
-            config = ServerConfig.defaults(region.options()).withBind(bind).withPort(port).withMaxRateHz(maxRateHz)
+            config = ServerConfig.defaults(region.options()).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
                     .withTargets(targets);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
