@@ -109,11 +109,7 @@ final class Topic {
                 if (hasPending) {
                     decimated++;
                 }
-                ByteBuffer snapshot = view.buffer();
-                pending.clear();
-                for (int i = 0; i < recordLayout.slotLength(); i++) {
-                    pending.put(i, snapshot.get(view.offset() + i));
-                }
+                pending.put(0, view.buffer(), view.offset(), recordLayout.slotLength());
                 pendingView.wrap(pending, 0);
                 hasPending = true;
             }

@@ -76,8 +76,9 @@ class FoxgloveServerTest {
                 client.subscribe(8, second);
                 assertThat(client.nextSample(8, WAIT)).isNotNull();
                 long until = System.nanoTime() + WAIT.toNanos();
-                while (System.nanoTime() < until && !server.channels().equals(List.of()) // refreshed every 100 ms
-                        && server.channels().get(0).epoch() != 2) {
+                // The figures are refreshed every 100 ms: wait for a refresh after the re-advertisement.
+                while (System.nanoTime() < until
+                        && (server.channels().isEmpty() || server.channels().get(0).epoch() != 2)) {
                     Thread.sleep(20);
                 }
                 assertThat(server.channels()).singleElement().satisfies(c -> assertThat(c.epoch()).isEqualTo(2));
