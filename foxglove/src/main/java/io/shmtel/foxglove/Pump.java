@@ -31,6 +31,8 @@ final class Pump implements Runnable {
     /** Advertised channels by id, and by region. */
     private final Map<Integer, Topic> topics = new LinkedHashMap<>();
     private final Map<String, List<Topic>> topicsByRegion = new HashMap<>();
+    /** The regions advertised, held open so a scan sees an unchanged one by its epoch word and a stat. */
+    private final Map<String, Region> held = new HashMap<>();
     /** Region problems already logged (logged again only when they change). */
     private final Map<String, String> reported = new HashMap<>();
     private final List<Topic> active = new ArrayList<>();
@@ -64,7 +66,8 @@ final class Pump implements Runnable {
 
     @Override
     public void run() {
-        BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
+        // Viewers draw at display rates: parking up to 1 ms costs them nothing and keeps the idle server cheap.
+        BackoffIdleStrategy idle = new BackoffIdleStrategy(20, 2, 50_000, 1_000_000);
         long nextScan = System.nanoTime();
         long nextStats = nextScan;
         try {
@@ -99,6 +102,8 @@ final class Pump implements Runnable {
         } finally {
             active.forEach(Topic::deactivate);
             active.clear();
+            held.values().forEach(Region::close);
+            held.clear();
         }
     }
 
@@ -217,6 +222,13 @@ final class Pump implements Runnable {
         List<Integer> removed = new ArrayList<>();
         for (String name : regionNames) {
             List<Topic> now = topicsByRegion.getOrDefault(name, List.of());
+            Region open = held.get(name);
+            if (open != null && !now.isEmpty() && !open.isReplaced() && open.epoch() == now.get(0).key.epoch()) {
+                continue; // the same file, the same writer epoch: nothing to tell the clients
+            }
+            if (open != null) {
+                held.remove(name).close();
+            }
             List<Topic.Key> wanted;
             Region region = null;
             try {
@@ -262,7 +274,9 @@ final class Pump implements Runnable {
                             : "re-advertised " + name + " (epoch " + region.epoch() + ")");
                 }
             } finally {
-                if (region != null) {
+                if (region != null && topicsByRegion.containsKey(name)) {
+                    held.put(name, region);
+                } else if (region != null) {
                     region.close();
                 }
             }
