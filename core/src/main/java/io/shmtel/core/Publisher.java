@@ -89,6 +89,18 @@ public final class Publisher implements AutoCloseable {
 
     @Override
     public void close() {
+        stop(false);
+    }
+
+    /**
+     * Stops publishing and releases the region as a dying writer would (readers see
+     * {@link io.shmtel.core.region.WriterState#WRITER_DEAD}, not CLOSED); see {@link Region#abandon()}.
+     */
+    public void abandon() {
+        stop(true);
+    }
+
+    private void stop(boolean abandon) {
         if (closed) {
             return;
         }
@@ -108,6 +120,10 @@ public final class Publisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        region.close();
+        if (abandon) {
+            region.abandon();
+        } else {
+            region.close();
+        }
     }
 }

@@ -158,6 +158,20 @@ public final class Region implements AutoCloseable {
         Posix.close(fd);
     }
 
+    /**
+     * Writers: releases the descriptor and the writer's lock <em>without</em> marking the region
+     * CLOSED, exactly as a dying writer would: readers then report {@link WriterState#WRITER_DEAD}
+     * and the next writer takes over with a new epoch. For processes that mirror another writer's
+     * death (the network bridge); a normal writer calls {@link #close()}.
+     */
+    public void abandon() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Posix.close(fd);
+    }
+
     public boolean isClosed() {
         return closed;
     }

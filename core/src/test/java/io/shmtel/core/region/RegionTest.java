@@ -110,6 +110,22 @@ class RegionTest {
     }
 
     @Test
+    void anAbandonedRegionReadsAsADeadWriterAndIsTakenOverWithANewEpoch(RegionOptions options) {
+        Publisher first = Publisher.create("arm", ARM, options);
+        publishCounter(first, "joint_state", 3);
+        try (Subscriber subscriber = Subscriber.open("arm", "joint_state", options)) {
+            assertThat(subscriber.state()).isEqualTo(WriterState.LIVE);
+            first.abandon();
+            assertThat(subscriber.state()).isEqualTo(WriterState.WRITER_DEAD);
+            assertThatThrownBy(() -> publishCounter(first, "joint_state", 1)).isInstanceOf(IllegalStateException.class);
+            try (Publisher second = Publisher.create("arm", ARM, options)) {
+                assertThat(second.epoch()).isEqualTo(2);
+                assertThat(subscriber.state()).isEqualTo(WriterState.LIVE);
+            }
+        }
+    }
+
+    @Test
     void aWriterWithAnotherLayoutReplacesADeadRegionAndSubscribersFollowTheNewFile(RegionOptions options) {
         Layout armV2 = LayoutCompiler.compile(SchemaParser.parse(ARM.canonicalJson().replace(
                 "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16}",
