@@ -32,6 +32,8 @@ public final class ExitCodes {
     public static final int DOCTOR_PROBLEMS = 13;
     /** {@code serve}: cannot listen (the port is in use, or the address is not this machine's). */
     public static final int CANNOT_LISTEN = 14;
+    /** {@code bridge}: the transport cannot run (a JVM flag missing, an address not this host's, a port in use) or failed. */
+    public static final int BRIDGE_FAILED = 15;
 
     private ExitCodes() {}
 }

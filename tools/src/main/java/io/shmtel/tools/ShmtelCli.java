@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
                 InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
                 GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, RecordCommand.class,
-                ReplayCommand.class, ServeCommand.class, CompletionCommand.class,
+                ReplayCommand.class, ServeCommand.class, BridgeCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {"Benchmarks: 'bin/shmtel bench [--quick]' runs the cross-process harness of the bench module "
@@ -97,6 +97,8 @@ public final class ShmtelCli implements Runnable {
             return ExitCodes.SENSOR_UNAVAILABLE;
         } else if (e instanceof io.shmtel.foxglove.ServeException) {
             return ExitCodes.CANNOT_LISTEN;
+        } else if (e instanceof io.shmtel.bridge.BridgeException) {
+            return ExitCodes.BRIDGE_FAILED;
         }
         return ExitCodes.INTERNAL;
     }

@@ -1,0 +1,233 @@
+package io.shmtel.bridge.aeron;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.driver.status.SystemCounterDescriptor;
+import io.aeron.exceptions.AeronException;
+import io.aeron.logbuffer.FragmentHandler;
+import io.shmtel.bridge.BridgeException;
+import io.shmtel.bridge.spi.Inbound;
+import io.shmtel.bridge.spi.Outbound;
+import io.shmtel.bridge.spi.Transport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/** An embedded Aeron media driver (shared threading, backing off when idle) and its client, for one bridge process. */
+final class AeronTransport implements Transport {
+    static final String DIR_PREFIX = "aeron-shmtel-";
+    private static final String REPAIRS = "naks_sent";
+
+    private final MediaDriver driver;
+    private final Aeron aeron;
+    private final Consumer<String> log;
+
+    AeronTransport(Map<String, String> options, Consumer<String> log) {
+        this.log = log;
+        Path shm = Path.of("/dev/shm");
+        String dir = options.getOrDefault("aeron.dir", (Files.isDirectory(shm) ? shm : Path.of(
+                System.getProperty("java.io.tmpdir"))).resolve(DIR_PREFIX + ProcessHandle.current().pid()).toString());
+        removeStaleDirectories(Path.of(dir).getParent());
+        int termLength = Integer.parseInt(options.getOrDefault("aeron.term-length", String.valueOf(1 << 20)));
+        MediaDriver.Context context = new MediaDriver.Context()
+                .aeronDirectoryName(dir)
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 500_000))
+                .publicationTermBufferLength(termLength)
+                .ipcTermBufferLength(termLength)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)
+                .errorHandler(e -> log.accept("aeron: " + e));
+        try {
+            this.driver = MediaDriver.launchEmbedded(context);
+        } catch (RuntimeException e) {
+            throw new BridgeException("cannot start the Aeron media driver in " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            this.aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
+                    .errorHandler(e -> log.accept("aeron: " + e)));
+        } catch (RuntimeException e) {
+            driver.close();
+            throw new BridgeException("cannot connect to the embedded Aeron media driver: " + e.getMessage(), e);
+        }
+    }
+
+    /** Removes {@code aeron-shmtel-PID} directories of processes that are gone (a bridge killed with SIGKILL leaves one). */
+    private void removeStaleDirectories(Path parent) {
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(parent)) {
+            entries.filter(p -> p.getFileName().toString().startsWith(DIR_PREFIX)).forEach(p -> {
+                String pid = p.getFileName().toString().substring(DIR_PREFIX.length());
+                if (pid.chars().allMatch(Character::isDigit) && !pid.isEmpty()
+                        && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    deleteTree(p);
+                    log.accept("aeron: removed " + p + " left by a bridge that is gone");
+                }
+            });
+        } catch (IOException e) {
+            log.accept("aeron: cannot list " + parent + ": " + e);
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (Stream<Path> all = Files.walk(p)) {
+            all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: the next start tries again
+        }
+    }
+
+    private static String check(String channel) {
+        try {
+            ChannelUri uri = ChannelUri.parse(channel);
+            if (!CommonContext.UDP_MEDIA.equals(uri.media())) {
+                throw new BridgeException("bad Aeron channel \"" + channel + "\": the bridge crosses hosts over UDP"
+                        + " (aeron:udp?endpoint=HOST:PORT)");
+            }
+            return channel;
+        } catch (IllegalArgumentException e) {
+            throw new BridgeException("bad Aeron channel \"" + channel + "\": " + e.getMessage()
+                    + " (expected e.g. aeron:udp?endpoint=10.0.0.2:40456)", e);
+        }
+    }
+
+    @Override
+    public Outbound outbound(String channel, int streamId) {
+        try {
+            return new AeronOutbound(aeron.addExclusivePublication(check(channel), streamId));
+        } catch (AeronException e) {
+            throw new BridgeException("cannot send on " + channel + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Inbound inbound(String channel, int streamId, boolean reliable) {
+        ChannelUri uri = ChannelUri.parse(check(channel));
+        uri.put(CommonContext.RELIABLE_STREAM_PARAM_NAME, Boolean.toString(reliable));
+        try {
+            return new AeronInbound(aeron.addSubscription(uri.toString(), streamId));
+        } catch (AeronException e) {
+            throw new BridgeException("cannot receive on " + channel + ": " + e.getMessage()
+                    + " (is the address this host's, and the port free?)", e);
+        }
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        var reader = aeron.countersReader();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("naks_sent", reader.getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_SENT.id()));
+        m.put("naks_received", reader.getCounterValue(SystemCounterDescriptor.NAK_MESSAGES_RECEIVED.id()));
+        m.put("retransmits_sent", reader.getCounterValue(SystemCounterDescriptor.RETRANSMITS_SENT.id()));
+        m.put("loss_gap_fills", reader.getCounterValue(SystemCounterDescriptor.LOSS_GAP_FILLS.id()));
+        m.put("bytes_sent", reader.getCounterValue(SystemCounterDescriptor.BYTES_SENT.id()));
+        m.put("bytes_received", reader.getCounterValue(SystemCounterDescriptor.BYTES_RECEIVED.id()));
+        m.put("errors", reader.getCounterValue(SystemCounterDescriptor.ERRORS.id()));
+        return m;
+    }
+
+    @Override
+    public String repairsCounter() {
+        return REPAIRS;
+    }
+
+    @Override
+    public void close() {
+        aeron.close();
+        driver.close();
+    }
+
+    private static final class AeronOutbound implements Outbound {
+        private final ExclusivePublication publication;
+        private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
+        private ByteBuffer wrapped;
+
+        AeronOutbound(ExclusivePublication publication) {
+            this.publication = publication;
+        }
+
+        @Override
+        public int offer(ByteBuffer frame, int length) {
+            if (frame != wrapped) {
+                wrapper.wrap(frame);
+                wrapped = frame;
+            }
+            long result = publication.offer(wrapper, 0, length);
+            if (result > 0) {
+                return SENT;
+            }
+            if (result == Publication.NOT_CONNECTED) {
+                return NOT_CONNECTED;
+            }
+            if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
+                return BACK_PRESSURED;
+            }
+            throw new BridgeException(result == Publication.MAX_POSITION_EXCEEDED
+                    ? "Aeron publication reached its maximum position (restart the bridge)"
+                    : "Aeron publication is closed");
+        }
+
+        @Override
+        public boolean isConnected() {
+            return publication.isConnected();
+        }
+
+        @Override
+        public void close() {
+            publication.close();
+        }
+    }
+
+    private static final class AeronInbound implements Inbound {
+        private final Subscription subscription;
+        private final FragmentAssembler assembler;
+        private ByteBuffer copy = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+        private FrameHandler target;
+
+        AeronInbound(Subscription subscription) {
+            this.subscription = subscription;
+            FragmentHandler handler = (buffer, offset, length, header) -> {
+                if (copy.capacity() < length) {
+                    copy = ByteBuffer.allocateDirect(Integer.highestOneBit(length) * 2).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                buffer.getBytes(offset, copy, 0, length);
+                target.onFrame(copy, length);
+            };
+            this.assembler = new FragmentAssembler(handler);
+        }
+
+        @Override
+        public int poll(FrameHandler handler, int limit) {
+            target = handler;
+            return subscription.poll(assembler, limit);
+        }
+
+        @Override
+        public boolean isConnected() {
+            return subscription.isConnected();
+        }
+
+        @Override
+        public void close() {
+            subscription.close();
+        }
+    }
+}

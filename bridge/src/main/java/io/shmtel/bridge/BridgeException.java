@@ -1,0 +1,12 @@
+package io.shmtel.bridge;
+
+/** A bridge cannot start or go on: bad configuration, a transport that cannot run here, a remote schema that does not compile. */
+public class BridgeException extends RuntimeException {
+    public BridgeException(String message) {
+        super(message);
+    }
+
+    public BridgeException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

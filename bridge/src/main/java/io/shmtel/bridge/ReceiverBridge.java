@@ -1,0 +1,493 @@
+package io.shmtel.bridge;
+
+import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
+import io.shmtel.bridge.gen.bridge_stats.LinkWriter;
+import io.shmtel.bridge.spi.Inbound;
+import io.shmtel.bridge.spi.Transport;
+import io.shmtel.core.Clocks;
+import io.shmtel.core.Publisher;
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionOwnedException;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Fingerprint;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The receiving half of a bridge: recreates each mirrored region here (same schema and layout,
+ * name {@code prefix + source name}) as its single writer and republishes every sample that
+ * arrives, stamped with its original publish time, so local subscribers read it with the usual
+ * semantics. The mirror follows the source writer: a new source epoch gives a new local epoch, a
+ * source that closes closes the mirror, a source writer that dies leaves the mirror's writer dead,
+ * and a source or sender that goes quiet stops the mirror's heartbeat (readers see STALLED).
+ * Link statistics go to {@code MIRROR.bridge} (schema {@code bridge_stats}). See docs/bridge.md.
+ */
+public final class ReceiverBridge implements AutoCloseable {
+    public static final String STATS_SUFFIX = ".bridge";
+    static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
+            "bridge_stats"));
+    private static final WriterState[] STATES = WriterState.values();
+
+    private final ReceiverConfig config;
+    private final Transport transport;
+    private final Inbound in;
+    private final Consumer<String> log;
+    private final RegionOptions mirrorOptions;
+    private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
+    private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<StreamKey, Link> streams = new HashMap<>();
+    private final Map<Long, Layout> layouts = new HashMap<>();
+    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(20),
+            TimeUnit.MICROSECONDS.toNanos(500));
+    private final Inbound.FrameHandler handler = this::onFrame;
+    private final Thread thread;
+    private final StreamKey probe = new StreamKey();
+    private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private volatile long received;
+    private volatile long badFrames;
+    private volatile long withoutSchema;
+    private volatile long duplicates;
+    private String lastBadFrame;
+
+    private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
+        this.config = config;
+        this.transport = transport;
+        this.log = log;
+        this.mirrorOptions = config.regions().withHeartbeatThread(false).withHeartbeatPeriod(
+                java.time.Duration.ofMillis(100));
+        this.in = transport.inbound(config.channel(), config.streamId(), config.reliable());
+        this.thread = new Thread(this::run, "shmtel-bridge-receive-" + config.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts receiving on {@code config}'s channel through {@code transport} (which the caller closes after this). */
+    public static ReceiverBridge start(ReceiverConfig config, Transport transport, Consumer<String> log) {
+        ReceiverBridge bridge = new ReceiverBridge(config, transport, log);
+        bridge.thread.start();
+        log.accept("bridge " + config.name() + ": receiving on " + config.channel() + " stream " + config.streamId()
+                + (config.reliable() ? "" : " (unreliable: lost samples stay lost and are counted)")
+                + (config.prefix().isEmpty() ? "" : "; mirrors are named " + config.prefix() + "<region>"));
+        return bridge;
+    }
+
+    /** Samples republished here. */
+    public long received() {
+        return received;
+    }
+
+    /** Frames that were not shmtel bridge frames of this version (each logged once a second at most). */
+    public long badFrames() {
+        return badFrames;
+    }
+
+    /** Samples that arrived before their stream's schema (a receiver that joined late drops them until it comes). */
+    public long withoutSchema() {
+        return withoutSchema;
+    }
+
+    /** Samples that arrived a second time (a restarted sender re-reads its ring) and were dropped. */
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /** The error that stopped the bridge thread, or null while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        try {
+            long nextStats = System.nanoTime() + config.statsPeriod().toNanos();
+            while (running) {
+                int n = in.poll(handler, 256);
+                long now = System.nanoTime();
+                if (now - nextStats >= 0) {
+                    nextStats = now + config.statsPeriod().toNanos();
+                    monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
+                    publishStats(now);
+                }
+                if (n == 0) {
+                    idle.idle();
+                } else {
+                    idle.reset();
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            log.accept("bridge " + config.name() + ": stopped by " + t);
+        }
+    }
+
+    private void onFrame(ByteBuffer frame, int length) {
+        String problem = Frames.check(frame, length);
+        if (problem != null) {
+            badFrames++;
+            if (!problem.equals(lastBadFrame)) {
+                lastBadFrame = problem;
+                log.accept("bridge " + config.name() + ": dropped a frame: " + problem);
+            }
+            return;
+        }
+        switch (Frames.type(frame)) {
+            case Frames.SCHEMA -> onSchema(frame);
+            case Frames.SAMPLE -> onSample(frame);
+            default -> onStatus(frame);
+        }
+    }
+
+    private Link link(ByteBuffer frame) {
+        return streams.get(probe.set(Frames.senderId(frame), Frames.stream(frame)));
+    }
+
+    private void onSchema(ByteBuffer frame) {
+        long senderId = Frames.senderId(frame);
+        long epoch = Frames.epoch(frame);
+        long layoutFingerprint = frame.getLong(Frames.LAYOUT_FINGERPRINT);
+        Link known = link(frame);
+        if (known != null && known.sender == senderId && known.epoch == epoch
+                && known.mirror.layoutFingerprint == layoutFingerprint) {
+            return; // the periodic repeat of what is set up already
+        }
+        String[] strings = Frames.schemaStrings(frame);
+        String local = config.prefix() + strings[0];
+        Layout layout = layouts.computeIfAbsent(layoutFingerprint, fp -> compile(strings[3], fp, strings[0]));
+        if (layout == null) {
+            return;
+        }
+        Mirror mirror = mirrors.get(local);
+        if (mirror == null) {
+            mirror = new Mirror(local);
+            mirrors.put(local, mirror);
+        }
+        if (mirror.publisher == null || mirror.layoutFingerprint != layoutFingerprint || mirror.sourceEpoch != epoch) {
+            if (mirror.sourceEpoch == epoch && mirror.layoutFingerprint == layoutFingerprint && mirror.ended != null) {
+                return; // the source writer of this epoch closed or died: wait for a new epoch
+            }
+            if (!mirror.start(layout, epoch)) {
+                return;
+            }
+        }
+        String record = strings[1];
+        if (layout.record(record).isEmpty()) {
+            log.accept("bridge " + config.name() + ": sender " + strings[2] + " names record " + record
+                    + " that its own schema lacks; ignored");
+            return;
+        }
+        Link link = links.computeIfAbsent(local + "/" + record, k -> new Link(record));
+        link.attach(mirror, epoch, senderId, strings[2]);
+        streams.put(new StreamKey().set(senderId, Frames.stream(frame)), link);
+        log.accept("bridge " + config.name() + ": mirroring " + strings[0] + "/" + record + " of " + strings[2]
+                + " (source epoch " + epoch + ", layout " + Fingerprint.hex(layoutFingerprint) + ") as " + local + "/"
+                + record + " (epoch " + mirror.publisher.epoch() + ")");
+    }
+
+    private Layout compile(String schemaText, long fingerprint, String region) {
+        try {
+            Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaText, "bridge:" + region));
+            if (layout.fingerprint() != fingerprint) {
+                log.accept("bridge " + config.name() + ": region " + region + ": its schema compiles here to layout "
+                        + Fingerprint.hex(layout.fingerprint()) + ", the sender's is " + Fingerprint.hex(fingerprint)
+                        + " (different shmtel versions?); not mirrored");
+                return null;
+            }
+            return layout;
+        } catch (RuntimeException e) {
+            log.accept("bridge " + config.name() + ": region " + region + ": its schema does not compile here: "
+                    + e.getMessage() + "; not mirrored");
+            return null;
+        }
+    }
+
+    private void onSample(ByteBuffer frame) {
+        Link link = link(frame);
+        long epoch = Frames.epoch(frame);
+        if (link == null || link.epoch != epoch || link.writer == null || link.mirror.ended != null) {
+            withoutSchema++;
+            return;
+        }
+        long index = frame.getLong(Frames.SAMPLE_INDEX);
+        long sentCount = frame.getLong(Frames.SENT_COUNT);
+        if (index <= link.lastIndex) {
+            duplicates++;
+            link.expectedSent = sentCount + 1;
+            return;
+        }
+        long linkGap = 0;
+        if (link.expectedSent >= 0 && sentCount > link.expectedSent) {
+            linkGap = sentCount - link.expectedSent;
+            link.lostLink += linkGap;
+        }
+        link.expectedSent = sentCount + 1;
+        if (link.lastIndex >= 0) {
+            link.lostSender += Math.max(0, index - link.lastIndex - 1 - linkGap);
+        }
+        link.lastIndex = index;
+        int payload = frame.getInt(Frames.PAYLOAD_LENGTH);
+        if (payload != link.writer.payloadLength()) {
+            withoutSchema++;
+            return;
+        }
+        link.staging.put(0, frame, Frames.SAMPLE_PAYLOAD, payload);
+        long publishEpochNs = frame.getLong(Frames.PUBLISH_EPOCH_NS);
+        long nowMonotonic = System.nanoTime();
+        link.writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        long latency = nowMonotonic + monotonicToEpochNs - publishEpochNs;
+        link.latency.recordValue(Math.min(Math.max(0, latency), link.latency.getHighestTrackableValue()));
+        link.received++;
+        link.intervalBytes += payload;
+        received++;
+    }
+
+    private void onStatus(ByteBuffer frame) {
+        Link link = link(frame);
+        if (link == null || link.epoch != Frames.epoch(frame)) {
+            return;
+        }
+        long sentTotal = frame.getLong(Frames.SENT_TOTAL);
+        if (link.expectedSent >= 0 && sentTotal > link.expectedSent) {
+            link.lostLink += sentTotal - link.expectedSent; // the tail that never arrived
+            link.expectedSent = sentTotal;
+        }
+        int ordinal = (int) frame.getLong(Frames.WRITER_STATE);
+        WriterState state = ordinal >= 0 && ordinal < STATES.length ? STATES[ordinal] : WriterState.WAITING;
+        link.remoteState = state;
+        link.lastStatusNs = System.nanoTime();
+        Mirror mirror = link.mirror;
+        if (mirror.ended != null || mirror.publisher == null) {
+            return;
+        }
+        switch (state) {
+            case LIVE -> mirror.publisher.heartbeat();
+            case CLOSED, WRITER_DEAD -> mirror.end(state);
+            default -> { } // STALLED: no heartbeat, so local readers see STALLED too
+        }
+    }
+
+    private void publishStats(long now) {
+        long repairs = 0;
+        String repairsCounter = transport.repairsCounter();
+        if (repairsCounter != null) {
+            repairs = transport.counters().getOrDefault(repairsCounter, 0L);
+        }
+        for (Link link : links.values()) {
+            Mirror mirror = link.mirror;
+            String state = now - link.lastStatusNs > config.silenceTimeout().toNanos() ? "SILENT" : link.remoteState.name();
+            long intervalReceived = link.received - link.receivedAtLastStats;
+            double seconds = (now - link.lastStatsNs) / 1e9;
+            link.receivedAtLastStats = link.received;
+            link.lastStatsNs = now;
+            double rate = intervalReceived / seconds;
+            double bytes = link.intervalBytes / seconds;
+            link.intervalBytes = 0;
+            Histogram h = link.latency;
+            long p50 = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50);
+            long p99 = h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99);
+            long max = h.getTotalCount() == 0 ? 0 : h.getMaxValue();
+            h.reset();
+            if (mirror.stats != null) {
+                mirror.statsWriter.sourceRecord(link.record).sender(link.label).remoteState(state).sourceEpoch(link.epoch)
+                        .received(link.received).lostLink(link.lostLink).lostSender(link.lostSender).repairs(repairs)
+                        .rateHz(rate).bytesPerS(bytes).latencyP50Ns(p50).latencyP99Ns(p99).latencyMaxNs(max).commit();
+            }
+            if (intervalReceived > 0 || !state.equals(link.loggedState)) {
+                link.loggedState = state;
+                log.accept(String.format("bridge %s: %s/%s from %s %s epoch %d: %.1f samples/s, received %d, lost on"
+                        + " the link %d, lost before sending %d, repaired %d, latency p50 %.1f us p99 %.1f us max %.1f us",
+                        config.name(), mirror.name, link.record, link.label, state, link.epoch, rate, link.received,
+                        link.lostLink, link.lostSender, repairs, p50 / 1e3, p99 / 1e3, max / 1e3));
+            }
+        }
+    }
+
+    /** "MIRROR/RECORD" → {received, lost_link, lost_sender} as of now (for tests and the CLI summary). */
+    public Map<String, long[]> totals() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        synchronized (this) {
+            for (var e : new ArrayList<>(links.entrySet())) {
+                Link l = e.getValue();
+                m.put(e.getKey(), new long[] {l.received, l.lostLink, l.lostSender});
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Mirror m : mirrors.values()) {
+            m.close();
+        }
+        in.close();
+        log.accept("bridge " + config.name() + ": stopped; received " + received + " samples"
+                + (duplicates > 0 ? ", dropped " + duplicates + " duplicates" : "")
+                + (withoutSchema > 0 ? ", " + withoutSchema + " before their schema" : "")
+                + (badFrames > 0 ? ", " + badFrames + " bad frames" : ""));
+    }
+
+    /** A region recreated here, written by this bridge alone. */
+    private final class Mirror {
+        final String name;
+        Publisher publisher;
+        Publisher stats;
+        LinkWriter statsWriter;
+        long layoutFingerprint;
+        long sourceEpoch = -1;
+        WriterState ended;
+
+        Mirror(String name) {
+            this.name = name;
+        }
+
+        /** (Re)creates the mirror for a source epoch: a new local epoch, or a new file for another layout. */
+        boolean start(Layout layout, long epoch) {
+            if (publisher != null && ended == null) {
+                publisher.close();
+            }
+            try {
+                publisher = Publisher.create(name, layout, mirrorOptions);
+                if (stats == null) {
+                    stats = Publisher.create(name + STATS_SUFFIX, STATS_LAYOUT, config.regions());
+                    statsWriter = new LinkWriter(stats.sink("link"));
+                }
+            } catch (RegionOwnedException e) {
+                publisher = null;
+                log.accept("bridge " + config.name() + ": cannot mirror into " + name + ": " + e.getMessage()
+                        + " (another process writes it: choose another --prefix)");
+                return false;
+            }
+            layoutFingerprint = layout.fingerprint();
+            sourceEpoch = epoch;
+            ended = null;
+            for (Link l : links.values()) {
+                if (l.mirror == this) {
+                    l.writer = null; // re-attached by the schema frames of the new epoch
+                }
+            }
+            return true;
+        }
+
+        /** Mirrors the source writer's end: CLOSED closes the mirror, WRITER_DEAD abandons it. */
+        void end(WriterState state) {
+            ended = state;
+            if (state == WriterState.CLOSED) {
+                publisher.close();
+            } else {
+                publisher.abandon();
+            }
+            log.accept("bridge " + config.name() + ": source of " + name + " is " + state + "; so is the mirror");
+        }
+
+        void close() {
+            if (publisher != null && ended == null) {
+                publisher.close();
+            }
+            if (stats != null) {
+                stats.close();
+            }
+            if (config.removeOnExit()) {
+                remove(name);
+                remove(name + STATS_SUFFIX);
+            }
+        }
+
+        private void remove(String region) {
+            try {
+                Region.removeUnowned(region, config.regions());
+            } catch (RuntimeException e) {
+                log.accept("bridge " + config.name() + ": left " + region + " in place: " + e.getMessage());
+            }
+        }
+    }
+
+    /** One mirrored record: where its samples go and what was seen of them. */
+    private static final class Link {
+        final String record;
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
+        Mirror mirror;
+        RingWriter writer;
+        ByteBuffer staging;
+        long epoch = -1;
+        long sender;
+        String label = "";
+        long expectedSent = -1;
+        long lastIndex = -1;
+        long received;
+        long lostLink;
+        long lostSender;
+        long intervalBytes;
+        long receivedAtLastStats;
+        long lastStatsNs = System.nanoTime();
+        long lastStatusNs = System.nanoTime();
+        WriterState remoteState = WriterState.LIVE;
+        String loggedState;
+
+        Link(String record) {
+            this.record = record;
+        }
+
+        void attach(Mirror m, long sourceEpoch, long senderId, String senderLabel) {
+            if (epoch != sourceEpoch || mirror != m) {
+                lastIndex = -1; // a new epoch numbers its own samples
+            }
+            if (sender != senderId) {
+                expectedSent = -1; // a new sender counts from its own start
+            }
+            mirror = m;
+            epoch = sourceEpoch;
+            sender = senderId;
+            label = senderLabel;
+            writer = m.publisher.sink(record);
+            if (staging == null || staging.capacity() < writer.payloadLength()) {
+                staging = ByteBuffer.allocateDirect(Math.max(1, writer.payloadLength())).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            lastStatusNs = System.nanoTime();
+        }
+    }
+
+    /** (sender id, stream index); a mutable probe avoids allocating on lookups. */
+    private static final class StreamKey {
+        long sender;
+        int stream;
+
+        StreamKey set(long senderId, int streamIndex) {
+            this.sender = senderId;
+            this.stream = streamIndex;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StreamKey k && k.sender == sender && k.stream == stream;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(sender) * 31 + stream;
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package io.shmtel.bridge;
+
+import io.shmtel.bridge.spi.Outbound;
+import io.shmtel.bridge.spi.Transport;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionNotFoundException;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.SlotDescriptor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The sending half of a bridge: one thread reads every sample of the chosen records with stream
+ * subscribers (just more readers: it never slows a publisher) and forwards each one, with its
+ * sample index, publish time and the region's schema, over a {@link Transport}. See docs/bridge.md.
+ */
+public final class SenderBridge implements AutoCloseable {
+    private static final int BATCH = 256;
+    private static final long RESOLVE_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long LOG_PERIOD_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final SenderConfig config;
+    private final Outbound out;
+    private final Consumer<String> log;
+    private final long senderId = ThreadLocalRandom.current().nextLong();
+    private final byte[] label = label().getBytes(StandardCharsets.UTF_8);
+    private final List<SenderConfig.Target> unresolved = new ArrayList<>();
+    private final List<Stream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(20),
+            TimeUnit.MICROSECONDS.toNanos(500));
+    private final Thread thread;
+    private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private long monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
+    private boolean wasConnected;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    // totals, written by the bridge thread, read by anyone
+    private volatile long sent;
+    private volatile long notConnected;
+    private volatile long backPressured;
+
+    private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
+        this.config = config;
+        this.log = log;
+        for (String t : config.targets()) {
+            unresolved.add(SenderConfig.Target.parse(t));
+        }
+        this.out = transport.outbound(config.channel(), config.streamId());
+        this.thread = new Thread(this::run, "shmtel-bridge-send-" + config.name());
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts forwarding {@code config}'s targets through {@code transport} (which the caller closes after this). */
+    public static SenderBridge start(SenderConfig config, Transport transport, Consumer<String> log) {
+        SenderBridge bridge = new SenderBridge(config, transport, log);
+        bridge.thread.start();
+        log.accept("bridge " + config.name() + ": sending " + config.targets() + " to " + config.channel() + " stream "
+                + config.streamId() + " as " + new String(bridge.label, StandardCharsets.UTF_8));
+        return bridge;
+    }
+
+    /** Samples handed to the transport. */
+    public long sent() {
+        return sent;
+    }
+
+    /** Samples not sent because no receiver was connected. */
+    public long notConnected() {
+        return notConnected;
+    }
+
+    /** Offers the transport refused for a moment (each retried until it took the sample). */
+    public long backPressured() {
+        return backPressured;
+    }
+
+    /** Samples the bridge's readers lost because a writer lapped them (the bridge fell behind). */
+    public long lostAtSender() {
+        long n = 0;
+        for (Stream s : List.copyOf(streams)) {
+            n += s.lost;
+        }
+        return n;
+    }
+
+    /** The error that stopped the bridge thread, or null while it runs. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** "REGION/RECORD" of every stream resolved so far. */
+    public List<String> streams() {
+        return List.copyOf(streams).stream().map(s -> s.region + "/" + s.record).toList();
+    }
+
+    private void run() {
+        try {
+            long nextResolve = 0;
+            long nextStatus = 0;
+            long nextSchemas = 0;
+            long nextLog = System.nanoTime() + LOG_PERIOD_NS;
+            while (running) {
+                long now = System.nanoTime();
+                if (!unresolved.isEmpty() && now - nextResolve >= 0) {
+                    resolve();
+                    nextResolve = now + RESOLVE_PERIOD_NS;
+                }
+                boolean connected = out.isConnected();
+                if (connected && !wasConnected) {
+                    log.accept("bridge " + config.name() + ": a receiver is connected");
+                    nextSchemas = now; // a receiver (re)joined: schemas first
+                } else if (!connected && wasConnected) {
+                    log.accept("bridge " + config.name() + ": no receiver connected; samples are counted as not sent");
+                }
+                wasConnected = connected;
+                if (now - nextSchemas >= 0) {
+                    for (Stream s : streams) {
+                        if (s.subscriber.record() != null) {
+                            sendSchema(s);
+                        }
+                    }
+                    nextSchemas = now + config.schemaPeriod().toNanos();
+                }
+                int work = 0;
+                for (Stream s : streams) {
+                    work += forward(s);
+                }
+                if (now - nextStatus >= 0) {
+                    monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
+                    for (Stream s : streams) {
+                        status(s);
+                    }
+                    nextStatus = now + config.statusPeriod().toNanos();
+                }
+                if (now - nextLog >= 0) {
+                    nextLog = now + LOG_PERIOD_NS;
+                    log.accept(summary());
+                }
+                if (work == 0) {
+                    idle.idle();
+                } else {
+                    idle.reset();
+                }
+            }
+        } catch (Throwable t) {
+            failure = t;
+            log.accept("bridge " + config.name() + ": stopped by " + t);
+        }
+    }
+
+    /** One line with the totals, for logs. */
+    public String summary() {
+        return "bridge " + config.name() + ": sent " + sent + " samples of " + streams.size() + " records, "
+                + notConnected + " not sent (no receiver), " + lostAtSender() + " lost by the bridge's readers, "
+                + backPressured + " back-pressured offers";
+    }
+
+    private void resolve() {
+        for (var it = unresolved.iterator(); it.hasNext();) {
+            SenderConfig.Target t = it.next();
+            List<String> records;
+            if (t.record() != null) {
+                records = List.of(t.record());
+            } else {
+                try (Region region = Region.open(t.region(), config.regions())) {
+                    records = region.layout().records().stream().map(RecordLayout::name).toList();
+                } catch (RegionNotFoundException e) {
+                    continue; // not there yet: the next scan looks again
+                } catch (RuntimeException e) {
+                    log.accept("bridge " + config.name() + ": cannot open region " + t.region() + " (will retry): "
+                            + e.getMessage());
+                    continue;
+                }
+            }
+            for (String record : records) {
+                streams.add(new Stream(streams.size(), t.region(), record,
+                        Subscriber.open(t.region(), record, config.regions())));
+            }
+            it.remove();
+        }
+    }
+
+    private int forward(Stream s) {
+        Subscriber sub = s.subscriber;
+        RecordLayout record = sub.record();
+        if (record == null) {
+            return 0; // not attached yet: status() calls state(), which attaches when the region appears
+        }
+        if (s.view == null || s.view.record() != record) {
+            s.view = new DynamicView(record); // only when the region's file (and layout) changed
+        }
+        int n = 0;
+        while (n < BATCH && sub.poll(s.view)) {
+            if (sub.epoch() != s.schemaEpoch) {
+                sendSchema(s);
+            }
+            sendSample(s);
+            n++;
+        }
+        s.lost = sub.lostSamples();
+        return n;
+    }
+
+    private void sendSchema(Stream s) {
+        Subscriber sub = s.subscriber;
+        var layout = sub.region().layout();
+        RecordLayout record = sub.record();
+        byte[] text = layout.canonicalJson().getBytes(StandardCharsets.UTF_8);
+        int length = Frames.schemaLength(s.regionBytes, s.recordBytes, label, text);
+        ensure(length);
+        length = Frames.schema(frame, senderId, s.index, sub.epoch(), layout.fingerprint(), record.fingerprint(),
+                s.regionBytes, s.recordBytes, label, text);
+        if (offer(length)) {
+            s.schemaEpoch = sub.epoch();
+        }
+    }
+
+    private void sendSample(Stream s) {
+        DynamicView view = s.view;
+        int payload = view.payloadLength();
+        ensure(Frames.SAMPLE_PAYLOAD + payload);
+        frame.put(Frames.SAMPLE_PAYLOAD, view.buffer(), view.offset() + SlotDescriptor.PAYLOAD_OFFSET, payload);
+        int length = Frames.sample(frame, senderId, s.index, s.schemaEpoch, view.sampleIndex(), s.sent,
+                view.timestampNs() + monotonicToEpochNs, payload);
+        if (offer(length)) {
+            s.sent++;
+            sent++;
+        } else {
+            notConnected++;
+        }
+    }
+
+    private void status(Stream s) {
+        WriterState state = s.subscriber.state();
+        if (s.subscriber.record() == null || s.schemaEpoch < 0) {
+            return; // nothing sent yet: the receiver has no use for it
+        }
+        int length = Frames.status(frame, senderId, s.index, s.schemaEpoch, state.ordinal(), s.sent, s.lost,
+                System.nanoTime() + monotonicToEpochNs);
+        offer(length);
+    }
+
+    /** Offers the frame, retrying while the transport is back-pressured; false when no receiver is connected. */
+    private boolean offer(int length) {
+        int spins = 0;
+        while (true) {
+            int result = out.offer(frame, length);
+            if (result == Outbound.SENT) {
+                return true;
+            }
+            if (result == Outbound.NOT_CONNECTED || !running) {
+                return false;
+            }
+            backPressured++;
+            if (++spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void ensure(int length) {
+        if (frame.capacity() < length) {
+            frame = ByteBuffer.allocateDirect(Integer.highestOneBit(length) * 2).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    private static String label() {
+        String host;
+        try {
+            host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException | RuntimeException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.accept(summary());
+        for (Stream s : streams) {
+            s.subscriber.close();
+        }
+        out.close();
+    }
+
+    /** One forwarded record. */
+    private static final class Stream {
+        final int index;
+        final String region;
+        final String record;
+        final byte[] regionBytes;
+        final byte[] recordBytes;
+        final Subscriber subscriber;
+        DynamicView view;
+        long schemaEpoch = -1;
+        long sent;
+        long lost;
+
+        Stream(int index, String region, String record, Subscriber subscriber) {
+            this.index = index;
+            this.region = region;
+            this.record = record;
+            this.regionBytes = region.getBytes(StandardCharsets.UTF_8);
+            this.recordBytes = record.getBytes(StandardCharsets.UTF_8);
+            this.subscriber = subscriber;
+        }
+    }
+}

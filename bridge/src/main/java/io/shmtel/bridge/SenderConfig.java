@@ -1,0 +1,47 @@
+package io.shmtel.bridge;
+
+import io.shmtel.core.region.RegionOptions;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A sending bridge: which records to forward and where.
+ *
+ * @param name          for logs
+ * @param targets       {@code REGION} (every record) or {@code REGION/RECORD}
+ * @param channel       the transport's address of the receiver(s), e.g. {@code aeron:udp?endpoint=10.0.0.2:40456}
+ * @param streamId      the transport stream; sender and receiver must agree
+ * @param regions       how the source regions are opened
+ * @param statusPeriod  how often the writer state and counts are sent (the receiver's liveness)
+ * @param schemaPeriod  how often every stream's schema is repeated for late joiners
+ */
+public record SenderConfig(String name, List<String> targets, String channel, int streamId, RegionOptions regions,
+        Duration statusPeriod, Duration schemaPeriod) {
+
+    public static final int DEFAULT_STREAM = 1001;
+
+    public SenderConfig {
+        targets = List.copyOf(targets);
+        if (targets.isEmpty()) {
+            throw new BridgeException("bridge " + name + ": nothing to send (name at least one REGION or REGION/RECORD)");
+        }
+        for (String t : targets) {
+            Target.parse(t);
+        }
+    }
+
+    public static SenderConfig of(String name, List<String> targets, String channel, int streamId, RegionOptions regions) {
+        return new SenderConfig(name, targets, channel, streamId, regions, Duration.ofMillis(100), Duration.ofSeconds(1));
+    }
+
+    /** A parsed target: a region and one record, or every record when {@code record} is null. */
+    record Target(String region, String record) {
+        static Target parse(String text) {
+            int slash = text.indexOf('/');
+            if (text.isEmpty() || slash == 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
+                throw new BridgeException("bad bridge target \"" + text + "\": expected REGION or REGION/RECORD");
+            }
+            return slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash), text.substring(slash + 1));
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.shmtel.bridge.spi;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * A transport engine, found with {@link java.util.ServiceLoader} by {@link #name()} (the bridge's
+ * {@code --transport} option and the deployment file's {@code transport} key).
+ */
+public interface TransportProvider {
+
+    /** The engine's name, e.g. {@code aeron}. */
+    String name();
+
+    /** What a process needs to run this engine (JVM flags, kernel settings), for error messages; empty when nothing. */
+    default String requirements() {
+        return "";
+    }
+
+    /** Starts one transport instance; {@code options} are engine-specific, {@code log} takes its messages. */
+    Transport open(Map<String, String> options, Consumer<String> log);
+}

@@ -1,0 +1,223 @@
+package io.shmtel.tools;
+
+import io.shmtel.bridge.BridgeException;
+import io.shmtel.bridge.ReceiverBridge;
+import io.shmtel.bridge.ReceiverConfig;
+import io.shmtel.bridge.SenderBridge;
+import io.shmtel.bridge.SenderConfig;
+import io.shmtel.bridge.Transports;
+import io.shmtel.bridge.spi.Transport;
+import io.shmtel.core.region.RegionDirectory;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bridge", description = {"Mirrors regions to other hosts over the network (Aeron UDP): `bridge send` on",
+        "the host of the drivers forwards every sample of the chosen records; `bridge receive` on the other host",
+        "recreates each region (same schema and layout, optional name prefix) and republishes the samples, so local",
+        "subscribers read them as if the driver ran there. Link statistics: `shmtel echo MIRROR.bridge`.",
+        "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm   and on 10.0.0.2: shmtel bridge receive"},
+        subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class})
+final class BridgeCommand implements Runnable {
+    static final String DEFAULT_PORT = "40456";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: send or receive");
+    }
+
+    /** Options both directions share. */
+    static final class Common {
+        @Option(names = "--channel", paramLabel = "URI", description = "The transport's full address instead of "
+                + "--to/--listen, e.g. aeron:udp?endpoint=239.255.0.1:40456|interface=10.0.0.0/24 (multicast).")
+        String channel;
+
+        @Option(names = "--stream", defaultValue = "" + SenderConfig.DEFAULT_STREAM, paramLabel = "N",
+                description = "Transport stream id; both ends must agree (default: ${DEFAULT-VALUE}).")
+        int stream;
+
+        @Option(names = "--transport", defaultValue = "aeron", paramLabel = "NAME",
+                description = "Transport engine (default: ${DEFAULT-VALUE}).")
+        String transport;
+
+        @Option(names = "--transport-option", paramLabel = "KEY=VALUE",
+                description = "Engine option, e.g. aeron.dir=/dev/shm/my-aeron or aeron.term-length=4194304.")
+        Map<String, String> transportOptions = new LinkedHashMap<>();
+
+        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        Double durationSeconds;
+    }
+
+    static String channel(CommandSpec spec, Common common, String hostPort, String option) {
+        if (common.channel != null) {
+            if (hostPort != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give --channel or " + option + ", not both");
+            }
+            return common.channel;
+        }
+        if (hostPort == null) {
+            return null;
+        }
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1 || !hostPort.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " \"" + hostPort
+                    + "\" is not HOST:PORT (e.g. 10.0.0.2:" + DEFAULT_PORT + ")");
+        }
+        return "aeron:udp?endpoint=" + hostPort;
+    }
+
+    /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
+    static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
+            Supplier<Throwable> failure) throws Exception {
+        Consumer<String> log = line -> {
+            err.println(line);
+            err.flush();
+        };
+        var provider = Transports.provider(common.transport);
+        try (Transport transport = provider.open(common.transportOptions, log)) {
+            AutoCloseable bridge = start.apply(transport);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                try {
+                    bridge.close();
+                } catch (Exception e) {
+                    log.accept("bridge: " + e);
+                }
+                transport.close();
+                stopped.countDown();
+            }, "shmtel-bridge-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            long deadline = common.durationSeconds == null ? Long.MAX_VALUE
+                    : System.nanoTime() + (long) (common.durationSeconds * 1e9);
+            try {
+                while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
+                    Throwable t = failure.get();
+                    if (t != null) {
+                        throw t instanceof RuntimeException re ? re : new BridgeException(t.toString(), t);
+                    }
+                    if (System.nanoTime() - deadline > 0) {
+                        break;
+                    }
+                }
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    bridge.close();
+                } catch (IllegalStateException shuttingDown) {
+                    stopped.await(5, TimeUnit.SECONDS); // Ctrl-C: the hook closes the bridge
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "send", description = {"Forwards every sample of the named records to a receiving bridge.",
+            "Regions that do not exist yet are picked up when they appear; a new writer (epoch) is followed.",
+            "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm demo.imu/imu"})
+    static final class Send implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegionOptionsMixin region;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--to", paramLabel = "HOST:PORT", description = "The receiving bridge's address (unicast).")
+        String to;
+
+        @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to forward: a region "
+                + "(every record) or one record.")
+        List<String> targets = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            String channel = channel(spec, common, to, "--to");
+            if (channel == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "where to? give --to HOST:PORT or --channel URI");
+            }
+            for (String t : targets) {
+                int slash = t.indexOf('/');
+                RegionDirectory.checkName(slash < 0 ? t : t.substring(0, slash));
+            }
+            SenderConfig config;
+            try {
+                config = SenderConfig.of("send", targets, channel, common.stream, region.options());
+            } catch (BridgeException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            SenderBridge[] bridge = new SenderBridge[1];
+            return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = SenderBridge.start(config,
+                    transport, line -> {
+                        spec.commandLine().getErr().println(line);
+                        spec.commandLine().getErr().flush();
+                    }), () -> bridge[0] == null ? null : bridge[0].failure());
+        }
+    }
+
+    @Command(name = "receive", description = {"Recreates the regions a sending bridge forwards and republishes their",
+            "samples here; statistics of each link go to MIRROR.bridge (schema bridge_stats).",
+            "Example: shmtel bridge receive --listen 0.0.0.0:40456 --prefix board."})
+    static final class Receive implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegionOptionsMixin region;
+
+        @Mixin
+        Common common;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT",
+                description = "Local address to receive on (default: 0.0.0.0:" + DEFAULT_PORT + ").")
+        String listen;
+
+        @Option(names = "--prefix", defaultValue = "", paramLabel = "P",
+                description = "Name each mirror P + the source region's name (default: the same name).")
+        String prefix;
+
+        @Option(names = "--unreliable", description = "Do not repair losses: a lost sample stays lost (counted as "
+                + "lost_link) and never delays newer ones. Default: the transport retransmits, in order.")
+        boolean unreliable;
+
+        @Option(names = "--remove-on-exit", description = "Remove the mirrors and their .bridge regions on exit.")
+        boolean removeOnExit;
+
+        @Override
+        public Integer call() throws Exception {
+            String channel = channel(spec, common, listen, "--listen");
+            if (channel == null) {
+                channel = "aeron:udp?endpoint=0.0.0.0:" + DEFAULT_PORT;
+            }
+            if (!prefix.isEmpty()) {
+                RegionDirectory.checkName(prefix + "x");
+            }
+            ReceiverConfig config = ReceiverConfig.of("receive", channel, common.stream, prefix, region.options())
+                    .withReliable(!unreliable).withRemoveOnExit(removeOnExit);
+            ReceiverBridge[] bridge = new ReceiverBridge[1];
+            return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = ReceiverBridge.start(config,
+                    transport, line -> {
+                        spec.commandLine().getErr().println(line);
+                        spec.commandLine().getErr().flush();
+                    }), () -> bridge[0] == null ? null : bridge[0].failure());
+        }
+    }
+}
