@@ -130,7 +130,7 @@ public final class SenderBridge implements AutoCloseable {
                 if (now - nextSchemas >= 0) {
                     for (Stream s : streams) {
                         if (s.subscriber.record() != null) {
-                            sendSchema(s);
+                            sendSchema(s, s.subscriber.region().epoch());
                         }
                     }
                     nextSchemas = now + config.schemaPeriod().toNanos();
@@ -205,8 +205,12 @@ public final class SenderBridge implements AutoCloseable {
         }
         int n = 0;
         while (n < BATCH && sub.poll(s.view)) {
-            if (sub.epoch() != s.schemaEpoch) {
-                sendSchema(s);
+            // The header's epoch word, read after the sample: a new writer sets it before it publishes,
+            // so no sample of a new epoch goes out under the old one (the subscriber's own epoch() is
+            // refreshed only by state()).
+            long epoch = sub.region().epoch();
+            if (epoch != s.schemaEpoch) {
+                sendSchema(s, epoch);
             }
             sendSample(s);
             n++;
@@ -215,17 +219,17 @@ public final class SenderBridge implements AutoCloseable {
         return n;
     }
 
-    private void sendSchema(Stream s) {
+    private void sendSchema(Stream s, long epoch) {
         Subscriber sub = s.subscriber;
         var layout = sub.region().layout();
         RecordLayout record = sub.record();
         byte[] text = layout.canonicalJson().getBytes(StandardCharsets.UTF_8);
         int length = Frames.schemaLength(s.regionBytes, s.recordBytes, label, text);
         ensure(length);
-        length = Frames.schema(frame, senderId, s.index, sub.epoch(), layout.fingerprint(), record.fingerprint(),
+        length = Frames.schema(frame, senderId, s.index, epoch, layout.fingerprint(), record.fingerprint(),
                 s.regionBytes, s.recordBytes, label, text);
         if (offer(length)) {
-            s.schemaEpoch = sub.epoch();
+            s.schemaEpoch = epoch;
         }
     }
 
@@ -248,6 +252,11 @@ public final class SenderBridge implements AutoCloseable {
         WriterState state = s.subscriber.state();
         if (s.subscriber.record() == null || s.schemaEpoch < 0) {
             return; // nothing sent yet: the receiver has no use for it
+        }
+        if (state == WriterState.CLOSED || state == WriterState.WRITER_DEAD) {
+            while (forward(s) > 0) {
+                // the writer's last samples go out before the news of its end
+            }
         }
         int length = Frames.status(frame, senderId, s.index, s.schemaEpoch, state.ordinal(), s.sent, s.lost,
                 System.nanoTime() + monotonicToEpochNs);

@@ -28,7 +28,14 @@ public final class CounterPattern {
 
     /** True when every field of the sample in view holds its own sample index, as {@link #fill} writes it. */
     public static boolean check(DynamicView view) {
-        long k = view.sampleIndex();
+        return check(view, view.sampleIndex());
+    }
+
+    /**
+     * True when every field of the sample in view holds {@code k}, as {@link #fill} writes it: for
+     * copies whose own index differs from the one the pattern was written with (a bridge's mirror).
+     */
+    public static boolean check(DynamicView view, long k) {
         for (FieldLayout f : view.fields()) {
             if (f.type() == FieldType.STRING) {
                 String digits = Long.toString(k);

@@ -1,0 +1,198 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.view.DynamicView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge end to end, with real processes: a counter publisher and the sending bridge on host
+ * A, the receiving bridge on host B, and this JVM reading B's mirror as a local subscriber would.
+ * On loopback, and across two network namespaces joined by a veth pair (root), with loss on the
+ * link. Figures the tests see are printed (docs/bridge.md quotes them).
+ */
+class BridgeTest {
+    private static final int RATE = 500;
+
+    @AfterEach
+    void noAeronDirectoriesOfThisRunAreLeft() throws Exception {
+        try (Stream<Path> entries = Files.list(Path.of("/dev/shm"))) {
+            assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("aeron-shmtel-"))
+                    .filter(n -> ProcessHandle.of(Long.parseLong(n.substring(13))).isEmpty()).toList())
+                    .as("Aeron directories of bridges that are gone").isEmpty();
+        }
+    }
+
+    @Test
+    void onLoopbackAMirrorGetsEverySampleInOrderAndFollowsEpochsSenderRestartsAndWriterDeath() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            mirrorScenario(hosts, 40561);
+        }
+    }
+
+    @Test
+    void acrossTwoNetworkNamespacesTheMirrorIsCompleteAndLossIsRepairedOrCounted() throws Exception {
+        String why = BridgeHosts.namespacesUnavailable();
+        if (why != null && "1".equals(System.getenv("SHMTEL_REQUIRE_NETNS_TESTS"))) {
+            throw new AssertionError("SHMTEL_REQUIRE_NETNS_TESTS=1 but network namespaces cannot be made: " + why);
+        }
+        assumeTrue(why == null, () -> {
+            System.out.println("BridgeTest: namespace test skipped: " + why);
+            return why;
+        });
+        try (BridgeHosts hosts = BridgeHosts.namespaces()) {
+            mirrorScenario(hosts, 40562);
+            lossScenario(hosts, 40563);
+        }
+    }
+
+    /** Clean link: every sample in order; a new source epoch; a sender killed and restarted; a source writer killed. */
+    private void mirrorScenario(BridgeHosts hosts, int port) throws Exception {
+        String to = hosts.addressB() + ":" + port;
+        BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to);
+        receiver.awaitLog("receiving on", 20_000);
+        BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", to, "counter");
+        sender.awaitLog("sending [counter]", 20_000);
+        BridgeHosts.Child first = hosts.onA("publisher-1", "pub", "counter", "--schema", BridgeHosts.SCHEMA,
+                "--rate", "" + RATE, "--count", "1500", "--pattern", "counter");
+        try (CounterStream mirror = new CounterStream(hosts.dirB, "counter")) {
+            // 1. A clean link: every sample, in order, none twice, none missing.
+            mirror.readThrough(1499, 30_000, hosts::allLogs);
+            assertThat(mirror.first).as("the stream from its first sample").isZero();
+            assertThat(mirror.gaps).as("nothing lost").isEmpty();
+            assertThat(mirror.read).isEqualTo(1500);
+            assertThat(first.await(20)).isZero();
+            mirror.awaitState(WriterState.CLOSED, 5_000, hosts::allLogs);
+            Map<String, Object> stats = awaitStats(hosts, s -> "CLOSED".equals(s.get("remote_state"))
+                    && ((Number) s.get("received")).longValue() == 1500);
+            assertThat(stats).containsEntry("lost_link", 0L).containsEntry("lost_sender", 0L)
+                    .containsEntry("source_epoch", 1L);
+            System.out.println("BridgeTest " + hosts.addressB() + ": clean link, 1500 samples at " + RATE
+                    + " Hz: " + stats);
+
+            // 2. A new writer at the source (epoch 2) is a new epoch of the mirror; then the sender bridge
+            //    is killed and restarted: the stream goes on in order, and what it missed is counted.
+            BridgeHosts.Child second = hosts.onA("publisher-2", "pub", "counter", "--schema", BridgeHosts.SCHEMA,
+                    "--rate", "" + RATE, "--count", "3000", "--pattern", "counter");
+            mirror.readThrough(1500 + 500, 30_000, hosts::allLogs);
+            assertThat(mirror.subscriber.epoch()).as("the mirror's epoch follows the source's").isEqualTo(2);
+            int mirrorWriter;
+            try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirB))) {
+                mirrorWriter = r.writerPid();
+            }
+            sender.kill();
+            CounterStream.sleep(500);
+            BridgeHosts.Child restarted = hosts.onA("sender-2", "bridge", "send", "--to", to, "counter");
+            mirror.readThrough(4499, 40_000, hosts::allLogs);
+            assertThat(second.await(20)).isZero();
+            stats = awaitStats(hosts, s -> "CLOSED".equals(s.get("remote_state")) && (Long) s.get("source_epoch") == 2
+                    && (Long) s.get("received") - 1500 + (Long) s.get("lost_sender") == 3000);
+            assertThat(stats.get("lost_sender")).as("what the mirror missed is what the bridge reports (gaps "
+                    + mirror.gaps + ")").isEqualTo(mirror.missing);
+            assertThat(stats).containsEntry("lost_link", 0L).containsEntry("source_epoch", 2L);
+            try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirB))) {
+                assertThat(r.writerPid()).as("the receiver kept writing the mirror").isEqualTo(mirrorWriter);
+                assertThat(r.epoch()).isEqualTo(2);
+            }
+            System.out.println("BridgeTest " + hosts.addressB() + ": epoch 2, sender killed and restarted: read "
+                    + mirror.read + ", gaps " + mirror.gaps + ", stats " + stats);
+
+            // 3. The source's writer dies: so does the mirror's (readers on B see WRITER_DEAD).
+            BridgeHosts.Child third = hosts.onA("publisher-3", "pub", "counter", "--schema", BridgeHosts.SCHEMA,
+                    "--rate", "" + RATE, "--pattern", "counter");
+            mirror.readThrough(4500 + 200, 30_000, hosts::allLogs);
+            assertThat(mirror.subscriber.epoch()).isEqualTo(3);
+            third.kill();
+            mirror.awaitState(WriterState.WRITER_DEAD, 5_000, hosts::allLogs);
+            restarted.stop();
+            receiver.stop();
+            assertThat(receiver.log()).contains("source of counter is WRITER_DEAD; so is the mirror");
+        }
+    }
+
+    /** Loss on the link towards B: repaired by retransmission (default), or counted (--unreliable). */
+    private void lossScenario(BridgeHosts hosts, int port) throws Exception {
+        String to = hosts.addressB() + ":" + port;
+        String applied = hosts.loseTowardsB(10);
+        System.out.println("BridgeTest: loss on the link: " + applied);
+        try {
+            for (boolean reliable : new boolean[] {true, false}) {
+                ShmDirectory.delete(hosts.dirB);
+                Files.createDirectories(hosts.dirB);
+                ShmDirectory.delete(hosts.dirA);
+                Files.createDirectories(hosts.dirA);
+                BridgeHosts.Child receiver = reliable ? hosts.onB("receiver-lossy", "bridge", "receive", "--listen", to)
+                        : hosts.onB("receiver-unreliable", "bridge", "receive", "--listen", to, "--unreliable");
+                receiver.awaitLog("receiving on", 20_000);
+                BridgeHosts.Child sender = hosts.onA("sender-lossy", "bridge", "send", "--to", to, "counter");
+                sender.awaitLog("sending [counter]", 20_000);
+                sender.awaitLog("a receiver is connected", 30_000);
+                BridgeHosts.Child publisher = hosts.onA("publisher-lossy", "pub", "counter", "--schema",
+                        BridgeHosts.SCHEMA, "--rate", "" + RATE, "--count", "3000", "--pattern", "counter");
+                try (CounterStream mirror = new CounterStream(hosts.dirB, "counter")) {
+                    mirror.readThrough(2999, 60_000, hosts::allLogs);
+                    assertThat(publisher.await(20)).isZero();
+                    Map<String, Object> stats = awaitStats(hosts, s -> "CLOSED".equals(s.get("remote_state")));
+                    long dropped = hosts.droppedByRule();
+                    System.out.println("BridgeTest: 10% loss, " + (reliable ? "reliable" : "unreliable") + ": read "
+                            + mirror.read + " of 3000, first " + mirror.first + ", " + mirror.gaps.size() + " gaps ("
+                            + mirror.missing + " samples), packets dropped on the link " + dropped + ", stats " + stats);
+                    assertThat(dropped).as("the rule dropped packets").isNotZero();
+                    if (reliable) {
+                        assertThat(mirror.gaps).as("every loss repaired").isEmpty();
+                        assertThat(stats).containsEntry("lost_link", 0L);
+                        assertThat((Long) stats.get("repairs")).as("repairs counted (NAKs sent)").isPositive();
+                    } else {
+                        assertThat(mirror.missing).as("loss happened").isPositive();
+                        assertThat((Long) stats.get("lost_link") + (Long) stats.get("lost_sender"))
+                                .as("every missing sample is counted").isEqualTo(mirror.missing);
+                        assertThat((Long) stats.get("lost_link")).isPositive();
+                    }
+                }
+                sender.stop();
+                receiver.stop();
+            }
+        } finally {
+            hosts.clearLoss();
+        }
+    }
+
+    /** The newest sample of the mirror's link statistics (counter.bridge) once {@code until} holds. */
+    private static Map<String, Object> awaitStats(BridgeHosts hosts, java.util.function.Predicate<Map<String, Object>> until) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        Map<String, Object> last = Map.of();
+        try (Subscriber s = Subscriber.open("counter.bridge", "link", ShmDirectory.options(hosts.dirB))) {
+            while (System.nanoTime() - deadline < 0) {
+                if (s.record() == null) {
+                    s.state();
+                } else {
+                    DynamicView view = new DynamicView(s.record());
+                    if (s.latest(view)) {
+                        last = new LinkedHashMap<>();
+                        for (var f : view.fields()) {
+                            last.put(f.name(), view.value(f.name()));
+                        }
+                        if (until.test(last)) {
+                            return last;
+                        }
+                    }
+                }
+                CounterStream.sleep(100);
+            }
+        }
+        throw new AssertionError("link statistics did not reach the expected state in 15 s; last: " + last + "\n"
+                + hosts.allLogs());
+    }
+}
