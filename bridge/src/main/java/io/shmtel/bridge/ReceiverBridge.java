@@ -229,15 +229,16 @@ public final class ReceiverBridge implements AutoCloseable {
             link.expectedSent = sentCount + 1;
             return;
         }
-        long linkGap = 0;
         if (link.expectedSent >= 0 && sentCount > link.expectedSent) {
-            linkGap = sentCount - link.expectedSent;
-            link.lostLink += linkGap;
+            link.lostLink += sentCount - link.expectedSent;
+            link.unexplainedLinkLoss += sentCount - link.expectedSent;
         }
         link.expectedSent = sentCount + 1;
         if (link.lastIndex >= 0) {
-            link.lostSender += Math.max(0, index - link.lastIndex - 1 - linkGap);
+            // The index gap minus what the link lost since the last sample: what the sender never sent.
+            link.lostSender += Math.max(0, index - link.lastIndex - 1 - link.unexplainedLinkLoss);
         }
+        link.unexplainedLinkLoss = 0;
         link.lastIndex = index;
         int payload = frame.getInt(Frames.PAYLOAD_LENGTH);
         if (payload != link.writer.payloadLength()) {
@@ -263,6 +264,7 @@ public final class ReceiverBridge implements AutoCloseable {
         long sentTotal = frame.getLong(Frames.SENT_TOTAL);
         if (link.expectedSent >= 0 && sentTotal > link.expectedSent) {
             link.lostLink += sentTotal - link.expectedSent; // the tail that never arrived
+            link.unexplainedLinkLoss += sentTotal - link.expectedSent;
             link.expectedSent = sentTotal;
         }
         int ordinal = (int) frame.getLong(Frames.WRITER_STATE);
@@ -439,6 +441,8 @@ public final class ReceiverBridge implements AutoCloseable {
         long received;
         long lostLink;
         long lostSender;
+        /** Samples the link lost since the last sample arrived: part of the next index gap. */
+        long unexplainedLinkLoss;
         long intervalBytes;
         long receivedAtLastStats;
         long lastStatsNs = System.nanoTime();
@@ -456,6 +460,7 @@ public final class ReceiverBridge implements AutoCloseable {
             }
             if (sender != senderId) {
                 expectedSent = -1; // a new sender counts from its own start
+                unexplainedLinkLoss = 0;
             }
             mirror = m;
             epoch = sourceEpoch;
