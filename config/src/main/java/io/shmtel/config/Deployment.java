@@ -17,8 +17,25 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
     /** A region: its name, schema file and compiled layout, and its file mode. */
     public record RegionSpec(String name, Path schemaFile, Layout layout, int mode) {}
 
-    /** A named group of drivers and subscribers started together. */
-    public record NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers) {}
+    /** A named group of drivers, subscribers and bridges started together. */
+    public record NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers,
+            List<BridgeSpec> bridges) {
+        public NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers) {
+            this(name, drivers, subscribers, List.of());
+        }
+    }
+
+    /**
+     * A network bridge (docs/bridge.md): {@code send} forwards {@code targets} ("region" or
+     * "region/record") to {@code channel}; {@code receive} mirrors what arrives on {@code channel},
+     * naming mirrors {@code prefix + region}. {@code channel} is the transport's address (for Aeron a
+     * channel URI, made from the file's {@code to}/{@code listen} HOST:PORT).
+     */
+    public record BridgeSpec(String name, String direction, String transport, String channel, int stream,
+            List<String> targets, String prefix, boolean reliable) {
+        public static final String SEND = "send";
+        public static final String RECEIVE = "receive";
+    }
 
     /** A driver of {@code type} filling {@code region/record} at {@code rateHz}; an optional one may be missing its source. */
     public record DriverSpec(String type, String region, String record, double rateHz, boolean optional,

@@ -41,7 +41,11 @@ public final class DeploymentParser {
     static final List<String> ROOT_KEYS = List.of("$schema", "deployment", "directory", "heartbeatPeriodMs",
             "removeRegionsOnExit", "regions", "nodes");
     static final List<String> REGION_KEYS = List.of("name", "schema", "mode");
-    static final List<String> NODE_KEYS = List.of("name", "drivers", "subscribers");
+    static final List<String> NODE_KEYS = List.of("name", "drivers", "subscribers", "bridges");
+    static final List<String> SEND_KEYS = List.of("name", "direction", "transport", "to", "channel", "stream", "targets");
+    static final List<String> RECEIVE_KEYS = List.of("name", "direction", "transport", "listen", "channel", "stream",
+            "prefix", "reliable");
+    static final String DEFAULT_BRIDGE_PORT = "40456";
     static final List<String> DRIVER_KEYS = List.of("type", "region", "record", "rateHz", "optional", "params");
     static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action");
     static final List<String> IDLE_KEYS = List.of("strategy", "maxSpins", "maxYields", "minParkUs", "maxParkUs");
@@ -227,10 +231,18 @@ public final class DeploymentParser {
                 subscribers.add(spec);
             }
         }
-        if (obj.get("drivers") == null && obj.get("subscribers") == null) {
-            problem(obj, "a node needs \"drivers\" or \"subscribers\" (or both)");
+        List<Deployment.BridgeSpec> bridges = new ArrayList<>();
+        Map<String, Node> bridgeNames = new HashMap<>();
+        for (Node b : array(obj.get("bridges"), "bridges", false)) {
+            Deployment.BridgeSpec spec = bridge(b, regions, regionNodes, bridgeNames);
+            if (spec != null) {
+                bridges.add(spec);
+            }
         }
-        return name == null ? null : new Deployment.NodeSpec(name, drivers, subscribers);
+        if (obj.get("drivers") == null && obj.get("subscribers") == null && obj.get("bridges") == null) {
+            problem(obj, "a node needs \"drivers\", \"subscribers\" or \"bridges\"");
+        }
+        return name == null ? null : new Deployment.NodeSpec(name, drivers, subscribers, bridges);
     }
 
     private Deployment.DriverSpec driver(Node node, Map<String, Deployment.RegionSpec> regions, Map<String, Node> regionNodes,
@@ -395,6 +407,101 @@ public final class DeploymentParser {
             return null;
         }
         return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action);
+    }
+
+    private Deployment.BridgeSpec bridge(Node node, Map<String, Deployment.RegionSpec> regions,
+            Map<String, Node> regionNodes, Map<String, Node> seen) {
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a bridge object, e.g. { \"name\": \"to-planner\", \"direction\": \"send\", \"to\":"
+                    + " \"10.0.0.2:40456\", \"targets\": [\"arm\"] }; found " + node.kind());
+            return null;
+        }
+        String name = string(obj, "name", true);
+        if (name != null && seen.putIfAbsent(name, obj.get("name")) != null) {
+            problem(obj.get("name"), "duplicate bridge name \"" + name + "\" in this node");
+        }
+        String direction = string(obj, "direction", true);
+        List<String> directions = List.of(Deployment.BridgeSpec.SEND, Deployment.BridgeSpec.RECEIVE);
+        if (direction != null && !directions.contains(direction)) {
+            String hint = Names.closest(direction, directions).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+            problem(obj.get("direction"), "unknown bridge direction \"" + direction + "\"" + hint + " (send or receive)");
+            return null;
+        }
+        if (direction == null) {
+            return null;
+        }
+        boolean send = direction.equals(Deployment.BridgeSpec.SEND);
+        keys(obj, send ? SEND_KEYS : RECEIVE_KEYS);
+        String transport = string(obj, "transport", false);
+        long stream = integer(obj, "stream", 1, Integer.MAX_VALUE, 1001);
+        String address = string(obj, send ? "to" : "listen", false);
+        String channel = string(obj, "channel", false);
+        if (address != null && channel != null) {
+            problem(obj.get("channel"), "give \"" + (send ? "to" : "listen") + "\" or \"channel\", not both");
+        } else if (address != null) {
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || colon == address.length() - 1
+                    || !address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+                problem(obj.get(send ? "to" : "listen"), "\"" + address + "\" is not HOST:PORT (e.g. 10.0.0.2:"
+                        + DEFAULT_BRIDGE_PORT + ")");
+            }
+            channel = "aeron:udp?endpoint=" + address;
+        } else if (channel == null) {
+            if (send) {
+                problem(obj, "missing \"to\": the receiving bridge's HOST:PORT (or a transport \"channel\")");
+            } else {
+                channel = "aeron:udp?endpoint=0.0.0.0:" + DEFAULT_BRIDGE_PORT;
+            }
+        }
+        List<String> targets = new ArrayList<>();
+        String prefix = "";
+        boolean reliable = true;
+        if (send) {
+            Node targetsNode = require(obj, "targets", "the regions (\"arm\") or records (\"arm/joint_state\") to forward");
+            for (Node t : array(targetsNode, "targets", true)) {
+                if (!(t instanceof Node.StringNode sn)) {
+                    problem(t, "expected a target string \"REGION\" or \"REGION/RECORD\"; found " + describe(t));
+                    continue;
+                }
+                String text = sn.value();
+                int slash = text.indexOf('/');
+                String regionName = slash < 0 ? text : text.substring(0, slash);
+                Deployment.RegionSpec region = regions.get(regionName);
+                if (region == null) {
+                    if (!regionNodes.containsKey(regionName)) {
+                        String hint = Names.closest(regionName, regionNodes.keySet())
+                                .map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                        problem(t, "unknown region \"" + regionName + "\"" + hint + " (regions: "
+                                + String.join(", ", regionNodes.keySet()) + "); a bridge sends declared regions");
+                    }
+                    continue;
+                }
+                if (slash >= 0) {
+                    String record = text.substring(slash + 1);
+                    if (region.layout().record(record).isEmpty()) {
+                        List<String> names = region.layout().records().stream().map(RecordLayout::name).toList();
+                        String hint = Names.closest(record, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                        problem(t, "unknown record \"" + record + "\" in region \"" + regionName + "\"" + hint
+                                + " (records: " + String.join(", ", names) + ")");
+                        continue;
+                    }
+                }
+                targets.add(text);
+            }
+        } else {
+            prefix = string(obj, "prefix", false);
+            if (prefix == null) {
+                prefix = "";
+            } else if (!prefix.isEmpty() && !RegionDirectory.NAME.matcher(prefix + "x").matches()) {
+                problem(obj.get("prefix"), "invalid prefix \"" + prefix + "\": region names use letters, digits, '.', '_', '-'");
+            }
+            reliable = bool(obj, "reliable", true);
+        }
+        if (name == null) {
+            return null;
+        }
+        return new Deployment.BridgeSpec(name, direction, transport == null ? "aeron" : transport, channel, (int) stream,
+                List.copyOf(targets), prefix, reliable);
     }
 
     private Deployment.IdleSpec idle(Node node) {

@@ -55,7 +55,7 @@ class DeploymentParserTest {
         for (Path good : List.of(DIR.resolve("good.json"), Path.of("../samples/demo.json"))) {
             assertThat(schema.validate(Files.readString(good), com.networknt.schema.InputFormat.JSON)).as("%s", good).isEmpty();
         }
-        for (String bad : List.of("unknown_names.json", "wrong_kinds.json")) {
+        for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json")) {
             assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), com.networknt.schema.InputFormat.JSON))
                     .as("%s", bad).isNotEmpty();
         }
@@ -80,5 +80,11 @@ class DeploymentParserTest {
         assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::name)
                 .containsExactly("arm-log", "imu/imu_sample");
         assertThat(consumers.subscribers().get(1).idle().maxParkNs()).isEqualTo(500_000);
+        Deployment.NodeSpec network = d.node("network").orElseThrow();
+        assertThat(network.bridges()).containsExactly(
+                new Deployment.BridgeSpec("to-planner", "send", "aeron", "aeron:udp?endpoint=10.0.0.2:40456", 1001,
+                        List.of("arm", "imu/imu_sample"), "", true),
+                new Deployment.BridgeSpec("from-board", "receive", "aeron", "aeron:udp?endpoint=0.0.0.0:40457", 7,
+                        List.of(), "board.", false));
     }
 }
