@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         "recreates each region (same schema and layout, optional name prefix) and republishes the samples, so local",
         "subscribers read them as if the driver ran there. Link statistics: `shmtel echo MIRROR.bridge`.",
         "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm   and on 10.0.0.2: shmtel bridge receive"},
-        subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class})
+        subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class, BridgeCommand.Run.class})
 final class BridgeCommand implements Runnable {
     static final String DEFAULT_PORT = "40456";
 
@@ -40,7 +40,7 @@ final class BridgeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: send or receive");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: send, receive or run");
     }
 
     /** Options both directions share. */
@@ -86,12 +86,21 @@ final class BridgeCommand implements Runnable {
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
     static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
+        return runUntilStopped(common.transport, common.transportOptions, common.durationSeconds, err, start, failure,
+                null);
+    }
+
+    /** Runs bridges on one transport until the duration ends, Ctrl-C, the parent process ends, or a bridge fails. */
+    static int runUntilStopped(String transportName, Map<String, String> transportOptions, Double durationSeconds,
+            PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start, Supplier<Throwable> failure,
+            Long parentPid) throws Exception {
         Consumer<String> log = line -> {
             err.println(line);
             err.flush();
         };
-        var provider = Transports.provider(common.transport);
-        try (Transport transport = provider.open(common.transportOptions, log)) {
+        var provider = Transports.provider(transportName);
+        var parent = parentPid == null ? java.util.Optional.<ProcessHandle>empty() : ProcessHandle.of(parentPid);
+        try (Transport transport = provider.open(transportOptions, log)) {
             AutoCloseable bridge = start.apply(transport);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -104,15 +113,14 @@ final class BridgeCommand implements Runnable {
                 stopped.countDown();
             }, "shmtel-bridge-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            long deadline = common.durationSeconds == null ? Long.MAX_VALUE
-                    : System.nanoTime() + (long) (common.durationSeconds * 1e9);
+            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
             try {
                 while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
                     Throwable t = failure.get();
                     if (t != null) {
                         throw t instanceof RuntimeException re ? re : new BridgeException(t.toString(), t);
                     }
-                    if (System.nanoTime() - deadline > 0) {
+                    if (System.nanoTime() - deadline > 0 || parentPid != null && parent.map(p -> !p.isAlive()).orElse(true)) {
                         break;
                     }
                 }
@@ -126,6 +134,84 @@ final class BridgeCommand implements Runnable {
             }
         }
         return ExitCodes.OK;
+    }
+
+    @Command(name = "run", description = {"Runs the bridges of a deployment file's nodes (docs/deployment.md, \"bridges\").",
+            "`shmtel run` starts this in a process of its own when its nodes have bridges.",
+            "Example: shmtel bridge run samples/bridge-board.json --only board"})
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "DEPLOYMENT", description = "Deployment file (JSON; see docs/deployment.md).")
+        java.nio.file.Path file;
+
+        @Option(names = "--only", paramLabel = "NODE", description = "Run only this node's bridges.")
+        String only;
+
+        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        Double durationSeconds;
+
+        @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends (shmtel run's child).")
+        Long parentPid;
+
+        @Override
+        public Integer call() throws Exception {
+            var deployment = io.shmtel.config.Shmtel.load(file);
+            var bridges = bridgesOf(deployment, only);
+            if (bridges.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), file + ": no bridges in "
+                        + (only == null ? "any node" : "node " + only));
+            }
+            List<String> transports = bridges.stream().map(io.shmtel.config.Deployment.BridgeSpec::transport).distinct().toList();
+            if (transports.size() > 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), file + ": bridges of one process share one"
+                        + " transport; these use " + transports + " (run them with --only NODE per transport)");
+            }
+            var regions = io.shmtel.core.region.RegionOptions.defaults().withDirectory(deployment.directory())
+                    .withHeartbeatPeriod(deployment.heartbeatPeriod());
+            PrintWriter err = spec.commandLine().getErr();
+            Consumer<String> log = line -> {
+                err.println(line);
+                err.flush();
+            };
+            List<SenderBridge> senders = new ArrayList<>();
+            List<ReceiverBridge> receivers = new ArrayList<>();
+            return runUntilStopped(transports.get(0), Map.of(), durationSeconds, err, transport -> {
+                for (var b : bridges) {
+                    if (b.direction().equals(io.shmtel.config.Deployment.BridgeSpec.SEND)) {
+                        senders.add(SenderBridge.start(SenderConfig.of(b.name(), b.targets(), b.channel(), b.stream(),
+                                regions), transport, log));
+                    } else {
+                        receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(), b.prefix(),
+                                regions).withReliable(b.reliable()).withRemoveOnExit(deployment.removeRegionsOnExit()),
+                                transport, log));
+                    }
+                }
+                return () -> {
+                    senders.forEach(SenderBridge::close);
+                    receivers.forEach(ReceiverBridge::close);
+                };
+            }, () -> {
+                for (SenderBridge b : senders) {
+                    if (b.failure() != null) {
+                        return b.failure();
+                    }
+                }
+                for (ReceiverBridge b : receivers) {
+                    if (b.failure() != null) {
+                        return b.failure();
+                    }
+                }
+                return null;
+            }, parentPid);
+        }
+    }
+
+    /** The bridges of the deployment's nodes ({@code only}: one node), in file order. */
+    static List<io.shmtel.config.Deployment.BridgeSpec> bridgesOf(io.shmtel.config.Deployment d, String only) {
+        return d.nodes().stream().filter(n -> only == null || n.name().equals(only))
+                .flatMap(n -> n.bridges().stream()).toList();
     }
 
     @Command(name = "send", description = {"Forwards every sample of the named records to a receiving bridge.",

@@ -3,6 +3,8 @@ package io.shmtel.tools;
 import io.shmtel.config.Shmtel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,12 +40,58 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         Shmtel.Running running = Shmtel.run(file, only);
+        Process bridges = null;
+        if (!BridgeCommand.bridgesOf(running.deployment(), only).isEmpty()) {
+            try {
+                bridges = startBridges();
+            } catch (java.io.IOException | RuntimeException e) {
+                running.close();
+                throw new io.shmtel.bridge.BridgeException("cannot start the bridge process: " + e.getMessage(), e);
+            }
+        }
+        Process child = bridges;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (child != null) {
+                child.destroy(); // SIGTERM: the bridges close their mirrors cleanly
+                try {
+                    child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             running.close();
             stopped.countDown();
         }, "shmtel-run-stop"));
+        if (child == null) {
+            stopped.await();
+            return ExitCodes.OK;
+        }
+        int code = child.waitFor();
+        // Ctrl-C reaches both processes: give this one's shutdown a moment before calling it a failure.
+        if (!stopped.await(3, java.util.concurrent.TimeUnit.SECONDS)) { // the bridges stopped by themselves
+            spec.commandLine().getErr().println("shmtel run: the bridge process exited with status " + code
+                    + "; stopping the deployment");
+            return code == 0 ? ExitCodes.BRIDGE_FAILED : code;
+        }
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /**
+     * The nodes' bridges run in a child JVM: only it gets the flag Aeron needs (docs/bridge.md). It
+     * shares this process's stdout and stderr and stops when this process ends.
+     */
+    private Process startBridges() throws java.io.IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(), "bridge", "run", file.toString(),
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        if (only != null) {
+            cmd.addAll(List.of("--only", only));
+        }
+        return new ProcessBuilder(cmd).inheritIO().start();
     }
 }
