@@ -143,6 +143,11 @@ final class BridgeHosts implements AutoCloseable {
         return start(nsB, dirB, name, args);
     }
 
+    /** Runs a CLI command as given (no --dir added), on loopback. */
+    Child raw(String name, String... args) throws IOException {
+        return start(null, null, name, args);
+    }
+
     private Child start(String ns, Path dir, String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (ns != null) {
@@ -152,12 +157,15 @@ final class BridgeHosts implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName()));
-        cmd.add(args[0]);
-        if (args[0].equals("bridge")) {
+        if (dir == null) {
+            cmd.addAll(List.of(args));
+        } else if (args[0].equals("bridge")) {
+            cmd.add(args[0]);
             cmd.add(args[1]);
             cmd.add("--dir=" + dir);
             cmd.addAll(List.of(args).subList(2, args.length));
         } else {
+            cmd.add(args[0]);
             cmd.add("--dir=" + dir);
             cmd.addAll(List.of(args).subList(1, args.length));
         }

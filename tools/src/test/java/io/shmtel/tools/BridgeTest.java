@@ -58,6 +58,78 @@ class BridgeTest {
         }
     }
 
+    @Test
+    void badOptionsAndAMissingTransportOrJvmFlagAreClearErrors() {
+        CliTest.Result noTo = CliTest.run("bridge", "send", "arm");
+        assertThat(noTo.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(noTo.err()).contains("where to? give --to HOST:PORT or --channel URI");
+        CliTest.Result badTo = CliTest.run("bridge", "send", "--to", "planner", "arm");
+        assertThat(badTo.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(badTo.err()).contains("--to \"planner\" is not HOST:PORT (e.g. 10.0.0.2:40456)");
+        CliTest.Result badTarget = CliTest.run("bridge", "send", "--to", "10.0.0.2:40456", "arm/joint_state/x");
+        assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(badTarget.err()).contains("bad bridge target \"arm/joint_state/x\": expected REGION or REGION/RECORD");
+        CliTest.Result both = CliTest.run("bridge", "receive", "--listen", "0.0.0.0:1", "--channel", "aeron:udp?endpoint=0.0.0.0:1");
+        assertThat(both.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(both.err()).contains("give --channel or --listen, not both");
+        CliTest.Result zenoh = CliTest.run("bridge", "receive", "--transport", "zenoh");
+        assertThat(zenoh.code()).isEqualTo(ExitCodes.BRIDGE_FAILED);
+        assertThat(zenoh.err()).contains("no bridge transport \"zenoh\" on the class path; available: [aeron]");
+        // This test JVM runs without Aeron's flag, as every shmtel command but `bridge` does.
+        CliTest.Result noFlag = CliTest.run("bridge", "receive", "--listen", "127.0.0.1:40565", "--duration", "1");
+        assertThat(noFlag.code()).isEqualTo(ExitCodes.BRIDGE_FAILED);
+        assertThat(noFlag.err()).contains("the Aeron transport needs the JVM flag --add-exports"
+                + " java.base/jdk.internal.misc=ALL-UNNAMED", "bin/shmtel passes it to `shmtel bridge`");
+    }
+
+    @Test
+    void anAddressThatIsNotThisHostsIsExit15WithTheReason() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            BridgeHosts.Child foreign = hosts.onB("foreign", "bridge", "receive", "--listen", "203.0.113.9:40566");
+            assertThat(foreign.await(30)).as(foreign.log()).isEqualTo(ExitCodes.BRIDGE_FAILED);
+            assertThat(foreign.log()).contains("shmtel receive: cannot receive on aeron:udp?endpoint=203.0.113.9:40566");
+            System.out.println("BridgeTest: foreign address: " + foreign.log().strip());
+        }
+    }
+
+    @Test
+    void aDeploymentsBridgesRunWithItInAChildProcessAndStopWithIt() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            Path arm = Path.of("../schema/examples/arm.json").toAbsolutePath();
+            Path board = hosts.logs.resolve("board.json");
+            Files.writeString(board, """
+                    { "deployment": "board", "directory": "%s", "removeRegionsOnExit": true,
+                      "regions": [ { "name": "arm", "schema": "%s" } ],
+                      "nodes": [ { "name": "board", "drivers": [ { "type": "sim-arm", "region": "arm", "rateHz": 200 } ],
+                                   "bridges": [ { "name": "out", "direction": "send", "to": "127.0.0.1:40567",
+                                                  "targets": ["arm"] } ] } ] }
+                    """.formatted(hosts.dirA, arm));
+            Path planner = hosts.logs.resolve("planner.json");
+            Files.writeString(planner, """
+                    { "deployment": "planner", "directory": "%s", "removeRegionsOnExit": true,
+                      "regions": [ { "name": "board.arm", "schema": "%s" } ],
+                      "nodes": [ { "name": "planner",
+                                   "bridges": [ { "name": "in", "direction": "receive", "listen": "127.0.0.1:40567",
+                                                  "prefix": "board." } ],
+                                   "subscribers": [ { "name": "arm-log", "region": "board.arm" } ] } ] }
+                    """.formatted(hosts.dirB, arm));
+            BridgeHosts.Child receiving = hosts.raw("run-planner", "run", planner.toString());
+            BridgeHosts.Child sending = hosts.raw("run-board", "run", board.toString());
+            receiving.awaitLog("arm-log LIVE joint_state", 40_000);
+            try (Subscriber mirror = Subscriber.open("board.arm", "joint_state", ShmDirectory.options(hosts.dirB))) {
+                assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+                assertThat(mirror.region().writerPid()).as("a child of shmtel run writes the mirror")
+                        .isNotEqualTo((int) receiving.process.pid());
+            }
+            assertThat(sending.stop()).isIn(0, 130, 143);
+            assertThat(receiving.stop()).isIn(0, 130, 143);
+            assertThat(receiving.log()).contains("bridge in: stopped; received");
+            try (Stream<Path> left = Files.list(hosts.dirB)) {
+                assertThat(left.map(p -> p.getFileName().toString()).toList()).as("mirrors removed on exit").isEmpty();
+            }
+        }
+    }
+
     /** Clean link: every sample in order; a new source epoch; a sender killed and restarted; a source writer killed. */
     private void mirrorScenario(BridgeHosts hosts, int port) throws Exception {
         String to = hosts.addressB() + ":" + port;
