@@ -52,8 +52,7 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<StreamKey, Link> streams = new HashMap<>();
     private final Map<Long, Layout> layouts = new HashMap<>();
-    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(20),
-            TimeUnit.MICROSECONDS.toNanos(500));
+    private final IdleStrategy idle;
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
     private final StreamKey probe = new StreamKey();
@@ -68,6 +67,8 @@ public final class ReceiverBridge implements AutoCloseable {
 
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
+        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20), config.maxPark().toNanos()),
+                config.maxPark().toNanos());
         this.transport = transport;
         this.log = log;
         this.mirrorOptions = config.regions().withHeartbeatThread(false).withHeartbeatPeriod(

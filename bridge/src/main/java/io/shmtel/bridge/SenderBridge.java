@@ -39,8 +39,7 @@ public final class SenderBridge implements AutoCloseable {
     private final byte[] label = label().getBytes(StandardCharsets.UTF_8);
     private final List<SenderConfig.Target> unresolved = new ArrayList<>();
     private final List<Stream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(20),
-            TimeUnit.MICROSECONDS.toNanos(500));
+    private final IdleStrategy idle;
     private final Thread thread;
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
@@ -55,6 +54,8 @@ public final class SenderBridge implements AutoCloseable {
 
     private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
+        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20), config.maxPark().toNanos()),
+                config.maxPark().toNanos());
         this.log = log;
         for (String t : config.targets()) {
             unresolved.add(SenderConfig.Target.parse(t));

@@ -63,6 +63,21 @@ final class BridgeCommand implements Runnable {
 
         @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
+
+        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", description = "The longest the "
+                + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after a "
+                + "quiet spell, higher for less idle CPU.")
+        long maxParkUs;
+
+        java.time.Duration maxPark() {
+            return java.time.Duration.ofNanos(maxParkUs * 1000);
+        }
+
+        Map<String, String> transportOptions() {
+            Map<String, String> m = new LinkedHashMap<>(transportOptions);
+            m.putIfAbsent(io.shmtel.bridge.spi.TransportProvider.IDLE_MAX_PARK_US, Long.toString(maxParkUs));
+            return m;
+        }
     }
 
     static String channel(CommandSpec spec, Common common, String hostPort, String option) {
@@ -86,7 +101,10 @@ final class BridgeCommand implements Runnable {
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
     static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
-        return runUntilStopped(common.transport, common.transportOptions, common.durationSeconds, err, start, failure,
+        if (common.maxParkUs < 1 || common.maxParkUs > 1_000_000) {
+            throw new BridgeException("--max-park-us must be from 1 to 1000000: " + common.maxParkUs);
+        }
+        return runUntilStopped(common.transport, common.transportOptions(), common.durationSeconds, err, start, failure,
                 null);
     }
 
@@ -246,7 +264,7 @@ final class BridgeCommand implements Runnable {
             }
             SenderConfig config;
             try {
-                config = SenderConfig.of("send", targets, channel, common.stream, region.options());
+                config = SenderConfig.of("send", targets, channel, common.stream, region.options()).withMaxPark(common.maxPark());
             } catch (BridgeException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -297,7 +315,7 @@ final class BridgeCommand implements Runnable {
                 RegionDirectory.checkName(prefix + "x");
             }
             ReceiverConfig config = ReceiverConfig.of("receive", channel, common.stream, prefix, region.options())
-                    .withReliable(!unreliable).withRemoveOnExit(removeOnExit);
+                    .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark());
             ReceiverBridge[] bridge = new ReceiverBridge[1];
             return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = ReceiverBridge.start(config,
                     transport, line -> {

@@ -16,6 +16,7 @@ import io.shmtel.bridge.BridgeException;
 import io.shmtel.bridge.spi.Inbound;
 import io.shmtel.bridge.spi.Outbound;
 import io.shmtel.bridge.spi.Transport;
+import io.shmtel.bridge.spi.TransportProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,10 +46,11 @@ final class AeronTransport implements Transport {
                 System.getProperty("java.io.tmpdir"))).resolve(DIR_PREFIX + ProcessHandle.current().pid()).toString());
         removeStaleDirectories(Path.of(dir).getParent());
         int termLength = Integer.parseInt(options.getOrDefault("aeron.term-length", String.valueOf(1 << 20)));
+        long maxParkNs = 1000L * Long.parseLong(options.getOrDefault(TransportProvider.IDLE_MAX_PARK_US, "2000"));
         MediaDriver.Context context = new MediaDriver.Context()
                 .aeronDirectoryName(dir)
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, 1_000, 500_000))
+                .sharedIdleStrategy(new BackoffIdleStrategy(100, 10, Math.min(1_000, maxParkNs), maxParkNs))
                 .publicationTermBufferLength(termLength)
                 .ipcTermBufferLength(termLength)
                 .dirDeleteOnStart(true)

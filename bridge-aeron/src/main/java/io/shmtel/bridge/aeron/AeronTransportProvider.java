@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * {@code aeron}: Aeron UDP (unicast or multicast) with an embedded media driver per bridge process.
  * Options: {@code aeron.dir} (the driver's directory; default {@code /dev/shm/aeron-shmtel-PID}),
- * {@code aeron.term-length} (bytes per term of each publication, a power of two; default 1 MiB).
+ * {@code aeron.term-length} (bytes per term of each publication, a power of two; default 1 MiB),
+ * and the common {@code idle-max-park-us} (the longest the media driver sleeps when idle; default 2000).
  */
 public final class AeronTransportProvider implements TransportProvider {
     /** The JVM flag Agrona needs on JDK 17 and later: the launcher passes it to bridge processes only. */

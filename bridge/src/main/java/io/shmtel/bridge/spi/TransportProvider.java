@@ -8,6 +8,8 @@ import java.util.function.Consumer;
  * {@code --transport} option and the deployment file's {@code transport} key).
  */
 public interface TransportProvider {
+    /** The option every engine may honour: the longest its threads sleep when idle, in microseconds. */
+    String IDLE_MAX_PARK_US = "idle-max-park-us";
 
     /** The engine's name, e.g. {@code aeron}. */
     String name();
