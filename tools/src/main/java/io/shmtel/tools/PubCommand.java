@@ -109,7 +109,14 @@ final class PubCommand implements Callable<Integer> {
                 if (pattern != null) {
                     CounterPattern.fill(writer, sink.nextSampleIndex());
                 }
-                writer.commit();
+                try {
+                    writer.commit();
+                } catch (IllegalStateException closedMeanwhile) {
+                    if (publisher.region().isClosed()) {
+                        break; // Ctrl-C closed the publisher between the check above and this commit
+                    }
+                    throw closedMeanwhile;
+                }
                 published++;
                 if (periodNs > 0) {
                     long due = start + published * periodNs; // the k-th sample is due at start + k/rate: no drift
