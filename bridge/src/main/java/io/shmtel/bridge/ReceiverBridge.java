@@ -19,7 +19,6 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -317,18 +316,6 @@ public final class ReceiverBridge implements AutoCloseable {
                         link.lostLink, link.lostSender, repairs, p50 / 1e3, p99 / 1e3, max / 1e3));
             }
         }
-    }
-
-    /** "MIRROR/RECORD" → {received, lost_link, lost_sender} as of now (for tests and the CLI summary). */
-    public Map<String, long[]> totals() {
-        Map<String, long[]> m = new LinkedHashMap<>();
-        synchronized (this) {
-            for (var e : new ArrayList<>(links.entrySet())) {
-                Link l = e.getValue();
-                m.put(e.getKey(), new long[] {l.received, l.lostLink, l.lostSender});
-            }
-        }
-        return m;
     }
 
     @Override

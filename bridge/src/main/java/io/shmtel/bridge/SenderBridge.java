@@ -39,6 +39,8 @@ public final class SenderBridge implements AutoCloseable {
     private final byte[] label = label().getBytes(StandardCharsets.UTF_8);
     private final List<SenderConfig.Target> unresolved = new ArrayList<>();
     private final List<Stream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The bridge thread's copy of {@link #streams}, walked by index: no iterator per loop turn. */
+    private Stream[] active = new Stream[0];
     private final IdleStrategy idle;
     private final Thread thread;
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -129,7 +131,7 @@ public final class SenderBridge implements AutoCloseable {
                 }
                 wasConnected = connected;
                 if (now - nextSchemas >= 0) {
-                    for (Stream s : streams) {
+                    for (Stream s : active) {
                         if (s.subscriber.record() != null) {
                             sendSchema(s, s.subscriber.region().epoch());
                         }
@@ -137,18 +139,20 @@ public final class SenderBridge implements AutoCloseable {
                     nextSchemas = now + config.schemaPeriod().toNanos();
                 }
                 int work = 0;
-                for (Stream s : streams) {
-                    work += forward(s);
+                Stream[] all = active;
+                for (int i = 0; i < all.length; i++) {
+                    work += forward(all[i]);
                 }
                 if (now - nextStatus >= 0) {
-                    monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
-                    for (Stream s : streams) {
-                        status(s);
+                    for (int i = 0; i < all.length; i++) {
+                        status(all[i]);
                     }
                     nextStatus = now + config.statusPeriod().toNanos();
                 }
                 if (now - nextLog >= 0) {
                     nextLog = now + LOG_PERIOD_NS;
+                    // Both allocate, so they run every 10 s only: the two clocks drift apart by microseconds meanwhile.
+                    monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
                     log.accept(summary());
                 }
                 if (work == 0) {
@@ -190,6 +194,7 @@ public final class SenderBridge implements AutoCloseable {
             for (String record : records) {
                 streams.add(new Stream(streams.size(), t.region(), record,
                         Subscriber.open(t.region(), record, config.regions())));
+                active = streams.toArray(new Stream[0]);
             }
             it.remove();
         }
@@ -224,7 +229,11 @@ public final class SenderBridge implements AutoCloseable {
         Subscriber sub = s.subscriber;
         var layout = sub.region().layout();
         RecordLayout record = sub.record();
-        byte[] text = layout.canonicalJson().getBytes(StandardCharsets.UTF_8);
+        if (s.schemaLayout != layout) { // once per layout: the periodic repeats allocate nothing
+            s.schemaLayout = layout;
+            s.schemaText = layout.canonicalJson().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] text = s.schemaText;
         int length = Frames.schemaLength(s.regionBytes, s.recordBytes, label, text);
         ensure(length);
         length = Frames.schema(frame, senderId, s.index, epoch, layout.fingerprint(), record.fingerprint(),
@@ -327,6 +336,8 @@ public final class SenderBridge implements AutoCloseable {
         final byte[] recordBytes;
         final Subscriber subscriber;
         DynamicView view;
+        io.shmtel.schema.layout.Layout schemaLayout;
+        byte[] schemaText;
         long schemaEpoch = -1;
         long sent;
         long lost;
