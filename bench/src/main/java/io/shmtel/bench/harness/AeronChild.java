@@ -25,6 +25,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 public final class AeronChild {
     static final String CHANNEL = "aeron:ipc?term-length=64k";
+    /** With the optional last argument {@code udp}: the same ping-pong over UDP on loopback (the bridge's floor). */
+    static final String UDP_PING = "aeron:udp?endpoint=127.0.0.1:40698|term-length=64k";
+    static final String UDP_PONG = "aeron:udp?endpoint=127.0.0.1:40699|term-length=64k";
+    private static String pingChannel = CHANNEL;
+    private static String pongChannel = CHANNEL;
+    /**
+     * Over UDP the media driver's thread carries every message: the two sides yield instead of
+     * spinning, or on a 2-core machine they starve it (a spinning pair made each round trip last
+     * about a millisecond, the driver's longest sleep).
+     */
+    private static boolean yieldWhenIdle;
     static final int PING_STREAM = 1001;
     static final int PONG_STREAM = 1002;
 
@@ -32,6 +43,11 @@ public final class AeronChild {
 
     public static void main(String[] args) throws Exception {
         Path aeronDir = Path.of(args[1]).resolve("aeron");
+        if (args[args.length - 1].equals("udp")) {
+            pingChannel = UDP_PING;
+            pongChannel = UDP_PONG;
+            yieldWhenIdle = true;
+        }
         switch (args[0]) {
             case "aeron-ping" -> ping(aeronDir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "aeron-pong" -> pong(aeronDir);
@@ -71,7 +87,11 @@ public final class AeronChild {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("no Aeron message for " + Child.MAX_WAIT_SECONDS + " s");
             }
-            Thread.onSpinWait();
+            if (yieldWhenIdle) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         }
         return receiver.value;
     }
@@ -95,8 +115,8 @@ public final class AeronChild {
                 .dirDeleteOnShutdown(true);
         try (MediaDriver driver = MediaDriver.launch(driverContext);
                 Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-                ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, PING_STREAM);
-                Subscription subscription = aeron.addSubscription(CHANNEL, PONG_STREAM)) {
+                ExclusivePublication publication = aeron.addExclusivePublication(pingChannel, PING_STREAM);
+                Subscription subscription = aeron.addSubscription(pongChannel, PONG_STREAM)) {
             Child.ready();
             Child.awaitGo();
             awaitConnected(publication, subscription);
@@ -122,8 +142,8 @@ public final class AeronChild {
 
     static void pong(Path aeronDir) {
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir.toString()));
-                ExclusivePublication publication = aeron.addExclusivePublication(CHANNEL, PONG_STREAM);
-                Subscription subscription = aeron.addSubscription(CHANNEL, PING_STREAM)) {
+                ExclusivePublication publication = aeron.addExclusivePublication(pongChannel, PONG_STREAM);
+                Subscription subscription = aeron.addSubscription(pingChannel, PING_STREAM)) {
             Child.ready();
             awaitConnected(publication, subscription);
             UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));

@@ -52,7 +52,7 @@ public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
     static final String FLOOR_AGAIN = "floor-oneway-end";
-    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, fanout";
+    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, fanout, bridge";
     static final Set<String> SCENARIOS = Set.of(SCENARIO_LIST.split(", "));
 
     @Spec
@@ -135,6 +135,7 @@ public final class Harness implements Callable<Integer> {
                     }
                 }
             });
+            run(results, "bridge", () -> bridge(results));
             if (selected("floor") && results.rows.size() > 2) {
                 run(results, "floor again", () -> floorAgain(results));
             }
@@ -424,6 +425,70 @@ public final class Harness implements Callable<Integer> {
                 results.rows.add(Row.measured("aeron-ipc", "Aeron IPC ping-pong, embedded driver, busy-spin",
                         Row.ROUND_TRIP, ping.histogram("latency"), "aeron-all " + aeronVersion()
                                 + ", 8-byte messages, half of each round trip"));
+            }
+        }
+    }
+
+    /**
+     * The network bridge on loopback: a 1 kHz publisher, {@code shmtel bridge send} and {@code
+     * receive} (each its own process, Aeron UDP over 127.0.0.1, default idling), and a busy-spin
+     * subscriber of the mirror; one-way latency from publish at the source to observe at the
+     * mirror. Its floor, measured right before: an Aeron UDP ping-pong over loopback, busy-spin.
+     */
+    private void bridge(Results results) throws IOException {
+        Path dir = scenarioDir("bridge-floor");
+        Histogram transportFloor;
+        try (Proc ping = Proc.start("aeron-udp-ping", jvm(AeronChild.class, true, "aeron-ping", dir, profile.bridgeWarmup(),
+                profile.bridgeCount(), "udp"), logs)) {
+            ping.awaitReady(START);
+            try (Proc pong = Proc.start("aeron-udp-pong", jvm(AeronChild.class, true, "aeron-pong", dir, "udp"), logs)) {
+                pong.awaitReady(START);
+                ping.send("GO");
+                Duration budget = budget((profile.bridgeWarmup() + profile.bridgeCount()) * 1_000_000.0);
+                ping.collect(budget);
+                pong.collect(budget);
+                transportFloor = ping.histogram("latency");
+                results.rows.add(Row.measured("aeron-udp", "Aeron UDP ping-pong over loopback, yielding", Row.ROUND_TRIP,
+                        ping.histogram("latency"), "aeron-all " + aeronVersion() + ", one embedded driver, 8-byte"
+                                + " messages, half of each round trip: the bridge's transport floor"));
+            }
+        }
+        Path a = scenarioDir("bridge-a");
+        Path b = scenarioDir("bridge-b");
+        int port = 40700 + (int) (ProcessHandle.current().pid() % 200);
+        int warmup = profile.bridgeWarmup();
+        int count = profile.bridgeCount();
+        try (Proc pub = child("bridge-pub", "oneway-pub", a, profile.bridgeGapNs(), profile.bridgeGapNs(), warmup, count);
+                Proc receiver = Proc.start("bridge-receive", jvm(BridgeChild.class, true, "receive", b, port), logs);
+                Proc sender = Proc.start("bridge-send", jvm(BridgeChild.class, true, "send", a, port), logs)) {
+            pub.awaitReady(START);
+            receiver.awaitReady(START);
+            sender.awaitReady(START);
+            Path mirror = b.resolve("shmtel.oneway");
+            long deadline = System.nanoTime() + START.toNanos();
+            while (!Files.exists(mirror)) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw receiver.failure("made no mirror " + mirror + " in " + START.toSeconds() + " s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+            try (Proc sub = child("bridge-sub", "oneway-sub", b, IdleStrategies.BUSY_SPIN, "stream")) {
+                sub.awaitReady(START);
+                pub.send("GO");
+                Duration budget = budget((warmup + count) * (double) profile.bridgeGapNs());
+                pub.collect(budget);
+                sub.collect(budget);
+                sender.send("STOP");
+                receiver.send("STOP");
+                sender.collect(budget);
+                receiver.collect(budget);
+                results.rows.add(Row.measured("bridge", "shmtel bridge one-way over loopback UDP, 1 kHz", Row.ONE_WAY,
+                        sub.histogram("latency"), String.format("publisher -> bridge send -> Aeron UDP -> bridge receive"
+                                + " -> busy-spin subscriber of the mirror, a sample every %d us; received %.0f, lost %.0f"
+                                + " (lost before sending %.0f, bridge sender idle max park 2 ms); floor columns: the Aeron"
+                                + " UDP row above",
+                                profile.bridgeGapNs() / 1000, sub.metric("received"), sub.metric("lost"),
+                                sender.metric("lost_at_sender"))).withAdjacentFloor(transportFloor));
             }
         }
     }

@@ -14,7 +14,8 @@ record Profile(
         int naiveCount, long naiveGapMinNs, long naiveGapMaxNs,
         double throughputSeconds, double throughputWarmupSeconds,
         double idleSeconds,
-        int fanoutWarmup, int fanoutCount) {
+        int fanoutWarmup, int fanoutCount,
+        int bridgeWarmup, int bridgeCount, long bridgeGapNs) {
 
     static final Profile QUICK = new Profile("quick",
             100_000, 1_000_000, 200_000,
@@ -25,7 +26,8 @@ record Profile(
             100, 5_000_000, 25_000_000,
             1.0, 0.5,
             2.0,
-            20_000, 50_000);
+            20_000, 50_000,
+            2_000, 5_000, 1_000_000);
 
     static final Profile FULL = new Profile("full",
             200_000, 5_000_000, 1_000_000,
@@ -36,7 +38,8 @@ record Profile(
             500, 5_000_000, 25_000_000,
             4.0, 1.0,
             10.0,
-            50_000, 300_000);
+            50_000, 300_000,
+            3_000, 20_000, 1_000_000);
 
     /** For the harness's own test: every scenario, just enough samples to go through every path. */
     static final Profile SMOKE = new Profile("smoke",
@@ -48,5 +51,6 @@ record Profile(
             10, 1_000_000, 5_000_000,
             0.2, 0.1,
             0.5,
-            1_000, 2_000);
+            1_000, 2_000,
+            200, 300, 1_000_000);
 }
