@@ -98,6 +98,14 @@ final class BridgeCommand implements Runnable {
         return "aeron:udp?endpoint=" + hostPort;
     }
 
+    /** Log lines to stderr, flushed one by one. */
+    static Consumer<String> log(PrintWriter err) {
+        return line -> {
+            err.println(line);
+            err.flush();
+        };
+    }
+
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
     static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
@@ -112,10 +120,7 @@ final class BridgeCommand implements Runnable {
     static int runUntilStopped(String transportName, Map<String, String> transportOptions, Double durationSeconds,
             PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start, Supplier<Throwable> failure,
             Long parentPid) throws Exception {
-        Consumer<String> log = line -> {
-            err.println(line);
-            err.flush();
-        };
+        Consumer<String> log = log(err);
         var provider = Transports.provider(transportName);
         var parent = parentPid == null ? java.util.Optional.<ProcessHandle>empty() : ProcessHandle.of(parentPid);
         try (Transport transport = provider.open(transportOptions, log)) {
@@ -189,10 +194,7 @@ final class BridgeCommand implements Runnable {
             var regions = io.shmtel.core.region.RegionOptions.defaults().withDirectory(deployment.directory())
                     .withHeartbeatPeriod(deployment.heartbeatPeriod());
             PrintWriter err = spec.commandLine().getErr();
-            Consumer<String> log = line -> {
-                err.println(line);
-                err.flush();
-            };
+            Consumer<String> log = log(err);
             List<SenderBridge> senders = new ArrayList<>();
             List<ReceiverBridge> receivers = new ArrayList<>();
             return runUntilStopped(transports.get(0), Map.of(), durationSeconds, err, transport -> {
@@ -270,10 +272,7 @@ final class BridgeCommand implements Runnable {
             }
             SenderBridge[] bridge = new SenderBridge[1];
             return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = SenderBridge.start(config,
-                    transport, line -> {
-                        spec.commandLine().getErr().println(line);
-                        spec.commandLine().getErr().flush();
-                    }), () -> bridge[0] == null ? null : bridge[0].failure());
+                    transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }
 
@@ -318,10 +317,7 @@ final class BridgeCommand implements Runnable {
                     .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark());
             ReceiverBridge[] bridge = new ReceiverBridge[1];
             return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = ReceiverBridge.start(config,
-                    transport, line -> {
-                        spec.commandLine().getErr().println(line);
-                        spec.commandLine().getErr().flush();
-                    }), () -> bridge[0] == null ? null : bridge[0].failure());
+                    transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }
 }
