@@ -59,6 +59,30 @@ class BridgeTest {
     }
 
     @Test
+    void aReceiverThatJoinsLateGetsTheSchemaFirstThenEverySample() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            String to = hosts.addressB() + ":40568";
+            BridgeHosts.Child publisher = hosts.onA("publisher", "pub", "counter", "--schema", BridgeHosts.SCHEMA,
+                    "--rate", "" + RATE, "--count", "4000", "--pattern", "counter");
+            BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", to, "counter");
+            sender.awaitLog("sending [counter]", 20_000);
+            CounterStream.sleep(2_000); // the sender has been sending (to nobody) for a while
+            BridgeHosts.Child receiver = hosts.onB("late-receiver", "bridge", "receive", "--listen", to);
+            try (CounterStream mirror = new CounterStream(hosts.dirB, "counter")) {
+                mirror.readThrough(3999, 30_000, hosts::allLogs);
+                assertThat(mirror.first).as("joined late").isPositive();
+                assertThat(mirror.gaps).as("after the schema, every sample").isEmpty();
+                assertThat(receiver.log()).contains("bridge receive: mirroring counter/counter of");
+                System.out.println("BridgeTest: late receiver: first sample " + mirror.first + ", read " + mirror.read
+                        + " in order through 3999");
+            }
+            assertThat(publisher.await(20)).isZero();
+            sender.stop();
+            receiver.stop();
+        }
+    }
+
+    @Test
     void badOptionsAndAMissingTransportOrJvmFlagAreClearErrors() {
         CliTest.Result noTo = CliTest.run("bridge", "send", "arm");
         assertThat(noTo.code()).isEqualTo(ExitCodes.INVALID_INPUT);
