@@ -52,7 +52,8 @@ class DeploymentParserTest {
         com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
                 .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
                 .getSchema(Files.readString(Path.of("deployment.schema.json")), com.networknt.schema.InputFormat.JSON);
-        for (Path good : List.of(DIR.resolve("good.json"), Path.of("../samples/demo.json"))) {
+        for (Path good : List.of(DIR.resolve("good.json"), Path.of("../samples/demo.json"),
+                Path.of("../samples/bridge-board.json"), Path.of("../samples/bridge-planner.json"))) {
             assertThat(schema.validate(Files.readString(good), com.networknt.schema.InputFormat.JSON)).as("%s", good).isEmpty();
         }
         for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json")) {

@@ -28,6 +28,11 @@ class RunCommandTest {
         CliTest.Result demo = CliTest.run("run", "--check", "../samples/demo.json");
         assertThat(demo.code()).as(demo.err()).isZero();
         assertThat(demo.out()).isEqualTo("../samples/demo.json: ok: deployment \"demo\", 7 regions, 1 nodes\n");
+        for (String bridged : new String[] {"board", "planner"}) {
+            CliTest.Result r = CliTest.run("run", "--check", "../samples/bridge-" + bridged + ".json");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("ok: deployment \"" + bridged + "\"");
+        }
     }
 
     @Test
