@@ -107,6 +107,29 @@ class BridgeTest {
     }
 
     @Test
+    void aMirrorNameThatAnotherWriterOwnsIsRefusedAndItsRegionIsLeftAlone() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback();
+                io.shmtel.core.Publisher local = io.shmtel.core.Publisher.create("counter",
+                        io.shmtel.schema.layout.LayoutCompiler.compile(io.shmtel.schema.SchemaParser.parse(
+                                Path.of(BridgeHosts.SCHEMA))), ShmDirectory.options(hosts.dirB))) {
+            String to = hosts.addressB() + ":40569";
+            BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to);
+            receiver.awaitLog("receiving on", 20_000);
+            BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", to, "counter");
+            hosts.onA("publisher", "pub", "counter", "--schema", BridgeHosts.SCHEMA, "--rate", "100", "--count", "300");
+            receiver.awaitLog("cannot mirror into counter: ", 30_000);
+            assertThat(receiver.log()).contains("(another process writes it: choose another --prefix)");
+            assertThat(receiver.process.isAlive()).as("the receiver goes on").isTrue();
+            try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirB))) {
+                assertThat(r.writerPid()).as("the local writer keeps its region").isEqualTo((int) ProcessHandle.current().pid());
+                assertThat(r.epoch()).isEqualTo(1);
+            }
+            sender.stop();
+            receiver.stop();
+        }
+    }
+
+    @Test
     void anAddressThatIsNotThisHostsIsExit15WithTheReason() throws Exception {
         try (BridgeHosts hosts = BridgeHosts.loopback()) {
             BridgeHosts.Child foreign = hosts.onB("foreign", "bridge", "receive", "--listen", "203.0.113.9:40566");
