@@ -34,20 +34,23 @@ final class LsCommand implements Callable<Integer> {
         RegionOptions options = region.options().withAnyOwner(true).withInitTimeout(Duration.ZERO);
         RegionDirectory dir = options.regionDirectory();
         List<String> rows = new ArrayList<>();
+        List<String> names = dir.list();
+        // The name column fits the longest name (mirrors and their .bridge regions run long).
+        int width = Math.max(20, names.stream().mapToInt(String::length).max().orElse(0));
         if (!json) {
-            rows.add(String.format("%-20s %-18s %9s %8s %-11s %5s %9s  %s", "REGION", "SCHEMA", "SIZE", "PID", "STATE",
-                    "EPOCH", "HEARTBEAT", "RECORDS (published)"));
+            rows.add(String.format("%-" + width + "s %-18s %9s %8s %-11s %5s %9s  %s", "REGION", "SCHEMA", "SIZE", "PID",
+                    "STATE", "EPOCH", "HEARTBEAT", "RECORDS (published)"));
         }
-        for (String name : dir.list()) {
+        for (String name : names) {
             try (Region r = Region.open(name, options)) {
                 RegionSummary s = RegionSummary.of(r);
-                rows.add(json ? json(s) : text(s));
+                rows.add(json ? json(s) : text(s, width));
             } catch (ShmtelException e) {
                 rows.add(json ? Json.object(g -> {
                     g.writeStringField("name", name);
                     g.writeStringField("file", dir.file(name).toString());
                     g.writeStringField("error", e.getMessage());
-                }) : String.format("%-20s %s", name, "ERROR " + e.getMessage()));
+                }) : String.format("%-" + width + "s %s", name, "ERROR " + e.getMessage()));
             }
         }
         rows.forEach(out::println);
@@ -57,13 +60,13 @@ final class LsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String text(RegionSummary s) {
+    private static String text(RegionSummary s, int width) {
         StringBuilder records = new StringBuilder();
         for (RecordLayout rec : s.region().layout().records()) {
             records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(')
                     .append(s.published()[rec.index()]).append(')');
         }
-        return String.format("%-20s %-18s %9s %8d %-11s %5d %9s  %s", s.region().name(),
+        return String.format("%-" + width + "s %-18s %9s %8d %-11s %5d %9s  %s", s.region().name(),
                 s.region().layout().schemaName() + " v" + s.region().layout().schemaVersion(),
                 RegionSummary.formatBytes(s.region().layout().regionLength()), s.region().writerPid(), s.state(),
                 s.region().epoch(), RegionSummary.formatAge(s.heartbeatAgeMs()), records);
