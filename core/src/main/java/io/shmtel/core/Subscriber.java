@@ -117,7 +117,11 @@ public final class Subscriber implements AutoCloseable {
         return lastSampleIndex;
     }
 
-    /** Fills {@code view} with the newest complete sample; false when there is none (yet). */
+    /**
+     * Fills {@code view} with the newest complete sample; false when there is none (yet), or when
+     * the writer overwrote the newest slot during each of {@link RingReader#MAX_LATEST_ATTEMPTS}
+     * copies (a writer publishing flat out into a shallow ring): call again.
+     */
     public boolean latest(RecordView view) {
         if (reader == null && !tryAttach(false)) {
             return false;
