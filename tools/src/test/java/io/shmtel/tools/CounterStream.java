@@ -41,31 +41,47 @@ final class CounterStream implements AutoCloseable {
         while (last < target) {
             assertThat(System.nanoTime() - deadline).as("sample " + target + " did not arrive in " + timeoutMs
                     + " ms (last " + last + ", read " + read + ", gaps " + gaps + ")\n" + context.get()).isNegative();
-            if (subscriber.record() == null) {
-                subscriber.state();
-                sleep(20);
-                continue;
-            }
-            if (view == null || view.record() != subscriber.record()) {
-                view = new DynamicView(subscriber.record());
-                k = view.field("k");
-            }
-            if (!subscriber.awaitNext(view, TimeUnit.MILLISECONDS.toNanos(50))) {
-                continue;
-            }
-            long value = view.integer(k, 0);
-            assertThat(CounterPattern.check(view, value)).as("sample %d is whole", value).isTrue();
-            assertThat(value).as("samples in order, never twice (after %d)", last).isGreaterThan(last);
-            if (last >= 0 && value > last + 1) {
-                missing += value - last - 1;
-                gaps.add((last + 1) + ".." + (value - 1));
-            }
-            if (first < 0) {
-                first = value;
-            }
-            last = value;
-            read++;
+            next();
         }
+    }
+
+    /** Reads every sample there is until none came for {@code quietMs} (for a stream whose last samples may be lost). */
+    void drain(long quietMs) {
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(quietMs)) {
+            if (next()) {
+                quietSince = System.nanoTime();
+            }
+        }
+    }
+
+    /** Waits up to 50 ms for the next sample and checks it; true when one came. */
+    private boolean next() {
+        if (subscriber.record() == null) {
+            subscriber.state();
+            sleep(20);
+            return false;
+        }
+        if (view == null || view.record() != subscriber.record()) {
+            view = new DynamicView(subscriber.record());
+            k = view.field("k");
+        }
+        if (!subscriber.awaitNext(view, TimeUnit.MILLISECONDS.toNanos(50))) {
+            return false;
+        }
+        long value = view.integer(k, 0);
+        assertThat(CounterPattern.check(view, value)).as("sample %d is whole", value).isTrue();
+        assertThat(value).as("samples in order, never twice (after %d)", last).isGreaterThan(last);
+        if (last >= 0 && value > last + 1) {
+            missing += value - last - 1;
+            gaps.add((last + 1) + ".." + (value - 1));
+        }
+        if (first < 0) {
+            first = value;
+        }
+        last = value;
+        read++;
+        return true;
     }
 
     /** Waits until the mirror's writer state is {@code expected}. */
