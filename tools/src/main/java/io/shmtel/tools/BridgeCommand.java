@@ -236,7 +236,7 @@ final class BridgeCommand implements Runnable {
 
     @Command(name = "send", description = {"Forwards every sample of the named records to a receiving bridge.",
             "Regions that do not exist yet are picked up when they appear; a new writer (epoch) is followed.",
-            "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm demo.imu/imu"})
+            "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm demo.imu/imu_sample"})
     static final class Send implements Callable<Integer> {
         @Spec
         CommandSpec spec;
