@@ -4,6 +4,7 @@ import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.ring.Sleepers;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
@@ -124,6 +125,15 @@ public final class Publisher implements AutoCloseable {
             region.abandon();
         } else {
             region.close();
+        }
+        // Readers asleep on a record learn the news now, not at their next liveness check.
+        synchronized (this) {
+            for (RecordLayout r : region.layout().records()) {
+                RingGeometry g = RingGeometry.of(r);
+                if (Sleepers.mask(region.buffer(), g) != 0) {
+                    (writers[r.index()] != null ? writers[r.index()] : new RingWriter(region.buffer(), g)).wakeSleepers();
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.shmtel.core;
 
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
@@ -13,6 +14,7 @@ import io.shmtel.core.view.RecordView;
 import io.shmtel.schema.layout.Compatibility;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -39,6 +41,11 @@ public final class Subscriber implements AutoCloseable {
     private Region region;
     private RecordLayout record;
     private RingReader reader;
+    private RingGeometry geometry;
+    private ByteBuffer sleeperBuffer;
+    private long sleeperWordAddress;
+    private WaitSet ownWaitSet;
+    private boolean warnedNoSleep;
     private ByteBuffer snapshot;
     private long expectedRecordFingerprint;
     private long epoch;
@@ -184,6 +191,10 @@ public final class Subscriber implements AutoCloseable {
     private boolean await(RecordView view, long timeoutNs, boolean stream) {
         long deadline = System.nanoTime() + timeoutNs;
         long before = lastSampleIndex;
+        if (ownWaitSet == null) {
+            ownWaitSet = new WaitSet().add(this);
+        }
+        boolean wokenEmpty = false;
         while (true) {
             boolean got = stream ? poll(view) : latest(view) && lastSampleIndex != before;
             if (got) {
@@ -194,10 +205,62 @@ public final class Subscriber implements AutoCloseable {
             if (now - deadline >= 0) {
                 return false;
             }
-            if (now - nextLivenessNs >= 0) {
+            // Woken with nothing new: the writer closed the region (it wakes sleepers when it does). Look now.
+            if (wokenEmpty || now - nextLivenessNs >= 0) {
                 state();
             }
-            idle.idle();
+            // A blocking strategy sleeps until the writer publishes, at most until the next liveness check.
+            ownWaitSet.resetOutcome();
+            idle.idle(ownWaitSet, Math.min(deadline - now, Math.max(0, nextLivenessNs - now)));
+            wokenEmpty = ownWaitSet.lastOutcome() == WaitSet.Outcome.WOKEN;
+        }
+    }
+
+    /** The ring's geometry in the attached region; null while WAITING. */
+    RingGeometry geometry() {
+        return geometry;
+    }
+
+    /** The {@code published} count this subscriber has read up to: the writer has nothing newer while they are equal. */
+    long seenPublished() {
+        return Math.max(cursor, lastSampleIndex + 1);
+    }
+
+    /**
+     * The writable mapping a {@link WaitSet} registers this subscriber's sleeps in; null when it
+     * cannot sleep on this record (no region yet, closed, a format 1.0 region, no write access: said once in the log).
+     */
+    ByteBuffer sleeperBuffer() {
+        if (reader == null) {
+            return null;
+        }
+        if (sleeperBuffer == null) {
+            if (region.formatMinor() < RecordBlockDescriptor.WAKE_MINOR_VERSION) {
+                warnNoSleep("region \"" + regionName + "\" has format 1." + region.formatMinor()
+                        + ", whose writers do not wake sleeping readers: polling it every "
+                        + WaitSet.POLL_FALLBACK_NS / 1000 + " us instead (upgrade its writer)");
+                return null;
+            }
+            ByteBuffer b = region.sleeperBuffer();
+            if (b == null) {
+                warnNoSleep(region.sleeperRefusal());
+                return null;
+            }
+            sleeperWordAddress = Futex.address(b) + geometry.publishedOffset();
+            sleeperBuffer = b;
+        }
+        return sleeperBuffer;
+    }
+
+    /** Native address of the futex word (the low half of {@code published}) in {@link #sleeperBuffer()}. */
+    long sleeperWordAddress() {
+        return sleeperWordAddress;
+    }
+
+    private void warnNoSleep(String why) {
+        if (!warnedNoSleep) {
+            warnedNoSleep = true;
+            System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, why);
         }
     }
 
@@ -277,7 +340,10 @@ public final class Subscriber implements AutoCloseable {
             region = opened;
             record = r;
             expectedRecordFingerprint = expectedFingerprint;
-            reader = new RingReader(opened.buffer(), RingGeometry.of(r));
+            geometry = RingGeometry.of(r);
+            reader = new RingReader(opened.buffer(), geometry);
+            sleeperBuffer = null; // mapped again on the first sleep
+            sleeperWordAddress = 0;
             snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
             reader.checkSnapshot(snapshot); // once: the snapshot is private and never changes shape
             epoch = opened.epoch();

@@ -40,13 +40,7 @@ class CrossProcessTest {
     }
 
     Process child(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                RegionChild.class.getName()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        children.add(p);
-        return p;
+        return RegionChild.start(children, List.of(), args);
     }
 
     /** Reads the child's first line, which must start with {@code prefix}. */

@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  *   latest  DIR REGION RECORD READS SECONDS    read the newest sample READS times, checking each ("reads N torn T")
  *   stream  DIR REGION RECORD READS SECONDS    read every sample in order, checking each ("reads N torn T lost L backwards B")
  *   create  DIR REGION SCHEMA                  create the region and exit ("created" or "failed: Class: message")
+ *   sleep   DIR REGION RECORD LAST MAXWAIT_MS  read every sample up to index LAST with a blocking WaitSet, checking
+ *                                              each ("ready" once subscribed; at the end "read N lost L torn T
+ *                                              backwards B sleeps S wakeups W timeouts X fallbacks F")
+ *   hold    DIR REGION SCHEMA RECORD           publish one sample, then hold the region ("ready epoch=E")
  * </pre>
  */
 @SuppressWarnings("try") // create holds the publisher only to own the region
@@ -33,8 +37,23 @@ public final class RegionChild {
             case "latest", "stream" -> read(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]),
                     args[0].equals("stream"));
             case "create" -> create(options, args[2], layout(args[3]));
+            case "sleep" -> sleep(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
+            case "hold" -> hold(options, args[2], layout(args[3]), args[4]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
+    }
+
+    /** Starts a child JVM in {@code mode args...} with extra JVM options, added to {@code children} (to be killed after the test). */
+    static Process start(java.util.List<Process> children, java.util.List<String> jvmOptions, String... args)
+            throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), RegionChild.class.getName()));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        children.add(p);
+        return p;
     }
 
     static Layout layout(String schemaFile) {
@@ -99,6 +118,50 @@ public final class RegionChild {
                 System.out.println("left: " + files.map(p -> p.getFileName().toString()).sorted().toList());
             }
             System.exit(3);
+        }
+    }
+
+    static void sleep(RegionOptions options, String region, String record, long last, long maxWaitMs) {
+        try (Subscriber subscriber = Subscriber.open(region, record, options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            WaitSet waitSet = new WaitSet().add(subscriber);
+            subscriber.seekToNewest();
+            System.out.println("ready");
+            System.out.flush();
+            long read = 0;
+            long torn = 0;
+            long backwards = 0;
+            long k = -1;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (k < last && System.nanoTime() - deadline < 0) {
+                if (subscriber.poll(view)) {
+                    read++;
+                    if (!CounterPattern.check(view)) {
+                        torn++;
+                    }
+                    if (view.sampleIndex() <= k) {
+                        backwards++;
+                    }
+                    k = view.sampleIndex();
+                    continue;
+                }
+                waitSet.sleep(TimeUnit.MILLISECONDS.toNanos(maxWaitMs));
+            }
+            System.out.println("read " + read + " lost " + subscriber.lostSamples() + " torn " + torn + " backwards "
+                    + backwards + " sleeps " + waitSet.sleeps() + " wakeups " + waitSet.wakeups() + " timeouts "
+                    + waitSet.timeouts() + " fallbacks " + waitSet.fallbacks());
+        }
+    }
+
+    static void hold(RegionOptions options, String region, Layout layout, String record) throws InterruptedException {
+        try (Publisher publisher = Publisher.create(region, layout, options)) {
+            RingWriter sink = publisher.sink(record);
+            DynamicWriter writer = new DynamicWriter(sink, layout.record(record).orElseThrow());
+            CounterPattern.fill(writer, sink.nextSampleIndex());
+            writer.commit();
+            System.out.println("ready epoch=" + publisher.epoch());
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
         }
     }
 }

@@ -35,6 +35,8 @@ public final class Region implements AutoCloseable {
     private final boolean writable;
     private final FileStat stat;
     private volatile boolean closed;
+    private ByteBuffer sleeperMapping;
+    private String sleeperRefusal;
     /** Reused by every liveness check (never freed by close: a late check must not touch freed memory). */
     private final com.sun.jna.Memory lockQuery = Posix.lockQueryBuffer();
 
@@ -68,6 +70,40 @@ public final class Region implements AutoCloseable {
 
     public boolean isWritable() {
         return writable;
+    }
+
+    /** The format version's minor number (1 and later: the writer wakes sleeping readers). */
+    public int formatMinor() {
+        return RegionHeader.versionAcquire(buffer) & 0xFFFF;
+    }
+
+    /**
+     * A writable mapping of this region for the sleeper words that a sleeping reader writes (the
+     * writer's own mapping for a writer), mapped on first use; null when this process may not write
+     * the file, with the reason in {@link #sleeperRefusal()}. Readers never write anything else.
+     */
+    public synchronized ByteBuffer sleeperBuffer() {
+        if (writable) {
+            return buffer;
+        }
+        if (sleeperMapping == null && sleeperRefusal == null) {
+            try {
+                sleeperMapping = map(name, fd, buffer.capacity(), true);
+            } catch (RegionIoException e) {
+                sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
+                        + " access to " + file + " (" + (e.getCause() instanceof java.nio.file.AccessDeniedException
+                                ? "permission denied, mode 0" + Integer.toOctalString(stat.permissions()) : e.getMessage())
+                        + "); this reader polls instead. Let the writer"
+                        + " create the region with a mode that grants this user write access (e.g. 0660 with a shared"
+                        + " group), or run as the writer's user";
+            }
+        }
+        return sleeperMapping;
+    }
+
+    /** Why {@link #sleeperBuffer()} is null; null while it is not. */
+    public synchronized String sleeperRefusal() {
+        return sleeperRefusal;
     }
 
     /** Inode and device of the mapped file, to notice when the name points to a new file. */
@@ -442,6 +478,7 @@ public final class Region implements AutoCloseable {
                     RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
                     RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
                             ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());
+                    RegionHeader.publishVersion(buffer); // a 1.0 region becomes 1.1: this writer wakes sleepers
                     if (CrashPoint.ENABLED) {
                         CrashPoint.reached(CrashPoint.TAKEOVER_WRITTEN);
                     }

@@ -1,6 +1,7 @@
 package io.shmtel.core.ring;
 
 import io.shmtel.core.fault.CrashPoint;
+import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.nio.ByteBuffer;
@@ -16,12 +17,29 @@ import java.nio.ByteOrder;
  *
  * A writer killed between the first and last step leaves slot {@code k} marked busy and sample
  * {@code k-1}, in another slot, readable. One writer per ring: not thread-safe.
+ *
+ * <p>Wake-on-publish: after the last store the writer loads the record's sleeper bits
+ * ({@link Sleepers}) and, only when one is set, wakes the futex word (the low half of
+ * {@code published}). The load needs no fence of its own: this process registered for
+ * {@code membarrier}, and a reader issues the global barrier between setting its bit and its last
+ * look at {@code published}, so either the writer sees the bit or the reader sees the sample
+ * (where the kernel refuses the registration, the writer issues a full fence instead).
  */
 public final class RingWriter implements SampleSink {
+    /** Wake calls that found nobody in a row before the writer looks for sleepers that died asleep. */
+    private static final int FRUITLESS_WAKES_BEFORE_HEAL = 64;
+    private static final long HEAL_PERIOD_NS = 100_000_000L;
+
     private final ByteBuffer buffer;
     private final RingGeometry geometry;
+    private final int sleepersOffset;
+    private final long publishedAddress;
     private long nextSampleIndex;
     private boolean closed;
+    private long wakeCalls;
+    private long healed;
+    private int fruitlessWakes;
+    private long nextHealNs;
 
     /** Writes into {@code region}; resumes after the samples already published there. */
     public RingWriter(ByteBuffer region, RingGeometry geometry) {
@@ -31,6 +49,8 @@ public final class RingWriter implements SampleSink {
         }
         this.buffer = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.geometry = geometry;
+        this.sleepersOffset = Sleepers.maskOffset(geometry);
+        this.publishedAddress = WriterBarrier.ready() ? Futex.address(region) + geometry.publishedOffset() : 0;
         this.nextSampleIndex = (long) RingAccess.LONG.getAcquire(buffer, geometry.publishedOffset());
     }
 
@@ -80,7 +100,44 @@ public final class RingWriter implements SampleSink {
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
         }
+        if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
+            java.lang.invoke.VarHandle.fullFence();
+        }
+        if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
+            wakeSleepers();
+        }
         return k;
+    }
+
+    /** Wakes every reader sleeping on this record now (also used on close, so that sleepers see CLOSED at once). */
+    public void wakeSleepers() {
+        if (publishedAddress == 0) {
+            return;
+        }
+        wakeCalls++;
+        if (Futex.wakeAll(publishedAddress) > 0) {
+            fruitlessWakes = 0;
+            return;
+        }
+        // Nobody was asleep: a reader between setting its bit and sleeping, or one killed asleep.
+        if (++fruitlessWakes >= FRUITLESS_WAKES_BEFORE_HEAL) {
+            long now = System.nanoTime();
+            if (now - nextHealNs >= 0) {
+                nextHealNs = now + HEAL_PERIOD_NS;
+                fruitlessWakes = 0;
+                healed += Sleepers.healDead(buffer, geometry);
+            }
+        }
+    }
+
+    /** Futex wake calls made so far (one per publish while some reader sleeps). */
+    public long wakeCalls() {
+        return wakeCalls;
+    }
+
+    /** Sleeper slots freed because their reader died asleep. */
+    public long healedSleepers() {
+        return healed;
     }
 
     /** Refuses every later {@link #publish} (the publisher closed: another writer may own the region now). */

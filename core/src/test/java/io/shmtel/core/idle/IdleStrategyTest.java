@@ -44,7 +44,7 @@ class IdleStrategyTest {
                 "need maxSpins >= 0, maxYields >= 0, 1 <= minParkNs <= maxParkNs: maxSpins=1 maxYields=1 minParkNs=10"
                         + " maxParkNs=5");
         assertThatThrownBy(() -> IdleStrategies.byName("sleepy")).hasMessage(
-                "unknown idle strategy \"sleepy\": use busy-spin, yield or backoff");
+                "unknown idle strategy \"sleepy\": use busy-spin, yield, backoff or blocking");
     }
 
     @ParameterizedTest

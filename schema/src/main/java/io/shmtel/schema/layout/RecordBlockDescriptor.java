@@ -8,20 +8,31 @@ package io.shmtel.schema.layout;
  *   +0    +---------------------------------------------------------------+
  *         | published (u64): count of complete samples    | pad to 64     |  written by the writer only
  *   +64   +---------------------------------------------------------------+
- *         | reserved (64 bytes, zero in format 1.0)                       |  kept for wake-up words
+ *         | sleepers (u32): bit i set while sleeper slot i sleeps          |  written by sleeping readers
+ *   +68   | sleeper pids (15 x u32): slot i's owner, 0 when free           |  (format 1.1; zero in 1.0)
  *   +128  +---------------------------------------------------------------+
  *         | slot 0 | slot 1 | ... | slot depth-1     (see SlotDescriptor)  |
  *         +---------------------------------------------------------------+
  * </pre>
  *
  * <p>{@code published} sits alone on its cache line so that readers polling it do not share a
- * line with slot contents the writer is storing; the reserved line keeps words that readers
- * write (waiter counts) away from it in a later minor version.
+ * line with slot contents the writer is storing; the second line holds the words that readers
+ * write, the sleepers (format 1.1): a reader that sleeps on the low 32 bits of {@code published}
+ * (a futex word) claims a slot by storing its pid, then sets the slot's bit; the writer, after
+ * publishing, wakes the word when the bits are not all zero. In format 1.0 the line was reserved
+ * and zero, so a 1.1 reader never sleeps on a 1.0 region (its writer would not wake it).
  */
 public final class RecordBlockDescriptor {
     public static final int PUBLISHED_OFFSET = 0;
     public static final int RESERVED_LINE_OFFSET = PUBLISHED_OFFSET + SlotDescriptor.CACHE_LINE_LENGTH;
     public static final int SLOTS_OFFSET = RESERVED_LINE_OFFSET + SlotDescriptor.CACHE_LINE_LENGTH;
+    /** u32 bit set of the sleeper slots in use: what a writer loads after each publish. */
+    public static final int SLEEPERS_OFFSET = RESERVED_LINE_OFFSET;
+    /** The first of {@link #SLEEPER_SLOTS} u32 pids, one per sleeper slot (0 = free). */
+    public static final int SLEEPER_PIDS_OFFSET = SLEEPERS_OFFSET + 4;
+    public static final int SLEEPER_SLOTS = (SLOTS_OFFSET - SLEEPER_PIDS_OFFSET) / 4;
+    /** The first format minor version (of major 1) whose writers wake sleepers. */
+    public static final int WAKE_MINOR_VERSION = 1;
 
     private RecordBlockDescriptor() {}
 

@@ -47,7 +47,7 @@ public final class RegionHeaderDescriptor {
     /** "SHMTEL" followed by two NUL bytes, read as a little-endian u64. */
     public static final long MAGIC = 0x00004C45544D4853L;
     public static final int FORMAT_MAJOR = 1;
-    public static final int FORMAT_MINOR = 0;
+    public static final int FORMAT_MINOR = 1;
     public static final int FORMAT_VERSION = FORMAT_MAJOR << 16 | FORMAT_MINOR;
     public static final int PAGE_LENGTH = 4096;
 

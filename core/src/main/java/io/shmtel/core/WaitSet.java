@@ -1,0 +1,235 @@
+package io.shmtel.core;
+
+import com.sun.jna.Memory;
+import io.shmtel.core.idle.WakeSignal;
+import io.shmtel.core.nativeio.Futex;
+import io.shmtel.core.region.ProcessInfo;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.Sleepers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sleeps until one of several subscribers' writers publishes: the wake-on-publish half that runs in
+ * readers. One sleep registers in each record's sleeper words ({@link Sleepers}), issues one
+ * global memory barrier, looks at every record's {@code published} count once more (so a sample
+ * published meanwhile is never slept through: no lost wake-up), then waits in the kernel on all
+ * of their futex words at once ({@code futex_waitv}, Linux 5.16+; before that, on one word), and
+ * unregisters. {@link #wakeup()} ends a sleep from another thread.
+ *
+ * <p>A subscriber that cannot be slept on (waiting for its region, a format 1.0 region whose writer
+ * does not wake, a region this user may not write, every sleeper slot taken, no {@code membarrier})
+ * caps the sleep at {@link #POLL_FALLBACK_NS}: it is then polled as by the backoff's longest park.
+ * Allocates nothing per sleep. Not thread-safe, but for {@link #wakeup()}.
+ */
+public final class WaitSet implements WakeSignal {
+    /** The longest sleep when some member cannot be woken by its writer. */
+    public static final long POLL_FALLBACK_NS = 1_000_000L;
+    private static final long LONGEST_SLEEP_NS = 3_600_000_000_000L;
+
+    /** How the last {@link #sleep} ended. */
+    public enum Outcome {
+        /** There was something new (or a wake-up was pending) before sleeping. */
+        NOT_SLEPT,
+        /** A writer (or {@link #wakeup()}) woke it, or a watched word changed as it went to sleep. */
+        WOKEN,
+        /** The time ran out. */
+        TIMED_OUT
+    }
+
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final int PID = ProcessInfo.currentPid();
+
+    private Subscriber[] members = new Subscriber[0];
+    private int size;
+    private ByteBuffer[] buffers = new ByteBuffer[0];
+    private RingGeometry[] geometries = new RingGeometry[0];
+    private int[] slots = new int[0];
+    private long[] seen = new long[0];
+    private long[] words = new long[0];
+    private Memory waitv;
+    private final Memory timespec = Futex.allocate(16);
+    private final ByteBuffer doorbell = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+    private final long doorbellAddress = Futex.address(doorbell);
+    private int seenBell;
+    private boolean wakeable;
+    private Outcome last = Outcome.NOT_SLEPT;
+    private long sleeps;
+    private long wakeups;
+    private long timeouts;
+    private long fallbacks;
+
+    public WaitSet() {
+        grow(1);
+    }
+
+    /** Adds a subscriber (once); allocates here, never in {@link #sleep}. */
+    public WaitSet add(Subscriber subscriber) {
+        for (int i = 0; i < size; i++) {
+            if (members[i] == subscriber) {
+                return this;
+            }
+        }
+        grow(size + 1);
+        members[size++] = subscriber;
+        return this;
+    }
+
+    /** Removes a subscriber; true when it was a member. */
+    public boolean remove(Subscriber subscriber) {
+        for (int i = 0; i < size; i++) {
+            if (members[i] == subscriber) {
+                System.arraycopy(members, i + 1, members, i, size - i - 1);
+                members[--size] = null;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    private void grow(int capacity) {
+        if (capacity <= members.length) {
+            return;
+        }
+        int n = Math.max(capacity, members.length * 2);
+        members = Arrays.copyOf(members, n);
+        buffers = new ByteBuffer[n];
+        geometries = new RingGeometry[n];
+        slots = new int[n];
+        seen = new long[n];
+        words = new long[n];
+        waitv = Futex.allocate((n + 1) * Futex.WAITV_LENGTH); // one more for the doorbell
+    }
+
+    /**
+     * Ends the current or next {@link #sleep} (from any thread): for a poller that also takes work
+     * from other threads. Costs a system call.
+     */
+    public void wakeup() {
+        wakeable = true;
+        INT.getAndAdd(doorbell, 0, 1);
+        Futex.wakeAll(doorbellAddress);
+    }
+
+    @Override
+    public void sleep(long maxWaitNs) {
+        long start = System.nanoTime();
+        long wait = Math.min(Math.max(0, maxWaitNs), LONGEST_SLEEP_NS);
+        int bell = (int) INT.getAcquire(doorbell, 0);
+        if (bell != seenBell) {
+            seenBell = bell;
+            last = Outcome.NOT_SLEPT;
+            return;
+        }
+        boolean capped = false;
+        int n = 0;
+        for (int i = 0; i < size; i++) {
+            Subscriber s = members[i];
+            ByteBuffer writable = s.sleeperBuffer();
+            if (writable == null) {
+                capped = true;
+                continue;
+            }
+            RingGeometry g = s.geometry();
+            int slot = Sleepers.register(writable, g, PID);
+            if (slot < 0) {
+                capped = true;
+                continue;
+            }
+            buffers[n] = writable;
+            geometries[n] = g;
+            slots[n] = slot;
+            seen[n] = s.seenPublished();
+            words[n] = s.sleeperWordAddress();
+            n++;
+        }
+        boolean changed = false;
+        if (n > 0) {
+            // The writers load the sleeper bits without a fence of their own: this barrier runs one on their CPUs.
+            if (!Futex.globalBarrier()) {
+                capped = true;
+            }
+            for (int j = 0; j < n; j++) {
+                if ((long) LONG.getAcquire(buffers[j], geometries[j].publishedOffset()) != seen[j]) {
+                    changed = true;
+                }
+            }
+        }
+        try {
+            if (changed) {
+                last = Outcome.NOT_SLEPT;
+                return;
+            }
+            sleeps++;
+            if (capped || (n > 1 && !Futex.WAITV_AVAILABLE) || (wakeable && !Futex.WAITV_AVAILABLE)) {
+                wait = Math.min(wait, POLL_FALLBACK_NS);
+                fallbacks++;
+            }
+            int result;
+            if (n == 0) {
+                LockSupport.parkNanos(wait);
+                result = -Futex.ETIMEDOUT;
+            } else if (Futex.WAITV_AVAILABLE) {
+                for (int j = 0; j < n; j++) {
+                    Futex.setWaitv(waitv, j, words[j], (int) seen[j]);
+                }
+                Futex.setWaitv(waitv, n, doorbellAddress, bell);
+                result = Futex.awaitAny(waitv, n + 1, start + wait, timespec);
+            } else {
+                int errno = Futex.await(words[0], (int) seen[0], wait, timespec);
+                result = errno == 0 ? 0 : -errno;
+            }
+            if (result == -Futex.ETIMEDOUT) {
+                timeouts++;
+                last = Outcome.TIMED_OUT;
+            } else {
+                wakeups++;
+                last = Outcome.WOKEN;
+            }
+        } finally {
+            for (int j = 0; j < n; j++) {
+                Sleepers.unregister(buffers[j], geometries[j], slots[j]);
+                buffers[j] = null;
+            }
+        }
+    }
+
+    /** How the last {@link #sleep} ended ({@link Outcome#NOT_SLEPT} after {@link #resetOutcome()}). */
+    public Outcome lastOutcome() {
+        return last;
+    }
+
+    /** Forgets the last outcome, for a caller that wants to know whether the next idle step slept. */
+    public void resetOutcome() {
+        last = Outcome.NOT_SLEPT;
+    }
+
+    /** Sleeps that reached the kernel (or a park). */
+    public long sleeps() {
+        return sleeps;
+    }
+
+    /** Sleeps ended by a wake-up or a changed word. */
+    public long wakeups() {
+        return wakeups;
+    }
+
+    /** Sleeps that ran out of time. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Sleeps capped at {@link #POLL_FALLBACK_NS} because some member could not be woken. */
+    public long fallbacks() {
+        return fallbacks;
+    }
+}
