@@ -68,7 +68,7 @@ public final class Child {
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
         switch (mode) {
             case "oneway-pub" -> onewayPublisher(options, Long.parseLong(args[2]), Long.parseLong(args[3]),
-                    Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Long.parseLong(args[6]) : -1);
             case "oneway-sub" -> onewaySubscriber(options, args[2], args.length > 3 ? args[3] : "stream");
             case "ping" -> ping(options, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "pong" -> pong(options);
@@ -80,7 +80,8 @@ public final class Child {
             case "tput-pub" -> throughputPublisher(options, Double.parseDouble(args[2]), Double.parseDouble(args[3]),
                     Double.parseDouble(args[4]));
             case "tput-sub" -> throughputSubscriber(options);
-            case "idle-sub" -> idleSubscriber(options, Double.parseDouble(args[2]));
+            case "idle-sub" -> idleSubscriber(options, Double.parseDouble(args[2]),
+                    args.length > 3 ? args[3] : IdleStrategies.BACKOFF);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
         System.out.println("DONE");
@@ -147,8 +148,9 @@ public final class Child {
 
     // ---- shmtel one-way (and fan-out) ----
 
-    static void onewayPublisher(RegionOptions options, long gapMinNs, long gapMaxNs, int warmup, int count)
-            throws IOException {
+    /** Warm-up samples are paced at {@code warmupGapNs} when it is positive (a quicker warm-up of long-gap runs). */
+    static void onewayPublisher(RegionOptions options, long gapMinNs, long gapMaxNs, int warmup, int count,
+            long warmupGapNs) throws IOException {
         try (Publisher publisher = Publisher.create("oneway", layout(), options)) {
             Line1Writer writer = new Line1Writer(publisher.sink("line1"));
             ready();
@@ -163,7 +165,7 @@ public final class Child {
                 if (i >= warmup) {
                     cost.recordValue(t1 - t0);
                 }
-                pace(t0, gap(random, gapMinNs, gapMaxNs));
+                pace(t0, i < warmup && warmupGapNs > 0 ? warmupGapNs : gap(random, gapMinNs, gapMaxNs));
             }
             writer.x(0, -1).commit();
             report("publish-cost", cost);
@@ -458,12 +460,13 @@ public final class Child {
 
     // ---- idle cost of the default backoff ----
 
-    static void idleSubscriber(RegionOptions options, double seconds) {
+    static void idleSubscriber(RegionOptions options, double seconds, String idle) {
         Line1View view = new Line1View();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Subscriber subscriber = Subscriber.open("silent", "line1", options)) {
+            subscriber.idleStrategy(IdleStrategies.byName(idle));
             if (subscriber.region() == null) {
                 throw new IllegalStateException("region silent is not there");
             }

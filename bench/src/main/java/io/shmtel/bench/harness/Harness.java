@@ -52,7 +52,7 @@ public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
     static final String FLOOR_AGAIN = "floor-oneway-end";
-    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, fanout, bridge";
+    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, wake, fanout, bridge";
     static final Set<String> SCENARIOS = Set.of(SCENARIO_LIST.split(", "));
 
     @Spec
@@ -128,6 +128,7 @@ public final class Harness implements Callable<Integer> {
             run(results, "naive", () -> naive(results));
             run(results, "throughput", () -> throughput(results));
             run(results, "idle", () -> idle(results));
+            run(results, "wake", () -> wake(results));
             run(results, "fanout", () -> {
                 for (int n : fanout) {
                     if (n > 1 || !selected("oneway")) {
@@ -277,13 +278,8 @@ public final class Harness implements Callable<Integer> {
             results.rows.add(Row.missing(FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong", Row.ROUND_TRIP, why));
             return;
         }
-        Path dir = scenarioDir("floor");
-        Path source = dir.resolve("floor.c");
-        try (InputStream in = Harness.class.getResourceAsStream("floor.c")) {
-            Files.copy(in, source);
-        }
-        Path binary = dir.resolve("floor");
-        exec(List.of(gcc, "-O2", "-std=c11", "-o", binary.toString(), source.toString()), "gcc", Duration.ofSeconds(60));
+        Path binary = floorBinary(gcc);
+        Path dir = binary.getParent();
         Path data = dir.resolve("oneway.bin");
         exec(List.of(binary.toString(), "oneway", String.valueOf(profile.floorWarmup()),
                 String.valueOf(profile.floorOnewayCount()), String.valueOf(5_000), data.toString()), "floor oneway",
@@ -299,6 +295,22 @@ public final class Harness implements Callable<Integer> {
                 budget(profile.floorCount() * 1_000.0));
         results.rows.add(Row.measured(FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong, busy-spin", Row.ROUND_TRIP,
                 readUint32(data), "half of each round trip"));
+    }
+
+    /** The C floor program, compiled once per run into the floor scenario's directory. */
+    private Path floorBinary(String gcc) throws IOException {
+        Path dir = work.resolve("floor");
+        Path binary = dir.resolve("floor");
+        if (Files.isExecutable(binary)) {
+            return binary;
+        }
+        Files.createDirectories(dir);
+        Path source = dir.resolve("floor.c");
+        try (InputStream in = Harness.class.getResourceAsStream("floor.c")) {
+            Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        exec(List.of(gcc, "-O2", "-std=c11", "-o", binary.toString(), source.toString()), "gcc", Duration.ofSeconds(60));
+        return binary;
     }
 
     /**
@@ -360,9 +372,15 @@ public final class Harness implements Callable<Integer> {
 
     private OneWay oneWay(String name, int subscribers, String idle, String read, long gapMinNs, long gapMaxNs, int warmup,
             int count) throws IOException {
+        return oneWay(name, subscribers, idle, read, gapMinNs, gapMaxNs, warmup, count, -1);
+    }
+
+    /** A one-way run whose warm-up samples are paced at {@code warmupGapNs} (when positive) to warm up long-gap runs quickly. */
+    private OneWay oneWay(String name, int subscribers, String idle, String read, long gapMinNs, long gapMaxNs, int warmup,
+            int count, long warmupGapNs) throws IOException {
         Path dir = scenarioDir(name);
         List<Proc> subs = new ArrayList<>();
-        try (Proc pub = child(name + "-pub", "oneway-pub", dir, gapMinNs, gapMaxNs, warmup, count)) {
+        try (Proc pub = child(name + "-pub", "oneway-pub", dir, gapMinNs, gapMaxNs, warmup, count, warmupGapNs)) {
             pub.awaitReady(START);
             try {
                 for (int i = 0; i < subscribers; i++) {
@@ -372,7 +390,8 @@ public final class Harness implements Callable<Integer> {
                     sub.awaitReady(START);
                 }
                 pub.send("GO");
-                Duration budget = budget((warmup + count) * (double) (gapMinNs + gapMaxNs) / 2);
+                Duration budget = budget(warmup * (double) Math.max(warmupGapNs, 200_000)
+                        + count * (double) (gapMinNs + gapMaxNs) / 2);
                 pub.collect(budget);
                 Histogram all = Child.histogram();
                 Histogram worst = null;
@@ -605,6 +624,62 @@ public final class Harness implements Callable<Integer> {
             results.idle.put("threadCpuPercent", 100 * sub.metric("thread-cpu-ns") / wall);
             results.idle.put("processCpuPercent", 100 * sub.metric("process-cpu-ns") / wall);
             results.idle.put("strategy", "backoff: 100 spins, 20 yields, then park 10 us doubling to 1 ms");
+        }
+    }
+
+    /** Sleeping subscribers in the wake scenario's publisher-cost runs. */
+    static final int WAKE_SLEEPERS = 4;
+    /** Warm-up samples of each wake run, 100 us apart: the subscriber's sleep and wake paths get compiled first. */
+    static final int WAKE_WARMUP = 10_000;
+    static final long WAKE_WARMUP_GAP_NS = 100_000;
+
+    /**
+     * Wake-on-publish against the polling strategies: for each idle strategy, one-way latency of
+     * samples 2-10 ms apart and CPU on a silent record; then the publisher's cost per sample with
+     * 0, 1 and {@link #WAKE_SLEEPERS} blocking subscribers asleep on its record.
+     */
+    private void wake(Results results) throws IOException {
+        String gcc = findExecutable("gcc", "cc");
+        if (gcc != null) {
+            Path binary = floorBinary(gcc);
+            Path data = binary.getParent().resolve("futex.bin");
+            exec(List.of(binary.toString(), "futex", "20", String.valueOf(profile.backoffCount()),
+                    String.valueOf(profile.backoffGapMinNs()), data.toString()), "floor futex",
+                    budget(profile.backoffCount() * 3.0 * profile.backoffGapMinNs()));
+            results.wake.add(new Results.Wake("C futex floor", readUint32(data), 0, Double.NaN, Double.NaN));
+        }
+        for (String strategy : IdleStrategies.NAMES) {
+            OneWay run = oneWay("wake-" + strategy, 1, strategy, "stream", profile.backoffGapMinNs(),
+                    profile.backoffGapMaxNs(), WAKE_WARMUP, profile.backoffCount(), WAKE_WARMUP_GAP_NS);
+            double[] cpu = idleCpu("wake-idle-" + strategy, strategy);
+            results.wake.add(new Results.Wake(strategy, run.latency, run.lost, cpu[0], cpu[1]));
+            if (strategy.equals(IdleStrategies.BLOCKING)) {
+                results.rows.add(Row.measured("shmtel-blocking", "shmtel one-way, blocking (wake-on-publish) subscriber",
+                        Row.ONE_WAY, run.latency, "wake-up latency: a sample every " + profile.backoffGapMinNs() / 1_000_000
+                                + "-" + profile.backoffGapMaxNs() / 1_000_000 + " ms, the subscriber asleep in the kernel"
+                                + " in between; idle CPU " + String.format(Locale.ROOT, "%.2f", cpu[0]) + " % of a core"));
+            }
+        }
+        for (int sleepers : new int[] {0, 1, WAKE_SLEEPERS}) {
+            OneWay run = oneWay("wake-cost-" + sleepers, sleepers, IdleStrategies.BLOCKING, "stream",
+                    profile.backoffGapMinNs() / 10, profile.backoffGapMaxNs() / 10, WAKE_WARMUP, profile.backoffCount() * 3,
+                    WAKE_WARMUP_GAP_NS);
+            results.wakeCost.add(new Results.WakeCost(sleepers, run.publishCost, sleepers == 0 ? null : run.latency));
+        }
+    }
+
+    /** Thread and process CPU (% of a core) of a subscriber with {@code strategy} on a silent record. */
+    private double[] idleCpu(String name, String strategy) throws IOException {
+        Path dir = scenarioDir(name);
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        try (Publisher silent = Publisher.create("silent", Child.layout(), options);
+                Proc sub = child(name, "idle-sub", dir, profile.idleSeconds(), strategy)) {
+            sub.awaitReady(START);
+            sub.collect(budget(profile.idleSeconds() * 1e9));
+            double wall = sub.metric("wall-ns");
+            return new double[] {100 * sub.metric("thread-cpu-ns") / wall, 100 * sub.metric("process-cpu-ns") / wall};
+        } finally {
+            deleteTree(dir);
         }
     }
 

@@ -105,6 +105,36 @@ final class Report {
                     (Double) i.get("seconds"), (Double) i.get("threadCpuPercent"), (Double) i.get("processCpuPercent"),
                     i.get("strategy")));
         }
+        if (!results.wake.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nwake-up: one subscriber per idle strategy, a sample every %d-%d ms"
+                    + " (one-way latency); CPU on a silent record for %.1f s%n", results.profile.backoffGapMinNs() / 1_000_000,
+                    results.profile.backoffGapMaxNs() / 1_000_000, results.profile.idleSeconds()));
+            out.append(String.format(Locale.ROOT, "  %-14s %9s %9s %9s %9s %8s %13s %11s%n", "strategy", "p50", "p90", "p99",
+                    "max", "lost", "idle thread", "idle JVM"));
+            for (Results.Wake w : results.wake) {
+                out.append(String.format(Locale.ROOT, "  %-14s %9s %9s %9s %9s %8d %s%n", w.strategy(),
+                        ns(w.latency().getValueAtPercentile(50)), ns(w.latency().getValueAtPercentile(90)),
+                        ns(w.latency().getValueAtPercentile(99)), ns(w.latency().getMaxValue()), w.lost(),
+                        Double.isNaN(w.threadCpuPercent()) ? "   (C: writer FUTEX_WAKE, reader FUTEX_WAIT; the kernel's"
+                                + " wake-up)" : String.format(Locale.ROOT, "%11.2f %% %9.2f %%", w.threadCpuPercent(),
+                                        w.processCpuPercent())));
+            }
+        }
+        if (!results.wakeCost.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%npublisher cost per sample (commit(), nanoTime around it) with blocking"
+                    + " subscribers asleep on the record, a sample every %d-%d us%n",
+                    results.profile.backoffGapMinNs() / 10_000, results.profile.backoffGapMaxNs() / 10_000));
+            out.append(String.format(Locale.ROOT, "  %-9s %9s %9s %9s %11s %13s %13s%n", "sleepers", "cost p50", "cost p90",
+                    "cost p99", "cost mean", "wake-up p50", "wake-up p99"));
+            for (Results.WakeCost c : results.wakeCost) {
+                out.append(String.format(Locale.ROOT, "  %-9d %9s %9s %9s %11s %13s %13s%n", c.sleepers(),
+                        ns(c.publishCost().getValueAtPercentile(50)), ns(c.publishCost().getValueAtPercentile(90)),
+                        ns(c.publishCost().getValueAtPercentile(99)),
+                        String.format(Locale.ROOT, "%.1f ns", c.publishCost().getMean()),
+                        c.latency() == null ? "-" : ns(c.latency().getValueAtPercentile(50)),
+                        c.latency() == null ? "-" : ns(c.latency().getValueAtPercentile(99))));
+            }
+        }
         if (!results.fanOut.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nfan-out: busy-spin subscriber processes on one record, a sample every %d us;"
                     + " publisher cost = commit() per sample (nanoTime around it)%n", results.profile.spinGapNs() / 1000));
@@ -257,6 +287,26 @@ final class Report {
         root.put("latency", rows);
         root.put("throughput", results.throughput);
         root.put("idle", results.idle);
+        List<Object> wake = new ArrayList<>();
+        for (Results.Wake w : results.wake) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("strategy", w.strategy());
+            r.put("latencyNs", summary(w.latency()));
+            r.put("lost", w.lost());
+            r.put("idleThreadCpuPercent", w.threadCpuPercent());
+            r.put("idleProcessCpuPercent", w.processCpuPercent());
+            wake.add(r);
+        }
+        root.put("wake", wake);
+        List<Object> wakeCost = new ArrayList<>();
+        for (Results.WakeCost c : results.wakeCost) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("sleepers", c.sleepers());
+            r.put("publishCostNs", summary(c.publishCost()));
+            r.put("latencyNs", c.latency() == null ? null : summary(c.latency()));
+            wakeCost.add(r);
+        }
+        root.put("wakeCost", wakeCost);
         List<Object> fan = new ArrayList<>();
         for (Results.FanOut f : results.fanOut) {
             Map<String, Object> r = new LinkedHashMap<>();

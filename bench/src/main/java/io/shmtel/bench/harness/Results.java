@@ -19,6 +19,15 @@ final class Results {
         }
     }
 
+    /**
+     * One idle strategy in the wake scenario: one-way latency of samples 2-10 ms apart (the subscriber
+     * idles in between), and its CPU while the record is silent.
+     */
+    record Wake(String strategy, Histogram latency, long lost, double threadCpuPercent, double processCpuPercent) {}
+
+    /** Publisher cost per sample with {@code sleepers} blocking subscribers asleep on the record. */
+    record WakeCost(int sleepers, Histogram publishCost, Histogram latency) {}
+
     final Profile profile;
     final String command;
     final Map<String, String> machine;
@@ -26,6 +35,8 @@ final class Results {
     final List<FanOut> fanOut = new ArrayList<>();
     final Map<String, Object> throughput = new LinkedHashMap<>();
     final Map<String, Object> idle = new LinkedHashMap<>();
+    final List<Wake> wake = new ArrayList<>();
+    final List<WakeCost> wakeCost = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
 
     Results(Profile profile, String command, Map<String, String> machine) {

@@ -8,6 +8,10 @@
  *       the writer stores a CLOCK_MONOTONIC timestamp and a sequence number in the line (a seqlock
  *       of one cache line), then waits GAP_NS; the reader spins on the sequence and records
  *       now - timestamp (the same measurement as the harness's shmtel one-way run)
+ *   floor futex WARMUP COUNT GAP_NS OUTFILE
+ *       the same sample, but the writer sleeps GAP_NS to 5 x GAP_NS between samples (nanosleep)
+ *       and wakes the reader with FUTEX_WAKE, and the reader sleeps in FUTEX_WAIT on the low half
+ *       of the sequence: the kernel's wake-up latency, the floor of a blocking subscriber
  *
  * OUTFILE gets one uint32 (nanoseconds, native byte order) per measured exchange (in oneway, per
  * sample the reader saw). Only errors are printed.
@@ -18,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <limits.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,16 +56,26 @@ static int write_out(const char *path, const uint32_t *values, size_t count) {
     return fclose(out) == 0 ? 0 : 1;
 }
 
+static void futex_wait(_Atomic uint64_t *word, uint32_t expected) {
+    syscall(SYS_futex, (uint32_t *) (void *) word, FUTEX_WAIT, expected, NULL, NULL, 0);
+}
+
+static void futex_wake(_Atomic uint64_t *word) {
+    syscall(SYS_futex, (uint32_t *) (void *) word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
 static uint32_t clamp32(uint64_t v) {
     return v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "oneway") != 0)) {
-        fprintf(stderr, "usage: floor pingpong|oneway WARMUP COUNT GAP_NS OUTFILE\n");
+    if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "oneway") != 0
+            && strcmp(argv[1], "futex") != 0)) {
+        fprintf(stderr, "usage: floor pingpong|oneway|futex WARMUP COUNT GAP_NS OUTFILE\n");
         return 2;
     }
-    int oneway = strcmp(argv[1], "oneway") == 0;
+    int futex = strcmp(argv[1], "futex") == 0;
+    int oneway = futex || strcmp(argv[1], "oneway") == 0;
     uint64_t warmup = strtoull(argv[2], NULL, 10);
     uint64_t count = strtoull(argv[3], NULL, 10);
     uint64_t gap = strtoull(argv[4], NULL, 10);
@@ -88,6 +105,9 @@ int main(int argc, char **argv) {
             while (last < 2 * total) {
                 uint64_t s1 = atomic_load_explicit(&line->seq, memory_order_acquire);
                 if ((s1 & 1) != 0 || s1 <= last) {
+                    if (futex && s1 == last) {
+                        futex_wait(&line->seq, (uint32_t) s1); /* returns at once if seq moved on */
+                    }
                     continue;
                 }
                 uint64_t ts = atomic_load_explicit(&line->timestamp, memory_order_relaxed);
@@ -117,6 +137,13 @@ int main(int argc, char **argv) {
             atomic_thread_fence(memory_order_release);
             atomic_store_explicit(&line->timestamp, t0, memory_order_relaxed);
             atomic_store_explicit(&line->seq, 2 * i + 2, memory_order_release);
+            if (futex) {
+                futex_wake(&line->seq); /* always: the floor has no sleeper bits to look at */
+                uint64_t sleep = gap + (uint64_t) rand() % (4 * gap + 1);
+                struct timespec ts = {(time_t) (sleep / 1000000000u), (long) (sleep % 1000000000u)};
+                nanosleep(&ts, NULL);
+                continue;
+            }
             while (now_ns() - t0 < gap) {
             }
         } else {
