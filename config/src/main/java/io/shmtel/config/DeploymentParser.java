@@ -517,7 +517,7 @@ public final class DeploymentParser {
         }
         keys(obj, IDLE_KEYS);
         String strategy = string(obj, "strategy", false);
-        List<String> strategies = List.of(IdleStrategies.BUSY_SPIN, IdleStrategies.YIELD, IdleStrategies.BACKOFF);
+        List<String> strategies = IdleStrategies.NAMES;
         if (strategy == null) {
             strategy = IdleStrategies.BACKOFF;
         } else if (!strategies.contains(strategy)) {
@@ -534,8 +534,15 @@ public final class DeploymentParser {
             problem(obj, "maxParkUs (" + maxUs + ") must be at least minParkUs (" + minUs + ")");
             return null;
         }
-        if (!strategy.equals(IdleStrategies.BACKOFF) && obj.members().size() > 1) {
-            problem(obj, "only the backoff strategy takes parameters; \"" + strategy + "\" takes none");
+        if (strategy.equals(IdleStrategies.BLOCKING)) {
+            for (String key : List.of("maxYields", "minParkUs", "maxParkUs")) {
+                if (obj.get(key) != null) {
+                    problem(obj.get(key), "the blocking strategy sleeps until the writer publishes and takes only"
+                            + " maxSpins; remove \"" + key + "\"");
+                }
+            }
+        } else if (!strategy.equals(IdleStrategies.BACKOFF) && obj.members().size() > 1) {
+            problem(obj, "only the backoff and blocking strategies take parameters; \"" + strategy + "\" takes none");
         }
         return new Deployment.IdleSpec(strategy, (int) spins, (int) yields, minUs * 1000, maxUs * 1000);
     }

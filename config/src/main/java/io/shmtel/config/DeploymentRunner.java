@@ -4,6 +4,7 @@ import com.google.inject.Inject;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
@@ -130,6 +131,9 @@ public final class DeploymentRunner implements AutoCloseable {
     static IdleStrategy idle(Deployment.IdleSpec spec) {
         if (spec.strategy().equals(IdleStrategies.BACKOFF)) {
             return new BackoffIdleStrategy(spec.maxSpins(), spec.maxYields(), spec.minParkNs(), spec.maxParkNs());
+        }
+        if (spec.strategy().equals(IdleStrategies.BLOCKING)) {
+            return new BlockingIdleStrategy(spec.maxSpins(), BlockingIdleStrategy.DEFAULT_MAX_WAIT_NS);
         }
         return IdleStrategies.byName(spec.strategy());
     }

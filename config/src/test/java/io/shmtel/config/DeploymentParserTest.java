@@ -81,6 +81,8 @@ class DeploymentParserTest {
         assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::name)
                 .containsExactly("arm-log", "imu/imu_sample");
         assertThat(consumers.subscribers().get(1).idle().maxParkNs()).isEqualTo(500_000);
+        assertThat(DeploymentRunner.idle(consumers.subscribers().get(0).idle()).describe())
+                .isEqualTo("blocking(spins=50, maxWaitNs=1000000000)");
         Deployment.NodeSpec network = d.node("network").orElseThrow();
         assertThat(network.bridges()).containsExactly(
                 new Deployment.BridgeSpec("to-planner", "send", "aeron", "aeron:udp?endpoint=10.0.0.2:40456", 1001,

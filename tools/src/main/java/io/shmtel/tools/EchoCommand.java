@@ -1,7 +1,6 @@
 package io.shmtel.tools;
 
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
@@ -47,9 +46,8 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "S", description = "Exit with code 10 when no sample arrives for S seconds.")
     Double timeoutSeconds;
 
-    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
-            description = "Idle strategy while waiting: busy-spin, yield or backoff (default).")
-    String idle;
+    @Mixin
+    IdleOptionMixin idle;
 
     @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
             + " counter'; exit 7 if one does not.")
@@ -79,11 +77,7 @@ final class EchoCommand implements Callable<Integer> {
             }
         }
         try (Subscriber subscriber = Subscriber.open(regionName, recordName, options)) {
-            try {
-                subscriber.idleStrategy(IdleStrategies.byName(idle));
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
+            subscriber.idleStrategy(idle.strategy());
             WriterState state = subscriber.state();
             err.println("echo " + regionName + "/" + recordName + ": writer " + state);
             err.flush();

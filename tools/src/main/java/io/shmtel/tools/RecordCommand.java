@@ -2,7 +2,8 @@ package io.shmtel.tools;
 
 import io.shmtel.core.Clocks;
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.WaitSet;
+import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
@@ -38,6 +39,9 @@ final class RecordCommand implements Callable<Integer> {
 
     @Mixin
     RegionOptionsMixin region;
+
+    @Mixin
+    IdleOptionMixin idleOption;
 
     @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to record (a region: all its records).")
     List<String> targets;
@@ -84,9 +88,13 @@ final class RecordCommand implements Callable<Integer> {
                             + "\" has no record \"" + target.substring(slash + 1) + "\"");
                 }
             }
+            IdleStrategy idle = idleOption.strategy();
+            WaitSet waitSet = new WaitSet();
+            channels.forEach(c -> waitSet.add(c.subscriber()));
             boolean[] stop = {false};
             hook = new Thread(() -> {
                 stop[0] = true;
+                waitSet.wakeup(); // out of a blocking sleep now
                 try {
                     finished.await(10, TimeUnit.SECONDS); // let the file be finished before the JVM exits
                 } catch (InterruptedException e) {
@@ -100,7 +108,6 @@ final class RecordCommand implements Callable<Integer> {
             long epochOffsetNs = Clocks.monotonicToEpochOffsetNs(); // for viewers
             long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-            BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
             StringBuilder json = new StringBuilder(256);
             while (!stop[0] && System.nanoTime() - deadline < 0) {
                 boolean any = false;
@@ -119,7 +126,8 @@ final class RecordCommand implements Callable<Integer> {
                 if (any) {
                     idle.reset();
                 } else {
-                    idle.idle();
+                    // Wake at least once a second for the progress line and the stop flag.
+                    idle.idle(waitSet, Math.min(nextProgress - System.nanoTime(), deadline - System.nanoTime()));
                 }
                 if (System.nanoTime() - nextProgress > 0) {
                     nextProgress += TimeUnit.SECONDS.toNanos(1);

@@ -1,7 +1,8 @@
 package io.shmtel.tools;
 
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.WaitSet;
+import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
@@ -34,6 +35,9 @@ final class StatCommand implements Callable<Integer> {
 
     @Mixin
     RegionOptionsMixin region;
+
+    @Mixin
+    IdleOptionMixin idleOption;
 
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]", description = "What to measure (default: every region).")
     List<String> targets = List.of();
@@ -86,7 +90,9 @@ final class StatCommand implements Callable<Integer> {
         boolean inPlace = !json && System.console() != null;
         // Latency is measured on samples published from now on, not on what the rings already hold.
         measured.forEach(t -> t.subscriber.seekToNewest());
-        BackoffIdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        IdleStrategy idle = idleOption.strategy();
+        WaitSet waitSet = new WaitSet();
+        measured.forEach(t -> waitSet.add(t.subscriber));
         try {
             for (long n = 0; count == null || n < count; n++) {
                 long start = System.nanoTime();
@@ -121,7 +127,8 @@ final class StatCommand implements Callable<Integer> {
                     if (any) {
                         idle.reset();
                     } else {
-                        idle.idle();
+                        // Waiting targets are retried every 100 ms: never sleep longer than that.
+                        idle.idle(waitSet, Math.min(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
                     }
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
