@@ -3,9 +3,12 @@ package io.shmtel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.RecordView;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.gen.CGenerator;
@@ -30,6 +33,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,7 +57,7 @@ class CrossLanguageTest {
             #include <sys/mman.h>
             #include <unistd.h>
 
-            /* usage: prog FILE publish N | prog FILE read */
+            /* usage: prog FILE publish N | prog FILE paced N GAP_US | prog FILE read */
             int main(int argc, char **argv) {
                 if (argc < 3) { fprintf(stderr, "usage: %s FILE publish N | FILE read\\n", argv[0]); return 2; }
                 int fd = open(argv[1], O_RDWR);
@@ -62,8 +66,9 @@ class CrossLanguageTest {
                 if (base == MAP_FAILED) { perror("mmap"); return 2; }
                 int check = arm_check_region(base);
                 if (check != SHMTEL_OK) { printf("check %d\\n", check); return 3; }
-                if (strcmp(argv[2], "publish") == 0) {
+                if (strcmp(argv[2], "publish") == 0 || strcmp(argv[2], "paced") == 0) {
                     long n = atol(argv[3]);
+                    long gap_us = strcmp(argv[2], "paced") == 0 ? atol(argv[4]) : 0;
                     arm_joint_state_t s;
                     memset(&s, 0, sizeof s);
                     for (long k = 0; k < n; k++) {
@@ -77,6 +82,7 @@ class CrossLanguageTest {
                         s.status = (int32_t)(k % 3);
                         snprintf(s.frame_id, sizeof s.frame_id, "c%ld", k % 100000);
                         arm_joint_state_publish(base, &s, shmtel_now_ns());
+                        if (gap_us > 0) usleep((useconds_t)(gap_us + (k % 4) * gap_us / 2));
                     }
                     printf("published %ld\\n", n);
                 } else {
@@ -201,6 +207,44 @@ class CrossLanguageTest {
         assertThat(k).isEqualTo(samples);
         assertThat(Gcc.run(List.of(binary.toString(), file.toString(), "read"), 60)).isEqualTo(
                 "read 1 index " + samples + " ts 123456 pos0 42.50 status 2 frame from_java\n");
+    }
+
+    /**
+     * The generated C publish function wakes Java subscribers asleep on the record: every sample of
+     * a paced C publisher reaches a Java WaitSet whose sleeps would last 20 s, none by a timeout.
+     */
+    @Test
+    @ExtendWith(ShmDirectory.class)
+    void aCPublisherWakesJavaSubscribersAsleepOnItsRecord(@TempDir Path dir, RegionOptions options) throws Exception {
+        Setup setup = setup(dir, "test.gen.xlang3", 0);
+        Layout layout = setup.generated().layout();
+        try (Publisher creator = Publisher.create("xlang", layout, options); // creates the region; C writes into it
+                Subscriber subscriber = Subscriber.open("xlang", "joint_state", options)) {
+            subscriber.seekToNewest();
+            WaitSet waitSet = new WaitSet().add(subscriber);
+            long samples = 300;
+            Process c = new ProcessBuilder(setup.binary().toString(), creator.region().file().toString(), "paced",
+                    Long.toString(samples), "500").redirectErrorStream(true).start();
+            DynamicView view = new DynamicView(subscriber.record());
+            long read = 0;
+            long last = -1;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (last < samples - 1 && System.nanoTime() - deadline < 0) {
+                if (subscriber.poll(view)) {
+                    read++;
+                    last = view.sampleIndex();
+                    assertThat(view.number(view.field("position"), 0)).as("position[0] of sample %d", last).isEqualTo((double) last);
+                    continue;
+                }
+                waitSet.sleep(TimeUnit.SECONDS.toNanos(20));
+            }
+            assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            System.out.printf("cross-language wake: %d of %d C samples read, %d sleeps, %d wake-ups, %d timeouts%n", read,
+                    samples, waitSet.sleeps(), waitSet.wakeups(), waitSet.timeouts());
+            assertThat(read + subscriber.lostSamples()).isEqualTo(samples);
+            assertThat(waitSet.sleeps()).as("sleeps").isPositive();
+            assertThat(waitSet.timeouts()).as("sleeps that only a timeout ended").isZero();
+        }
     }
 
     @Test
