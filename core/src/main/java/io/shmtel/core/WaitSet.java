@@ -92,6 +92,12 @@ public final class WaitSet implements WakeSignal {
         return false;
     }
 
+    /** Removes every member (keeps the capacity: re-adding as many allocates nothing). */
+    public void clear() {
+        Arrays.fill(members, 0, size, null);
+        size = 0;
+    }
+
     public int size() {
         return size;
     }

@@ -69,6 +69,11 @@ final class Client {
         s.pendingTimestampNs = timestampNs;
     }
 
+    /** Messages kept for a client that had not caught up. */
+    boolean hasPending() {
+        return pendingCount > 0;
+    }
+
     /** Sends kept messages if the client has caught up, and flushes what was written. */
     void drain() {
         if (pendingCount > 0 && channel.isWritable()) {

@@ -1,7 +1,10 @@
 package io.shmtel.foxglove;
 
 import io.shmtel.core.Clocks;
+import io.shmtel.core.WaitSet;
 import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionNotReadyException;
@@ -42,6 +45,8 @@ final class Pump implements Runnable {
     private volatile List<ClientStats> clientStats = List.of();
     private volatile List<ChannelStats> channelStats = List.of();
     private long epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
+    /** The subscribed records, slept on between samples (blocking idle strategy). */
+    private final WaitSet waitSet = new WaitSet();
 
     Pump(ServerConfig config, Consumer<String> log) {
         this.config = config;
@@ -50,6 +55,7 @@ final class Pump implements Runnable {
 
     void submit(Runnable command) {
         commands.add(command);
+        waitSet.wakeup(); // the pump may be asleep on its records
     }
 
     void stop() {
@@ -66,8 +72,10 @@ final class Pump implements Runnable {
 
     @Override
     public void run() {
-        // Viewers draw at display rates: parking up to 1 ms costs them nothing and keeps the idle server cheap.
-        BackoffIdleStrategy idle = new BackoffIdleStrategy(20, 2, 50_000, 1_000_000);
+        // Viewers draw at display rates: parking up to 1 ms costs them nothing and keeps the idle server cheap;
+        // blocking (the default) sleeps until a subscribed record's writer publishes or a command arrives.
+        IdleStrategy idle = config.idle().equals(IdleStrategies.BACKOFF) ? new BackoffIdleStrategy(20, 2, 50_000, 1_000_000)
+                : IdleStrategies.byName(config.idle());
         long nextScan = System.nanoTime();
         long nextStats = nextScan;
         try {
@@ -96,7 +104,7 @@ final class Pump implements Runnable {
                 if (work) {
                     idle.reset();
                 } else {
-                    idle.idle();
+                    idle.idle(waitSet, sleepBoundNs(Math.min(nextScan, nextStats)));
                 }
             }
         } finally {
@@ -105,6 +113,28 @@ final class Pump implements Runnable {
             held.values().forEach(Region::close);
             held.clear();
         }
+    }
+
+    /**
+     * How long the pump may sleep: until the next scan or stats period, and at most 1 ms while a
+     * rate-limited sample or a slow client's message waits (their time comes without a publish).
+     * Refreshes the wait set with the active topics (no allocation once it has grown).
+     */
+    private long sleepBoundNs(long nextDeadline) {
+        waitSet.clear();
+        boolean pending = false;
+        for (int i = 0; i < active.size(); i++) {
+            Topic t = active.get(i);
+            waitSet.add(t.subscriber());
+            pending |= t.hasPending();
+        }
+        if (!pending) {
+            for (Client c : clients.values()) {
+                pending |= c.hasPending();
+            }
+        }
+        long bound = nextDeadline - System.nanoTime();
+        return pending ? Math.min(bound, 1_000_000L) : bound;
     }
 
     // ---- commands from the network threads ----

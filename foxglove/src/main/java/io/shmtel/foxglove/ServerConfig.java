@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param highWaterBytes per client, bytes queued in the server before it stops writing samples to that
  *                      client and keeps only the newest one per subscription (a slow client never grows
  *                      the server's memory beyond this and never delays the others)
+ * @param idle          the pump's idle strategy by name (default {@code blocking}: it sleeps on every
+ *                      subscribed record until a writer publishes; {@code backoff} polls)
  */
 public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets, RegionOptions regions,
-        Duration scanPeriod, int highWaterBytes) {
+        Duration scanPeriod, int highWaterBytes, String idle) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
     public static final double DEFAULT_MAX_RATE_HZ = 1000;
@@ -41,6 +43,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
         if (scanPeriod.isNegative() || scanPeriod.isZero()) {
             throw new IllegalArgumentException("scan period must be positive, not " + scanPeriod);
         }
+        io.shmtel.core.idle.IdleStrategies.byName(idle); // refuses an unknown name with the list of names
         if (highWaterBytes < 4096) {
             throw new IllegalArgumentException("high-water mark " + highWaterBytes + " bytes is below 4096");
         }
@@ -49,7 +52,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
         return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
-                1 << 20);
+                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING);
     }
 
     /** The region directory served: the configured one, else the environment's ({@code SHMTEL_DIR}, /dev/shm). */
@@ -58,30 +61,34 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     }
 
     public ServerConfig withBind(String address) {
-        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
     }
 
     public ServerConfig withMaxRateHz(double rate) {
-        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
     }
 
     public ServerConfig withEncoding(MessageEncoding newEncoding) {
-        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle);
     }
 
     public ServerConfig withTargets(List<String> newTargets) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle);
     }
 
     public ServerConfig withScanPeriod(Duration period) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle);
+    }
+
+    public ServerConfig withIdle(String strategy) {
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy);
     }
 
     public ServerConfig withHighWaterBytes(int bytes) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle);
     }
 }

@@ -67,6 +67,16 @@ final class Topic {
         return subscriber != null;
     }
 
+    /** The stream subscriber while active, else null. */
+    Subscriber subscriber() {
+        return subscriber;
+    }
+
+    /** A rate-limited sample waits to be sent. */
+    boolean hasPending() {
+        return hasPending;
+    }
+
     /** Starts reading (first subscription): from the newest sample on; that one becomes {@link #lastPayload}. */
     void activate(RegionOptions options, long epochOffsetNs) {
         subscriber = Subscriber.open(key.region(), key.record(), layout, options);

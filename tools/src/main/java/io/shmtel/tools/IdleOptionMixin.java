@@ -18,6 +18,12 @@ final class IdleOptionMixin {
                     + " (a whole core, the lowest latency).")
     String idle;
 
+    /** The strategy's name, checked (a bad one is a usage error naming the strategies). */
+    String name() {
+        strategy();
+        return idle;
+    }
+
     IdleStrategy strategy() {
         try {
             return IdleStrategies.byName(idle);

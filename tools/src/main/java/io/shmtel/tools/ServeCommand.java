@@ -31,6 +31,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
+    @Mixin
+    IdleOptionMixin idle;
+
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]",
             description = "What to serve (default: every region of the directory, as they come and go).")
     List<String> targets = new ArrayList<>();
@@ -83,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config;
         try {
             config = ServerConfig.defaults(region.options()).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
+                    .withIdle(idle.name())
                     .withTargets(targets);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
