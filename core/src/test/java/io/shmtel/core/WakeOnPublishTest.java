@@ -252,6 +252,70 @@ class WakeOnPublishTest {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // into the kernel
     }
 
+    /**
+     * A reader that may not write the region file cannot register as a sleeper: it polls (sleeps
+     * capped at 1 ms), reads everything, and says why once. Not root: the region's mode is 0444.
+     * Root (who may write any file): the child sees the directory through a read-only bind mount.
+     */
+    @Test
+    void aReaderThatMayNotWriteTheRegionPollsAndSaysWhy(RegionOptions options) throws Exception {
+        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
+        if (root) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(CrossProcessTest.canMountTmpfs(),
+                    "needs unshare and mount (root) for a read-only view of the region directory");
+        }
+        Layout layout = layout();
+        String dir = options.directory().toString();
+        int count = 200;
+        try (Publisher publisher = Publisher.create("guarded", layout, options.withMode(root ? 0644 : 0444))) {
+            RingWriter sink = publisher.sink("tick");
+            DynamicWriter writer = new DynamicWriter(sink, layout.record("tick").orElseThrow());
+            List<String> args = List.of("sleep", dir, "guarded", "tick", Integer.toString(count - 1), "20000");
+            Process reader;
+            if (root) {
+                List<String> command = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                        "mount --bind -o ro \"$1\" \"$1\" && shift && exec \"$@\"", "sh", dir,
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        RegionChild.class.getName()));
+                command.addAll(args);
+                reader = new ProcessBuilder(command).redirectErrorStream(true).start();
+                children.add(reader);
+            } else {
+                reader = RegionChild.start(children, List.of(), args.toArray(String[]::new));
+            }
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(reader.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            StringBuilder all = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                all.append(line).append('\n');
+                if (line.equals("ready")) {
+                    for (int i = 0; i < count; i++) {
+                        CounterPattern.fill(writer, sink.nextSampleIndex());
+                        writer.commit();
+                        LockSupport.parkNanos(2_000_000);
+                    }
+                }
+            }
+            assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String text = all.toString();
+            System.out.printf("wake: a reader without write access (%s): %s", root ? "read-only bind mount" : "mode 0444",
+                    text.lines().filter(l -> l.startsWith("read ") || l.contains("sleeping reader")).toList());
+            System.out.println();
+            Matcher m = RESULT.matcher(text);
+            assertThat(m.find()).as("reader output: %s", text).isTrue();
+            assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).as("read + lost: %s", text).isEqualTo(count);
+            assertThat(Long.parseLong(m.group(3))).as("torn: %s", text).isZero();
+            assertThat(Long.parseLong(m.group(8))).as("sleeps capped to polling: %s", text).isPositive();
+            assertThat(text).contains("region \"guarded\": a sleeping reader registers in the region, which needs write"
+                    + " access to " + options.directory().resolve("shmtel.guarded"))
+                    .contains(root ? "Read-only file system" : "permission denied, mode 0444")
+                    .contains("this reader polls instead")
+                    .containsOnlyOnce("a sleeping reader registers");
+            assertThat(sink.wakeCalls()).as("wake calls for a reader that never registered").isZero();
+        }
+    }
+
     @Test
     void aFormat10RegionIsPolledNotSleptOn(RegionOptions options) {
         Layout layout = layout();

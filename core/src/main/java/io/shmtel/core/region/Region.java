@@ -92,7 +92,9 @@ public final class Region implements AutoCloseable {
             } catch (RegionIoException e) {
                 sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
                         + " access to " + file + " (" + (e.getCause() instanceof java.nio.file.AccessDeniedException
-                                ? "permission denied, mode 0" + Integer.toOctalString(stat.permissions()) : e.getMessage())
+                                ? "permission denied, mode 0" + Integer.toOctalString(stat.permissions())
+                                : e.getCause() instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                                        ? f.getReason() : e.getMessage())
                         + "); this reader polls instead. Let the writer"
                         + " create the region with a mode that grants this user write access (e.g. 0660 with a shared"
                         + " group), or run as the writer's user";
