@@ -33,10 +33,7 @@ class CrossProcessTest {
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        RegionChild.killAll(children);
     }
 
     Process child(String... args) throws IOException {

@@ -45,10 +45,7 @@ class WakeOnPublishTest {
 
     @AfterEach
     void killChildren() throws InterruptedException {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
+        RegionChild.killAll(children);
     }
 
     static String schema() {

@@ -2,12 +2,16 @@ package io.shmtel.tools;
 
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.Sleepers;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +68,11 @@ final class InspectCommand implements Callable<Integer> {
                     + " (%d bytes), fingerprint %s%s%n", rec.name(), s.published()[rec.index()], rec.depth(),
                     rec.slotLength(), rec.payloadLength(), rec.blockOffset(), rec.blockLength(),
                     Fingerprint.hex(rec.fingerprint()), rec.rateHz() > 0 ? ", nominal " + rec.rateHz() + " Hz" : ""));
+            List<Integer> sleepers = sleeperPids(r, rec);
+            if (!sleepers.isEmpty()) {
+                sb.append(String.format("    readers asleep: %d (pid %s)%n", sleepers.size(),
+                        sleepers.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))));
+            }
             for (FieldLayout f : rec.fields()) {
                 String type = f.type().schemaName() + (f.isArray() ? "[" + f.count() + "]" : "")
                         + (f.length() > 0 ? "[" + f.length() + "]" : "") + (f.isEnum() ? " enum " + f.enumConstants() : "");
@@ -73,6 +82,19 @@ final class InspectCommand implements Callable<Integer> {
         }
         sb.append("  schema     ").append(l.canonicalJson());
         return sb.toString();
+    }
+
+    /** Pids of the readers asleep on a record now (wake-on-publish sleeper slots whose bit is set). */
+    static List<Integer> sleeperPids(Region r, RecordLayout rec) {
+        RingGeometry g = RingGeometry.of(rec);
+        int mask = Sleepers.mask(r.buffer(), g);
+        List<Integer> pids = new java.util.ArrayList<>();
+        for (int slot = 0; slot < RecordBlockDescriptor.SLEEPER_SLOTS; slot++) {
+            if ((mask & (1 << slot)) != 0) {
+                pids.add(Sleepers.owner(r.buffer(), g, slot));
+            }
+        }
+        return pids;
     }
 
     private static String json(RegionSummary s) {
@@ -103,6 +125,11 @@ final class InspectCommand implements Callable<Integer> {
                 g.writeStartObject();
                 g.writeStringField("name", rec.name());
                 g.writeNumberField("published", s.published()[rec.index()]);
+                g.writeArrayFieldStart("sleeperPids");
+                for (int pid : sleeperPids(r, rec)) {
+                    g.writeNumber(pid);
+                }
+                g.writeEndArray();
                 g.writeNumberField("depth", rec.depth());
                 g.writeNumberField("slotLength", rec.slotLength());
                 g.writeNumberField("payloadLength", rec.payloadLength());

@@ -55,7 +55,7 @@ class RegionCommandsTest {
 
         CliTest.Result inspect = shmtel("inspect", "arm");
         assertThat(inspect.code()).isZero();
-        assertThat(inspect.out()).contains("format     1.0, header 4096 bytes, region 8192 bytes",
+        assertThat(inspect.out()).contains("format     1.1, header 4096 bytes, region 8192 bytes",
                 "layout     0x1bb6d530886a84bc, schema \"arm\" version 1", "state      CLOSED",
                 "record joint_state: published 5, depth 8, slot 192 bytes, payload 168 bytes, block at 4096",
                 "   148    16  string[16]     frame_id", "mode 0600");
@@ -70,6 +70,25 @@ class RegionCommandsTest {
         CliTest.Result text = shmtel("echo", "arm/joint_state", "--count", "1");
         assertThat(text.out()).startsWith("joint_state #4 t=").contains(" position=[4.0, 4.0, 4.0, 4.0, 4.0, 4.0] rad",
                 " frame_id=\"4\"");
+
+        // echo (blocking by default) prints the newest sample, then sleeps on the record until a newer one: inspect names it.
+        CompletableFuture<CliTest.Result> waiting = CompletableFuture.supplyAsync(
+                () -> shmtel("echo", "arm", "--count", "2", "--timeout", "20"));
+        String asleep = "readers asleep: 1 (pid " + ProcessHandle.current().pid() + ")";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        CliTest.Result sleeping = shmtel("inspect", "arm");
+        while (!sleeping.out().contains(asleep) && System.nanoTime() < deadline) {
+            sleeping = shmtel("inspect", "arm");
+        }
+        assertThat(sleeping.out()).contains(asleep);
+        assertThat(shmtel("inspect", "arm", "--json").out()).contains("\"sleeperPids\":[" + ProcessHandle.current().pid() + "]");
+        assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--rate", "0").code()).isZero();
+        CliTest.Result woken = waiting.join();
+        assertThat(woken.code()).as(woken.err()).isZero();
+        assertThat(woken.out().lines().toList()).hasSize(2).satisfiesExactly(
+                l -> assertThat(l).startsWith("joint_state #4 t="),
+                l -> assertThat(l).startsWith("joint_state #5 t=")); // the next writer resumes the count in place
+        assertThat(shmtel("inspect", "arm").out()).doesNotContain("readers asleep");
 
         CliTest.Result rm = shmtel("rm", "arm");
         assertThat(rm.code()).isZero();

@@ -39,7 +39,7 @@ class RunCommandTest {
     void aBadDeploymentExits2WithEveryError() {
         CliTest.Result bad = CliTest.run("run", "../config/src/test/resources/deployments/bad/unknown_names.json");
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(bad.err().lines()).hasSize(8).allMatch(l -> l.startsWith(
+        assertThat(bad.err().lines()).hasSize(9).allMatch(l -> l.startsWith(
                 "../config/src/test/resources/deployments/bad/unknown_names.json:"));
     }
 
