@@ -24,11 +24,15 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A subscriber that cannot be slept on (waiting for its region, a format 1.0 region whose writer
  * does not wake, a region this user may not write, every sleeper slot taken, no {@code membarrier})
  * caps the sleep at {@link #POLL_FALLBACK_NS}: it is then polled as by the backoff's longest park.
+ * Once per {@link #HEAL_PERIOD_NS} a sleep first frees its records' sleeper slots whose owner died
+ * asleep, so that a writer that does not heal them (a C writer) stops waking nobody.
  * Allocates nothing per sleep. Not thread-safe, but for {@link #wakeup()}.
  */
 public final class WaitSet implements WakeSignal {
     /** The longest sleep when some member cannot be woken by its writer. */
     public static final long POLL_FALLBACK_NS = 1_000_000L;
+    /** How often a wait set frees the sleeper slots of readers that died asleep (for writers that do not, such as C). */
+    public static final long HEAL_PERIOD_NS = 1_000_000_000L;
     private static final long LONGEST_SLEEP_NS = 3_600_000_000_000L;
 
     /** How the last {@link #sleep} ended. */
@@ -63,6 +67,8 @@ public final class WaitSet implements WakeSignal {
     private long wakeups;
     private long timeouts;
     private long fallbacks;
+    private long nextHealNs = System.nanoTime();
+    private long healed;
 
     public WaitSet() {
         grow(1);
@@ -137,6 +143,10 @@ public final class WaitSet implements WakeSignal {
             return;
         }
         boolean capped = false;
+        boolean heal = start - nextHealNs >= 0;
+        if (heal) {
+            nextHealNs = start + HEAL_PERIOD_NS;
+        }
         int n = 0;
         for (int i = 0; i < size; i++) {
             Subscriber s = members[i];
@@ -146,6 +156,9 @@ public final class WaitSet implements WakeSignal {
                 continue;
             }
             RingGeometry g = s.geometry();
+            if (heal && Sleepers.mask(writable, g) != 0) {
+                healed += Sleepers.healDead(writable, g);
+            }
             int slot = Sleepers.register(writable, g, PID);
             if (slot < 0) {
                 capped = true;
@@ -232,6 +245,11 @@ public final class WaitSet implements WakeSignal {
     /** Sleeps that ran out of time. */
     public long timeouts() {
         return timeouts;
+    }
+
+    /** Sleeper slots of dead readers this set freed (once per {@link #HEAL_PERIOD_NS}, on its records). */
+    public long healedSleepers() {
+        return healed;
     }
 
     /** Sleeps capped at {@link #POLL_FALLBACK_NS} because some member could not be woken. */

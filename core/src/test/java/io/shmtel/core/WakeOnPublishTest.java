@@ -190,6 +190,30 @@ class WakeOnPublishTest {
         }
     }
 
+    /** A writer that does not heal (C) relies on its readers: a wait set frees a dead sleeper's slot once a second. */
+    @Test
+    void readersFreeTheSlotOfASleeperThatDiedAsleep(RegionOptions options) throws Exception {
+        Layout layout = layout();
+        RingGeometry g = RingGeometry.of(layout.record("tick").orElseThrow());
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        int deadPid = (int) gone.pid();
+        try (Publisher publisher = Publisher.create("stale", layout, options);
+                Subscriber s = Subscriber.open("stale", "tick", options)) {
+            // What a reader SIGKILLed asleep leaves: its pid in slot 3 and bit 3 set.
+            java.nio.ByteBuffer b = publisher.region().buffer();
+            int slot3 = g.blockOffset() + io.shmtel.schema.layout.RecordBlockDescriptor.SLEEPER_PIDS_OFFSET + 12;
+            b.putInt(slot3, deadPid);
+            b.putInt(g.blockOffset() + io.shmtel.schema.layout.RecordBlockDescriptor.SLEEPERS_OFFSET, 1 << 3);
+            s.seekToNewest();
+            WaitSet set = new WaitSet().add(s);
+            set.sleep(TimeUnit.MILLISECONDS.toNanos(20));
+            assertThat(set.healedSleepers()).as("slots freed").isEqualTo(1);
+            assertThat(Sleepers.mask(b, g)).isZero();
+            assertThat(Sleepers.owner(b, g, 3)).isZero();
+        }
+    }
+
     @Test
     void aWriterKilledWhileItsReaderSleepsIsSeenDeadAtTheLivenessPeriod(RegionOptions options) throws Exception {
         Process holder = RegionChild.start(children, List.of(), "hold", options.directory().toString(), "doomed",
