@@ -3,7 +3,8 @@ package io.shmtel.bridge;
 import io.shmtel.bridge.spi.Outbound;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.WaitSet;
+import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
@@ -41,6 +42,9 @@ public final class SenderBridge implements AutoCloseable {
     private final List<Stream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The bridge thread's copy of {@link #streams}, walked by index: no iterator per loop turn. */
     private Stream[] active = new Stream[0];
+    /** The source records slept on, for {@link #active} as it was when last refreshed. */
+    private final WaitSet waitSet = new WaitSet();
+    private Stream[] slept = null;
     private final IdleStrategy idle;
     private final Thread thread;
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
@@ -56,8 +60,8 @@ public final class SenderBridge implements AutoCloseable {
 
     private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20), config.maxPark().toNanos()),
-                config.maxPark().toNanos());
+        // Sleeps on the source records until one publishes (wake-on-publish), at most until the next timer.
+        this.idle = new BlockingIdleStrategy(100, BlockingIdleStrategy.DEFAULT_MAX_WAIT_NS);
         this.log = log;
         for (String t : config.targets()) {
             unresolved.add(SenderConfig.Target.parse(t));
@@ -156,7 +160,18 @@ public final class SenderBridge implements AutoCloseable {
                     log.accept(summary());
                 }
                 if (work == 0) {
-                    idle.idle();
+                    if (slept != all) {
+                        slept = all;
+                        waitSet.clear();
+                        for (Stream st : all) {
+                            waitSet.add(st.subscriber);
+                        }
+                    }
+                    long next = Math.min(Math.min(nextStatus, nextSchemas), nextLog);
+                    if (!unresolved.isEmpty()) {
+                        next = Math.min(next, nextResolve);
+                    }
+                    idle.idle(waitSet, next - System.nanoTime());
                 } else {
                     idle.reset();
                 }
@@ -315,6 +330,7 @@ public final class SenderBridge implements AutoCloseable {
             return;
         }
         running = false;
+        waitSet.wakeup(); // out of a sleep on the source records now
         try {
             thread.join(TimeUnit.SECONDS.toMillis(2));
         } catch (InterruptedException e) {

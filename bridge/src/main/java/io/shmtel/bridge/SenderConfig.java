@@ -14,8 +14,10 @@ import java.util.List;
  * @param regions       how the source regions are opened
  * @param statusPeriod  how often the writer state and counts are sent (the receiver's liveness)
  * @param schemaPeriod  how often every stream's schema is repeated for late joiners
- * @param maxPark       the longest the bridge thread sleeps when nothing is new (latency of the
- *                      first sample after a quiet spell against idle CPU)
+ * @param maxPark       kept for compatibility: the sender's thread now sleeps on its source records
+ *                      until one publishes (wake-on-publish), at most until its next status or schema
+ *                      message; the receiver's {@link ReceiverConfig#maxPark} and the transport's
+ *                      idle option still bound polling on the network side
  */
 public record SenderConfig(String name, List<String> targets, String channel, int streamId, RegionOptions regions,
         Duration statusPeriod, Duration schemaPeriod, Duration maxPark) {
