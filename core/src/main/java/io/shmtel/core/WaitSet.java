@@ -11,7 +11,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Sleeps until one of several subscribers' writers publishes: the wake-on-publish half that runs in
@@ -195,8 +194,9 @@ public final class WaitSet implements WakeSignal {
             }
             int result;
             if (n == 0) {
-                LockSupport.parkNanos(wait);
-                result = -Futex.ETIMEDOUT;
+                // Nothing to sleep on but the doorbell: wakeup() still ends the sleep.
+                int errno = Futex.await(doorbellAddress, bell, wait, timespec);
+                result = errno == 0 ? 0 : -errno;
             } else if (Futex.WAITV_AVAILABLE) {
                 for (int j = 0; j < n; j++) {
                     Futex.setWaitv(waitv, j, words[j], (int) seen[j]);
