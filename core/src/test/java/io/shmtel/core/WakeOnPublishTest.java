@@ -252,31 +252,27 @@ class WakeOnPublishTest {
             assertThat(set.lastOutcome()).as("outcome of a sleep ended by close").isEqualTo(WaitSet.Outcome.WOKEN);
             assertThat(s.state()).isEqualTo(WriterState.CLOSED);
 
-            Thread waker = new Thread(() -> {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                set.wakeup();
-            });
-            waker.start();
-            set.sleep(TimeUnit.SECONDS.toNanos(30));
-            waker.join();
             // (NOT_SLEPT if the ring came first: the pending wake-up is kept, never lost; TIMED_OUT would be 30 s.)
-            assertThat(set.lastOutcome()).as("outcome of a sleep ended by wakeup()")
+            assertThat(sleepUntilWokenByAnotherThread(set)).as("outcome of a sleep ended by wakeup()")
                     .isIn(WaitSet.Outcome.WOKEN, WaitSet.Outcome.NOT_SLEPT);
-
             // An empty set (a server with nothing subscribed) sleeps on its doorbell alone.
-            WaitSet empty = new WaitSet();
-            Thread ringer = new Thread(() -> {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-                empty.wakeup();
-            });
-            ringer.start();
-            empty.sleep(TimeUnit.SECONDS.toNanos(30));
-            ringer.join();
-            assertThat(empty.lastOutcome()).as("outcome of an empty set's sleep ended by wakeup()")
+            assertThat(sleepUntilWokenByAnotherThread(new WaitSet())).as("outcome of an empty set's sleep ended by wakeup()")
                     .isIn(WaitSet.Outcome.WOKEN, WaitSet.Outcome.NOT_SLEPT);
         } finally {
             publisher.close();
         }
+    }
+
+    /** Sleeps on {@code set} for up to 30 s while another thread calls {@code wakeup()} after 50 ms. */
+    private static WaitSet.Outcome sleepUntilWokenByAnotherThread(WaitSet set) throws InterruptedException {
+        Thread waker = new Thread(() -> {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            set.wakeup();
+        });
+        waker.start();
+        set.sleep(TimeUnit.SECONDS.toNanos(30));
+        waker.join();
+        return set.lastOutcome();
     }
 
     private static void waitForSleeper(Publisher publisher, Layout layout) {

@@ -50,7 +50,9 @@ public final class RingWriter implements SampleSink {
         this.buffer = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.geometry = geometry;
         this.sleepersOffset = Sleepers.maskOffset(geometry);
-        this.publishedAddress = WriterBarrier.ready() ? Futex.address(region) + geometry.publishedOffset() : 0;
+        WriterBarrier.register();
+        long base = Futex.address(region); // 0 for a heap buffer: nobody can sleep on one
+        this.publishedAddress = base == 0 ? 0 : base + geometry.publishedOffset();
         this.nextSampleIndex = (long) RingAccess.LONG.getAcquire(buffer, geometry.publishedOffset());
     }
 

@@ -13,8 +13,8 @@ final class WriterBarrier {
 
     private WriterBarrier() {}
 
-    /** Loads this class (registers); true always: a writer wakes sleepers either way. */
-    static boolean ready() {
-        return REGISTERED || FENCE;
+    /** Registers this process (once: the class's initialisation), before its first writer publishes. */
+    static void register() {
+        // nothing more: loading the class ran the registration
     }
 }
