@@ -104,6 +104,12 @@ class RegionCommandsTest {
         CliTest.Result echo = shmtel("echo", "arm", "--count", "1", "--json");
         assertThat(echo.out()).contains("\"position\":[1.0,2.0,3.0,4.0,5.0,6.0]", "\"velocity\":[0.5,0.5,",
                 "\"status\":\"FAULT\"", "\"frame_id\":\"wrist\"");
+        for (String command : new String[] {"echo", "stat"}) {
+            CliTest.Result idle = shmtel(command, "arm", "--count", "1", "--idle", "sleepy");
+            assertThat(idle.code()).as(command).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(idle.err()).as(command).contains("unknown idle strategy \"sleepy\": use busy-spin, yield, backoff"
+                    + " or blocking");
+        }
         CliTest.Result bad = shmtel("pub", "other", "--schema", ARM, "--count", "1", "--set", "status=BROKEN");
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(bad.err()).contains("--set status=BROKEN: field status is an enum: expected an integer or one of"
