@@ -2,6 +2,7 @@ package io.shmtel.core;
 
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.ring.Sleepers;
@@ -28,12 +29,14 @@ import java.util.concurrent.locks.LockSupport;
 public final class Publisher implements AutoCloseable {
     private final Region region;
     private final RingWriter[] writers;
+    private final MailboxSender[] mailboxes;
     private final Thread heartbeatThread;
     private volatile boolean closed;
 
     private Publisher(Region region, RegionOptions options) {
         this.region = region;
         this.writers = new RingWriter[region.layout().records().size()];
+        this.mailboxes = new MailboxSender[writers.length];
         if (options.heartbeatThread()) {
             long periodNs = options.heartbeatPeriod().toNanos();
             heartbeatThread = new Thread(() -> beat(periodNs), "shmtel-heartbeat-" + region.name());
@@ -64,16 +67,36 @@ public final class Publisher implements AutoCloseable {
 
     /** The ring of {@code record}; the same instance on every call. Not thread-safe: one publishing thread per record. */
     public synchronized RingWriter sink(String record) {
-        if (closed) {
-            throw new IllegalStateException("publisher of region \"" + region.name() + "\" is closed");
+        RecordLayout r = recordOf(record);
+        if (r.isMailbox()) {
+            throw new IllegalArgumentException("record \"" + record + "\" of region \"" + region.name()
+                    + "\" is a mailbox: send to it with publisher.mailbox(\"" + record + "\")");
         }
-        RecordLayout r = region.layout().record(record).orElseThrow(() -> new IllegalArgumentException(
-                "no record \"" + record + "\" in region \"" + region.name() + "\"; its records: "
-                        + region.layout().records().stream().map(RecordLayout::name).toList()));
         if (writers[r.index()] == null) {
             writers[r.index()] = new RingWriter(region.buffer(), RingGeometry.of(r));
         }
         return writers[r.index()];
+    }
+
+    /**
+     * The sending end of mailbox record {@code record} (schema {@code "sync": "mailbox"}); the same
+     * instance on every call. Not thread-safe: one sending thread per mailbox.
+     */
+    public synchronized MailboxSender mailbox(String record) {
+        RecordLayout r = recordOf(record);
+        if (mailboxes[r.index()] == null) {
+            mailboxes[r.index()] = new MailboxSender(region, r);
+        }
+        return mailboxes[r.index()];
+    }
+
+    private RecordLayout recordOf(String record) {
+        if (closed) {
+            throw new IllegalStateException("publisher of region \"" + region.name() + "\" is closed");
+        }
+        return region.layout().record(record).orElseThrow(() -> new IllegalArgumentException(
+                "no record \"" + record + "\" in region \"" + region.name() + "\"; its records: "
+                        + region.layout().records().stream().map(RecordLayout::name).toList()));
     }
 
     /** Stores a fresh heartbeat now (for drivers that run without the heartbeat thread). */
@@ -112,6 +135,11 @@ public final class Publisher implements AutoCloseable {
                     w.close();
                 }
             }
+            for (MailboxSender m : mailboxes) {
+                if (m != null) {
+                    m.close();
+                }
+            }
         }
         if (heartbeatThread != null) {
             LockSupport.unpark(heartbeatThread);
@@ -132,6 +160,9 @@ public final class Publisher implements AutoCloseable {
                 RingGeometry g = RingGeometry.of(r);
                 if (Sleepers.mask(region.buffer(), g) != 0) {
                     (writers[r.index()] != null ? writers[r.index()] : new RingWriter(region.buffer(), g)).wakeSleepers();
+                    if (r.isMailbox()) { // consumers sleep on the state word
+                        MailboxWords.wake(region.buffer(), g, MailboxWords.stateWordAddress(region.buffer(), g));
+                    }
                 }
             }
         }

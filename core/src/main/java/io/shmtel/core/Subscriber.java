@@ -169,6 +169,30 @@ public final class Subscriber implements AutoCloseable {
         return false;
     }
 
+    /** Attaches the region if it exists now (at most every 50 ms); true when one is attached. For mailbox consumers. */
+    boolean attached() {
+        return reader != null || tryAttach(false);
+    }
+
+    /**
+     * Fills {@code view} with the sample in a depth-1 record's only slot (a mailbox's message, which
+     * its writer does not touch while a consumer holds it); returns its index, or -1 when the slot does
+     * not hold a complete sample.
+     */
+    long readOnlySlot(RecordView view) {
+        long seq = reader.slotSeqAcquire(0);
+        if (seq < 2 || (seq & 1) != 0) {
+            return -1;
+        }
+        long k = seq / 2 - 1;
+        if (reader.readChecked(k, snapshot) != RingReader.OK) {
+            return -1;
+        }
+        lastSampleIndex = k;
+        wrap(view);
+        return k;
+    }
+
     /** Moves the stream cursor past every sample published so far: {@link #poll} then gives only newer ones. */
     public void seekToNewest() {
         if (reader == null && !tryAttach(true)) {
@@ -225,6 +249,38 @@ public final class Subscriber implements AutoCloseable {
     long seenPublished() {
         return Math.max(cursor, lastSampleIndex + 1);
     }
+
+    /** What a {@link WaitSet} sleeps on for this subscriber: the low half of {@code published}. */
+    WaitTarget waitTarget() {
+        return waitTarget;
+    }
+
+    private final WaitTarget waitTarget = new WaitTarget() {
+        @Override
+        public ByteBuffer sleeperBuffer() {
+            return Subscriber.this.sleeperBuffer();
+        }
+
+        @Override
+        public RingGeometry geometry() {
+            return geometry;
+        }
+
+        @Override
+        public int wordOffset() {
+            return geometry.publishedOffset();
+        }
+
+        @Override
+        public long sleeperWordAddress() {
+            return sleeperWordAddress;
+        }
+
+        @Override
+        public long seenWord() {
+            return seenPublished();
+        }
+    };
 
     /**
      * The writable mapping a {@link WaitSet} registers this subscriber's sleeps in; null when it

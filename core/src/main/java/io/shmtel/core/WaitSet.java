@@ -13,7 +13,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Sleeps until one of several subscribers' writers publishes: the wake-on-publish half that runs in
+ * Sleeps until one of several subscribers' writers publishes (or a mailbox's handshake moves, for its ends): the wake-on-publish half that runs in
  * readers. One sleep registers in each record's sleeper words ({@link Sleepers}), issues one
  * global memory barrier, looks at every record's {@code published} count once more (so a sample
  * published meanwhile is never slept through: no lost wake-up), then waits in the kernel on all
@@ -48,11 +48,12 @@ public final class WaitSet implements WakeSignal {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int PID = ProcessInfo.currentPid();
 
-    private Subscriber[] members = new Subscriber[0];
+    private WaitTarget[] members = new WaitTarget[0];
     private int size;
     private ByteBuffer[] buffers = new ByteBuffer[0];
     private RingGeometry[] geometries = new RingGeometry[0];
     private int[] slots = new int[0];
+    private int[] offsets = new int[0];
     private long[] seen = new long[0];
     private long[] words = new long[0];
     private Memory waitv;
@@ -75,6 +76,15 @@ public final class WaitSet implements WakeSignal {
 
     /** Adds a subscriber (once); allocates here, never in {@link #sleep}. */
     public WaitSet add(Subscriber subscriber) {
+        return add(subscriber.waitTarget());
+    }
+
+    /** Removes a subscriber; true when it was a member. */
+    public boolean remove(Subscriber subscriber) {
+        return remove(subscriber.waitTarget());
+    }
+
+    WaitSet add(WaitTarget subscriber) {
         for (int i = 0; i < size; i++) {
             if (members[i] == subscriber) {
                 return this;
@@ -85,8 +95,7 @@ public final class WaitSet implements WakeSignal {
         return this;
     }
 
-    /** Removes a subscriber; true when it was a member. */
-    public boolean remove(Subscriber subscriber) {
+    boolean remove(WaitTarget subscriber) {
         for (int i = 0; i < size; i++) {
             if (members[i] == subscriber) {
                 System.arraycopy(members, i + 1, members, i, size - i - 1);
@@ -116,6 +125,7 @@ public final class WaitSet implements WakeSignal {
         buffers = new ByteBuffer[n];
         geometries = new RingGeometry[n];
         slots = new int[n];
+        offsets = new int[n];
         seen = new long[n];
         words = new long[n];
         waitv = Futex.allocate((n + 1) * Futex.WAITV_LENGTH); // one more for the doorbell
@@ -148,7 +158,7 @@ public final class WaitSet implements WakeSignal {
         }
         int n = 0;
         for (int i = 0; i < size; i++) {
-            Subscriber s = members[i];
+            WaitTarget s = members[i];
             ByteBuffer writable = s.sleeperBuffer();
             if (writable == null) {
                 capped = true;
@@ -166,7 +176,8 @@ public final class WaitSet implements WakeSignal {
             buffers[n] = writable;
             geometries[n] = g;
             slots[n] = slot;
-            seen[n] = s.seenPublished();
+            offsets[n] = s.wordOffset();
+            seen[n] = s.seenWord();
             words[n] = s.sleeperWordAddress();
             n++;
         }
@@ -177,7 +188,7 @@ public final class WaitSet implements WakeSignal {
                 capped = true;
             }
             for (int j = 0; j < n; j++) {
-                if ((long) LONG.getAcquire(buffers[j], geometries[j].publishedOffset()) != seen[j]) {
+                if ((long) LONG.getAcquire(buffers[j], offsets[j]) != seen[j]) {
                     changed = true;
                 }
             }

@@ -1,5 +1,6 @@
 package io.shmtel.core;
 
+import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.view.CounterPattern;
@@ -26,6 +27,13 @@ import java.util.concurrent.TimeUnit;
  *                                              each ("ready" once subscribed; at the end "read N lost L torn T
  *                                              backwards B sleeps S wakeups W timeouts X fallbacks F")
  *   hold    DIR REGION SCHEMA RECORD           publish one sample, then hold the region ("ready epoch=E")
+ *   mbox-send DIR REGION SCHEMA RECORD COUNT IDLE   put counter-pattern messages into a mailbox until message
+ *                                              COUNT-1 is in (continuing a dead writer's numbering), then wait for
+ *                                              its answer ("ready next=K", at the end "sent N failures F")
+ *   mbox-take DIR REGION RECORD COUNT IDLE LOG take messages until message COUNT-1, checking each; append each
+ *                                              index to LOG (8 bytes) before answering it ("ready", "TORN k",
+ *                                              "BACKWARDS k after j", at the end "taken N recovered R")
+ *   mbox-hold DIR REGION RECORD                take one message and hold it unanswered ("holding K")
  * </pre>
  */
 @SuppressWarnings("try") // create holds the publisher only to own the region
@@ -39,6 +47,9 @@ public final class RegionChild {
             case "create" -> create(options, args[2], layout(args[3]));
             case "sleep" -> sleep(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "hold" -> hold(options, args[2], layout(args[3]), args[4]);
+            case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), args[6]);
+            case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5], Path.of(args[6]));
+            case "mbox-hold" -> mailboxHold(options, args[2], args[3]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -46,12 +57,22 @@ public final class RegionChild {
     /** Starts a child JVM in {@code mode args...} with extra JVM options, added to {@code children} (to be killed after the test). */
     static Process start(java.util.List<Process> children, java.util.List<String> jvmOptions, String... args)
             throws IOException {
+        return start(children, jvmOptions, null, args);
+    }
+
+    /** {@link #start}, appending the child's output to {@code output} (null: a pipe); a file keeps what a killed child said. */
+    static Process start(java.util.List<Process> children, java.util.List<String> jvmOptions, Path output, String... args)
+            throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), RegionChild.class.getName()));
         command.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (output != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        }
+        Process p = builder.start();
         children.add(p);
         return p;
     }
@@ -171,5 +192,79 @@ public final class RegionChild {
             System.out.flush();
             Thread.sleep(TimeUnit.MINUTES.toMillis(5));
         }
+    }
+
+    static void mailboxSend(RegionOptions options, String region, Layout layout, String record, long count, String idle) {
+        try (Publisher publisher = Publisher.create(region, layout, options)) {
+            MailboxSender sender = publisher.mailbox(record).idleStrategy(IdleStrategies.byName(idle));
+            DynamicWriter writer = new DynamicWriter(sender, layout.record(record).orElseThrow());
+            System.out.println("ready next=" + sender.nextMessageIndex());
+            System.out.flush();
+            while (sender.nextMessageIndex() < count) {
+                CounterPattern.fill(writer, sender.nextMessageIndex());
+                if (!writer.put(java.time.Duration.ofSeconds(60))) {
+                    System.out.println("put timed out at " + sender.nextMessageIndex());
+                    System.exit(4);
+                }
+            }
+            if (!sender.awaitAnswer(TimeUnit.SECONDS.toNanos(60))) {
+                System.out.println("no answer to " + sender.pendingMessage());
+                System.exit(4);
+            }
+            System.out.println("sent " + sender.sent() + " failures " + sender.failures() + " recovered "
+                    + sender.recoveredMessages());
+        }
+    }
+
+    static void mailboxTake(RegionOptions options, String region, String record, long count, String idle, Path log)
+            throws IOException {
+        try (MailboxReceiver receiver = MailboxReceiver.open(region, record, options);
+                java.io.FileOutputStream out = new java.io.FileOutputStream(log.toFile(), true)) {
+            receiver.idleStrategy(IdleStrategies.byName(idle));
+            DynamicView view = null;
+            byte[] entry = new byte[8];
+            java.nio.ByteBuffer entryBuffer = java.nio.ByteBuffer.wrap(entry);
+            System.out.println("ready");
+            System.out.flush();
+            long last = -1;
+            while (last < count - 1) {
+                if (view == null && receiver.subscriber().record() != null) {
+                    view = new DynamicView(receiver.subscriber().record());
+                }
+                if (view == null) {
+                    receiver.state();
+                    Thread.sleep(10);
+                    continue;
+                }
+                if (!receiver.take(view, TimeUnit.SECONDS.toNanos(1))) {
+                    continue;
+                }
+                long k = view.sampleIndex();
+                if (!CounterPattern.check(view)) {
+                    System.out.println("TORN " + k);
+                }
+                if (k <= last) {
+                    System.out.println("BACKWARDS " + k + " after " + last);
+                }
+                last = k;
+                entryBuffer.putLong(0, k);
+                out.write(entry); // handled: logged before the answer
+                receiver.done();
+            }
+            System.out.println("taken " + receiver.taken() + " recovered " + receiver.recoveredMessages());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void mailboxHold(RegionOptions options, String region, String record) throws InterruptedException {
+        MailboxReceiver receiver = MailboxReceiver.open(region, record, options);
+        DynamicView view = new DynamicView(receiver.subscriber().record());
+        while (!receiver.take(view, TimeUnit.SECONDS.toNanos(1))) {
+            receiver.state();
+        }
+        System.out.println("holding " + view.sampleIndex());
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 }

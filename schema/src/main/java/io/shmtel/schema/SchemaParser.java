@@ -28,7 +28,7 @@ import java.util.Optional;
 public final class SchemaParser {
 
     static final List<String> ROOT_KEYS = List.of("$schema", "schema", "version", "description", "records");
-    static final List<String> RECORD_KEYS = List.of("name", "depth", "rateHz", "description", "fields");
+    static final List<String> RECORD_KEYS = List.of("name", "sync", "depth", "rateHz", "description", "fields");
     static final List<String> FIELD_KEYS = List.of("name", "type", "count", "length", "unit", "description", "enum");
 
     private final String source;
@@ -149,9 +149,28 @@ public final class SchemaParser {
                         + ", line " + first.line() + "); record names must be unique in a schema");
             }
         }
-        int depth = SchemaLimits.DEFAULT_DEPTH;
+        RecordSync sync = RecordSync.RING;
+        Node syncNode = obj.get("sync");
+        if (syncNode != null) {
+            if (!(syncNode instanceof Node.StringNode s)) {
+                problem(syncNode, "expected \"ring\" or \"mailbox\"; found " + describe(syncNode));
+            } else {
+                sync = RecordSync.bySchemaName(s.value()).orElse(null);
+                if (sync == null) {
+                    String hint = Names.closest(s.value(), RecordSync.schemaNames())
+                            .map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                    problem(syncNode, "unknown sync \"" + s.value() + "\"" + hint
+                            + " (\"ring\": a seqlock ring, the default; \"mailbox\": one message at a time, answered by its consumer)");
+                    sync = RecordSync.RING;
+                }
+            }
+        }
+        int depth = sync == RecordSync.MAILBOX ? 1 : SchemaLimits.DEFAULT_DEPTH;
         Node depthNode = obj.get("depth");
-        if (depthNode != null) {
+        if (depthNode != null && sync == RecordSync.MAILBOX) {
+            problem(depthNode, "a mailbox holds one message at a time and has no depth: remove \"depth\" "
+                    + "(or drop \"sync\": \"mailbox\" for a ring of samples)");
+        } else if (depthNode != null) {
             Integer d = integer(obj, "depth", false, Integer.MIN_VALUE, Integer.MAX_VALUE, null);
             if (d != null) {
                 if (d < SchemaLimits.MIN_DEPTH || d > SchemaLimits.MAX_DEPTH || Integer.bitCount(d) != 1) {
@@ -224,7 +243,7 @@ public final class SchemaParser {
         if (name == null || !fieldsOk) {
             return null;
         }
-        return new RecordDef(name, depth, rateHz, description, fields);
+        return new RecordDef(name, depth, rateHz, description, fields, sync);
     }
 
     private FieldDef field(Node node, Map<String, Node> seenNames, Map<String, Node> javaNames) {

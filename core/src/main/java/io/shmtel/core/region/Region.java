@@ -37,6 +37,7 @@ public final class Region implements AutoCloseable {
     private volatile boolean closed;
     private ByteBuffer sleeperMapping;
     private String sleeperRefusal;
+    private String writeRefusal;
     /** Reused by every liveness check (never freed by close: a late check must not touch freed memory). */
     private final com.sun.jna.Memory lockQuery = Posix.lockQueryBuffer();
 
@@ -90,17 +91,24 @@ public final class Region implements AutoCloseable {
             try {
                 sleeperMapping = map(name, fd, buffer.capacity(), true);
             } catch (RegionIoException e) {
-                sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
-                        + " access to " + file + " (" + (e.getCause() instanceof java.nio.file.AccessDeniedException
+                String detail = file + " (" + (e.getCause() instanceof java.nio.file.AccessDeniedException
                                 ? "permission denied, mode 0" + Integer.toOctalString(stat.permissions())
                                 : e.getCause() instanceof java.nio.file.FileSystemException f && f.getReason() != null
                                         ? f.getReason() : e.getMessage())
-                        + "); this reader polls instead. Let the writer"
+                        + ")";
+                writeRefusal = "no write access to " + detail;
+                sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
+                        + " access to " + detail + "; this reader polls instead. Let the writer"
                         + " create the region with a mode that grants this user write access (e.g. 0660 with a shared"
                         + " group), or run as the writer's user";
             }
         }
         return sleeperMapping;
+    }
+
+    /** Why {@link #sleeperBuffer()} is null, in a few words ("no write access to FILE (reason)"); null while it is not. */
+    public synchronized String writeRefusal() {
+        return writeRefusal;
     }
 
     /** Why {@link #sleeperBuffer()} is null; null while it is not. */

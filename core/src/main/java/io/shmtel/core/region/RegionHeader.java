@@ -53,6 +53,7 @@ final class RegionHeader {
             b.putInt(entry + RECORD_ENTRY_DEPTH_OFFSET, r.depth());
             b.putInt(entry + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET, r.payloadLength());
             b.putInt(entry + RECORD_ENTRY_FIELD_COUNT_OFFSET, r.fields().size());
+            b.putInt(entry + RECORD_ENTRY_SYNC_OFFSET, r.isMailbox() ? SYNC_MAILBOX : SYNC_RING);
         }
         b.put(schemaTextOffset(recordCount), schemaText);
         writeWriterLine(b, pid, startTime, epoch, heartbeatPeriodNs);
@@ -195,6 +196,10 @@ final class RegionHeader {
         check(b.getInt(entry + RECORD_ENTRY_FIELD_COUNT_OFFSET) == r.fields().size(), where,
                 entry + RECORD_ENTRY_FIELD_COUNT_OFFSET, "record " + r.name() + " field count "
                         + b.getInt(entry + RECORD_ENTRY_FIELD_COUNT_OFFSET), Integer.toString(r.fields().size()));
+        int sync = r.isMailbox() ? SYNC_MAILBOX : SYNC_RING;
+        check(b.getInt(entry + RECORD_ENTRY_SYNC_OFFSET) == sync, where, entry + RECORD_ENTRY_SYNC_OFFSET,
+                "record " + r.name() + " sync " + b.getInt(entry + RECORD_ENTRY_SYNC_OFFSET), sync + " ("
+                        + r.sync().schemaName() + ")");
     }
 
     private static void check(boolean ok, String where, int offset, String found, String expected) {

@@ -15,8 +15,8 @@ public record RingGeometry(int blockOffset, int depth, int slotLength, int paylo
             throw new IllegalArgumentException("block offset must be a non-negative multiple of 64: blockOffset="
                     + blockOffset);
         }
-        if (depth < 2 || Integer.bitCount(depth) != 1) {
-            throw new IllegalArgumentException("depth must be a power of two >= 2: depth=" + depth);
+        if (depth < 1 || Integer.bitCount(depth) != 1) { // 1: a mailbox's single slot
+            throw new IllegalArgumentException("depth must be a power of two: depth=" + depth);
         }
         if (payloadLength < 0 || slotLength != SlotDescriptor.slotLength(payloadLength)) {
             throw new IllegalArgumentException("slot length must be the payload plus 16 rounded up to 64: slotLength="

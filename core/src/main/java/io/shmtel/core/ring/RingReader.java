@@ -97,6 +97,11 @@ public final class RingReader {
         return OK;
     }
 
+    /** The seq word of the slot that holds sample {@code k} (acquire). */
+    public long slotSeqAcquire(long k) {
+        return (long) RingAccess.LONG.getAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET);
+    }
+
     /** Throws unless {@code snapshot} is writable and holds a whole slot of this ring. */
     public void checkSnapshot(ByteBuffer snapshot) {
         if (snapshot.capacity() < geometry.slotLength() || snapshot.isReadOnly()) {

@@ -68,6 +68,16 @@ public final class RingWriter implements SampleSink {
 
     @Override
     public long publish(ByteBuffer payload, int length, long timestampNs) {
+        long k = writeSlot(payload, length, timestampNs);
+        countPublished(k);
+        return k;
+    }
+
+    /**
+     * The first steps of {@link #publish}: writes the next sample complete into its slot but does not
+     * count it published; {@link #countPublished} does. A mailbox moves its handshake state between the two.
+     */
+    public long writeSlot(ByteBuffer payload, int length, long timestampNs) {
         if (length < 0 || length > geometry.payloadLength() || length > payload.capacity()) {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
@@ -96,6 +106,11 @@ public final class RingWriter implements SampleSink {
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
         }
+        return k;
+    }
+
+    /** The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published and wakes sleeping readers. */
+    public void countPublished(long k) {
         // Release: a reader that acquires k+1 finds sample k complete in its slot.
         RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
         nextSampleIndex = k + 1;
@@ -108,7 +123,6 @@ public final class RingWriter implements SampleSink {
         if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
             wakeSleepers();
         }
-        return k;
     }
 
     /** Wakes every reader sleeping on this record now (also used on close, so that sleepers see CLOSED at once). */

@@ -2,6 +2,7 @@ package io.shmtel.core.view;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 
 /**
  * Base of generated typed writers. Setters write into a private staging payload; {@link #commit()}
@@ -33,6 +34,27 @@ public abstract class RecordWriter {
     /** Publishes the staged payload stamped with {@code timestampNs} (CLOCK_MONOTONIC ns); returns the sample index. */
     public final long commit(long timestampNs) {
         return sink.publish(staging, payloadLength, timestampNs);
+    }
+
+    /**
+     * Mailbox records: puts the staged payload in the mailbox if it is empty (stamped with
+     * {@code System.nanoTime()}); false when it still holds an unanswered message. Never waits.
+     */
+    public final boolean offer() {
+        return mailbox().offer(staging, payloadLength, System.nanoTime());
+    }
+
+    /** Mailbox records: like {@link #offer()}, waiting up to {@code timeout} for the mailbox to be empty; false when the time ran out. */
+    public final boolean put(Duration timeout) {
+        return mailbox().put(staging, payloadLength, System.nanoTime(), timeout.toNanos());
+    }
+
+    private MailboxSink mailbox() {
+        if (sink instanceof MailboxSink m) {
+            return m;
+        }
+        throw new IllegalStateException("offer() and put() send to a mailbox record; this writer's record is a ring:"
+                + " publish with commit()");
     }
 
     /** Checks an unsigned setter argument: {@code 0 <= value <= max}. */

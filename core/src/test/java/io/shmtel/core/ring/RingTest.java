@@ -135,7 +135,8 @@ class RingTest {
 
     @Test
     void shapesAreCheckedWithTheValuesInTheMessage() {
-        assertThatThrownBy(() -> new RingGeometry(64, 3, 64, 8)).hasMessage("depth must be a power of two >= 2: depth=3");
+        assertThatThrownBy(() -> new RingGeometry(64, 3, 64, 8)).hasMessage("depth must be a power of two: depth=3");
+        assertThatThrownBy(() -> new RingGeometry(64, 0, 64, 8)).hasMessage("depth must be a power of two: depth=0");
         assertThatThrownBy(() -> new RingGeometry(10, 2, 64, 8))
                 .hasMessage("block offset must be a non-negative multiple of 64: blockOffset=10");
         assertThatThrownBy(() -> new RingGeometry(64, 2, 128, 8))

@@ -34,7 +34,11 @@ public final class CanonicalJson {
             for (RecordDef r : schema.records()) {
                 g.writeStartObject();
                 g.writeStringField("name", r.name());
-                g.writeNumberField("depth", r.depth());
+                if (r.isMailbox()) {
+                    g.writeStringField("sync", r.sync().schemaName()); // a mailbox has no depth
+                } else {
+                    g.writeNumberField("depth", r.depth());
+                }
                 if (r.rateHz() > 0) {
                     g.writeFieldName("rateHz");
                     if (r.rateHz() == Math.rint(r.rateHz())) {

@@ -36,10 +36,10 @@ public final class LayoutCompiler {
             int slot = Math.toIntExact(SlotDescriptor.slotLength(payload));
             long blockLength = RecordBlockDescriptor.blockLength(def.depth(), slot);
             RecordLayout partial = new RecordLayout(i, def.name(), def.depth(), def.rateHz(), def.description(),
-                    fields, payload, slot, blockOffset, blockLength, 0);
+                    fields, payload, slot, blockOffset, blockLength, 0, def.sync());
             long fingerprint = Fingerprint.fnv1a64(partial.canonicalText());
             records.add(new RecordLayout(i, def.name(), def.depth(), def.rateHz(), def.description(), fields,
-                    payload, slot, blockOffset, blockLength, fingerprint));
+                    payload, slot, blockOffset, blockLength, fingerprint, def.sync()));
             blockOffset = SlotDescriptor.align(blockOffset + blockLength, SlotDescriptor.CACHE_LINE_LENGTH);
         }
         long regionLength = SlotDescriptor.align(blockOffset, RegionHeaderDescriptor.PAGE_LENGTH);

@@ -34,6 +34,30 @@ public final class RecordBlockDescriptor {
     /** The first format minor version (of major 1) whose writers wake sleepers. */
     public static final int WAKE_MINOR_VERSION = 1;
 
+    // A mailbox record (format 1.2) has one slot and its handshake words after published, in the first line:
+    /** u32 handshake state, {@link #MAILBOX_EMPTY} to {@link #MAILBOX_ERROR}; with the holder pid one u64 for CAS. */
+    public static final int MAILBOX_STATE_OFFSET = PUBLISHED_OFFSET + 8;
+    /** u32 pid of the consumer that moved the state to {@link #MAILBOX_READING}, else 0 (the high half of the CAS word). */
+    public static final int MAILBOX_HOLDER_PID_OFFSET = MAILBOX_STATE_OFFSET + 4;
+    /** u64 messages answered (done, failed, or recovered from a dead consumer); its low half is the writer's futex word. */
+    public static final int MAILBOX_ANSWERED_OFFSET = MAILBOX_STATE_OFFSET + 8;
+    /** i32 the code of the last answer in state {@link #MAILBOX_ERROR}. */
+    public static final int MAILBOX_CODE_OFFSET = MAILBOX_ANSWERED_OFFSET + 8;
+    /** u64 start time (clock ticks after boot) of the holder process, stored right after it took the message. */
+    public static final int MAILBOX_HOLDER_START_OFFSET = MAILBOX_CODE_OFFSET + 8;
+    /** u64 messages answered {@link #MAILBOX_CODE_CONSUMER_DIED} because their consumer died holding them. */
+    public static final int MAILBOX_RECOVERED_OFFSET = MAILBOX_HOLDER_START_OFFSET + 8;
+    /** Nothing in the box: the writer may put. */
+    public static final int MAILBOX_EMPTY = 0;
+    /** A message is ready: a consumer may take it. */
+    public static final int MAILBOX_READY = 1;
+    /** A consumer holds the message (reading or handling it). */
+    public static final int MAILBOX_READING = 2;
+    /** The consumer answered with an error code; the writer reads it and empties the box. */
+    public static final int MAILBOX_ERROR = 3;
+    /** The error code of a message whose consumer died holding it (codes given by consumers are >= 1). */
+    public static final int MAILBOX_CODE_CONSUMER_DIED = -1;
+
     private RecordBlockDescriptor() {}
 
     /** Offset of slot {@code index} from the start of the block. */

@@ -1,15 +1,22 @@
 package io.shmtel.schema.layout;
 
+import io.shmtel.schema.RecordSync;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A record placed in a region: its payload and slot lengths, its block's offset from the region
- * start, and its fingerprint. {@code rateHz} is {@code 0} when no nominal rate is declared.
+ * start, and its fingerprint. {@code rateHz} is {@code 0} when no nominal rate is declared. A
+ * {@link RecordSync#MAILBOX mailbox} has one slot (depth 1) and handshake words in its block's first
+ * line ({@link RecordBlockDescriptor}).
  */
 public record RecordLayout(int index, String name, int depth, double rateHz, String description,
         List<FieldLayout> fields, int payloadLength, int slotLength, long blockOffset, long blockLength,
-        long fingerprint) {
+        long fingerprint, RecordSync sync) {
+
+    public boolean isMailbox() {
+        return sync == RecordSync.MAILBOX;
+    }
 
     public Optional<FieldLayout> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
@@ -28,7 +35,11 @@ public record RecordLayout(int index, String name, int depth, double rateHz, Str
     /** Canonical layout text of this record (hashed into its fingerprint). */
     String canonicalText() {
         StringBuilder sb = new StringBuilder("record ").append(name).append(" depth=").append(depth)
-                .append(" payload=").append(payloadLength).append(" slot=").append(slotLength).append('\n');
+                .append(" payload=").append(payloadLength).append(" slot=").append(slotLength);
+        if (isMailbox()) {
+            sb.append(" sync=").append(sync.schemaName()); // rings keep the text (and fingerprints) of format 1.0
+        }
+        sb.append('\n');
         for (FieldLayout f : fields) {
             sb.append(f.canonicalLine());
         }

@@ -40,14 +40,16 @@ package io.shmtel.schema.layout;
  *   +0    name (64 bytes UTF-8, NUL-padded)
  *   +64   block offset (u64)       +72  block length (u64)
  *   +80   record fingerprint (u64) +88  slot length (u32)   +92  depth (u32)
- *   +96   payload length (u32)     +100 field count (u32)   +104 reserved to 128
+ *   +96   payload length (u32)     +100 field count (u32)   +104 sync (u32): 0 ring, 1 mailbox (format 1.2)
+ *   +108  reserved to 128
  * </pre>
  */
 public final class RegionHeaderDescriptor {
     /** "SHMTEL" followed by two NUL bytes, read as a little-endian u64. */
     public static final long MAGIC = 0x00004C45544D4853L;
     public static final int FORMAT_MAJOR = 1;
-    public static final int FORMAT_MINOR = 1;
+    /** 1.1: sleeper words (wake-on-publish); 1.2: mailbox records (record-table sync word, handshake words). */
+    public static final int FORMAT_MINOR = 2;
     public static final int FORMAT_VERSION = FORMAT_MAJOR << 16 | FORMAT_MINOR;
     public static final int PAGE_LENGTH = 4096;
 
@@ -90,6 +92,10 @@ public final class RegionHeaderDescriptor {
     public static final int RECORD_ENTRY_DEPTH_OFFSET = RECORD_ENTRY_SLOT_LENGTH_OFFSET + 4;
     public static final int RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET = RECORD_ENTRY_DEPTH_OFFSET + 4;
     public static final int RECORD_ENTRY_FIELD_COUNT_OFFSET = RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET + 4;
+    /** u32: {@link #SYNC_RING} or {@link #SYNC_MAILBOX} (format 1.2; zero, a ring, before). */
+    public static final int RECORD_ENTRY_SYNC_OFFSET = RECORD_ENTRY_FIELD_COUNT_OFFSET + 4;
+    public static final int SYNC_RING = 0;
+    public static final int SYNC_MAILBOX = 1;
 
     private RegionHeaderDescriptor() {}
 
