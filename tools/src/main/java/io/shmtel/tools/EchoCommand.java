@@ -1,5 +1,6 @@
 package io.shmtel.tools;
 
+import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
@@ -53,6 +54,10 @@ final class EchoCommand implements Callable<Integer> {
             + " counter'; exit 7 if one does not.")
     boolean check;
 
+    @Option(names = "--peek", description = "Mailbox records: watch the messages without taking them (by default"
+            + " echo consumes a mailbox: it takes each message and answers it done).")
+    boolean peek;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +93,10 @@ final class EchoCommand implements Callable<Integer> {
             while (count == null || printed < count) {
                 if (view == null || view.record() != subscriber.record()) {
                     view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
+                }
+                if (view != null && view.record().isMailbox() && !peek) {
+                    subscriber.close();
+                    return consume(regionName, recordName, options, timeoutNs, out, err);
                 }
                 boolean got = view != null && (stream ? subscriber.awaitNext(view, SLICE_NS)
                         : subscriber.awaitLatest(view, SLICE_NS));
@@ -125,6 +134,60 @@ final class EchoCommand implements Callable<Integer> {
             if (mismatches > 0) {
                 err.println("echo " + regionName + "/" + recordName + ": " + mismatches
                         + " samples did not follow the counter pattern");
+                return ExitCodes.CORRUPT_REGION;
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Takes every message of a mailbox record, prints it and answers it done. */
+    private int consume(String regionName, String recordName, RegionOptions options, long timeoutNs, PrintWriter out,
+            PrintWriter err) {
+        try (MailboxReceiver receiver = MailboxReceiver.open(regionName, recordName, options)) {
+            receiver.idleStrategy(idle.strategy());
+            String name = regionName + "/" + recordName;
+            err.println("echo " + name + ": a mailbox: taking each message and answering it done (no other consumer"
+                    + " gets it; --peek watches without taking)");
+            err.flush();
+            WriterState state = receiver.state();
+            DynamicView view = new DynamicView(receiver.subscriber().record());
+            long printed = 0;
+            long mismatches = 0;
+            long lastAt = System.nanoTime();
+            while (count == null || printed < count) {
+                if (view.record() != receiver.subscriber().record()) {
+                    view = new DynamicView(receiver.subscriber().record());
+                }
+                if (receiver.take(view, SLICE_NS)) {
+                    lastAt = System.nanoTime();
+                    boolean consistent = !check || CounterPattern.check(view);
+                    if (!consistent) {
+                        mismatches++;
+                    }
+                    out.println(json ? json(regionName, receiver.subscriber(), view, state, check ? consistent : null)
+                            : text(view, receiver.subscriber(), consistent));
+                    out.flush();
+                    receiver.done();
+                    printed++;
+                    continue;
+                }
+                WriterState now = receiver.state();
+                if (now != state) {
+                    err.println("echo " + name + ": writer " + state + " -> " + now);
+                    err.flush();
+                    state = now;
+                }
+                if (System.nanoTime() - lastAt > timeoutNs) {
+                    err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
+                    return ExitCodes.TIMEOUT;
+                }
+            }
+            if (receiver.recoveredMessages() > 0) {
+                err.println("echo " + name + ": " + receiver.recoveredMessages() + " messages answered CONSUMER_DIED"
+                        + " (their consumer died holding them)");
+            }
+            if (mismatches > 0) {
+                err.println("echo " + name + ": " + mismatches + " messages did not follow the counter pattern");
                 return ExitCodes.CORRUPT_REGION;
             }
             return ExitCodes.OK;

@@ -34,6 +34,8 @@ public final class ExitCodes {
     public static final int CANNOT_LISTEN = 14;
     /** {@code bridge}: the transport cannot run (a JVM flag missing, an address not this host's, a port in use) or failed. */
     public static final int BRIDGE_FAILED = 15;
+    /** {@code pub} to a mailbox: a message was answered with an error code, or its consumer died holding it. */
+    public static final int MAILBOX_FAILED = 16;
 
     private ExitCodes() {}
 }

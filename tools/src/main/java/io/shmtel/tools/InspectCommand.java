@@ -2,6 +2,7 @@ package io.shmtel.tools;
 
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.Sleepers;
 import io.shmtel.schema.layout.FieldLayout;
@@ -68,6 +69,16 @@ final class InspectCommand implements Callable<Integer> {
                     + " (%d bytes), fingerprint %s%s%n", rec.name(), s.published()[rec.index()], rec.depth(),
                     rec.slotLength(), rec.payloadLength(), rec.blockOffset(), rec.blockLength(),
                     Fingerprint.hex(rec.fingerprint()), rec.rateHz() > 0 ? ", nominal " + rec.rateHz() + " Hz" : ""));
+            if (rec.isMailbox()) {
+                RingGeometry g = RingGeometry.of(rec);
+                long word = MailboxWords.word(r.buffer(), g);
+                int holder = MailboxWords.holder(word);
+                sb.append(String.format("    mailbox: %s%s, answered %d, answered CONSUMER_DIED %d%s%n",
+                        MailboxWords.stateName(MailboxWords.state(word)), holder != 0 ? " by pid " + holder : "",
+                        MailboxWords.answered(r.buffer(), g), MailboxWords.recovered(r.buffer(), g),
+                        MailboxWords.state(word) == RecordBlockDescriptor.MAILBOX_ERROR
+                                ? ", code " + MailboxWords.code(r.buffer(), g) + " not read by the writer yet" : ""));
+            }
             List<Integer> sleepers = sleeperPids(r, rec);
             if (!sleepers.isEmpty()) {
                 sb.append(String.format("    readers asleep: %d (pid %s)%n", sleepers.size(),
@@ -125,6 +136,18 @@ final class InspectCommand implements Callable<Integer> {
                 g.writeStartObject();
                 g.writeStringField("name", rec.name());
                 g.writeNumberField("published", s.published()[rec.index()]);
+                g.writeStringField("sync", rec.sync().schemaName());
+                if (rec.isMailbox()) {
+                    RingGeometry mg = RingGeometry.of(rec);
+                    long word = MailboxWords.word(r.buffer(), mg);
+                    g.writeObjectFieldStart("mailbox");
+                    g.writeStringField("state", MailboxWords.stateName(MailboxWords.state(word)));
+                    g.writeNumberField("holderPid", MailboxWords.holder(word));
+                    g.writeNumberField("code", MailboxWords.code(r.buffer(), mg));
+                    g.writeNumberField("answered", MailboxWords.answered(r.buffer(), mg));
+                    g.writeNumberField("consumerDied", MailboxWords.recovered(r.buffer(), mg));
+                    g.writeEndObject();
+                }
                 g.writeArrayFieldStart("sleeperPids");
                 for (int pid : sleeperPids(r, rec)) {
                     g.writeNumber(pid);

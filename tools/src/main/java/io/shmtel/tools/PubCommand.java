@@ -5,6 +5,8 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.core.MailboxSender;
+import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
@@ -85,8 +87,10 @@ final class PubCommand implements Callable<Integer> {
         Thread shutdown = new Thread(publisher::close, "shmtel-pub-close");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
-            RingWriter sink = publisher.sink(record.name());
-            DynamicWriter writer = new DynamicWriter(sink, record);
+            RingWriter sink = record.isMailbox() ? null : publisher.sink(record.name());
+            MailboxSender mailbox = record.isMailbox()
+                    ? publisher.mailbox(record.name()).idleStrategy(IdleStrategies.byName("blocking")) : null;
+            DynamicWriter writer = new DynamicWriter(mailbox != null ? mailbox : sink, record);
             for (String set : sets) {
                 int eq = set.indexOf('=');
                 if (eq <= 0) {
@@ -98,19 +102,27 @@ final class PubCommand implements Callable<Integer> {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--set " + set + ": " + e.getMessage());
                 }
             }
-            err.printf("publishing %s/%s at %s into %s (epoch %d)%s%n", name, record.name(),
-                    rate == 0 ? "full rate" : rate + " Hz", publisher.region().file(), publisher.epoch(),
-                    count == null ? "; Ctrl-C to stop" : "");
+            err.printf("%s %s/%s %s into %s (epoch %d)%s%n", mailbox != null ? "sending messages to mailbox"
+                    : "publishing", name, record.name(), rate == 0 ? "at full rate" : mailbox != null ? "at most " + rate + " Hz" : "at " + rate + " Hz",
+                    publisher.region().file(), publisher.epoch(), mailbox != null
+                            ? "; each waits for the box to be empty, and its answer is printed" + (count == null ? "; Ctrl-C to stop" : "")
+                            : count == null ? "; Ctrl-C to stop" : "");
             err.flush();
             long periodNs = rate == 0 ? 0 : (long) (1e9 / rate);
             long start = System.nanoTime();
             long published = 0;
             while ((count == null || published < count) && !publisher.region().isClosed()) {
                 if (pattern != null) {
-                    CounterPattern.fill(writer, sink.nextSampleIndex());
+                    CounterPattern.fill(writer, mailbox != null ? mailbox.nextMessageIndex() : sink.nextSampleIndex());
                 }
                 try {
-                    writer.commit();
+                    if (mailbox != null) {
+                        if (!send(writer, mailbox, publisher, err)) {
+                            break;
+                        }
+                    } else {
+                        writer.commit();
+                    }
                 } catch (IllegalStateException closedMeanwhile) {
                     if (publisher.region().isClosed()) {
                         break; // Ctrl-C closed the publisher between the check above and this commit
@@ -126,6 +138,11 @@ final class PubCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (mailbox != null) {
+                err.printf("sent %d messages to %s/%s: %d answered done, %d not%n", published, name, record.name(),
+                        published - mailbox.failures() - (mailbox.pendingMessage() >= 0 ? 1 : 0), mailbox.failures());
+                return mailbox.failures() > 0 ? ExitCodes.MAILBOX_FAILED : ExitCodes.OK;
+            }
             err.printf("published %d samples of %s/%s%n", published, name, record.name());
             return ExitCodes.OK;
         } finally {
@@ -136,6 +153,29 @@ final class PubCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running or has run
             }
         }
+    }
+
+    /** Puts the staged message (waiting while the box is full) and prints its answer; false when stopped meanwhile. */
+    private static boolean send(DynamicWriter writer, MailboxSender mailbox, Publisher publisher, PrintWriter err) {
+        long slice = TimeUnit.MILLISECONDS.toNanos(100);
+        while (!writer.put(java.time.Duration.ofNanos(slice))) {
+            if (publisher.region().isClosed()) {
+                return false;
+            }
+        }
+        long message = mailbox.pendingMessage();
+        while (!mailbox.awaitAnswer(slice)) {
+            if (publisher.region().isClosed()) {
+                err.printf("message %d: not answered yet (stopped)%n", message);
+                return false;
+            }
+        }
+        int code = mailbox.lastAnswerCode();
+        err.printf("message %d: %s%n", message, code == MailboxSender.DONE ? "done"
+                : code == MailboxSender.CONSUMER_DIED ? "its consumer died holding it (not delivered again)"
+                : "failed, code " + code);
+        err.flush();
+        return true;
     }
 
     private RecordLayout pickRecord(Layout layout) {

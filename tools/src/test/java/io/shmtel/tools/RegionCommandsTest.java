@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class RegionCommandsTest {
     static final String ARM = "../schema/examples/arm.json";
     static final String SCALARS = "../schema/examples/scalars.json";
+    static final String COMMANDS = "../schema/examples/commands.json";
     Path dir;
 
     @BeforeEach
@@ -38,6 +39,57 @@ class RegionCommandsTest {
     }
 
     @Test
+    void pubSendsToAMailboxAndEchoConsumesIt() throws Exception {
+        CompletableFuture<CliTest.Result> consumer = CompletableFuture.supplyAsync(
+                () -> shmtel("echo", "cmd", "--count", "3", "--timeout", "30", "--check"));
+        CliTest.Result pub = shmtel("pub", "cmd", "--schema", COMMANDS, "--count", "3", "--rate", "0", "--pattern", "counter");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        assertThat(pub.err()).contains("sending messages to mailbox cmd/arm_command at full rate into " + dir.resolve("shmtel.cmd"),
+                "each waits for the box to be empty, and its answer is printed", "message 0: done", "message 1: done",
+                "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not");
+        CliTest.Result echo = consumer.get(60, TimeUnit.SECONDS);
+        assertThat(echo.code()).as(echo.err()).isZero();
+        assertThat(echo.err()).contains("echo cmd/arm_command: a mailbox: taking each message and answering it done"
+                + " (no other consumer gets it; --peek watches without taking)");
+        assertThat(echo.out().lines().toList()).hasSize(3);
+        assertThat(echo.out().lines().toList().get(0)).startsWith("arm_command #0 t=").contains("mode=HOLD", "request_id=0");
+        assertThat(echo.out().lines().toList().get(2)).startsWith("arm_command #2 t=").contains("mode=TEACH");
+
+        CliTest.Result inspect = shmtel("inspect", "cmd");
+        assertThat(inspect.out()).contains("format     1.2", "record arm_command: published 3, depth 1,",
+                "    mailbox: EMPTY, answered 3, answered CONSUMER_DIED 0");
+        assertThat(shmtel("inspect", "cmd", "--json").out()).contains("\"sync\":\"mailbox\",\"mailbox\":{\"state\":"
+                + "\"EMPTY\",\"holderPid\":0,\"code\":0,\"answered\":3,\"consumerDied\":0}");
+        CliTest.Result peek = shmtel("echo", "cmd", "--peek", "--count", "1");
+        assertThat(peek.code()).as(peek.err()).isZero();
+        assertThat(peek.out()).startsWith("arm_command #2 t=");
+        assertThat(peek.err()).doesNotContain("taking each message");
+    }
+
+    @Test
+    void pubExitsSixteenWhenAMessageIsAnsweredWithAnError() throws Exception {
+        CompletableFuture<CliTest.Result> sender = CompletableFuture.supplyAsync(
+                () -> shmtel("pub", "refused", "--schema", COMMANDS, "--count", "1", "--set", "mode=MOVE"));
+        io.shmtel.core.region.RegionOptions options = io.shmtel.core.region.RegionOptions.defaults().withDirectory(dir);
+        try (io.shmtel.core.MailboxReceiver receiver = io.shmtel.core.MailboxReceiver.open("refused", "arm_command", options)) {
+            io.shmtel.core.view.DynamicView view = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (view == null || !receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                assertThat(System.nanoTime() - deadline).isNegative();
+                if (view == null && receiver.subscriber().record() != null) {
+                    view = new io.shmtel.core.view.DynamicView(receiver.subscriber().record());
+                }
+                receiver.state();
+            }
+            assertThat(view.appendText(new StringBuilder()).toString()).contains("mode=MOVE");
+            receiver.fail(7);
+        }
+        CliTest.Result pub = sender.get(60, TimeUnit.SECONDS);
+        assertThat(pub.code()).as(pub.err()).isEqualTo(16);
+        assertThat(pub.err()).contains("message 0: failed, code 7", "sent 1 messages to refused/arm_command: 0 answered done, 1 not");
+    }
+
+    @Test
     void pubThenLsInspectEchoAndRm() {
         CliTest.Result pub = shmtel("pub", "arm", "--schema", ARM, "--count", "5", "--rate", "0", "--pattern", "counter");
         assertThat(pub.code()).as(pub.err()).isZero();
@@ -55,7 +107,7 @@ class RegionCommandsTest {
 
         CliTest.Result inspect = shmtel("inspect", "arm");
         assertThat(inspect.code()).isZero();
-        assertThat(inspect.out()).contains("format     1.1, header 4096 bytes, region 8192 bytes",
+        assertThat(inspect.out()).contains("format     1.2, header 4096 bytes, region 8192 bytes",
                 "layout     0x1bb6d530886a84bc, schema \"arm\" version 1", "state      CLOSED",
                 "record joint_state: published 5, depth 8, slot 192 bytes, payload 168 bytes, block at 4096",
                 "   148    16  string[16]     frame_id", "mode 0600");

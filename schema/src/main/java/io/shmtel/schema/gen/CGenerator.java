@@ -119,6 +119,22 @@ public final class CGenerator {
         define(w, "SHMTEL_PUBLISHED_OFFSET", RecordBlockDescriptor.PUBLISHED_OFFSET);
         define(w, "SHMTEL_SLOTS_OFFSET", RecordBlockDescriptor.SLOTS_OFFSET);
         define(w, "SHMTEL_SLEEPERS_OFFSET", RecordBlockDescriptor.SLEEPERS_OFFSET);
+        w.line("/* Mailbox records (format 1.2, schema \"sync\": \"mailbox\"): one slot, and after published a u64 of");
+        w.line(" * state (low half, the futex word) and holder pid (high half), changed only by compare-and-swap:");
+        w.line(" * writer EMPTY -> READY after writing the slot, then published += 1; consumer READY -> READING|pid,");
+        w.line(" * then READING|pid -> EMPTY (done) or ERROR (code >= 1 stored first); writer ERROR -> EMPTY after");
+        w.line(" * reading the code; anyone READING|pid -> ERROR with code -1 when pid is dead. See docs/format.md. */");
+        define(w, "SHMTEL_MAILBOX_STATE_OFFSET", RecordBlockDescriptor.MAILBOX_STATE_OFFSET);
+        define(w, "SHMTEL_MAILBOX_HOLDER_PID_OFFSET", RecordBlockDescriptor.MAILBOX_HOLDER_PID_OFFSET);
+        define(w, "SHMTEL_MAILBOX_ANSWERED_OFFSET", RecordBlockDescriptor.MAILBOX_ANSWERED_OFFSET);
+        define(w, "SHMTEL_MAILBOX_CODE_OFFSET", RecordBlockDescriptor.MAILBOX_CODE_OFFSET);
+        define(w, "SHMTEL_MAILBOX_HOLDER_START_OFFSET", RecordBlockDescriptor.MAILBOX_HOLDER_START_OFFSET);
+        define(w, "SHMTEL_MAILBOX_RECOVERED_OFFSET", RecordBlockDescriptor.MAILBOX_RECOVERED_OFFSET);
+        w.line("#define SHMTEL_MAILBOX_EMPTY " + RecordBlockDescriptor.MAILBOX_EMPTY + "u");
+        w.line("#define SHMTEL_MAILBOX_READY " + RecordBlockDescriptor.MAILBOX_READY + "u");
+        w.line("#define SHMTEL_MAILBOX_READING " + RecordBlockDescriptor.MAILBOX_READING + "u");
+        w.line("#define SHMTEL_MAILBOX_ERROR " + RecordBlockDescriptor.MAILBOX_ERROR + "u");
+        w.line("#define SHMTEL_MAILBOX_CODE_CONSUMER_DIED (" + RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED + ")");
         define(w, "SHMTEL_SEQ_OFFSET", SlotDescriptor.SEQ_OFFSET);
         define(w, "SHMTEL_TIMESTAMP_OFFSET", SlotDescriptor.TIMESTAMP_OFFSET);
         define(w, "SHMTEL_PAYLOAD_OFFSET", SlotDescriptor.PAYLOAD_OFFSET);
@@ -140,7 +156,7 @@ public final class CGenerator {
         w.line("return (_Atomic uint64_t *)(void *)((char *)(uintptr_t)base + offset);");
         w.close("}");
         w.line();
-        w.line("/* Wakes the readers asleep on the record whose block starts at block_offset (format 1.1): a full");
+        w.line("/* Wakes the readers asleep on the record whose block starts at block_offset (format 1.1+): a full");
         w.line(" * fence after the publish, one load of the record's sleeper bits, and the futex wake system call");
         w.line(" * only when a reader sleeps. Every generated _publish function calls it; a writer that publishes");
         w.line(" * by other means calls it after storing the published count. */");
@@ -197,6 +213,17 @@ public final class CGenerator {
         w.line("_Static_assert((SHMTEL_PAYLOAD_OFFSET + sizeof(" + type + ") + 63) / 64 * 64 == " + m
                 + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
         w.line();
+        if (r.isMailbox()) {
+            w.line("/* \"" + r.name() + "\" is a mailbox (" + m + "_MAILBOX): sending and taking follow the handshake above;");
+            w.line(" * this header gives no _publish for it (a ring publish would bypass the handshake). */");
+            w.line("#define " + m + "_MAILBOX 1");
+        } else {
+            publish(w, r, type, fn, m);
+        }
+        readLatest(w, r, type, fn, m);
+    }
+
+    private void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
         w.line(" * returns its sample index. Only the region's single writer may call this. */");
         w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
@@ -216,6 +243,9 @@ public final class CGenerator {
         w.line("return k;");
         w.close("}");
         w.line();
+    }
+
+    private void readLatest(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Copies the newest complete sample of \"" + r.name() + "\" into *out. Returns 1 (and sets");
         w.line(" * *sample_index and *timestamp_ns when not NULL), 0 when nothing was published yet, or -1");
         w.line(" * when the writer overwrote the newest slot during every attempt. */");
