@@ -488,7 +488,7 @@ public final class Region implements AutoCloseable {
                     RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
                     RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
                             ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());
-                    RegionHeader.publishVersion(buffer); // a 1.0 region becomes 1.1: this writer wakes sleepers
+                    RegionHeader.publishVersion(buffer); // a 1.0 or 1.1 region becomes 1.2: this writer wakes sleepers
                     if (CrashPoint.ENABLED) {
                         CrashPoint.reached(CrashPoint.TAKEOVER_WRITTEN);
                     }
