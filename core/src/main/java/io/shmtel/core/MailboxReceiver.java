@@ -5,6 +5,7 @@ import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_ERROR;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READING;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READY;
 
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.CorruptRegionException;
@@ -123,15 +124,19 @@ public final class MailboxReceiver implements AutoCloseable {
             if (!MailboxWords.transition(writable, geometry, word, MailboxWords.word(MAILBOX_READING, PID))) {
                 return false; // another consumer took it first
             }
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.MAILBOX_TAKEN);
+            }
             MailboxWords.setHolderStart(writable, geometry, START_TIME);
             heldBuffer = writable;
             heldGeometry = geometry;
             heldAddress = stateAddress;
             long k = subscriber.readOnlySlot(view);
-            if (k < 0) {
-                answer(MAILBOX_ERROR, MailboxSender.CONSUMER_DIED, -1);
+            if (k < 0 || (int) (k + 1) != MailboxWords.holder(word)) {
+                answer(MAILBOX_ERROR, MailboxSender.CONSUMER_DIED, MailboxWords.widen(MailboxWords.holder(word),
+                        MailboxWords.published(writable, geometry)) - 1);
                 throw new CorruptRegionException("mailbox \"" + name + "\": the box was READY but its slot holds no"
-                        + " complete message; answered it " + MailboxSender.CONSUMER_DIED
+                        + " complete message " + (MailboxWords.holder(word) - 1) + "; answered it " + MailboxSender.CONSUMER_DIED
                         + " (undeliverable): is another program writing this region?");
             }
             held = k;
@@ -206,15 +211,17 @@ public final class MailboxReceiver implements AutoCloseable {
         if (state == MAILBOX_ERROR) {
             MailboxWords.setCode(heldBuffer, heldGeometry, code);
         }
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.MAILBOX_ANSWERING);
+        }
         long expected = MailboxWords.word(MAILBOX_READING, PID);
-        boolean ok = MailboxWords.transition(heldBuffer, heldGeometry, expected, MailboxWords.word(state, 0));
+        boolean ok = MailboxWords.transition(heldBuffer, heldGeometry, expected, MailboxWords.word(state, message + 1));
         held = -1;
         if (!ok) {
             throw new IllegalStateException("mailbox \"" + name + "\": message " + message + " was answered by someone"
                     + " else (state " + MailboxWords.stateName(MailboxWords.state(MailboxWords.word(heldBuffer, heldGeometry)))
                     + "): this consumer was taken for dead");
         }
-        MailboxWords.countAnswer(heldBuffer, heldGeometry);
         MailboxWords.wake(heldBuffer, heldGeometry, heldAddress);
     }
 

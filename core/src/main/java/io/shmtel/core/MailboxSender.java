@@ -5,6 +5,7 @@ import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_ERROR;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READING;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READY;
 
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.CorruptRegionException;
@@ -65,7 +66,12 @@ public final class MailboxSender implements MailboxSink {
         this.ring = new RingWriter(buffer, geometry);
         this.stateAddress = MailboxWords.stateWordAddress(buffer, geometry);
         waitSet.add(target);
-        collect(MailboxWords.word(buffer, geometry)); // an answer the previous writer never read
+        long word = MailboxWords.word(buffer, geometry);
+        long put = putCount(word);
+        if (put > ring.nextSampleIndex()) {
+            ring.countPublished(put - 1); // a writer that died between putting a message and counting it
+        }
+        collect(word); // an answer the previous writer never read
     }
 
     /** Uses {@code strategy} while {@link #put} and {@link #awaitAnswer} wait (default: {@link BackoffIdleStrategy}). */
@@ -101,8 +107,11 @@ public final class MailboxSender implements MailboxSink {
             return false;
         }
         long k = ring.writeSlot(payload, length, timestampNs);
-        if (!MailboxWords.transition(buffer, geometry, word, MailboxWords.word(MAILBOX_READY, 0))) {
+        if (!MailboxWords.transition(buffer, geometry, word, MailboxWords.word(MAILBOX_READY, k + 1))) {
             throw corrupt(MailboxWords.word(buffer, geometry));
+        }
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.MAILBOX_PUT);
         }
         ring.countPublished(k); // observers (subscribers) see the message; wakes those asleep on the count
         MailboxWords.wake(buffer, geometry, stateAddress); // consumers asleep on the state
@@ -171,6 +180,15 @@ public final class MailboxSender implements MailboxSink {
         return true;
     }
 
+    /** Messages put according to the handshake word (exact even when a writer died before counting its last one). */
+    private long putCount(long word) {
+        long published = MailboxWords.published(buffer, geometry);
+        if (MailboxWords.state(word) == MAILBOX_READING) {
+            return Math.max(published, MailboxWords.slotMessage(buffer, geometry) + 1);
+        }
+        return Math.max(published, MailboxWords.widen(MailboxWords.holder(word), published));
+    }
+
     /** Reads the answer to the pending message when there is one; empties an ERROR box. */
     private void collect(long word) {
         int state = MailboxWords.state(word);
@@ -180,8 +198,8 @@ public final class MailboxSender implements MailboxSink {
             }
         } else if (state == MAILBOX_ERROR) {
             int code = MailboxWords.code(buffer, geometry);
-            long message = pending >= 0 ? pending : ring.nextSampleIndex() - 1;
-            if (!MailboxWords.transition(buffer, geometry, word, MailboxWords.word(MAILBOX_EMPTY, 0))) {
+            long message = MailboxWords.widen(MailboxWords.holder(word), ring.nextSampleIndex()) - 1;
+            if (!MailboxWords.transition(buffer, geometry, word, MailboxWords.word(MAILBOX_EMPTY, MailboxWords.holder(word) & 0xffff_ffffL))) {
                 throw corrupt(MailboxWords.word(buffer, geometry));
             }
             failures++;

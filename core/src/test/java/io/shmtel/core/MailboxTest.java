@@ -231,6 +231,60 @@ class MailboxTest {
         }
     }
 
+    /** A writer killed after moving the box to READY but before counting the message: the next writer numbers on after it. */
+    @Test
+    void aWriterKilledBetweenPuttingAndCountingIsNotNumberedTwice(RegionOptions options) throws Exception {
+        Process writer = RegionChild.start(children, List.of("-Dshmtel.crashAt=mailbox.put@2"), "mbox-send",
+                options.directory().toString(), "crash", SCHEMA, RECORD, "5", "yield");
+        try (MailboxReceiver receiver = MailboxReceiver.open("crash", RECORD, options)) {
+            DynamicView view = new DynamicView(R);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            List<Long> taken = new ArrayList<>();
+            while (taken.size() < 2) {
+                assertThat(System.nanoTime() - deadline).isNegative();
+                if (receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                    assertThat(CounterPattern.check(view)).isTrue();
+                    taken.add(view.sampleIndex());
+                    receiver.done();
+                }
+            }
+            assertThat(writer.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(taken).containsExactly(0L, 1L);
+            try (Publisher next = Publisher.create("crash", LAYOUT, options)) {
+                RingGeometry g = RingGeometry.of(R);
+                MailboxSender sender = next.mailbox(RECORD);
+                assertThat(sender.nextMessageIndex()).as("message 1 was put: the next is 2").isEqualTo(2);
+                assertThat(MailboxWords.published(next.region().buffer(), g)).isEqualTo(2);
+                assertThat(MailboxWords.answered(next.region().buffer(), g)).isEqualTo(2);
+            }
+        }
+    }
+
+    /** Consumers killed right after taking (before storing their start time) and right before answering: both recovered, once. */
+    @Test
+    void consumersKilledInTheMiddleOfTheHandshakeAreRecovered(RegionOptions options) throws Exception {
+        try (Publisher publisher = Publisher.create("steps", LAYOUT, options)) {
+            MailboxSender sender = publisher.mailbox(RECORD).idleStrategy(new BlockingIdleStrategy());
+            DynamicWriter writer = new DynamicWriter(sender, R);
+            long message = 0;
+            for (String point : List.of("mailbox.taken", "mailbox.answering")) {
+                CounterPattern.fill(writer, sender.nextMessageIndex());
+                assertThat(writer.put(Duration.ofSeconds(5))).isTrue();
+                Process consumer = RegionChild.start(children, List.of("-Dshmtel.crashAt=" + point), "mbox-take",
+                        options.directory().toString(), "steps", RECORD, "1000", "blocking",
+                        options.directory().resolve(point + ".log").toString());
+                assertThat(consumer.waitFor(20, TimeUnit.SECONDS)).as(point).isTrue();
+                assertThat(consumer.exitValue()).as(point + " (SIGKILL)").isEqualTo(137);
+                assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).as(point).isTrue();
+                assertThat(sender.lastAnsweredMessage()).isEqualTo(message);
+                assertThat(sender.lastAnswerCode()).as(point).isEqualTo(MailboxSender.CONSUMER_DIED);
+                message++;
+            }
+            assertThat(sender.recoveredMessages()).isEqualTo(2);
+            assertThat(MailboxWords.answered(publisher.region().buffer(), RingGeometry.of(R))).isEqualTo(2);
+        }
+    }
+
     @Test
     void aMillionMessagesCrossProcessInOrderNoneLostNoneTwice(RegionOptions options) throws Exception {
         long count = 1_000_000;

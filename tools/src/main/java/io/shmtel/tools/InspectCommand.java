@@ -72,7 +72,7 @@ final class InspectCommand implements Callable<Integer> {
             if (rec.isMailbox()) {
                 RingGeometry g = RingGeometry.of(rec);
                 long word = MailboxWords.word(r.buffer(), g);
-                int holder = MailboxWords.holder(word);
+                int holder = MailboxWords.state(word) == RecordBlockDescriptor.MAILBOX_READING ? MailboxWords.holder(word) : 0;
                 sb.append(String.format("    mailbox: %s%s, answered %d, answered CONSUMER_DIED %d%s%n",
                         MailboxWords.stateName(MailboxWords.state(word)), holder != 0 ? " by pid " + holder : "",
                         MailboxWords.answered(r.buffer(), g), MailboxWords.recovered(r.buffer(), g),
@@ -142,7 +142,8 @@ final class InspectCommand implements Callable<Integer> {
                     long word = MailboxWords.word(r.buffer(), mg);
                     g.writeObjectFieldStart("mailbox");
                     g.writeStringField("state", MailboxWords.stateName(MailboxWords.state(word)));
-                    g.writeNumberField("holderPid", MailboxWords.holder(word));
+                    g.writeNumberField("holderPid", MailboxWords.state(word) == RecordBlockDescriptor.MAILBOX_READING
+                            ? MailboxWords.holder(word) : 0);
                     g.writeNumberField("code", MailboxWords.code(r.buffer(), mg));
                     g.writeNumberField("answered", MailboxWords.answered(r.buffer(), mg));
                     g.writeNumberField("consumerDied", MailboxWords.recovered(r.buffer(), mg));

@@ -40,11 +40,19 @@ public final class CrashPoint {
     /** Takeover: the new writer line written (pid, epoch, LIVE). */
     public static final String TAKEOVER_WRITTEN = "takeover.written";
 
+    /** Mailbox put, message k: the box moved to READY, the published count still k. */
+    public static final String MAILBOX_PUT = "mailbox.put";
+    /** Mailbox take: the consumer moved the box to READING (its pid recorded), its start time not stored yet. */
+    public static final String MAILBOX_TAKEN = "mailbox.taken";
+    /** Mailbox answer: the consumer handled the message and cleared its start time; the box still READING. */
+    public static final String MAILBOX_ANSWERING = "mailbox.answering";
+
     public static final List<String> PUBLISH_POINTS =
             List.of(PUBLISH_MARKED, PUBLISH_HALF, PUBLISH_WRITTEN, PUBLISH_COMPLETE, PUBLISH_COUNTED);
     public static final List<String> CREATE_POINTS =
             List.of(CREATE_FILE, CREATE_LOCKED, CREATE_RESERVED, CREATE_HEADER, CREATE_LINKED);
     public static final List<String> TAKEOVER_POINTS = List.of(TAKEOVER_LOCKED, TAKEOVER_WRITTEN);
+    public static final List<String> MAILBOX_POINTS = List.of(MAILBOX_PUT, MAILBOX_TAKEN, MAILBOX_ANSWERING);
 
     private static final String POINT;
     private static final long AT;
@@ -62,9 +70,10 @@ public final class CrashPoint {
             int at = spec.indexOf('@');
             POINT = at < 0 ? spec : spec.substring(0, at);
             AT = at < 0 ? 1 : Long.parseLong(spec.substring(at + 1));
-            if (!PUBLISH_POINTS.contains(POINT) && !CREATE_POINTS.contains(POINT) && !TAKEOVER_POINTS.contains(POINT)) {
+            if (!PUBLISH_POINTS.contains(POINT) && !CREATE_POINTS.contains(POINT) && !TAKEOVER_POINTS.contains(POINT)
+                    && !MAILBOX_POINTS.contains(POINT)) {
                 throw new IllegalArgumentException("-D" + PROPERTY + "=" + spec + ": unknown crash point " + POINT
-                        + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS);
+                        + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS + " " + MAILBOX_POINTS);
             }
             ENABLED = true;
         }

@@ -1,34 +1,40 @@
 package io.shmtel.core.ring;
 
-import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_ANSWERED_OFFSET;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_CODE_OFFSET;
+import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_EMPTY;
+import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_ERROR;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_HOLDER_START_OFFSET;
+import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READING;
+import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READY;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_RECOVERED_OFFSET;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_STATE_OFFSET;
 
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
+import io.shmtel.schema.layout.SlotDescriptor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The handshake words of a mailbox record (format 1.2; see {@link RecordBlockDescriptor}): the
- * state and the holder's pid form one u64 changed only by compare-and-set, so that taking a message
- * records who holds it in the same step. Transitions:
+ * The handshake word of a mailbox record (format 1.2; see {@link RecordBlockDescriptor}): one u64
+ * changed only by compare-and-set, the state in its low half and in its high half the holder's pid
+ * while READING, else a count: messages put (READY) or answered (EMPTY, ERROR), low 32 bits. So
+ * taking a message records who holds it, and answering it counts it, in the same atomic step: no
+ * crash between two stores can leave the counts wrong. Transitions:
  *
  * <pre>
- *   writer:    EMPTY -&gt; READY (after writing the slot)      ERROR -&gt; EMPTY (after reading the code)
- *   consumer:  READY -&gt; READING|pid   READING|pid -&gt; EMPTY (done) or ERROR (code &gt;= 1)
- *   anyone:    READING|pid -&gt; ERROR (code -1) when that pid's process is dead (recovery)
+ *   writer:    EMPTY|k -&gt; READY|k+1 (after writing slot k)    ERROR|n -&gt; EMPTY|n (after reading the code)
+ *   consumer:  READY|n -&gt; READING|pid   READING|pid -&gt; EMPTY|k+1 (done) or ERROR|k+1 (code &gt;= 1)
+ *   anyone:    READING|pid -&gt; ERROR|k+1 (code -1) when that pid's process is dead (recovery)
  * </pre>
  *
- * The low half of the word, the state, is the futex word both sides sleep on; a side that moves
- * the state another side may wait for loads the sleeper bits afterwards (every access here is
- * sequentially consistent) and wakes the word when one is set. Static helpers over a writable
- * mapping; no allocation but in {@link #holderDead} (reads /proc, during recovery only).
+ * The low half, the state, is the futex word both sides sleep on; a side that moves the state
+ * another side may wait for loads the sleeper bits afterwards (every access here is sequentially
+ * consistent) and wakes the word when one is set. Static helpers; no allocation but in
+ * {@link #holderDead} (reads /proc, during recovery only).
  */
 public final class MailboxWords {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -36,12 +42,12 @@ public final class MailboxWords {
 
     private MailboxWords() {}
 
-    /** Offset of the u64 state|holder word of {@code geometry}'s mailbox in the region buffer. */
+    /** Offset of the u64 handshake word of {@code geometry}'s mailbox in the region buffer. */
     public static int wordOffset(RingGeometry geometry) {
         return geometry.blockOffset() + MAILBOX_STATE_OFFSET;
     }
 
-    /** The u64 state|holder word (volatile). */
+    /** The u64 handshake word (volatile). */
     public static long word(ByteBuffer region, RingGeometry geometry) {
         return (long) LONG.getVolatile(region, wordOffset(geometry));
     }
@@ -50,17 +56,54 @@ public final class MailboxWords {
         return (int) word;
     }
 
+    /** The high half: the holder's pid while READING, else a count's low 32 bits. */
     public static int holder(long word) {
         return (int) (word >>> 32);
     }
 
-    public static long word(int state, int holderPid) {
-        return (state & 0xffff_ffffL) | ((long) holderPid << 32);
+    /** A word of {@code state} with {@code high} (a pid, or a count whose low 32 bits are kept) in the high half. */
+    public static long word(int state, long high) {
+        return (state & 0xffff_ffffL) | (high << 32);
     }
 
     /** Moves the word from {@code expected} to {@code next} (compare-and-set, volatile). */
     public static boolean transition(ByteBuffer writable, RingGeometry geometry, long expected, long next) {
         return LONG.compareAndSet(writable, wordOffset(geometry), expected, next);
+    }
+
+    /** The messages put so far ({@code published}; the writer stores it right after the READY transition). */
+    public static long published(ByteBuffer region, RingGeometry geometry) {
+        return (long) LONG.getVolatile(region, geometry.publishedOffset());
+    }
+
+    /** The full count whose low 32 bits are {@code low}, within 2^31 of {@code near}. */
+    public static long widen(int low, long near) {
+        return near + (int) (low - (int) near);
+    }
+
+    /**
+     * Messages answered so far, exact whatever died when: the count in the word while EMPTY or
+     * ERROR, else the index of the message in the box (READY: the count in the word less one;
+     * READING: from its slot, which nobody writes meanwhile).
+     */
+    public static long answered(ByteBuffer region, RingGeometry geometry) {
+        long word = word(region, geometry);
+        long near = published(region, geometry);
+        switch (state(word)) {
+            case MAILBOX_EMPTY:
+            case MAILBOX_ERROR:
+                return widen(holder(word), near);
+            case MAILBOX_READY:
+                return widen(holder(word), near) - 1;
+            default:
+                return slotMessage(region, geometry);
+        }
+    }
+
+    /** The index of the message in the single slot (seq 2k+2), -1 when the slot holds no complete message. */
+    public static long slotMessage(ByteBuffer region, RingGeometry geometry) {
+        long seq = (long) LONG.getVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
+        return seq >= 2 && (seq & 1) == 0 ? seq / 2 - 1 : -1;
     }
 
     public static int code(ByteBuffer region, RingGeometry geometry) {
@@ -69,14 +112,6 @@ public final class MailboxWords {
 
     public static void setCode(ByteBuffer writable, RingGeometry geometry, int code) {
         INT.setVolatile(writable, geometry.blockOffset() + MAILBOX_CODE_OFFSET, code);
-    }
-
-    public static long answered(ByteBuffer region, RingGeometry geometry) {
-        return (long) LONG.getVolatile(region, geometry.blockOffset() + MAILBOX_ANSWERED_OFFSET);
-    }
-
-    public static void countAnswer(ByteBuffer writable, RingGeometry geometry) {
-        LONG.getAndAdd(writable, geometry.blockOffset() + MAILBOX_ANSWERED_OFFSET, 1L);
     }
 
     public static long recovered(ByteBuffer region, RingGeometry geometry) {
@@ -98,7 +133,7 @@ public final class MailboxWords {
      */
     public static boolean holderDead(ByteBuffer region, RingGeometry geometry, long word) {
         int pid = holder(word);
-        if (state(word) != RecordBlockDescriptor.MAILBOX_READING || pid <= 0) {
+        if (state(word) != MAILBOX_READING || pid <= 0) {
             return false;
         }
         if (!Futex.processExists(pid)) {
@@ -116,14 +151,17 @@ public final class MailboxWords {
         if (!holderDead(writable, geometry, word)) {
             return false;
         }
+        long k = slotMessage(writable, geometry);
+        if (k < 0) {
+            return false; // not a message the writer put: nothing to answer (a corrupt region; readers say so)
+        }
         // Cleared before the transition, so a later holder's start time is the only one ever seen with its pid.
         setHolderStart(writable, geometry, 0);
         setCode(writable, geometry, RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED);
-        if (!transition(writable, geometry, word, word(RecordBlockDescriptor.MAILBOX_ERROR, 0))) {
+        if (!transition(writable, geometry, word, word(MAILBOX_ERROR, k + 1))) {
             return false;
         }
         LONG.getAndAdd(writable, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET, 1L);
-        countAnswer(writable, geometry);
         wake(writable, geometry, stateWordAddress);
         return true;
     }
@@ -144,10 +182,10 @@ public final class MailboxWords {
     /** A name for the state value, for tools and messages. */
     public static String stateName(int state) {
         switch (state) {
-            case RecordBlockDescriptor.MAILBOX_EMPTY: return "EMPTY";
-            case RecordBlockDescriptor.MAILBOX_READY: return "READY";
-            case RecordBlockDescriptor.MAILBOX_READING: return "READING";
-            case RecordBlockDescriptor.MAILBOX_ERROR: return "ERROR";
+            case MAILBOX_EMPTY: return "EMPTY";
+            case MAILBOX_READY: return "READY";
+            case MAILBOX_READING: return "READING";
+            case MAILBOX_ERROR: return "ERROR";
             default: return "INVALID(" + state + ")";
         }
     }

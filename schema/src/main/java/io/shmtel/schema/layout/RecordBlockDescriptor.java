@@ -35,17 +35,19 @@ public final class RecordBlockDescriptor {
     public static final int WAKE_MINOR_VERSION = 1;
 
     // A mailbox record (format 1.2) has one slot and its handshake words after published, in the first line:
-    /** u32 handshake state, {@link #MAILBOX_EMPTY} to {@link #MAILBOX_ERROR}; with the holder pid one u64 for CAS. */
+    /**
+     * u64 handshake word, changed only by compare-and-set: the state ({@link #MAILBOX_EMPTY} to
+     * {@link #MAILBOX_ERROR}) in the low half (the futex word), and in the high half the holder's pid
+     * while READING, else a count (low 32 bits): messages put while READY, messages answered while EMPTY or ERROR.
+     */
     public static final int MAILBOX_STATE_OFFSET = PUBLISHED_OFFSET + 8;
-    /** u32 pid of the consumer that moved the state to {@link #MAILBOX_READING}, else 0 (the high half of the CAS word). */
+    /** The high half of the handshake word: the holder pid, or the low 32 bits of a count (see {@link #MAILBOX_STATE_OFFSET}). */
     public static final int MAILBOX_HOLDER_PID_OFFSET = MAILBOX_STATE_OFFSET + 4;
-    /** u64 messages answered (done, failed, or recovered from a dead consumer); its low half is the writer's futex word. */
-    public static final int MAILBOX_ANSWERED_OFFSET = MAILBOX_STATE_OFFSET + 8;
-    /** i32 the code of the last answer in state {@link #MAILBOX_ERROR}. */
-    public static final int MAILBOX_CODE_OFFSET = MAILBOX_ANSWERED_OFFSET + 8;
-    /** u64 start time (clock ticks after boot) of the holder process, stored right after it took the message. */
+    /** i32 the code of the answer in state {@link #MAILBOX_ERROR}. */
+    public static final int MAILBOX_CODE_OFFSET = MAILBOX_STATE_OFFSET + 16;
+    /** u64 start time (clock ticks after boot) of the holder process, stored right after it took the message, cleared before it answers. */
     public static final int MAILBOX_HOLDER_START_OFFSET = MAILBOX_CODE_OFFSET + 8;
-    /** u64 messages answered {@link #MAILBOX_CODE_CONSUMER_DIED} because their consumer died holding them. */
+    /** u64 messages answered {@link #MAILBOX_CODE_CONSUMER_DIED} because their consumer died holding them (a statistic). */
     public static final int MAILBOX_RECOVERED_OFFSET = MAILBOX_HOLDER_START_OFFSET + 8;
     /** Nothing in the box: the writer may put. */
     public static final int MAILBOX_EMPTY = 0;
