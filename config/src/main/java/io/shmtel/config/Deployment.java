@@ -1,5 +1,7 @@
 package io.shmtel.config;
 
+import io.shmtel.core.region.MemoryOptions;
+
 import io.shmtel.schema.layout.Layout;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +17,19 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
         List<RegionSpec> regions, List<NodeSpec> nodes) {
 
     /** A region: its name, schema file and compiled layout, and its file mode. */
-    public record RegionSpec(String name, Path schemaFile, Layout layout, int mode) {}
+    /** A region: its schema, file mode, memory options (prefault, lock, hints, huge pages) and msync period (zero: none). */
+    public record RegionSpec(String name, Path schemaFile, Layout layout, int mode, MemoryOptions memory,
+            java.time.Duration flushPeriod) {
+
+        public RegionSpec(String name, Path schemaFile, Layout layout, int mode) {
+            this(name, schemaFile, layout, mode, MemoryOptions.defaults(), java.time.Duration.ZERO);
+        }
+
+        /** {@code base} with this region's mode, memory options and flush period. */
+        public io.shmtel.core.region.RegionOptions options(io.shmtel.core.region.RegionOptions base) {
+            return base.withMode(mode).withMemory(memory).withFlushPeriod(flushPeriod);
+        }
+    }
 
     /** A named group of drivers, subscribers and bridges started together. */
     public record NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers,

@@ -2,6 +2,7 @@ package io.shmtel.config;
 
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.schema.Names;
 import io.shmtel.schema.SchemaException;
@@ -40,7 +41,8 @@ import java.util.Set;
 public final class DeploymentParser {
     static final List<String> ROOT_KEYS = List.of("$schema", "deployment", "directory", "heartbeatPeriodMs",
             "removeRegionsOnExit", "regions", "nodes");
-    static final List<String> REGION_KEYS = List.of("name", "schema", "mode");
+    static final List<String> REGION_KEYS = List.of("name", "schema", "mode", "memory", "flushPeriodMs");
+    static final List<String> MEMORY_KEYS = List.of("prefault", "lock", "advice", "hugePages");
     static final List<String> NODE_KEYS = List.of("name", "drivers", "subscribers", "bridges");
     static final List<String> SEND_KEYS = List.of("name", "direction", "transport", "to", "channel", "stream", "targets");
     static final List<String> RECEIVE_KEYS = List.of("name", "direction", "transport", "listen", "channel", "stream",
@@ -175,7 +177,7 @@ public final class DeploymentParser {
         if (modeText != null) {
             try {
                 mode = Integer.parseInt(modeText, 8);
-                new io.shmtel.core.region.RegionOptions(null, mode, Duration.ZERO, Duration.ofMillis(1), true, 5, false);
+                io.shmtel.core.region.RegionOptions.defaults().withMode(mode);
             } catch (IllegalArgumentException e) {
                 problem(obj.get("mode"), "invalid mode \"" + modeText + "\": an octal string such as \"0600\" or \"0640\""
                         + " that keeps owner read-write and gives no one else write access");
@@ -202,7 +204,35 @@ public final class DeploymentParser {
                 }
             }
         }
-        return name == null || layout == null ? null : new Deployment.RegionSpec(name, schemaFile, layout, mode);
+        MemoryOptions memory = memory(obj.get("memory"));
+        long flushMs = integer(obj, "flushPeriodMs", 0, 86_400_000, 0);
+        return name == null || layout == null || memory == null ? null
+                : new Deployment.RegionSpec(name, schemaFile, layout, mode, memory, Duration.ofMillis(flushMs));
+    }
+
+    private MemoryOptions memory(Node node) {
+        if (node == null) {
+            return MemoryOptions.defaults();
+        }
+        if (!(node instanceof Node.ObjectNode obj)) {
+            problem(node, "expected a memory object, e.g. { \"prefault\": true, \"lock\": true }; found " + node.kind());
+            return null;
+        }
+        keys(obj, MEMORY_KEYS);
+        MemoryOptions.Advice advice = MemoryOptions.Advice.NORMAL;
+        String adviceText = string(obj, "advice", false);
+        if (adviceText != null) {
+            advice = MemoryOptions.Advice.byName(adviceText).orElse(null);
+            if (advice == null) {
+                String hint = Names.closest(adviceText, MemoryOptions.Advice.names())
+                        .map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                problem(obj.get("advice"), "unknown advice \"" + adviceText + "\"" + hint + " (advice: "
+                        + String.join(", ", MemoryOptions.Advice.names()) + ")");
+                return null;
+            }
+        }
+        return new MemoryOptions(bool(obj, "prefault", false), bool(obj, "lock", false), advice,
+                bool(obj, "hugePages", false));
     }
 
     private Deployment.NodeSpec node(Node node, Map<String, Node> seen, Map<String, Deployment.RegionSpec> regions,

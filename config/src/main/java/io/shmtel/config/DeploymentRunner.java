@@ -88,7 +88,7 @@ public final class DeploymentRunner implements AutoCloseable {
     private void startDriver(Deployment.NodeSpec node, Deployment.DriverSpec d) {
         DriverFactory factory = driverTypes.get(d.type());
         Deployment.RegionSpec region = deployment.region(d.region()).orElseThrow();
-        RegionOptions regionOptions = options.withMode(region.mode());
+        RegionOptions regionOptions = region.options(options);
         try {
             drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(), d.params())),
                     d.region(), region.layout(), d.rateHz(), regionOptions));
@@ -182,7 +182,7 @@ public final class DeploymentRunner implements AutoCloseable {
         return publishers.computeIfAbsent(name, n -> {
             Deployment.RegionSpec region = deployment.region(n).orElseThrow(() -> new IllegalArgumentException(
                     "no region \"" + n + "\" in deployment " + deployment.name()));
-            return Publisher.create(n, region.layout(), options.withMode(region.mode()));
+            return Publisher.create(n, region.layout(), region.options(options));
         });
     }
 

@@ -70,6 +70,10 @@ class DeploymentParserTest {
         assertThat(d.removeRegionsOnExit()).isTrue();
         assertThat(d.regions()).extracting(Deployment.RegionSpec::name).containsExactly("arm", "imu", "thermal", "notes");
         assertThat(d.region("imu").orElseThrow().mode()).isEqualTo(0640);
+        assertThat(d.region("imu").orElseThrow().memory()).isEqualTo(new io.shmtel.core.region.MemoryOptions(true, true,
+                io.shmtel.core.region.MemoryOptions.Advice.WILLNEED, false));
+        assertThat(d.region("imu").orElseThrow().flushPeriod()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(d.region("arm").orElseThrow().memory().isDefault()).isTrue();
         Deployment.NodeSpec drivers = d.node("drivers").orElseThrow();
         assertThat(drivers.drivers()).extracting(Deployment.DriverSpec::type, Deployment.DriverSpec::record,
                 Deployment.DriverSpec::rateHz).containsExactly(

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *                                              index to LOG (8 bytes) before answering it ("ready", "TORN k",
  *                                              "BACKWARDS k after j", at the end "taken N recovered R")
  *   mbox-hold DIR REGION RECORD                take one message and hold it unanswered ("holding K")
+ *   memory  DIR REGION SCHEMA PREFAULT LOCK ADVICE HUGE  create the region with these memory options ("created rss=R
+ *                                              locked=L huge=H", bytes of its mapping; or "failed: Class: message")
  * </pre>
  */
 @SuppressWarnings("try") // create holds the publisher only to own the region
@@ -50,6 +52,9 @@ public final class RegionChild {
             case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), args[6]);
             case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5], Path.of(args[6]));
             case "mbox-hold" -> mailboxHold(options, args[2], args[3]);
+            case "memory" -> memory(options.withMemory(new io.shmtel.core.region.MemoryOptions(Boolean.parseBoolean(args[4]),
+                    Boolean.parseBoolean(args[5]), io.shmtel.core.region.MemoryOptions.Advice.byName(args[6]).orElseThrow(),
+                    Boolean.parseBoolean(args[7]))), args[2], layout(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -266,5 +271,20 @@ public final class RegionChild {
         System.out.println("holding " + view.sampleIndex());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    static void memory(RegionOptions options, String region, Layout layout) throws IOException {
+        try (Publisher publisher = Publisher.create(region, layout, options)) {
+            java.nio.ByteBuffer b = publisher.region().buffer();
+            System.out.println("created rss=" + io.shmtel.core.region.Region.mappingBytes(b, "Rss:") + " locked="
+                    + io.shmtel.core.region.Region.mappingBytes(b, "Locked:") + " huge="
+                    + io.shmtel.core.region.Region.mappingBytes(b, "ShmemPmdMapped:"));
+        } catch (RuntimeException e) {
+            System.out.println("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            try (var files = Files.list(options.directory())) {
+                System.out.println("left: " + files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            System.exit(3);
+        }
     }
 }

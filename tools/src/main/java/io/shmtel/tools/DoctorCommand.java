@@ -40,6 +40,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per finding per line.")
     boolean json;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment file: check"
+            + " the memlock limit against its regions with \"memory\": {\"lock\": true} (default: every region here).")
+    Path deployment;
+
     /** One finding: level ok, warn or FAIL; what; the fix (empty for ok). */
     record Finding(String level, String subject, String message, String fix) {}
 
@@ -54,6 +58,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<Finding> findings = new ArrayList<>();
         directory(options.regionDirectory(), findings);
         memlock(findings);
+        lockNeeds(options, findings);
         removeIpc(findings);
         regions(options, findings);
         PrintWriter out = spec.commandLine().getOut();
@@ -110,6 +115,57 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             findings.add(new Finding("warn", subject, "cannot read its size: " + e.getMessage(), ""));
+        }
+    }
+
+    /** The memlock limit against what locking regions needs: a deployment's locked regions, else every region here. */
+    private void lockNeeds(RegionOptions options, List<Finding> findings) {
+        long soft;
+        try {
+            soft = io.shmtel.core.nativeio.MemoryCalls.memlockLimit()[0];
+        } catch (RuntimeException e) {
+            findings.add(new Finding("warn", "memory locking", "cannot read RLIMIT_MEMLOCK: " + e.getMessage(), ""));
+            return;
+        }
+        long needed = 0;
+        List<String> names = new ArrayList<>();
+        String what;
+        if (deployment != null) {
+            io.shmtel.config.Deployment d = io.shmtel.config.Shmtel.load(deployment);
+            for (io.shmtel.config.Deployment.RegionSpec r : d.regions()) {
+                if (r.memory().lock()) {
+                    needed += r.layout().regionLength();
+                    names.add(r.name());
+                }
+            }
+            what = "deployment " + deployment + " locks " + names.size() + " region" + (names.size() == 1 ? "" : "s")
+                    + (names.isEmpty() ? "" : " " + names);
+        } else {
+            Path dir = options.regionDirectory().path();
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith(RegionDirectory.FILE_PREFIX)).toList()) {
+                    if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                        needed += Files.size(f);
+                        names.add(f.getFileName().toString().substring(RegionDirectory.FILE_PREFIX.length()));
+                    }
+                }
+            } catch (IOException e) {
+                return; // the directory finding says why
+            }
+            what = "locking all " + names.size() + " region" + (names.size() == 1 ? "" : "s") + " in " + dir;
+        }
+        String need = what + " needs " + RegionSummary.formatBytes(needed) + "; RLIMIT_MEMLOCK is "
+                + (soft == io.shmtel.core.nativeio.MemoryCalls.UNLIMITED ? "unlimited" : RegionSummary.formatBytes(soft));
+        boolean capable = io.shmtel.core.nativeio.MemoryCalls.canLockBeyondLimit();
+        if (needed <= soft || needed == 0) {
+            findings.add(new Finding("ok", "memory locking", need, ""));
+        } else if (capable) {
+            findings.add(new Finding("ok", "memory locking", need + ", but this process has CAP_IPC_LOCK (root), which"
+                    + " ignores the limit; a process without it would fail", ""));
+        } else {
+            findings.add(new Finding(deployment != null ? "FAIL" : "warn", "memory locking", need + ": locking fails",
+                    "raise the limit for the processes that lock (ulimit -l " + (needed / 1024 + 1)
+                            + " or unlimited; LimitMEMLOCK=infinity in a systemd unit; /etc/security/limits.conf)"));
         }
     }
 

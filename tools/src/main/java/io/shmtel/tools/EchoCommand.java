@@ -32,6 +32,9 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
+    @Mixin
+    MemoryOptionsMixin memory;
+
     @Parameters(paramLabel = "REGION[/RECORD]", description = "Region, and record when the region has several.")
     String target;
 
@@ -65,7 +68,7 @@ final class EchoCommand implements Callable<Integer> {
         int slash = target.indexOf('/');
         String regionName = slash < 0 ? target : target.substring(0, slash);
         String recordName = slash < 0 ? null : target.substring(slash + 1);
-        RegionOptions options = region.options();
+        RegionOptions options = memory.apply(region.options());
         long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
         if (recordName == null) {
             if (!awaitRegion(regionName, options, timeoutNs, err)) {

@@ -36,6 +36,8 @@ public final class ExitCodes {
     public static final int BRIDGE_FAILED = 15;
     /** {@code pub} to a mailbox: a message was answered with an error code, or its consumer died holding it. */
     public static final int MAILBOX_FAILED = 16;
+    /** A region's memory options cannot be applied: a lock beyond RLIMIT_MEMLOCK, huge pages the system does not offer. */
+    public static final int MEMORY = 17;
 
     private ExitCodes() {}
 }

@@ -35,6 +35,9 @@ final class PubCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
+    @Mixin
+    MemoryOptionsMixin memory;
+
     @Parameters(paramLabel = "REGION", description = "Region name.")
     String name;
 
@@ -75,7 +78,7 @@ final class PubCommand implements Callable<Integer> {
         if (rate < 0 || Double.isNaN(rate)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0: rate=" + rate);
         }
-        RegionOptions options = region.options();
+        RegionOptions options = memory.apply(region.options());
         if (mode != null) {
             try {
                 options = options.withMode(Integer.parseInt(mode, 8));

@@ -41,6 +41,9 @@ final class RecordCommand implements Callable<Integer> {
     RegionOptionsMixin region;
 
     @Mixin
+    MemoryOptionsMixin memory;
+
+    @Mixin
     IdleOptionMixin idleOption;
 
     @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to record (a region: all its records).")
@@ -58,7 +61,7 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        RegionOptions options = region.options();
+        RegionOptions options = memory.apply(region.options());
         List<Channel> channels = new ArrayList<>();
         long samples = 0;
         CountDownLatch finished = new CountDownLatch(1);

@@ -32,6 +32,9 @@ final class ServeCommand implements Callable<Integer> {
     RegionOptionsMixin region;
 
     @Mixin
+    MemoryOptionsMixin memory;
+
+    @Mixin
     IdleOptionMixin idle;
 
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]",
@@ -85,7 +88,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
-            config = ServerConfig.defaults(region.options()).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
+            config = ServerConfig.defaults(memory.apply(region.options())).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
                     .withIdle(idle.name())
                     .withTargets(targets);
         } catch (IllegalArgumentException e) {

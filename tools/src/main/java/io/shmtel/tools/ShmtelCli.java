@@ -91,6 +91,8 @@ public final class ShmtelCli implements Runnable {
             return ExitCodes.INCOMPATIBLE;
         } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException) {
             return ExitCodes.INVALID_INPUT;
+        } else if (e instanceof io.shmtel.core.region.RegionMemoryException) {
+            return ExitCodes.MEMORY;
         } else if (e instanceof io.shmtel.core.region.RegionIoException) {
             return ExitCodes.SYSTEM_ERROR;
         } else if (e instanceof io.shmtel.sensors.SensorUnavailableException) {

@@ -37,6 +37,9 @@ final class StatCommand implements Callable<Integer> {
     RegionOptionsMixin region;
 
     @Mixin
+    MemoryOptionsMixin memory;
+
+    @Mixin
     IdleOptionMixin idleOption;
 
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]", description = "What to measure (default: every region).")
@@ -80,7 +83,7 @@ final class StatCommand implements Callable<Integer> {
         if (!(intervalSeconds > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be > 0: " + intervalSeconds);
         }
-        RegionOptions options = region.options();
+        RegionOptions options = memory.apply(region.options());
         List<Target> measured = targets(options);
         if (measured.isEmpty()) {
             spec.commandLine().getErr().println("shmtel stat: no regions in " + options.regionDirectory());

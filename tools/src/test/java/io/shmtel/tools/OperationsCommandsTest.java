@@ -144,6 +144,34 @@ class OperationsCommandsTest {
     }
 
     @Test
+    void doctorWeighsTheMemlockLimitAgainstTheRegionsADeploymentLocks() throws Exception {
+        Path schema = Path.of("../schema/examples/arm.json").toAbsolutePath().normalize();
+        Path file = dir.resolve("locks.json");
+        Files.writeString(file, "{\"deployment\": \"locks\", \"regions\": [{\"name\": \"arm\", \"schema\": \"" + schema
+                + "\", \"memory\": {\"lock\": true, \"prefault\": true}}, {\"name\": \"free\", \"schema\": \"" + schema
+                + "\"}], \"nodes\": [{\"name\": \"n\", \"drivers\": [{\"type\": \"sim-arm\", \"region\": \"arm\"}]}]}");
+        CliTest.Result doctor = shmtel("doctor", file.toString());
+        assertThat(doctor.out()).contains("ok    memory locking: deployment " + file + " locks 1 region [arm] needs 8 KiB;"
+                + " RLIMIT_MEMLOCK is ");
+        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+                && (!root || Files.isExecutable(Path.of("/usr/bin/setpriv"))), "needs prlimit (and setpriv as root)");
+        List<String> command = new java.util.ArrayList<>();
+        if (root) {
+            command.addAll(List.of("setpriv", "--bounding-set=-ipc_lock", "--inh-caps=-ipc_lock"));
+        }
+        command.addAll(List.of("prlimit", "--memlock=4096:4096", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                "doctor", "--dir=" + dir, file.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(out).contains("FAIL  memory locking: deployment " + file + " locks 1 region [arm] needs 8 KiB;"
+                + " RLIMIT_MEMLOCK is 4 KiB: locking fails", "fix: raise the limit for the processes that lock (ulimit -l 9");
+        assertThat(p.exitValue()).isEqualTo(ExitCodes.DOCTOR_PROBLEMS);
+    }
+
+    @Test
     void doctorReadsLogindsRemoveIpc() throws IOException {
         Path etc = dir.resolve("etc");
         Files.createDirectories(etc.resolve("systemd/logind.conf.d"));

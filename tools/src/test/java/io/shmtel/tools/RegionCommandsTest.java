@@ -67,6 +67,23 @@ class RegionCommandsTest {
     }
 
     @Test
+    void memoryOptionsOnTheCommandLine() {
+        CliTest.Result locked = shmtel("pub", "locked", "--schema", ARM, "--count", "3", "--rate", "0", "--prefault", "--lock",
+                "--madvise", "willneed");
+        assertThat(locked.code()).as(locked.err()).isZero();
+        CliTest.Result echo = shmtel("echo", "locked", "--count", "1", "--prefault", "--madvise", "random");
+        assertThat(echo.code()).as(echo.err()).isZero();
+        CliTest.Result bad = shmtel("echo", "locked", "--madvise", "willned");
+        assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(bad.err()).contains("unknown --madvise \"willned\": one of normal, random, sequential, willneed");
+        String why = io.shmtel.core.region.Region.hugePageRefusal(dir.resolve("shmtel.huge"), 8192);
+        CliTest.Result huge = shmtel("pub", "huge", "--schema", ARM, "--count", "1", "--huge-pages");
+        assertThat(huge.code()).isEqualTo(ExitCodes.MEMORY);
+        assertThat(huge.err()).contains("region \"huge\": cannot use huge pages: " + why);
+        assertThat(dir.resolve("shmtel.huge")).doesNotExist();
+    }
+
+    @Test
     void pubExitsSixteenWhenAMessageIsAnsweredWithAnError() throws Exception {
         CompletableFuture<CliTest.Result> sender = CompletableFuture.supplyAsync(
                 () -> shmtel("pub", "refused", "--schema", COMMANDS, "--count", "1", "--set", "mode=MOVE"));

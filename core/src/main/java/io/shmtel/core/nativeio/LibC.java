@@ -27,4 +27,12 @@ interface LibC extends Library {
     int kill(int pid, int sig) throws LastErrorException;
 
     String strerror(int errnum);
+
+    int mlock(Pointer address, long length) throws LastErrorException;
+
+    int madvise(Pointer address, long length, int advice) throws LastErrorException;
+
+    int msync(Pointer address, long length, int flags) throws LastErrorException;
+
+    int getrlimit(int resource, Pointer limits) throws LastErrorException;
 }

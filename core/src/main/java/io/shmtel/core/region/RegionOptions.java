@@ -13,9 +13,12 @@ import java.time.Duration;
  * @param heartbeatThread    false: the writer calls {@code heartbeat()} itself (single-threaded drivers)
  * @param stalledAfterPeriods a reader calls a lock-holding writer STALLED after this many silent periods
  * @param anyOwner           accept regions owned by another user (default: only the current user's)
+ * @param memory             prefaulting, locking, hints and huge pages for this process's mapping
+ * @param flushPeriod        writers: {@code msync} the region this often (zero: only on {@code flush()}
+ *                           and on a clean close); for durable regions on a real file system
  */
 public record RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod,
-        boolean heartbeatThread, int stalledAfterPeriods, boolean anyOwner) {
+        boolean heartbeatThread, int stalledAfterPeriods, boolean anyOwner, MemoryOptions memory, Duration flushPeriod) {
 
     public static final int DEFAULT_MODE = 0600;
 
@@ -32,13 +35,19 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
             throw new IllegalArgumentException("timeouts must be >= 0 and the heartbeat period > 0: initTimeout="
                     + initTimeout + " heartbeatPeriod=" + heartbeatPeriod);
         }
+        memory = memory == null ? MemoryOptions.defaults() : memory;
+        flushPeriod = flushPeriod == null ? Duration.ZERO : flushPeriod;
+        if (flushPeriod.isNegative()) {
+            throw new IllegalArgumentException("flushPeriod must be >= 0 (0: no periodic flush): flushPeriod=" + flushPeriod);
+        }
         if (stalledAfterPeriods < 2) {
             throw new IllegalArgumentException("stalledAfterPeriods must be >= 2: stalledAfterPeriods=" + stalledAfterPeriods);
         }
     }
 
     public static RegionOptions defaults() {
-        return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false);
+        return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false,
+                MemoryOptions.defaults(), Duration.ZERO);
     }
 
     public RegionDirectory regionDirectory() {
@@ -46,30 +55,40 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
     }
 
     public RegionOptions withDirectory(Path dir) {
-        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withMode(int newMode) {
-        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withInitTimeout(Duration timeout) {
-        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner);
+        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withHeartbeatPeriod(Duration period) {
-        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner);
+        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withHeartbeatThread(boolean thread) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withStalledAfterPeriods(int periods) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner, memory, flushPeriod);
     }
 
     public RegionOptions withAnyOwner(boolean any) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any, memory, flushPeriod);
+    }
+
+    public RegionOptions withMemory(MemoryOptions m) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, m, flushPeriod);
+    }
+
+    public RegionOptions withFlushPeriod(Duration period) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, memory, period);
     }
 }
