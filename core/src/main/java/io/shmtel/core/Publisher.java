@@ -31,6 +31,7 @@ public final class Publisher implements AutoCloseable {
     private final RingWriter[] writers;
     private final MailboxSender[] mailboxes;
     private final Thread heartbeatThread;
+    private final Thread flushThread;
     private volatile boolean closed;
 
     private Publisher(Region region, RegionOptions options) {
@@ -44,6 +45,36 @@ public final class Publisher implements AutoCloseable {
             heartbeatThread.start();
         } else {
             heartbeatThread = null;
+        }
+        if (!options.flushPeriod().isZero()) {
+            long periodNs = options.flushPeriod().toNanos();
+            flushThread = new Thread(() -> flushEvery(periodNs), "shmtel-flush-" + region.name());
+            flushThread.setDaemon(true);
+            flushThread.start();
+        } else {
+            flushThread = null;
+        }
+    }
+
+    /**
+     * Makes every sample published so far durable on a file-backed region (msync) and records how
+     * many in the header ({@link Region#flush()}); returns the nanoseconds it took. Also done every
+     * {@code flushPeriod} and on {@link #close()}. Safe from any thread while others publish.
+     */
+    public long flush() {
+        return region.flush();
+    }
+
+    private void flushEvery(long periodNs) {
+        while (!closed) {
+            LockSupport.parkNanos(periodNs);
+            if (!closed) {
+                try {
+                    region.flush();
+                } catch (RuntimeException e) {
+                    System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING, e.getMessage());
+                }
+            }
         }
     }
 
@@ -140,6 +171,17 @@ public final class Publisher implements AutoCloseable {
                     m.close();
                 }
             }
+        }
+        if (flushThread != null) {
+            LockSupport.unpark(flushThread);
+            try {
+                flushThread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!abandon) {
+            region.flush(); // a clean close leaves every sample on storage (file-backed regions)
         }
         if (heartbeatThread != null) {
             LockSupport.unpark(heartbeatThread);

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *                                              index to LOG (8 bytes) before answering it ("ready", "TORN k",
  *                                              "BACKWARDS k after j", at the end "taken N recovered R")
  *   mbox-hold DIR REGION RECORD                take one message and hold it unanswered ("holding K")
+ *   durable DIR REGION SCHEMA RECORD FLUSHED TOTAL  publish FLUSHED counter samples, flush ("flushed N"), publish up
+ *                                              to TOTAL ("published T"), then wait to be killed
  *   memory  DIR REGION SCHEMA PREFAULT LOCK ADVICE HUGE  create the region with these memory options ("created rss=R
  *                                              locked=L huge=H", bytes of its mapping; or "failed: Class: message")
  * </pre>
@@ -52,6 +54,7 @@ public final class RegionChild {
             case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), args[6]);
             case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5], Path.of(args[6]));
             case "mbox-hold" -> mailboxHold(options, args[2], args[3]);
+            case "durable" -> durable(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
             case "memory" -> memory(options.withMemory(new io.shmtel.core.region.MemoryOptions(Boolean.parseBoolean(args[4]),
                     Boolean.parseBoolean(args[5]), io.shmtel.core.region.MemoryOptions.Advice.byName(args[6]).orElseThrow(),
                     Boolean.parseBoolean(args[7]))), args[2], layout(args[3]));
@@ -286,5 +289,25 @@ public final class RegionChild {
             }
             System.exit(3);
         }
+    }
+
+    static void durable(RegionOptions options, String region, Layout layout, String record, long flushed, long total)
+            throws InterruptedException {
+        Publisher publisher = Publisher.create(region, layout, options);
+        RingWriter sink = publisher.sink(record);
+        DynamicWriter writer = new DynamicWriter(sink, layout.record(record).orElseThrow());
+        while (sink.nextSampleIndex() < flushed) {
+            CounterPattern.fill(writer, sink.nextSampleIndex());
+            writer.commit();
+        }
+        long ns = publisher.flush();
+        System.out.println("flushed " + flushed + " in " + ns / 1000 + " us");
+        while (sink.nextSampleIndex() < total) {
+            CounterPattern.fill(writer, sink.nextSampleIndex());
+            writer.commit();
+        }
+        System.out.println("published " + total);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -69,6 +69,10 @@ final class InspectCommand implements Callable<Integer> {
                     + " (%d bytes), fingerprint %s%s%n", rec.name(), s.published()[rec.index()], rec.depth(),
                     rec.slotLength(), rec.payloadLength(), rec.blockOffset(), rec.blockLength(),
                     Fingerprint.hex(rec.fingerprint()), rec.rateHz() > 0 ? ", nominal " + rec.rateHz() + " Hz" : ""));
+            if (r.flushedAtEpochNs() != 0) {
+                sb.append(String.format("    on storage: %d samples as of the last flush (%s)%n", r.flushedSamples(rec.index()),
+                        java.time.Instant.ofEpochSecond(0, r.flushedAtEpochNs())));
+            }
             if (rec.isMailbox()) {
                 RingGeometry g = RingGeometry.of(rec);
                 long word = MailboxWords.word(r.buffer(), g);
@@ -130,12 +134,14 @@ final class InspectCommand implements Callable<Integer> {
             g.writeNumberField("epoch", r.epoch());
             g.writeStringField("state", s.state().name());
             g.writeNumberField("heartbeatPeriodNs", r.heartbeatPeriodNs());
+            g.writeNumberField("flushedAtEpochNs", r.flushedAtEpochNs());
             g.writeNumberField("heartbeatAgeMs", Math.round(s.heartbeatAgeMs() * 1000) / 1000.0);
             g.writeArrayFieldStart("records");
             for (RecordLayout rec : l.records()) {
                 g.writeStartObject();
                 g.writeStringField("name", rec.name());
                 g.writeNumberField("published", s.published()[rec.index()]);
+                g.writeNumberField("flushed", r.flushedSamples(rec.index()));
                 g.writeStringField("sync", rec.sync().schemaName());
                 if (rec.isMailbox()) {
                     RingGeometry mg = RingGeometry.of(rec);

@@ -65,6 +65,10 @@ final class PubCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "OCTAL", description = "Permissions of a created region (default 0600).")
     String mode;
 
+    @Option(names = "--flush-period-ms", paramLabel = "MS", description = "Durable regions (--dir on a real file"
+            + " system): msync the region every MS milliseconds (default: only when it stops).")
+    Long flushPeriodMs;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -85,6 +89,12 @@ final class PubCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--mode " + mode + ": " + e.getMessage());
             }
+        }
+        if (flushPeriodMs != null) {
+            if (flushPeriodMs < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--flush-period-ms must be >= 1: " + flushPeriodMs);
+            }
+            options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
         }
         Publisher publisher = Publisher.create(name, layout, options);
         Thread shutdown = new Thread(publisher::close, "shmtel-pub-close");

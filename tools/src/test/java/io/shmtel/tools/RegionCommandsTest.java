@@ -67,6 +67,17 @@ class RegionCommandsTest {
     }
 
     @Test
+    void pubFlushesAndInspectSaysWhatIsOnStorage() {
+        CliTest.Result pub = shmtel("pub", "kept", "--schema", ARM, "--count", "20", "--rate", "0", "--flush-period-ms", "10");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        assertThat(shmtel("inspect", "kept").out()).contains("    on storage: 20 samples as of the last flush (");
+        assertThat(shmtel("inspect", "kept", "--json").out()).contains("\"flushed\":20");
+        CliTest.Result bad = shmtel("pub", "kept2", "--schema", ARM, "--count", "1", "--flush-period-ms", "0");
+        assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(bad.err()).contains("--flush-period-ms must be >= 1: 0");
+    }
+
+    @Test
     void memoryOptionsOnTheCommandLine() {
         CliTest.Result locked = shmtel("pub", "locked", "--schema", ARM, "--count", "3", "--rate", "0", "--prefault", "--lock",
                 "--madvise", "willneed");

@@ -14,7 +14,7 @@ package io.shmtel.schema.layout;
  *   32    | record count (u32)            | record table offset (u32)     |
  *   40    | schema text offset (u32)      | schema text length (u32)      |
  *   48    | schema version (u32)          | reserved (u32)                |
- *   56    | reserved (u64)                                                 |
+ *   56    | last flush (u64, CLOCK_REALTIME ns; 0: never flushed; 1.2)      |
  *   64    +------------------ writer line (written on open/close) ---------+
  *         | writer pid (i32)              | state (u32)                   |
  *   72    | writer process start time (u64, clock ticks after boot)        |
@@ -41,7 +41,8 @@ package io.shmtel.schema.layout;
  *   +64   block offset (u64)       +72  block length (u64)
  *   +80   record fingerprint (u64) +88  slot length (u32)   +92  depth (u32)
  *   +96   payload length (u32)     +100 field count (u32)   +104 sync (u32): 0 ring, 1 mailbox (format 1.2)
- *   +108  reserved to 128
+ *   +108  reserved (u32)           +112 flushed (u64): samples on storage as of the last flush (1.2)
+ *   +120  reserved to 128
  * </pre>
  */
 public final class RegionHeaderDescriptor {
@@ -63,6 +64,8 @@ public final class RegionHeaderDescriptor {
     public static final int SCHEMA_TEXT_OFFSET_OFFSET = RECORD_TABLE_OFFSET_OFFSET + 4;
     public static final int SCHEMA_TEXT_LENGTH_OFFSET = SCHEMA_TEXT_OFFSET_OFFSET + 4;
     public static final int SCHEMA_VERSION_OFFSET = SCHEMA_TEXT_LENGTH_OFFSET + 4;
+    /** u64 CLOCK_REALTIME ns when the last flush (msync) completed; 0 when the region was never flushed. */
+    public static final int FLUSHED_AT_OFFSET = 56;
 
     public static final int WRITER_LINE_OFFSET = 64;
     public static final int WRITER_PID_OFFSET = WRITER_LINE_OFFSET;
@@ -94,6 +97,8 @@ public final class RegionHeaderDescriptor {
     public static final int RECORD_ENTRY_FIELD_COUNT_OFFSET = RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET + 4;
     /** u32: {@link #SYNC_RING} or {@link #SYNC_MAILBOX} (format 1.2; zero, a ring, before). */
     public static final int RECORD_ENTRY_SYNC_OFFSET = RECORD_ENTRY_FIELD_COUNT_OFFSET + 4;
+    /** u64 in a record-table entry: this record's samples (published count) on storage as of the last flush. */
+    public static final int RECORD_ENTRY_FLUSHED_OFFSET = RECORD_ENTRY_SYNC_OFFSET + 8;
     public static final int SYNC_RING = 0;
     public static final int SYNC_MAILBOX = 1;
 
