@@ -52,7 +52,7 @@ public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
     static final String FLOOR_AGAIN = "floor-oneway-end";
-    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, wake, fanout, bridge";
+    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, wake, memory, fanout, bridge";
     static final Set<String> SCENARIOS = Set.of(SCENARIO_LIST.split(", "));
 
     @Spec
@@ -129,6 +129,7 @@ public final class Harness implements Callable<Integer> {
             run(results, "throughput", () -> throughput(results));
             run(results, "idle", () -> idle(results));
             run(results, "wake", () -> wake(results));
+            run(results, "memory", () -> memory(results));
             run(results, "fanout", () -> {
                 for (int n : fanout) {
                     if (n > 1 || !selected("oneway")) {
@@ -665,6 +666,63 @@ public final class Harness implements Callable<Integer> {
                     profile.backoffGapMinNs() / 10, profile.backoffGapMaxNs() / 10, WAKE_WARMUP, profile.backoffCount() * 3,
                     WAKE_WARMUP_GAP_NS);
             results.wakeCost.add(new Results.WakeCost(sleepers, run.publishCost, sleepers == 0 ? null : run.latency));
+        }
+    }
+
+    /** Payload bytes that make a slot exactly one 4 KiB page (16 bytes of seq and timestamp). */
+    static final int PAGE_PAYLOAD = 4096 - 16;
+
+    /**
+     * First-touch cost: publishing into a fresh ring of one-page slots with each memory mode (none,
+     * prefault, lock), every sample on a page this process has not touched yet, then the same pages
+     * again (the floor, from the same run). In this process: the cost is the writer's own page faults.
+     */
+    private void memory(Results results) throws IOException {
+        int pages = switch (profile.name()) {
+            case "smoke" -> 256;
+            case "quick" -> 4096;
+            default -> 16384;
+        };
+        Path dir = scenarioDir("memory");
+        try {
+            Path schema = dir.resolve("pages.json");
+            Files.writeString(schema, "{\"schema\": \"pages\", \"version\": 1, \"records\": [{\"name\": \"page\", \"depth\": "
+                    + pages + ", \"fields\": [{\"name\": \"bytes\", \"type\": \"u8\", \"count\": " + PAGE_PAYLOAD + "}]}]}");
+            io.shmtel.schema.layout.Layout layout = io.shmtel.schema.layout.LayoutCompiler.compile(
+                    io.shmtel.schema.SchemaParser.parse(schema));
+            java.nio.ByteBuffer payload = java.nio.ByteBuffer.allocateDirect(PAGE_PAYLOAD);
+            RegionOptions base = RegionOptions.defaults().withDirectory(dir);
+            // Two rounds, the first discarded: the first region this JVM creates pays for class loading and the JIT.
+            for (int round = 0; round < 2; round++) {
+            for (String mode : List.of("default", "prefault", "lock")) {
+                io.shmtel.core.region.MemoryOptions m = io.shmtel.core.region.MemoryOptions.defaults()
+                        .withPrefault(mode.equals("prefault")).withLock(mode.equals("lock"));
+                long t0 = System.nanoTime();
+                try (Publisher p = Publisher.create("mem-" + mode, layout, base.withMemory(m))) {
+                    long setup = System.nanoTime() - t0;
+                    io.shmtel.core.ring.RingWriter sink = p.sink("page");
+                    Histogram first = new Histogram(3);
+                    Histogram second = new Histogram(3);
+                    for (Histogram h : new Histogram[] {first, second}) {
+                        for (int i = 0; i < pages; i++) {
+                            long t = System.nanoTime();
+                            sink.publish(payload, PAGE_PAYLOAD, t);
+                            h.recordValue(System.nanoTime() - t);
+                        }
+                    }
+                    if (round == 1) {
+                        results.memory.add(new Results.Memory(mode, pages * 4096L, setup, first, second, null));
+                    }
+                } catch (io.shmtel.core.region.RegionMemoryException refused) {
+                    if (round == 1) {
+                        results.memory.add(new Results.Memory(mode, pages * 4096L, 0, null, null, refused.getMessage()));
+                    }
+                }
+                deleteTree(dir.resolve("shmtel.mem-" + mode));
+            }
+            }
+        } finally {
+            deleteTree(dir);
         }
     }
 

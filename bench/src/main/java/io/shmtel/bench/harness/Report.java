@@ -135,6 +135,24 @@ final class Report {
                         c.latency() == null ? "-" : ns(c.latency().getValueAtPercentile(99))));
             }
         }
+        if (!results.memory.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "%nmemory: publish latency into a fresh ring of %d one-page slots (%s), first"
+                    + " pass (each page touched for the first time) and second pass (the same pages: the floor)%n",
+                    results.memory.get(0).bytes() / 4096, bytes(results.memory.get(0).bytes())));
+            out.append(String.format(Locale.ROOT, "  %-9s %9s %9s %9s %9s %9s   %9s %9s %9s %9s%n", "mode", "setup", "1st p50",
+                    "1st p99", "1st p99.9", "1st max", "2nd p50", "2nd p99", "2nd p99.9", "2nd max"));
+            for (Results.Memory mem : results.memory) {
+                if (mem.refused() != null) {
+                    out.append(String.format(Locale.ROOT, "  %-9s refused: %s%n", mem.mode(), mem.refused()));
+                    continue;
+                }
+                out.append(String.format(Locale.ROOT, "  %-9s %9s %9s %9s %9s %9s   %9s %9s %9s %9s%n", mem.mode(), ns(mem.setupNs()),
+                        ns(mem.firstPass().getValueAtPercentile(50)), ns(mem.firstPass().getValueAtPercentile(99)),
+                        ns(mem.firstPass().getValueAtPercentile(99.9)), ns(mem.firstPass().getMaxValue()),
+                        ns(mem.secondPass().getValueAtPercentile(50)), ns(mem.secondPass().getValueAtPercentile(99)),
+                        ns(mem.secondPass().getValueAtPercentile(99.9)), ns(mem.secondPass().getMaxValue())));
+            }
+        }
         if (!results.fanOut.isEmpty()) {
             out.append(String.format(Locale.ROOT, "%nfan-out: busy-spin subscriber processes on one record, a sample every %d us;"
                     + " publisher cost = commit() per sample (nanoTime around it)%n", results.profile.spinGapNs() / 1000));
@@ -307,6 +325,18 @@ final class Report {
             wakeCost.add(r);
         }
         root.put("wakeCost", wakeCost);
+        List<Object> memory = new ArrayList<>();
+        for (Results.Memory m : results.memory) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("mode", m.mode());
+            r.put("bytes", m.bytes());
+            r.put("refused", m.refused());
+            r.put("setupNs", m.setupNs());
+            r.put("firstPassNs", m.firstPass() == null ? null : summary(m.firstPass()));
+            r.put("secondPassNs", m.secondPass() == null ? null : summary(m.secondPass()));
+            memory.add(r);
+        }
+        root.put("memory", memory);
         List<Object> fan = new ArrayList<>();
         for (Results.FanOut f : results.fanOut) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -460,5 +490,9 @@ final class Report {
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? (n >> 20) + " MiB" : (n >> 10) + " KiB";
     }
 }

@@ -28,6 +28,14 @@ final class Results {
     /** Publisher cost per sample with {@code sleepers} blocking subscribers asleep on the record. */
     record WakeCost(int sleepers, Histogram publishCost, Histogram latency) {}
 
+    /**
+     * One memory mode: publishing into a fresh ring of 4 KiB slots (one page each), first pass (every
+     * page touched for the first time) and second pass (the same pages again: the floor), and the
+     * time to create the region with the mode; {@code refused} when the mode could not be applied.
+     */
+    record Memory(String mode, long bytes, long setupNs, Histogram firstPass, Histogram secondPass, String refused) {}
+
+    final List<Memory> memory = new ArrayList<>();
     final Profile profile;
     final String command;
     final Map<String, String> machine;

@@ -67,6 +67,11 @@ class HarnessTest {
             assertThat(printed).contains(row.get("label").asText());
         }
         assertThat(printed).contains("throughput:", "idle cost:", "fan-out:", "targets (issue 6):");
+        assertThat(printed).contains("memory: publish latency into a fresh ring of 256 one-page slots (1 MiB)");
+        assertThat(json.get("memory")).extracting(m -> m.get("mode").asText()).containsExactly("default", "prefault", "lock");
+        for (JsonNode m : json.get("memory")) {
+            assertThat(m.get("refused").isNull() ? m.get("firstPassNs").get("count").asLong() : 256).isEqualTo(256);
+        }
     }
 
     @Test
