@@ -51,7 +51,7 @@ public final class MailboxReceiver implements AutoCloseable {
     private ByteBuffer writable;
     private RingGeometry geometry;
     private long stateAddress;
-    private long seenWord;
+    private final MailboxWaitTarget target = new MailboxWaitTarget();
     private ByteBuffer heldBuffer;
     private RingGeometry heldGeometry;
     private long heldAddress;
@@ -118,7 +118,7 @@ public final class MailboxReceiver implements AutoCloseable {
             return false;
         }
         long word = MailboxWords.word(writable, geometry);
-        seenWord = word;
+        target.seen = word;
         int state = MailboxWords.state(word);
         if (state == MAILBOX_READY) {
             if (!MailboxWords.transition(writable, geometry, word, MailboxWords.word(MAILBOX_READING, PID))) {
@@ -175,7 +175,7 @@ public final class MailboxReceiver implements AutoCloseable {
                 state(); // follows a new writer or file; a closing writer wakes its consumers
             }
             long wait = Math.min(deadline - now, Math.max(0, nextLivenessNs - now));
-            if (writable != null && MailboxWords.state(seenWord) == MAILBOX_READING) {
+            if (writable != null && MailboxWords.state(target.seen) == MAILBOX_READING) {
                 wait = Math.min(wait, Math.max(0, nextHolderCheckNs - now));
             }
             waitSet.resetOutcome();
@@ -278,7 +278,8 @@ public final class MailboxReceiver implements AutoCloseable {
             mapped = region;
             writable = b;
             geometry = subscriber.geometry();
-            stateAddress = MailboxWords.stateWordAddress(b, geometry);
+            target.attach(b, geometry);
+            stateAddress = target.address();
         }
         return true;
     }
@@ -288,31 +289,4 @@ public final class MailboxReceiver implements AutoCloseable {
         long period = r == null ? 0 : r.heartbeatPeriodNs();
         return period > 0 ? period : 50_000_000L;
     }
-
-    private final WaitTarget target = new WaitTarget() {
-        @Override
-        public ByteBuffer sleeperBuffer() {
-            return writable;
-        }
-
-        @Override
-        public RingGeometry geometry() {
-            return geometry;
-        }
-
-        @Override
-        public int wordOffset() {
-            return MailboxWords.wordOffset(geometry);
-        }
-
-        @Override
-        public long sleeperWordAddress() {
-            return stateAddress;
-        }
-
-        @Override
-        public long seenWord() {
-            return seenWord;
-        }
-    };
 }

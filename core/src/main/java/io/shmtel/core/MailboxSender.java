@@ -45,7 +45,7 @@ public final class MailboxSender implements MailboxSink {
     private final long stateAddress;
     private final WaitSet waitSet = new WaitSet();
     private IdleStrategy idle = new BackoffIdleStrategy();
-    private long seenWord;
+    private final MailboxWaitTarget target = new MailboxWaitTarget();
     private long pending = -1;
     private long lastAnswered = -1;
     private int lastCode;
@@ -64,7 +64,8 @@ public final class MailboxSender implements MailboxSink {
         this.buffer = region.buffer();
         this.geometry = RingGeometry.of(record);
         this.ring = new RingWriter(buffer, geometry);
-        this.stateAddress = MailboxWords.stateWordAddress(buffer, geometry);
+        target.attach(buffer, geometry);
+        this.stateAddress = target.address();
         waitSet.add(target);
         long word = MailboxWords.word(buffer, geometry);
         long put = putCount(word);
@@ -102,8 +103,11 @@ public final class MailboxSender implements MailboxSink {
         if (MailboxWords.state(word) == MAILBOX_ERROR) {
             word = MailboxWords.word(buffer, geometry); // collect() emptied it
         }
-        seenWord = word;
+        target.seen = word;
         if (MailboxWords.state(word) != MAILBOX_EMPTY) {
+            if (MailboxWords.state(word) == MAILBOX_READING) {
+                recoverDeadHolder(word, System.nanoTime());
+            }
             return false;
         }
         long k = ring.writeSlot(payload, length, timestampNs);
@@ -162,16 +166,11 @@ public final class MailboxSender implements MailboxSink {
             throw new IllegalStateException("mailbox \"" + name + "\" is closed: its publisher closed");
         }
         long word = MailboxWords.word(buffer, geometry);
-        seenWord = word;
+        target.seen = word;
         long wait = deadline - now;
         if (MailboxWords.state(word) == MAILBOX_READING) {
-            // A consumer that died holding the message would keep the box full for ever: look now and then.
-            if (now - nextHolderCheckNs >= 0) {
-                nextHolderCheckNs = now + HOLDER_CHECK_NS;
-                if (MailboxWords.recover(buffer, geometry, word, stateAddress)) {
-                    recovered++;
-                    return true;
-                }
+            if (recoverDeadHolder(word, now)) {
+                return true;
             }
             wait = Math.min(wait, Math.max(0, nextHolderCheckNs - now));
         }
@@ -187,6 +186,22 @@ public final class MailboxSender implements MailboxSink {
             return Math.max(published, MailboxWords.slotMessage(buffer, geometry) + 1);
         }
         return Math.max(published, MailboxWords.widen(MailboxWords.holder(word), published));
+    }
+
+    /**
+     * A consumer that died holding the message would keep the box full for ever: at most every
+     * {@link #HOLDER_CHECK_NS}, answers its message {@link #CONSUMER_DIED} when it is gone; true when it did.
+     */
+    private boolean recoverDeadHolder(long word, long now) {
+        if (now - nextHolderCheckNs < 0) {
+            return false;
+        }
+        nextHolderCheckNs = now + HOLDER_CHECK_NS;
+        if (MailboxWords.recover(buffer, geometry, word, stateAddress)) {
+            recovered++;
+            return true;
+        }
+        return false;
     }
 
     /** Reads the answer to the pending message when there is one; empties an ERROR box. */
@@ -266,31 +281,4 @@ public final class MailboxSender implements MailboxSink {
         closed = true;
         waitSet.wakeup();
     }
-
-    private final WaitTarget target = new WaitTarget() {
-        @Override
-        public ByteBuffer sleeperBuffer() {
-            return buffer;
-        }
-
-        @Override
-        public RingGeometry geometry() {
-            return geometry;
-        }
-
-        @Override
-        public int wordOffset() {
-            return MailboxWords.wordOffset(geometry);
-        }
-
-        @Override
-        public long sleeperWordAddress() {
-            return stateAddress;
-        }
-
-        @Override
-        public long seenWord() {
-            return seenWord;
-        }
-    };
 }

@@ -181,7 +181,11 @@ public final class Publisher implements AutoCloseable {
             }
         }
         if (!abandon) {
-            region.flush(); // a clean close leaves every sample on storage (file-backed regions)
+            try {
+                region.flush(); // a clean close leaves every sample on storage (file-backed regions)
+            } catch (RuntimeException e) { // still close: readers must see CLOSED, the lock must go
+                System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING, e.getMessage());
+            }
         }
         if (heartbeatThread != null) {
             LockSupport.unpark(heartbeatThread);

@@ -157,13 +157,18 @@ final class DoctorCommand implements Callable<Integer> {
         String need = what + " needs " + RegionSummary.formatBytes(needed) + "; RLIMIT_MEMLOCK is "
                 + (soft == io.shmtel.core.nativeio.MemoryCalls.UNLIMITED ? "unlimited" : RegionSummary.formatBytes(soft));
         boolean capable = io.shmtel.core.nativeio.MemoryCalls.canLockBeyondLimit();
-        if (needed <= soft || needed == 0) {
+        if (deployment == null) {
+            // Information only: nothing here asked for a lock.
+            findings.add(new Finding("ok", "memory locking", need + (needed > soft && !capable
+                    ? ": more than the limit; a deployment that locks them needs it raised (shmtel doctor DEPLOYMENT checks one)"
+                    : ""), ""));
+        } else if (needed <= soft || needed == 0) {
             findings.add(new Finding("ok", "memory locking", need, ""));
         } else if (capable) {
             findings.add(new Finding("ok", "memory locking", need + ", but this process has CAP_IPC_LOCK (root), which"
                     + " ignores the limit; a process without it would fail", ""));
         } else {
-            findings.add(new Finding(deployment != null ? "FAIL" : "warn", "memory locking", need + ": locking fails",
+            findings.add(new Finding("FAIL", "memory locking", need + ": locking fails",
                     "raise the limit for the processes that lock (ulimit -l " + (needed / 1024 + 1)
                             + " or unlimited; LimitMEMLOCK=infinity in a systemd unit; /etc/security/limits.conf)"));
         }

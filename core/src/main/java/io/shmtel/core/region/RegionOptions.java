@@ -45,6 +45,13 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
         }
     }
 
+    /** The options without memory options or periodic flushes (the record's shape before they existed). */
+    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod, boolean heartbeatThread,
+            int stalledAfterPeriods, boolean anyOwner) {
+        this(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner,
+                MemoryOptions.defaults(), Duration.ZERO);
+    }
+
     public static RegionOptions defaults() {
         return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false,
                 MemoryOptions.defaults(), Duration.ZERO);
