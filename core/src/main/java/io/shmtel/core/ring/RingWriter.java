@@ -66,10 +66,51 @@ public final class RingWriter implements SampleSink {
         return nextSampleIndex;
     }
 
+    // One method on purpose, though writeSlot and countPublished below repeat its steps for mailboxes:
+    // as the two calls, publish64 measured 16-21 ns in JMH against 14-15 ns in one piece (alternating
+    // runs on the noisy 2-core VM; in one piece it measures as before the split).
     @Override
     public long publish(ByteBuffer payload, int length, long timestampNs) {
-        long k = writeSlot(payload, length, timestampNs);
-        countPublished(k);
+        if (length < 0 || length > geometry.payloadLength() || length > payload.capacity()) {
+            throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
+                    + geometry.payloadLength() + " capacity=" + payload.capacity());
+        }
+        if (closed) {
+            throw new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
+        }
+        long k = nextSampleIndex;
+        int slot = geometry.slotOffset(k);
+        // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
+        RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
+        // The payload stores below must not become visible before the busy mark.
+        java.lang.invoke.VarHandle.storeStoreFence();
+        buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
+        if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
+            CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
+            buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length / 2);
+            CrashPoint.reached(CrashPoint.PUBLISH_HALF);
+        }
+        buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length);
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
+        }
+        // Release: a reader that acquires 2k+2 sees the whole payload.
+        RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
+        }
+        // Release: a reader that acquires k+1 finds sample k complete in its slot.
+        RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
+        nextSampleIndex = k + 1;
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
+        }
+        if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
+            java.lang.invoke.VarHandle.fullFence();
+        }
+        if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
+            wakeSleepers();
+        }
         return k;
     }
 
