@@ -1,10 +1,13 @@
 package io.shmtel.bench;
 
 import io.shmtel.bench.gen.bench.BenchSchema;
+import io.shmtel.bench.gen.bench.Cmd1View;
+import io.shmtel.bench.gen.bench.Cmd1Writer;
 import io.shmtel.bench.gen.bench.Line1View;
 import io.shmtel.bench.gen.bench.Line1Writer;
 import io.shmtel.bench.gen.bench.Line4View;
 import io.shmtel.bench.gen.bench.Line4Writer;
+import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
@@ -35,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The cost of each hot path, single-threaded, on a real region in /dev/shm: publish one sample of
  * a one-cache-line (64-byte slot) and a four-cache-line (256-byte slot) record, read the latest,
- * poll a stream with nothing new, and read fields through the generated and the dynamic view.
+ * poll a stream with nothing new, read fields through the generated and the dynamic view, and one
+ * whole mailbox handshake (offer, take, answer) with both ends in this thread.
  * Run with {@code -prof gc}: every benchmark must show 0 B/op (gc.alloc.rate.norm).
  */
 @State(Scope.Thread)
@@ -57,6 +61,9 @@ public class SeqlockBenchmarks {
     private DynamicView dynamic1;
     private FieldLayout dynamicX;
     private long timestamp;
+    private Cmd1Writer cmd1;
+    private MailboxReceiver receiver;
+    private final Cmd1View cmdView = new Cmd1View();
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -80,6 +87,8 @@ public class SeqlockBenchmarks {
         dynamic1 = new DynamicView(layout.record("line1").orElseThrow());
         dynamicX = dynamic1.field("x");
         latest1.latest(dynamic1);
+        cmd1 = new Cmd1Writer(publisher.mailbox("cmd1"));
+        receiver = MailboxReceiver.open("bench", "cmd1", layout, options);
     }
 
     @TearDown(Level.Trial)
@@ -87,6 +96,7 @@ public class SeqlockBenchmarks {
         latest1.close();
         latest4.close();
         stream1.close();
+        receiver.close();
         publisher.close();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -122,6 +132,22 @@ public class SeqlockBenchmarks {
     @Benchmark
     public boolean streamPollNothingNew() {
         return stream1.poll(view1);
+    }
+
+    /**
+     * One mailbox handshake, both ends in this thread: offer a 48-byte message (collecting the
+     * previous answer first), take it into the view (CAS READY to READING, copy), answer it done
+     * (CAS to EMPTY): three compare-and-sets and two copies; nobody sleeps, so nothing is woken.
+     */
+    @Benchmark
+    public boolean mailboxHandshake() {
+        if (!cmd1.x(0, timestamp).offer()) {
+            throw new IllegalStateException("the mailbox is still full: the last message was not answered");
+        }
+        boolean taken = receiver.poll(cmdView);
+        receiver.done();
+        timestamp++;
+        return taken;
     }
 
     /** Sum the six f64 fields through the generated view (over the snapshot). */

@@ -1,10 +1,14 @@
 package io.shmtel.bench.harness;
 
 import io.shmtel.bench.gen.bench.BenchSchema;
+import io.shmtel.bench.gen.bench.Cmd1View;
+import io.shmtel.bench.gen.bench.Cmd1Writer;
 import io.shmtel.bench.gen.bench.Deep1View;
 import io.shmtel.bench.gen.bench.Deep1Writer;
 import io.shmtel.bench.gen.bench.Line1View;
 import io.shmtel.bench.gen.bench.Line1Writer;
+import io.shmtel.core.MailboxReceiver;
+import io.shmtel.core.MailboxSender;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.idle.IdleStrategies;
@@ -28,6 +32,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +51,8 @@ import org.HdrHistogram.Histogram;
  *   oneway-sub   IDLE [stream|latest]                 await each sample (or the newest); latency = now - slot timestamp
  *   ping         WARMUP COUNT                         shmtel round trip over regions "ping" and "pong"
  *   pong                                              echoes "ping" samples into "pong"
+ *   mb-send      IDLE WARMUP COUNT GAP_NS             put messages into mailbox "mailbox"/cmd1, await each answer
+ *   mb-recv      IDLE                                 take and answer (done) every message
  *   uds-server / uds-client WARMUP COUNT              8-byte ping-pong over a Unix-domain socket
  *   naive-pub    GAP_MIN_NS GAP_MAX_NS WARMUP COUNT   flag + timestamp in a mapped file
  *   naive-sub    SLEEP_MS                             the tutorials' loop: check the flag, sleep, repeat
@@ -72,6 +79,9 @@ public final class Child {
             case "oneway-sub" -> onewaySubscriber(options, args[2], args.length > 3 ? args[3] : "stream");
             case "ping" -> ping(options, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "pong" -> pong(options);
+            case "mb-send" -> mailboxSender(options, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Long.parseLong(args[5]));
+            case "mb-recv" -> mailboxReceiver(options, args[2]);
             case "uds-server" -> udsServer(dir);
             case "uds-client" -> udsClient(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "naive-pub" -> naivePublisher(dir, Long.parseLong(args[2]), Long.parseLong(args[3]),
@@ -256,6 +266,65 @@ public final class Child {
                     return;
                 }
                 writer.x(0, x).commit();
+            }
+        }
+    }
+
+    // ---- shmtel mailbox handshake ----
+
+    /**
+     * Sends messages to mailbox "mailbox"/cmd1 one at a time, {@code gapNs} apart (0: back to back),
+     * and waits for each answer; latency = half of put-to-answer-seen, as the other round-trip rows.
+     */
+    static void mailboxSender(RegionOptions options, String idle, int warmup, int count, long gapNs) throws IOException {
+        try (Publisher publisher = Publisher.create("mailbox", layout(), options)) {
+            MailboxSender sender = publisher.mailbox("cmd1").idleStrategy(IdleStrategies.byName(idle));
+            Cmd1Writer writer = new Cmd1Writer(sender);
+            Duration timeout = Duration.ofSeconds(MAX_WAIT_SECONDS);
+            ready();
+            awaitGo();
+            Histogram halfRoundTrip = histogram();
+            for (int i = 0; i <= warmup + count; i++) {
+                long t0 = System.nanoTime();
+                writer.x(0, i < warmup + count ? i : -1);
+                if (!writer.put(timeout) || !sender.awaitAnswer(timeout.toNanos())) {
+                    throw new IllegalStateException("message " + i + " not taken and answered in " + MAX_WAIT_SECONDS + " s");
+                }
+                long t1 = System.nanoTime();
+                if (sender.lastAnswerCode() != MailboxSender.DONE || sender.lastAnsweredMessage() != sender.sent() - 1) {
+                    throw new IllegalStateException("message " + i + " answered " + sender.lastAnswerCode());
+                }
+                if (i >= warmup && i < warmup + count) {
+                    halfRoundTrip.recordValue((t1 - t0) / 2);
+                }
+                if (gapNs > 0) {
+                    pace(t1, gapNs);
+                }
+            }
+            report("latency", halfRoundTrip);
+        }
+    }
+
+    /** Takes and answers (done) every message of mailbox "mailbox"/cmd1 until x[0] &lt; 0. */
+    static void mailboxReceiver(RegionOptions options, String idle) {
+        Cmd1View view = new Cmd1View();
+        try (MailboxReceiver receiver = MailboxReceiver.open("mailbox", "cmd1", layout(), options)) {
+            receiver.idleStrategy(IdleStrategies.byName(idle));
+            ready();
+            long expected = 0;
+            while (true) {
+                if (!receiver.take(view, TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS))) {
+                    throw new IllegalStateException("no message for " + MAX_WAIT_SECONDS + " s");
+                }
+                double x = view.x(0);
+                receiver.done();
+                if (x < 0) {
+                    metric("taken", expected);
+                    return;
+                }
+                if (x != expected++) {
+                    throw new IllegalStateException("message " + x + " arrived, expected " + (expected - 1));
+                }
             }
         }
     }

@@ -52,7 +52,7 @@ public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
     static final String FLOOR_AGAIN = "floor-oneway-end";
-    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, aeron, uds, naive, throughput, idle, wake, memory, fanout, bridge";
+    static final String SCENARIO_LIST = "floor, oneway, backoff, roundtrip, mailbox, aeron, uds, naive, throughput, idle, wake, memory, fanout, bridge";
     static final Set<String> SCENARIOS = Set.of(SCENARIO_LIST.split(", "));
 
     @Spec
@@ -123,6 +123,7 @@ public final class Harness implements Callable<Integer> {
             run(results, "oneway", () -> fanOut(results, 1, true));
             run(results, "backoff", () -> backoff(results));
             run(results, "roundtrip", () -> roundTrip(results));
+            run(results, "mailbox", () -> mailbox(results));
             run(results, "aeron", () -> aeron(results));
             run(results, "uds", () -> uds(results));
             run(results, "naive", () -> naive(results));
@@ -181,7 +182,8 @@ public final class Harness implements Callable<Integer> {
     }
 
     /** Latency scenarios whose rows get floors measured right before them. */
-    private static final Set<String> LATENCY_SCENARIOS = Set.of("oneway", "backoff", "roundtrip", "aeron", "uds", "naive");
+    private static final Set<String> LATENCY_SCENARIOS = Set.of("oneway", "backoff", "roundtrip", "mailbox", "aeron", "uds",
+            "naive");
 
     private void run(Results results, String scenario, Scenario body) {
         if (!selected(scenario)) {
@@ -428,6 +430,49 @@ public final class Harness implements Callable<Integer> {
                 results.rows.add(Row.measured("shmtel-rtt", "shmtel ping-pong over two regions, busy-spin",
                         Row.ROUND_TRIP, ping.histogram("latency"), "half of each round trip"));
             }
+        }
+    }
+
+    /** Gap between messages of the sleeping mailbox runs: both ends are asleep when a message comes. */
+    static final long MAILBOX_GAP_NS = 500_000;
+
+    /**
+     * The mailbox handshake between two processes (put, take, answer done, answer seen by the
+     * sender), back to back with both ends busy-spinning, then a message every 0.5 ms with both
+     * ends blocking (asleep in the kernel in between) and with the default backoff.
+     */
+    private void mailbox(Results results) throws IOException {
+        mailboxRow(results, "mailbox-spin", "shmtel mailbox handshake, busy-spin", IdleStrategies.BUSY_SPIN,
+                profile.pingWarmup(), profile.pingCount(), 0, "put, take, done, answer seen; back to back");
+        int sleeping = Math.max(20, profile.pingCount() / 50);
+        mailboxRow(results, "mailbox-blocking", "shmtel mailbox handshake, blocking", IdleStrategies.BLOCKING,
+                Math.max(20, sleeping / 10), sleeping, MAILBOX_GAP_NS, "a message every "
+                        + MAILBOX_GAP_NS / 1000 + " us; both ends asleep in the kernel until the other's move");
+        mailboxRow(results, "mailbox-backoff", "shmtel mailbox handshake, default backoff", IdleStrategies.BACKOFF,
+                Math.max(20, sleeping / 10), sleeping, MAILBOX_GAP_NS, "a message every "
+                        + MAILBOX_GAP_NS / 1000 + " us; both ends parked by the backoff in between");
+    }
+
+    private void mailboxRow(Results results, String id, String label, String idle, int warmup, int count, long gapNs,
+            String note) throws IOException {
+        Path dir = scenarioDir(id);
+        try (Proc sender = child(id + "-send", "mb-send", dir, idle, warmup, count, gapNs)) {
+            sender.awaitReady(START);
+            try (Proc receiver = child(id + "-recv", "mb-recv", dir, idle)) {
+                receiver.awaitReady(START);
+                sender.send("GO");
+                Duration budget = budget((warmup + count) * (double) (gapNs + 200_000));
+                sender.collect(budget);
+                receiver.collect(budget);
+                if ((long) receiver.metric("taken") != warmup + count) {
+                    throw new IOException(id + ": the receiver took " + (long) receiver.metric("taken") + " of "
+                            + (warmup + count) + " messages");
+                }
+                results.rows.add(Row.measured(id, label, Row.ROUND_TRIP, sender.histogram("latency"),
+                        note + "; half of each handshake"));
+            }
+        } finally {
+            deleteTree(dir);
         }
     }
 

@@ -57,7 +57,8 @@ class HarnessTest {
         assertThat(json.get("failures")).isEmpty();
         Set<String> ids = new HashSet<>();
         json.get("latency").forEach(row -> ids.add(row.get("id").asText()));
-        assertThat(ids).contains("shmtel-spin", "shmtel-spin-latest", "shmtel-backoff", "shmtel-rtt", "aeron-ipc", "uds",
+        assertThat(ids).contains("shmtel-spin", "shmtel-spin-latest", "shmtel-backoff", "shmtel-rtt", "mailbox-spin",
+                "mailbox-blocking", "mailbox-backoff", "aeron-ipc", "uds",
                 "flag-sleep", Harness.FLOOR_ONE_WAY, Harness.FLOOR_ROUND_TRIP);
         if (Harness.findExecutable("gcc", "cc") != null) {
             assertThat(ids).contains(Harness.FLOOR_AGAIN);
