@@ -166,9 +166,13 @@ public final class MailboxSender implements MailboxSink {
             throw new IllegalStateException("mailbox \"" + name + "\" is closed: its publisher closed");
         }
         long word = MailboxWords.word(buffer, geometry);
+        int state = MailboxWords.state(word);
+        if (state != MAILBOX_READY && state != MAILBOX_READING) {
+            return true; // answered since the caller looked: sleeping on this word would wait for nothing
+        }
         target.seen = word;
         long wait = deadline - now;
-        if (MailboxWords.state(word) == MAILBOX_READING) {
+        if (state == MAILBOX_READING) {
             if (recoverDeadHolder(word, now)) {
                 return true;
             }
