@@ -55,11 +55,14 @@ public final class CGenerator {
         w.line("#ifndef _DEFAULT_SOURCE");
         w.line("#define _DEFAULT_SOURCE /* syscall() */");
         w.line("#endif");
+        w.line("#include <errno.h>");
+        w.line("#include <fcntl.h>");
         w.line("#include <limits.h>");
         w.line("#include <linux/futex.h>");
         w.line("#include <stdatomic.h>");
         w.line("#include <stdbool.h>");
         w.line("#include <stddef.h>");
+        w.line("#include <signal.h>");
         w.line("#include <stdint.h>");
         w.line("#include <string.h>");
         w.line("#include <sys/syscall.h>");
@@ -145,6 +148,9 @@ public final class CGenerator {
         w.line("#define SHMTEL_ERR_MAGIC (-2)        /* not a shmtel region */");
         w.line("#define SHMTEL_ERR_VERSION (-3)      /* another format major version */");
         w.line("#define SHMTEL_ERR_FINGERPRINT (-4)  /* region written with another layout */");
+        w.line("#define SHMTEL_ERR_CORRUPT (-5)      /* mailbox word or slot not as the handshake leaves them */");
+        w.line("#define SHMTEL_ERR_NOT_HELD (-6)     /* mailbox answer: someone else answered it (taken for dead) */");
+        w.line("#define SHMTEL_ERR_ARGUMENT (-7)     /* mailbox answer: a code below 0 (0 is done, >= 1 an error) */");
         w.line();
         w.line("/* CLOCK_MONOTONIC in nanoseconds: the clock of Java's System.nanoTime() on Linux. */");
         w.open("static inline uint64_t shmtel_now_ns(void) {");
@@ -169,6 +175,8 @@ public final class CGenerator {
         w.line("    syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);");
         w.line("}");
         w.close("}");
+        w.line();
+        w.lines(MAILBOX_FUNCTIONS);
         w.line("#endif /* SHMTEL_FORMAT_1_DEFINED */");
         w.line();
     }
@@ -215,14 +223,220 @@ public final class CGenerator {
                 + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
         w.line();
         if (r.isMailbox()) {
-            w.line("/* \"" + r.name() + "\" is a mailbox (" + m + "_MAILBOX): sending and taking follow the handshake above;");
-            w.line(" * this header gives no _publish for it (a ring publish would bypass the handshake). */");
-            w.line("#define " + m + "_MAILBOX 1");
+            mailbox(w, r, type, fn, m);
         } else {
             publish(w, r, type, fn, m);
         }
         readLatest(w, r, type, fn, m);
     }
+
+    private void mailbox(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        String args = "base, " + m + "_BLOCK_OFFSET";
+        w.line("/* \"" + r.name() + "\" is a mailbox (" + m + "_MAILBOX): one message at a time, taken once and answered");
+        w.line(" * once (docs/format.md). No _publish: a ring publish would bypass the handshake. Nothing here sleeps;");
+        w.line(" * call these in the program's own loop (Java ends asleep in the kernel are woken). */");
+        w.line("#define " + m + "_MAILBOX 1");
+        w.line();
+        w.line("/* Sender (the region's single writer): puts *message into the empty mailbox. 1: put, *message_index set;");
+        w.line(" * 0: the mailbox still holds an unanswered message. An answer not read with " + fn + "_poll_answer is dropped. */");
+        w.open("static inline int " + fn + "_offer(void *base, const " + type
+                + " *message, uint64_t timestamp_ns, uint64_t *message_index) {");
+        w.line("return shmtel_mailbox_offer_(" + args + ", message, sizeof *message, timestamp_ns, message_index);");
+        w.close("}");
+        w.line();
+        w.line("/* Sender: 1 when its last message is answered (or none is pending), *code set: 0 done, 1 or more the");
+        w.line(" * consumer's error code, SHMTEL_MAILBOX_CODE_CONSUMER_DIED; 0 while it waits in the box or is held. */");
+        w.open("static inline int " + fn + "_poll_answer(void *base, int32_t *code) {");
+        w.line("return shmtel_mailbox_poll_answer_(" + args + ", code);");
+        w.close("}");
+        w.line();
+        w.line("/* Consumer: takes the message into *out. 1: taken, *message_index (and *timestamp_ns when not NULL) set;");
+        w.line(" * answer it with " + fn + "_answer. 0: nothing to take (empty, or held by another consumer). */");
+        w.open("static inline int " + fn + "_take(void *base, " + type
+                + " *out, uint64_t *message_index, uint64_t *timestamp_ns) {");
+        w.line("return shmtel_mailbox_take_(" + args + ", out, sizeof *out, message_index, timestamp_ns);");
+        w.close("}");
+        w.line();
+        w.line("/* Consumer: answers the message taken: code 0 done, 1 or more an error its sender reads back. SHMTEL_OK,");
+        w.line(" * SHMTEL_ERR_NOT_HELD when it was answered for this process (taken for dead), or SHMTEL_ERR_ARGUMENT. */");
+        w.open("static inline int " + fn + "_answer(void *base, uint64_t message_index, int32_t code) {");
+        w.line("if (code < 0) return SHMTEL_ERR_ARGUMENT;");
+        w.line("return shmtel_mailbox_answer_(" + args + ", message_index, code);");
+        w.close("}");
+        w.line();
+        w.line("/* Anyone: answers SHMTEL_MAILBOX_CODE_CONSUMER_DIED for a message whose consumer died holding it, so the");
+        w.line(" * mailbox works again (it is not delivered again). 1: recovered. Reads /proc: call it now and then");
+        w.line(" * (Java ends: every 10 ms) while the mailbox stays held. */");
+        w.open("static inline int " + fn + "_recover(void *base) {");
+        w.line("return shmtel_mailbox_recover_(" + args + ");");
+        w.close("}");
+        w.line();
+    }
+
+    /** The mailbox handshake in C, shared by every mailbox record's functions (format 1.2). */
+    private static final String MAILBOX_FUNCTIONS = """
+            /* ---- mailbox handshake (format 1.2): the transitions above, by compare-and-swap ---- */
+            static inline _Atomic uint64_t *shmtel_mailbox_word_(void *base, size_t block_offset) {
+                return shmtel_u64_((char *)base + block_offset, SHMTEL_MAILBOX_STATE_OFFSET);
+            }
+
+            static inline uint64_t shmtel_mailbox_pack_(uint32_t state, uint64_t high) {
+                return (uint64_t)state | ((uint64_t)(uint32_t)high << 32);
+            }
+
+            /* The full count whose low 32 bits are low, within 2^31 of near. */
+            static inline uint64_t shmtel_widen_(uint32_t low, uint64_t near) {
+                return near + (uint64_t)(int64_t)(int32_t)(low - (uint32_t)near);
+            }
+
+            static inline bool shmtel_cas_(_Atomic uint64_t *word, uint64_t expected, uint64_t next) {
+                return atomic_compare_exchange_strong(word, &expected, next);
+            }
+
+            /* Wakes whoever sleeps on the mailbox's state word, when a sleeper bit is set. */
+            static inline void shmtel_mailbox_wake_(void *base, size_t block_offset) {
+                char *block = (char *)base + block_offset;
+                atomic_thread_fence(memory_order_seq_cst); /* the transition before the sleeper-bits load */
+                if (atomic_load_explicit((_Atomic uint32_t *)(void *)(block + SHMTEL_SLEEPERS_OFFSET), memory_order_relaxed) != 0) {
+                    syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_MAILBOX_STATE_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+                }
+            }
+
+            /* Start time of process pid (field 22 of /proc/PID/stat, clock ticks after boot), -1 when unreadable:
+             * with the pid, it tells the holder of a message from a later process that reuses its pid. */
+            static inline int64_t shmtel_process_start_time(int pid) {
+                char path[32] = "/proc/", digits[12], buf[1024];
+                char *p;
+                unsigned u = (unsigned)pid;
+                int nd = 0, i = 6, field = 2, fd;
+                ssize_t n;
+                int64_t value = 0;
+                do { digits[nd++] = (char)('0' + u % 10); u /= 10; } while (u != 0);
+                while (nd > 0) path[i++] = digits[--nd];
+                memcpy(path + i, "/stat", 6);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) return -1;
+                n = read(fd, buf, sizeof buf - 1);
+                close(fd);
+                if (n <= 0) return -1;
+                buf[n] = '\\0';
+                p = strrchr(buf, ')'); /* the command name (field 2) may hold spaces and parentheses */
+                if (p == NULL) return -1;
+                for (p++; *p != '\\0' && field < 22; p++) {
+                    if (*p == ' ') field++;
+                }
+                if (*p < '0' || *p > '9') return -1;
+                while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
+                return value;
+            }
+
+            static inline int shmtel_mailbox_offer_(void *base, size_t block_offset, const void *message, size_t length,
+                                                    uint64_t timestamp_ns, uint64_t *message_index) {
+                char *block = (char *)base + block_offset;
+                char *slot = block + SHMTEL_SLOTS_OFFSET;
+                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+                _Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
+                _Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
+                uint64_t seen = atomic_load(word), k;
+                if ((uint32_t)seen == SHMTEL_MAILBOX_ERROR) { /* an answer nobody read: ERROR|n -> EMPTY|n */
+                    if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
+                    seen = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32);
+                }
+                if ((uint32_t)seen != SHMTEL_MAILBOX_EMPTY) return 0;
+                /* EMPTY|n: n messages put and answered (exact even when a writer died before counting its last) */
+                k = shmtel_widen_((uint32_t)(seen >> 32), atomic_load_explicit(published, memory_order_relaxed));
+                atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */
+                atomic_thread_fence(memory_order_release);
+                memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);
+                memcpy(slot + SHMTEL_PAYLOAD_OFFSET, message, length);
+                atomic_store_explicit(seq, 2 * k + 2, memory_order_release); /* message complete */
+                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READY, k + 1))) return SHMTEL_ERR_CORRUPT;
+                atomic_store_explicit(published, k + 1, memory_order_release);
+                shmtel_wake_sleepers(base, block_offset); /* subscribers watching the mailbox */
+                shmtel_mailbox_wake_(base, block_offset); /* consumers asleep on the state */
+                *message_index = k;
+                return 1;
+            }
+
+            static inline int shmtel_mailbox_poll_answer_(void *base, size_t block_offset, int32_t *code) {
+                char *block = (char *)base + block_offset;
+                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+                uint64_t seen = atomic_load(word);
+                int32_t answer;
+                switch ((uint32_t)seen) {
+                case SHMTEL_MAILBOX_EMPTY:
+                    *code = 0;
+                    return 1;
+                case SHMTEL_MAILBOX_ERROR:
+                    answer = atomic_load((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET));
+                    if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
+                    *code = answer;
+                    return 1;
+                case SHMTEL_MAILBOX_READY:
+                case SHMTEL_MAILBOX_READING:
+                    return 0;
+                default:
+                    return SHMTEL_ERR_CORRUPT;
+                }
+            }
+
+            static inline int shmtel_mailbox_answer_(void *base, size_t block_offset, uint64_t message_index, int32_t code) {
+                char *block = (char *)base + block_offset;
+                uint64_t held = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
+                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
+                if (code != 0) atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), code);
+                if (!shmtel_cas_(shmtel_mailbox_word_(base, block_offset), held, shmtel_mailbox_pack_(
+                        code != 0 ? SHMTEL_MAILBOX_ERROR : SHMTEL_MAILBOX_EMPTY, message_index + 1))) return SHMTEL_ERR_NOT_HELD;
+                shmtel_mailbox_wake_(base, block_offset); /* the sender waits for the answer */
+                return SHMTEL_OK;
+            }
+
+            static inline int shmtel_mailbox_take_(void *base, size_t block_offset, void *out, size_t length,
+                                                   uint64_t *message_index, uint64_t *timestamp_ns) {
+                char *block = (char *)base + block_offset;
+                char *slot = block + SHMTEL_SLOTS_OFFSET;
+                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+                uint64_t seen = atomic_load(word), seq;
+                int pid = (int)getpid();
+                if ((uint32_t)seen != SHMTEL_MAILBOX_READY) return 0;
+                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)pid))) {
+                    return 0; /* another consumer took it first */
+                }
+                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)shmtel_process_start_time(pid));
+                seq = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);
+                if (seq < 2 || (seq & 1) != 0 || (uint32_t)(seq / 2) != (uint32_t)(seen >> 32)) {
+                    /* READY without that complete message: answered undeliverable, as a Java consumer does */
+                    shmtel_mailbox_answer_(base, block_offset, shmtel_widen_((uint32_t)(seen >> 32),
+                            atomic_load(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET))) - 1, SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
+                    return SHMTEL_ERR_CORRUPT;
+                }
+                memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, length); /* nobody writes the slot while READING */
+                if (timestamp_ns != NULL) memcpy(timestamp_ns, slot + SHMTEL_TIMESTAMP_OFFSET, sizeof *timestamp_ns);
+                *message_index = seq / 2 - 1;
+                return 1;
+            }
+
+            static inline int shmtel_mailbox_recover_(void *base, size_t block_offset) {
+                char *block = (char *)base + block_offset;
+                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+                uint64_t seen = atomic_load(word), seq;
+                int pid = (int)(uint32_t)(seen >> 32);
+                int64_t start;
+                if ((uint32_t)seen != SHMTEL_MAILBOX_READING || pid <= 0) return 0;
+                start = (int64_t)atomic_load(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET));
+                if (kill(pid, 0) == 0 || errno != ESRCH) { /* the pid is in use: by the holder? */
+                    if (start <= 0 || shmtel_process_start_time(pid) == start) return 0;
+                }
+                seq = atomic_load_explicit(shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET), memory_order_acquire);
+                if (seq < 2 || (seq & 1) != 0) return 0; /* no message the writer put: nothing to answer */
+                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
+                atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
+                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_ERROR, seq / 2))) return 0;
+                atomic_fetch_add(shmtel_u64_(block, SHMTEL_MAILBOX_RECOVERED_OFFSET), 1);
+                shmtel_mailbox_wake_(base, block_offset);
+                return 1;
+            }
+            """;
 
     private void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");

@@ -23,6 +23,12 @@ final class SourceWriter {
         return this;
     }
 
+    /** Each line of {@code text} (a text block), at the current indentation plus its own. */
+    SourceWriter lines(String text) {
+        text.lines().forEach(this::line);
+        return this;
+    }
+
     SourceWriter open(String text) {
         line(text);
         indent++;

@@ -115,4 +115,133 @@ class CGeneratorTest {
                 "read 1",
                 "index 10 ts 1010 pos5 10.5 status 1 frame base_10");
     }
+
+    /**
+     * The generated mailbox functions in one C program: offer, take, answer (done and an error
+     * code), poll_answer; a full mailbox refuses; misuse codes; a forked consumer that exits holding
+     * a message is recovered (CONSUMER_DIED), and the mailbox works again.
+     */
+    @Test
+    void generatedMailboxFunctionsFollowTheHandshake(@TempDir Path dir) throws Exception {
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("commands.json")));
+        new CGenerator(layout).generate().get(0).writeTo(dir);
+        String program = """
+                #include "commands.h"
+                #include <stdio.h>
+                #include <sys/mman.h>
+                #include <sys/wait.h>
+                static int state(void *base) {
+                    return (int)(uint32_t)atomic_load(shmtel_u64_((char *)base + COMMANDS_ARM_COMMAND_BLOCK_OFFSET,
+                                                                  SHMTEL_MAILBOX_STATE_OFFSET));
+                }
+                int main(void) {
+                    void *base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                    commands_arm_command_t in, out;
+                    uint64_t k = 99, taken = 99, ts = 0;
+                    int32_t code = 99;
+                    int r;
+                    pid_t child;
+                    memset(&in, 0, sizeof in);
+                    in.request_id = 41;
+                    in.mode = COMMANDS_ARM_COMMAND_MODE_MOVE;
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll empty %d code %d\\n", r, code);
+                    r = commands_arm_command_take(base, &out, &taken, &ts);
+                    printf("take empty %d\\n", r);
+                    r = commands_arm_command_offer(base, &in, 1234, &k);
+                    printf("offer %d k %llu state %d\\n", r, (unsigned long long)k, state(base));
+                    in.request_id = 42;
+                    r = commands_arm_command_offer(base, &in, 1235, &k);
+                    printf("offer full %d\\n", r);
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll pending %d\\n", r);
+                    r = commands_arm_command_take(base, &out, &taken, &ts);
+                    printf("take %d k %llu ts %llu id %u state %d\\n", r,
+                           (unsigned long long)taken, (unsigned long long)ts, out.request_id, state(base));
+                    r = commands_arm_command_take(base, &out, &taken, &ts);
+                    printf("take held %d\\n", r);
+                    r = commands_arm_command_answer(base, taken, -1);
+                    printf("answer -1 %d\\n", r);
+                    r = commands_arm_command_answer(base, taken, 7);
+                    printf("answer 7 %d state %d\\n", r, state(base));
+                    r = commands_arm_command_answer(base, taken, 0);
+                    printf("answer again %d\\n", r);
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll %d code %d state %d\\n", r, code, state(base));
+                    r = commands_arm_command_offer(base, &in, 1236, &k);
+                    printf("offer %d k %llu\\n", r, (unsigned long long)k);
+                    r = commands_arm_command_take(base, &out, &taken, NULL);
+                    printf("take %d k %llu id %u\\n", r,
+                           (unsigned long long)taken, out.request_id);
+                    r = commands_arm_command_answer(base, taken, 0);
+                    printf("done %d\\n", r);
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll %d code %d\\n", r, code);
+                    r = commands_arm_command_offer(base, &in, 1237, &k);
+                    printf("offer %d k %llu\\n", r, (unsigned long long)k);
+                    r = commands_arm_command_take(base, &out, &taken, NULL);
+                    printf("take %d k %llu\\n", r, (unsigned long long)taken);
+                    r = commands_arm_command_recover(base);
+                    printf("recover alive holder %d state %d\\n", r, state(base));
+                    r = commands_arm_command_answer(base, taken, 0);
+                    printf("done %d\\n", r);
+                    in.request_id = 43;
+                    r = commands_arm_command_offer(base, &in, 1238, &k);
+                    printf("offer %d k %llu\\n", r, (unsigned long long)k);
+                    fflush(stdout);
+                    child = fork();
+                    if (child == 0) { /* a consumer that takes the message and dies holding it */
+                        _exit(commands_arm_command_take(base, &out, &taken, NULL) == 1 && out.request_id == 43 ? 0 : 1);
+                    }
+                    waitpid(child, NULL, 0);
+                    printf("held by the dead child %d\\n", state(base));
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll held %d\\n", r);
+                    r = commands_arm_command_recover(base);
+                    printf("recover %d state %d\\n", r, state(base));
+                    r = commands_arm_command_recover(base);
+                    printf("recover again %d\\n", r);
+                    r = commands_arm_command_poll_answer(base, &code);
+                    printf("poll %d code %d\\n", r, code);
+                    r = commands_arm_command_offer(base, &in, 1239, &k);
+                    printf("offer %d k %llu\\n", r, (unsigned long long)k);
+                    r = commands_arm_command_read_latest(base, &out, &taken, &ts);
+                    printf("read_latest %d\\n", r);
+                    printf("latest k %llu id %u\\n", (unsigned long long)taken, out.request_id);
+                    return 0;
+                }
+                """;
+        Path source = dir.resolve("mailbox.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        assertThat(Gcc.run(List.of(Gcc.compile(dir, source, "mailbox", Gcc.STRICT_C11).toString()), 60).lines())
+                .containsExactly(
+                "poll empty 1 code 0",
+                "take empty 0",
+                "offer 1 k 0 state 1",
+                "offer full 0",
+                "poll pending 0",
+                "take 1 k 0 ts 1234 id 41 state 2",
+                "take held 0",
+                "answer -1 -7",
+                "answer 7 0 state 3",
+                "answer again -6",
+                "poll 1 code 7 state 0",
+                "offer 1 k 1",
+                "take 1 k 1 id 42",
+                "done 0",
+                "poll 1 code 0",
+                "offer 1 k 2",
+                "take 1 k 2",
+                "recover alive holder 0 state 2",
+                "done 0",
+                "offer 1 k 3",
+                "held by the dead child 2",
+                "poll held 0",
+                "recover 1 state 3",
+                "recover again 0",
+                "poll 1 code -1",
+                "offer 1 k 4",
+                "read_latest 1",
+                "latest k 4 id 43");
+    }
 }

@@ -1,0 +1,264 @@
+package io.shmtel.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shmtel.core.idle.BlockingIdleStrategy;
+import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.WakeSignal;
+import io.shmtel.core.region.ProcessInfo;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.ring.MailboxWords;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.gen.CGenerator;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.testing.Examples;
+import io.shmtel.schema.testing.Gcc;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A C program (the generated header's mailbox functions) and this JVM on one mailbox record of a
+ * real region: Java sends and C consumes, C sends and Java consumes, and a C consumer SIGKILLed
+ * holding a message is recovered by the Java sender. The Java sender sleeps in the kernel with no
+ * spinning; a sleep of more than a second that only its deadline ended is a lost wake-up.
+ */
+@ExtendWith(ShmDirectory.class)
+class CrossLanguageMailboxTest {
+    static final long WAIT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Sleeps at once (no spinning); counts sleeps allowed more than a second that ended by their deadline. */
+    static final class LostWakeupCounter implements IdleStrategy {
+        long sleeps;
+        long lostWakeups;
+
+        @Override
+        public void idle() {
+            LockSupport.parkNanos(1_000_000);
+        }
+
+        @Override
+        public void idle(WakeSignal signal, long maxWaitNs) {
+            signal.sleep(maxWaitNs);
+            sleeps++;
+            if (maxWaitNs > TimeUnit.SECONDS.toNanos(1) && signal instanceof WaitSet w
+                    && w.lastOutcome() == WaitSet.Outcome.TIMED_OUT) {
+                lostWakeups++;
+            }
+        }
+
+        @Override
+        public void reset() {}
+
+        @Override
+        public String describe() {
+            return "lost-wakeup counter";
+        }
+    }
+
+    @BeforeAll
+    static void needsGcc() {
+        assumeTrue(Gcc.available(), "gcc is not on the PATH: the cross-language tests need it");
+    }
+
+    static final String C_PROGRAM = """
+            #include "commands.h"
+            #include <fcntl.h>
+            #include <sched.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <sys/mman.h>
+
+            /* usage: prog FILE consume N | prog FILE send N | prog FILE hold */
+            int main(int argc, char **argv) {
+                commands_arm_command_t m;
+                uint64_t k = 0;
+                long n = argc > 3 ? atol(argv[3]) : 0, wrong = 0;
+                int r, fd = open(argv[1], O_RDWR);
+                void *base;
+                if (fd < 0) { perror("open"); return 2; }
+                base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+                if (base == MAP_FAILED) { perror("mmap"); return 2; }
+                r = commands_check_region(base);
+                if (r != SHMTEL_OK) { printf("check %d\\n", r); return 3; }
+                if (strcmp(argv[2], "consume") == 0) {
+                    for (long i = 0; i < n;) {
+                        r = commands_arm_command_take(base, &m, &k, NULL);
+                        if (r < 0) { printf("take %d\\n", r); return 4; }
+                        if (r == 0) { sched_yield(); continue; }
+                        if (m.request_id != (uint32_t)k || m.target[0] != (double)k) wrong++;
+                        r = commands_arm_command_answer(base, k, (int32_t)(k % 3));
+                        if (r != SHMTEL_OK) { printf("answer %d\\n", r); return 4; }
+                        i++;
+                    }
+                    printf("consumed %ld wrong %ld\\n", n, wrong);
+                } else if (strcmp(argv[2], "send") == 0) {
+                    int32_t code = 0;
+                    memset(&m, 0, sizeof m);
+                    for (long i = 0; i < n; i++) {
+                        m.request_id = (uint32_t)i;
+                        m.target[0] = (double)i;
+                        while ((r = commands_arm_command_offer(base, &m, shmtel_now_ns(), &k)) == 0) sched_yield();
+                        if (r < 0) { printf("offer %d\\n", r); return 4; }
+                        if (k != (uint64_t)i) wrong++;
+                        while ((r = commands_arm_command_poll_answer(base, &code)) == 0) sched_yield();
+                        if (r < 0) { printf("poll_answer %d\\n", r); return 4; }
+                        if (code != (i % 2 == 0 ? 0 : 5)) wrong++;
+                    }
+                    printf("sent %ld wrong %ld\\n", n, wrong);
+                } else {
+                    while ((r = commands_arm_command_take(base, &m, &k, NULL)) == 0) sched_yield();
+                    printf("held %d k %llu pid %d\\n", r, (unsigned long long)k, (int)getpid());
+                    fflush(stdout);
+                    pause(); /* dies holding it */
+                }
+                return 0;
+            }
+            """;
+
+    static Layout layout() {
+        return LayoutCompiler.compile(SchemaParser.parse(Examples.example("commands.json")));
+    }
+
+    static Path compile(Path dir) throws Exception {
+        new CGenerator(layout()).generate().get(0).writeTo(dir);
+        Files.writeString(dir.resolve("xmailbox.c"), C_PROGRAM, StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.remove("-pedantic");
+        flags.add("-D_DEFAULT_SOURCE"); // mmap, open
+        return Gcc.compile(dir, dir.resolve("xmailbox.c"), "xmailbox", flags);
+    }
+
+    static Process start(Path binary, Publisher publisher, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), publisher.region().file().toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    static String finish(Process c) throws Exception {
+        assertThat(c.waitFor(60, TimeUnit.SECONDS)).as("the C program finished").isTrue();
+        String output = new String(c.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(c.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    /** The payload of message i: request_id = i, target[0] = i. */
+    static ByteBuffer message(RecordLayout record, ByteBuffer payload, long i) {
+        payload.putInt(record.field("request_id").orElseThrow().offset(), (int) i);
+        payload.putDouble(record.field("target").orElseThrow().offset(), i);
+        return payload;
+    }
+
+    @Test
+    void javaSendsACConsumerTakesAndAnswersEachAndWakesTheSleepingSender(@TempDir Path dir, RegionOptions options)
+            throws Exception {
+        Path binary = compile(dir);
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        long messages = 5_000;
+        LostWakeupCounter idle = new LostWakeupCounter();
+        try (Publisher publisher = Publisher.create("xmailbox", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command").idleStrategy(idle);
+            Process c = start(binary, publisher, "consume", Long.toString(messages));
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < messages; i++) {
+                assertThat(sender.put(message(record, payload, i), record.payloadLength(), System.nanoTime(), WAIT_NS))
+                        .as("message %d put", i).isTrue();
+                assertThat(sender.awaitAnswer(WAIT_NS)).as("message %d answered", i).isTrue();
+                assertThat(sender.lastAnsweredMessage()).isEqualTo(i);
+                assertThat(sender.lastAnswerCode()).as("answer to message %d", i).isEqualTo((int) (i % 3));
+            }
+            assertThat(finish(c)).isEqualTo("consumed " + messages + " wrong 0\n");
+            System.out.printf("cross-language mailbox: %d messages, the Java sender slept %d times, %d lost wake-ups%n",
+                    messages, idle.sleeps, idle.lostWakeups);
+            assertThat(idle.sleeps).as("the sender slept").isPositive();
+            assertThat(idle.lostWakeups).as("sleeps that only their 10 s deadline ended (the C answer wakes the"
+                    + " sender asleep on the state word)").isZero();
+            assertThat(sender.failures()).isEqualTo(messages - (messages + 2) / 3);
+            assertThat(sender.state()).isEqualTo(MailboxState.EMPTY);
+        }
+    }
+
+    @Test
+    void aCSenderHandsEveryMessageToASleepingJavaConsumerAndReadsItsAnswers(@TempDir Path dir, RegionOptions options) throws Exception {
+        Path binary = compile(dir);
+        Layout layout = layout();
+        long messages = 2_000;
+        try (Publisher creator = Publisher.create("xmailbox", layout, options); // the region; C sends into it
+                MailboxReceiver receiver = MailboxReceiver.open("xmailbox", "arm_command", layout, options)) {
+            receiver.idleStrategy(new BlockingIdleStrategy(0, TimeUnit.SECONDS.toNanos(20)));
+            Process c = start(binary, creator, "send", Long.toString(messages));
+            DynamicView view = new DynamicView(layout.record("arm_command").orElseThrow());
+            FieldLayout requestId = view.field("request_id");
+            FieldLayout target = view.field("target");
+            for (long i = 0; i < messages; i++) {
+                assertThat(receiver.take(view, WAIT_NS)).as("message %d taken", i).isTrue();
+                assertThat(view.integer(requestId, 0)).isEqualTo(i);
+                assertThat(view.number(target, 0)).isEqualTo((double) i);
+                assertThat(view.sampleIndex()).isEqualTo(i);
+                if (i % 2 == 0) {
+                    receiver.done();
+                } else {
+                    receiver.fail(5);
+                }
+            }
+            assertThat(finish(c)).isEqualTo("sent " + messages + " wrong 0\n");
+            assertThat(receiver.taken()).isEqualTo(messages);
+        }
+    }
+
+    @Test
+    void aCConsumerKilledHoldingAMessageIsFoundDeadByTheJavaSender(@TempDir Path dir, RegionOptions options)
+            throws Exception {
+        Path binary = compile(dir);
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        try (Publisher publisher = Publisher.create("xmailbox", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command");
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
+            Process c = start(binary, publisher, "hold");
+            String line;
+            try {
+                line = new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine();
+                assertThat(line).startsWith("held 1 k 0 pid ");
+                int pid = Integer.parseInt(line.substring("held 1 k 0 pid ".length()));
+                assertThat(pid).isEqualTo((int) c.pid());
+                assertThat(sender.state()).isEqualTo(MailboxState.READING);
+                RingGeometry geometry = RingGeometry.of(record);
+                assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), geometry))).isEqualTo(pid);
+                assertThat(MailboxWords.holderStart(publisher.region().buffer(), geometry))
+                        .as("the start time C stored is the one Java reads from /proc").isEqualTo(ProcessInfo.startTime(pid));
+                assertThat(sender.awaitAnswer(TimeUnit.MILLISECONDS.toNanos(100))).as("held by a live C consumer").isFalse();
+            } finally {
+                c.destroyForcibly();
+                assertThat(c.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(sender.awaitAnswer(WAIT_NS)).as("answered for the dead consumer").isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+            assertThat(sender.recoveredMessages()).isEqualTo(1);
+            assertThat(sender.offer(message(record, payload, 1), record.payloadLength(), System.nanoTime()))
+                    .as("the mailbox works again").isTrue();
+            assertThat(sender.pendingMessage()).isEqualTo(1);
+        }
+    }
+}
