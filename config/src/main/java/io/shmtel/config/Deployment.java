@@ -55,8 +55,16 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
     public record DriverSpec(String type, String region, String record, double rateHz, boolean optional,
             Map<String, Object> params) {}
 
-    /** A subscriber of {@code region/record}, how it idles, and what it does with samples. */
-    public record SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action) {}
+    /**
+     * A subscriber of {@code region/record}, how it idles, and what it does with samples; with
+     * {@code take}, the consumer of a mailbox record: each message goes to its action and is answered.
+     */
+    public record SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action,
+            boolean take) {
+        public SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action) {
+            this(name, region, record, idle, action, false);
+        }
+    }
 
     /** An idle strategy and its parameters (backoff only). */
     public record IdleSpec(String strategy, int maxSpins, int maxYields, long minParkNs, long maxParkNs) {}

@@ -49,7 +49,7 @@ public final class DeploymentParser {
             "prefix", "reliable");
     static final String DEFAULT_BRIDGE_PORT = "40456";
     static final List<String> DRIVER_KEYS = List.of("type", "region", "record", "rateHz", "optional", "params");
-    static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action");
+    static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action", "take");
     static final List<String> IDLE_KEYS = List.of("strategy", "maxSpins", "maxYields", "minParkUs", "maxParkUs");
     static final List<String> ACTION_KEYS = List.of("type", "everyMs");
     static final List<String> ACTIONS = List.of("log", "none");
@@ -433,10 +433,21 @@ public final class DeploymentParser {
         }
         Deployment.IdleSpec idle = idle(obj.get("idle"));
         Deployment.ActionSpec action = action(obj.get("action"));
+        boolean take = bool(obj, "take", false);
+        if (take && r != null && !r.isMailbox()) {
+            problem(obj.get("take"), "\"take\" consumes the messages of a mailbox record, and record \"" + r.name()
+                    + "\" of region \"" + region.name() + "\" is a ring: remove \"take\" to read its samples");
+            return null;
+        }
+        if (take && action != null && action.type().equals("none")) {
+            problem(obj.get("action"), "a subscriber that takes messages answers each one after its action ran: give"
+                    + " it an action (\"log\" or one a Guice module registers), not \"none\"");
+            return null;
+        }
         if (region == null || r == null || idle == null || action == null) {
             return null;
         }
-        return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action);
+        return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action, take);
     }
 
     private Deployment.BridgeSpec bridge(Node node, Map<String, Deployment.RegionSpec> regions,

@@ -1,6 +1,7 @@
 package io.shmtel.config;
 
 import com.google.inject.Inject;
+import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.idle.BackoffIdleStrategy;
@@ -11,6 +12,7 @@ import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.DriverRunner;
@@ -39,6 +41,7 @@ public final class DeploymentRunner implements AutoCloseable {
     private final Map<String, Subscriber> subscribers = new LinkedHashMap<>();
     private final Map<String, Deployment.SubscriberSpec> subscriberSpecs = new LinkedHashMap<>();
     private final List<Subscriber> handedOut = new ArrayList<>();
+    private final List<MailboxReceiver> receivers = new ArrayList<>();
     private final Map<String, Publisher> publishers = new LinkedHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
@@ -80,7 +83,7 @@ public final class DeploymentRunner implements AutoCloseable {
             throw e;
         }
         LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": started " + drivers.size() + " drivers and "
-                + subscribers.size() + " subscribers in nodes " + nodes.stream().map(Deployment.NodeSpec::name).toList()
+                + (subscribers.size() + receivers.size()) + " subscribers in nodes " + nodes.stream().map(Deployment.NodeSpec::name).toList()
                 + (skipped.isEmpty() ? "" : "; skipped optional drivers " + skipped));
         return this;
     }
@@ -111,6 +114,10 @@ public final class DeploymentRunner implements AutoCloseable {
     }
 
     private void startSubscriber(Deployment.SubscriberSpec s) {
+        if (s.take()) {
+            startReceiver(s);
+            return;
+        }
         Subscriber subscriber = open(s);
         subscribers.put(s.name(), subscriber);
         subscriberSpecs.put(s.name(), s);
@@ -126,6 +133,60 @@ public final class DeploymentRunner implements AutoCloseable {
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
+    }
+
+    /** A subscriber that takes a mailbox's messages: each goes to its action, whose result answers it. */
+    private void startReceiver(Deployment.SubscriberSpec s) {
+        SubscriberAction action = s.action().type().equals("log") ? new LogAction(s.name(), s.action().everyMs())
+                : actions.get(s.action().type());
+        Layout layout = deployment.region(s.region()).orElseThrow().layout();
+        MailboxReceiver receiver = MailboxReceiver.open(s.region(), s.record(), layout, options).idleStrategy(idle(s.idle()));
+        receivers.add(receiver);
+        subscriberSpecs.put(s.name(), s);
+        DynamicView view = new DynamicView(layout.record(s.record()).orElseThrow());
+        Thread thread = new Thread(() -> serve(s.name(), receiver, action, view), "shmtel-subscriber-" + s.name());
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+
+    private void serve(String name, MailboxReceiver receiver, SubscriberAction action, DynamicView view) {
+        while (running) {
+            try {
+                if (receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                    answer(name, receiver, action, view);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "subscriber " + name + ": " + e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Runs the action on the message taken and answers it with what the action returned. */
+    private static void answer(String name, MailboxReceiver receiver, SubscriberAction action, DynamicView view) {
+        int code;
+        try {
+            code = action.onMessage(receiver.subscriber(), view);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "subscriber " + name + ": action on message " + view.sampleIndex()
+                    + " failed, answered " + SubscriberAction.FAILED + ": " + e);
+            code = SubscriberAction.FAILED;
+        }
+        if (code < 0) {
+            LOG.log(System.Logger.Level.WARNING, "subscriber " + name + ": action answered message " + view.sampleIndex()
+                    + " " + code + ", answered " + SubscriberAction.FAILED + " instead (0 is done, 1 or more an error)");
+            code = SubscriberAction.FAILED;
+        }
+        if (code == SubscriberAction.DONE) {
+            receiver.done();
+        } else {
+            receiver.fail(code);
+        }
     }
 
     static IdleStrategy idle(Deployment.IdleSpec spec) {
@@ -206,6 +267,7 @@ public final class DeploymentRunner implements AutoCloseable {
             }
         }
         subscribers.values().forEach(Subscriber::close);
+        receivers.forEach(MailboxReceiver::close);
         handedOut.forEach(Subscriber::close);
         drivers.forEach(DriverRunner::close);
         publishers.values().forEach(Publisher::close);
@@ -251,6 +313,14 @@ public final class DeploymentRunner implements AutoCloseable {
             }
             nextNs = now + everyNs;
             LOG.log(System.Logger.Level.INFO, name + " " + subscriber.state() + " " + view.appendText(new StringBuilder()));
+        }
+
+        /** Every message, unthrottled: commands are few and each matters. */
+        @Override
+        public int onMessage(Subscriber subscriber, DynamicView view) {
+            LOG.log(System.Logger.Level.INFO, name + " took message " + view.sampleIndex() + " "
+                    + view.appendText(new StringBuilder()));
+            return DONE;
         }
     }
 }

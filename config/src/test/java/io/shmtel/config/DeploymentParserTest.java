@@ -56,7 +56,7 @@ class DeploymentParserTest {
                 Path.of("../samples/bridge-board.json"), Path.of("../samples/bridge-planner.json"))) {
             assertThat(schema.validate(Files.readString(good), com.networknt.schema.InputFormat.JSON)).as("%s", good).isEmpty();
         }
-        for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json")) {
+        for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json", "take.json")) {
             assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), com.networknt.schema.InputFormat.JSON))
                     .as("%s", bad).isNotEmpty();
         }

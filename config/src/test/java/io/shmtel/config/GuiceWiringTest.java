@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.inject.AbstractModule;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
+import io.shmtel.core.MailboxSender;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
@@ -24,6 +25,8 @@ import io.shmtel.sensors.SensorUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -117,11 +120,12 @@ class GuiceWiringTest {
                   "regions": [
                     { "name": "ramp", "schema": "%s/status_flag.json" },
                     { "name": "manual", "schema": "%s/status_flag.json" },
-                    { "name": "heat", "schema": "%s/system.json" }
+                    { "name": "heat", "schema": "%s/system.json" },
+                    { "name": "commands", "schema": "%s/commands.json" }
                   ],
                   "nodes": %s
                 }
-                """.formatted(dir, schemas, schemas, schemas, nodesJson));
+                """.formatted(dir, schemas, schemas, schemas, schemas, nodesJson));
         return file;
     }
 
@@ -164,6 +168,58 @@ class GuiceWiringTest {
         }
         assertThat(RegionOptions.defaults().withDirectory(dir).regionDirectory().list())
                 .as("removeRegionsOnExit").isEmpty();
+    }
+
+    /** A user's command handler: MOVE done, TEACH refused with code 7, SHUTDOWN throws, HOLD answers a bad code. */
+    static final class ObeyModule extends AbstractModule {
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected void configure() {
+            ShmtelBindings.registerAction(binder(), "obey", new SubscriberAction() {
+                @Override
+                public void onSample(Subscriber subscriber, DynamicView view) {
+                    throw new AssertionError("a taking subscriber's action gets onMessage");
+                }
+
+                @Override
+                public int onMessage(Subscriber subscriber, DynamicView view) {
+                    String mode = String.valueOf(view.value("mode"));
+                    handled.add(view.sampleIndex() + ":" + mode);
+                    return switch (mode) {
+                        case "MOVE" -> DONE;
+                        case "TEACH" -> 7;
+                        case "SHUTDOWN" -> throw new IllegalStateException("not while moving");
+                        default -> -3;
+                    };
+                }
+            });
+        }
+    }
+
+    @Test
+    void aSubscriberThatTakesAMailboxAnswersEachMessageWithWhatItsActionReturned() throws Exception {
+        ObeyModule module = new ObeyModule();
+        Path file = deployment("""
+                [ { "name": "driver",
+                    "subscribers": [ { "name": "arm-commands", "region": "commands", "take": true,
+                                       "idle": { "strategy": "blocking" }, "action": { "type": "obey" } } ] } ]
+                """);
+        try (Shmtel.Running running = Shmtel.run(file, null, module)) {
+            Publisher commands = running.injector().getInstance(Key.get(Publisher.class, Names.named("commands")));
+            MailboxSender sender = commands.mailbox("arm_command");
+            DynamicWriter w = new DynamicWriter(sender, commands.layout().record("arm_command").orElseThrow());
+            List<Integer> answers = new ArrayList<>();
+            for (String mode : List.of("MOVE", "TEACH", "SHUTDOWN", "HOLD", "MOVE")) {
+                assertThat(w.set("mode", mode).put(Duration.ofSeconds(10))).as("%s put", mode).isTrue();
+                assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(10))).as("%s answered", mode).isTrue();
+                answers.add(sender.lastAnswerCode());
+            }
+            assertThat(answers).containsExactly(SubscriberAction.DONE, 7, SubscriberAction.FAILED, SubscriberAction.FAILED,
+                    SubscriberAction.DONE);
+            assertThat(module.handled).containsExactly("0:MOVE", "1:TEACH", "2:SHUTDOWN", "3:HOLD", "4:MOVE");
+            assertThat(sender.failures()).isEqualTo(3);
+        }
     }
 
     @Test
