@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the jcstress tests of {@link SeqlockStress} in their own JVMs. Quick by default (one JVM
+ * Runs the jcstress tests of {@link SeqlockStress} and {@link MailboxStress} in their own JVMs. Quick by default (one JVM
  * configuration, 1 s per test); {@code -Djcstress.mode=default} (or tough, stress) for the full
  * presets: {@code mvn -pl jcstress verify -Djcstress.mode=default}.
  */
@@ -27,7 +27,8 @@ class SeqlockJcstressTest {
         } else {
             command.addAll(List.of("-m", mode));
         }
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // jcstress writes its binary results file into its working directory: the report directory, removed below.
+        Process p = new ProcessBuilder(command).directory(report.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
         String results = out.substring(Math.max(0, out.indexOf("RUN RESULTS:")));
@@ -41,6 +42,9 @@ class SeqlockJcstressTest {
         assertThat(results).as("jcstress summary").contains("Failed tests: No matches").contains("Error tests: No matches");
         for (String test : List.of("Latest", "StreamLapped", "UnvalidatedControl")) {
             assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.SeqlockStress." + test);
+        }
+        for (String test : List.of("TakeSeesTheMessage", "OneOfTwoConsumers", "AnswerCarriesItsCode")) {
+            assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.MailboxStress." + test);
         }
         // The control has no forbidden outcome; jcstress lists it under "Interesting tests" when it saw a mixed copy.
         System.out.println("unvalidated control saw mixed copies: " + results.contains("Interesting tests: 1 matching"));

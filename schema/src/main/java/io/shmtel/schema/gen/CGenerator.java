@@ -237,38 +237,49 @@ public final class CGenerator {
         w.line(" * call these in the program's own loop (Java ends asleep in the kernel are woken). */");
         w.line("#define " + m + "_MAILBOX 1");
         w.line();
-        w.line("/* Sender (the region's single writer): puts *message into the empty mailbox. 1: put, *message_index set;");
-        w.line(" * 0: the mailbox still holds an unanswered message. An answer not read with " + fn + "_poll_answer is dropped. */");
-        w.open("static inline int " + fn + "_offer(void *base, const " + type
-                + " *message, uint64_t timestamp_ns, uint64_t *message_index) {");
-        w.line("return shmtel_mailbox_offer_(" + args + ", message, sizeof *message, timestamp_ns, message_index);");
-        w.close("}");
-        w.line();
-        w.line("/* Sender: 1 when its last message is answered (or none is pending), *code set: 0 done, 1 or more the");
-        w.line(" * consumer's error code, SHMTEL_MAILBOX_CODE_CONSUMER_DIED; 0 while it waits in the box or is held. */");
-        w.open("static inline int " + fn + "_poll_answer(void *base, int32_t *code) {");
-        w.line("return shmtel_mailbox_poll_answer_(" + args + ", code);");
-        w.close("}");
-        w.line();
-        w.line("/* Consumer: takes the message into *out. 1: taken, *message_index (and *timestamp_ns when not NULL) set;");
-        w.line(" * answer it with " + fn + "_answer. 0: nothing to take (empty, or held by another consumer). */");
-        w.open("static inline int " + fn + "_take(void *base, " + type
-                + " *out, uint64_t *message_index, uint64_t *timestamp_ns) {");
-        w.line("return shmtel_mailbox_take_(" + args + ", out, sizeof *out, message_index, timestamp_ns);");
-        w.close("}");
-        w.line();
-        w.line("/* Consumer: answers the message taken: code 0 done, 1 or more an error its sender reads back. SHMTEL_OK,");
-        w.line(" * SHMTEL_ERR_NOT_HELD when it was answered for this process (taken for dead), or SHMTEL_ERR_ARGUMENT. */");
-        w.open("static inline int " + fn + "_answer(void *base, uint64_t message_index, int32_t code) {");
-        w.line("if (code < 0) return SHMTEL_ERR_ARGUMENT;");
-        w.line("return shmtel_mailbox_answer_(" + args + ", message_index, code);");
-        w.close("}");
-        w.line();
-        w.line("/* Anyone: answers SHMTEL_MAILBOX_CODE_CONSUMER_DIED for a message whose consumer died holding it, so the");
-        w.line(" * mailbox works again (it is not delivered again). 1: recovered. Reads /proc: call it now and then");
-        w.line(" * (Java ends: every 10 ms) while the mailbox stays held. */");
-        w.open("static inline int " + fn + "_recover(void *base) {");
-        w.line("return shmtel_mailbox_recover_(" + args + ");");
+        function(w, """
+                /* Sender (the region's single writer): puts *message into the empty mailbox. 1: put, *message_index set;
+                 * 0: the mailbox still holds an unanswered message. An answer not read with %s_poll_answer is dropped. */
+                """.formatted(fn),
+                "static inline int " + fn + "_offer(void *base, const " + type
+                        + " *message, uint64_t timestamp_ns, uint64_t *message_index)",
+                "return shmtel_mailbox_offer_(" + args + ", message, sizeof *message, timestamp_ns, message_index);");
+        function(w, """
+                /* Sender: 1 when its last message is answered (or none is pending), *code set: 0 done, 1 or more the
+                 * consumer's error code, SHMTEL_MAILBOX_CODE_CONSUMER_DIED; 0 while it waits in the box or is held. */
+                """,
+                "static inline int " + fn + "_poll_answer(void *base, int32_t *code)",
+                "return shmtel_mailbox_poll_answer_(" + args + ", code);");
+        function(w, """
+                /* Consumer: takes the message into *out. 1: taken, *message_index (and *timestamp_ns when not NULL) set;
+                 * answer it with %s_answer. 0: nothing to take (empty, or held by another consumer). */
+                """.formatted(fn),
+                "static inline int " + fn + "_take(void *base, " + type
+                        + " *out, uint64_t *message_index, uint64_t *timestamp_ns)",
+                "return shmtel_mailbox_take_(" + args + ", out, sizeof *out, message_index, timestamp_ns);");
+        function(w, """
+                /* Consumer: answers the message taken: code 0 done, 1 or more an error its sender reads back. SHMTEL_OK,
+                 * SHMTEL_ERR_NOT_HELD when it was answered for this process (taken for dead), or SHMTEL_ERR_ARGUMENT. */
+                """,
+                "static inline int " + fn + "_answer(void *base, uint64_t message_index, int32_t code)",
+                "if (code < 0) return SHMTEL_ERR_ARGUMENT;",
+                "return shmtel_mailbox_answer_(" + args + ", message_index, code);");
+        function(w, """
+                /* Anyone: answers SHMTEL_MAILBOX_CODE_CONSUMER_DIED for a message whose consumer died holding it, so the
+                 * mailbox works again (it is not delivered again). 1: recovered. Reads /proc: call it now and then
+                 * (Java ends: every 10 ms) while the mailbox stays held. */
+                """,
+                "static inline int " + fn + "_recover(void *base)",
+                "return shmtel_mailbox_recover_(" + args + ");");
+    }
+
+    /** A documented C function: the comment's lines, the signature, the body's lines, a blank line. */
+    private static void function(SourceWriter w, String comment, String signature, String... body) {
+        w.lines(comment);
+        w.open(signature + " {");
+        for (String line : body) {
+            w.line(line);
+        }
         w.close("}");
         w.line();
     }
