@@ -9,15 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** gcc and the programs it builds, run as real processes (shared with core's tests through the test jar). */
+/** gcc (or clang) and the programs it builds, run as real processes (shared with core's tests through the test jar). */
 public final class Gcc {
     public static final List<String> STRICT_C11 = List.of("-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2");
 
     private Gcc() {}
 
     public static boolean available() {
+        return available("gcc");
+    }
+
+    /** Whether {@code compiler} (gcc, clang) runs. */
+    public static boolean available(String compiler) {
         try {
-            Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(compiler, "--version").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
@@ -28,8 +33,14 @@ public final class Gcc {
     /** Compiles {@code source} with {@code flags} and {@code -I dir} into {@code dir/name}; fails the test on any diagnostic. */
     public static Path compile(Path dir, Path source, String name, List<String> flags)
             throws IOException, InterruptedException {
+        return compile("gcc", dir, source, name, flags);
+    }
+
+    /** As {@link #compile(Path, Path, String, List)} with another compiler driver (clang). */
+    public static Path compile(String compiler, Path dir, Path source, String name, List<String> flags)
+            throws IOException, InterruptedException {
         Path binary = dir.resolve(name);
-        List<String> command = new ArrayList<>(List.of("gcc"));
+        List<String> command = new ArrayList<>(List.of(compiler));
         command.addAll(flags);
         command.addAll(List.of("-I", dir.toString(), "-o", binary.toString(), source.toString()));
         run(command, 120);
