@@ -1,6 +1,7 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.region.ShmDirectory;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -41,18 +43,85 @@ final class BridgeHosts implements AutoCloseable {
         return new BridgeHosts(null, null);
     }
 
-    /** Why namespaces cannot be made here, or null when they can (root, iproute2 with netns support). */
+    /**
+     * Why the namespace test cannot run here, or null when it can: namespaces can be made (root,
+     * iproute2 with netns support) and loss can be put on a link (tc with a kernel that has netem,
+     * else nftables, as {@link #loseTowardsB} does).
+     */
     static String namespacesUnavailable() {
-        if (!"root".equals(System.getProperty("user.name"))) {
+        return namespacesUnavailable("root".equals(System.getProperty("user.name")), System.getenv("PATH"),
+                BridgeHosts::netemUnavailable);
+    }
+
+    /**
+     * The same decision with its inputs given: whether this is root, the PATH the commands are
+     * looked up on, and a probe saying why the kernel cannot put netem on a link (null: it can),
+     * asked only when {@code tc} is there.
+     */
+    static String namespacesUnavailable(boolean root, String path, Supplier<String> netemProbe) {
+        if (!root) {
             return "not root (network namespaces need CAP_SYS_ADMIN)";
         }
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor() == 0 ? null : "`ip netns list` failed: " + out.strip();
-        } catch (IOException | InterruptedException e) {
-            return "no `ip` command (Debian package iproute2): " + e.getMessage();
+        Path ip = onPath(path, "ip");
+        if (ip == null) {
+            return "no `ip` command on the PATH (Debian package iproute2)";
         }
+        try {
+            Process p = new ProcessBuilder(ip.toString(), "netns", "list").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                return "`ip netns list` failed: " + out.strip();
+            }
+        } catch (IOException | InterruptedException e) {
+            return "`ip netns list` failed: " + e.getMessage();
+        }
+        String noNetem = onPath(path, "tc") == null ? "no `tc` command on the PATH (Debian package iproute2)"
+                : netemProbe.get();
+        if (noNetem == null || onPath(path, "nft") != null) {
+            return null;
+        }
+        return "cannot put loss on the link: the kernel has no netem (" + noNetem + ") and there is no `nft`"
+                + " command on the PATH; install the Debian package nftables";
+    }
+
+    /**
+     * Skips the calling test with {@code why} (printed), or fails it when {@code required} (the test's
+     * SHMTEL_REQUIRE_NETNS_TESTS=1); does nothing when {@code why} is null.
+     */
+    static void assumeNamespaces(String why, boolean required) {
+        if (why == null) {
+            return;
+        }
+        if (required) {
+            throw new AssertionError("SHMTEL_REQUIRE_NETNS_TESTS=1 but the namespace test cannot run: " + why);
+        }
+        System.out.println("BridgeTest: namespace test skipped: " + why);
+        assumeTrue(false, why);
+    }
+
+    /** Why tc cannot put netem on a link here (tried in a throwaway namespace), or null when it can. */
+    static String netemUnavailable() {
+        String ns = "shmtelProbe" + ProcessHandle.current().pid();
+        try {
+            sh("ip netns add " + ns);
+            try {
+                sh("ip netns exec " + ns + " tc qdisc add dev lo root netem loss 1%");
+                return null;
+            } finally {
+                sh("ip netns del " + ns + " 2>/dev/null || true");
+            }
+        } catch (Exception e) {
+            return e.getMessage().strip();
+        }
+    }
+
+    private static Path onPath(String path, String command) {
+        for (String dir : (path == null ? "" : path).split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return Path.of(dir, command);
+            }
+        }
+        return null;
     }
 
     /** Two namespaces, 10.213.0.1 (A) and 10.213.0.2 (B), joined by a veth pair. */

@@ -1,7 +1,6 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
@@ -44,14 +43,8 @@ class BridgeTest {
 
     @Test
     void acrossTwoNetworkNamespacesTheMirrorIsCompleteAndLossIsRepairedOrCounted() throws Exception {
-        String why = BridgeHosts.namespacesUnavailable();
-        if (why != null && "1".equals(System.getenv("SHMTEL_REQUIRE_NETNS_TESTS"))) {
-            throw new AssertionError("SHMTEL_REQUIRE_NETNS_TESTS=1 but network namespaces cannot be made: " + why);
-        }
-        assumeTrue(why == null, () -> {
-            System.out.println("BridgeTest: namespace test skipped: " + why);
-            return why;
-        });
+        BridgeHosts.assumeNamespaces(BridgeHosts.namespacesUnavailable(),
+                "1".equals(System.getenv("SHMTEL_REQUIRE_NETNS_TESTS")));
         try (BridgeHosts hosts = BridgeHosts.namespaces()) {
             mirrorScenario(hosts, 40562);
             lossScenario(hosts, 40563);
