@@ -8,7 +8,9 @@ import io.shmtel.core.Clocks;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.WriterState;
@@ -51,6 +53,7 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<StreamKey, Link> streams = new HashMap<>();
     private final Map<Long, Layout> layouts = new HashMap<>();
+    private final java.util.Set<String> unmirrorable = new java.util.HashSet<>();
     private final IdleStrategy idle;
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
@@ -167,6 +170,15 @@ public final class ReceiverBridge implements AutoCloseable {
         }
         String[] strings = Frames.schemaStrings(frame);
         String local = config.prefix() + strings[0];
+        if (unmirrorable.contains(local)) {
+            return; // said once already; its schema frames repeat every second
+        }
+        String why = unmirrorable(strings[0], local);
+        if (why != null) {
+            unmirrorable.add(local);
+            log.accept("bridge " + config.name() + ": cannot mirror region " + strings[0] + ": " + why);
+            return;
+        }
         Layout layout = layouts.computeIfAbsent(layoutFingerprint, fp -> compile(strings[3], fp, strings[0]));
         if (layout == null) {
             return;
@@ -196,6 +208,30 @@ public final class ReceiverBridge implements AutoCloseable {
         log.accept("bridge " + config.name() + ": mirroring " + strings[0] + "/" + record + " of " + strings[2]
                 + " (source epoch " + epoch + ", layout " + Fingerprint.hex(layoutFingerprint) + ") as " + local + "/"
                 + record + " (epoch " + mirror.publisher.epoch() + ")");
+    }
+
+    /**
+     * Why region {@code source} cannot be mirrored here as {@code local} (its statistics region
+     * {@code local.bridge} too), or null when it can.
+     */
+    private String unmirrorable(String source, String local) {
+        String stats = local + STATS_SUFFIX;
+        int max = RegionDirectory.MAX_NAME_LENGTH;
+        if (stats.length() > max) {
+            int room = max - STATS_SUFFIX.length() - source.length();
+            return "its name here, " + local + ", is " + local.length() + " characters (" + stats.length() + " with "
+                    + STATS_SUFFIX + " for its statistics), over the " + max + " limit; " + (room >= 0
+                    ? "use a --prefix of at most " + room + " characters (now " + config.prefix().length() + ")"
+                    : "rename the region on the sender (at most " + (max - STATS_SUFFIX.length())
+                            + " characters can be mirrored)");
+        }
+        try {
+            RegionDirectory.checkName(local);
+            RegionDirectory.checkName(stats);
+            return null;
+        } catch (InvalidRegionNameException e) {
+            return e.getMessage();
+        }
     }
 
     private Layout compile(String schemaText, long fingerprint, String region) {

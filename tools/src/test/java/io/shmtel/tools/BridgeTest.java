@@ -122,6 +122,35 @@ class BridgeTest {
         }
     }
 
+    /**
+     * A region whose mirror name (prefix + name, and its ".bridge" statistics region) would be over
+     * the name limit: the receiver says once which name, why and the fix, and mirrors the others.
+     */
+    @Test
+    void aRegionWhoseMirrorNameWouldBeTooLongIsRefusedOnceWithTheReasonAndTheRestIsMirrored() throws Exception {
+        String longName = "r".repeat(118);
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            String to = hosts.addressB() + ":40571";
+            BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to, "--prefix", "board.");
+            receiver.awaitLog("receiving on", 20_000);
+            BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", to, longName, "counter");
+            hosts.onA("long", "pub", longName, "--schema", BridgeHosts.SCHEMA, "--rate", "100", "--count", "400");
+            hosts.onA("short", "pub", "counter", "--schema", BridgeHosts.SCHEMA, "--rate", "100", "--count", "400");
+            String refusal = "bridge receive: cannot mirror region " + longName + ": its name here, board." + longName
+                    + ", is 124 characters (131 with .bridge for its statistics), over the 128 limit; use a --prefix of"
+                    + " at most 3 characters (now 6)";
+            receiver.awaitLog(refusal, 30_000);
+            receiver.awaitLog("mirroring counter/counter of", 30_000);
+            CounterStream.sleep(3_000); // the sender repeats its schema frames every second
+            String log = receiver.log();
+            assertThat(log.split(java.util.regex.Pattern.quote(refusal), -1)).as(log).hasSize(2); // once
+            assertThat(log).doesNotContain("Exception");
+            assertThat(receiver.process.isAlive()).as("the receiver goes on").isTrue();
+            sender.stop();
+            receiver.stop();
+        }
+    }
+
     @Test
     void anAddressThatIsNotThisHostsIsExit15WithTheReason() throws Exception {
         try (BridgeHosts hosts = BridgeHosts.loopback()) {

@@ -18,7 +18,9 @@ public record RegionDirectory(Path path) {
     public static final String PROPERTY = "shmtel.dir";
     public static final Path DEFAULT = Path.of("/dev/shm");
     public static final String FILE_PREFIX = "shmtel.";
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** The longest region name, in characters. */
+    public static final int MAX_NAME_LENGTH = 128;
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_NAME_LENGTH - 1) + "}");
 
     /** The directory from the {@code shmtel.dir} property, else {@code SHMTEL_DIR}, else {@code /dev/shm}. */
     public static RegionDirectory fromEnvironment() {
