@@ -271,26 +271,47 @@ public final class DeploymentRunner implements AutoCloseable {
         handedOut.forEach(Subscriber::close);
         drivers.forEach(DriverRunner::close);
         publishers.values().forEach(Publisher::close);
-        if (deployment.removeRegionsOnExit()) {
-            for (DriverRunner<?> d : drivers) {
-                removeUnlessTakenOver(d.publisher().region().name());
-                removeUnlessTakenOver(d.publisher().region().name() + DriverRunner.STATS_SUFFIX);
-            }
-            for (String name : publishers.keySet()) {
-                removeUnlessTakenOver(name);
+        if (!deployment.removeRegionsOnExit()) {
+            LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped");
+            return;
+        }
+        java.util.Set<String> written = new java.util.LinkedHashSet<>();
+        for (DriverRunner<?> d : drivers) {
+            written.add(d.publisher().region().name());
+            written.add(d.publisher().region().name() + DriverRunner.STATS_SUFFIX);
+        }
+        written.addAll(publishers.keySet());
+        List<String> removed = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (String name : written) {
+            String why = removeUnlessTakenOver(name);
+            if (why == null) {
+                removed.add(name);
+            } else {
+                left.add(name + " (" + why + ")");
             }
         }
-        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped"
-                + (deployment.removeRegionsOnExit() ? " and removed its regions" : ""));
+        for (Deployment.RegionSpec region : deployment.regions()) {
+            if (!written.contains(region.name())) {
+                left.add(region.name() + " (not written by this process)");
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped; removed "
+                + (removed.isEmpty() ? "no region" : String.join(", ", removed))
+                + (left.isEmpty() ? "" : "; left " + String.join(", ", left)));
     }
 
-    /** Removes a region this deployment wrote, unless another writer took it over since we closed it. */
-    private void removeUnlessTakenOver(String name) {
+    /**
+     * Removes a region this deployment wrote, unless another writer took it over since we closed it:
+     * null when removed, else why it is left.
+     */
+    private String removeUnlessTakenOver(String name) {
         try {
-            Region.removeUnowned(name, options);
+            return Region.removeUnowned(name, options) ? null : "its file was gone or replaced";
         } catch (RegionOwnedException e) {
-            LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": region " + name
-                    + " has a new writer; left in place");
+            return "it has a new writer";
+        } catch (RuntimeException e) {
+            return e.getMessage();
         }
     }
 
