@@ -1,5 +1,6 @@
 package io.shmtel.bridge;
 
+import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,15 @@ public record SenderConfig(String name, List<String> targets, String channel, in
             if (text.isEmpty() || slash == 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
                 throw new BridgeException("bad bridge target \"" + text + "\": expected REGION or REGION/RECORD");
             }
-            return slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash), text.substring(slash + 1));
+            Target t = slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash), text.substring(slash + 1));
+            int max = RegionDirectory.MAX_NAME_LENGTH - ReceiverBridge.STATS_SUFFIX.length();
+            if (t.region.length() > max) { // the receiver alone knows its prefix; this much no receiver can mirror
+                throw new BridgeException("bridge target \"" + text + "\": the region's name is " + t.region.length()
+                        + " characters, and a receiver names its statistics region NAME" + ReceiverBridge.STATS_SUFFIX
+                        + ", over the " + RegionDirectory.MAX_NAME_LENGTH + " limit: no receiver can mirror it; rename the"
+                        + " region (at most " + max + " characters)");
+            }
+            return t;
         }
     }
 }

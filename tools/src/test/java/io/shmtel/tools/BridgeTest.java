@@ -86,6 +86,11 @@ class BridgeTest {
         CliTest.Result badTarget = CliTest.run("bridge", "send", "--to", "10.0.0.2:40456", "arm/joint_state/x");
         assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(badTarget.err()).contains("bad bridge target \"arm/joint_state/x\": expected REGION or REGION/RECORD");
+        CliTest.Result unmirrorable = CliTest.run("bridge", "send", "--to", "10.0.0.2:40456", "a".repeat(122) + "/r");
+        assertThat(unmirrorable.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(unmirrorable.err()).contains("bridge target \"" + "a".repeat(122) + "/r\": the region's name is 122"
+                + " characters, and a receiver names its statistics region NAME.bridge, over the 128 limit: no receiver"
+                + " can mirror it; rename the region (at most 121 characters)");
         CliTest.Result both = CliTest.run("bridge", "receive", "--listen", "0.0.0.0:1", "--channel", "aeron:udp?endpoint=0.0.0.0:1");
         assertThat(both.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(both.err()).contains("give --channel or --listen, not both");
