@@ -89,7 +89,8 @@ public final class ShmtelCli implements Runnable {
             return ExitCodes.TIMEOUT;
         } else if (e instanceof io.shmtel.core.region.IncompatibleLayoutException) {
             return ExitCodes.INCOMPATIBLE;
-        } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException) {
+        } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException
+                || e instanceof io.shmtel.config.ExtensionException) {
             return ExitCodes.INVALID_INPUT;
         } else if (e instanceof io.shmtel.core.region.RegionMemoryException) {
             return ExitCodes.MEMORY;
