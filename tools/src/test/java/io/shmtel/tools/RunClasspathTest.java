@@ -195,7 +195,10 @@ class RunClasspathTest {
                 read = s.awaitLatest(view, TimeUnit.MILLISECONDS.toNanos(200)) && view.sampleIndex() >= 5;
             }
             assertThat(read).as("a sample of the user driver; stderr:\n" + err).isTrue();
-            assertThat(view.number("value")).isEqualTo(1000 + 2.0 * view.sampleIndex());
+            // value = 1000 + gain * k, k the driver's due-time index: the ring's sample index, or more
+            // when the scheduler skipped due times on a loaded machine
+            double k = (view.number("value") - 1000) / 2.0;
+            assertThat(k).isEqualTo(Math.rint(k)).isGreaterThanOrEqualTo(view.sampleIndex());
             assertThat(view.number("status")).isEqualTo(1);
             while (!out.toString(StandardCharsets.UTF_8).contains("user-print saw") && System.nanoTime() < deadline
                     && p.isAlive()) {
