@@ -169,6 +169,23 @@ class RunClasspathTest {
     }
 
     @Test
+    void aServicesFileNamingAMissingClassIsOneLineAndExit2() throws IOException {
+        Path jar = work.resolve("broken.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("META-INF/services/io.shmtel.config.ShmtelExtension"));
+            out.write("com.example.NotThere\n".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        CliTest.Result r = CliTest.run("run", "--check", "--classpath", jar.toString(), deployment.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .startsWith("shmtel run: cannot load a driver extension: ")
+                .contains("com.example.NotThere")
+                .endsWith("META-INF/services/io.shmtel.config.ShmtelExtension must name public classes implementing "
+                        + "io.shmtel.config.ShmtelExtension with a public no-argument constructor");
+    }
+
+    @Test
     void theServiceLoaderFindsExtensionsOnThePlainClasspath() throws Exception {
         Process p = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path") + ":" + userJar("tank", "user-ramp"), ShmtelCli.class.getName(),
