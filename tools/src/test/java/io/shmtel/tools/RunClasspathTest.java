@@ -150,6 +150,23 @@ class RunClasspathTest {
     }
 
     @Test
+    void aClassDirectoryWorksLikeAJar() throws IOException {
+        userJar("tank", "user-ramp"); // compiles into tank-classes
+        Path classes = work.resolve("tank-classes");
+        Path services = classes.resolve("META-INF/services/io.shmtel.config.ShmtelExtension");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, "com.example.tank.TankExtension\n");
+        CliTest.Result r = CliTest.run("run", "--check", "--classpath", work.resolve("nothing-here-but-a-dir") + ":" + classes,
+                deployment.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT); // the first entry is not there
+        Files.createDirectories(work.resolve("nothing-here-but-a-dir"));
+        r = CliTest.run("run", "--check", "--classpath", work.resolve("nothing-here-but-a-dir") + ":" + classes,
+                deployment.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("ok: deployment \"user\"");
+    }
+
+    @Test
     void aClasspathEntryThatIsNotThereIsAnInputError() throws IOException {
         String missing = work.resolve("nope.jar").toString();
         CliTest.Result r = CliTest.run("run", "--check", "--classpath", userJar("tank", "user-ramp") + ":" + missing,
