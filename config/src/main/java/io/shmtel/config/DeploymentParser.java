@@ -53,6 +53,9 @@ public final class DeploymentParser {
     static final List<String> IDLE_KEYS = List.of("strategy", "maxSpins", "maxYields", "minParkUs", "maxParkUs");
     static final List<String> ACTION_KEYS = List.of("type", "everyMs");
     static final List<String> ACTIONS = List.of("log", "none");
+    /** The fix for a type or action no one registered: where types of one's own come from. */
+    static final String OWN_TYPES = "; one of your own: put its jar on the classpath (shmtel run --classpath JAR), "
+            + "see docs/deployment.md#driver-types-and-actions-of-your-own";
 
     private final String source;
     private final Path baseDir;
@@ -289,7 +292,8 @@ public final class DeploymentParser {
             if (factory == null) {
                 String hint = Names.closest(type, driverTypes.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
                 problem(obj.get("type"), "unknown driver type \"" + type + "\"" + hint + " (types: "
-                        + String.join(", ", new java.util.TreeSet<>(driverTypes.keySet())) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(driverTypes.keySet())) + ")"
+                        + (hint.isEmpty() ? OWN_TYPES : ""));
             }
         }
         Deployment.RegionSpec region = regionRef(obj, regions, regionNodes);
@@ -600,7 +604,8 @@ public final class DeploymentParser {
         String type = string(obj, "type", true);
         if (type != null && !actionTypes.contains(type)) {
             String hint = Names.closest(type, actionTypes).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-            problem(obj.get("type"), "unknown action \"" + type + "\"" + hint + " (actions: " + String.join(", ", actionTypes) + ")");
+            problem(obj.get("type"), "unknown action \"" + type + "\"" + hint + " (actions: " + String.join(", ", actionTypes) + ")"
+                    + (hint.isEmpty() ? OWN_TYPES : ""));
             return null;
         }
         long every = integer(obj, "everyMs", 1, 3_600_000, 1000);

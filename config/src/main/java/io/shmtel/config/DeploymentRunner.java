@@ -129,7 +129,7 @@ public final class DeploymentRunner implements AutoCloseable {
         if (action == null) {
             return;
         }
-        Thread thread = new Thread(() -> consume(subscriber, action), "shmtel-subscriber-" + s.name());
+        Thread thread = new Thread(() -> consume(s.name(), subscriber, action), "shmtel-subscriber-" + s.name());
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
@@ -151,9 +151,12 @@ public final class DeploymentRunner implements AutoCloseable {
     }
 
     private void serve(String name, MailboxReceiver receiver, SubscriberAction action, DynamicView view) {
+        RegionWait wait = new RegionWait(name, receiver.subscriber().regionName());
         while (running) {
             try {
-                if (receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                boolean taken = receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100));
+                wait.attached(receiver.subscriber().region() != null);
+                if (taken) {
                     answer(name, receiver, action, view);
                 }
             } catch (RuntimeException e) {
@@ -199,9 +202,11 @@ public final class DeploymentRunner implements AutoCloseable {
         return IdleStrategies.byName(spec.strategy());
     }
 
-    private void consume(Subscriber subscriber, SubscriberAction action) {
+    private void consume(String name, Subscriber subscriber, SubscriberAction action) {
+        RegionWait wait = new RegionWait(name, subscriber.regionName());
         DynamicView view = null;
         while (running) {
+            wait.attached(subscriber.record() != null);
             if (subscriber.record() != null && (view == null || view.record() != subscriber.record())) {
                 view = new DynamicView(subscriber.record());
             }
@@ -312,6 +317,37 @@ public final class DeploymentRunner implements AutoCloseable {
             return "it has a new writer";
         } catch (RuntimeException e) {
             return e.getMessage();
+        }
+    }
+
+    /**
+     * Tells, once, that a subscriber waits for a region no writer has created yet, and once more when
+     * it appears: without it a subscriber started before its region's writer is silent.
+     */
+    static final class RegionWait {
+        private final String subscriber;
+        private final String region;
+        private boolean seen;
+        private boolean waiting;
+
+        RegionWait(String subscriber, String region) {
+            this.subscriber = subscriber;
+            this.region = region;
+        }
+
+        /** Called on each turn of the subscriber's loop with whether the region is attached now. */
+        void attached(boolean attached) {
+            if (attached) {
+                if (waiting) {
+                    LOG.log(System.Logger.Level.INFO, "subscriber " + subscriber + ": region " + region + " appeared");
+                }
+                seen = true;
+                waiting = false;
+            } else if (!seen && !waiting) {
+                waiting = true;
+                LOG.log(System.Logger.Level.INFO, "subscriber " + subscriber + ": waiting for region " + region
+                        + " (no writer has created it yet; reading starts when one does)");
+            }
         }
     }
 

@@ -21,8 +21,10 @@ import java.util.Map;
  * }
  * }</pre>
  *
- * User modules may register driver types and actions ({@link ShmtelBindings}); the file is
- * validated against them, then a child injector binds the deployment ({@link DeploymentModule}).
+ * User modules may register driver types and actions ({@link ShmtelBindings}), and so may the
+ * {@link ShmtelExtension}s a class loader finds (by default the context class loader: the
+ * application's classpath); the file is validated against them, then a child injector binds the
+ * deployment ({@link DeploymentModule}).
  */
 public final class Shmtel {
     private Shmtel() {}
@@ -35,9 +37,17 @@ public final class Shmtel {
         }
     }
 
-    /** Parses and validates {@code file} against the built-in and the user modules' driver types and actions. */
+    /**
+     * Parses and validates {@code file} against the built-in driver types and actions, the user
+     * modules' and those of the extensions on the context class loader.
+     */
     public static Deployment load(Path file, Module... userModules) {
-        return load(file, parent(userModules));
+        return load(file, (ClassLoader) null, userModules);
+    }
+
+    /** As {@link #load(Path, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the context class loader's). */
+    public static Deployment load(Path file, ClassLoader extensions, Module... userModules) {
+        return load(file, parent(extensions, userModules));
     }
 
     private static Deployment load(Path file, Injector parent) {
@@ -47,15 +57,21 @@ public final class Shmtel {
         return DeploymentParser.parse(file, types, actions.keySet());
     }
 
-    private static Injector parent(Module... userModules) {
+    private static Injector parent(ClassLoader extensions, Module... userModules) {
         List<Module> modules = new ArrayList<>(List.of(userModules));
         modules.add(new BuiltInDriversModule());
+        modules.add(ExtensionsModule.load(extensions));
         return Guice.createInjector(modules);
     }
 
     /** Validates {@code file}, wires it and starts the nodes ({@code onlyNode}: one of them; null: all). */
     public static Running run(Path file, String onlyNode, Module... userModules) {
-        Injector parent = parent(userModules);
+        return run(file, onlyNode, null, userModules);
+    }
+
+    /** As {@link #run(Path, String, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the context class loader's). */
+    public static Running run(Path file, String onlyNode, ClassLoader extensions, Module... userModules) {
+        Injector parent = parent(extensions, userModules);
         Deployment deployment = load(file, parent);
         List<Deployment.NodeSpec> nodes = onlyNode == null ? deployment.nodes()
                 : List.of(deployment.node(onlyNode).orElseThrow(() -> new IllegalArgumentException("no node \"" + onlyNode

@@ -8,6 +8,8 @@ import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionNotReadyException;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingReader;
 import io.shmtel.schema.layout.RecordLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +36,12 @@ final class Pump implements Runnable {
     /** Advertised channels by id, and by region. */
     private final Map<Integer, Topic> topics = new LinkedHashMap<>();
     private final Map<String, List<Topic>> topicsByRegion = new HashMap<>();
-    /** The regions advertised, held open so a scan sees an unchanged one by its epoch word and a stat. */
+    /**
+     * The regions served, held open (with the writer epoch they were opened at) so a scan sees an
+     * unchanged one by its epoch word and a stat, and the records of it that began publishing.
+     */
     private final Map<String, Region> held = new HashMap<>();
+    private final Map<String, Long> heldEpochs = new HashMap<>();
     /** Region problems already logged (logged again only when they change). */
     private final Map<String, String> reported = new HashMap<>();
     private final List<Topic> active = new ArrayList<>();
@@ -248,16 +254,36 @@ final class Pump implements Runnable {
             }
         }
         regionNames.addAll(topicsByRegion.keySet()); // regions that went are withdrawn
+        regionNames.addAll(held.keySet());
         List<Topic> added = new ArrayList<>();
         List<Integer> removed = new ArrayList<>();
         for (String name : regionNames) {
             List<Topic> now = topicsByRegion.getOrDefault(name, List.of());
             Region open = held.get(name);
-            if (open != null && !now.isEmpty() && !open.isReplaced() && open.epoch() == now.get(0).key.epoch()) {
-                continue; // the same file, the same writer epoch: nothing to tell the clients
+            List<Topic.Key> have = now.stream().map(t -> t.key).toList();
+            if (open != null && !open.isReplaced() && open.epoch() == heldEpochs.get(name)) {
+                // The same file, the same writer epoch: only records that began publishing are new.
+                List<Topic.Key> wanted = keys(open, onlyRecord.get(name));
+                if (wanted.equals(have)) {
+                    continue;
+                }
+                if (wanted.containsAll(have)) {
+                    List<Topic> fresh = new ArrayList<>(now);
+                    for (Topic.Key k : wanted) {
+                        if (!have.contains(k)) {
+                            Topic t = newTopic(k, open);
+                            fresh.add(t);
+                            added.add(t);
+                            log.accept("advertised " + name + "/" + k.record() + " (its first sample, epoch " + open.epoch() + ")");
+                        }
+                    }
+                    topicsByRegion.put(name, fresh);
+                    continue;
+                }
             }
             if (open != null) {
                 held.remove(name).close();
+                heldEpochs.remove(name);
             }
             List<Topic.Key> wanted;
             Region region = null;
@@ -277,7 +303,7 @@ final class Pump implements Runnable {
                 wanted = List.of();
             }
             try {
-                if (now.stream().map(t -> t.key).toList().equals(wanted)) {
+                if (have.equals(wanted)) {
                     continue;
                 }
                 for (Topic t : now) {
@@ -286,10 +312,7 @@ final class Pump implements Runnable {
                 }
                 List<Topic> fresh = new ArrayList<>();
                 for (Topic.Key k : wanted) {
-                    RecordLayout rec = region.layout().record(k.record()).orElseThrow();
-                    Topic t = new Topic(nextChannelId++, k, region.layout(), rec, config.encoding(), config.maxRateHz());
-                    topics.put(t.channelId, t);
-                    fresh.add(t);
+                    fresh.add(newTopic(k, region));
                 }
                 added.addAll(fresh);
                 if (fresh.isEmpty()) {
@@ -304,10 +327,9 @@ final class Pump implements Runnable {
                             : "re-advertised " + name + " (epoch " + region.epoch() + ")");
                 }
             } finally {
-                if (region != null && topicsByRegion.containsKey(name)) {
+                if (region != null) { // held even with no channel yet: its records may begin publishing
                     held.put(name, region);
-                } else if (region != null) {
-                    region.close();
+                    heldEpochs.put(name, region.epoch());
                 }
             }
         }
@@ -319,10 +341,24 @@ final class Pump implements Runnable {
         }
     }
 
+    private Topic newTopic(Topic.Key k, Region region) {
+        RecordLayout rec = region.layout().record(k.record()).orElseThrow();
+        Topic t = new Topic(nextChannelId++, k, region.layout(), rec, config.encoding(), config.maxRateHz());
+        topics.put(t.channelId, t);
+        return t;
+    }
+
+    /**
+     * The channels a region gets: its records (those named, when records are named), each once it
+     * has published a sample (unless {@link ServerConfig#allRecords}, or named): a record the
+     * region's writer never fills (one record of a schema of several) is no channel of empty data.
+     */
     private List<Topic.Key> keys(Region region, String onlyRecords) {
         List<Topic.Key> keys = new ArrayList<>();
         for (RecordLayout rec : region.layout().records()) {
-            if (onlyRecords == null || List.of(onlyRecords.split("\n")).contains(rec.name())) {
+            boolean named = onlyRecords != null && List.of(onlyRecords.split("\n")).contains(rec.name());
+            if (named || onlyRecords == null && (config.allRecords()
+                    || new RingReader(region.buffer(), RingGeometry.of(rec)).publishedAcquire() > 0)) {
                 keys.add(new Topic.Key(region.name(), rec.name(), region.epoch(), region.stat().inode(),
                         rec.fingerprint()));
             }

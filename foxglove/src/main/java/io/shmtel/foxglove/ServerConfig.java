@@ -22,9 +22,13 @@ import java.util.Objects;
  *                      the server's memory beyond this and never delays the others)
  * @param idle          the pump's idle strategy by name (default {@code blocking}: it sleeps on every
  *                      subscribed record until a writer publishes; {@code backoff} polls)
+ * @param allRecords    advertise every record of a region at once; by default (false) a record is
+ *                      advertised once it has published a sample, so the records of a schema that the
+ *                      region's writer never fills are no channels (records named in {@code targets}
+ *                      are advertised either way)
  */
 public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets, RegionOptions regions,
-        Duration scanPeriod, int highWaterBytes, String idle) {
+        Duration scanPeriod, int highWaterBytes, String idle, boolean allRecords) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
     public static final double DEFAULT_MAX_RATE_HZ = 1000;
@@ -52,7 +56,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
         return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
-                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING);
+                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING, false);
     }
 
     /** The region directory served: the configured one, else the environment's ({@code SHMTEL_DIR}, /dev/shm). */
@@ -61,34 +65,38 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     }
 
     public ServerConfig withBind(String address) {
-        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
+        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
+        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withMaxRateHz(double rate) {
-        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle);
+        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withEncoding(MessageEncoding newEncoding) {
-        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle);
+        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withTargets(List<String> newTargets) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle);
+        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withScanPeriod(Duration period) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle, allRecords);
     }
 
     public ServerConfig withIdle(String strategy) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy, allRecords);
     }
 
     public ServerConfig withHighWaterBytes(int bytes) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle, allRecords);
+    }
+
+    public ServerConfig withAllRecords(boolean all) {
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, all);
     }
 }

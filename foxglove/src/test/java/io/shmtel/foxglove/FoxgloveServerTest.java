@@ -38,6 +38,7 @@ class FoxgloveServerTest {
             {"schema": "wide", "version": 1, "records": [
               {"name": "scan", "depth": 64, "fields": [{"name": "v", "type": "f64", "count": 256, "unit": "m"}]}]}
             """, "wide.json"));
+    static final Layout SYSTEM = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/system.json")));
     static final Duration WAIT = Duration.ofSeconds(10);
 
     final List<String> log = new CopyOnWriteArrayList<>();
@@ -97,6 +98,7 @@ class FoxgloveServerTest {
         try (Publisher publisher = Publisher.create("arm", ARM, options);
                 FoxgloveServer server = start(ServerConfig.defaults(RegionOptions.defaults()));
                 WsClient client = WsClient.connect(server.address().getPort())) {
+            publishOne(publisher, "joint_state"); // a record is advertised once it has published
             JsonNode info = client.next("serverInfo", WAIT);
             assertThat(info.get("metadata").get("shmtel.dir").asText()).isEqualTo(options.directory().toString());
             assertThat(client.awaitChannel("arm/joint_state", WAIT)).isPositive();
@@ -120,6 +122,61 @@ class FoxgloveServerTest {
             assertThat(client.texts).noneMatch(m -> m.path("op").asText().equals("advertise"));
             try (Publisher arm = Publisher.create("arm", ARM, options)) {
                 assertThat(client.awaitChannel("arm/joint_state", WAIT)).isPositive();
+            }
+        }
+    }
+
+    static void publishOne(Publisher publisher, String record) {
+        new io.shmtel.core.view.DynamicWriter(publisher.sink(record), publisher.layout().record(record).orElseThrow()).commit();
+    }
+
+    /** The topics of every channel advertised so far, and whether any was withdrawn. */
+    static List<String> advertisedTopics(WsClient client) {
+        List<String> topics = new ArrayList<>();
+        List<JsonNode> all = new ArrayList<>(client.seen);
+        all.addAll(client.texts);
+        for (JsonNode m : all) {
+            if (m.path("op").asText().equals("advertise")) {
+                m.get("channels").forEach(c -> topics.add(c.get("topic").asText()));
+            }
+            assertThat(m.path("op").asText()).as("no channel withdrawn").isNotEqualTo("unadvertise");
+        }
+        return topics;
+    }
+
+    /** A schema of several records in a region whose writer fills one: only what was published is a channel. */
+    @Test
+    void aRecordIsAdvertisedOnceItHasPublished(RegionOptions options) throws Exception {
+        try (Publisher publisher = Publisher.create("sys", SYSTEM, options);
+                FoxgloveServer server = start(ServerConfig.defaults(options));
+                WsClient client = WsClient.connect(server.address().getPort())) {
+            client.next("serverInfo", WAIT);
+            Thread.sleep(300); // six scans of a region with nothing published
+            assertThat(advertisedTopics(client)).isEmpty();
+            publishOne(publisher, "cpu");
+            client.awaitChannel("sys/cpu", WAIT);
+            Thread.sleep(300);
+            assertThat(advertisedTopics(client)).containsExactly("sys/cpu");
+            assertThat(server.channels()).extracting(ChannelStats::topic).containsExactly("sys/cpu");
+            publishOne(publisher, "memory"); // a record that begins later is added beside the first
+            client.awaitChannel("sys/memory", WAIT);
+            assertThat(advertisedTopics(client)).containsExactly("sys/cpu", "sys/memory");
+        }
+        assertThat(log).contains("advertised sys/cpu (its first sample, epoch 1)", "advertised sys/memory (its first sample, epoch 1)");
+    }
+
+    @Test
+    void everyRecordIsAdvertisedWithAllRecordsOrWhenNamed(RegionOptions options) throws Exception {
+        try (Publisher publisher = Publisher.create("sys", SYSTEM, options)) {
+            try (FoxgloveServer server = start(ServerConfig.defaults(options).withAllRecords(true));
+                    WsClient client = WsClient.connect(server.address().getPort())) {
+                client.awaitChannel("sys/thermal", WAIT);
+                assertThat(advertisedTopics(client)).containsExactly("sys/cpu", "sys/memory", "sys/thermal");
+            }
+            try (FoxgloveServer server = start(ServerConfig.defaults(options).withTargets(List.of("sys/thermal")));
+                    WsClient client = WsClient.connect(server.address().getPort())) {
+                client.awaitChannel("sys/thermal", WAIT);
+                assertThat(advertisedTopics(client)).containsExactly("sys/thermal");
             }
         }
     }
@@ -204,7 +261,7 @@ class FoxgloveServerTest {
     @Test
     void badClientMessagesGetAStatusAndTheConnectionStays(RegionOptions options) throws Exception {
         try (Publisher publisher = Publisher.create("arm", ARM, options);
-                FoxgloveServer server = start(ServerConfig.defaults(options));
+                FoxgloveServer server = start(ServerConfig.defaults(options).withAllRecords(true)); // nothing published
                 WsClient client = WsClient.connect(server.address().getPort())) {
             int channel = client.awaitChannel("arm/joint_state", WAIT);
             client.send("this is not json");

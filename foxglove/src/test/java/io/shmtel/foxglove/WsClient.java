@@ -28,7 +28,7 @@ final class WsClient implements AutoCloseable {
 
     final BlockingQueue<JsonNode> texts = new LinkedBlockingQueue<>();
     final BlockingQueue<Sample> samples = new LinkedBlockingQueue<>();
-    private final List<JsonNode> seen = new ArrayList<>();
+    final List<JsonNode> seen = new ArrayList<>();
     private final WebSocket ws;
 
     private WsClient(int port) throws Exception {

@@ -64,6 +64,7 @@ public final class CustomDriverSample {
 
     /** Runs samples/custom.json for {@code seconds} and prints the tank level the injected subscriber reads. */
     public static void main(String[] args) throws InterruptedException {
+        io.shmtel.config.LogFormat.installUnlessConfigured();
         Path file = Path.of(args.length > 0 ? args[0] : "samples/custom.json");
         try (Shmtel.Running running = Shmtel.run(file, null, new TankModule())) {
             Subscriber tank = running.injector().getInstance(Key.get(Subscriber.class, Names.named("tank")));

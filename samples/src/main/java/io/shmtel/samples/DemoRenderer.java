@@ -133,6 +133,7 @@ public final class DemoRenderer {
 
     /** {@code DemoRenderer [FRAMES]}: regions demo.* in $SHMTEL_DIR (or /dev/shm). */
     public static void main(String[] args) throws InterruptedException {
+        io.shmtel.config.LogFormat.installUnlessConfigured(); // warnings on one line, below the table
         long frames = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE;
         DemoRenderer renderer = new DemoRenderer("demo.", RegionOptions.defaults());
         renderer.run(System.out, frames, System.console() != null);

@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ls", description = {"Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.",
+        "Records a region has never published are left out (counted as '+N unpublished') when it publishes others:",
+        "a region filled by one driver from a schema of several records. --all-records lists them all.",
         "Example: shmtel ls --json"})
 final class LsCommand implements Callable<Integer> {
     @Spec
@@ -25,8 +27,11 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
-    @Option(names = "--json", description = "One JSON object per region per line.")
+    @Option(names = "--json", description = "One JSON object per region per line (every record, with its published count).")
     boolean json;
+
+    @Option(names = "--all-records", description = "List every record of each region, published or not.")
+    boolean allRecords;
 
     @Override
     public Integer call() {
@@ -44,7 +49,7 @@ final class LsCommand implements Callable<Integer> {
         for (String name : names) {
             try (Region r = Region.open(name, options)) {
                 RegionSummary s = RegionSummary.of(r);
-                rows.add(json ? json(s) : text(s, width));
+                rows.add(json ? json(s) : text(s, width, allRecords));
             } catch (ShmtelException e) {
                 rows.add(json ? Json.object(g -> {
                     g.writeStringField("name", name);
@@ -60,11 +65,25 @@ final class LsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String text(RegionSummary s, int width) {
+    /**
+     * A region's row. Its records with their published counts; those never published are left out
+     * (and counted) when others were, unless {@code all}: a region that one driver fills from a
+     * schema of several records shows the record it carries.
+     */
+    static String text(RegionSummary s, int width, boolean all) {
         StringBuilder records = new StringBuilder();
+        boolean anyPublished = java.util.Arrays.stream(s.published()).anyMatch(n -> n > 0);
+        int hidden = 0;
         for (RecordLayout rec : s.region().layout().records()) {
-            records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(')
-                    .append(s.published()[rec.index()]).append(')');
+            long published = s.published()[rec.index()];
+            if (published == 0 && anyPublished && !all) {
+                hidden++;
+                continue;
+            }
+            records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(').append(published).append(')');
+        }
+        if (hidden > 0) {
+            records.append(" +").append(hidden).append(" unpublished");
         }
         return String.format("%-" + width + "s %-18s %9s %8d %-11s %5d %9s  %s", s.region().name(),
                 s.region().layout().schemaName() + " v" + s.region().layout().schemaVersion(),

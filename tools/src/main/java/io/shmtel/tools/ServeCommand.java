@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         "Foxglove WebSocket protocol, and a built-in page that plots them, on one port: one channel per",
         "region/record, JSON messages with the record's JSON Schema (units and descriptions), at most --max-rate",
         "messages a second per channel (then the newest sample at that rate). Regions that appear, go, or get a new",
-        "writer are advertised, withdrawn and advertised again. Listens on loopback unless --bind says otherwise.",
+        "writer are advertised, withdrawn and advertised again; a record once it has published (--all-records: at once).",
+        "Listens on loopback unless --bind says otherwise.",
         "Example: shmtel serve, then open http://127.0.0.1:8765/ or Foxglove on ws://127.0.0.1:8765"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -75,6 +76,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
+    @Option(names = "--all-records", description = "Advertise every record of a region at once; by default a record "
+            + "becomes a channel once it has published a sample, so the records of a schema that a region's writer "
+            + "never fills are left out. A REGION/RECORD named is advertised either way.")
+    boolean allRecords;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -90,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = ServerConfig.defaults(memory.apply(region.options())).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
                     .withIdle(idle.name())
-                    .withTargets(targets);
+                    .withTargets(targets).withAllRecords(allRecords);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

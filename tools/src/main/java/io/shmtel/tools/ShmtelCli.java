@@ -33,10 +33,8 @@ public final class ShmtelCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        // One line per log record on stderr: time, level, message.
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %5$s%6$s%n");
-        }
+        // One line per log record on stderr: time, level, source, message (docs/cli.md#logging).
+        io.shmtel.config.LogFormat.installUnlessConfigured();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
@@ -89,7 +87,8 @@ public final class ShmtelCli implements Runnable {
             return ExitCodes.TIMEOUT;
         } else if (e instanceof io.shmtel.core.region.IncompatibleLayoutException) {
             return ExitCodes.INCOMPATIBLE;
-        } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException) {
+        } else if (e instanceof io.shmtel.core.region.InvalidRegionNameException
+                || e instanceof io.shmtel.config.ExtensionException) {
             return ExitCodes.INVALID_INPUT;
         } else if (e instanceof io.shmtel.core.region.RegionMemoryException) {
             return ExitCodes.MEMORY;

@@ -59,4 +59,63 @@ class RunCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("hot.json");
         }
     }
+
+    /** `shmtel run` in a process of its own: every line on stderr is one record, time level source: message. */
+    @Test
+    void aRunLogsOneLinePerRecord() throws Exception {
+        Path file = dir.resolve("lines.json");
+        Files.writeString(file, """
+                { "deployment": "lines", "directory": ".", "removeRegionsOnExit": true,
+                  "regions": [ { "name": "s", "schema": "%1$s/status_flag.json" },
+                               { "name": "later", "schema": "%1$s/status_flag.json" },
+                               { "name": "t", "schema": "%1$s/system.json" } ],
+                  "nodes": [ { "name": "n",
+                    "drivers": [ { "type": "sim-status", "region": "s", "rateHz": 20 },
+                                 { "type": "thermal", "region": "t", "record": "thermal", "rateHz": 1, "optional": true,
+                                   "params": { "sysRoot": "no-such-sys" } } ],
+                    "subscribers": [ { "name": "w", "region": "later" } ] } ] }
+                """.formatted(Path.of("../schema/examples").toAbsolutePath()));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                "run", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder err = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    synchronized (err) {
+                        err.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // the child ended
+            }
+        });
+        reader.start();
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && p.isAlive()) {
+                synchronized (err) {
+                    if (err.indexOf("deployment lines: started") >= 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            reader.join(5000);
+        }
+        String log;
+        synchronized (err) {
+            log = err.toString();
+        }
+        assertThat(log.lines().toList()).as(log).hasSizeGreaterThanOrEqualTo(4)
+                .allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARNING|SEVERE) [a-z.]+: \\S.*"));
+        assertThat(log).contains(" INFO sensors: driver sim-status publishing s/status at 20.0 Hz",
+                " WARNING config: node n: optional driver thermal skipped: thermal driver: no temperature sensors under ",
+                " INFO config: subscriber w: waiting for region later (",
+                " INFO config: deployment lines: started 1 drivers and 1 subscribers in nodes [n]");
+    }
 }
