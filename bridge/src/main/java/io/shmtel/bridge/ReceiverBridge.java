@@ -73,8 +73,9 @@ public final class ReceiverBridge implements AutoCloseable {
                 config.maxPark().toNanos());
         this.transport = transport;
         this.log = log;
+        // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.
         this.mirrorOptions = config.regions().withHeartbeatThread(false).withHeartbeatPeriod(
-                java.time.Duration.ofMillis(100));
+                java.time.Duration.ofMillis(100)).withCloseOnShutdown(false);
         this.in = transport.inbound(config.channel(), config.streamId(), config.reliable());
         this.thread = new Thread(this::run, "shmtel-bridge-receive-" + config.name());
         this.thread.setDaemon(true);
@@ -397,7 +398,7 @@ public final class ReceiverBridge implements AutoCloseable {
             try {
                 publisher = Publisher.create(name, layout, mirrorOptions);
                 if (stats == null) {
-                    stats = Publisher.create(name + STATS_SUFFIX, STATS_LAYOUT, config.regions());
+                    stats = Publisher.create(name + STATS_SUFFIX, STATS_LAYOUT, config.regions().withCloseOnShutdown(false));
                     statsWriter = new LinkWriter(stats.sink("link"));
                 }
             } catch (RegionOwnedException e) {

@@ -207,8 +207,9 @@ public final class SenderBridge implements AutoCloseable {
                 }
             }
             for (String record : records) {
-                streams.add(new Stream(streams.size(), t.region(), record,
-                        Subscriber.open(t.region(), record, config.regions())));
+                Subscriber subscriber = Subscriber.open(t.region(), record, config.regions());
+                subscriber.seekToOldest(); // the mirror gets what the ring holds, not only the newest sample
+                streams.add(new Stream(streams.size(), t.region(), record, subscriber));
                 active = streams.toArray(new Stream[0]);
             }
             it.remove();

@@ -3,6 +3,7 @@ package io.shmtel.config;
 import com.google.inject.Inject;
 import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Publisher;
+import io.shmtel.core.ShutdownCloser;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.BlockingIdleStrategy;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the drivers and subscribers of the selected nodes and stops them: drivers close their
- * regions cleanly (state CLOSED) and, when the file says so, the regions are removed.
+ * regions cleanly (state CLOSED) and, when the file says so, the regions are removed. A started
+ * runner closes itself when the JVM shuts down (SIGTERM, Ctrl-C) through {@link ShutdownCloser};
+ * a caller with its own shutdown handling {@code ShutdownCloser.unregister}s it.
  */
 public final class DeploymentRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.shmtel.config");
@@ -46,6 +49,7 @@ public final class DeploymentRunner implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<String> skipped = new ArrayList<>();
     private volatile boolean running;
+    private boolean closed;
 
     @Inject
     DeploymentRunner(Deployment deployment, List<Deployment.NodeSpec> nodes, Map<String, DriverFactory> driverTypes,
@@ -67,6 +71,7 @@ public final class DeploymentRunner implements AutoCloseable {
             return this;
         }
         running = true;
+        ShutdownCloser.register(this); // SIGTERM, Ctrl-C: stop cleanly, regions CLOSED (unless the caller unregisters it)
         try {
             for (Deployment.NodeSpec node : nodes) {
                 for (Deployment.DriverSpec d : node.drivers()) {
@@ -91,7 +96,8 @@ public final class DeploymentRunner implements AutoCloseable {
     private void startDriver(Deployment.NodeSpec node, Deployment.DriverSpec d) {
         DriverFactory factory = driverTypes.get(d.type());
         Deployment.RegionSpec region = deployment.region(d.region()).orElseThrow();
-        RegionOptions regionOptions = region.options(options);
+        // The runner closes its drivers (threads first, then regions) at shutdown: their publishers need no hook of their own.
+        RegionOptions regionOptions = region.options(options).withCloseOnShutdown(false);
         try {
             drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(), d.params())),
                     d.region(), region.layout(), d.rateHz(), regionOptions));
@@ -248,7 +254,7 @@ public final class DeploymentRunner implements AutoCloseable {
         return publishers.computeIfAbsent(name, n -> {
             Deployment.RegionSpec region = deployment.region(n).orElseThrow(() -> new IllegalArgumentException(
                     "no region \"" + n + "\" in deployment " + deployment.name()));
-            return Publisher.create(n, region.layout(), region.options(options));
+            return Publisher.create(n, region.layout(), region.options(options).withCloseOnShutdown(false));
         });
     }
 
@@ -263,7 +269,12 @@ public final class DeploymentRunner implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
+        ShutdownCloser.unregister(this);
         for (Thread t : threads) {
             try {
                 t.join(TimeUnit.SECONDS.toMillis(1));

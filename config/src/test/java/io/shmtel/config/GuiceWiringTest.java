@@ -228,9 +228,14 @@ class GuiceWiringTest {
                 [ { "name": "a", "drivers": [ { "type": "sim-status", "region": "ramp", "rateHz": 50 } ] },
                   { "name": "b", "drivers": [ { "type": "sim-status", "region": "manual", "rateHz": 50 } ] } ]
                 """);
+        int before = io.shmtel.core.ShutdownCloser.registered();
         try (Shmtel.Running running = Shmtel.run(file, "b")) {
             assertThat(running.runner().drivers()).extracting(d -> d.publisher().region().name()).containsExactly("manual");
+            // SIGTERM stops the runner (drivers first, then their regions), not each publisher on its own
+            assertThat(io.shmtel.core.ShutdownCloser.registered()).as("the runner alone is closed at shutdown")
+                    .isEqualTo(before + 1);
         }
+        assertThat(io.shmtel.core.ShutdownCloser.registered()).as("unregistered when closed").isEqualTo(before);
         assertThatThrownBy(() -> Shmtel.run(file, "c")).hasMessageContaining("no node \"c\"");
     }
 

@@ -19,6 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #heartbeat()} calls). Close it to mark the region CLOSED and release the lock; the file
  * stays for readers until someone removes it.
  *
+ * <p>A publisher still open when the JVM shuts down (SIGTERM, Ctrl-C, {@code System.exit}) is
+ * closed by a shared shutdown hook ({@link ShutdownCloser}), so readers see CLOSED rather than
+ * WRITER_DEAD; opt out with {@code RegionOptions.withCloseOnShutdown(false)} when the program closes
+ * its publishers from its own shutdown handling. Closing from the hook while another thread
+ * publishes makes that thread's next commit throw {@link IllegalStateException}; a publishing loop
+ * that wants to end quietly checks {@link #isClosed()}.
+ *
  * <pre>{@code
  * try (Publisher publisher = Publisher.create("arm", layout, RegionOptions.defaults())) {
  *     JointStateWriter writer = new JointStateWriter(publisher.sink("joint_state"));
@@ -32,6 +39,7 @@ public final class Publisher implements AutoCloseable {
     private final MailboxSender[] mailboxes;
     private final Thread heartbeatThread;
     private final Thread flushThread;
+    private final boolean closeOnShutdown;
     private volatile boolean closed;
 
     private Publisher(Region region, RegionOptions options) {
@@ -53,6 +61,10 @@ public final class Publisher implements AutoCloseable {
             flushThread.start();
         } else {
             flushThread = null;
+        }
+        closeOnShutdown = options.closeOnShutdown();
+        if (closeOnShutdown) {
+            ShutdownCloser.register(this);
         }
     }
 
@@ -81,6 +93,11 @@ public final class Publisher implements AutoCloseable {
     /** Creates region {@code name} for {@code layout} (or takes over a dead writer's) and owns it. */
     public static Publisher create(String name, Layout layout, RegionOptions options) {
         return new Publisher(Region.createOrTakeOver(name, layout, options), options);
+    }
+
+    @Override
+    public String toString() {
+        return "Publisher[" + region.name() + "]";
     }
 
     public Region region() {
@@ -142,6 +159,12 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /** True once {@link #close()} or {@link #abandon()} ran, by the caller or by the shutdown hook. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Marks the region CLOSED and releases it; safe from any thread and more than once (later calls wait for the first). */
     @Override
     public void close() {
         stop(false);
@@ -155,11 +178,14 @@ public final class Publisher implements AutoCloseable {
         stop(true);
     }
 
-    private void stop(boolean abandon) {
+    private synchronized void stop(boolean abandon) {
         if (closed) {
             return;
         }
         closed = true;
+        if (closeOnShutdown) {
+            ShutdownCloser.unregister(this);
+        }
         synchronized (this) {
             for (RingWriter w : writers) {
                 if (w != null) {

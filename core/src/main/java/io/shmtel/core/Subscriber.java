@@ -24,6 +24,25 @@ import java.nio.ByteOrder;
  * sample; {@link #poll} gives every sample in order, counting the ones lost when the writer laps
  * the reader. Both fill the caller's view from a private, validated snapshot and allocate nothing.
  *
+ * <p>Where the stream ({@link #poll}, {@link #awaitNext}) starts: a subscriber that found the region
+ * at {@link #open} is a live consumer and starts at the newest complete sample at its first read (or,
+ * when there is none yet, the first one published), never at samples the ring kept from before;
+ * {@link #seekToOldest()} replays what the ring still holds (up to the record's depth) instead, and
+ * {@link #seekToNewest()} skips to samples published after the call. A subscriber opened before its
+ * region existed, or following a writer that replaced the region's file, starts at the oldest sample
+ * the ring holds: every sample of that file is newer than the subscriber.
+ *
+ * <pre>{@code
+ * try (Subscriber subscriber = Subscriber.open("arm", "joint_state", ArmSchema.layout(), RegionOptions.defaults())) {
+ *     subscriber.idleStrategy(IdleStrategies.blocking());  // sleep in the kernel until the writer publishes
+ *     JointStateView view = new JointStateView();
+ *     double[] positions = new double[JointStateView.POSITION_COUNT];
+ *     while (subscriber.awaitNext(view, 1_000_000_000L)) {  // the newest sample, then every later one
+ *         double[] position = view.position(positions);      // the whole array, copied without allocating
+ *     }
+ * }
+ * }</pre>
+ *
  * <p>A subscriber outlives its writer: it reports {@link WriterState}s and, when a new writer takes
  * the region over (new epoch) or replaces its file, follows it without being reopened. A region
  * that does not exist yet leaves the subscriber {@link WriterState#WAITING} until it appears.
@@ -50,6 +69,8 @@ public final class Subscriber implements AutoCloseable {
     private long expectedRecordFingerprint;
     private long epoch;
     private long cursor = -1;
+    /** The first stream read starts at the newest complete sample (set by open() when it found the region). */
+    private boolean startAtNewest;
     private long lost;
     private long lastSampleIndex = -1;
     private long nextAttachNs;
@@ -81,14 +102,27 @@ public final class Subscriber implements AutoCloseable {
      */
     public static Subscriber open(String region, String record, Layout expected, RegionOptions options) {
         Subscriber s = new Subscriber(region, record, expected, options);
-        s.tryAttach(true);
+        s.startAtNewest = s.tryAttach(true);
         return s;
     }
 
-    /** Uses {@code strategy} in the await methods (default: {@link BackoffIdleStrategy}). */
+    /**
+     * Uses {@code strategy} in the await methods (default: {@link BackoffIdleStrategy}), e.g.
+     * {@code IdleStrategies.blocking()} to sleep in the kernel until the writer publishes. One
+     * strategy instance per subscriber: strategies keep per-poller state.
+     */
     public Subscriber idleStrategy(IdleStrategy strategy) {
-        this.idle = strategy;
+        this.idle = java.util.Objects.requireNonNull(strategy, "strategy");
         return this;
+    }
+
+    /**
+     * Uses the idle strategy named {@code name} ({@code busy-spin}, {@code yield}, {@code backoff},
+     * {@code blocking}: the {@link io.shmtel.core.idle.IdleStrategies} names, as in the CLI's
+     * {@code --idle} and deployment files) with its default parameters.
+     */
+    public Subscriber idleStrategy(String name) {
+        return idleStrategy(io.shmtel.core.idle.IdleStrategies.byName(name));
     }
 
     public IdleStrategy idleStrategy() {
@@ -148,7 +182,9 @@ public final class Subscriber implements AutoCloseable {
             return false;
         }
         if (cursor < 0) {
-            cursor = Math.max(0, reader.publishedAcquire() - record.depth());
+            long published = reader.publishedAcquire();
+            cursor = Math.max(0, published - (startAtNewest ? 1 : record.depth()));
+            startAtNewest = false;
         }
         for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
             int result = reader.readChecked(cursor, snapshot);
@@ -193,8 +229,14 @@ public final class Subscriber implements AutoCloseable {
         return k;
     }
 
-    /** Moves the stream cursor past every sample published so far: {@link #poll} then gives only newer ones. */
+    /**
+     * Moves the stream cursor past every sample published so far: {@link #poll} and
+     * {@link #awaitNext} then give only samples published after this call (not even the newest one
+     * already there). For measuring what arrives from now on, e.g. latency. Before the region
+     * exists, every sample it will have is newer: the stream then starts at its first.
+     */
     public void seekToNewest() {
+        startAtNewest = false;
         if (reader == null && !tryAttach(true)) {
             cursor = -1;
             return;
@@ -202,7 +244,23 @@ public final class Subscriber implements AutoCloseable {
         cursor = reader.publishedAcquire();
     }
 
-    /** Waits up to {@code timeoutNs} for the next stream sample, idling and checking liveness meanwhile. */
+    /**
+     * Replays the ring: the next {@link #poll} or {@link #awaitNext} gives the oldest sample the
+     * ring still holds (at most the record's depth old), then every later one. For recorders and
+     * for checking what a writer left behind; a live consumer keeps the default start at the newest.
+     */
+    public void seekToOldest() {
+        startAtNewest = false;
+        cursor = -1;
+    }
+
+    /**
+     * Waits up to {@code timeoutNs} for the next stream sample, idling (with the
+     * {@link #idleStrategy()}) and checking liveness meanwhile; false on timeout. The first call
+     * gives the newest complete sample (see the class comment for where the stream starts), later
+     * calls every sample after it in order, counting those the writer overwrote first in
+     * {@link #lostSamples()}.
+     */
     public boolean awaitNext(RecordView view, long timeoutNs) {
         return await(view, timeoutNs, true);
     }
@@ -390,6 +448,7 @@ public final class Subscriber implements AutoCloseable {
             }
             boolean sameFile = region != null && region.stat().inode() == opened.stat().inode()
                     && region.stat().device() == opened.stat().device();
+            boolean following = region != null;
             if (region != null) {
                 region.close();
             }
@@ -404,6 +463,9 @@ public final class Subscriber implements AutoCloseable {
             reader.checkSnapshot(snapshot); // once: the snapshot is private and never changes shape
             epoch = opened.epoch();
             if (!sameFile) {
+                if (following) {
+                    startAtNewest = false; // a replacing writer's samples are all newer than this subscriber
+                }
                 cursor = -1; // a new file numbers its samples from 0 again
             }
             state = opened.writerState(options.stalledAfterPeriods());

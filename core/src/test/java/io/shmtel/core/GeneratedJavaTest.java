@@ -116,6 +116,118 @@ class GeneratedJavaTest {
         assertThat(schemaClass.getField("FINGERPRINT").getLong(null)).isEqualTo(g.layout().fingerprint());
     }
 
+    /**
+     * Bulk accessors: every numeric and bool array field of every example is set from a Java array
+     * (whole, then a part from an offset), published, and copied back into a caller's array (whole,
+     * and a part at an offset), agreeing with the element accessors and the bytes at the layout's offsets.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void bulkArrayAccessorsCopyWholeArraysAndPartsWithOffsets(Path schemaFile) throws Throwable {
+        Generated g = generate(schemaFile, "test.gen.bulk." + schemaFile.getFileName().toString().replace(".json", ""),
+                Map.of());
+        ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int arrays = 0;
+        for (RecordLayout r : g.layout().records()) {
+            RingGeometry geometry = RingGeometry.of(r);
+            Class<?> writerClass = g.load(JavaGenerator.writerClassName(r));
+            Class<?> viewClass = g.load(JavaGenerator.viewClassName(r));
+            Object writer = writerClass.getConstructor(SampleSink.class).newInstance(new RingWriter(region, geometry));
+            RingReader reader = new RingReader(region, geometry);
+            ByteBuffer snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+            RecordView view = (RecordView) viewClass.getConstructor().newInstance();
+            List<FieldLayout> bulk = r.fields().stream()
+                    .filter(f -> f.isArray() && !f.isEnum() && f.type() != FieldType.STRING).toList();
+            if (bulk.isEmpty()) {
+                continue;
+            }
+            for (int round = 0; round < 2; round++) {
+                for (FieldLayout f : bulk) {
+                    Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+                    String m = Names.camelCase(f.name());
+                    Object src = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 3);
+                    for (int i = 0; i < f.count(); i++) {
+                        java.lang.reflect.Array.set(src, i, value(f, i, round));
+                    }
+                    assertThat(invoke(writerClass.getMethod(m, arrayType), writer, src)).isSameAs(writer);
+                    if (round == 1) { // then the first count-1 elements again, from offset 3 of another array
+                        Object shifted = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 3);
+                        for (int i = 0; i < f.count() - 1; i++) {
+                            java.lang.reflect.Array.set(shifted, 3 + i, value(f, i, 0));
+                        }
+                        invoke(writerClass.getMethod(m, arrayType, int.class, int.class), writer, shifted, 3, f.count() - 1);
+                    }
+                }
+                writerClass.getMethod("commit").invoke(writer);
+                reader.readLatest(snapshot);
+                viewClass.getMethod("wrap", ByteBuffer.class, int.class).invoke(view, snapshot, 0);
+                for (FieldLayout f : bulk) {
+                    Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+                    String m = Names.camelCase(f.name());
+                    Object dst = java.lang.reflect.Array.newInstance(javaType(f), f.count());
+                    assertThat(invoke(viewClass.getMethod(m, arrayType), view, dst)).isSameAs(dst);
+                    Object part = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 2);
+                    invoke(viewClass.getMethod(m, arrayType, int.class, int.class), view, part, 2, f.count());
+                    for (int i = 0; i < f.count(); i++) {
+                        // round 1 rewrote all but the last element with round 0's values
+                        Object expected = value(f, i, round == 1 && i < f.count() - 1 ? 0 : round);
+                        assertThat(java.lang.reflect.Array.get(dst, i)).as("%s.%s[%d] bulk", r.name(), f.name(), i)
+                                .isEqualTo(expected).isEqualTo(get(viewClass, view, f, i)).isEqualTo(raw(snapshot, f, i));
+                        assertThat(java.lang.reflect.Array.get(part, 2 + i)).isEqualTo(expected);
+                    }
+                    arrays++;
+                }
+            }
+            FieldLayout f = bulk.get(0);
+            Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+            Object shortArray = java.lang.reflect.Array.newInstance(javaType(f), f.count() - 1);
+            assertThatThrownBy(() -> invoke(writerClass.getMethod(Names.camelCase(f.name()), arrayType), writer, shortArray))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> invoke(viewClass.getMethod(Names.camelCase(f.name()), arrayType, int.class, int.class),
+                    view, java.lang.reflect.Array.newInstance(javaType(f), f.count()), 0, f.count() + 1))
+                    .isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        if (schemaFile.getFileName().toString().equals("all_types.json")) {
+            assertThat(arrays).as("array fields checked in all_types.json").isGreaterThan(0);
+        }
+    }
+
+    @Test
+    void bulkSettersRefuseAnOutOfRangeElementBeforeStoringAny() throws Throwable {
+        Generated g = generate(EXAMPLES.resolve("all_types.json"), "test.gen.bulkranges", Map.of());
+        RecordLayout r = g.layout().record("every_type").orElseThrow();
+        FieldLayout f = r.fields().stream().filter(x -> x.isArray() && (x.type() == FieldType.U8
+                || x.type() == FieldType.U16 || x.type() == FieldType.U32)).findFirst()
+                .orElseThrow(() -> new AssertionError("all_types.json has no unsigned array field"));
+        Class<?> writerClass = g.load("EveryTypeWriter");
+        ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength())).order(ByteOrder.LITTLE_ENDIAN);
+        RingWriter ring = new RingWriter(region, RingGeometry.of(r));
+        Object writer = writerClass.getConstructor(SampleSink.class).newInstance(ring);
+        Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+        Object bad = java.lang.reflect.Array.newInstance(javaType(f), f.count());
+        java.lang.reflect.Array.set(bad, 0, value(f, 0, 0));
+        java.lang.reflect.Array.set(bad, f.count() - 1, javaType(f) == long.class ? (Object) (-1L) : (Object) (-1));
+        assertThatThrownBy(() -> invoke(writerClass.getMethod(Names.camelCase(f.name()), arrayType), writer, bad))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("value out of range for " + f.name()
+                        + ": value=-1");
+        writerClass.getMethod("commit").invoke(writer);
+        ByteBuffer snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+        new RingReader(region, RingGeometry.of(r)).readLatest(snapshot);
+        assertThat(raw(snapshot, f, 0)).as("element 0 was not stored").isNotEqualTo(value(f, 0, 0));
+    }
+
+    @Test
+    void theSchemaClassCompilesItsEmbeddedSchemaOnceIntoTheSameLayout() throws Throwable {
+        Generated g = generate(EXAMPLES.resolve("arm.json"), "test.gen.layout", Map.of());
+        Class<?> schemaClass = g.load(JavaGenerator.schemaClassName(g.layout()));
+        Layout first = (Layout) invoke(schemaClass.getMethod("layout"), null);
+        assertThat(first.fingerprint()).isEqualTo(g.layout().fingerprint());
+        assertThat(first.canonicalJson()).isEqualTo(g.layout().canonicalJson());
+        assertThat(first.records()).extracting(RecordLayout::name).containsExactly("joint_state");
+        assertThat(invoke(schemaClass.getMethod("layout"), null)).as("cached").isSameAs(first);
+    }
+
     @Test
     void settersRefuseOutOfRangeValuesAndIndicesWithTheValuesInTheMessage() throws Exception {
         Generated g = generate(EXAMPLES.resolve("all_types.json"), "test.gen.ranges", Map.of());
@@ -183,6 +295,8 @@ class GeneratedJavaTest {
                         .order(ByteOrder.LITTLE_ENDIAN);
                 private final JointStateView view = new JointStateView();
                 private final StringBuilder text = new StringBuilder(64);
+                private final double[] efforts = new double[JointStateView.EFFORT_COUNT];
+                private final double[] copied = new double[JointStateView.EFFORT_COUNT];
                 private final com.sun.management.ThreadMXBean threads =
                         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 public double sink;
@@ -190,8 +304,11 @@ class GeneratedJavaTest {
                 private void cycles(int count) {
                     for (int n = 0; n < count; n++) {
                         for (int j = 0; j < JointStateView.POSITION_COUNT; j++) {
-                            writer.position(j, n + j).velocity(j, -n).effort(j, j);
+                            writer.position(j, n + j).velocity(j, -n);
+                            efforts[j] = j + n;
                         }
+                        writer.effort(efforts).velocity(efforts, 1, 2); // bulk setters
+                        sink += view.buffer() == null ? 0 : view.effort(copied)[1]; // bulk getter (last cycle's view)
                         writer.status(JointStateView.Status.FAULT).frameId("base_link");
                         writer.commit(n);
                         long k = reader.readLatest(snapshot);

@@ -178,6 +178,7 @@ public final class CrashSuite {
     private void checkStream(String name, String point) {
         try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
             DynamicView view = new DynamicView(s.record());
+            s.seekToOldest(); // every sample left in the ring, not only the newest
             int n = 0;
             while (s.poll(view)) {
                 n++;

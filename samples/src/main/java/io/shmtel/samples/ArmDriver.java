@@ -5,16 +5,15 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.samples.gen.arm.ArmSchema;
 import io.shmtel.samples.gen.arm.JointStateView;
 import io.shmtel.samples.gen.arm.JointStateWriter;
-import io.shmtel.schema.SchemaParser;
-import io.shmtel.schema.layout.Layout;
-import io.shmtel.schema.layout.LayoutCompiler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A simulated 6-axis arm: each joint swings on its own sine wave, deterministic in the sample
  * index, published through the writer generated from {@code arm.json} at the schema's nominal
- * rate (500 Hz), sample k due at start + k/rate.
+ * rate (500 Hz), sample k due at start + k/rate. The layout comes from the generated
+ * {@code ArmSchema.layout()}: no schema file at run time. SIGTERM or Ctrl-C closes the region
+ * (CLOSED) through the publisher's shutdown hook.
  */
 public final class ArmDriver {
     /** Amplitude (rad), frequency (Hz) and phase (rad) of each joint's motion. */
@@ -26,6 +25,9 @@ public final class ArmDriver {
 
     private final JointStateWriter writer;
     private final double rateHz;
+    private final double[] positions = new double[JointStateView.POSITION_COUNT];
+    private final double[] velocities = new double[JointStateView.VELOCITY_COUNT];
+    private final double[] efforts = new double[JointStateView.EFFORT_COUNT];
 
     public ArmDriver(Publisher publisher) {
         this.writer = new JointStateWriter(publisher.sink(JointStateView.RECORD_NAME));
@@ -33,10 +35,6 @@ public final class ArmDriver {
         writer.frameId("base_link").status(JointStateView.Status.OK);
     }
 
-    /** The arm layout, from the canonical schema compiled into the generated code. */
-    public static Layout layout() {
-        return LayoutCompiler.compile(SchemaParser.parse(ArmSchema.CANONICAL_JSON, "arm (generated)"));
-    }
 
     /** Joint {@code j}'s angle at sample {@code k}. */
     static double position(int j, long k, double rateHz) {
@@ -55,9 +53,11 @@ public final class ArmDriver {
     /** Publishes sample {@code k}; returns its index. */
     public long publish(long k) {
         for (int j = 0; j < JointStateView.POSITION_COUNT; j++) {
-            writer.position(j, position(j, k, rateHz)).velocity(j, velocity(j, k, rateHz)).effort(j, effort(j, k, rateHz));
+            positions[j] = position(j, k, rateHz);
+            velocities[j] = velocity(j, k, rateHz);
+            efforts[j] = effort(j, k, rateHz);
         }
-        return writer.commit();
+        return writer.position(positions).velocity(velocities).effort(efforts).commit(); // bulk setters
     }
 
     /** Publishes {@code samples} samples (forever when negative) at the nominal rate. */
@@ -78,8 +78,7 @@ public final class ArmDriver {
     public static void main(String[] args) {
         String region = args.length > 0 ? args[0] : "arm";
         long samples = args.length > 1 ? Long.parseLong(args[1]) : -1;
-        try (Publisher publisher = Publisher.create(region, layout(), RegionOptions.defaults())) {
-            Runtime.getRuntime().addShutdownHook(new Thread(publisher::close));
+        try (Publisher publisher = Publisher.create(region, ArmSchema.layout(), RegionOptions.defaults())) {
             System.err.println("arm driver: publishing " + region + "/joint_state at " + JointStateView.RATE_HZ + " Hz");
             new ArmDriver(publisher).run(samples);
         }

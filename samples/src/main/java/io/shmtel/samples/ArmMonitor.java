@@ -2,6 +2,7 @@ package io.shmtel.samples;
 
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.samples.gen.arm.ArmSchema;
 import io.shmtel.samples.gen.arm.JointStateView;
 import java.util.concurrent.TimeUnit;
 
@@ -12,8 +13,9 @@ public final class ArmMonitor {
     /** One line: sample, writer state and the six angles in degrees. */
     static String line(JointStateView view, Subscriber subscriber) {
         StringBuilder sb = new StringBuilder(String.format("#%-8d %-7s", view.sampleIndex(), subscriber.state()));
-        for (int j = 0; j < JointStateView.POSITION_COUNT; j++) {
-            sb.append(String.format(" j%d=%7.2f deg", j + 1, Math.toDegrees(view.position(j))));
+        double[] angles = view.position(new double[JointStateView.POSITION_COUNT]); // the whole field at once
+        for (int j = 0; j < angles.length; j++) {
+            sb.append(String.format(" j%d=%7.2f deg", j + 1, Math.toDegrees(angles[j])));
         }
         return sb.append("  ").append(view.status()).toString();
     }
@@ -22,7 +24,7 @@ public final class ArmMonitor {
     public static void main(String[] args) throws InterruptedException {
         String region = args.length > 0 ? args[0] : "arm";
         long lines = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE;
-        try (Subscriber subscriber = Subscriber.open(region, JointStateView.RECORD_NAME, ArmDriver.layout(),
+        try (Subscriber subscriber = Subscriber.open(region, JointStateView.RECORD_NAME, ArmSchema.layout(),
                 RegionOptions.defaults())) {
             JointStateView view = new JointStateView();
             for (long n = 0; n < lines; ) {

@@ -9,9 +9,7 @@ import io.shmtel.core.Subscriber;
 import io.shmtel.samples.gen.status_flag.StatusFlagSchema;
 import io.shmtel.samples.gen.status_flag.StatusView;
 import io.shmtel.samples.gen.status_flag.StatusWriter;
-import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
-import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.RecordDriver;
@@ -30,8 +28,7 @@ public final class CustomDriverSample {
 
     /** The driver: level in metres filling at {@code fillRate} until full (status DATA_READY), then draining. */
     public static final class TankLevelDriver extends RecordDriver<StatusWriter> {
-        static final Layout LAYOUT = LayoutCompiler.compile(SchemaParser.parse(StatusFlagSchema.CANONICAL_JSON,
-                "schema/examples/status_flag.json"));
+        static final Layout LAYOUT = StatusFlagSchema.layout();
         private final double fillPerSample;
         private final double capacityM;
 

@@ -75,8 +75,8 @@ public final class DemoRenderer {
     public DemoRenderer(String prefix, RegionOptions options) {
         rows.add(new Row<>(prefix + "arm", JointStateView.RECORD_NAME, new JointStateView(), v -> {
             StringBuilder sb = new StringBuilder("joints");
-            for (int j = 0; j < JointStateView.POSITION_COUNT; j++) {
-                sb.append(String.format(Locale.ROOT, " %+7.1f", Math.toDegrees(v.position(j))));
+            for (double angle : v.position(new double[JointStateView.POSITION_COUNT])) {
+                sb.append(String.format(Locale.ROOT, " %+7.1f", Math.toDegrees(angle)));
             }
             return sb.append(" deg  ").append(v.status()).toString();
         }, options));

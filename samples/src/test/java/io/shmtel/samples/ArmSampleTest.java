@@ -35,7 +35,8 @@ class ArmSampleTest {
 
     @Test
     void theGeneratedClassesMatchTheSchemaTheyCameFrom() {
-        assertThat(ArmDriver.layout().fingerprint()).isEqualTo(ArmSchema.FINGERPRINT);
+        assertThat(ArmSchema.layout().fingerprint()).isEqualTo(ArmSchema.FINGERPRINT);
+        assertThat(ArmSchema.layout()).as("compiled once").isSameAs(ArmSchema.layout());
         assertThat(JointStateView.SLOT_LENGTH).isEqualTo(192);
         assertThat(JointStateView.RATE_HZ).isEqualTo(500.0);
     }
@@ -43,8 +44,8 @@ class ArmSampleTest {
     @Test
     void theMonitorReadsWhatTheDriverSimulates() {
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
-        try (Publisher publisher = Publisher.create("arm", ArmDriver.layout(), options);
-                Subscriber subscriber = Subscriber.open("arm", JointStateView.RECORD_NAME, ArmDriver.layout(), options)) {
+        try (Publisher publisher = Publisher.create("arm", ArmSchema.layout(), options);
+                Subscriber subscriber = Subscriber.open("arm", JointStateView.RECORD_NAME, ArmSchema.layout(), options)) {
             ArmDriver driver = new ArmDriver(publisher);
             JointStateView view = new JointStateView();
             for (long k = 0; k < 1000; k++) {
@@ -69,7 +70,7 @@ class ArmSampleTest {
     @Test
     void theDriverKeepsItsRateWithoutDrift() {
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
-        try (Publisher publisher = Publisher.create("timed", ArmDriver.layout(), options)) {
+        try (Publisher publisher = Publisher.create("timed", ArmSchema.layout(), options)) {
             long start = System.nanoTime();
             new ArmDriver(publisher).run(100); // 100 samples at 500 Hz: due at 0 .. 198 ms
             double elapsedMs = (System.nanoTime() - start) / 1e6;

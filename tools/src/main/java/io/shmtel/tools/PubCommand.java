@@ -96,7 +96,7 @@ final class PubCommand implements Callable<Integer> {
             }
             options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
         }
-        Publisher publisher = Publisher.create(name, layout, options);
+        Publisher publisher = Publisher.create(name, layout, options.withCloseOnShutdown(false)); // closed by the hook below
         Thread shutdown = new Thread(publisher::close, "shmtel-pub-close");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {

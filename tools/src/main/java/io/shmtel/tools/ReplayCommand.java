@@ -101,7 +101,14 @@ final class ReplayCommand implements Callable<Integer> {
                         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
                     }
                     fill(t.writer(), t.record(), json.readTree(m.data()));
-                    t.writer().commit();
+                    try {
+                        t.writer().commit();
+                    } catch (IllegalStateException closed) {
+                        if (t.publisher().isClosed()) {
+                            return ExitCodes.OK; // Ctrl-C: the publishers' shutdown hook closed the regions (CLOSED)
+                        }
+                        throw closed;
+                    }
                     done++;
                     int percent = (int) (100 * done / total);
                     if (percent / 10 != lastPercent / 10) {

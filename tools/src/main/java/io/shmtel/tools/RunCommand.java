@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.shmtel.core.ShutdownCloser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -68,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         Process child = bridges;
+        ShutdownCloser.unregister(running.runner()); // the hook below stops the bridges first, then the runner
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (child != null) {

@@ -74,6 +74,44 @@ class McapRecordReplayTest {
         return t;
     }
 
+    /** Ctrl-C or SIGTERM stops a replay quietly and leaves its regions CLOSED (the publishers' shutdown hook). */
+    @Test
+    void aReplayStoppedBySigtermLeavesItsRegionsClosed() throws Exception {
+        Path file = dir.resolve("short.mcap");
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("types", ALL_TYPES, ShmDirectory.options(dir))) {
+            Thread writer = publisher(publisher, stop);
+            try {
+                CliTest.Result record = shmtel("record", "types/every_type", "-o", file.toString(), "--duration", "0.3");
+                assertThat(record.code()).as(record.err()).isZero();
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+        Process replay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                "replay", "--dir=" + dir, file.toString(), "--loop", "--region-prefix", "again.")
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(replay.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).startsWith("replaying ");
+            Thread.sleep(300);
+            new ProcessBuilder("kill", "-TERM", Long.toString(replay.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            assertThat(replay.waitFor(20, TimeUnit.SECONDS)).as("replay stops on SIGTERM").isTrue();
+            String rest = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(rest).as("replay's output after SIGTERM").doesNotContain("Exception", "closed");
+            try (io.shmtel.core.region.Region region = io.shmtel.core.region.Region.open("again.types",
+                    ShmDirectory.options(dir))) {
+                assertThat(region.writerState(5)).isEqualTo(io.shmtel.core.region.WriterState.CLOSED);
+            }
+        } finally {
+            replay.destroyForcibly();
+            replay.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aRecordingReplaysWithEqualValuesAndOpensInAnIndependentReader() throws Exception {
         Path file = dir.resolve("run.mcap");

@@ -237,7 +237,7 @@ class RegionCommandsTest {
         assertThat(second.code()).isEqualTo(ExitCodes.REGION_OWNED);
         assertThat(pub.get(30, TimeUnit.SECONDS).code()).isZero();
         CliTest.Result quiet = shmtel("echo", "live", "--stream", "--timeout", "0.3");
-        assertThat(quiet.code()).as("the stream starts at the oldest retained sample, then waits").isEqualTo(ExitCodes.TIMEOUT);
+        assertThat(quiet.code()).as("the stream starts at the newest sample, then waits").isEqualTo(ExitCodes.TIMEOUT);
         assertThat(quiet.err()).contains("no sample for 0.3 s (writer CLOSED)");
         assertThat(shmtel("rm", "live").code()).isZero();
     }

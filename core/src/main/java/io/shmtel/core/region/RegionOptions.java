@@ -16,9 +16,15 @@ import java.time.Duration;
  * @param memory             prefaulting, locking, hints and huge pages for this process's mapping
  * @param flushPeriod        writers: {@code msync} the region this often (zero: only on {@code flush()}
  *                           and on a clean close); for durable regions on a real file system
+ * @param closeOnShutdown    writers: close the region cleanly (state CLOSED, not WRITER_DEAD) when the JVM shuts
+ *                           down on SIGTERM, SIGINT (Ctrl-C) or {@code System.exit} while it is still open, through
+ *                           one shutdown hook shared by every open publisher (see
+ *                           {@link io.shmtel.core.ShutdownCloser}); default true. False for programs that close their
+ *                           publishers from their own shutdown handling. A SIGKILL still leaves WRITER_DEAD.
  */
 public record RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod,
-        boolean heartbeatThread, int stalledAfterPeriods, boolean anyOwner, MemoryOptions memory, Duration flushPeriod) {
+        boolean heartbeatThread, int stalledAfterPeriods, boolean anyOwner, MemoryOptions memory, Duration flushPeriod,
+        boolean closeOnShutdown) {
 
     public static final int DEFAULT_MODE = 0600;
 
@@ -49,12 +55,19 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
     public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod, boolean heartbeatThread,
             int stalledAfterPeriods, boolean anyOwner) {
         this(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner,
-                MemoryOptions.defaults(), Duration.ZERO);
+                MemoryOptions.defaults(), Duration.ZERO, true);
+    }
+
+    /** The options closing on shutdown (the record's shape before {@code closeOnShutdown} existed). */
+    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod, boolean heartbeatThread,
+            int stalledAfterPeriods, boolean anyOwner, MemoryOptions memory, Duration flushPeriod) {
+        this(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory,
+                flushPeriod, true);
     }
 
     public static RegionOptions defaults() {
         return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false,
-                MemoryOptions.defaults(), Duration.ZERO);
+                MemoryOptions.defaults(), Duration.ZERO, true);
     }
 
     public RegionDirectory regionDirectory() {
@@ -62,40 +75,49 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
     }
 
     public RegionOptions withDirectory(Path dir) {
-        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withMode(int newMode) {
-        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withInitTimeout(Duration timeout) {
-        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withHeartbeatPeriod(Duration period) {
-        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withHeartbeatThread(boolean thread) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withStalledAfterPeriods(int periods) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner, memory, flushPeriod);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withAnyOwner(boolean any) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any, memory, flushPeriod);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withMemory(MemoryOptions m) {
         return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
-                anyOwner, m, flushPeriod);
+                anyOwner, m, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withFlushPeriod(Duration period) {
         return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
-                anyOwner, memory, period);
+                anyOwner, memory, period, closeOnShutdown);
+    }
+
+    /**
+     * Writers: whether an open publisher closes the region cleanly when the JVM shuts down (SIGTERM,
+     * SIGINT, {@code System.exit}); see the {@code closeOnShutdown} component.
+     */
+    public RegionOptions withCloseOnShutdown(boolean close) {
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, memory, flushPeriod, close);
     }
 }

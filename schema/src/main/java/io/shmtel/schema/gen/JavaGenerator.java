@@ -78,6 +78,8 @@ public final class JavaGenerator {
         w.line("/**");
         w.line(" * Constants of schema \"" + layout.schemaName() + "\" version " + layout.schemaVersion()
                 + (layout.description().isEmpty() ? "" : ": " + SourceWriter.comment(layout.description())) + ".");
+        w.line(" * {@link #layout()} gives the compiled layout from the schema text embedded here: no schema file");
+        w.line(" * is needed at run time.");
         w.line(" */");
         w.open("public final class " + name + " {");
         w.line("public static final String NAME = " + SourceWriter.literal(layout.schemaName(), true) + ";");
@@ -96,6 +98,32 @@ public final class JavaGenerator {
         w.line("public static final String CANONICAL_JSON = " + chunkedLiteral(layout.canonicalJson()) + ";");
         w.line();
         w.line("private " + name + "() {}");
+        w.line();
+        w.line("/**");
+        w.line(" * The compiled layout of this schema (from {@link #CANONICAL_JSON}, checked against {@link #FINGERPRINT}),");
+        w.line(" * for {@code Publisher.create} and {@code Subscriber.open}. Compiled once, on the first call; the same");
+        w.line(" * instance afterwards.");
+        w.line(" */");
+        w.open("public static io.shmtel.schema.layout.Layout layout() {");
+        w.line("return Compiled.LAYOUT;");
+        w.close("}");
+        w.line();
+        w.line("/** Compiles on first use (class initialisation is lazy and thread-safe). */");
+        w.open("private static final class Compiled {");
+        w.line("static final io.shmtel.schema.layout.Layout LAYOUT = compile();");
+        w.line();
+        w.open("private static io.shmtel.schema.layout.Layout compile() {");
+        w.line("io.shmtel.schema.layout.Layout layout = io.shmtel.schema.layout.LayoutCompiler.compile(");
+        w.line("        io.shmtel.schema.SchemaParser.parse(CANONICAL_JSON, NAME + \" (generated " + name + ")\"));");
+        w.open("if (layout.fingerprint() != FINGERPRINT) {");
+        w.line("throw new IllegalStateException(\"" + name + ": the embedded schema compiles to layout \"");
+        w.line("        + io.shmtel.schema.layout.Fingerprint.hex(layout.fingerprint()) + \", the generated code expects \"");
+        w.line("        + io.shmtel.schema.layout.Fingerprint.hex(FINGERPRINT)");
+        w.line("        + \": regenerate the code with the shmtel version on the class path\");");
+        w.close("}");
+        w.line("return layout;");
+        w.close("}");
+        w.close("}");
         w.close("}");
         return w.toString();
     }
@@ -302,6 +330,24 @@ public final class JavaGenerator {
             w.line("Objects.checkIndex(index, " + c + "_COUNT);");
             w.line("return " + read(f.type(), "payloadOffset + " + c + "_OFFSET + index * " + size) + ";");
             w.close("}");
+            w.line();
+            w.line("/** " + doc + " All " + f.count() + " elements, copied into {@code dst[0.." + f.count()
+                    + ")} without allocating; returns {@code dst}. */");
+            w.open("public " + javaType + "[] " + m + "(" + javaType + "[] dst) {");
+            w.line("return " + m + "(dst, 0, " + c + "_COUNT);");
+            w.close("}");
+            w.line();
+            w.line("/** " + doc + " Elements {@code [0, length)} copied into {@code dst[dstOffset, dstOffset + length)}"
+                    + " without allocating; returns {@code dst}. */");
+            w.open("public " + javaType + "[] " + m + "(" + javaType + "[] dst, int dstOffset, int length) {");
+            w.line("Objects.checkFromIndexSize(0, length, " + c + "_COUNT);");
+            w.line("Objects.checkFromIndexSize(dstOffset, length, dst.length);");
+            w.line("int base = payloadOffset + " + c + "_OFFSET;");
+            w.open("for (int i = 0; i < length; i++) {");
+            w.line("dst[dstOffset + i] = " + read(f.type(), "base + i * " + size) + ";");
+            w.close("}");
+            w.line("return dst;");
+            w.close("}");
         } else {
             w.line("/** " + doc + " */");
             w.open("public " + javaType + " " + m + "() {");
@@ -469,6 +515,55 @@ public final class JavaGenerator {
             case F64 -> w.line("staging.putDouble(" + index + ", value);");
             case STRING -> throw new IllegalStateException("unreachable");
         }
+        w.line("return this;");
+        w.close("}");
+        if (f.isArray()) {
+            bulkSetter(w, cls, c, f, m, javaType, size, doc);
+        }
+    }
+
+    private static void bulkSetter(SourceWriter w, String cls, String c, FieldLayout f, String m, String javaType,
+            String size, String doc) {
+        w.line();
+        w.line("/** Sets " + doc + " All " + f.count() + " elements, from {@code src[0.." + f.count()
+                + ")} (src may be longer). */");
+        w.open("public " + cls + " " + m + "(" + javaType + "[] src) {");
+        w.line("return " + m + "(src, 0, " + c + "_COUNT);");
+        w.close("}");
+        w.line();
+        w.line("/** Sets " + doc + " Elements {@code [0, length)} from {@code src[srcOffset, srcOffset + length)};"
+                + " later elements keep their values. */");
+        w.open("public " + cls + " " + m + "(" + javaType + "[] src, int srcOffset, int length) {");
+        w.line("Objects.checkFromIndexSize(0, length, " + c + "_COUNT);");
+        w.line("Objects.checkFromIndexSize(srcOffset, length, src.length);");
+        String v = "src[srcOffset + i]";
+        String max = switch (f.type()) {
+            case U8 -> "0xFF";
+            case U16 -> "0xFFFF";
+            case U32 -> "0xFFFF_FFFFL";
+            default -> null;
+        };
+        if (max != null) { // every value checked before any is stored: a refused array changes nothing
+            w.open("for (int i = 0; i < length; i++) {");
+            w.line("checkUnsigned(" + v + ", " + max + ", \"" + f.name() + "\");");
+            w.close("}");
+        }
+        w.open("for (int i = 0; i < length; i++) {");
+        String at = c + "_OFFSET + i * " + size;
+        switch (f.type()) {
+            case BOOL -> w.line("staging.put(" + at + ", (byte) (" + v + " ? 1 : 0));");
+            case I8 -> w.line("staging.put(" + at + ", " + v + ");");
+            case U8 -> w.line("staging.put(" + at + ", (byte) " + v + ");");
+            case I16 -> w.line("staging.putShort(" + at + ", " + v + ");");
+            case U16 -> w.line("staging.putShort(" + at + ", (short) " + v + ");");
+            case I32 -> w.line("staging.putInt(" + at + ", " + v + ");");
+            case U32 -> w.line("staging.putInt(" + at + ", (int) " + v + ");");
+            case I64 -> w.line("staging.putLong(" + at + ", " + v + ");");
+            case F32 -> w.line("staging.putFloat(" + at + ", " + v + ");");
+            case F64 -> w.line("staging.putDouble(" + at + ", " + v + ");");
+            case STRING -> throw new IllegalStateException("unreachable");
+        }
+        w.close("}");
         w.line("return this;");
         w.close("}");
     }
