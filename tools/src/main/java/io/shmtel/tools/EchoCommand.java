@@ -10,6 +10,7 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
@@ -61,8 +62,36 @@ final class EchoCommand implements Callable<Integer> {
             + " echo consumes a mailbox: it takes each message and answers it done).")
     boolean peek;
 
+    /** Set by Ctrl-C or SIGTERM: the loops end within a slice and print their summary. */
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private long printed;
+    private long mismatches;
+
     @Override
     public Integer call() {
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            try {
+                finished.await(5, TimeUnit.SECONDS); // let echo print its summary before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shmtel-echo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return echo();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is waiting for us
+            }
+        }
+    }
+
+    private int echo() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int slash = target.indexOf('/');
@@ -72,6 +101,9 @@ final class EchoCommand implements Callable<Integer> {
         long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
         if (recordName == null) {
             if (!awaitRegion(regionName, options, timeoutNs, err)) {
+                if (stopRequested) {
+                    return ExitCodes.OK;
+                }
                 err.printf("echo %s: no region for %.1f s%n", regionName, timeoutSeconds);
                 return ExitCodes.TIMEOUT;
             }
@@ -90,10 +122,9 @@ final class EchoCommand implements Callable<Integer> {
             err.println("echo " + regionName + "/" + recordName + ": writer " + state);
             err.flush();
             DynamicView view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
-            long printed = 0;
-            long mismatches = 0;
+            String name = regionName + "/" + recordName;
             long lastSampleAt = System.nanoTime();
-            while (count == null || printed < count) {
+            while ((count == null || printed < count) && !stopRequested) {
                 if (view == null || view.record() != subscriber.record()) {
                     view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
                 }
@@ -127,20 +158,33 @@ final class EchoCommand implements Callable<Integer> {
                 if (System.nanoTime() - lastSampleAt > timeoutNs) {
                     err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
                             state);
-                    return ExitCodes.TIMEOUT;
+                    return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.TIMEOUT);
                 }
             }
-            if (stream && subscriber.lostSamples() > 0) {
-                err.println("echo " + regionName + "/" + recordName + ": " + subscriber.lostSamples()
-                        + " samples lost (overwritten before they were read)");
-            }
-            if (mismatches > 0) {
-                err.println("echo " + regionName + "/" + recordName + ": " + mismatches
-                        + " samples did not follow the counter pattern");
-                return ExitCodes.CORRUPT_REGION;
-            }
-            return ExitCodes.OK;
+            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
         }
+    }
+
+    /**
+     * What echo says when it ends, whichever way it ends (--count reached, --timeout, Ctrl-C or SIGTERM):
+     * samples lost, messages recovered, and with --check the verdict. Returns 7 when a sample was off the
+     * counter pattern (a corrupt stream outranks a timeout), else {@code code}.
+     */
+    private int summary(PrintWriter err, String name, String what, long lost, long recovered, int code) {
+        if (lost > 0) {
+            err.println("echo " + name + ": " + lost + " samples lost (overwritten before they were read)");
+        }
+        if (recovered > 0) {
+            err.println("echo " + name + ": " + recovered + " messages answered CONSUMER_DIED"
+                    + " (their consumer died holding them)");
+        }
+        if (check) {
+            err.println(mismatches > 0 ? "echo " + name + ": " + mismatches + " " + what
+                    + " did not follow the counter pattern (of " + printed + " checked)"
+                    : "echo " + name + ": all " + printed + " " + what + " checked followed the counter pattern");
+        }
+        err.flush();
+        return mismatches > 0 ? ExitCodes.CORRUPT_REGION : code;
     }
 
     /** Takes every message of a mailbox record, prints it and answers it done. */
@@ -154,10 +198,8 @@ final class EchoCommand implements Callable<Integer> {
             err.flush();
             WriterState state = receiver.state();
             DynamicView view = new DynamicView(receiver.subscriber().record());
-            long printed = 0;
-            long mismatches = 0;
             long lastAt = System.nanoTime();
-            while (count == null || printed < count) {
+            while ((count == null || printed < count) && !stopRequested) {
                 if (view.record() != receiver.subscriber().record()) {
                     view = new DynamicView(receiver.subscriber().record());
                 }
@@ -182,23 +224,15 @@ final class EchoCommand implements Callable<Integer> {
                 }
                 if (System.nanoTime() - lastAt > timeoutNs) {
                     err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
-                    return ExitCodes.TIMEOUT;
+                    return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.TIMEOUT);
                 }
             }
-            if (receiver.recoveredMessages() > 0) {
-                err.println("echo " + name + ": " + receiver.recoveredMessages() + " messages answered CONSUMER_DIED"
-                        + " (their consumer died holding them)");
-            }
-            if (mismatches > 0) {
-                err.println("echo " + name + ": " + mismatches + " messages did not follow the counter pattern");
-                return ExitCodes.CORRUPT_REGION;
-            }
-            return ExitCodes.OK;
+            return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.OK);
         }
     }
 
     /** Waits until the region's file exists (the record to read is only known from its schema). */
-    private static boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
+    private boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
         java.nio.file.Path file = options.regionDirectory().file(name);
         long start = System.nanoTime();
         boolean told = false;
@@ -208,7 +242,7 @@ final class EchoCommand implements Callable<Integer> {
                 err.flush();
                 told = true;
             }
-            if (System.nanoTime() - start > timeoutNs) {
+            if (System.nanoTime() - start > timeoutNs || stopRequested) {
                 return false;
             }
             LockSupport.parkNanos(SLICE_NS);
