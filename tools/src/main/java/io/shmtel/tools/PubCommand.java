@@ -100,7 +100,9 @@ final class PubCommand implements Callable<Integer> {
         }
         Publisher publisher = Publisher.create(name, layout, options);
         CountDownLatch finished = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Thread shutdown = new Thread(() -> {
+            stopping.set(true); // before closing: a commit failing meanwhile is then known to be the stop
             publisher.close(); // the loop sees it within 100 ms, prints its summary and counts down
             try {
                 finished.await(5, TimeUnit.SECONDS);
@@ -148,7 +150,7 @@ final class PubCommand implements Callable<Integer> {
                         writer.commit();
                     }
                 } catch (IllegalStateException closedMeanwhile) {
-                    if (publisher.region().isClosed()) {
+                    if (stopping.get() || publisher.region().isClosed()) {
                         break; // Ctrl-C closed the publisher between the check above and this commit
                     }
                     throw closedMeanwhile;
@@ -170,7 +172,7 @@ final class PubCommand implements Callable<Integer> {
             }
             String took = took(published, System.nanoTime() - start, lastAt - firstAt, rate);
             if (mailbox != null) {
-                err.printf("sent %d messages to %s/%s: %d answered done, %d not%s%n", published, name, record.name(),
+                err.printf("sent %d messages to %s/%s: %d answered done, %d not;%s%n", published, name, record.name(),
                         published - mailbox.failures() - (mailbox.pendingMessage() >= 0 ? 1 : 0), mailbox.failures(), took);
                 err.flush();
                 return mailbox.failures() > 0 ? ExitCodes.MAILBOX_FAILED : ExitCodes.OK;

@@ -47,7 +47,7 @@ class RegionCommandsTest {
         assertThat(pub.code()).as(pub.err()).isZero();
         assertThat(pub.err()).contains("sending messages to mailbox cmd/arm_command at full rate into " + dir.resolve("shmtel.cmd"),
                 "each waits for the box to be empty, and its answer is printed", "message 0: done", "message 1: done",
-                "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not");
+                "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not; in ");
         CliTest.Result echo = consumer.get(60, TimeUnit.SECONDS);
         assertThat(echo.code()).as(echo.err()).isZero();
         assertThat(echo.err()).contains("echo cmd/arm_command: a mailbox: taking each message and answering it done"
@@ -341,5 +341,76 @@ class RegionCommandsTest {
         } finally {
             pub.destroyForcibly();
         }
+    }
+
+    @Test
+    void echoPrintsChosenFieldsAndRefusesAnUnknownOneWithAHint() {
+        assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--set", "position=1,2,3,4,5,6",
+                "--set", "status=FAULT", "--set", "frame_id=base").code()).isZero();
+        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--field", "status,position", "--field", "frame_id");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT position=\\[1.0, 2.0, 3.0, 4.0, 5.0, 6.0\\] rad"
+                + " frame_id=\"base\"");
+        CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--field", "frame_id,status");
+        assertThat(json.out()).contains("\"fields\":{\"frame_id\":\"base\",\"status\":\"FAULT\"}").doesNotContain("position");
+        CliTest.Result noArrays = shmtel("echo", "arm", "--count", "1", "--no-arrays");
+        assertThat(noArrays.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT frame_id=\"base\"");
+
+        CliTest.Result unknown = shmtel("echo", "arm", "--count", "1", "--field", "status,positon");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("--field positon: record \"joint_state\" of region \"arm\" has no field"
+                + " \"positon\"; did you mean \"position\"? (its fields: position, velocity, effort, status, frame_id)")
+                .doesNotContain("Exception");
+        CliTest.Result negative = shmtel("echo", "arm", "--count", "1", "--max-array", "-1");
+        assertThat(negative.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(negative.err()).contains("--max-array must be >= 0: -1");
+    }
+
+    @Test
+    void echoCutsLongArraysAndPrintsF32AtFloatPrecision(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path schema = tmp.resolve("scan.json");
+        Files.writeString(schema, """
+                { "schema": "scan", "version": 1, "records": [ { "name": "scan", "depth": 2, "fields": [
+                  { "name": "gain", "type": "f32" },
+                  { "name": "ranges", "type": "f32", "count": 400, "unit": "m" } ] } ] }
+                """);
+        assertThat(shmtel("pub", "scan", "--schema", schema.toString(), "--count", "1", "--set", "gain=0.1",
+                "--set", "ranges=0.3").code()).isZero();
+        CliTest.Result text = shmtel("echo", "scan", "--count", "1");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains(" gain=0.1 ranges=[0.3, 0.3, ", ", 0.3, ... 368 more] m")
+                .doesNotContain("0.1000000", "0.3000000", "0.2999999");
+        assertThat(text.out().split("0\\.3", -1)).hasSize(32 + 1);
+        CliTest.Result three = shmtel("echo", "scan", "--count", "1", "--max-array", "3");
+        assertThat(three.out()).contains(" gain=0.1 ranges=[0.3, 0.3, 0.3, ... 397 more] m");
+        CliTest.Result none = shmtel("echo", "scan", "--count", "1", "--max-array", "0");
+        assertThat(none.out()).contains(" ranges=[... 400 more] m");
+        CliTest.Result json = shmtel("echo", "scan", "--count", "1", "--json");
+        assertThat(json.out()).contains("\"gain\":0.1,\"ranges\":[0.3,").doesNotContain("truncated", "0.1000000");
+        assertThat(json.out().split("0\\.3", -1)).hasSize(400 + 1);
+        CliTest.Result cut = shmtel("echo", "scan", "--count", "1", "--json", "--max-array", "2");
+        assertThat(cut.out()).contains("\"fields\":{\"gain\":0.1,\"ranges\":[0.3,0.3]},\"truncated\":{\"ranges\":398}}");
+    }
+
+    @Test
+    void echoWallClockPrintsLocalIso8601Time() {
+        long before = System.currentTimeMillis();
+        assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1").code()).isZero();
+        long after = System.currentTimeMillis();
+        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--wall-clock");
+        assertThat(text.code()).as(text.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^joint_state #0 t=(\\S+) position=").matcher(text.out());
+        assertThat(m.find()).as(text.out()).isTrue();
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(m.group(1));
+        assertThat(m.group(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}(Z|[+-]\\d\\d:\\d\\d)");
+        assertThat(t.getOffset()).isEqualTo(java.time.ZoneId.systemDefault().getRules().getOffset(t.toInstant()));
+        assertThat(t.toInstant().toEpochMilli()).as("the sample's publish time").isBetween(before - 50, after + 50);
+        CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--wall-clock");
+        java.util.regex.Matcher j = java.util.regex.Pattern.compile("\"wallClock\":\"([^\"]+)\"").matcher(json.out());
+        assertThat(j.find()).as(json.out()).isTrue();
+        assertThat(json.out()).contains("\"timestampNs\":");
+        // each echo measures the clocks' offset when it starts: the same sample, within a millisecond
+        assertThat(Duration.between(t, java.time.OffsetDateTime.parse(j.group(1))).abs()).isLessThan(Duration.ofMillis(1));
     }
 }
