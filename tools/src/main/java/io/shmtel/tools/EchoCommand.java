@@ -71,12 +71,6 @@ final class EchoCommand implements Callable<Integer> {
             + " echo consumes a mailbox: it takes each message and answers it done).")
     boolean peek;
 
-    /** Set by Ctrl-C or SIGTERM: the loops end within a slice and print their summary. */
-    private volatile boolean stopRequested;
-    private final CountDownLatch finished = new CountDownLatch(1);
-    private long printed;
-    private long mismatches;
-
     @Option(names = "--field", split = ",", paramLabel = "NAME", description = {"Print only these fields, in this"
             + " order (repeat the option or separate names with commas)."})
     List<String> fieldNames = List.of();
@@ -97,6 +91,12 @@ final class EchoCommand implements Callable<Integer> {
             Locale.ROOT);
     private final long epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
     private List<FieldLayout> shownFields = List.of();
+
+    /** Set by Ctrl-C or SIGTERM: the loops end within a slice and print their summary. */
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private long printed;
+    private long mismatches;
 
     @Override
     public Integer call() {
