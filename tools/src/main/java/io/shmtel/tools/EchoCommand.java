@@ -64,7 +64,7 @@ final class EchoCommand implements Callable<Integer> {
     IdleOptionMixin idle;
 
     @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
-            + " counter'; exit 7 if one does not.")
+            + " counter'; at the end (--count, --timeout, Ctrl-C) say how many did not, and exit 7 if one did not.")
     boolean check;
 
     @Option(names = "--peek", description = "Mailbox records: watch the messages without taking them (by default"
