@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,7 +101,7 @@ final class PubCommand implements Callable<Integer> {
         }
         Publisher publisher = Publisher.create(name, layout, options);
         CountDownLatch finished = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
         Thread shutdown = new Thread(() -> {
             stopping.set(true); // before closing: a commit failing meanwhile is then known to be the stop
             publisher.close(); // the loop sees it within 100 ms, prints its summary and counts down
