@@ -1,5 +1,6 @@
 package io.shmtel.tools;
 
+import io.shmtel.core.Clocks;
 import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
@@ -7,9 +8,18 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.Names;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
@@ -54,15 +64,68 @@ final class EchoCommand implements Callable<Integer> {
     IdleOptionMixin idle;
 
     @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
-            + " counter'; exit 7 if one does not.")
+            + " counter'; at the end (--count, --timeout, Ctrl-C) say how many did not, and exit 7 if one did not.")
     boolean check;
 
     @Option(names = "--peek", description = "Mailbox records: watch the messages without taking them (by default"
             + " echo consumes a mailbox: it takes each message and answers it done).")
     boolean peek;
 
+    @Option(names = "--field", split = ",", paramLabel = "NAME", description = {"Print only these fields, in this"
+            + " order (repeat the option or separate names with commas)."})
+    List<String> fieldNames = List.of();
+
+    @Option(names = "--no-arrays", description = "Leave out array fields (those --field names are kept).")
+    boolean noArrays;
+
+    @Option(names = "--max-array", paramLabel = "N", description = {"Print at most N elements of each array, then"
+            + " '... K more' (JSON: a \"truncated\" member); default 32 in text, every element with --json."})
+    Integer maxArray;
+
+    @Option(names = "--wall-clock", description = {"Timestamps as local wall-clock time (ISO-8601, microseconds),"
+            + " converted from CLOCK_MONOTONIC with the offset between the two clocks taken when echo starts."})
+    boolean wallClock;
+
+    static final int DEFAULT_TEXT_MAX_ARRAY = 32;
+    private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX",
+            Locale.ROOT);
+    private final long epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
+    private List<FieldLayout> shownFields = List.of();
+
+    /** Set by Ctrl-C or SIGTERM: the loops end within a slice and print their summary. */
+    private volatile boolean stopRequested;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private long printed;
+    private long mismatches;
+
     @Override
     public Integer call() {
+        if (maxArray != null && maxArray < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-array must be >= 0: " + maxArray
+                    + " (0 prints no element, only '... N more'; --no-arrays leaves arrays out)");
+        }
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            try {
+                finished.await(5, TimeUnit.SECONDS); // let echo print its summary before the JVM exits
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shmtel-echo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return echo();
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is waiting for us
+            }
+        }
+    }
+
+    private int echo() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int slash = target.indexOf('/');
@@ -72,6 +135,9 @@ final class EchoCommand implements Callable<Integer> {
         long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
         if (recordName == null) {
             if (!awaitRegion(regionName, options, timeoutNs, err)) {
+                if (stopRequested) {
+                    return ExitCodes.OK;
+                }
                 err.printf("echo %s: no region for %.1f s%n", regionName, timeoutSeconds);
                 return ExitCodes.TIMEOUT;
             }
@@ -89,13 +155,12 @@ final class EchoCommand implements Callable<Integer> {
             WriterState state = subscriber.state();
             err.println("echo " + regionName + "/" + recordName + ": writer " + state);
             err.flush();
-            DynamicView view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
-            long printed = 0;
-            long mismatches = 0;
+            DynamicView view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
+            String name = regionName + "/" + recordName;
             long lastSampleAt = System.nanoTime();
-            while (count == null || printed < count) {
+            while ((count == null || printed < count) && !stopRequested) {
                 if (view == null || view.record() != subscriber.record()) {
-                    view = subscriber.record() == null ? null : new DynamicView(subscriber.record());
+                    view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
                 }
                 if (view != null && view.record().isMailbox() && !peek) {
                     subscriber.close();
@@ -112,7 +177,7 @@ final class EchoCommand implements Callable<Integer> {
                     if (!consistent) {
                         mismatches++;
                     }
-                    out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, subscriber, consistent));
+                    out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, consistent));
                     out.flush();
                     printed++;
                     continue;
@@ -127,20 +192,33 @@ final class EchoCommand implements Callable<Integer> {
                 if (System.nanoTime() - lastSampleAt > timeoutNs) {
                     err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
                             state);
-                    return ExitCodes.TIMEOUT;
+                    return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.TIMEOUT);
                 }
             }
-            if (stream && subscriber.lostSamples() > 0) {
-                err.println("echo " + regionName + "/" + recordName + ": " + subscriber.lostSamples()
-                        + " samples lost (overwritten before they were read)");
-            }
-            if (mismatches > 0) {
-                err.println("echo " + regionName + "/" + recordName + ": " + mismatches
-                        + " samples did not follow the counter pattern");
-                return ExitCodes.CORRUPT_REGION;
-            }
-            return ExitCodes.OK;
+            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
         }
+    }
+
+    /**
+     * What echo says when it ends, whichever way it ends (--count reached, --timeout, Ctrl-C or SIGTERM):
+     * samples lost, messages recovered, and with --check the verdict. Returns 7 when a sample was off the
+     * counter pattern (a corrupt stream outranks a timeout), else {@code code}.
+     */
+    private int summary(PrintWriter err, String name, String what, long lost, long recovered, int code) {
+        if (lost > 0) {
+            err.println("echo " + name + ": " + lost + " samples lost (overwritten before they were read)");
+        }
+        if (recovered > 0) {
+            err.println("echo " + name + ": " + recovered + " messages answered CONSUMER_DIED"
+                    + " (their consumer died holding them)");
+        }
+        if (check) {
+            err.println(mismatches > 0 ? "echo " + name + ": " + mismatches + " " + what
+                    + " did not follow the counter pattern (of " + printed + " checked)"
+                    : "echo " + name + ": all " + printed + " " + what + " checked followed the counter pattern");
+        }
+        err.flush();
+        return mismatches > 0 ? ExitCodes.CORRUPT_REGION : code;
     }
 
     /** Takes every message of a mailbox record, prints it and answers it done. */
@@ -153,13 +231,11 @@ final class EchoCommand implements Callable<Integer> {
                     + " gets it; --peek watches without taking)");
             err.flush();
             WriterState state = receiver.state();
-            DynamicView view = new DynamicView(receiver.subscriber().record());
-            long printed = 0;
-            long mismatches = 0;
+            DynamicView view = newView(receiver.subscriber().record(), regionName);
             long lastAt = System.nanoTime();
-            while (count == null || printed < count) {
+            while ((count == null || printed < count) && !stopRequested) {
                 if (view.record() != receiver.subscriber().record()) {
-                    view = new DynamicView(receiver.subscriber().record());
+                    view = newView(receiver.subscriber().record(), regionName);
                 }
                 if (receiver.take(view, SLICE_NS)) {
                     lastAt = System.nanoTime();
@@ -168,7 +244,7 @@ final class EchoCommand implements Callable<Integer> {
                         mismatches++;
                     }
                     out.println(json ? json(regionName, receiver.subscriber(), view, state, check ? consistent : null)
-                            : text(view, receiver.subscriber(), consistent));
+                            : text(view, consistent));
                     out.flush();
                     receiver.done();
                     printed++;
@@ -182,23 +258,15 @@ final class EchoCommand implements Callable<Integer> {
                 }
                 if (System.nanoTime() - lastAt > timeoutNs) {
                     err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
-                    return ExitCodes.TIMEOUT;
+                    return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.TIMEOUT);
                 }
             }
-            if (receiver.recoveredMessages() > 0) {
-                err.println("echo " + name + ": " + receiver.recoveredMessages() + " messages answered CONSUMER_DIED"
-                        + " (their consumer died holding them)");
-            }
-            if (mismatches > 0) {
-                err.println("echo " + name + ": " + mismatches + " messages did not follow the counter pattern");
-                return ExitCodes.CORRUPT_REGION;
-            }
-            return ExitCodes.OK;
+            return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.OK);
         }
     }
 
     /** Waits until the region's file exists (the record to read is only known from its schema). */
-    private static boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
+    private boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
         java.nio.file.Path file = options.regionDirectory().file(name);
         long start = System.nanoTime();
         boolean told = false;
@@ -208,7 +276,7 @@ final class EchoCommand implements Callable<Integer> {
                 err.flush();
                 told = true;
             }
-            if (System.nanoTime() - start > timeoutNs) {
+            if (System.nanoTime() - start > timeoutNs || stopRequested) {
                 return false;
             }
             LockSupport.parkNanos(SLICE_NS);
@@ -216,25 +284,68 @@ final class EchoCommand implements Callable<Integer> {
         return true;
     }
 
-    private static String text(DynamicView view, Subscriber subscriber, boolean consistent) {
-        StringBuilder sb = view.appendText(new StringBuilder());
+    /** A view of the record, and the fields to print of it (--field, --no-arrays); exit 2 for a field it lacks. */
+    private DynamicView newView(RecordLayout record, String regionName) {
+        List<FieldLayout> chosen = new ArrayList<>();
+        List<String> names = record.fields().stream().map(FieldLayout::name).toList();
+        for (String name : fieldNames) {
+            FieldLayout f = record.fields().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+            if (f == null) {
+                String hint = Names.closest(name, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--field " + name + ": record \""
+                        + record.name() + "\" of region \"" + regionName + "\" has no field \"" + name + "\"" + hint
+                        + " (its fields: " + String.join(", ", names) + ")");
+            }
+            if (!chosen.contains(f)) {
+                chosen.add(f);
+            }
+        }
+        if (chosen.isEmpty()) {
+            // --no-arrays hides the arrays --field did not name
+            record.fields().stream().filter(f -> !(noArrays && f.isArray())).forEach(chosen::add);
+        }
+        shownFields = chosen;
+        return new DynamicView(record);
+    }
+
+    /** The most array elements printed: --max-array, else all of them in JSON and 32 in text. */
+    private int maxArrayElements() {
+        return maxArray != null ? maxArray : json ? Integer.MAX_VALUE : DEFAULT_TEXT_MAX_ARRAY;
+    }
+
+    private String time(DynamicView view) {
+        if (!wallClock) {
+            return Long.toString(view.timestampNs());
+        }
+        long epochNs = view.timestampNs() + epochOffsetNs;
+        return WALL_CLOCK.format(Instant.ofEpochSecond(Math.floorDiv(epochNs, 1_000_000_000L),
+                Math.floorMod(epochNs, 1_000_000_000L)).atZone(ZoneId.systemDefault()));
+    }
+
+    private String text(DynamicView view, boolean consistent) {
+        StringBuilder sb = view.appendText(new StringBuilder(), shownFields, maxArrayElements());
         // the timestamp after the sample number, as users read it first
-        sb.insert(sb.indexOf(" ", view.recordName().length() + 2), " t=" + view.timestampNs());
+        int afterIndex = sb.indexOf(" ", view.recordName().length() + 2);
+        sb.insert(afterIndex < 0 ? sb.length() : afterIndex, " t=" + time(view));
         if (!consistent) {
             sb.append("  <- NOT the counter pattern");
         }
         return sb.toString();
     }
 
-    private static String json(String regionName, Subscriber subscriber, DynamicView view, WriterState state,
+    private String json(String regionName, Subscriber subscriber, DynamicView view, WriterState state,
             Boolean consistent) {
-        StringBuilder fields = view.appendJsonFields(new StringBuilder("{")).append('}');
+        int maxArrayElements = maxArrayElements();
+        StringBuilder fields = view.appendJsonFields(new StringBuilder("{"), shownFields, maxArrayElements).append('}');
         return Json.object(g -> {
             g.writeStringField("region", regionName);
             g.writeStringField("record", view.recordName());
             g.writeNumberField("sample", view.sampleIndex());
             g.writeNumberField("seq", view.sequence());
             g.writeNumberField("timestampNs", view.timestampNs());
+            if (wallClock) {
+                g.writeStringField("wallClock", time(view));
+            }
             g.writeNumberField("epoch", subscriber.epoch());
             g.writeStringField("state", state.name());
             if (subscriber.lostSamples() > 0) {
@@ -245,6 +356,15 @@ final class EchoCommand implements Callable<Integer> {
             }
             g.writeFieldName("fields");
             g.writeRawValue(fields.toString());
+            if (shownFields.stream().anyMatch(f -> f.count() > maxArrayElements)) {
+                g.writeObjectFieldStart("truncated"); // elements left out of each cut array
+                for (FieldLayout f : shownFields) {
+                    if (f.count() > maxArrayElements) {
+                        g.writeNumberField(f.name(), f.count() - maxArrayElements);
+                    }
+                }
+                g.writeEndObject();
+            }
         });
     }
 }

@@ -14,8 +14,11 @@ import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -97,7 +100,17 @@ final class PubCommand implements Callable<Integer> {
             options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
         }
         Publisher publisher = Publisher.create(name, layout, options.withCloseOnShutdown(false)); // closed by the hook below
-        Thread shutdown = new Thread(publisher::close, "shmtel-pub-close");
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread shutdown = new Thread(() -> {
+            stopping.set(true); // before closing: a commit failing meanwhile is then known to be the stop
+            publisher.close(); // the loop sees it within 100 ms, prints its summary and counts down
+            try {
+                finished.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shmtel-pub-close");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             RingWriter sink = record.isMailbox() ? null : publisher.sink(record.name());
@@ -121,8 +134,9 @@ final class PubCommand implements Callable<Integer> {
                             ? "; each waits for the box to be empty, and its answer is printed" + (count == null ? "; Ctrl-C to stop" : "")
                             : count == null ? "; Ctrl-C to stop" : "");
             err.flush();
-            long periodNs = rate == 0 ? 0 : (long) (1e9 / rate);
             long start = System.nanoTime();
+            long firstAt = 0;
+            long lastAt = 0;
             long published = 0;
             while ((count == null || published < count) && !publisher.region().isClosed()) {
                 if (pattern != null) {
@@ -137,28 +151,38 @@ final class PubCommand implements Callable<Integer> {
                         writer.commit();
                     }
                 } catch (IllegalStateException closedMeanwhile) {
-                    if (publisher.region().isClosed()) {
+                    if (stopping.get() || publisher.region().isClosed()) {
                         break; // Ctrl-C closed the publisher between the check above and this commit
                     }
                     throw closedMeanwhile;
                 }
-                published++;
-                if (periodNs > 0) {
-                    long due = start + published * periodNs; // the k-th sample is due at start + k/rate: no drift
+                lastAt = System.nanoTime();
+                if (published++ == 0) {
+                    firstAt = lastAt;
+                }
+                if (rate > 0 && (count == null || published < count)) { // no wait after the last sample
+                    // The k-th sample is due at start + k/rate: no drift. A period beyond ~292 years never comes.
+                    double dueInNs = published * 1e9 / rate;
+                    long due = dueInNs < Long.MAX_VALUE / 2 ? start + (long) dueInNs : Long.MAX_VALUE;
                     long wait;
-                    while ((wait = due - System.nanoTime()) > 0 && !publisher.region().isClosed()) {
+                    while ((wait = due == Long.MAX_VALUE ? Long.MAX_VALUE : due - System.nanoTime()) > 0
+                            && !publisher.region().isClosed()) {
                         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
                     }
                 }
             }
+            String took = took(published, System.nanoTime() - start, lastAt - firstAt, rate);
             if (mailbox != null) {
-                err.printf("sent %d messages to %s/%s: %d answered done, %d not%n", published, name, record.name(),
-                        published - mailbox.failures() - (mailbox.pendingMessage() >= 0 ? 1 : 0), mailbox.failures());
+                err.printf("sent %d messages to %s/%s: %d answered done, %d not;%s%n", published, name, record.name(),
+                        published - mailbox.failures() - (mailbox.pendingMessage() >= 0 ? 1 : 0), mailbox.failures(), took);
+                err.flush();
                 return mailbox.failures() > 0 ? ExitCodes.MAILBOX_FAILED : ExitCodes.OK;
             }
-            err.printf("published %d samples of %s/%s%n", published, name, record.name());
+            err.printf("published %d samples of %s/%s%s%n", published, name, record.name(), took);
+            err.flush();
             return ExitCodes.OK;
         } finally {
+            finished.countDown();
             publisher.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdown);
@@ -166,6 +190,17 @@ final class PubCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running or has run
             }
         }
+    }
+
+    /**
+     * The end of the summary line: {@code " in 4.900 s, 10.00 Hz measured (10.0 Hz asked)"}. The measured rate
+     * is (samples - 1) over the time from the first to the last, "-" with fewer than two samples.
+     */
+    static String took(long published, long durationNs, long firstToLastNs, double askedHz) {
+        String measured = published < 2 || firstToLastNs <= 0 ? "-"
+                : String.format(Locale.ROOT, "%.2f", (published - 1) * 1e9 / firstToLastNs);
+        return String.format(Locale.ROOT, " in %.3f s, %s Hz measured (%s)", durationNs / 1e9, measured,
+                askedHz == 0 ? "full rate asked" : askedHz + " Hz asked");
     }
 
     /** Puts the staged message (waiting while the box is full) and prints its answer; false when stopped meanwhile. */

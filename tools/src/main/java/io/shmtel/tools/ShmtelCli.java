@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {ValidateCommand.class, GenCommand.class, CompatCommand.class, LsCommand.class,
                 InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
                 GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, RecordCommand.class,
-                ReplayCommand.class, ServeCommand.class, BridgeCommand.class, CompletionCommand.class,
+                ReplayCommand.class, ServeCommand.class, BridgeCommand.class, CompletionCommand.class, CompleteCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%n",
         footer = {"Benchmarks: 'bin/shmtel bench [--quick]' runs the cross-process harness of the bench module "
@@ -40,6 +40,15 @@ public final class ShmtelCli implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length > 0 && args[0].equals(CompleteCommand.NAME)) {
+            // At every TAB of the completion script: only this command, not the whole tree, for a quick start.
+            CommandLine complete = new CommandLine(new CompleteCommand());
+            complete.setOut(out);
+            complete.setErr(err);
+            int code = complete.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+            out.flush();
+            return code;
+        }
         CommandLine cli = new CommandLine(new ShmtelCli());
         cli.setOut(out);
         cli.setErr(err);

@@ -112,4 +112,20 @@ class LauncherIT {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(Files.readString(dir.resolve("force_torque.h"))).contains("force_torque_wrench_publish");
     }
+
+    /** The completion script sourced in bash completes a region by running bin/shmtel __complete. */
+    @Test
+    void completionThroughTheLauncherOffersTheRegions(@TempDir Path dir) throws Exception {
+        Result pub = shmtel("pub", "launcher_comp", "--schema", "schema/examples/arm.json", "--count", "1");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        Path script = dir.resolve("shmtel.completion");
+        Files.writeString(script, shmtel("completion", "bash").out());
+        Process bash = launcher("/usr/bin/env", "bash", "-c", "source \"$1\"; COMP_WORDS=(bin/shmtel echo launcher_c);"
+                + " COMP_CWORD=2; COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}; _complete_shmtel 2>/dev/null;"
+                + " printf '%s\\n' \"${COMPREPLY[@]}\"", "bash", script.toString()).start();
+        String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.lines()).containsExactly("launcher_comp");
+        assertThat(shmtel("rm", "launcher_comp").code()).isZero();
+    }
 }

@@ -6,6 +6,7 @@ import io.shmtel.core.region.ShmDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ class RegionCommandsTest {
         assertThat(pub.code()).as(pub.err()).isZero();
         assertThat(pub.err()).contains("sending messages to mailbox cmd/arm_command at full rate into " + dir.resolve("shmtel.cmd"),
                 "each waits for the box to be empty, and its answer is printed", "message 0: done", "message 1: done",
-                "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not");
+                "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not; in ");
         CliTest.Result echo = consumer.get(60, TimeUnit.SECONDS);
         assertThat(echo.code()).as(echo.err()).isZero();
         assertThat(echo.err()).contains("echo cmd/arm_command: a mailbox: taking each message and answering it done"
@@ -240,5 +241,176 @@ class RegionCommandsTest {
         assertThat(quiet.code()).as("the stream starts at the newest sample, then waits").isEqualTo(ExitCodes.TIMEOUT);
         assertThat(quiet.err()).contains("no sample for 0.3 s (writer CLOSED)");
         assertThat(shmtel("rm", "live").code()).isZero();
+    }
+
+    /** The CLI in a process of its own (the test's class path), as a user runs it: for signals. */
+    Process cli(String command, String... args) throws IOException {
+        List<String> all = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                command, "--dir=" + dir));
+        all.addAll(List.of(args));
+        return new ProcessBuilder(all).start();
+    }
+
+    static String rest(java.io.InputStream in) throws IOException {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void echoCheckSummarisesWhenItTimesOutAndReportsMismatchesWith7() {
+        // Without --pattern every field is 0: the newest sample (#2) is off the counter pattern.
+        assertThat(shmtel("pub", "plain", "--schema", ARM, "--count", "3", "--rate", "0").code()).isZero();
+        CliTest.Result bad = shmtel("echo", "plain", "--check", "--timeout", "0.3");
+        assertThat(bad.out().lines()).hasSize(1);
+        assertThat(bad.err()).contains("echo plain/joint_state: no sample for 0.3 s (writer CLOSED)",
+                "echo plain/joint_state: 1 samples did not follow the counter pattern (of 1 checked)");
+        assertThat(bad.code()).as("a corrupt stream outranks the timeout").isEqualTo(ExitCodes.CORRUPT_REGION);
+
+        assertThat(shmtel("pub", "good", "--schema", ARM, "--count", "3", "--rate", "0", "--pattern", "counter").code()).isZero();
+        CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream");
+        assertThat(good.out().lines()).hasSize(3);
+        assertThat(good.err()).contains("echo good/joint_state: all 3 samples checked followed the counter pattern");
+        assertThat(good.code()).isEqualTo(ExitCodes.TIMEOUT);
+        CliTest.Result counted = shmtel("echo", "good", "--check", "--count", "1");
+        assertThat(counted.err()).contains("echo good/joint_state: all 1 samples checked followed the counter pattern");
+        assertThat(counted.code()).isZero();
+    }
+
+    @Test
+    void echoPrintsItsSummaryOnSigterm() throws Exception {
+        assertThat(shmtel("pub", "plain", "--schema", ARM, "--count", "3", "--rate", "0").code()).isZero();
+        Process echo = cli("echo", "plain", "--check");
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(echo.getInputStream(),
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            assertThat(first).startsWith("joint_state #2 t=").endsWith("<- NOT the counter pattern");
+            echo.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes)
+            assertThat(echo.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String err = rest(echo.getErrorStream());
+            assertThat(err).contains("echo plain/joint_state: 1 samples did not follow the counter pattern (of 1 checked)");
+            assertThat(echo.exitValue()).as("the signal's status").isEqualTo(128 + 15);
+        } finally {
+            echo.destroyForcibly();
+        }
+    }
+
+    @Test
+    void pubExitsRightAfterItsLastSample() throws Exception {
+        long start = System.nanoTime();
+        // A period of 1e300 seconds: before, pub waited it out after its only sample.
+        CompletableFuture<CliTest.Result> tiny = CompletableFuture.supplyAsync(
+                () -> shmtel("pub", "tiny", "--schema", ARM, "--rate", "1e-300", "--count", "1"));
+        CliTest.Result pub = tiny.get(30, TimeUnit.SECONDS);
+        assertThat(pub.code()).as(pub.err()).isZero();
+        assertThat(pub.err()).contains("published 1 samples of tiny/joint_state in 0.", " s, - Hz measured (1.0E-300 Hz asked)");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void pubSummarisesCountRateAndDuration() throws Exception {
+        CliTest.Result pub = shmtel("pub", "five", "--schema", ARM, "--rate", "50", "--count", "5");
+        assertThat(pub.code()).as(pub.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "published 5 samples of five/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(50.0 Hz asked\\)")
+                .matcher(pub.err());
+        assertThat(m.find()).as(pub.err()).isTrue();
+        // 4 periods of 20 ms, and no fifth after the last sample
+        assertThat(Double.parseDouble(m.group(1))).isBetween(0.079, 0.099 + 0.3);
+        assertThat(Double.parseDouble(m.group(2))).isBetween(10.0, 51.0);
+    }
+
+    @Test
+    void pubPrintsItsSummaryOnSigterm() throws Exception {
+        Process pub = cli("pub", "sig", "--schema", ARM, "--rate", "100");
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(pub.getErrorStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(err.readLine()).startsWith("publishing sig/joint_state at 100.0 Hz into ");
+            Thread.sleep(500);
+            pub.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes)
+            assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String rest = err.lines().collect(java.util.stream.Collectors.joining("\n"));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "published (\\d+) samples of sig/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(100.0 Hz asked\\)")
+                    .matcher(rest);
+            assertThat(m.find()).as(rest).isTrue();
+            assertThat(Long.parseLong(m.group(1))).isPositive();
+            assertThat(Double.parseDouble(m.group(3))).isBetween(20.0, 101.0);
+            assertThat(pub.exitValue()).isEqualTo(128 + 15);
+            assertThat(shmtel("ls").out()).contains("sig", "CLOSED");
+        } finally {
+            pub.destroyForcibly();
+        }
+    }
+
+    @Test
+    void echoPrintsChosenFieldsAndRefusesAnUnknownOneWithAHint() {
+        assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--set", "position=1,2,3,4,5,6",
+                "--set", "status=FAULT", "--set", "frame_id=base").code()).isZero();
+        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--field", "status,position", "--field", "frame_id");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT position=\\[1.0, 2.0, 3.0, 4.0, 5.0, 6.0\\] rad"
+                + " frame_id=\"base\"");
+        CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--field", "frame_id,status");
+        assertThat(json.out()).contains("\"fields\":{\"frame_id\":\"base\",\"status\":\"FAULT\"}").doesNotContain("position");
+        CliTest.Result noArrays = shmtel("echo", "arm", "--count", "1", "--no-arrays");
+        assertThat(noArrays.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT frame_id=\"base\"");
+
+        CliTest.Result unknown = shmtel("echo", "arm", "--count", "1", "--field", "status,positon");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("--field positon: record \"joint_state\" of region \"arm\" has no field"
+                + " \"positon\"; did you mean \"position\"? (its fields: position, velocity, effort, status, frame_id)")
+                .doesNotContain("Exception");
+        CliTest.Result negative = shmtel("echo", "arm", "--count", "1", "--max-array", "-1");
+        assertThat(negative.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(negative.err()).contains("--max-array must be >= 0: -1");
+    }
+
+    @Test
+    void echoCutsLongArraysAndPrintsF32AtFloatPrecision(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+        Path schema = tmp.resolve("scan.json");
+        Files.writeString(schema, """
+                { "schema": "scan", "version": 1, "records": [ { "name": "scan", "depth": 2, "fields": [
+                  { "name": "gain", "type": "f32" },
+                  { "name": "ranges", "type": "f32", "count": 400, "unit": "m" } ] } ] }
+                """);
+        assertThat(shmtel("pub", "scan", "--schema", schema.toString(), "--count", "1", "--set", "gain=0.1",
+                "--set", "ranges=0.3").code()).isZero();
+        CliTest.Result text = shmtel("echo", "scan", "--count", "1");
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).contains(" gain=0.1 ranges=[0.3, 0.3, ", ", 0.3, ... 368 more] m")
+                .doesNotContain("0.1000000", "0.3000000", "0.2999999");
+        assertThat(text.out().split("0\\.3", -1)).hasSize(32 + 1);
+        CliTest.Result three = shmtel("echo", "scan", "--count", "1", "--max-array", "3");
+        assertThat(three.out()).contains(" gain=0.1 ranges=[0.3, 0.3, 0.3, ... 397 more] m");
+        CliTest.Result none = shmtel("echo", "scan", "--count", "1", "--max-array", "0");
+        assertThat(none.out()).contains(" ranges=[... 400 more] m");
+        CliTest.Result json = shmtel("echo", "scan", "--count", "1", "--json");
+        assertThat(json.out()).contains("\"gain\":0.1,\"ranges\":[0.3,").doesNotContain("truncated", "0.1000000");
+        assertThat(json.out().split("0\\.3", -1)).hasSize(400 + 1);
+        CliTest.Result cut = shmtel("echo", "scan", "--count", "1", "--json", "--max-array", "2");
+        assertThat(cut.out()).contains("\"fields\":{\"gain\":0.1,\"ranges\":[0.3,0.3]},\"truncated\":{\"ranges\":398}}");
+    }
+
+    @Test
+    void echoWallClockPrintsLocalIso8601Time() {
+        long before = System.currentTimeMillis();
+        assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1").code()).isZero();
+        long after = System.currentTimeMillis();
+        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--wall-clock");
+        assertThat(text.code()).as(text.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^joint_state #0 t=(\\S+) position=").matcher(text.out());
+        assertThat(m.find()).as(text.out()).isTrue();
+        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(m.group(1));
+        assertThat(m.group(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}(Z|[+-]\\d\\d:\\d\\d)");
+        assertThat(t.getOffset()).isEqualTo(java.time.ZoneId.systemDefault().getRules().getOffset(t.toInstant()));
+        assertThat(t.toInstant().toEpochMilli()).as("the sample's publish time").isBetween(before - 50, after + 50);
+        CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--wall-clock");
+        java.util.regex.Matcher j = java.util.regex.Pattern.compile("\"wallClock\":\"([^\"]+)\"").matcher(json.out());
+        assertThat(j.find()).as(json.out()).isTrue();
+        assertThat(json.out()).contains("\"timestampNs\":");
+        // each echo measures the clocks' offset when it starts: the same sample, within a millisecond
+        assertThat(Duration.between(t, java.time.OffsetDateTime.parse(j.group(1))).abs()).isLessThan(Duration.ofMillis(1));
     }
 }

@@ -128,14 +128,30 @@ public final class DynamicView extends RecordView {
 
     /** Appends {@code record #k name=value [unit] ...} as the CLI and logs print a sample (allocates). */
     public StringBuilder appendText(StringBuilder sb) {
+        return appendText(sb, record.fields(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Appends {@code record #k name=value [unit] ...} for the given fields of this record only, arrays cut
+     * after {@code maxArrayElements} elements ({@code [1.0, 2.0, ... 354 more]}). f32 values are printed at
+     * float precision ({@code 0.1}, not the widened double's {@code 0.10000000149011612}). Allocates.
+     */
+    public StringBuilder appendText(StringBuilder sb, List<FieldLayout> fields, int maxArrayElements) {
         sb.append(record.name()).append(" #").append(sampleIndex());
-        for (FieldLayout f : record.fields()) {
-            Object value = value(f.name());
+        for (FieldLayout f : fields) {
             sb.append(' ').append(f.name()).append('=');
-            if (value instanceof String s && f.type() == FieldType.STRING) {
-                appendJsonString(sb, s);
+            if (f.isArray()) {
+                int shown = Math.min(f.count(), Math.max(0, maxArrayElements));
+                sb.append('[');
+                for (int i = 0; i < shown; i++) {
+                    appendTextValue(sb.append(i > 0 ? ", " : ""), f, element(f, i));
+                }
+                if (shown < f.count()) {
+                    sb.append(shown > 0 ? ", " : "").append("... ").append(f.count() - shown).append(" more");
+                }
+                sb.append(']');
             } else {
-                sb.append(value);
+                appendTextValue(sb, f, element(f, 0));
             }
             if (!f.unit().isEmpty()) {
                 sb.append(' ').append(f.unit());
@@ -144,26 +160,45 @@ public final class DynamicView extends RecordView {
         return sb;
     }
 
+    private static void appendTextValue(StringBuilder sb, FieldLayout f, Object value) {
+        if (value instanceof String s && f.type() == FieldType.STRING) {
+            appendJsonString(sb, s);
+        } else if (value instanceof Double d && f.type() == FieldType.F32) {
+            sb.append((float) d.doubleValue());
+        } else {
+            sb.append(value);
+        }
+    }
+
     /** Appends the fields as a JSON object's members ({@code "name":value,...}), enums by name, NaN and infinities as strings. */
     public StringBuilder appendJsonFields(StringBuilder sb) {
+        return appendJsonFields(sb, record.fields(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Appends the given fields of this record as a JSON object's members, arrays cut after
+     * {@code maxArrayElements} elements; f32 values at float precision, as {@link #appendText(StringBuilder, List, int)}.
+     */
+    public StringBuilder appendJsonFields(StringBuilder sb, List<FieldLayout> fields, int maxArrayElements) {
         boolean first = true;
-        for (FieldLayout f : record.fields()) {
+        for (FieldLayout f : fields) {
             sb.append(first ? "" : ",").append('"').append(f.name()).append("\":");
             first = false;
             if (f.isArray()) {
+                int shown = Math.min(f.count(), Math.max(0, maxArrayElements));
                 sb.append('[');
-                for (int i = 0; i < f.count(); i++) {
-                    appendJsonValue(sb, element(f, i), i > 0);
+                for (int i = 0; i < shown; i++) {
+                    appendJsonValue(sb, f, element(f, i), i > 0);
                 }
                 sb.append(']');
             } else {
-                appendJsonValue(sb, element(f, 0), false);
+                appendJsonValue(sb, f, element(f, 0), false);
             }
         }
         return sb;
     }
 
-    private static void appendJsonValue(StringBuilder sb, Object value, boolean comma) {
+    private static void appendJsonValue(StringBuilder sb, FieldLayout f, Object value, boolean comma) {
         if (comma) {
             sb.append(',');
         }
@@ -171,6 +206,8 @@ public final class DynamicView extends RecordView {
             appendJsonString(sb, s);
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             sb.append('"').append(d).append('"');
+        } else if (value instanceof Double d && f.type() == FieldType.F32) {
+            sb.append((float) d.doubleValue());
         } else {
             sb.append(value);
         }
