@@ -117,8 +117,8 @@ public final class McapReader {
             throw new McapFormatException(file, footer, "the footer puts the summary at byte " + summaryStart
                     + ", but the data section ends at byte " + summary + ": the file is damaged");
         }
-        if (summaryCrc != 0) {
-            checkCrc(summaryStart == 0 ? footer : summary, footer + 1 + 8 + 8 + 8, summaryCrc, "summary CRC", footer);
+        if (summaryCrc != 0) { // from the end of the data section to the footer's CRC field
+            checkCrc(summary, footer + 1 + 8 + 8 + 8, summaryCrc, "summary CRC", footer);
         }
         while (data.hasRemaining()) {
             int at = data.position();
@@ -238,7 +238,8 @@ public final class McapReader {
                     + "; shmtel replays uncompressed MCAP (as shmtel record writes it)");
         }
         long recordsLength = r.getLong();
-        if (recordsLength != r.remaining() || uncompressedSize != recordsLength) {
+        // Bytes after the records are allowed (fields a later MCAP version may add).
+        if (recordsLength < 0 || recordsLength > r.remaining() || uncompressedSize != recordsLength) {
             throw new Damage("its records take " + recordsLength + " bytes (uncompressed " + uncompressedSize
                     + "), but " + r.remaining() + " bytes follow");
         }
