@@ -24,7 +24,7 @@ public final class InputFiles {
         private final transient Path file;
         private final String reason;
 
-        UnreadableFileException(Path file, String reason, Throwable cause) {
+        public UnreadableFileException(Path file, String reason, Throwable cause) {
             super(file + ": " + reason, cause);
             this.file = file;
             this.reason = reason;

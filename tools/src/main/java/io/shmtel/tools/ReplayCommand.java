@@ -116,7 +116,7 @@ final class ReplayCommand implements Callable<Integer> {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
                     }
-                    fill(t.writer(), t.record(), json.readTree(m.data()));
+                    fill(t.writer(), t.record(), json.readTree(m.dataStream()));
                     t.writer().commit();
                     done++;
                     int percent = (int) (100 * done / total);
@@ -149,7 +149,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             String problem;
             try {
-                JsonNode node = json.readTree(m.data());
+                JsonNode node = json.readTree(m.dataStream());
                 if (node == null || !node.isObject()) {
                     problem = "is not a JSON object: found " + (node == null ? "nothing" : node.getNodeType());
                 } else {

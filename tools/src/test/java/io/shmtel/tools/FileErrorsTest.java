@@ -280,6 +280,22 @@ class FileErrorsTest {
     }
 
     @Test
+    void anMcapFileLargerThanTheHeapIsRefusedBeforeItIsRead() throws Exception {
+        Path big = dir.resolve("big.mcap");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(100L << 20); // sparse: no disk used
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ShmtelCli.class.getName(), "replay", big.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(output).startsWith("shmtel replay: " + big + ": 104857600 bytes need about 150 MiB of memory, more"
+                + " than this JVM has free").contains("SHMTEL_JAVA_OPTS=-Xmx").doesNotContain("OutOfMemoryError");
+    }
+
+    @Test
     void aTooLargeSchemaFileIsRefusedWithItsSize() throws IOException {
         Path big = dir.resolve("big.json");
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {

@@ -1,11 +1,14 @@
 package io.shmtel.tools.mcap;
 
 import io.shmtel.schema.InputFiles;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +34,63 @@ public final class McapReader {
 
     public record Channel(int id, int schemaId, String topic, String messageEncoding, Map<String, String> metadata) {}
 
-    /** One message; {@code offset}: where its record starts in the file. */
-    public record Message(int channelId, long sequence, long logTimeNs, long publishTimeNs, byte[] data, long offset) {}
+    /**
+     * One message; {@code offset}: where its record starts in the file. Its data stay in the file's
+     * bytes (read them with {@link #dataStream()} without a copy), so a file needs its size in memory once.
+     */
+    public static final class Message {
+        private final int channelId;
+        private final long sequence;
+        private final long logTimeNs;
+        private final long publishTimeNs;
+        private final long offset;
+        private final byte[] file;
+        private final int dataOffset;
+        private final int dataLength;
+
+        Message(int channelId, long sequence, long logTimeNs, long publishTimeNs, long offset, byte[] file,
+                int dataOffset, int dataLength) {
+            this.channelId = channelId;
+            this.sequence = sequence;
+            this.logTimeNs = logTimeNs;
+            this.publishTimeNs = publishTimeNs;
+            this.offset = offset;
+            this.file = file;
+            this.dataOffset = dataOffset;
+            this.dataLength = dataLength;
+        }
+
+        public int channelId() {
+            return channelId;
+        }
+
+        public long sequence() {
+            return sequence;
+        }
+
+        public long logTimeNs() {
+            return logTimeNs;
+        }
+
+        public long publishTimeNs() {
+            return publishTimeNs;
+        }
+
+        /** Where the message record starts in the file. */
+        public long offset() {
+            return offset;
+        }
+
+        /** A copy of the message data. */
+        public byte[] data() {
+            return Arrays.copyOfRange(file, dataOffset, dataOffset + dataLength);
+        }
+
+        /** The message data, read in place. */
+        public InputStream dataStream() {
+            return new ByteArrayInputStream(file, dataOffset, dataLength);
+        }
+    }
 
     /** Everything read from a file. */
     public record Contents(Map<Integer, Schema> schemas, Map<Integer, Channel> channels, List<Message> messages) {}
@@ -77,6 +135,15 @@ public final class McapReader {
      * @throws McapFormatException it is not MCAP or is damaged
      */
     public static Contents read(Path file) throws IOException {
+        // The file is held in memory, with a small object per message: refuse it rather than run out.
+        long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+        Runtime rt = Runtime.getRuntime();
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (size <= MAX_FILE_BYTES && size + size / 2 > available) {
+            throw new InputFiles.UnreadableFileException(file, size + " bytes need about " + (size + size / 2) / (1 << 20)
+                    + " MiB of memory, more than this JVM has free (" + available / (1 << 20) + " MiB): give it more,"
+                    + " e.g. SHMTEL_JAVA_OPTS=-Xmx" + Math.max(2, (size * 2 >> 30) + 1) + "g", null);
+        }
         return new McapReader(file, InputFiles.read(file, MAX_FILE_BYTES)).read();
     }
 
@@ -202,7 +269,8 @@ public final class McapReader {
                         long sequence = r.getInt() & 0xFFFF_FFFFL;
                         long logTime = r.getLong();
                         long publishTime = r.getLong();
-                        messages.add(new Message(channel, sequence, logTime, publishTime, bytes(r, r.remaining()), at));
+                        int data = at + 9 + r.position();
+                        messages.add(new Message(channel, sequence, logTime, publishTime, at, bytes, data, r.remaining()));
                     }
                     case McapWriter.OP_CHUNK -> chunk(r, at, depth);
                     case McapWriter.OP_DATA_END -> {
