@@ -184,7 +184,7 @@ final class RecordCommand implements Callable<Integer> {
                 Path parent = output.toAbsolutePath().getParent();
                 reason = "no such directory: " + parent + " (create it first)";
             } else if (e instanceof java.nio.file.AccessDeniedException) {
-                reason = "permission denied: choose a writable directory";
+                reason = "permission denied (the directory or the file is not writable)";
             } else {
                 reason = InputFiles.reason(e);
             }
@@ -200,7 +200,7 @@ final class RecordCommand implements Callable<Integer> {
                 ? "the file keeps the " + kept.messages() + " samples written before the failure (" + kept.bytes()
                         + " bytes), a readable MCAP without its index"
                 : "the file is not a finished MCAP (truncated"
-                        + (kept.bytes() >= 0 ? " at " + kept.bytes() + " bytes" : "") + "; replay refuses it)";
+                        + (kept.bytes() > 0 ? " at " + kept.bytes() + " bytes" : "") + "; replay refuses it)";
         return new OutputException("cannot write " + output + ": " + InputFiles.reason(e) + after
                 + "; recording stopped at " + mcap.messageCount() + " samples; " + what, e);
     }
