@@ -234,6 +234,39 @@ class FileErrorsTest {
     }
 
     @Test
+    void everySingleBitFlipOfARecordingIsFoundAndNothingButAFormatErrorEscapes() throws IOException {
+        Path file = dir.resolve("small.mcap");
+        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+            int schema = w.addSchema("t.r", "jsonschema", "{\"type\":\"object\"}".getBytes());
+            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
+            int b = w.addChannel(schema, "b", "json", java.util.Map.of());
+            for (int i = 0; i < 40; i++) {
+                byte[] data = ("{\"i\":" + i + "}").getBytes();
+                w.addMessage(i % 2 == 0 ? a : b, i, 1_000 + i, 1_000 + i, data, data.length);
+                if (i == 20) {
+                    w.flush(); // two chunks
+                }
+            }
+        }
+        byte[] good = Files.readAllBytes(file);
+        assertThat(McapReader.read(file, good).messages()).hasSize(40);
+        List<String> undetected = new ArrayList<>();
+        for (int at = 0; at < good.length; at++) {
+            for (int mask : new int[] {0x01, 0x80}) {
+                byte[] bad = good.clone();
+                bad[at] ^= (byte) mask;
+                try {
+                    McapReader.read(file, bad);
+                    undetected.add("0x" + Integer.toHexString(mask) + " at byte " + at);
+                } catch (McapReader.McapFormatException expected) {
+                    assertThat(expected.getMessage()).startsWith(file + ": ");
+                }
+            }
+        }
+        assertThat(undetected).as("every flip of %d bytes is found by a CRC or a length check", good.length).isEmpty();
+    }
+
+    @Test
     void aMessageThatIsNotJsonIsRefusedBeforeAnythingIsPublished() throws Exception {
         Path file = dir.resolve("run.mcap");
         withPublisher(() -> assertThat(shmtel("record", "types", "-o", file.toString(), "--duration", "0.5").code())

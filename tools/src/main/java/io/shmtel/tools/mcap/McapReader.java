@@ -147,6 +147,11 @@ public final class McapReader {
         return new McapReader(file, InputFiles.read(file, MAX_FILE_BYTES)).read();
     }
 
+    /** Verifies and reads {@code bytes}, the contents of {@code file} (named in messages). */
+    public static Contents read(Path file, byte[] bytes) throws McapFormatException {
+        return new McapReader(file, bytes).read();
+    }
+
     private Contents read() throws McapFormatException {
         byte[] magic = McapWriter.MAGIC;
         if (bytes.length < magic.length || !Arrays.equals(Arrays.copyOf(bytes, magic.length), magic)) {
