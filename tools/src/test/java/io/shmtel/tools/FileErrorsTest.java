@@ -267,6 +267,49 @@ class FileErrorsTest {
     }
 
     @Test
+    void withoutCrcsEveryFlipIsReadOrRefusedByTheLengthChecksNeverAnotherException() throws IOException {
+        Path file = dir.resolve("nocrc.mcap");
+        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+            int schema = w.addSchema("t.r", "jsonschema", "{}".getBytes());
+            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
+            for (int i = 0; i < 10; i++) {
+                byte[] data = ("{\"i\":" + i + "}").getBytes();
+                w.addMessage(a, i, i, i, data, data.length);
+            }
+        }
+        // As writers that compute no CRCs leave them (0 = none): only the lengths protect the reader.
+        byte[] good = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 8; ; ) {
+            int op = good[at] & 0xFF;
+            if (op == 0x06) {
+                b.putInt(at + 9 + 24, 0);
+            } else if (op == 0x0F) {
+                b.putInt(at + 9, 0);
+                break;
+            }
+            at += 9 + (int) b.getLong(at + 1);
+        }
+        b.putInt(good.length - 12, 0);
+        assertThat(McapReader.read(file, good).messages()).hasSize(10);
+        List<String> escaped = new ArrayList<>();
+        for (int at = 0; at < good.length; at++) {
+            for (int mask : new int[] {0x01, 0x80, 0xFF}) {
+                byte[] bad = good.clone();
+                bad[at] ^= (byte) mask;
+                try {
+                    McapReader.read(file, bad);
+                } catch (McapReader.McapFormatException expected) {
+                    // refused with the offset
+                } catch (RuntimeException e) {
+                    escaped.add("0x" + Integer.toHexString(mask) + " at byte " + at + ": " + e);
+                }
+            }
+        }
+        assertThat(escaped).as("flips that escaped as another exception").isEmpty();
+    }
+
+    @Test
     void aMessageThatIsNotJsonIsRefusedBeforeAnythingIsPublished() throws Exception {
         Path file = dir.resolve("run.mcap");
         withPublisher(() -> assertThat(shmtel("record", "types", "-o", file.toString(), "--duration", "0.5").code())
