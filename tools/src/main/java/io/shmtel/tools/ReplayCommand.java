@@ -3,6 +3,7 @@ package io.shmtel.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmtel.core.Publisher;
+import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicWriter;
@@ -77,11 +78,18 @@ final class ReplayCommand implements Callable<Integer> {
                 err.println("replay: skipping channel " + c.topic() + ": not recorded by shmtel record");
                 continue;
             }
+            for (String key : new String[] {"shmtel.region", "shmtel.record"}) {
+                if (c.metadata().get(key) == null) {
+                    throw new McapReader.McapFormatException(file, "channel " + c.topic() + " carries a shmtel schema"
+                            + " but no " + key + " in its metadata: the file is damaged or was not written by shmtel record");
+                }
+            }
             Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaText, file + " channel " + c.topic()));
             RecordLayout record = layout.record(c.metadata().get("shmtel.record")).orElseThrow(() ->
                     new McapReader.McapFormatException(file, "channel " + c.topic() + " names record \""
                             + c.metadata().get("shmtel.record") + "\", which its schema lacks"));
-            plans.put(c.id(), new Plan(prefix + c.metadata().get("shmtel.region"), layout, record));
+            String regionName = RegionDirectory.checkName(prefix + c.metadata().get("shmtel.region")); // before any is created
+            plans.put(c.id(), new Plan(regionName, layout, record));
         }
         if (plans.isEmpty() || contents.messages().isEmpty()) {
             err.println("replay: nothing to replay in " + file);

@@ -335,6 +335,39 @@ class FileErrorsTest {
         assertThat(Files.exists(dir.resolve("shmtel.junk.types"))).isFalse();
     }
 
+    @Test
+    void aChannelWithoutItsRegionOrABadPrefixIsRefusedBeforeAnyRegionIsCreated() throws Exception {
+        Path file = dir.resolve("run.mcap");
+        withPublisher(() -> assertThat(shmtel("record", "types", "-o", file.toString(), "--duration", "0.3").code())
+                .isZero());
+        McapReader.Contents contents = McapReader.read(file);
+        Path bad = dir.resolve("noregion.mcap");
+        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(bad, "test")) {
+            for (McapReader.Channel c : contents.channels().values()) { // the second channel lacks its region
+                McapReader.Schema s = contents.schemas().get(c.schemaId());
+                java.util.Map<String, String> metadata = new java.util.HashMap<>(c.metadata());
+                if (c.id() == 1) {
+                    metadata.remove("shmtel.region");
+                }
+                w.addChannel(w.addSchema(s.name(), s.encoding(), s.data()), c.topic(), "json", metadata);
+            }
+            for (McapReader.Message m : contents.messages()) {
+                w.addMessage(m.channelId(), m.sequence(), m.logTimeNs(), m.publishTimeNs(), m.data(), m.data().length);
+            }
+        }
+        CliTest.Result r = shmtel("replay", bad.toString(), "--region-prefix", "nr.", "--rate", "100");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).contains(bad + ": channel types/", " carries a shmtel schema but no shmtel.region");
+        assertNoStackTrace(r);
+        CliTest.Result prefix = shmtel("replay", file.toString(), "--region-prefix", "../", "--rate", "100");
+        assertThat(prefix.code()).as(prefix.err()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(prefix.err()).contains("invalid region name \"../types\"");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).as("no region created")
+                    .noneMatch(name -> name.startsWith("shmtel.nr.") || name.contains(".."));
+        }
+    }
+
     // ------------------------------------------------------------------ item 4: unbounded inputs
 
     @Test
