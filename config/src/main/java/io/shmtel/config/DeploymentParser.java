@@ -4,6 +4,7 @@ import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.schema.InputFiles;
 import io.shmtel.schema.Names;
 import io.shmtel.schema.SchemaException;
 import io.shmtel.schema.SchemaParser;
@@ -18,11 +19,8 @@ import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.SensorDriver;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,11 +74,14 @@ public final class DeploymentParser {
     public static Deployment parse(Path file, Map<String, DriverFactory> driverTypes, Set<String> userActions) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw single(file.toString(), "no such file: check the path");
-        } catch (IOException e) {
-            throw single(file.toString(), "cannot read file: " + e);
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(InputFiles.read(file, InputFiles.MAX_TEXT_BYTES))).toString();
+        } catch (InputFiles.UnreadableFileException e) {
+            throw single(file.toString(), e.reason());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw single(file.toString(), "file is not valid UTF-8: save it as UTF-8");
         }
         // Relative to the deployment file's directory as the user gave it, so messages show familiar paths.
         Path base = file.getParent() == null ? Path.of("") : file.getParent();

@@ -3,14 +3,11 @@ package io.shmtel.schema;
 import io.shmtel.schema.json.LocatedJsonReader;
 import io.shmtel.schema.json.Node;
 import io.shmtel.schema.layout.LayoutCompiler;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -47,11 +44,9 @@ public final class SchemaParser {
     public static SchemaDef parse(Path file, String name) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw single(name, "no such file: check the path");
-        } catch (IOException e) {
-            throw single(name, "cannot read file: " + e);
+            bytes = InputFiles.read(file, InputFiles.MAX_TEXT_BYTES);
+        } catch (InputFiles.UnreadableFileException e) {
+            throw single(name, e.reason());
         }
         String text;
         try {

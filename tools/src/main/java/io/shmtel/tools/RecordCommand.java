@@ -7,6 +7,7 @@ import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.InputFiles;
 import io.shmtel.schema.gen.JsonSchemaGenerator;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.RecordLayout;
@@ -66,7 +67,8 @@ final class RecordCommand implements Callable<Integer> {
         long samples = 0;
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = null;
-        try (McapWriter mcap = new McapWriter(output, "shmtel record")) {
+        McapWriter mcap = open(output);
+        try {
             for (String target : targets) {
                 int slash = target.indexOf('/');
                 String regionName = slash < 0 ? target : target.substring(0, slash);
@@ -91,6 +93,7 @@ final class RecordCommand implements Callable<Integer> {
                             + "\" has no record \"" + target.substring(slash + 1) + "\"");
                 }
             }
+            mcap.flush(); // the file is an MCAP from here on, whatever happens
             IdleStrategy idle = idleOption.strategy();
             WaitSet waitSet = new WaitSet();
             channels.forEach(c -> waitSet.add(c.subscriber()));
@@ -134,12 +137,24 @@ final class RecordCommand implements Callable<Integer> {
                 }
                 if (System.nanoTime() - nextProgress > 0) {
                     nextProgress += TimeUnit.SECONDS.toNanos(1);
-                    err.printf("recording: %d samples, %s, %d lost%n", samples, RegionSummary.formatBytes(mcap.position()),
-                            lost(channels));
+                    mcap.flush(); // into the file at least once a second: a full disk shows now, not at the end
+                    err.printf("recording: %d samples, %s written, %d lost%n", samples,
+                            RegionSummary.formatBytes(mcap.flushedBytes()), lost(channels));
                     err.flush();
                 }
             }
+            mcap.close();
+        } catch (IOException e) {
+            if (mcap.failure() == null) {
+                throw e;
+            }
+            throw writeFailed(output, mcap, e);
         } finally {
+            try {
+                mcap.close(); // after another error: the file is finished (or salvaged) all the same
+            } catch (IOException e) {
+                // that other error is the one reported
+            }
             channels.forEach(c -> c.subscriber().close());
             finished.countDown();
             if (hook != null) {
@@ -155,6 +170,39 @@ final class RecordCommand implements Callable<Integer> {
                 RegionSummary.formatBytes(java.nio.file.Files.size(output)), lost,
                 lost > 0 ? " (the recorder fell behind the writers: record fewer records, or give the rings more depth)" : "");
         return ExitCodes.OK;
+    }
+
+    /** Opens the output, or says in one line why it cannot be written (exit 3). */
+    private static McapWriter open(Path output) throws OutputException {
+        try {
+            return new McapWriter(output, "shmtel record");
+        } catch (IOException e) {
+            String reason;
+            if (java.nio.file.Files.isDirectory(output)) {
+                reason = "is a directory: give a file name, e.g. " + output.resolve("run.mcap");
+            } else if (e instanceof java.nio.file.NoSuchFileException) {
+                Path parent = output.toAbsolutePath().getParent();
+                reason = "no such directory: " + parent + " (create it first)";
+            } else if (e instanceof java.nio.file.AccessDeniedException) {
+                reason = "permission denied (the directory or the file is not writable)";
+            } else {
+                reason = InputFiles.reason(e);
+            }
+            throw new OutputException("cannot write " + output + ": " + reason, e);
+        }
+    }
+
+    /** A write failed (a full disk): the file is salvaged and the message says what it keeps. */
+    private static OutputException writeFailed(Path output, McapWriter mcap, IOException e) {
+        McapWriter.Salvage kept = mcap.salvage();
+        String after = kept.bytesBeforeFailure() > 0 ? " after " + kept.bytesBeforeFailure() + " bytes" : "";
+        String what = kept.readable()
+                ? "the file keeps the " + kept.messages() + " samples written before the failure (" + kept.bytes()
+                        + " bytes), a readable MCAP without its index"
+                : "the file is not a finished MCAP (truncated"
+                        + (kept.bytes() > 0 ? " at " + kept.bytes() + " bytes" : "") + "; replay refuses it)";
+        return new OutputException("cannot write " + output + ": " + InputFiles.reason(e) + after
+                + "; recording stopped at " + mcap.messageCount() + " samples; " + what, e);
     }
 
     private static long lost(List<Channel> channels) {

@@ -3,6 +3,9 @@ package io.shmtel.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmtel.core.Publisher;
+import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.FieldType;
 import io.shmtel.schema.SchemaParser;
@@ -13,6 +16,7 @@ import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.tools.mcap.McapReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,7 +55,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Prefix of the replayed regions' names (default: the recorded names).")
     String prefix;
 
-    /** Where one channel's messages go. */
+    /** Where one channel's messages go: the region, its layout and the record. */
+    record Plan(String regionName, Layout layout, RecordLayout record) {}
+
+    /** Where one channel's messages go, once its region exists. */
     record Target(Publisher publisher, DynamicWriter writer, RecordLayout record) {}
 
     @Override
@@ -60,27 +67,44 @@ final class ReplayCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0: " + rate);
         }
         PrintWriter err = spec.commandLine().getErr();
+        // Everything is checked before anything is published: the file (lengths, CRCs), the schemas
+        // it carries and every message, so a damaged file publishes nothing.
         McapReader.Contents contents = McapReader.read(file);
+        ObjectMapper json = new ObjectMapper();
+        Map<Integer, Plan> plans = new HashMap<>();
+        for (McapReader.Channel c : contents.channels().values()) {
+            String schemaText = c.metadata().get("shmtel.schema");
+            if (schemaText == null || !c.messageEncoding().equals("json")) {
+                err.println("replay: skipping channel " + c.topic() + ": not recorded by shmtel record");
+                continue;
+            }
+            for (String key : new String[] {"shmtel.region", "shmtel.record"}) {
+                if (c.metadata().get(key) == null) {
+                    throw new McapReader.McapFormatException(file, "channel " + c.topic() + " carries a shmtel schema"
+                            + " but no " + key + " in its metadata: the file is damaged or was not written by shmtel record");
+                }
+            }
+            Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaText, file + " channel " + c.topic()));
+            RecordLayout record = layout.record(c.metadata().get("shmtel.record")).orElseThrow(() ->
+                    new McapReader.McapFormatException(file, "channel " + c.topic() + " names record \""
+                            + c.metadata().get("shmtel.record") + "\", which its schema lacks"));
+            String regionName = RegionDirectory.checkName(prefix + c.metadata().get("shmtel.region")); // before any is created
+            plans.put(c.id(), new Plan(regionName, layout, record));
+        }
+        if (plans.isEmpty() || contents.messages().isEmpty()) {
+            err.println("replay: nothing to replay in " + file);
+            return ExitCodes.INVALID_INPUT;
+        }
+        check(contents, plans, json);
         Map<String, Publisher> publishers = new LinkedHashMap<>();
         Map<Integer, Target> targets = new HashMap<>();
-        ObjectMapper json = new ObjectMapper();
         try {
-            for (McapReader.Channel c : contents.channels().values()) {
-                String schemaText = c.metadata().get("shmtel.schema");
-                if (schemaText == null || !c.messageEncoding().equals("json")) {
-                    err.println("replay: skipping channel " + c.topic() + ": not recorded by shmtel record");
-                    continue;
-                }
-                Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaText, file + " channel " + c.topic()));
-                String regionName = prefix + c.metadata().get("shmtel.region");
-                RecordLayout record = layout.record(c.metadata().get("shmtel.record")).orElseThrow(() ->
-                        new IOException(file + ": channel " + c.topic() + " names a record its schema lacks"));
-                Publisher p = publishers.computeIfAbsent(regionName, n -> Publisher.create(n, layout, region.options()));
-                targets.put(c.id(), new Target(p, new DynamicWriter(p.sink(record.name()), record), record));
-            }
-            if (targets.isEmpty() || contents.messages().isEmpty()) {
-                err.println("replay: nothing to replay in " + file);
-                return ExitCodes.INVALID_INPUT;
+            for (Map.Entry<Integer, Plan> e : plans.entrySet()) {
+                Plan plan = e.getValue();
+                Publisher p = publishers.computeIfAbsent(plan.regionName(),
+                        n -> Publisher.create(n, plan.layout(), region.options()));
+                targets.put(e.getKey(), new Target(p, new DynamicWriter(p.sink(plan.record().name()), plan.record()),
+                        plan.record()));
             }
             err.printf("replaying %d samples into %s at %sx%s%n", contents.messages().size(), publishers.keySet(), rate,
                     loop ? ", looping" : "");
@@ -100,7 +124,7 @@ final class ReplayCommand implements Callable<Integer> {
                     while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
                     }
-                    fill(t.writer(), t.record(), json.readTree(m.data()));
+                    fill(t.writer(), t.record(), json.readTree(m.dataStream()));
                     try {
                         t.writer().commit();
                     } catch (IllegalStateException closed) {
@@ -122,6 +146,45 @@ final class ReplayCommand implements Callable<Integer> {
         } finally {
             publishers.values().forEach(Publisher::close);
         }
+    }
+
+    /**
+     * Decodes every message of a replayed channel into a scratch ring as the replay will, so a
+     * message that is not a JSON object or does not fit its record is refused before any is published.
+     */
+    private void check(McapReader.Contents contents, Map<Integer, Plan> plans, ObjectMapper json)
+            throws McapReader.McapFormatException {
+        Map<Integer, DynamicWriter> scratch = new HashMap<>();
+        long n = 0;
+        for (McapReader.Message m : contents.messages()) {
+            n++;
+            Plan plan = plans.get(m.channelId());
+            if (plan == null) {
+                continue;
+            }
+            String problem;
+            try {
+                JsonNode node = json.readTree(m.dataStream());
+                if (node == null || !node.isObject()) {
+                    problem = "is not a JSON object: found " + (node == null ? "nothing" : node.getNodeType());
+                } else {
+                    RecordLayout record = plan.record();
+                    fill(scratch.computeIfAbsent(m.channelId(), id -> scratchWriter(record)), record, node);
+                    continue;
+                }
+            } catch (IOException e) {
+                problem = "is not a JSON object: " + e.getMessage().lines().findFirst().orElse("");
+            } catch (RuntimeException e) {
+                problem = "does not fit record " + plan.record().name() + ": " + e.getMessage();
+            }
+            throw new McapReader.McapFormatException(file, "message " + n + " (at byte " + m.offset() + ") of channel "
+                    + contents.channels().get(m.channelId()).topic() + " " + problem + "; nothing was replayed");
+        }
+    }
+
+    private static DynamicWriter scratchWriter(RecordLayout record) {
+        RingGeometry g = new RingGeometry(0, 2, record.slotLength(), record.payloadLength());
+        return new DynamicWriter(new RingWriter(ByteBuffer.allocateDirect((int) g.blockLength()), g), record);
     }
 
     /** Sets every field of the record from a JSON message as record writes them. */

@@ -82,7 +82,11 @@ public final class ShmtelCli implements Runnable {
 
     /** The documented exit code of an expected failure; {@link ExitCodes#INTERNAL} for anything else. */
     static int exitCode(Throwable e) {
-        if (e instanceof io.shmtel.core.region.RegionNotFoundException) {
+        if (e instanceof OutputException) {
+            return ExitCodes.IO_ERROR;
+        } else if (e instanceof io.shmtel.schema.InputFiles.UnreadableFileException) {
+            return ExitCodes.INVALID_INPUT;
+        } else if (e instanceof io.shmtel.core.region.RegionNotFoundException) {
             return ExitCodes.REGION_NOT_FOUND;
         } else if (e instanceof io.shmtel.core.region.RegionOwnedException) {
             return ExitCodes.REGION_OWNED;

@@ -3,9 +3,12 @@ package io.shmtel.tools.mcap;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,11 @@ import java.util.zip.CRC32;
  * in the data section, messages in uncompressed chunks each followed by its message indexes, then
  * a summary (schemas, channels, statistics, chunk indexes), summary offsets, the footer with the
  * summary CRC, and the magic. Indexed, so viewers can seek; uncompressed, so any reader opens it.
+ * The data end record carries the data section's CRC.
+ *
+ * <p>Writing to a file, {@link #flush()} puts everything added so far into the file; when a write
+ * fails (a full disk), {@link #salvage()} cuts the file back to the last flush and finishes it
+ * without a summary, so the messages written before stay a readable MCAP.
  */
 public final class McapWriter implements AutoCloseable {
     static final byte[] MAGIC = {(byte) 0x89, 'M', 'C', 'A', 'P', '0', '\r', '\n'};
@@ -35,7 +43,16 @@ public final class McapWriter implements AutoCloseable {
     public static final int CHUNK_BYTES = 1 << 20;
 
     private final OutputStream out;
+    /** The file, when writing to one: to salvage it after a failed write. */
+    private final FileChannel file;
     private long position;
+    private final CRC32 dataCrc = new CRC32();
+    private boolean dataEnded;
+    /** What the file held at the last successful {@link #flush()}: bytes, and messages among them. */
+    private long flushedBytes;
+    private long flushedMessages;
+    private int flushedCrc;
+    private IOException failure;
     private final List<byte[]> schemas = new ArrayList<>();
     private final List<byte[]> channels = new ArrayList<>();
     private final List<byte[]> chunkIndexes = new ArrayList<>();
@@ -51,19 +68,65 @@ public final class McapWriter implements AutoCloseable {
     private boolean closed;
 
     public McapWriter(Path file, String library) throws IOException {
-        this(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), library);
+        this(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), library);
+    }
+
+    private McapWriter(FileChannel file, String library) throws IOException {
+        this(new BufferedOutputStream(Channels.newOutputStream(file), 1 << 16), file, library);
     }
 
     public McapWriter(OutputStream out, String library) throws IOException {
+        this(out, null, library);
+    }
+
+    private McapWriter(OutputStream out, FileChannel file, String library) throws IOException {
         this.out = out;
+        this.file = file;
         write(MAGIC);
         Buffer header = new Buffer().string("").string(library);
         record(OP_HEADER, header);
     }
 
-    /** Bytes written so far. */
+    /** Bytes added so far (some perhaps not yet in the file: see {@link #flushedBytes()}). */
     public long position() {
         return position + chunk.length();
+    }
+
+    /** Bytes in the file as of the last successful {@link #flush()}. */
+    public long flushedBytes() {
+        return flushedBytes;
+    }
+
+    /** Messages in the file as of the last successful {@link #flush()}. */
+    public long flushedMessages() {
+        return flushedMessages;
+    }
+
+    /** Messages added so far. */
+    public long messageCount() {
+        return messageCount;
+    }
+
+    /** The write that failed, or null. */
+    public IOException failure() {
+        return failure;
+    }
+
+    /**
+     * Writes everything added so far into the file (the open chunk as a complete chunk with its
+     * indexes), so it survives a crash of this process and a write error shows now.
+     */
+    public void flush() throws IOException {
+        flushChunk();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        flushedBytes = position;
+        flushedMessages = messageCount;
+        flushedCrc = (int) dataCrc.getValue();
     }
 
     /** Adds a schema (ids from 1); written to the data section and the summary. */
@@ -106,7 +169,7 @@ public final class McapWriter implements AutoCloseable {
         messageCount++;
         channelMessageCounts.merge(channelId, 1L, Long::sum);
         if (chunk.length() >= CHUNK_BYTES) {
-            flushChunk();
+            flush();
         }
     }
 
@@ -146,9 +209,14 @@ public final class McapWriter implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (failure != null) {
+            salvage();
+            return;
+        }
+        flush();
         closed = true;
-        flushChunk();
-        record(OP_DATA_END, new Buffer().u32(0)); // data section CRC not computed (0 = not available)
+        dataEnded = true;
+        record(OP_DATA_END, new Buffer().u32((int) dataCrc.getValue()));
         long summaryStart = position;
         CRC32 summaryCrc = new CRC32();
         List<long[]> groups = new ArrayList<>(); // {opcode, start, length}
@@ -175,7 +243,67 @@ public final class McapWriter implements AutoCloseable {
         write(footerStart);
         write(new Buffer().u32((int) summaryCrc.getValue()).toByteArray());
         write(MAGIC);
-        out.close();
+        try {
+            out.close();
+        } catch (IOException e) {
+            closed = false;
+            throw failed(e);
+        }
+    }
+
+    /** What the file holds after {@link #salvage()}. */
+    public record Salvage(boolean readable, long bytes, long messages, long bytesBeforeFailure) {}
+
+    /**
+     * After a failed write: cuts the file back to what the last {@link #flush()} wrote and ends it
+     * with a data end record, a footer without summary and the magic, so the messages flushed
+     * before stay a readable MCAP; then closes it. Not readable when nothing was flushed, the output
+     * is no regular file (a device) or even that could not be written; the file is then truncated.
+     */
+    public Salvage salvage() {
+        closed = true;
+        if (file == null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // failed already
+            }
+            return new Salvage(false, 0, 0, position);
+        }
+        long before = position;
+        try (FileChannel f = file) {
+            before = f.size();
+            if (flushedBytes == 0) {
+                return new Salvage(false, before, 0, before);
+            }
+            f.truncate(flushedBytes);
+            if (f.size() != flushedBytes) {
+                return new Salvage(false, f.size(), 0, before);
+            }
+            Buffer end = new Buffer();
+            byte[] dataEnd = new Buffer().u32(flushedCrc).toRecord(OP_DATA_END);
+            end.bytes(dataEnd, 0, dataEnd.length);
+            end.u8(OP_FOOTER).u64(8 + 8 + 4).u64(0).u64(0).u32(0).bytes(MAGIC, 0, MAGIC.length);
+            ByteBuffer trailer = ByteBuffer.wrap(end.toByteArray());
+            try {
+                for (long at = flushedBytes; trailer.hasRemaining(); ) {
+                    at += f.write(trailer, at);
+                }
+            } catch (IOException e) {
+                f.truncate(flushedBytes);
+                return new Salvage(false, flushedBytes, flushedMessages, before);
+            }
+            return new Salvage(true, f.size(), flushedMessages, before);
+        } catch (IOException | RuntimeException e) { // e.g. a device that cannot be truncated
+            return new Salvage(false, -1, 0, before);
+        }
+    }
+
+    private IOException failed(IOException e) {
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
     }
 
     private long[] group(int opcode, List<byte[]> records, CRC32 crc) throws IOException {
@@ -192,7 +320,17 @@ public final class McapWriter implements AutoCloseable {
     }
 
     private void write(byte[] bytes) throws IOException {
-        out.write(bytes);
+        if (failure != null) {
+            throw failure;
+        }
+        try {
+            out.write(bytes);
+        } catch (IOException e) {
+            throw failed(e);
+        }
+        if (!dataEnded) {
+            dataCrc.update(bytes);
+        }
         position += bytes.length;
     }
 
