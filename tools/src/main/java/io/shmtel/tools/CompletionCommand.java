@@ -9,7 +9,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "completion", description = {"Prints a shell completion script for bash or zsh.",
-        "Example: source <(bin/shmtel completion bash)     (zsh: the same, it loads bashcompinit)"})
+        "Example: source <(bin/shmtel completion bash), in zsh too (the script loads bashcompinit)."})
 final class CompletionCommand implements Callable<Integer> {
     enum Shell { bash, zsh }
 

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded",
-        "schema: each new latest sample, or with --stream every sample in order. Writer state changes go to stderr.",
+@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded schema.",
+        "Each new newest sample, or with --stream every sample in order; writer state changes go to stderr. On a"
+                + " mailbox record it takes each message and answers it done (--peek only watches).",
         "Example: shmtel echo demo.arm --json --count 5"})
 final class EchoCommand implements Callable<Integer> {
     private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);

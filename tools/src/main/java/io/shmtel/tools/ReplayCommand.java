@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", description = {"Publishes the samples of an MCAP file written by 'shmtel record' back into",
-        "regions (recreated from the schema the file carries), at the original timing or --rate times faster.",
+@Command(name = "replay", description = {"Publishes the samples of an MCAP file written by 'shmtel record' back into regions.",
+        "The regions are recreated from the schemas the file carries; samples go out at the original timing, or"
+                + " --rate times faster.",
         "Example: shmtel replay run.mcap --region-prefix replay. --rate 2"})
 final class ReplayCommand implements Callable<Integer> {
     @Spec

@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", description = {"Serves regions live to Foxglove (and PlotJuggler's Foxglove client) over the",
-        "Foxglove WebSocket protocol, and a built-in page that plots them, on one port: one channel per",
-        "region/record, JSON messages with the record's JSON Schema (units and descriptions), at most --max-rate",
-        "messages a second per channel (then the newest sample at that rate). Regions that appear, go, or get a new",
-        "writer are advertised, withdrawn and advertised again. Listens on loopback unless --bind says otherwise.",
+@Command(name = "serve", description = {"Serves regions live over the Foxglove WebSocket protocol, with a built-in plotting page.",
+        "Both on one port (PlotJuggler's Foxglove client too): one channel per region/record, JSON messages with the"
+                + " record's JSON Schema (units and descriptions), at most --max-rate messages a second per channel (then"
+                + " the newest sample at that rate). Regions that appear, go, or get a new writer are advertised,"
+                + " withdrawn and advertised again. Listens on loopback unless --bind says otherwise.",
         "Example: shmtel serve, then open http://127.0.0.1:8765/ or Foxglove on ws://127.0.0.1:8765"})
 final class ServeCommand implements Callable<Integer> {
     @Spec

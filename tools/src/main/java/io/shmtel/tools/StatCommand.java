@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stat", description = {"Per record, every interval: publish rate (measured, and nominal from the schema),",
-        "samples read and lost by a stream reader, publish-to-observe latency percentiles (slot timestamp to the",
-        "moment this process read it; one CLOCK_MONOTONIC across processes), writer state and heartbeat age.",
-        "Redraws in place on a terminal; --json prints JSON lines. Example: shmtel stat demo.arm --interval 2"})
+@Command(name = "stat", description = {"Measures each record's publish rate, losses and publish-to-observe latency, every interval.",
+        "Per record: publish rate (measured, and nominal from the schema), samples read and lost by a stream reader,"
+                + " latency percentiles (slot timestamp to the moment this process read it; one CLOCK_MONOTONIC across"
+                + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON lines.",
+        "Example: shmtel stat demo.arm --interval 2"})
 final class StatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

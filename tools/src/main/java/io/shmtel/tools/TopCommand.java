@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "top", description = {"A live table of every region and record, like top: writer state and pid,",
-        "publish rate (measured from the published counts, and nominal), samples published, heartbeat age.",
-        "Regions appearing or disappearing show up at the next refresh. Example: shmtel top --interval 0.5"})
+@Command(name = "top", description = {"A live table of every region and record, like top.",
+        "Writer state and pid, publish rate (measured from the published counts, and nominal), samples published,"
+                + " heartbeat age. Regions appearing or disappearing show up at the next refresh.",
+        "Example: shmtel top --interval 0.5"})
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -95,7 +95,7 @@ class CliTest {
         assertThat(cPackage.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         Result lang = run("gen", "--lang", "rust", "-o", dir.toString(), EXAMPLES.resolve("arm.json").toString());
         assertThat(lang.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(lang.err()).contains("Invalid value for option '--lang'");
+        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c] (case-sensitive) but was 'rust'");
     }
 
     @Test
