@@ -62,10 +62,10 @@ final class BridgeCommand implements Runnable {
                 description = "Engine option, e.g. aeron.dir=/dev/shm/my-aeron or aeron.term-length=4194304.")
         Map<String, String> transportOptions = new LinkedHashMap<>();
 
-        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
-        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", description = "The longest the "
+        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", converter = OptionValues.MaxParkMicros.class, description = "The longest the "
                 + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after a "
                 + "quiet spell, higher for less idle CPU.")
         long maxParkUs;
@@ -110,9 +110,6 @@ final class BridgeCommand implements Runnable {
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
     static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
-        if (common.maxParkUs < 1 || common.maxParkUs > 1_000_000) {
-            throw new BridgeException("--max-park-us must be from 1 to 1000000: " + common.maxParkUs);
-        }
         return runUntilStopped(common.transport, common.transportOptions(), common.durationSeconds, err, start, failure,
                 null);
     }
@@ -173,7 +170,7 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--only", paramLabel = "NODE", description = "Run only this node's bridges.")
         String only;
 
-        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
         @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends (shmtel run's child).")

@@ -55,7 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RegionOptions options = region.options().withAnyOwner(true).withInitTimeout(Duration.ZERO);
+        RegionOptions options = region.uncheckedOptions().withAnyOwner(true).withInitTimeout(Duration.ZERO);
         List<Finding> findings = new ArrayList<>();
         directory(options.regionDirectory(), findings);
         memlock(findings);

@@ -42,13 +42,13 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON lines: fields, sample, seq, timestamp, epoch, writer state.")
     boolean json;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N samples.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N samples.")
     Long count;
 
     @Option(names = "--stream", description = "Every sample in order (lost samples are counted), not only the newest.")
     boolean stream;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Exit with code 10 when no sample arrives for S seconds.")
+    @Option(names = "--timeout", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Exit with code 10 when no sample arrives for S seconds.")
     Double timeoutSeconds;
 
     @Mixin

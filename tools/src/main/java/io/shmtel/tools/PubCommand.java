@@ -48,11 +48,11 @@ final class PubCommand implements Callable<Integer> {
     @Option(names = "--record", paramLabel = "R", description = "Record to publish (default: the schema's only record).")
     String recordName;
 
-    @Option(names = "--rate", paramLabel = "HZ", description = "Samples per second; 0: as fast as possible"
+    @Option(names = "--rate", paramLabel = "HZ", converter = OptionValues.Rate.class, description = "Samples per second; 0: as fast as possible"
             + " (default: the record's rateHz, else 10).")
     Double rateHz;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N samples (default: run until"
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Stop after N samples (default: run until"
             + " Ctrl-C; 0: create the region and publish nothing).")
     Long count;
 
@@ -67,7 +67,7 @@ final class PubCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "OCTAL", description = "Permissions of a created region (default 0600).")
     String mode;
 
-    @Option(names = "--flush-period-ms", paramLabel = "MS", description = "Durable regions (--dir on a real file"
+    @Option(names = "--flush-period-ms", paramLabel = "MS", converter = OptionValues.Millis.class, description = "Durable regions (--dir on a real file"
             + " system): msync the region every MS milliseconds (default: only when it stops).")
     Long flushPeriodMs;
 
@@ -93,9 +93,6 @@ final class PubCommand implements Callable<Integer> {
             }
         }
         if (flushPeriodMs != null) {
-            if (flushPeriodMs < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--flush-period-ms must be >= 1: " + flushPeriodMs);
-            }
             options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
         }
         Publisher publisher = Publisher.create(name, layout, options);

@@ -53,7 +53,7 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.mcap", description = "The MCAP file to write.")
     Path output;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
     /** One recorded record: its subscriber, view and channel. */

@@ -42,7 +42,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.mcap", description = "A file written by shmtel record.")
     Path file;
 
-    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", description = "Speed factor (default 1: original timing).")
+    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", converter = OptionValues.Factor.class, description = "Speed factor (default 1: original timing).")
     double rate;
 
     @Option(names = "--loop", description = "Start again at the end (until Ctrl-C).")
@@ -57,9 +57,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!(rate > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0: " + rate);
-        }
         PrintWriter err = spec.commandLine().getErr();
         McapReader.Contents contents = McapReader.read(file);
         Map<String, Publisher> publishers = new LinkedHashMap<>();

@@ -46,10 +46,10 @@ final class StatCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]", description = "What to measure (default: every region).")
     List<String> targets = List.of();
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", description = "Seconds per report (default 1).")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds per report (default 1).")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N reports.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N reports.")
     Long count;
 
     @Option(names = "--json", description = "JSON lines: one object per record per interval.")
@@ -81,9 +81,6 @@ final class StatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!(intervalSeconds > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be > 0: " + intervalSeconds);
-        }
         RegionOptions options = memory.apply(region.options());
         List<Target> measured = targets(options);
         if (measured.isEmpty()) {

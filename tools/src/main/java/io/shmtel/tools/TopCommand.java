@@ -29,10 +29,10 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", description = "Seconds between refreshes.")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds between refreshes.")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N refreshes.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N refreshes.")
     Long count;
 
     @Override
