@@ -97,6 +97,30 @@ final class OptionValues {
         }
     }
 
+    /** {@code --idle}: a strategy's name, checked when parsed (not after a wait for the region). */
+    static final class IdleName implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                io.shmtel.core.idle.IdleStrategies.byName(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            return value;
+        }
+    }
+
+    /** {@code pub --mode}: permission bits in octal, e.g. 0640 (kept as typed; the region checks what it allows). */
+    static final class OctalMode implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.matches("0?[0-7]{1,4}")) {
+                throw new TypeConversionException(value + ": expected permission bits in octal, e.g. 0600 or 0640");
+            }
+            return value;
+        }
+    }
+
     /** {@code bridge --max-park-us}: microseconds from 1 to 1 s. */
     static final class MaxParkMicros implements ITypeConverter<Long> {
         @Override

@@ -64,7 +64,7 @@ final class PubCommand implements Callable<Integer> {
             + " field (cast to its type), so any reader can check a snapshot's consistency.")
     String pattern;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", description = "Permissions of a created region (default 0600).")
+    @Option(names = "--mode", paramLabel = "OCTAL", converter = OptionValues.OctalMode.class, description = "Permissions of a created region (default 0600).")
     String mode;
 
     @Option(names = "--flush-period-ms", paramLabel = "MS", converter = OptionValues.Millis.class, description = "Durable regions (--dir on a real file"

@@ -102,6 +102,18 @@ class OptionValuesTest {
     }
 
     @Test
+    void namesAndModesAreCheckedBeforeTheCommandWaitsOrCreatesAnything() throws IOException {
+        // echo waits for a missing region: a bad --idle must be refused at once, not after the wait
+        assertRefused(shmtel("echo", "missing", "--count", "1", "--idle", "sleepy"), "echo", "shmtel echo: invalid value"
+                + " for option '--idle': unknown idle strategy \"sleepy\": use busy-spin, yield, backoff or blocking");
+        assertRefused(shmtel("pub", "m", "--schema", ARM, "--count", "1", "--mode", "0999"), "pub",
+                "shmtel pub: invalid value for option '--mode': 0999: expected permission bits in octal, e.g. 0600 or 0640");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
     void fieldValuesMustFitTheFieldAndEnumsTakeTheirValues() {
         assertRefused(shmtel("pub", "a", "--schema", ARM, "--count", "1", "--set", "status=99"), "pub",
                 "shmtel pub: --set status=99: field status is an enum: 99 is not one of its values OK=0, FAULT=1, ESTOP=2");
