@@ -166,9 +166,10 @@ public final class SchemaParser {
             problem(depthNode, "a mailbox holds one message at a time and has no depth: remove \"depth\" "
                     + "(or drop \"sync\": \"mailbox\" for a ring of samples)");
         } else if (depthNode != null) {
-            Integer d = integer(obj, "depth", false, Integer.MIN_VALUE, Integer.MAX_VALUE, null);
+            Integer d = integer(obj, "depth", false, SchemaLimits.MIN_DEPTH, SchemaLimits.MAX_DEPTH, null,
+                    "a power of two from " + SchemaLimits.MIN_DEPTH + " to " + SchemaLimits.MAX_DEPTH);
             if (d != null) {
-                if (d < SchemaLimits.MIN_DEPTH || d > SchemaLimits.MAX_DEPTH || Integer.bitCount(d) != 1) {
+                if (Integer.bitCount(d) != 1) {
                     problem(depthNode, "depth must be a power of two from " + SchemaLimits.MIN_DEPTH + " to "
                             + SchemaLimits.MAX_DEPTH + "; found " + d + nearestPowerOfTwo(d));
                 } else {
@@ -455,6 +456,12 @@ public final class SchemaParser {
     }
 
     private Integer integer(Node.ObjectNode obj, String key, boolean required, int min, int max, String example) {
+        return integer(obj, key, required, min, max, example, null);
+    }
+
+    /** An integer from min to max; {@code rule}, when given, says what is allowed instead of "from min to max". */
+    private Integer integer(Node.ObjectNode obj, String key, boolean required, int min, int max, String example,
+            String rule) {
         Node node = required ? require(obj, key, "an integer from " + min + " to " + max
                 + (example == null ? "" : ", " + example)) : obj.get(key);
         if (node == null) {
@@ -466,7 +473,9 @@ public final class SchemaParser {
         }
         BigDecimal v = num.value();
         if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
-            problem(node, key + " must be from " + min + " to " + max + "; found " + v.toPlainString());
+            problem(node, key + " must be " + (rule == null ? "from " + min + " to " + max : rule) + "; found "
+                    + v.toPlainString() + (rule == null ? "" : v.compareTo(BigDecimal.valueOf(min)) < 0
+                            ? " (the smallest allowed is " + min + ")" : " (the largest allowed is " + max + ")"));
             return null;
         }
         return v.intValueExact();

@@ -26,11 +26,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bridge", description = {"Mirrors regions to other hosts over the network (Aeron UDP): `bridge send` on",
-        "the host of the drivers forwards every sample of the chosen records; `bridge receive` on the other host",
-        "recreates each region (same schema and layout, optional name prefix) and republishes the samples, so local",
-        "subscribers read them as if the driver ran there. Link statistics: `shmtel echo MIRROR.bridge`.",
-        "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm   and on 10.0.0.2: shmtel bridge receive"},
+@Command(name = "bridge", description = {"Mirrors regions to other hosts over the network (Aeron UDP).",
+        "'bridge send' on the host of the drivers forwards every sample of the chosen records; 'bridge receive' on the"
+                + " other host recreates each region (same schema and layout, optional name prefix) and republishes the"
+                + " samples, so local subscribers read them as if the driver ran there. Link statistics: 'shmtel echo"
+                + " MIRROR.bridge'.",
+        "Example: shmtel bridge send --to 10.0.0.2:40456 demo.arm, and on 10.0.0.2: shmtel bridge receive"},
         subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class, BridgeCommand.Run.class})
 final class BridgeCommand implements Runnable {
     static final String DEFAULT_PORT = "40456";
@@ -46,7 +47,7 @@ final class BridgeCommand implements Runnable {
     /** Options both directions share. */
     static final class Common {
         @Option(names = "--channel", paramLabel = "URI", description = "The transport's full address instead of "
-                + "--to/--listen, e.g. aeron:udp?endpoint=239.255.0.1:40456|interface=10.0.0.0/24 (multicast).")
+                + "--to/--listen, e.g. aeron:udp?endpoint=239.255.0.1:40456 for multicast (docs/bridge.md).")
         String channel;
 
         @Option(names = "--stream", defaultValue = "" + SenderConfig.DEFAULT_STREAM, paramLabel = "N",
@@ -61,10 +62,10 @@ final class BridgeCommand implements Runnable {
                 description = "Engine option, e.g. aeron.dir=/dev/shm/my-aeron or aeron.term-length=4194304.")
         Map<String, String> transportOptions = new LinkedHashMap<>();
 
-        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
-        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", description = "The longest the "
+        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", converter = OptionValues.MaxParkMicros.class, description = "The longest the "
                 + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after a "
                 + "quiet spell, higher for less idle CPU.")
         long maxParkUs;
@@ -109,9 +110,6 @@ final class BridgeCommand implements Runnable {
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
     static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
-        if (common.maxParkUs < 1 || common.maxParkUs > 1_000_000) {
-            throw new BridgeException("--max-park-us must be from 1 to 1000000: " + common.maxParkUs);
-        }
         return runUntilStopped(common.transport, common.transportOptions(), common.durationSeconds, err, start, failure,
                 null);
     }
@@ -160,7 +158,7 @@ final class BridgeCommand implements Runnable {
     }
 
     @Command(name = "run", description = {"Runs the bridges of a deployment file's nodes (docs/deployment.md, \"bridges\").",
-            "`shmtel run` starts this in a process of its own when its nodes have bridges.",
+            "'shmtel run' starts this in a process of its own when its nodes have bridges.",
             "Example: shmtel bridge run samples/bridge-board.json --only board"})
     static final class Run implements Callable<Integer> {
         @Spec
@@ -172,7 +170,7 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--only", paramLabel = "NODE", description = "Run only this node's bridges.")
         String only;
 
-        @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
         @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends (shmtel run's child).")
@@ -276,8 +274,8 @@ final class BridgeCommand implements Runnable {
         }
     }
 
-    @Command(name = "receive", description = {"Recreates the regions a sending bridge forwards and republishes their",
-            "samples here; statistics of each link go to MIRROR.bridge (schema bridge_stats).",
+    @Command(name = "receive", description = {"Recreates the regions a sending bridge forwards and republishes their samples here.",
+            "Statistics of each link go to the region MIRROR.bridge (schema bridge_stats).",
             "Example: shmtel bridge receive --listen 0.0.0.0:40456 --prefix board."})
     static final class Receive implements Callable<Integer> {
         @Spec

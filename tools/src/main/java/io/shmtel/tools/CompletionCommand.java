@@ -10,9 +10,10 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "completion", description = {"Prints a shell completion script for bash or zsh: commands, options,",
-        "and the regions of the region directory (--dir, else $SHMTEL_DIR, else /dev/shm), their records and fields.",
-        "Example: source <(bin/shmtel completion bash)     (zsh: the same, it loads bashcompinit)"})
+@Command(name = "completion", description = {"Prints a shell completion script for bash or zsh.",
+        "It completes commands, options, and the regions of the region directory (--dir, else $SHMTEL_DIR, else"
+                + " /dev/shm), their records and fields.",
+        "Example: source <(bin/shmtel completion bash), in zsh too (the script loads bashcompinit)."})
 final class CompletionCommand implements Callable<Integer> {
     enum Shell { bash, zsh }
 

@@ -23,10 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "doctor", description = {"Checks the environment regions need and prints each problem with its fix:",
-        "the region directory (tmpfs, size, free space; Docker's 64 MiB default), the memlock limit,",
-        "systemd-logind's RemoveIPC, and every region's file type, owner, mode and writer.",
-        "Exit 0 when all is well, 13 when something needs attention. Example: shmtel doctor"})
+@Command(name = "doctor", description = {"Checks the environment regions need and prints each problem with its fix.",
+        "It checks the region directory (tmpfs, size, free space; Docker's 64 MiB default), the memlock limit,"
+                + " systemd-logind's RemoveIPC, and every region's file type, owner, mode and writer.",
+        "Exit 0 when all is well, 13 when something needs attention.",
+        "Example: shmtel doctor"})
 final class DoctorCommand implements Callable<Integer> {
     static final long SMALL_DIRECTORY_BYTES = 128L << 20;
     static final long LOW_FREE_BYTES = 16L << 20;
@@ -54,7 +55,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RegionOptions options = region.options().withAnyOwner(true).withInitTimeout(Duration.ZERO);
+        RegionOptions options = region.uncheckedOptions().withAnyOwner(true).withInitTimeout(Duration.ZERO);
         List<Finding> findings = new ArrayList<>();
         directory(options.regionDirectory(), findings);
         memlock(findings);

@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded",
-        "schema: each new latest sample, or with --stream every sample in order. Writer state changes go to stderr.",
+@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded schema.",
+        "Each new newest sample, or with --stream every sample in order; writer state changes go to stderr. On a"
+                + " mailbox record it takes each message and answers it done (--peek only watches).",
         "Example: shmtel echo demo.arm --json --count 5"})
 final class EchoCommand implements Callable<Integer> {
     private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -51,13 +52,13 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON lines: fields, sample, seq, timestamp, epoch, writer state.")
     boolean json;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N samples.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N samples.")
     Long count;
 
     @Option(names = "--stream", description = "Every sample in order (lost samples are counted), not only the newest.")
     boolean stream;
 
-    @Option(names = "--timeout", paramLabel = "S", description = "Exit with code 10 when no sample arrives for S seconds.")
+    @Option(names = "--timeout", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Exit with code 10 when no sample arrives for S seconds.")
     Double timeoutSeconds;
 
     @Mixin

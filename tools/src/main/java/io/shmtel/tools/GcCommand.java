@@ -14,9 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "gc", description = {"Removes regions whose writer is dead: nobody holds the region's lock and its",
-        "heartbeat is stale. Never a live or stalled one (their lock is held). Cleanly closed regions are kept",
-        "(readers may still want their last samples) unless --closed; unreadable ones with no writer are removed.",
+@Command(name = "gc", description = {"Removes regions whose writer is dead (nobody holds the lock, the heartbeat is stale).",
+        "Never a live or stalled one (their lock is held). Cleanly closed regions are kept (readers may still want"
+                + " their last samples) unless --closed; unreadable ones with no writer are removed.",
         "Example: shmtel gc --dry-run"})
 final class GcCommand implements Callable<Integer> {
     @Spec

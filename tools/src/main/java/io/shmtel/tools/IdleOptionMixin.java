@@ -13,6 +13,7 @@ final class IdleOptionMixin {
     CommandSpec spec;
 
     @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = IdleStrategies.BLOCKING,
+            converter = OptionValues.IdleName.class,
             description = "Idle strategy while waiting: blocking (default: sleeps until the writer publishes, wakes in"
                     + " tens of microseconds, no CPU while idle), backoff (polls, parking up to 1 ms), yield or busy-spin"
                     + " (a whole core, the lowest latency).")

@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "pub", description = {"A generic publisher: creates the region (or takes over a dead writer's) and",
-        "publishes samples of one record at a fixed rate until --count or Ctrl-C.",
+@Command(name = "pub", description = {"A generic publisher: publishes samples of one record at a fixed rate until --count or Ctrl-C.",
+        "It creates the region from the schema (or takes over a dead writer's region). To a mailbox record it sends"
+                + " messages instead, each waiting for its answer.",
         "Example: shmtel pub arm --schema schema/examples/arm.json --rate 10 --set status=OK --pattern counter"})
 final class PubCommand implements Callable<Integer> {
     @Spec
@@ -50,25 +51,26 @@ final class PubCommand implements Callable<Integer> {
     @Option(names = "--record", paramLabel = "R", description = "Record to publish (default: the schema's only record).")
     String recordName;
 
-    @Option(names = "--rate", paramLabel = "HZ", description = "Samples per second; 0: as fast as possible"
+    @Option(names = "--rate", paramLabel = "HZ", converter = OptionValues.Rate.class, description = "Samples per second; 0: as fast as possible"
             + " (default: the record's rateHz, else 10).")
     Double rateHz;
 
-    @Option(names = "--count", paramLabel = "N", description = "Stop after N samples (default: run until Ctrl-C).")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Stop after N samples (default: run until"
+            + " Ctrl-C; 0: create the region and publish nothing).")
     Long count;
 
-    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = {"Field values: numbers, true/false, enum",
-            "names, text; arrays take one value or comma-separated values."})
+    @Option(names = "--set", paramLabel = "FIELD=VALUE", description = "Field values: numbers within the field"
+            + " type's range, true/false, enum names, text; arrays take one value or comma-separated values.")
     List<String> sets = List.of();
 
-    @Option(names = "--pattern", paramLabel = "counter", description = {"counter: sample k carries k in every",
-            "field (cast to its type), so any reader can check a snapshot's consistency."})
+    @Option(names = "--pattern", paramLabel = "counter", description = "counter: sample k carries k in every"
+            + " field (cast to its type), so any reader can check a snapshot's consistency.")
     String pattern;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", description = "Permissions of a created region (default 0600).")
+    @Option(names = "--mode", paramLabel = "OCTAL", converter = OptionValues.OctalMode.class, description = "Permissions of a created region (default 0600).")
     String mode;
 
-    @Option(names = "--flush-period-ms", paramLabel = "MS", description = "Durable regions (--dir on a real file"
+    @Option(names = "--flush-period-ms", paramLabel = "MS", converter = OptionValues.Millis.class, description = "Durable regions (--dir on a real file"
             + " system): msync the region every MS milliseconds (default: only when it stops).")
     Long flushPeriodMs;
 
@@ -94,9 +96,6 @@ final class PubCommand implements Callable<Integer> {
             }
         }
         if (flushPeriodMs != null) {
-            if (flushPeriodMs < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--flush-period-ms must be >= 1: " + flushPeriodMs);
-            }
             options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
         }
         Publisher publisher = Publisher.create(name, layout, options.withCloseOnShutdown(false)); // closed by the hook below

@@ -30,10 +30,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "record", description = {"Records every sample of records (stream readers; lost samples counted and",
-        "reported) into an MCAP file: one channel per region/record, JSON messages with the record's JSON Schema",
-        "embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in the channel metadata for replay.",
-        "Stops after --duration or on Ctrl-C. Example: shmtel record demo.arm demo.imu -o run.mcap --duration 10"})
+@Command(name = "record", description = {"Records every sample of records into an MCAP file, until --duration or Ctrl-C.",
+        "Stream readers count and report lost samples. One channel per region/record, JSON messages with the"
+                + " record's JSON Schema embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in the"
+                + " channel metadata for replay.",
+        "Example: shmtel record demo.arm demo.imu -o run.mcap --duration 10"})
 final class RecordCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,7 +54,7 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.mcap", description = "The MCAP file to write.")
     Path output;
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
     /** One recorded record: its subscriber, view and channel. */

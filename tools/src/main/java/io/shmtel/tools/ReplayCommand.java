@@ -32,8 +32,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", description = {"Publishes the samples of an MCAP file written by 'shmtel record' back into",
-        "regions (recreated from the schema the file carries), at the original timing or --rate times faster.",
+@Command(name = "replay", description = {"Publishes the samples of an MCAP file written by 'shmtel record' back into regions.",
+        "The regions are recreated from the schemas the file carries; samples go out at the original timing, or"
+                + " --rate times faster.",
         "Example: shmtel replay run.mcap --region-prefix replay. --rate 2"})
 final class ReplayCommand implements Callable<Integer> {
     @Spec
@@ -45,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.mcap", description = "A file written by shmtel record.")
     Path file;
 
-    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", description = "Speed factor (default 1: original timing).")
+    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", converter = OptionValues.Factor.class, description = "Speed factor (default 1: original timing).")
     double rate;
 
     @Option(names = "--loop", description = "Start again at the end (until Ctrl-C).")
@@ -63,9 +64,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!(rate > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be > 0: " + rate);
-        }
         PrintWriter err = spec.commandLine().getErr();
         // Everything is checked before anything is published: the file (lengths, CRCs), the schemas
         // it carries and every message, so a damaged file publishes nothing.

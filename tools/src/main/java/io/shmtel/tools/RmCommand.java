@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "rm", description = {"Removes regions. A region whose writer holds its lock (LIVE or STALLED) is kept",
-        "unless --force: its writer would go on publishing into a file nobody can open.",
+@Command(name = "rm", description = {"Removes regions (not one with a live writer, unless --force).",
+        "A region whose writer holds its lock (LIVE or STALLED) is kept unless --force: its writer would go on"
+                + " publishing into a file nobody can open.",
         "Example: shmtel rm demo.arm demo.arm.stats"})
 final class RmCommand implements Callable<Integer> {
     @Spec

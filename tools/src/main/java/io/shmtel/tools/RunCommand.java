@@ -14,10 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "run", description = {"Starts the nodes of a deployment file in this process (drivers publishing,",
-        "subscribers consuming) until Ctrl-C or SIGTERM; then closes every region cleanly (state CLOSED)",
-        "and removes them if the file says so. Every error of the file is reported before anything starts.",
-        "Driver types and actions of your own come from jars on --classpath (docs/deployment.md).",
+@Command(name = "run", description = {"Starts the nodes of a deployment file in this process until Ctrl-C or SIGTERM.",
+        "Drivers publish and subscribers consume; at the end every region is closed cleanly (state CLOSED) and"
+                + " removed if the file says so. Every error of the file is reported before anything starts."
+                + " Driver types and actions of your own come from jars on --classpath (docs/deployment.md).",
         "Example: shmtel run samples/demo.json --only drivers"})
 final class RunCommand implements Callable<Integer> {
     @Spec

@@ -18,12 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", description = {"Serves regions live to Foxglove (and PlotJuggler's Foxglove client) over the",
-        "Foxglove WebSocket protocol, and a built-in page that plots them, on one port: one channel per",
-        "region/record, JSON messages with the record's JSON Schema (units and descriptions), at most --max-rate",
-        "messages a second per channel (then the newest sample at that rate). Regions that appear, go, or get a new",
-        "writer are advertised, withdrawn and advertised again; a record once it has published (--all-records: at once).",
-        "Listens on loopback unless --bind says otherwise.",
+@Command(name = "serve", description = {"Serves regions live over the Foxglove WebSocket protocol, with a built-in plotting page.",
+        "The WebSocket and the page share one port; PlotJuggler's Foxglove client connects too. One channel per"
+                + " region/record, JSON messages with the"
+                + " record's JSON Schema (units and descriptions), at most --max-rate messages a second per channel (then"
+                + " the newest sample at that rate). Regions that appear, go, or get a new writer are advertised,"
+                + " withdrawn and advertised again; a record once it has published (--all-records: at once). Listens on loopback unless --bind says otherwise.",
         "Example: shmtel serve, then open http://127.0.0.1:8765/ or Foxglove on ws://127.0.0.1:8765"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -42,7 +42,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "What to serve (default: every region of the directory, as they come and go).")
     List<String> targets = new ArrayList<>();
 
-    @Option(names = "--port", defaultValue = "8765", paramLabel = "PORT",
+    @Option(names = "--port", defaultValue = "8765", paramLabel = "PORT", converter = OptionValues.Port.class,
             description = "TCP port for WebSocket and the page (default: ${DEFAULT-VALUE}; 0: any free port).")
     int port;
 
@@ -51,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "exposes the telemetry to the network, without authentication; it is logged.")
     String bind;
 
-    @Option(names = "--max-rate", defaultValue = "1000", paramLabel = "HZ",
+    @Option(names = "--max-rate", defaultValue = "1000", paramLabel = "HZ", converter = OptionValues.Rate.class,
             description = "Most messages a second per channel and client (default: ${DEFAULT-VALUE}); faster "
                     + "records are decimated to their newest sample. 0: every sample.")
     double maxRateHz;
@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
     @Option(names = "--all-records", description = "Advertise every record of a region at once; by default a record "

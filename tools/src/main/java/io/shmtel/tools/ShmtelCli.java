@@ -12,16 +12,13 @@ import picocli.CommandLine.Command;
                 InspectCommand.class, PubCommand.class, EchoCommand.class, RmCommand.class, RunCommand.class,
                 GcCommand.class, DoctorCommand.class, StatCommand.class, TopCommand.class, RecordCommand.class,
                 ReplayCommand.class, ServeCommand.class, BridgeCommand.class, CompletionCommand.class, CompleteCommand.class,
-                CommandLine.HelpCommand.class},
+                CliHelp.HelpCommand.class},
         footerHeading = "%n",
-        footer = {"Benchmarks: 'bin/shmtel bench [--quick]' runs the cross-process harness of the bench module "
+        footer = {"Every command answers --help, and 'shmtel help COMMAND [SUBCOMMAND]' describes it.",
+                "Benchmarks: 'bin/shmtel bench [--quick]' runs the cross-process harness of the bench module "
                 + "(see docs/performance.md).", ""},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", "1:internal error (a bug)", "2:invalid input (schema or arguments)",
-                "3:output could not be written", "4:layouts incompatible", "5:region not found",
-                "6:region owned by a live writer", "7:corrupt region", "8:no space for the region",
-                "9:permission denied or untrusted file", "10:timed out", "11:system call failed",
-                "12:a required sensor source is missing (run)", "13:doctor found problems"})
+        // the list itself comes from ExitCodes (CliHelp.configure)
+        exitCodeListHeading = "%nExit codes:%n")
 public final class ShmtelCli implements Runnable {
 
     @CommandLine.Spec
@@ -29,7 +26,7 @@ public final class ShmtelCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'shmtel --help'");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
     }
 
     public static void main(String[] args) {
@@ -49,7 +46,7 @@ public final class ShmtelCli implements Runnable {
             out.flush();
             return code;
         }
-        CommandLine cli = new CommandLine(new ShmtelCli());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -62,12 +59,12 @@ public final class ShmtelCli implements Runnable {
                 return ExitCodes.INVALID_INPUT;
             }
             if (e instanceof io.shmtel.tools.mcap.McapReader.McapFormatException) {
-                err.println("shmtel " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return ExitCodes.INVALID_INPUT;
             }
             int code = exitCode(e);
             if (code != ExitCodes.INTERNAL) {
-                err.println("shmtel " + commandLine.getCommandName() + ": " + e.getMessage());
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return code;
             }
             err.println("shmtel: internal error: " + e);
@@ -78,6 +75,13 @@ public final class ShmtelCli implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** The whole command tree, with help on every command, wrapped help text and one-line usage errors. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ShmtelCli());
+        CliHelp.configure(cli);
+        return cli;
     }
 
     /** The documented exit code of an expected failure; {@link ExitCodes#INTERNAL} for anything else. */

@@ -25,10 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stat", description = {"Per record, every interval: publish rate (measured, and nominal from the schema),",
-        "samples read and lost by a stream reader, publish-to-observe latency percentiles (slot timestamp to the",
-        "moment this process read it; one CLOCK_MONOTONIC across processes), writer state and heartbeat age.",
-        "Redraws in place on a terminal; --json prints JSON lines. Example: shmtel stat demo.arm --interval 2"})
+@Command(name = "stat", description = {"Measures each record's publish rate, losses and publish-to-observe latency, every interval.",
+        "Per record: publish rate (measured, and nominal from the schema), samples read and lost by a stream reader,"
+                + " latency percentiles (slot timestamp to the moment this process read it; one CLOCK_MONOTONIC across"
+                + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON lines.",
+        "Example: shmtel stat demo.arm --interval 2"})
 final class StatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,10 +46,10 @@ final class StatCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]", description = "What to measure (default: every region).")
     List<String> targets = List.of();
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", description = "Seconds per report (default 1).")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds per report (default 1).")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N reports.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N reports.")
     Long count;
 
     @Option(names = "--json", description = "JSON lines: one object per record per interval.")
@@ -80,9 +81,6 @@ final class StatCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (!(intervalSeconds > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be > 0: " + intervalSeconds);
-        }
         RegionOptions options = memory.apply(region.options());
         List<Target> measured = targets(options);
         if (measured.isEmpty()) {

@@ -18,9 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "top", description = {"A live table of every region and record, like top: writer state and pid,",
-        "publish rate (measured from the published counts, and nominal), samples published, heartbeat age.",
-        "Regions appearing or disappearing show up at the next refresh. Example: shmtel top --interval 0.5"})
+@Command(name = "top", description = {"A live table of every region and record, like top.",
+        "Writer state and pid, publish rate (measured from the published counts, and nominal), samples published,"
+                + " heartbeat age. Regions appearing or disappearing show up at the next refresh.",
+        "Example: shmtel top --interval 0.5"})
 final class TopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,10 +29,10 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", description = "Seconds between refreshes.")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds between refreshes.")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", description = "Exit after N refreshes.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N refreshes.")
     Long count;
 
     @Override

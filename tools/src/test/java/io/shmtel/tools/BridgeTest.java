@@ -161,7 +161,7 @@ class BridgeTest {
         try (BridgeHosts hosts = BridgeHosts.loopback()) {
             BridgeHosts.Child foreign = hosts.onB("foreign", "bridge", "receive", "--listen", "203.0.113.9:40566");
             assertThat(foreign.await(30)).as(foreign.log()).isEqualTo(ExitCodes.BRIDGE_FAILED);
-            assertThat(foreign.log()).contains("shmtel receive: cannot receive on aeron:udp?endpoint=203.0.113.9:40566");
+            assertThat(foreign.log()).contains("shmtel bridge receive: cannot receive on aeron:udp?endpoint=203.0.113.9:40566");
             System.out.println("BridgeTest: foreign address: " + foreign.log().strip());
         }
     }

@@ -50,7 +50,7 @@ class CliTest {
         assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.out()).contains("arm.json: ok: schema \"arm\" version 1, 1 record, layout 0x1bb6d530886a84bc");
         List<String> errors = r.err().lines().toList();
-        assertThat(errors).hasSize(3 + 5 + 1);
+        assertThat(errors).hasSize(3 + 7 + 1);
         assertThat(errors.get(0)).isEqualTo(BAD.resolve("unknown_type.json") + ":8:39: /records/0/fields/0/type: "
                 + "unknown type \"f46\"; did you mean \"f64\"? (types: bool, i8, u8, i16, u16, i32, u32, i64, f32, f64, string)");
         assertThat(errors.get(errors.size() - 1)).isEqualTo("2 of 3 files invalid");
@@ -95,7 +95,7 @@ class CliTest {
         assertThat(cPackage.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         Result lang = run("gen", "--lang", "rust", "-o", dir.toString(), EXAMPLES.resolve("arm.json").toString());
         assertThat(lang.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(lang.err()).contains("Invalid value for option '--lang'");
+        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c] (case-sensitive) but was 'rust'");
     }
 
     @Test

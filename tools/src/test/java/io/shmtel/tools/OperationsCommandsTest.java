@@ -113,7 +113,7 @@ class OperationsCommandsTest {
         }
         CliTest.Result badRate = shmtel("serve", "--max-rate", "-5");
         assertThat(badRate.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(badRate.err()).contains("max rate -5.0 Hz: give a positive rate, or 0 for no limit");
+        assertThat(badRate.err()).contains("shmtel serve: invalid value for option '--max-rate': -5: expected a finite rate in Hz >= 0 (0: no limit)");
         CliTest.Result badTarget = shmtel("serve", "arm/");
         assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(badTarget.err()).contains("\"arm/\" is not REGION or REGION/RECORD");

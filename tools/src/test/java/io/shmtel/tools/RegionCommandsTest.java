@@ -75,7 +75,7 @@ class RegionCommandsTest {
         assertThat(shmtel("inspect", "kept", "--json").out()).contains("\"flushed\":20");
         CliTest.Result bad = shmtel("pub", "kept2", "--schema", ARM, "--count", "1", "--flush-period-ms", "0");
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(bad.err()).contains("--flush-period-ms must be >= 1: 0");
+        assertThat(bad.err()).contains("shmtel pub: invalid value for option '--flush-period-ms': 0: expected a whole number of milliseconds >= 1");
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -51,6 +53,35 @@ public record RegionDirectory(Path path) {
     /** The file of region {@code name} (checked). */
     public Path file(String name) {
         return path.resolve(FILE_PREFIX + checkName(name));
+    }
+
+    /** Kernel file systems that hold no files of ours: a directory there exists, yet a region cannot be created in it. */
+    static final Set<String> PSEUDO_FILE_SYSTEMS = Set.of("proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs",
+            "securityfs", "devpts", "configfs", "bpf", "pstore", "mqueue", "fusectl", "efivarfs", "binfmt_misc",
+            "autofs", "selinuxfs");
+
+    /**
+     * Why regions cannot live here, if they cannot: the path is not a directory, or a directory of a
+     * kernel file system ({@code /proc}, {@code /sys}) that holds no regions. Empty for a usable
+     * directory and for one that does not exist (yet).
+     */
+    public Optional<String> unusable() {
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            return Optional.of(path + " is not a directory");
+        }
+        if (Files.isDirectory(path)) {
+            String type;
+            try {
+                type = Files.getFileStore(path).type();
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+            if (PSEUDO_FILE_SYSTEMS.contains(type)) {
+                return Optional.of(path + " is a directory of the kernel's " + type + " file system, which holds no"
+                        + " regions: use a tmpfs such as /dev/shm (or a real file system for durable regions)");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Names of the regions in this directory, sorted; empty when the directory does not exist. */

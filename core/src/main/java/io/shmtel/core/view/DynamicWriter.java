@@ -102,26 +102,45 @@ public final class DynamicWriter extends RecordWriter {
             return;
         }
         if (f.type() == FieldType.F32 || f.type() == FieldType.F64) {
+            double value;
             try {
-                setDouble(f, index, Double.parseDouble(text));
+                value = Double.parseDouble(text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName()
                         + ": expected a number, got \"" + text + "\"");
             }
+            // NaN and infinities are values of the type when asked for by name; a number too large is not
+            boolean named = lower.contains("nan") || lower.contains("infinity");
+            double max = f.type() == FieldType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+            if (!named && (Double.isInfinite(value) || Math.abs(value) > max)) {
+                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
+                        + " does not fit (the largest magnitude is " + max + ")");
+            }
+            setDouble(f, index, value);
             return;
         }
         long value;
         try {
             value = Long.decode(text);
         } catch (NumberFormatException e) {
+            if (text.matches("[+-]?([0-9]+|0[xX][0-9a-fA-F]+)") && !f.isEnum()) {
+                long[] range = range(f.type());
+                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
+                        + " is out of range [" + range[0] + ", " + range[1] + "]");
+            }
             String constants = f.isEnum() ? " or one of " + f.enumConstants().keySet() : "";
             throw new IllegalArgumentException("field " + f.name() + " is " + (f.isEnum() ? "an enum" : f.type().schemaName())
                     + ": expected an integer" + constants + ", got \"" + text + "\"");
         }
         long[] range = range(f.type());
         if (value < range[0] || value > range[1]) {
-            throw new IllegalArgumentException("value out of range for " + f.name() + ": value=" + value + " range=["
-                    + range[0] + ", " + range[1] + "]");
+            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
+                    + " is out of range [" + range[0] + ", " + range[1] + "]");
+        }
+        if (f.isEnum() && !f.enumConstants().containsValue((int) value)) {
+            throw new IllegalArgumentException("field " + f.name() + " is an enum: " + text + " is not one of its values "
+                    + f.enumConstants().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(java.util.stream.Collectors.joining(", ")));
         }
         setLong(f, index, value);
     }

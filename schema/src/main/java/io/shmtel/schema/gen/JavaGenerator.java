@@ -37,6 +37,12 @@ public final class JavaGenerator {
                         + "\" is a Java keyword)");
             }
         }
+        String top = packageName.split("\\.")[0];
+        if (top.equals("java") || top.equals("javax")) {
+            throw new IllegalArgumentException("not a package for generated code: \"" + packageName + "\" (" + top
+                    + ".* belongs to the JDK, and the JVM refuses classes of java.* from an application; use your own,"
+                    + " e.g. com.example.telemetry)");
+        }
         this.layout = layout;
         this.packageName = packageName;
         this.sourceName = layout.source() == null ? "<unknown>" : layout.source();
