@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
  * directory knows: one candidate a line on stdout, nothing on stderr, always exit 0 (a region that cannot
  * be read offers nothing). It lists the directory and reads region headers; it never writes.
  */
-@Command(name = CompleteCommand.NAME, hidden = true, description = {"For the completion script: prints the",
-        "candidates of one kind, one a line. Kinds: regions; targets WORD (regions, and REGION/RECORD of regions",
-        "with several records or when WORD has a slash); fields REGION[/RECORD]."})
+@Command(name = CompleteCommand.NAME, hidden = true, description = {"Prints completion candidates of one kind, one a line, for the completion script.",
+        "Kinds: regions; targets WORD (regions, and REGION/RECORD of regions with several records or when WORD"
+                + " has a slash); fields REGION[/RECORD]."})
 final class CompleteCommand implements Callable<Integer> {
     static final String NAME = "__complete";
 

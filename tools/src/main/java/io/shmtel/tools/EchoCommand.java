@@ -58,6 +58,10 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Every sample in order (lost samples are counted), not only the newest.")
     boolean stream;
 
+    @Option(names = "--from-oldest", description = "Stream (implies --stream) from the oldest sample the ring still holds"
+            + " (up to the record's depth), not from the newest.")
+    boolean fromOldest;
+
     @Option(names = "--timeout", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Exit with code 10 when no sample arrives for S seconds.")
     Double timeoutSeconds;
 
@@ -153,6 +157,10 @@ final class EchoCommand implements Callable<Integer> {
         }
         try (Subscriber subscriber = Subscriber.open(regionName, recordName, options)) {
             subscriber.idleStrategy(idle.strategy());
+            if (fromOldest) {
+                stream = true;
+                subscriber.seekToOldest();
+            }
             WriterState state = subscriber.state();
             err.println("echo " + regionName + "/" + recordName + ": writer " + state);
             err.flush();

@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "ls", description = {"Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.",
-        "Records a region has never published are left out (counted as '+N unpublished') when it publishes others:",
-        "a region filled by one driver from a schema of several records. --all-records lists them all.",
+        "Records a region has never published are left out (counted as '+N unpublished') when it publishes others,"
+                + " as in a region filled by one driver from a schema of several records. --all-records lists them all.",
         "Example: shmtel ls --json"})
 final class LsCommand implements Callable<Integer> {
     @Spec

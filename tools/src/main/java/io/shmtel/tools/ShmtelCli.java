@@ -37,7 +37,8 @@ public final class ShmtelCli implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length > 0 && args[0].equals(CompleteCommand.NAME)) {
+        if (args.length > 0 && args[0].equals(CompleteCommand.NAME)
+                && !java.util.List.of(args).contains("--help") && !java.util.List.of(args).contains("-h")) {
             // At every TAB of the completion script: only this command, not the whole tree, for a quick start.
             CommandLine complete = new CommandLine(new CompleteCommand());
             complete.setOut(out);

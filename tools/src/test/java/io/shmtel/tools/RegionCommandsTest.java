@@ -267,7 +267,7 @@ class RegionCommandsTest {
         assertThat(bad.code()).as("a corrupt stream outranks the timeout").isEqualTo(ExitCodes.CORRUPT_REGION);
 
         assertThat(shmtel("pub", "good", "--schema", ARM, "--count", "3", "--rate", "0", "--pattern", "counter").code()).isZero();
-        CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream");
+        CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream", "--from-oldest");
         assertThat(good.out().lines()).hasSize(3);
         assertThat(good.err()).contains("echo good/joint_state: all 3 samples checked followed the counter pattern");
         assertThat(good.code()).isEqualTo(ExitCodes.TIMEOUT);
