@@ -172,8 +172,8 @@ class RunClasspathTest {
         CliTest.Result r = CliTest.run("run", "--check", "--classpath", userJar("tank", "user-ramp") + ":" + missing,
                 deployment.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(r.err()).startsWith("--classpath: no such jar or directory: " + missing
-                + "; expected jars and class directories separated by ':'");
+        assertThat(r.err()).isEqualTo("shmtel run: --classpath: no such jar or directory: " + missing
+                + "; expected jars and class directories separated by ':'\nTry 'shmtel help run' for its usage.\n");
     }
 
     @Test
