@@ -285,7 +285,7 @@ class WakeOnPublishTest {
 
     /**
      * A reader that may not write the region file cannot register as a sleeper: it polls (sleeps
-     * capped at 1 ms), reads everything, and says why once. Not root: the region's mode is 0444.
+     * capped at 1 ms), reads everything, and says why once. Not root: the region file is made 0444 once created.
      * Root (who may write any file): the child sees the directory through a read-only bind mount.
      */
     @Test
@@ -298,7 +298,12 @@ class WakeOnPublishTest {
         Layout layout = layout();
         String dir = options.directory().toString();
         int count = 200;
-        try (Publisher publisher = Publisher.create("guarded", layout, options.withMode(root ? 0644 : 0444))) {
+        try (Publisher publisher = Publisher.create("guarded", layout, options.withMode(0644))) {
+            if (!root) {
+                // a region's mode keeps owner read-write (RegionOptions); take the owner's write bit away afterwards
+                java.nio.file.Files.setPosixFilePermissions(options.directory().resolve("shmtel.guarded"),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+            }
             RingWriter sink = publisher.sink("tick");
             DynamicWriter writer = new DynamicWriter(sink, layout.record("tick").orElseThrow());
             List<String> args = List.of("sleep", dir, "guarded", "tick", Integer.toString(count - 1), "20000");
