@@ -780,14 +780,17 @@ public final class Region implements AutoCloseable {
     }
 
     private static RuntimeException createError(String name, RegionDirectory dir, Path file, PosixException e) {
+        java.util.Optional<String> unusable = dir.unusable();
+        if (unusable.isPresent()) { // not a directory, or one that holds no files (/proc): whatever errno the kernel chose
+            return new RegionNotFoundException("cannot create region \"" + name + "\": " + unusable.get());
+        }
         return switch (e.errno()) {
             case Posix.ENOENT, Posix.ENOTDIR -> new RegionNotFoundException("cannot create region \"" + name + "\": "
-                    + dir.unusable().orElse(Files.isDirectory(dir.path())
+                    + (Files.isDirectory(dir.path())
                             ? "directory " + dir + " refuses new files (" + e.getMessage() + ")"
                             : "directory " + dir + " does not exist (create it, or set SHMTEL_DIR / --dir)"));
             case Posix.EACCES, Posix.EPERM, Posix.EROFS -> new RegionPermissionException("cannot create region \""
-                    + name + "\" in " + dir + ": " + e.getMessage() + dir.unusable().map(why -> ": " + why)
-                            .orElse(" (the writer needs write access to the directory)"));
+                    + name + "\" in " + dir + ": " + e.getMessage() + " (the writer needs write access to the directory)");
             case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
                     + " is a symbolic link; shmtel never follows links in the region directory: remove it");
             default -> new RegionIoException("cannot create region \"" + name + "\": " + e.getMessage(), e);
