@@ -344,6 +344,23 @@ class RegionCommandsTest {
     }
 
     @Test
+    void pubStoppedWhileAMessageWaitsForItsAnswerCountsItSentAndNotAnswered() throws Exception {
+        Process pub = cli("pub", "unanswered", "--schema", COMMANDS, "--rate", "10");
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(pub.getErrorStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(err.readLine()).startsWith("sending messages to mailbox unanswered/arm_command");
+            Thread.sleep(500); // message 0 is in the box; no consumer answers it
+            pub.toHandle().destroy(); // SIGTERM
+            assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String rest = err.lines().collect(java.util.stream.Collectors.joining("\n"));
+            assertThat(rest).contains("sent 1 messages to unanswered/arm_command: 0 answered done, 0 not; in ");
+        } finally {
+            pub.destroyForcibly();
+        }
+    }
+
+    @Test
     void echoPrintsChosenFieldsAndRefusesAnUnknownOneWithAHint() {
         assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--set", "position=1,2,3,4,5,6",
                 "--set", "status=FAULT", "--set", "frame_id=base").code()).isZero();
