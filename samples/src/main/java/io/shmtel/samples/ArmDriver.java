@@ -23,6 +23,7 @@ public final class ArmDriver {
     /** Link weight times lever arm (N*m) for a simple gravity torque model. */
     static final double[] GRAVITY_NM = {0.0, 40.0, 25.0, 5.0, 2.0, 0.5};
 
+    private final Publisher publisher;
     private final JointStateWriter writer;
     private final double rateHz;
     private final double[] positions = new double[JointStateView.POSITION_COUNT];
@@ -30,6 +31,7 @@ public final class ArmDriver {
     private final double[] efforts = new double[JointStateView.EFFORT_COUNT];
 
     public ArmDriver(Publisher publisher) {
+        this.publisher = publisher;
         this.writer = new JointStateWriter(publisher.sink(JointStateView.RECORD_NAME));
         this.rateHz = JointStateView.RATE_HZ;
         writer.frameId("base_link").status(JointStateView.Status.OK);
@@ -60,17 +62,27 @@ public final class ArmDriver {
         return writer.position(positions).velocity(velocities).effort(efforts).commit(); // bulk setters
     }
 
-    /** Publishes {@code samples} samples (forever when negative) at the nominal rate. */
+    /**
+     * Publishes {@code samples} samples (forever when negative) at the nominal rate; ends early, quietly,
+     * when the publisher is closed (SIGTERM or Ctrl-C: the shutdown hook closes it between two samples).
+     */
     public void run(long samples) {
         long periodNs = (long) (1e9 / rateHz);
         long start = System.nanoTime();
-        for (long k = 0; samples < 0 || k < samples; k++) {
+        for (long k = 0; (samples < 0 || k < samples) && !publisher.isClosed(); k++) {
             long due = start + k * periodNs;
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(10)));
             }
-            publish(k);
+            try {
+                publish(k);
+            } catch (IllegalStateException closed) {
+                if (publisher.isClosed()) {
+                    return; // closed by the shutdown hook after the check above
+                }
+                throw closed;
+            }
         }
     }
 

@@ -10,8 +10,13 @@ import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.samples.gen.arm.ArmSchema;
 import io.shmtel.samples.gen.arm.JointStateView;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +44,33 @@ class ArmSampleTest {
         assertThat(ArmSchema.layout()).as("compiled once").isSameAs(ArmSchema.layout());
         assertThat(JointStateView.SLOT_LENGTH).isEqualTo(192);
         assertThat(JointStateView.RATE_HZ).isEqualTo(500.0);
+    }
+
+    @Test
+    void theDriverProgramStoppedBySigtermEndsQuietlyAndLeavesItsRegionClosed() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ArmDriver.class.getName(), "sigterm");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SHMTEL_DIR", dir.toString());
+        Process p = builder.start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).startsWith("arm driver: publishing sigterm/joint_state");
+            RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+            try (Subscriber subscriber = Subscriber.open("sigterm", JointStateView.RECORD_NAME, ArmSchema.layout(), options)) {
+                assertThat(subscriber.awaitNext(new JointStateView(), TimeUnit.SECONDS.toNanos(10))).isTrue();
+                assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS))
+                        .isTrue();
+                assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the driver exits on SIGTERM").isTrue();
+                String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(rest).as("the driver's output after SIGTERM").doesNotContain("Exception");
+                assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -172,8 +172,10 @@ final class PubCommand implements Callable<Integer> {
             }
             String took = took(published, System.nanoTime() - start, lastAt - firstAt, rate);
             if (mailbox != null) {
-                err.printf("sent %d messages to %s/%s: %d answered done, %d not;%s%n", published, name, record.name(),
-                        published - mailbox.failures() - (mailbox.pendingMessage() >= 0 ? 1 : 0), mailbox.failures(), took);
+                // published counts the answered messages; one put and stopped before its answer was sent too
+                long sent = published + (mailbox.pendingMessage() >= 0 ? 1 : 0);
+                err.printf("sent %d messages to %s/%s: %d answered done, %d not;%s%n", sent, name, record.name(),
+                        published - mailbox.failures(), mailbox.failures(), took);
                 err.flush();
                 return mailbox.failures() > 0 ? ExitCodes.MAILBOX_FAILED : ExitCodes.OK;
             }

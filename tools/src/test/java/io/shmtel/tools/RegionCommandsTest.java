@@ -267,7 +267,14 @@ class RegionCommandsTest {
         assertThat(bad.code()).as("a corrupt stream outranks the timeout").isEqualTo(ExitCodes.CORRUPT_REGION);
 
         assertThat(shmtel("pub", "good", "--schema", ARM, "--count", "3", "--rate", "0", "--pattern", "counter").code()).isZero();
-        CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream", "--from-oldest");
+        CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream");
+        // --stream starts at the newest sample already there (docs/cli.md), not at the ring's oldest
+        assertThat(good.out().lines()).hasSize(1);
+        assertThat(good.out()).startsWith("joint_state #2 ");
+        assertThat(good.err()).contains("echo good/joint_state: all 1 samples checked followed the counter pattern");
+        assertThat(good.code()).isEqualTo(ExitCodes.TIMEOUT);
+        // --from-oldest streams what the ring still holds
+        good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream", "--from-oldest");
         assertThat(good.out().lines()).hasSize(3);
         assertThat(good.err()).contains("echo good/joint_state: all 3 samples checked followed the counter pattern");
         assertThat(good.code()).isEqualTo(ExitCodes.TIMEOUT);
@@ -338,6 +345,23 @@ class RegionCommandsTest {
             assertThat(Double.parseDouble(m.group(3))).isBetween(20.0, 101.0);
             assertThat(pub.exitValue()).isEqualTo(128 + 15);
             assertThat(shmtel("ls").out()).contains("sig", "CLOSED");
+        } finally {
+            pub.destroyForcibly();
+        }
+    }
+
+    @Test
+    void pubStoppedWhileAMessageWaitsForItsAnswerCountsItSentAndNotAnswered() throws Exception {
+        Process pub = cli("pub", "unanswered", "--schema", COMMANDS, "--rate", "10");
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(pub.getErrorStream(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(err.readLine()).startsWith("sending messages to mailbox unanswered/arm_command");
+            Thread.sleep(500); // message 0 is in the box; no consumer answers it
+            pub.toHandle().destroy(); // SIGTERM
+            assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            String rest = err.lines().collect(java.util.stream.Collectors.joining("\n"));
+            assertThat(rest).contains("sent 1 messages to unanswered/arm_command: 0 answered done, 0 not; in ");
         } finally {
             pub.destroyForcibly();
         }
