@@ -24,13 +24,15 @@ public final class LogFormat extends Formatter {
     /**
      * Gives the root logger's handlers (the JDK's console handler on stderr) this format, unless
      * logging is configured otherwise ({@code java.util.logging.config.file} or {@code .class}, or
-     * {@code java.util.logging.SimpleFormatter.format} set): how the command line and the samples'
-     * programs log.
+     * {@code java.util.logging.SimpleFormatter.format}, or another {@code java.util.logging.manager} set):
+     * how the command line and the samples' programs log. Called first thing in {@code main}, before
+     * anything logs, it also installs {@link StopSafeManager}, so lines logged by shutdown hooks
+     * (a deployment's stop line) still reach stderr.
      */
     public static void installUnlessConfigured() {
         for (String p : new String[] {"java.util.logging.config.file", "java.util.logging.config.class",
                 "java.util.logging.SimpleFormatter.format", "java.util.logging.manager"}) {
-            if (System.getProperty(p) != null) {
+            if (System.getProperty(p) != null && !System.getProperty(p).equals(StopSafeManager.class.getName())) {
                 return;
             }
         }
