@@ -24,18 +24,44 @@ public final class LogFormat extends Formatter {
     /**
      * Gives the root logger's handlers (the JDK's console handler on stderr) this format, unless
      * logging is configured otherwise ({@code java.util.logging.config.file} or {@code .class}, or
-     * {@code java.util.logging.SimpleFormatter.format} set): how the command line and the samples'
-     * programs log.
+     * {@code java.util.logging.SimpleFormatter.format}, or another {@code java.util.logging.manager} set):
+     * how the command line and the samples' programs log. Called first thing in {@code main}, before
+     * anything logs, it also installs {@link StopSafeManager}, so lines logged by shutdown hooks
+     * (a deployment's stop line) still reach stderr.
      */
     public static void installUnlessConfigured() {
         for (String p : new String[] {"java.util.logging.config.file", "java.util.logging.config.class",
-                "java.util.logging.SimpleFormatter.format"}) {
-            if (System.getProperty(p) != null) {
+                "java.util.logging.SimpleFormatter.format", "java.util.logging.manager"}) {
+            if (System.getProperty(p) != null && !System.getProperty(p).equals(StopSafeManager.class.getName())) {
                 return;
             }
         }
+        // Must be set before the first logger initialises the LogManager: the lines other shutdown
+        // hooks log (a deployment's stop line) then still reach stderr. Harmless if it is too late.
+        System.setProperty("java.util.logging.manager", StopSafeManager.class.getName());
         for (Handler h : Logger.getLogger("").getHandlers()) {
             h.setFormatter(new LogFormat());
+        }
+    }
+
+    /**
+     * The JDK's LogManager closes every handler in a shutdown hook of its own, which runs at the
+     * same time as the program's hooks, so a line logged while a hook stops a deployment ("deployment
+     * X: stopped; removed ...") would be lost. This manager leaves the handlers open (flushed) at
+     * shutdown; the JVM's exit ends them. Installed by {@link #installUnlessConfigured()} through
+     * {@code java.util.logging.manager}, or by a program itself
+     * ({@code -Djava.util.logging.manager=io.shmtel.config.LogFormat$StopSafeManager}).
+     */
+    public static final class StopSafeManager extends java.util.logging.LogManager {
+        @Override
+        public void reset() {
+            if (Thread.currentThread().getClass().getName().equals("java.util.logging.LogManager$Cleaner")) {
+                for (Handler h : Logger.getLogger("").getHandlers()) {
+                    h.flush();
+                }
+                return;
+            }
+            super.reset();
         }
     }
 

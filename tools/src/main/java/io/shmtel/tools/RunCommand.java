@@ -58,31 +58,47 @@ final class RunCommand implements Callable<Integer> {
                     d.nodes().size());
             return ExitCodes.OK;
         }
-        Shmtel.Running running = Shmtel.run(file, only, extensions);
-        Process bridges = null;
-        if (!BridgeCommand.bridgesOf(running.deployment(), only).isEmpty()) {
-            try {
-                bridges = startBridges();
-            } catch (java.io.IOException | RuntimeException e) {
-                running.close();
-                throw new io.shmtel.bridge.BridgeException("cannot start the bridge process: " + e.getMessage(), e);
-            }
-        }
-        Process child = bridges;
-        ShutdownCloser.unregister(running.runner()); // the hook below stops the bridges first, then the runner
+        // The stop hook is in place before anything starts: a SIGTERM right after "started" (or during
+        // the start, which it then waits for) still stops the deployment and logs its stop line.
+        Object starting = new Object();
+        java.util.concurrent.atomic.AtomicReference<Shmtel.Running> started = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Process> bridgeProcess = new java.util.concurrent.atomic.AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (child != null) {
-                child.destroy(); // SIGTERM: the bridges close their mirrors cleanly
+            synchronized (starting) {
+                Process c = bridgeProcess.get();
+                if (c != null) {
+                    c.destroy(); // SIGTERM: the bridges close their mirrors cleanly
+                    try {
+                        c.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Shmtel.Running r = started.get();
+                if (r != null) {
+                    r.close();
+                }
+                stopped.countDown();
+            }
+        }, "shmtel-run-stop"));
+        Process child;
+        synchronized (starting) {
+            Shmtel.Running running = Shmtel.run(file, only, extensions);
+            ShutdownCloser.unregister(running.runner()); // the hook above stops the bridges first, then the runner
+            Process bridges = null;
+            if (!BridgeCommand.bridgesOf(running.deployment(), only).isEmpty()) {
                 try {
-                    child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    bridges = startBridges();
+                } catch (java.io.IOException | RuntimeException e) {
+                    running.close();
+                    throw new io.shmtel.bridge.BridgeException("cannot start the bridge process: " + e.getMessage(), e);
                 }
             }
-            running.close();
-            stopped.countDown();
-        }, "shmtel-run-stop"));
+            child = bridges;
+            bridgeProcess.set(bridges);
+            started.set(running);
+        }
         if (child == null) {
             stopped.await();
             return ExitCodes.OK;

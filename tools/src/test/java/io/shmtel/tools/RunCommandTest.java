@@ -118,4 +118,46 @@ class RunCommandTest {
                 " INFO config: subscriber w: waiting for region later (",
                 " INFO config: deployment lines: started 1 drivers and 1 subscribers in nodes [n]");
     }
+
+    /**
+     * SIGTERM to a real `run` process: the deployment's stop line, logged from run's shutdown hook while
+     * the JDK's LogManager closes its handlers in a hook of its own, still reaches stderr, naming the
+     * regions removed; the exit status is the JVM's for SIGTERM, 143.
+     */
+    @Test
+    void sigtermLogsTheStopLineWithTheRegionsRemoved() throws Exception {
+        Path file = dir.resolve("stop.json");
+        Files.writeString(file, """
+                { "deployment": "stop", "directory": ".", "removeRegionsOnExit": true,
+                  "regions": [ { "name": "s", "schema": "%s" } ],
+                  "nodes": [ { "name": "n", "drivers": [ { "type": "sim-status", "region": "s", "rateHz": 20 } ] } ] }
+                """.formatted(Path.of("../schema/examples/status_flag.json").toAbsolutePath()));
+        Path errFile = Files.createTempFile("shmtel-run-stop", ".err");
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                    "run", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(errFile.toFile()).start();
+            int code;
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(errFile).contains("deployment stop: started")) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                p.destroy(); // SIGTERM
+                assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                code = p.exitValue();
+            }
+            String log = Files.readString(errFile);
+            assertThat(log).contains(" INFO config: deployment stop: started");
+            assertThat(log).as("exit %d: %s", code, log).contains(" INFO config: deployment stop: stopped; removed s, s.stats");
+            assertThat(code).as(log).isEqualTo(143); // 128 + SIGTERM, as for any JVM
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("stop.json");
+            }
+        } finally {
+            Files.deleteIfExists(errFile);
+        }
+    }
 }
