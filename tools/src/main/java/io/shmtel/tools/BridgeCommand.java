@@ -173,12 +173,15 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
+        @picocli.CommandLine.Mixin
+        ClasspathOptionMixin classpath;
+
         @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends (shmtel run's child).")
         Long parentPid;
 
         @Override
         public Integer call() throws Exception {
-            var deployment = io.shmtel.config.Shmtel.load(file);
+            var deployment = io.shmtel.config.Shmtel.load(file, classpath.loader());
             var bridges = bridgesOf(deployment, only);
             if (bridges.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), file + ": no bridges in "

@@ -45,6 +45,9 @@ final class DoctorCommand implements Callable<Integer> {
             + " the memlock limit against its regions with \"memory\": {\"lock\": true} (default: every region here).")
     Path deployment;
 
+    @Mixin
+    ClasspathOptionMixin classpath;
+
     /** One finding: level ok, warn or FAIL; what; the fix (empty for ok). */
     record Finding(String level, String subject, String message, String fix) {}
 
@@ -132,7 +135,7 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         String what;
         if (deployment != null) {
-            io.shmtel.config.Deployment d = io.shmtel.config.Shmtel.load(deployment);
+            io.shmtel.config.Deployment d = io.shmtel.config.Shmtel.load(deployment, classpath.loader());
             for (io.shmtel.config.Deployment.RegionSpec r : d.regions()) {
                 if (r.memory().lock()) {
                     needed += r.layout().regionLength();

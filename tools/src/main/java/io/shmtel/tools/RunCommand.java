@@ -32,14 +32,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Validate the file and exit.")
     boolean check;
 
-    @Option(names = "--classpath", paramLabel = "PATH[:PATH...]", description = {"Jars and class directories with "
-            + "driver types and actions of your own, each registered by a io.shmtel.config.ShmtelExtension named in its "
-            + "META-INF/services (docs/deployment.md#driver-types-and-actions-of-your-own)."})
-    String classpath;
+    @picocli.CommandLine.Mixin
+    ClasspathOptionMixin classpath;
 
     @Override
-    public Integer call() throws InterruptedException, java.io.IOException {
-        ClassLoader extensions = extensionLoader();
+    public Integer call() throws InterruptedException {
+        ClassLoader extensions = classpath.loader();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(extensions); // drivers' and actions' threads inherit it
@@ -114,40 +112,6 @@ final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The paths of --classpath, each an existing jar or directory. */
-    private List<Path> classpathEntries() {
-        List<Path> paths = new ArrayList<>();
-        if (classpath == null) {
-            return paths;
-        }
-        for (String entry : classpath.split(java.io.File.pathSeparator, -1)) {
-            Path p = Path.of(entry);
-            if (entry.isEmpty() || !java.nio.file.Files.exists(p)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--classpath: "
-                        + (entry.isEmpty() ? "empty entry in \"" + classpath + "\"" : "no such jar or directory: " + entry)
-                        + "; expected jars and class directories separated by '" + java.io.File.pathSeparator + "'");
-            }
-            if (!java.nio.file.Files.isDirectory(p) && !java.nio.file.Files.isReadable(p)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--classpath: cannot read " + entry);
-            }
-            paths.add(p.toAbsolutePath());
-        }
-        return paths;
-    }
-
-    /** This command's class loader, with the --classpath jars and directories behind it when there are any. */
-    private ClassLoader extensionLoader() throws java.net.MalformedURLException {
-        List<Path> paths = classpathEntries();
-        if (paths.isEmpty()) {
-            return RunCommand.class.getClassLoader();
-        }
-        java.net.URL[] urls = new java.net.URL[paths.size()];
-        for (int i = 0; i < urls.length; i++) {
-            urls[i] = paths.get(i).toUri().toURL();
-        }
-        return new java.net.URLClassLoader("shmtel-classpath", urls, RunCommand.class.getClassLoader());
-    }
-
     /**
      * The nodes' bridges run in a child JVM: only it gets the flag Aeron needs (docs/bridge.md). It
      * shares this process's stdout and stderr and stops when this process ends.
@@ -157,20 +121,15 @@ final class RunCommand implements Callable<Integer> {
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", childClasspath(), ShmtelCli.class.getName(), "bridge", "run", file.toString(),
+                "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(), "bridge", "run", file.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         if (only != null) {
             cmd.addAll(List.of("--only", only));
         }
-        return new ProcessBuilder(cmd).inheritIO().start();
-    }
-
-    /** This JVM's classpath and --classpath: the child parses the file, so it needs the same driver types. */
-    private String childClasspath() {
-        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-        for (Path p : classpathEntries()) {
-            cp.append(java.io.File.pathSeparator).append(p);
+        List<Path> own = classpath.entries(); // the child parses the file, so it needs the same driver types
+        if (!own.isEmpty()) {
+            cmd.addAll(List.of("--classpath", String.join(java.io.File.pathSeparator, own.stream().map(Path::toString).toList())));
         }
-        return cp.toString();
+        return new ProcessBuilder(cmd).inheritIO().start();
     }
 }

@@ -204,6 +204,29 @@ class BridgeTest {
         }
     }
 
+    @Test
+    void runGivesItsClasspathToTheBridgeProcessWhichParsesTheFileToo() throws Exception {
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            Path jar = RunClasspathTest.userJar(hosts.logs, "tank", "user-ramp");
+            Path plant = hosts.logs.resolve("plant.json");
+            int port;
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Files.writeString(plant, """
+                    { "deployment": "plant", "directory": "%s", "removeRegionsOnExit": true,
+                      "regions": [ { "name": "user.ramp", "schema": "%s" } ],
+                      "nodes": [ { "name": "plant", "drivers": [ { "type": "user-ramp", "region": "user.ramp", "rateHz": 50 } ],
+                                   "bridges": [ { "name": "out", "direction": "send", "to": "127.0.0.1:%d",
+                                                  "targets": ["user.ramp"] } ] } ] }
+                    """.formatted(hosts.dirA, Path.of("../schema/examples/status_flag.json").toAbsolutePath(), port));
+            BridgeHosts.Child run = hosts.raw("run-plant", "run", "--classpath", jar.toString(), plant.toString());
+            run.awaitLog("bridge out: sending [user.ramp]", 40_000); // the child parsed the file with the user type
+            assertThat(run.stop()).isIn(0, 130, 143);
+            assertThat(run.log()).doesNotContain("unknown driver type");
+        }
+    }
+
     /** Clean link: every sample in order; a new source epoch; a sender killed and restarted; a source writer killed. */
     private void mirrorScenario(BridgeHosts hosts, int port) throws Exception {
         String to = hosts.addressB() + ":" + port;

@@ -101,6 +101,11 @@ class RunClasspathTest {
 
     /** Compiles the extension (its driver type named {@code type}) into {@code name}.jar with its services file. */
     static Path userJar(String name, String type) throws IOException {
+        return userJar(work, name, type);
+    }
+
+    /** As {@link #userJar(String, String)}, built under {@code work}. */
+    static Path userJar(Path work, String name, String type) throws IOException {
         Path jar = work.resolve(name + ".jar");
         if (Files.exists(jar)) {
             return jar;
@@ -200,6 +205,52 @@ class RunClasspathTest {
                 .contains("com.example.NotThere")
                 .endsWith("META-INF/services/io.shmtel.config.ShmtelExtension must name public classes implementing "
                         + "io.shmtel.config.ShmtelExtension with a public no-argument constructor");
+    }
+
+    @Test
+    void doctorWithoutClasspathNamesTheUnknownTypeAndTheFix() {
+        CliTest.Result r = CliTest.run("doctor", "--dir=" + dir, deployment.toString());
+        assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err().lines().toList()).hasSize(2); // the file's two errors, nothing else
+        assertThat(r.err()).startsWith(deployment + ":")
+                .contains("/nodes/0/drivers/0/type: unknown driver type \"user-ramp\" (types: cpu, ")
+                .contains("; one of your own: put its jar on the classpath (shmtel run --classpath JAR)");
+    }
+
+    @Test
+    void doctorWithClasspathWeighsTheDeploymentUsingTheUserType() throws IOException {
+        CliTest.Result r = CliTest.run("doctor", "--dir=" + dir, deployment.toString(), "--classpath",
+                userJar("tank", "user-ramp").toString());
+        assertThat(r.code()).as(r.err()).isIn(ExitCodes.OK, ExitCodes.DOCTOR_PROBLEMS); // the machine's findings
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("memory locking: deployment " + deployment + " locks 0 regions");
+        assertThat(Thread.currentThread().getContextClassLoader()).isSameAs(RunClasspathTest.class.getClassLoader());
+    }
+
+    @Test
+    void doctorRejectsAClasspathEntryThatIsNotThereAsRunDoes() {
+        String missing = work.resolve("nope.jar").toString();
+        CliTest.Result r = CliTest.run("doctor", "--dir=" + dir, deployment.toString(), "--classpath", missing);
+        assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.err()).isEqualTo("shmtel doctor: --classpath: no such jar or directory: " + missing
+                + "; expected jars and class directories separated by ':'\nTry 'shmtel help doctor' for its usage.\n");
+    }
+
+    @Test
+    void bridgeRunLoadsTheDeploymentWithTheUserTypeFromClasspath() throws IOException {
+        // without --classpath the file is refused for its unknown type, before any bridge is looked for
+        CliTest.Result without = CliTest.run("bridge", "run", deployment.toString());
+        assertThat(without.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(without.err().lines().toList()).hasSize(2);
+        assertThat(without.err()).startsWith(deployment + ":")
+                .contains("/nodes/0/drivers/0/type: unknown driver type \"user-ramp\"")
+                .contains("(shmtel run --classpath JAR)");
+        // with it the file is accepted; this one has no bridges, which is the next thing said
+        CliTest.Result with = CliTest.run("bridge", "run", "--classpath", userJar("tank", "user-ramp").toString(),
+                deployment.toString());
+        assertThat(with.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(with.err()).isEqualTo("shmtel bridge run: " + deployment + ": no bridges in any node\n"
+                + "Try 'shmtel help bridge run' for its usage.\n");
     }
 
     @Test
