@@ -39,7 +39,7 @@ import org.HdrHistogram.Histogram;
  * Link statistics go to {@code MIRROR.bridge} (schema {@code bridge_stats}). See docs/bridge.md.
  */
 public final class ReceiverBridge implements AutoCloseable {
-    public static final String STATS_SUFFIX = ".bridge";
+    public static final String STATS_SUFFIX = RegionDirectory.BRIDGE_STATS_SUFFIX;
     static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
             "bridge_stats"));
     private static final WriterState[] STATES = WriterState.values();
@@ -223,7 +223,7 @@ public final class ReceiverBridge implements AutoCloseable {
             return "its name here, " + local + ", is " + local.length() + " characters (" + stats.length() + " with "
                     + STATS_SUFFIX + " for its statistics), over the " + max + " limit; " + (room >= 0
                     ? "use a --prefix of at most " + room + " characters (now " + config.prefix().length() + ")"
-                    : "rename the region on the sender (at most " + (max - STATS_SUFFIX.length())
+                    : "rename the region on the sender (at most " + RegionDirectory.MAX_BRIDGED_NAME_LENGTH
                             + " characters can be mirrored)");
         }
         try {

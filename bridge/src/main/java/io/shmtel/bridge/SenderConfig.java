@@ -55,7 +55,7 @@ public record SenderConfig(String name, List<String> targets, String channel, in
                 throw new BridgeException("bad bridge target \"" + text + "\": expected REGION or REGION/RECORD");
             }
             Target t = slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash), text.substring(slash + 1));
-            int max = RegionDirectory.MAX_NAME_LENGTH - ReceiverBridge.STATS_SUFFIX.length();
+            int max = RegionDirectory.MAX_BRIDGED_NAME_LENGTH;
             if (t.region.length() > max) { // the receiver alone knows its prefix; this much no receiver can mirror
                 throw new BridgeException("bridge target \"" + text + "\": the region's name is " + t.region.length()
                         + " characters, and a receiver names its statistics region NAME" + ReceiverBridge.STATS_SUFFIX

@@ -513,6 +513,14 @@ public final class DeploymentParser {
                 int slash = text.indexOf('/');
                 String regionName = slash < 0 ? text : text.substring(0, slash);
                 Deployment.RegionSpec region = regions.get(regionName);
+                if (regionNodes.containsKey(regionName) && regionName.length() > RegionDirectory.MAX_BRIDGED_NAME_LENGTH) {
+                    problem(t, "region \"" + regionName + "\" is " + regionName.length() + " characters; a bridge sends"
+                            + " regions of at most " + RegionDirectory.MAX_BRIDGED_NAME_LENGTH + " (a receiver names its"
+                            + " statistics region NAME" + RegionDirectory.BRIDGE_STATS_SUFFIX + ", and region names are at most "
+                            + RegionDirectory.MAX_NAME_LENGTH + "): rename the region to at most "
+                            + RegionDirectory.MAX_BRIDGED_NAME_LENGTH + " characters");
+                    continue;
+                }
                 if (region == null) {
                     if (!regionNodes.containsKey(regionName)) {
                         String hint = Names.closest(regionName, regionNodes.keySet())

@@ -72,19 +72,13 @@ final class LsCommand implements Callable<Integer> {
      */
     static String text(RegionSummary s, int width, boolean all) {
         StringBuilder records = new StringBuilder();
-        boolean anyPublished = java.util.Arrays.stream(s.published()).anyMatch(n -> n > 0);
-        int hidden = 0;
         for (RecordLayout rec : s.region().layout().records()) {
-            long published = s.published()[rec.index()];
-            if (published == 0 && anyPublished && !all) {
-                hidden++;
-                continue;
+            if (s.listed(rec, all)) {
+                records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(')
+                        .append(s.published()[rec.index()]).append(')');
             }
-            records.append(records.length() == 0 ? "" : ", ").append(rec.name()).append('(').append(published).append(')');
         }
-        if (hidden > 0) {
-            records.append(" +").append(hidden).append(" unpublished");
-        }
+        records.append(s.unlistedNote(all));
         return String.format("%-" + width + "s %-18s %9s %8d %-11s %5d %9s  %s", s.region().name(),
                 s.region().layout().schemaName() + " v" + s.region().layout().schemaVersion(),
                 RegionSummary.formatBytes(s.region().layout().regionLength()), s.region().writerPid(), s.state(),

@@ -6,7 +6,7 @@ import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.schema.layout.RecordLayout;
 
-/** What ls and inspect show of an open region's writer and records. */
+/** What ls, top, stat and inspect show of an open region's writer and records. */
 record RegionSummary(Region region, WriterState state, double heartbeatAgeMs, long[] published) {
 
     static RegionSummary of(Region region) {
@@ -17,6 +17,27 @@ record RegionSummary(Region region, WriterState state, double heartbeatAgeMs, lo
             published[r.index()] = new RingReader(region.buffer(), RingGeometry.of(r)).publishedAcquire();
         }
         return new RegionSummary(region, state, age, published);
+    }
+
+    /**
+     * Whether ls, top and stat list a record: a record the region has never published is left out
+     * when the region publishes others (a region that one driver fills from a schema of several
+     * records), unless {@code all} ({@code --all-records}). A region that has published nothing
+     * lists every record.
+     */
+    boolean listed(RecordLayout record, boolean all) {
+        return all || published[record.index()] > 0 || java.util.Arrays.stream(published).allMatch(n -> n == 0);
+    }
+
+    /** How many records {@link #listed} leaves out (shown as {@code +N unpublished}). */
+    int unlisted(boolean all) {
+        return (int) region.layout().records().stream().filter(r -> !listed(r, all)).count();
+    }
+
+    /** {@code " +N unpublished"} for the records {@link #listed} leaves out, or "" when none. */
+    String unlistedNote(boolean all) {
+        int n = unlisted(all);
+        return n == 0 ? "" : " +" + n + " unpublished";
     }
 
     static String formatAge(double ms) {

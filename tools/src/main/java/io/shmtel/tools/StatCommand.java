@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
         "Per record: publish rate (measured, and nominal from the schema), samples read and lost by a stream reader,"
                 + " latency percentiles (slot timestamp to the moment this process read it; one CLOCK_MONOTONIC across"
                 + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON lines.",
+        "Of a region (no record named), records it has never published are left out when it publishes others,"
+                + " as in ls. --all-records measures them all.",
         "Example: shmtel stat demo.arm --interval 2"})
 final class StatCommand implements Callable<Integer> {
     @Spec
@@ -54,6 +56,9 @@ final class StatCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "JSON lines: one object per record per interval.")
     boolean json;
+
+    @Option(names = "--all-records", description = "Measure every record of a region, published or not (a record named is always measured).")
+    boolean allRecords;
 
     /** One measured record: its stream subscriber and the interval's figures. */
     static final class Target {
@@ -152,8 +157,11 @@ final class StatCommand implements Callable<Integer> {
                 continue;
             }
             try (Region r = Region.open(regionName, options)) {
+                RegionSummary summary = RegionSummary.of(r);
                 for (RecordLayout rec : r.layout().records()) {
-                    list.add(new Target(regionName, rec.name(), options));
+                    if (summary.listed(rec, allRecords)) {
+                        list.add(new Target(regionName, rec.name(), options));
+                    }
                 }
             }
         }

@@ -2,8 +2,6 @@ package io.shmtel.tools;
 
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
-import io.shmtel.core.ring.RingGeometry;
-import io.shmtel.core.ring.RingReader;
 import io.shmtel.error.ShmtelException;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
@@ -21,6 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "top", description = {"A live table of every region and record, like top.",
         "Writer state and pid, publish rate (measured from the published counts, and nominal), samples published,"
                 + " heartbeat age. Regions appearing or disappearing show up at the next refresh.",
+        "Records a region has never published are left out (counted as '+N unpublished') when it publishes others,"
+                + " as in ls. --all-records lists them all.",
         "Example: shmtel top --interval 0.5"})
 final class TopCommand implements Callable<Integer> {
     @Spec
@@ -34,6 +34,9 @@ final class TopCommand implements Callable<Integer> {
 
     @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N refreshes.")
     Long count;
+
+    @Option(names = "--all-records", description = "List every record of each region, published or not.")
+    boolean allRecords;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -52,19 +55,24 @@ final class TopCommand implements Callable<Integer> {
             Map<String, long[]> now = new HashMap<>();
             for (String name : options.regionDirectory().list()) {
                 try (Region r = Region.open(name, options)) {
-                    String state = r.writerState(5).name();
-                    double heartbeatMs = (System.nanoTime() - r.heartbeatNs()) / 1e6;
+                    RegionSummary s = RegionSummary.of(r);
+                    long t = System.nanoTime();
                     for (RecordLayout rec : r.layout().records()) {
-                        long published = new RingReader(r.buffer(), RingGeometry.of(rec)).publishedAcquire();
-                        long t = System.nanoTime();
+                        if (!s.listed(rec, allRecords)) {
+                            continue;
+                        }
+                        long published = s.published()[rec.index()];
                         String key = name + "/" + r.stat().inode() + "/" + rec.name();
                         long[] before = previous.get(key);
                         String rate = before == null || t <= before[1] ? "-"
                                 : String.format(Locale.ROOT, "%.1f", (published - before[0]) * 1e9 / (t - before[1]));
                         now.put(key, new long[] {published, t});
                         sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8d %9s %9s %11d %9s%n", name, rec.name(),
-                                state, r.writerPid(), rate, rec.rateHz() > 0 ? String.format(Locale.ROOT, "%.1f",
-                                        rec.rateHz()) : "-", published, RegionSummary.formatAge(heartbeatMs)));
+                                s.state(), r.writerPid(), rate, rec.rateHz() > 0 ? String.format(Locale.ROOT, "%.1f",
+                                        rec.rateHz()) : "-", published, RegionSummary.formatAge(s.heartbeatAgeMs())));
+                    }
+                    if (s.unlisted(allRecords) > 0) {
+                        sb.append(String.format(Locale.ROOT, "%-22s %s%n", name, s.unlistedNote(allRecords).strip()));
                     }
                 } catch (ShmtelException e) {
                     sb.append(String.format(Locale.ROOT, "%-22s %s%n", name, "ERROR " + e.getMessage()));

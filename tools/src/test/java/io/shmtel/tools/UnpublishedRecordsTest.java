@@ -10,13 +10,14 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A region filled by one driver from a schema of several records (the demo's demo.cpu: schema
- * system, record cpu): ls and serve show what it publishes, not the records it never fills.
+ * system, record cpu): ls, top, stat and serve show what it publishes, not the records it never fills.
  */
 class UnpublishedRecordsTest {
     static final Layout SYSTEM = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/system.json")));
@@ -88,5 +89,55 @@ class UnpublishedRecordsTest {
             assertThat(one.code()).as(one.err()).isZero();
             assertThat(one.err()).contains("advertised sys (1 channel, epoch 1)");
         }
+    }
+
+    /** top's rows (after its two heading lines) of one refresh. */
+    List<String> topRows(String... options) {
+        String[] args = new String[options.length + 3];
+        args[0] = "top";
+        args[1] = "--count";
+        args[2] = "1";
+        System.arraycopy(options, 0, args, 3, options.length);
+        CliTest.Result top = shmtel(args);
+        assertThat(top.code()).as(top.err()).isZero();
+        List<String> lines = top.out().lines().filter(l -> !l.isBlank()).toList();
+        return lines.subList(2, lines.size());
+    }
+
+    @Test
+    void topLeavesOutRecordsNeverPublishedWhenOthersAreUnlessAllRecords() {
+        try (Publisher cpu = Publisher.create("cpu", SYSTEM, ShmDirectory.options(dir))) {
+            assertThat(topRows()).as("nothing published yet: every record").extracting(TOP_RECORD)
+                    .containsExactly("cpu", "memory", "thermal");
+            publish(cpu, "cpu", 3);
+            assertThat(topRows()).extracting(TOP_RECORD).containsExactly("cpu", "+2 unpublished");
+            assertThat(topRows().get(0)).startsWith("cpu ").contains(" 3 ");
+            assertThat(topRows("--all-records")).extracting(TOP_RECORD).containsExactly("cpu", "memory", "thermal");
+            publish(cpu, "thermal", 1);
+            assertThat(topRows()).extracting(TOP_RECORD).containsExactly("cpu", "thermal", "+1 unpublished");
+        }
+    }
+
+    /** The RECORD column of a top row (after the 22-character REGION column). */
+    static final java.util.function.Function<String, String> TOP_RECORD = row -> row.substring(23, 37).strip();
+
+    @Test
+    void statOfARegionMeasuresTheRecordsItPublishesUnlessAllRecordsOrNamed() {
+        try (Publisher cpu = Publisher.create("cpu", SYSTEM, ShmDirectory.options(dir))) {
+            publish(cpu, "cpu", 3);
+            assertThat(statRecords("cpu")).containsExactly("cpu");
+            assertThat(statRecords()).as("every region").containsExactly("cpu");
+            assertThat(statRecords("cpu", "--all-records")).containsExactly("cpu", "memory", "thermal");
+            assertThat(statRecords("cpu/memory")).as("a record named is measured").containsExactly("memory");
+        }
+    }
+
+    /** The records one stat --json report measures. */
+    List<String> statRecords(String... args) {
+        List<String> all = new java.util.ArrayList<>(List.of("stat", "--count", "1", "--interval", "0.1", "--json"));
+        all.addAll(List.of(args));
+        CliTest.Result stat = shmtel(all.toArray(String[]::new));
+        assertThat(stat.code()).as(stat.err()).isZero();
+        return stat.out().lines().map(l -> l.replaceAll(".*\"record\":\"([^\"]*)\".*", "$1")).toList();
     }
 }

@@ -23,6 +23,17 @@ public record RegionDirectory(Path path) {
     /** The longest region name, in characters. */
     public static final int MAX_NAME_LENGTH = 128;
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_NAME_LENGTH - 1) + "}");
+    /**
+     * What a receiving bridge appends to a mirror's name to name the region of its link statistics
+     * ({@code arm} mirrors into {@code arm} and {@code arm.bridge}).
+     */
+    public static final String BRIDGE_STATS_SUFFIX = ".bridge";
+    /**
+     * The longest name of a region a bridge can send: its mirror's statistics region,
+     * NAME{@link #BRIDGE_STATS_SUFFIX}, must fit {@link #MAX_NAME_LENGTH}. The bridge sender and the
+     * deployment parser both refuse a longer one.
+     */
+    public static final int MAX_BRIDGED_NAME_LENGTH = MAX_NAME_LENGTH - BRIDGE_STATS_SUFFIX.length();
 
     /** The directory from the {@code shmtel.dir} property, else {@code SHMTEL_DIR}, else {@code /dev/shm}. */
     public static RegionDirectory fromEnvironment() {
