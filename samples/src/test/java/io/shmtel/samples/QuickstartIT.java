@@ -43,8 +43,8 @@ class QuickstartIT {
     static final Pattern FILE_BLOCK = Pattern.compile("^File `([^`]+)`:\\s*\\n+```[a-z]*\\n(.*?)\\n```", Pattern.MULTILINE
             | Pattern.DOTALL);
     static final String JAR = "target/quickstart-1.0.jar";
-    static final String PUBLISH = "java -cp " + JAR + " com.example.quickstart.Publish";
-    static final String SUBSCRIBE = "java -cp " + JAR + " com.example.quickstart.Subscribe";
+    static final String PUBLISH = "java --enable-native-access=ALL-UNNAMED -cp " + JAR + " com.example.quickstart.Publish";
+    static final String SUBSCRIBE = "java --enable-native-access=ALL-UNNAMED -cp " + JAR + " com.example.quickstart.Subscribe";
 
     final List<Process> children = new ArrayList<>();
     final List<Path> temporary = new ArrayList<>();
