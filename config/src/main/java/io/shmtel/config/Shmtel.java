@@ -61,6 +61,11 @@ public final class Shmtel {
         List<Module> modules = new ArrayList<>(List.of(userModules));
         modules.add(new BuiltInDriversModule());
         modules.add(ExtensionsModule.load(extensions));
+        // No method interception is used here, so Guice needs no generated classes: without this its class
+        // definer reaches sun.misc.Unsafe, which JDK 24+ warns about on stderr. A user's own setting wins.
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
         return Guice.createInjector(modules);
     }
 
