@@ -121,7 +121,9 @@ public final class Publisher implements AutoCloseable {
                     + "\" is a mailbox: send to it with publisher.mailbox(\"" + record + "\")");
         }
         if (writers[r.index()] == null) {
-            writers[r.index()] = new RingWriter(region.buffer(), RingGeometry.of(r));
+            RingGeometry g = RingGeometry.of(r);
+            // Past every index a previous writer of this region published, completed or started (takeover rule R1).
+            writers[r.index()] = new RingWriter(region.buffer(), g, RingWriter.resumeIndex(region.buffer(), g));
         }
         return writers[r.index()];
     }

@@ -22,7 +22,8 @@ import java.nio.ByteOrder;
 /**
  * Reads one record of one region from another process. {@link #latest} gives the newest complete
  * sample; {@link #poll} gives every sample in order, counting the ones lost when the writer laps
- * the reader. Both fill the caller's view from a private, validated snapshot and allocate nothing.
+ * the reader (or when a writer died in the middle of one and the next writer resumed past it).
+ * Both fill the caller's view from a private, validated snapshot and allocate nothing.
  *
  * <p>Where the stream ({@link #poll}, {@link #awaitNext}) starts: a subscriber that found the region
  * at {@link #open} is a live consumer and starts at the newest complete sample at its first read (or,
@@ -148,7 +149,10 @@ public final class Subscriber implements AutoCloseable {
         return epoch;
     }
 
-    /** Samples the stream cursor skipped because the writer overwrote them first. */
+    /**
+     * Samples the stream cursor skipped: overwritten by the writer before this subscriber read them,
+     * or abandoned unfinished by a writer that died (the next writer resumed past them).
+     */
     public long lostSamples() {
         return lost;
     }
@@ -195,6 +199,12 @@ public final class Subscriber implements AutoCloseable {
             }
             if (result == RingReader.NOT_YET) {
                 return false;
+            }
+            if (result == RingReader.ABANDONED) {
+                // A dead writer left index cursor unfinished and a later writer published past it: never complete.
+                lost++;
+                cursor++;
+                continue;
             }
             // Lapped: skip to the oldest sample the writer will not overwrite next.
             long oldestSafe = reader.publishedAcquire() - record.depth() + 1;

@@ -13,7 +13,11 @@ import java.nio.ByteOrder;
  *   s0 = seq.getAcquire; s0 must be 2k+2; copy slot; loadLoadFence; s1 = seq.getOpaque; s1 must equal s0
  * </pre>
  *
- * so user code only ever sees consistent samples. Works on read-only buffers; never writes.
+ * so user code only ever sees consistent samples. When {@code s0 < 2k+2}, the read tells a sample
+ * not written yet from one a dead writer abandoned (format.md, rule R2): it loads {@code published}
+ * (acquire) and then the seq again (acquire); {@code published > k} with the seq still below
+ * {@code 2k+2} means no writer will ever complete {@code k} ({@link #ABANDONED}). Works on
+ * read-only buffers; never writes.
  */
 public final class RingReader {
     /** {@link #read} outcome: the snapshot holds sample {@code k}. */
@@ -22,6 +26,15 @@ public final class RingReader {
     public static final int NOT_YET = 1;
     /** {@link #read} outcome: sample {@code k} was overwritten (the writer lapped the reader). */
     public static final int OVERWRITTEN = 2;
+    /**
+     * {@link #read} outcome: sample {@code k} will never be complete: a writer died while writing it
+     * (or after completing an older index in its slot), and a later writer has published past it.
+     * Writers complete indexes in increasing order and count {@code published = j+1} only after
+     * completing {@code j}; a writer taking over resumes past every index a slot shows started
+     * ({@link RingWriter#resumeIndex}). So once {@code published > k}, every index up to {@code k}
+     * that will ever be complete already is: a stream reader counts {@code k} lost and moves on.
+     */
+    public static final int ABANDONED = 3;
 
     /** {@link #readLatest} result when nothing was ever published. */
     public static final long NONE = -1;
@@ -73,7 +86,10 @@ public final class RingReader {
         return CONTENDED;
     }
 
-    /** Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK}, {@link #NOT_YET} or {@link #OVERWRITTEN}. */
+    /**
+     * Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK},
+     * {@link #NOT_YET}, {@link #OVERWRITTEN} or {@link #ABANDONED}.
+     */
     public int read(long k, ByteBuffer snapshot) {
         checkSnapshot(snapshot);
         return readChecked(k, snapshot);
@@ -84,8 +100,20 @@ public final class RingReader {
         int slot = geometry.slotOffset(k);
         long expected = SlotDescriptor.completeSeq(k);
         long s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (Long.compareUnsigned(s0, expected) < 0) {
+            // Not complete: not yet, or never (R2). published (acquire) first, THEN the seq again: a
+            // writer stores published = k+1 only after seq = 2k+2, so a seq still short of 2k+2 after
+            // published > k was seen is one no writer will complete.
+            if (publishedAcquire() <= k) {
+                return NOT_YET;
+            }
+            s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+            if (Long.compareUnsigned(s0, expected) < 0) {
+                return ABANDONED;
+            }
+        }
         if (s0 != expected) {
-            return Long.compareUnsigned(s0, expected) < 0 ? NOT_YET : OVERWRITTEN;
+            return OVERWRITTEN;
         }
         snapshot.put(0, buffer, slot, geometry.slotLength());
         // The copy's loads must complete before the seq is read again.

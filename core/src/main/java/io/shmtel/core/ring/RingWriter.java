@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
  * </pre>
  *
  * A writer killed between the first and last step leaves slot {@code k} marked busy and sample
- * {@code k-1}, in another slot, readable. One writer per ring: not thread-safe.
+ * {@code k-1}, in another slot, readable; the next writer resumes past {@code k}
+ * ({@link #resumeIndex}), and stream readers count {@code k} lost. One writer per ring: not thread-safe.
  *
  * <p>Wake-on-publish: after the last store the writer loads the record's sleeper bits
  * ({@link Sleepers}) and, only when one is set, wakes the futex word (the low half of
@@ -41,8 +42,18 @@ public final class RingWriter implements SampleSink {
     private int fruitlessWakes;
     private long nextHealNs;
 
-    /** Writes into {@code region}; resumes after the samples already published there. */
+    /**
+     * Writes into {@code region}, numbering on from its {@code published} count: for a fresh ring,
+     * and for a mailbox's slot, whose sender settles the next message index from its handshake word.
+     * A writer that takes over a ring a previous writer may have died in uses
+     * {@code new RingWriter(region, geometry, resumeIndex(region, geometry))} ({@code Publisher.sink} does).
+     */
     public RingWriter(ByteBuffer region, RingGeometry geometry) {
+        this(region, geometry, publishedCount(region, geometry));
+    }
+
+    /** Writes into {@code region}; the next sample published gets index {@code nextSampleIndex}. */
+    public RingWriter(ByteBuffer region, RingGeometry geometry, long nextSampleIndex) {
         geometry.checkFits(region.capacity());
         if (region.isReadOnly()) {
             throw new IllegalArgumentException("a ring writer needs a writable buffer");
@@ -53,7 +64,38 @@ public final class RingWriter implements SampleSink {
         WriterBarrier.register();
         long base = Futex.address(region); // 0 for a heap buffer: nobody can sleep on one
         this.publishedAddress = base == 0 ? 0 : base + geometry.publishedOffset();
-        this.nextSampleIndex = (long) RingAccess.LONG.getAcquire(buffer, geometry.publishedOffset());
+        if (nextSampleIndex < 0) {
+            throw new IllegalArgumentException("next sample index must not be negative: " + nextSampleIndex);
+        }
+        this.nextSampleIndex = nextSampleIndex;
+    }
+
+    private static long publishedCount(ByteBuffer region, RingGeometry geometry) {
+        geometry.checkFits(region.capacity());
+        return (long) RingAccess.LONG.getAcquire(region, geometry.publishedOffset());
+    }
+
+    /**
+     * Where a writer taking over the ring in {@code region} resumes (format.md, takeover rule R1):
+     * {@code max(published, 1 + max{k : some slot's seq is 2k+1 or 2k+2})}. A previous writer can die
+     * after completing index {@code k} (seq 2k+2) but before storing {@code published = k+1}, or in
+     * the middle of writing it (seq 2k+1): resuming at {@code published} would write index {@code k}
+     * again with other contents, and a stream reader that saw the first one complete could validate a
+     * copy mixing both. Reads only; {@code published} stays as it is until the first publish.
+     */
+    public static long resumeIndex(ByteBuffer region, RingGeometry geometry) {
+        long next = publishedCount(region, geometry);
+        for (int i = 0; i < geometry.depth(); i++) {
+            long seq = (long) RingAccess.LONG.getAcquire(region, geometry.slotOffset(i) + SlotDescriptor.SEQ_OFFSET);
+            if (seq == 0) {
+                continue; // never written
+            }
+            long after = ((seq - 1) >>> 1) + 1; // seq 2k+1 or 2k+2 names index k
+            if (after > next) {
+                next = after;
+            }
+        }
+        return next;
     }
 
     @Override

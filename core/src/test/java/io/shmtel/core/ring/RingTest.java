@@ -133,6 +133,57 @@ class RingTest {
         assertThat(second.publish(payload(5), PAYLOAD, 5)).isEqualTo(5);
     }
 
+    /**
+     * Takeover rule R1: a writer that died after completing sample 5 (seq 12) but before counting
+     * it, or while writing it (seq 11), leaves published = 5; the next writer resumes at 6, so
+     * index 5 never gets a second content.
+     */
+    @ParameterizedTest(name = "dead writer left seq {0} in slot 5")
+    @ValueSource(longs = {11, 12})
+    void aNewWriterResumesPastAnIndexADeadWriterCompletedOrStarted(long seq) {
+        RingGeometry g = geometry(4);
+        ByteBuffer region = region(g);
+        RingWriter first = new RingWriter(region, g);
+        for (long k = 0; k < 5; k++) {
+            first.publish(payload(k), PAYLOAD, k);
+        }
+        int slot = g.slotOffset(5);
+        region.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload(5), 0, PAYLOAD);
+        region.putLong(slot + SlotDescriptor.SEQ_OFFSET, seq); // the dead writer's last store
+        assertThat(RingWriter.resumeIndex(region, g)).isEqualTo(6);
+        RingWriter second = new RingWriter(region, g, RingWriter.resumeIndex(region, g));
+        assertThat(second.nextSampleIndex()).isEqualTo(6);
+        assertThat(region.getLong(g.publishedOffset())).as("published untouched until the first publish").isEqualTo(5);
+        assertThat(second.publish(payload(600), PAYLOAD, 6)).isEqualTo(6);
+        assertThat(region.getLong(slot + SlotDescriptor.SEQ_OFFSET)).as("slot of index 5 untouched").isEqualTo(seq);
+        assertThat(region.getLong(slot + SlotDescriptor.PAYLOAD_OFFSET)).isEqualTo(5 * 31);
+    }
+
+    /**
+     * Stream rule R2: index 5 half written by a dead writer (seq 11) is NOT_YET while published is
+     * 5, and ABANDONED once the next writer (which resumed at 6) published past it.
+     */
+    @Test
+    void anIndexADeadWriterLeftUnfinishedIsAbandonedOncePublishedPassesIt() {
+        RingGeometry g = geometry(4);
+        ByteBuffer region = region(g);
+        RingWriter first = new RingWriter(region, g);
+        for (long k = 0; k < 5; k++) {
+            first.publish(payload(k), PAYLOAD, k);
+        }
+        region.putLong(g.slotOffset(5) + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(5));
+        RingReader reader = new RingReader(region, g);
+        ByteBuffer snapshot = ByteBuffer.allocate(g.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(reader.read(5, snapshot)).isEqualTo(RingReader.NOT_YET);
+        RingWriter second = new RingWriter(region, g, RingWriter.resumeIndex(region, g));
+        assertThat(reader.read(5, snapshot)).as("nobody published past it yet").isEqualTo(RingReader.NOT_YET);
+        assertThat(second.publish(payload(6), PAYLOAD, 6)).isEqualTo(6);
+        assertThat(reader.read(5, snapshot)).isEqualTo(RingReader.ABANDONED);
+        assertThat(reader.read(6, snapshot)).isEqualTo(RingReader.OK);
+        assertThat(consistent(snapshot)).isTrue();
+        assertThat(reader.read(7, snapshot)).isEqualTo(RingReader.NOT_YET);
+    }
+
     @Test
     void shapesAreCheckedWithTheValuesInTheMessage() {
         assertThatThrownBy(() -> new RingGeometry(64, 3, 64, 8)).hasMessage("depth must be a power of two: depth=3");
