@@ -9,7 +9,9 @@ import io.shmtel.core.view.DynamicView;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,7 +24,9 @@ import org.HdrHistogram.Histogram;
  * Kill the writer at every step: a writer JVM that kills itself (SIGKILL) at each staged step of
  * the publish protocol, of region creation and of takeover; then random SIGKILLs of a full-rate
  * writer. Checks after each: no torn snapshot, WRITER_DEAD within two heartbeat periods, the last
- * complete sample readable, and a restarted writer followed with a new epoch within 1 s.
+ * complete sample readable, and a restarted writer followed with a new epoch within 1 s. After each
+ * publish step the restart is a takeover mid-publish with other contents: no index may be delivered
+ * with two contents, and a waiting stream reader must not stall on the dead writer's index.
  */
 public final class CrashSuite {
     /**
@@ -42,6 +46,10 @@ public final class CrashSuite {
     private final Histogram follow = new Histogram(3);
     private final Histogram startToFollow = new Histogram(3);
     private final Random random;
+    /** Takeover mid-publish: cases run, samples whose contents were noted, indexes delivered with two contents. */
+    private int takeovers;
+    private long validated;
+    private long twoContents;
 
     private CrashSuite(Path dir, long seed) {
         this.dir = dir;
@@ -56,6 +64,9 @@ public final class CrashSuite {
         for (String point : CrashPoint.PUBLISH_POINTS) {
             suite.publishPoint(point);
         }
+        suite.result.figure("takeover mid-publish (SIGKILL at each publish step, a new writer with other contents): %d"
+                + " cases, %d deliveries checked, indexes with two contents: %d", suite.takeovers, suite.validated,
+                suite.twoContents);
         for (String point : CrashPoint.CREATE_POINTS) {
             suite.createPoint(point);
         }
@@ -66,25 +77,75 @@ public final class CrashSuite {
         return suite.result;
     }
 
-    /** Crash in the middle of publishing sample N-1 (N random), then restart. */
+    /**
+     * Crash in the middle of publishing sample N-1 (N random), then restart; the restart is the
+     * takeover mid-publish case: the new writer writes other contents (variant 1), publishes one
+     * sample and holds the region. Checks that it resumes past the dead writer's index (format.md,
+     * takeover rule R1), that no index is ever delivered with two contents, and that a stream reader
+     * waiting at an index the dead writer left unfinished gets the new writer's sample at once,
+     * counting that index lost (rule R2), without waiting for a lap that a held writer never makes.
+     */
     private void publishPoint(String point) throws Exception {
         String name = "crash-" + point;
         int n = 2 + random.nextInt(5000);
+        Map<Long, Integer> contents = new HashMap<>();
         try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
             crashAt(point + "@" + n, name);
             detectDead(s, point);
             long k = n - 1; // the sample being published when the writer died
             long newest = point.equals(CrashPoint.PUBLISH_COUNTED) ? k : k - 1;
+            // Complete in its slot, counted or not: a stream reader may deliver it (nobody ever writes it again).
+            boolean complete = point.equals(CrashPoint.PUBLISH_COUNTED) || point.equals(CrashPoint.PUBLISH_COMPLETE);
             DynamicView view = new DynamicView(s.record());
             if (result.check(s.latest(view), "%s: no sample readable after the crash", point)) {
                 result.check(view.sampleIndex() == newest && TortureSample.check(view.buffer(), view.offset()),
                         "%s@%d: latest is sample %d (valid %b), expected %d intact", point, n, view.sampleIndex(),
                         TortureSample.check(view.buffer(), view.offset()), newest);
             }
-            checkStream(name, point);
-            restart(s, name, point, newest);
+            checkStream(name, point, contents);
+            // s was opened before the region existed: its stream starts at the oldest sample the ring holds.
+            long delivered = -1;
+            while (s.poll(view)) {
+                delivered = view.sampleIndex();
+                record(contents, point, "the waiting stream reader", view);
+            }
+            result.check(delivered == (complete ? k : k - 1), "%s@%d: the stream reader's last sample is %d, expected %d",
+                    point, n, delivered, complete ? k : k - 1);
+            restart(s, name, point, newest, List.of("-D" + Worker.VARIANT_PROPERTY + "=1", "-D" + Worker.SAMPLES_PROPERTY + "=1"),
+                    () -> takeoverMidPublish(s, name, point, n, complete, contents));
         } finally {
             Region.unlink(name, options);
+        }
+    }
+
+    /** While the new writer (variant 1, one sample) holds the region the dead writer left at {@code point@n}. */
+    private void takeoverMidPublish(Subscriber waiting, String name, String point, int n, boolean complete,
+            Map<Long, Integer> contents) {
+        takeovers++;
+        DynamicView view = new DynamicView(waiting.record());
+        long lostBefore = waiting.lostSamples();
+        if (result.check(waiting.poll(view), "takeover mid-publish at %s@%d: the stream reader waiting at index %d did not"
+                + " get the new writer's sample (lost %d)", point, n, waiting.lastSampleIndex() + 1, waiting.lostSamples())) {
+            int variant = TortureSample.variant(view.buffer(), view.offset());
+            result.check(view.sampleIndex() == n && variant == 1, "takeover mid-publish at %s@%d: the new writer's first"
+                    + " sample is index %d of writer %d, expected index %d of writer 1 (past the dead writer's %d)", point, n,
+                    view.sampleIndex(), variant, n, n - 1);
+            record(contents, point, "the waiting stream reader", view);
+            long lost = waiting.lostSamples() - lostBefore;
+            result.check(lost == (complete ? 0 : 1), "takeover mid-publish at %s@%d: %d samples counted lost, expected %d",
+                    point, n, lost, complete ? 0 : 1);
+        }
+        checkStream(name, point, contents); // a new reader replays the ring: both writers' samples
+    }
+
+    /** Notes whose contents index {@code view.sampleIndex()} had; fails when a reader got it with other contents before. */
+    private void record(Map<Long, Integer> contents, String point, String reader, DynamicView view) {
+        int variant = TortureSample.variant(view.buffer(), view.offset());
+        Integer before = contents.putIfAbsent(view.sampleIndex(), variant);
+        validated++;
+        if (!result.check(before == null || before == variant, "takeover mid-publish at %s: index %d delivered with two"
+                + " contents: writer %d's, then writer %d's (to %s)", point, view.sampleIndex(), before, variant, reader)) {
+            twoContents++;
         }
     }
 
@@ -174,16 +235,18 @@ public final class CrashSuite {
         }
     }
 
-    /** A fresh stream subscriber reads every sample left in the ring: each must be intact. */
-    private void checkStream(String name, String point) {
+    /** A fresh stream subscriber reads every sample left in the ring: each must be intact (and noted in {@code contents}). */
+    private void checkStream(String name, String point, Map<Long, Integer> contents) {
         try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
             DynamicView view = new DynamicView(s.record());
             s.seekToOldest(); // every sample left in the ring, not only the newest
             int n = 0;
             while (s.poll(view)) {
                 n++;
-                result.check(TortureSample.check(view.buffer(), view.offset()), "%s: stream sample %d torn", point,
-                        view.sampleIndex());
+                if (result.check(TortureSample.check(view.buffer(), view.offset()), "%s: stream sample %d torn", point,
+                        view.sampleIndex()) && contents != null) {
+                    record(contents, point, "a new stream reader", view);
+                }
             }
             result.check(n > 0, "%s: the stream gave no sample", point);
         }
@@ -191,9 +254,15 @@ public final class CrashSuite {
 
     /** Starts a normal writer; the same subscriber must see it LIVE, with a new epoch and new samples, within 1 s. */
     private void restart(Subscriber s, String name, String point, long lastBefore) {
+        restart(s, name, point, lastBefore, List.of(), () -> { });
+    }
+
+    /** {@link #restart}, the writer started with {@code properties}; {@code whileLive} runs once it is followed. */
+    private void restart(Subscriber s, String name, String point, long lastBefore, List<String> properties,
+            Runnable whileLive) {
         long epochBefore = s.epoch();
         long start = System.nanoTime();
-        try (Child next = writer(List.of(), name)) {
+        try (Child next = writer(properties, name)) {
             next.await("ready");
             long ready = System.nanoTime();
             DynamicView view = null;
@@ -219,6 +288,7 @@ public final class CrashSuite {
                 result.check(took <= FOLLOW_BOUND_NS, "%s: restart followed %d ms after the new writer was ready"
                         + " (bound 1000 ms)", point, took / 1_000_000);
                 result.check(TortureSample.check(view.buffer(), view.offset()), "%s: restarted sample torn", point);
+                whileLive.run();
             }
             next.kill();
             next.waitExit(10);

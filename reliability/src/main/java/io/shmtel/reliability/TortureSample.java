@@ -23,8 +23,19 @@ public final class TortureSample {
 
     private TortureSample() {}
 
+    /**
+     * Contents variants: writer {@code v} fills sample {@code k} with words derived from {@code k}
+     * and {@code v}, so that two writers give the same index different contents (the takeover
+     * checks tell whose sample a reader got). Variant 0 is what every suite writes by default.
+     */
+    public static final int VARIANTS = 2;
+
     static long word(long k, int i) {
-        long z = k * (WORDS + 1) + i + 0x9E3779B97F4A7C15L; // splitmix64
+        return word(k, i, 0);
+    }
+
+    static long word(long k, int i, int variant) {
+        long z = k * (WORDS + 1) + i + 0x9E3779B97F4A7C15L + variant * 0x5851F42D4C957F2DL; // splitmix64
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -32,9 +43,14 @@ public final class TortureSample {
 
     /** Fills {@code payload} (little-endian, at offset 0) with sample {@code k}. */
     public static void fill(ByteBuffer payload, long k) {
+        fill(payload, k, 0);
+    }
+
+    /** Fills {@code payload} (little-endian, at offset 0) with sample {@code k} of contents variant {@code variant}. */
+    public static void fill(ByteBuffer payload, long k, int variant) {
         long sum = k;
         for (int i = 0; i < WORDS; i++) {
-            long w = word(k, i);
+            long w = word(k, i, variant);
             payload.putLong(i * Long.BYTES, w);
             sum = Long.rotateLeft(sum, 7) ^ w;
         }
@@ -43,16 +59,33 @@ public final class TortureSample {
 
     /**
      * True when the slot copy at {@code offset} of {@code slot} (seq, timestamp, payload) holds
-     * exactly the sample its seq names.
+     * exactly the sample its seq names (of any contents variant).
      */
     public static boolean check(ByteBuffer slot, int offset) {
+        return variant(slot, offset) >= 0;
+    }
+
+    /**
+     * The contents variant of the whole sample in the slot copy at {@code offset} (the one its seq
+     * names), or -1 when the copy is not one whole sample of any variant.
+     */
+    public static int variant(ByteBuffer slot, int offset) {
+        for (int v = 0; v < VARIANTS; v++) {
+            if (check(slot, offset, v)) {
+                return v;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean check(ByteBuffer slot, int offset, int variant) {
         long seq = slot.getLong(offset + SlotDescriptor.SEQ_OFFSET);
         long k = (seq - 1) >>> 1; // 2k+1 (being written) and 2k+2 (complete) both name sample k
         int payload = offset + SlotDescriptor.PAYLOAD_OFFSET;
         long sum = k;
         for (int i = 0; i < WORDS; i++) {
             long w = slot.getLong(payload + i * Long.BYTES);
-            if (w != word(k, i)) {
+            if (w != word(k, i, variant)) {
                 return false;
             }
             sum = Long.rotateLeft(sum, 7) ^ w;

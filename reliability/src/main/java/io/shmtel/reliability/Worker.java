@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The child processes of the reliability suites (one JVM each). Modes:
  * <pre>
- *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first)
+ *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first);
+ *                                        with -Dshmtel.reliability.samples=N only N samples, then hold the region;
+ *                                        with -Dshmtel.reliability.variant=V samples of contents variant V
  *   read    DIR REGION MODE READS SECS   MODE latest | stream | raw (no seqlock validation: the control);
  *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
@@ -57,6 +59,12 @@ public final class Worker {
     /** System property: open regions of other users too (the CLI's --any-owner), for the permission tests. */
     public static final String ANY_OWNER_PROPERTY = "shmtel.reliability.anyOwner";
 
+    /** System property: publish mode's contents variant (see {@link TortureSample#VARIANTS}; default 0). */
+    public static final String VARIANT_PROPERTY = "shmtel.reliability.variant";
+
+    /** System property: publish mode publishes this many samples, then holds the region until SECONDS pass (default: no limit). */
+    public static final String SAMPLES_PROPERTY = "shmtel.reliability.samples";
+
     /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */
     public static RegionOptions options(Path dir) {
         return RegionOptions.defaults().withDirectory(dir)
@@ -65,20 +73,27 @@ public final class Worker {
                 .withAnyOwner(Boolean.getBoolean(ANY_OWNER_PROPERTY));
     }
 
-    static void publish(RegionOptions options, String region, long seconds) {
+    static void publish(RegionOptions options, String region, long seconds) throws InterruptedException {
+        int variant = Integer.getInteger(VARIANT_PROPERTY, 0);
+        long limit = Long.getLong(SAMPLES_PROPERTY, Long.MAX_VALUE);
         try (Publisher publisher = Publisher.create(region, TortureSample.LAYOUT, options)) {
             RingWriter sink = publisher.sink(TortureSample.RECORD);
             ByteBuffer payload = ByteBuffer.allocateDirect(TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-            TortureSample.fill(payload, sink.nextSampleIndex());
+            long first = sink.nextSampleIndex();
+            TortureSample.fill(payload, first, variant);
             sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
-            System.out.println("ready epoch=" + publisher.epoch() + " next=" + sink.nextSampleIndex());
+            System.out.println("ready epoch=" + publisher.epoch() + " first=" + first + " next=" + sink.nextSampleIndex());
             System.out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            while (System.nanoTime() - deadline < 0) {
-                for (int i = 0; i < 1000; i++) {
-                    TortureSample.fill(payload, sink.nextSampleIndex());
+            long count = 1;
+            while (System.nanoTime() - deadline < 0 && count < limit) {
+                for (int i = 0; i < 1000 && count < limit; i++, count++) {
+                    TortureSample.fill(payload, sink.nextSampleIndex(), variant);
                     sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
                 }
+            }
+            while (System.nanoTime() - deadline < 0) { // the sample limit reached: hold the region
+                Thread.sleep(10);
             }
             System.out.println("published " + sink.nextSampleIndex());
         }
