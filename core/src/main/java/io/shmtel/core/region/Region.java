@@ -160,13 +160,30 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    /** The writer's state as a reader sees it now; see {@link WriterState}. */
+    /**
+     * Tests only: runs in {@link #writerState} between the first load of the state word and the lock
+     * probe, so that a test can close the writer exactly there. Null (nothing runs) otherwise.
+     */
+    static volatile Runnable beforeLockProbe;
+
+    /**
+     * The writer's state as a reader sees it now; see {@link WriterState}. The decision (format.md,
+     * liveness rule R3): state word CLOSED: CLOSED. Otherwise probe the lock ({@code F_OFD_GETLK},
+     * {@code F_RDLCK}: only a writer's exclusive lock conflicts, not a remover's shared one). Lock free:
+     * load the state word again, CLOSED: CLOSED (the writer closed cleanly between the load and the
+     * probe: {@link #close()} stores CLOSED before it releases the lock), else WRITER_DEAD. Lock held:
+     * the heartbeat's age tells LIVE from STALLED.
+     */
     public WriterState writerState(int stalledAfterPeriods) {
         if (stateWord() == STATE_CLOSED) {
             return WriterState.CLOSED;
         }
+        Runnable pause = beforeLockProbe;
+        if (pause != null) {
+            pause.run();
+        }
         if (!isWriterLockHeld()) {
-            return WriterState.WRITER_DEAD;
+            return stateWord() == STATE_CLOSED ? WriterState.CLOSED : WriterState.WRITER_DEAD;
         }
         long period = Math.max(1, heartbeatPeriodNs());
         long age = System.nanoTime() - heartbeatNs();
@@ -236,7 +253,11 @@ public final class Region implements AutoCloseable {
         return (long) RegionHeader.LONG.getAcquire(buffer, FLUSHED_AT_OFFSET);
     }
 
-    /** Writers: marks the region CLOSED (clean shutdown). Everyone: releases the descriptor (and the writer's lock). */
+    /**
+     * Writers: marks the region CLOSED (clean shutdown), then releases the lock with the descriptor, in
+     * that order: a reader that finds the lock free loads the state word again and sees CLOSED.
+     * Everyone: releases the descriptor (and the writer's lock).
+     */
     @Override
     public void close() {
         if (closed) {

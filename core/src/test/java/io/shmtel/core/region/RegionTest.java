@@ -161,6 +161,57 @@ class RegionTest {
         }
     }
 
+    /**
+     * Liveness rule R3: a reader that loaded the state word (LIVE) just before the writer closed
+     * cleanly, and probes the lock just after, finds the lock free; it must load the state word
+     * again and report CLOSED, never WRITER_DEAD (the bridge would abandon its mirror).
+     */
+    @Test
+    void aCleanCloseBetweenTheStateLoadAndTheLockProbeIsReportedClosedNotDead(RegionOptions options) {
+        Publisher writer = Publisher.create("closing", ARM, options);
+        publishCounter(writer, "joint_state", 1);
+        try (Region reader = Region.open("closing", options)) {
+            assertThat(reader.writerState(5)).isEqualTo(WriterState.LIVE);
+            Region.beforeLockProbe = () -> {
+                Region.beforeLockProbe = null; // once
+                writer.close(); // stores CLOSED, then releases the lock
+            };
+            try {
+                assertThat(reader.writerState(5)).isEqualTo(WriterState.CLOSED);
+            } finally {
+                Region.beforeLockProbe = null;
+                writer.close();
+            }
+            assertThat(reader.isWriterLockHeld()).isFalse();
+        }
+    }
+
+    /**
+     * Liveness rule R3, the probe's lock type: a remover (gc, rm) holds a shared lock on a dead or
+     * closed writer's region while it unlinks it. A probe with F_RDLCK conflicts only with a
+     * writer's exclusive lock, so the remover is not taken for a live writer.
+     */
+    @Test
+    void aRemoversSharedLockIsNotTakenForALiveWriter(RegionOptions options) throws Exception {
+        Publisher dead = Publisher.create("dead", ARM, options);
+        publishCounter(dead, "joint_state", 1);
+        dead.abandon(); // as a killed writer: lock released, state word not CLOSED
+        Publisher closed = Publisher.create("closed", ARM, options);
+        publishCounter(closed, "joint_state", 1);
+        closed.close();
+        for (String name : java.util.List.of("dead", "closed")) {
+            int remover = io.shmtel.core.nativeio.Posix.openExisting(options.regionDirectory().file(name).toString(), false);
+            try (Region reader = Region.open(name, options)) {
+                assertThat(io.shmtel.core.nativeio.Posix.tryLockShared(remover)).as("the remover's shared lock").isTrue();
+                assertThat(reader.isWriterLockHeld()).as(name + ": a shared lock is no writer's").isFalse();
+                assertThat(reader.writerState(5)).as(name)
+                        .isEqualTo(name.equals("dead") ? WriterState.WRITER_DEAD : WriterState.CLOSED);
+            } finally {
+                io.shmtel.core.nativeio.Posix.close(remover);
+            }
+        }
+    }
+
     @Test
     void aMissingRegionLeavesTheSubscriberWaitingUntilItAppears(RegionOptions options) {
         try (Subscriber subscriber = Subscriber.open("later", "joint_state", options)) {
