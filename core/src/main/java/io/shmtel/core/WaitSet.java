@@ -61,7 +61,13 @@ public final class WaitSet implements WakeSignal {
     private final ByteBuffer doorbell = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
     private final long doorbellAddress = Futex.address(doorbell);
     private int seenBell;
-    private boolean wakeable;
+    /**
+     * Set by {@link #wakeup()} (any thread), read by {@link #sleep} (the polling thread): once set,
+     * sleeps on kernels without {@code futex_waitv} (which wait on one word and so cannot also watch
+     * the doorbell) are capped at {@link #POLL_FALLBACK_NS}. Volatile: a plain field read by another
+     * thread than its writer is a data race (formally, the sleeper might never see it).
+     */
+    private volatile boolean wakeable;
     private Outcome last = Outcome.NOT_SLEPT;
     private long sleeps;
     private long wakeups;

@@ -113,6 +113,7 @@ public final class CrashSuite {
                     point, n, delivered, complete ? k : k - 1);
             restart(s, name, point, newest, List.of("-D" + Worker.VARIANT_PROPERTY + "=1", "-D" + Worker.SAMPLES_PROPERTY + "=1"),
                     () -> takeoverMidPublish(s, name, point, n, complete, contents));
+            // (restart's follow check reads latest, which leaves the stream cursor where the drain left it)
         } finally {
             Region.unlink(name, options);
         }
@@ -124,8 +125,9 @@ public final class CrashSuite {
         takeovers++;
         DynamicView view = new DynamicView(waiting.record());
         long lostBefore = waiting.lostSamples();
+        long waitingAt = complete ? n : n - 1; // the stream reader drained the ring up to here before the takeover
         if (result.check(waiting.poll(view), "takeover mid-publish at %s@%d: the stream reader waiting at index %d did not"
-                + " get the new writer's sample (lost %d)", point, n, waiting.lastSampleIndex() + 1, waiting.lostSamples())) {
+                + " get the new writer's sample at once", point, n, waitingAt)) {
             int variant = TortureSample.variant(view.buffer(), view.offset());
             result.check(view.sampleIndex() == n && variant == 1, "takeover mid-publish at %s@%d: the new writer's first"
                     + " sample is index %d of writer %d, expected index %d of writer 1 (past the dead writer's %d)", point, n,

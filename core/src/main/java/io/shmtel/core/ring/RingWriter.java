@@ -36,7 +36,13 @@ public final class RingWriter implements SampleSink {
     private final int sleepersOffset;
     private final long publishedAddress;
     private long nextSampleIndex;
-    private boolean closed;
+    /**
+     * Written by the thread that closes the publisher (any thread: {@code Publisher.close}, its
+     * shutdown hook), read by the publishing thread at each publish: volatile, so that the read is
+     * never hoisted out of a publishing loop and the loop stops at its next publish. A publish that
+     * already passed the check when the close came still completes.
+     */
+    private volatile boolean closed;
     private long wakeCalls;
     private long healed;
     private int fruitlessWakes;

@@ -184,6 +184,34 @@ class RingTest {
         assertThat(reader.read(7, snapshot)).isEqualTo(RingReader.NOT_YET);
     }
 
+    /**
+     * RingWriter.closed is written by the thread that closes the publisher (any thread, a shutdown
+     * hook) and read by the publishing thread: a publishing loop must see the close and stop, however
+     * the JIT compiled it (a plain field may be read once and kept in a register).
+     */
+    @Test
+    void aCloseFromAnotherThreadStopsAPublishingLoop() throws Exception {
+        RingGeometry g = geometry(4);
+        ByteBuffer region = region(g);
+        RingWriter writer = new RingWriter(region, g);
+        ByteBuffer p = payload(1);
+        Thread loop = new Thread(() -> {
+            try {
+                while (true) {
+                    writer.publish(p, PAYLOAD, 0);
+                }
+            } catch (IllegalStateException closed) {
+                // what this test waits for
+            }
+        }, "publishing-loop");
+        loop.setDaemon(true); // a loop that never sees the close must not keep the test JVM alive
+        loop.start();
+        Thread.sleep(1_000); // long enough for the loop to be compiled (OSR) with the field read hoisted, if it can be
+        writer.close();
+        loop.join(5_000);
+        assertThat(loop.isAlive()).as("the publishing loop saw the close").isFalse();
+    }
+
     @Test
     void shapesAreCheckedWithTheValuesInTheMessage() {
         assertThatThrownBy(() -> new RingGeometry(64, 3, 64, 8)).hasMessage("depth must be a power of two: depth=3");
