@@ -79,6 +79,8 @@ public final class FoxgloveServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins = new java.util.concurrent.ConcurrentHashMap<>();
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
@@ -96,7 +98,7 @@ public final class FoxgloveServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                new WebHandler(), new WebSocketServerProtocolHandler(ws),
+                                new WebHandler(origins, log, loggedOrigins), new WebSocketServerProtocolHandler(ws),
                                 new WebSocketFrameAggregator(1 << 20), new SessionHandler(pump));
                     }
                 });
@@ -124,6 +126,12 @@ public final class FoxgloveServer implements AutoCloseable {
                 + " messages/s per channel") + (config.encoding() == MessageEncoding.JSON ? ""
                 : ", " + config.encoding().messageEncoding + " messages (" + config.encoding().schemaEncoding
                 + " schemas; the built-in page needs json)"));
+        if (config.allowedOrigins().contains(OriginPolicy.ANY)) {
+            log.accept("WARNING: --allow-origin *: any web page the user opens can read the telemetry");
+        } else if (!config.allowedOrigins().isEmpty()) {
+            log.accept("web pages of " + String.join(", ", config.allowedOrigins()) + " may connect, besides this"
+                    + " server's own page and Foxglove's");
+        }
         if (!address.isLoopbackAddress()) {
             log.accept("WARNING: listening on " + address.getHostAddress() + ", not loopback: any host that can reach "
                     + "this one can read the telemetry (there is no authentication)");

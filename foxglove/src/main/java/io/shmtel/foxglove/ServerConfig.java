@@ -26,9 +26,12 @@ import java.util.Objects;
  *                      advertised once it has published a sample, so the records of a schema that the
  *                      region's writer never fills are no channels (records named in {@code targets}
  *                      are advertised either way)
+ * @param allowedOrigins web origins ({@code scheme://host[:port]}, {@code *} for any) whose pages may open a
+ *                      WebSocket besides those {@link OriginPolicy} accepts by default (clients without an
+ *                      Origin header, the server's own page, Foxglove's web app)
  */
 public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets, RegionOptions regions,
-        Duration scanPeriod, int highWaterBytes, String idle, boolean allRecords) {
+        Duration scanPeriod, int highWaterBytes, String idle, boolean allRecords, List<String> allowedOrigins) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
     public static final double DEFAULT_MAX_RATE_HZ = 1000;
@@ -38,6 +41,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
         Objects.requireNonNull(regions, "regions");
         Objects.requireNonNull(encoding, "encoding");
         targets = List.copyOf(targets);
+        allowedOrigins = allowedOrigins.stream().map(OriginPolicy::normalise).distinct().toList();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
         }
@@ -56,7 +60,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
         return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
-                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING, false);
+                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING, false, List.of());
     }
 
     /** The region directory served: the configured one, else the environment's ({@code SHMTEL_DIR}, /dev/shm). */
@@ -65,38 +69,44 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     }
 
     public ServerConfig withBind(String address) {
-        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
+        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
+        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withMaxRateHz(double rate) {
-        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
+        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withEncoding(MessageEncoding newEncoding) {
-        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords);
+        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withTargets(List<String> newTargets) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle, allRecords);
+        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withScanPeriod(Duration period) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle, allRecords);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withIdle(String strategy) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy, allRecords);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy, allRecords, allowedOrigins);
     }
 
     public ServerConfig withHighWaterBytes(int bytes) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle, allRecords);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle, allRecords, allowedOrigins);
     }
 
     public ServerConfig withAllRecords(boolean all) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, all);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, all, allowedOrigins);
+    }
+
+    /** Also accepts WebSocket handshakes from pages of these origins ({@code *}: any); see {@link OriginPolicy}. */
+    public ServerConfig withAllowedOrigins(List<String> origins) {
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords,
+                origins);
     }
 }

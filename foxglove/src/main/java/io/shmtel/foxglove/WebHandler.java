@@ -47,14 +47,32 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    WebHandler() {
+    /** Refused origins logged, with when: each is logged at most once a minute (a page may retry in a loop). */
+    private static final int MAX_LOGGED_ORIGINS = 256;
+    private static final long RELOG_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
+    private final OriginPolicy origins;
+    private final java.util.function.Consumer<String> log;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins;
+
+    WebHandler(OriginPolicy origins, java.util.function.Consumer<String> log,
+            java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins) {
         super(false);
+        this.origins = origins;
+        this.log = log;
+        this.loggedOrigins = loggedOrigins;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
         if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+            String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+            if (!origins.allows(origin, request.headers().get(HttpHeaderNames.HOST))) {
+                refuseOrigin(ctx, request, origin);
+                request.release();
+                return;
+            }
             String offered = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL, "");
             boolean speaks = Arrays.stream(offered.split(",")).map(String::trim)
                     .anyMatch(FoxgloveServer.SUBPROTOCOLS::contains);
@@ -92,6 +110,31 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         } finally {
             request.release();
         }
+    }
+
+    /**
+     * 403 for a WebSocket handshake from a web page of another site (issue 23, hole 12: any page the
+     * user opened could read the telemetry), with a log line naming the origin and the option.
+     */
+    private void refuseOrigin(ChannelHandlerContext ctx, FullHttpRequest request, String header) {
+        // printable, and short: the header is the client's text
+        String origin = header.length() > 200 ? header.substring(0, 200) + "..." : header;
+        origin = origin.replaceAll("[^\\x21-\\x7e]", "?");
+        String why = "refused a WebSocket from a web page of origin " + origin + " (only pages of this server, of"
+                + " Foxglove (" + String.join(", ", OriginPolicy.FOXGLOVE) + ") and clients without an Origin header"
+                + " may connect, so that no other web site can read the telemetry); to allow it, serve with"
+                + " --allow-origin " + origin;
+        long now = System.nanoTime();
+        Long last = loggedOrigins.get(origin);
+        if (last == null || now - last > RELOG_NS) {
+            if (loggedOrigins.size() >= MAX_LOGGED_ORIGINS) {
+                loggedOrigins.clear();
+            }
+            loggedOrigins.put(origin, now);
+            log.accept(why + " (from " + ctx.channel().remoteAddress() + ")");
+        }
+        respond(ctx, request, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                ("shmtel serve " + why + ".\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

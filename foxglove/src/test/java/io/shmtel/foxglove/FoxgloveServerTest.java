@@ -324,6 +324,57 @@ class FoxgloveServerTest {
         }
     }
 
+    /**
+     * Issue 23, hole 12 (cross-site WebSocket hijacking): a browser lets any web page open a WebSocket
+     * to ws://127.0.0.1:8765 and says which page in the Origin header; the server accepted every
+     * origin, so any site the user opened could read the telemetry.
+     */
+    @Test
+    void aWebSocketFromAnotherSitesPageIsRefusedUnlessItsOriginIsAllowed(RegionOptions options) throws Exception {
+        String sub = "foxglove.websocket.v1";
+        try (FoxgloveServer server = start(ServerConfig.defaults(options))) {
+            int port = server.address().getPort();
+            String evil = RawClient.handshake(port, sub, "Origin: https://evil.example");
+            assertThat(evil).startsWith("HTTP/1.1 403").contains("refused a WebSocket from a web page of origin"
+                    + " https://evil.example", "serve with --allow-origin https://evil.example");
+            assertThat(log).anyMatch(l -> l.startsWith("refused a WebSocket from a web page of origin https://evil.example (")
+                    && l.contains("to allow it, serve with --allow-origin https://evil.example (from /127.0.0.1:"));
+            // DNS rebinding: the attacker's own name pointed at 127.0.0.1 makes its page "same-origin" by Host
+            assertThat(RawClient.handshake(port, sub, "Origin: http://evil.example:" + port, "Host: evil.example:" + port))
+                    .startsWith("HTTP/1.1 403");
+            // another local server's page, and sandboxed frames of any site (Origin: null)
+            assertThat(RawClient.handshake(port, sub, "Origin: http://127.0.0.1:" + (port == 1 ? 2 : port - 1)))
+                    .startsWith("HTTP/1.1 403");
+            assertThat(RawClient.handshake(port, sub, "Origin: null")).startsWith("HTTP/1.1 403");
+
+            assertThat(RawClient.handshake(port, sub)).as("no Origin: not a browser page").startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: https://app.foxglove.dev")).startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: https://studio.foxglove.dev")).startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: http://127.0.0.1:" + port)).as("the built-in page")
+                    .startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: http://localhost:" + port, "Host: localhost:" + port))
+                    .startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: file://")).as("an app loaded from files").startsWith("HTTP/1.1 101");
+        }
+        try (FoxgloveServer server = start(ServerConfig.defaults(options).withAllowedOrigins(List.of("https://Evil.example/")))) {
+            int port = server.address().getPort();
+            assertThat(RawClient.handshake(port, sub, "Origin: https://evil.example")).startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: https://other.example")).startsWith("HTTP/1.1 403");
+            assertThat(RawClient.handshake(port, sub, "Origin: https://app.foxglove.dev")).startsWith("HTTP/1.1 101");
+            assertThat(log).contains("web pages of https://evil.example may connect, besides this server's own page and"
+                    + " Foxglove's");
+        }
+        try (FoxgloveServer server = start(ServerConfig.defaults(options).withAllowedOrigins(List.of("*")))) {
+            assertThat(RawClient.handshake(server.address().getPort(), sub, "Origin: https://other.example"))
+                    .startsWith("HTTP/1.1 101");
+            assertThat(log).contains("WARNING: --allow-origin *: any web page the user opens can read the telemetry");
+        }
+        assertThatThrownBy(() -> ServerConfig.defaults(options).withAllowedOrigins(List.of("https://evil.example/page")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--allow-origin \"https://evil.example/page\" is"
+                        + " not an origin: an origin is scheme://host[:port], without a path (e.g."
+                        + " https://viewer.example.com or http://robot.local:8765), or * for any origin");
+    }
+
     @Test
     void aPortInUseOrAForeignAddressIsAClearErrorAndANonLoopbackBindIsLogged(RegionOptions options) {
         try (FoxgloveServer first = start(ServerConfig.defaults(options))) {
@@ -358,17 +409,24 @@ class FoxgloveServerTest {
             return new RawClient(s);
         }
 
-        /** The server's answer (status line and headers, lower-case names) to an upgrade request. */
-        static String handshake(int port, String subprotocols) throws IOException {
+        /**
+         * The server's answer (status line and headers, lower-case names) to an upgrade request, with
+         * these extra headers ("Name: value"; a Host given replaces the default 127.0.0.1:port).
+         */
+        static String handshake(int port, String subprotocols, String... headers) throws IOException {
             try (Socket s = new Socket("127.0.0.1", port)) {
-                return upgrade(s, port, subprotocols);
+                return upgrade(s, port, subprotocols, headers);
             }
         }
 
-        private static String upgrade(Socket s, int port, String subprotocols) throws IOException {
+        private static String upgrade(Socket s, int port, String subprotocols, String... headers) throws IOException {
             OutputStream out = s.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            String host = java.util.Arrays.stream(headers).filter(h -> h.startsWith("Host:")).findFirst()
+                    .orElse("Host: 127.0.0.1:" + port);
+            String extra = java.util.Arrays.stream(headers).filter(h -> !h.startsWith("Host:"))
+                    .map(h -> h + "\r\n").collect(java.util.stream.Collectors.joining());
+            out.write(("GET / HTTP/1.1\r\n" + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extra
                     + "Sec-WebSocket-Protocol: " + subprotocols + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
@@ -381,11 +439,14 @@ class FoxgloveServerTest {
                 head.write(b);
             }
             String text = head.toString(StandardCharsets.US_ASCII);
-            if (text.startsWith("HTTP/1.1 400")) {
+            if (text.startsWith("HTTP/1.1 400") || text.startsWith("HTTP/1.1 403")) {
                 text += new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            return text.lines().map(l -> l.contains(":") ? l.substring(0, l.indexOf(':')).toLowerCase()
-                    + l.substring(l.indexOf(':')) : l).reduce((a, b) -> a + "\n" + b).orElse("");
+            int body = text.indexOf("\r\n\r\n");
+            String headerLines = body < 0 ? text : text.substring(0, body);
+            return headerLines.lines().map(l -> l.contains(":") ? l.substring(0, l.indexOf(':')).toLowerCase()
+                    + l.substring(l.indexOf(':')) : l).reduce((a, b) -> a + "\n" + b).orElse("")
+                    + (body < 0 ? "" : "\n\n" + text.substring(body + 4));
         }
 
         int localPort() {

@@ -12,10 +12,14 @@ import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import io.shmtel.core.region.ProcessInfo;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import org.openjdk.jcstress.annotations.Actor;
+import org.openjdk.jcstress.annotations.Arbiter;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.JJJJ_Result;
 import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 import org.openjdk.jcstress.infra.results.J_Result;
@@ -40,6 +44,11 @@ public final class MailboxStress {
     }
 
     static final ByteBuffer MESSAGE = SeqlockStress.payload(7);
+    /** No process has this pid (above Linux's largest pid_max, 2^22): a holder that died. */
+    static final int DEAD_PID = 0x7fff_0000;
+    /** This JVM: a holder that is alive, with its real start time (read once: /proc is slow). */
+    static final int LIVE_PID = ProcessInfo.currentPid();
+    static final long LIVE_START = ProcessInfo.startTime(LIVE_PID);
 
     /** The writer's put: slot first, then EMPTY|0 to READY|1. */
     static void put(ByteBuffer box, RingWriter writer) {
@@ -129,6 +138,98 @@ public final class MailboxStress {
             r.r1 = MailboxWords.state(word);
             r.r2 = MailboxWords.state(word) == MAILBOX_READING ? 0 : MailboxWords.holder(word);
             r.r3 = MailboxWords.state(word) == MAILBOX_ERROR ? MailboxWords.code(box, GEOMETRY) : 0;
+        }
+    }
+
+    /**
+     * The recoverer race (issue 23, hole 2; rule R4). A consumer died holding message 0; a recoverer
+     * looked (READING|dead pid) and stalled. Meanwhile another recoverer answered message 0, the writer
+     * put message 1 and a live consumer took it: the box is READING|live pid with message 1 in the
+     * slot. Now the stale recoverer goes on with the word it saw, while the live consumer answers
+     * message 1 with error code 9. The writer (the arbiter, after both) must read ERROR|2 with code 9:
+     * a recoverer that stores CONSUMER_DIED (-1) before its compare-and-set leaves it on the later
+     * answer when the CAS fails, and the sender takes a handled command for one whose consumer died.
+     * By R4 the recoverer first claims the box (CAS READING|dead -&gt; READING|own), fails, and stores
+     * nothing but the harmless holder start 0.
+     * Result: the stale recoverer's verdict (1 recovered), then the final state, count and code.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 3, 2, 9", expect = ACCEPTABLE, desc = "the live consumer's answer, code 9; the stale recoverer did nothing")
+    @Outcome(id = "0, 3, 2, -1", expect = FORBIDDEN,
+            desc = "the stale recoverer's CONSUMER_DIED landed on the live consumer's answer")
+    @Outcome(expect = FORBIDDEN, desc = "a live holder's message taken from it, or another outcome")
+    @State
+    public static class StaleRecovererAndALaterAnswer {
+        final ByteBuffer box = mailbox();
+        final long stale = MailboxWords.word(MAILBOX_READING, DEAD_PID);
+
+        public StaleRecovererAndALaterAnswer() {
+            RingWriter writer = new RingWriter(box, GEOMETRY);
+            writer.countPublished(writer.writeSlot(MESSAGE, 16, 0)); // message 0: answered CONSUMER_DIED long ago
+            long k = writer.writeSlot(MESSAGE, 16, 0); // message 1
+            writer.countPublished(k);
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(box, GEOMETRY), MailboxWords.word(MAILBOX_READING, LIVE_PID));
+            MailboxWords.setHolderStart(box, GEOMETRY, LIVE_START);
+            MailboxWords.setCode(box, GEOMETRY, RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED); // message 0's answer
+        }
+
+        @Actor
+        public void staleRecoverer(JJJJ_Result r) {
+            r.r1 = MailboxWords.recover(box, GEOMETRY, stale, 0) ? 1 : 0;
+        }
+
+        @Actor
+        public void liveConsumer() {
+            // MailboxReceiver's answer: holder start cleared, the code, then READING|pid -> ERROR|k+1
+            MailboxWords.setHolderStart(box, GEOMETRY, 0);
+            MailboxWords.setCode(box, GEOMETRY, 9);
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READING, LIVE_PID), MailboxWords.word(MAILBOX_ERROR, 2));
+        }
+
+        @Arbiter
+        public void writer(JJJJ_Result r) {
+            long word = MailboxWords.word(box, GEOMETRY);
+            r.r2 = MailboxWords.state(word);
+            r.r3 = MailboxWords.holder(word);
+            r.r4 = MailboxWords.code(box, GEOMETRY);
+        }
+    }
+
+    /**
+     * Two recoverers find the same dead holder of message 0 at once (rule R4): exactly one answers it,
+     * CONSUMER_DIED, counted once. Result: each recoverer's verdict, then the final count in the word
+     * and the recovered counter.
+     */
+    @JCStressTest
+    @Outcome(id = {"1, 0, 1, 1", "0, 1, 1, 1"}, expect = ACCEPTABLE, desc = "one recoverer answered it, once")
+    @Outcome(expect = FORBIDDEN, desc = "answered twice, not at all, or counted wrong")
+    @State
+    public static class TwoRecoverers {
+        final ByteBuffer box = mailbox();
+        final long dead = MailboxWords.word(MAILBOX_READING, DEAD_PID);
+
+        public TwoRecoverers() {
+            put(box, new RingWriter(box, GEOMETRY));
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1), dead);
+        }
+
+        @Actor
+        public void recovererA(JJJJ_Result r) {
+            r.r1 = MailboxWords.recover(box, GEOMETRY, dead, 0) ? 1 : 0;
+        }
+
+        @Actor
+        public void recovererB(JJJJ_Result r) {
+            r.r2 = MailboxWords.recover(box, GEOMETRY, dead, 0) ? 1 : 0;
+        }
+
+        @Arbiter
+        public void writer(JJJJ_Result r) {
+            long word = MailboxWords.word(box, GEOMETRY);
+            boolean answered = MailboxWords.state(word) == MAILBOX_ERROR
+                    && MailboxWords.code(box, GEOMETRY) == RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED;
+            r.r3 = answered ? MailboxWords.holder(word) : -1;
+            r.r4 = MailboxWords.recovered(box, GEOMETRY);
         }
     }
 }

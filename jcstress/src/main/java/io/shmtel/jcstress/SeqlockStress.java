@@ -13,6 +13,8 @@ import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.JCStressTest;
 import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
+import org.openjdk.jcstress.infra.results.JJJJ_Result;
+import org.openjdk.jcstress.infra.results.JJJ_Result;
 import org.openjdk.jcstress.infra.results.JJ_Result;
 
 /**
@@ -38,6 +40,9 @@ public final class SeqlockStress {
     static final ByteBuffer ONES = payload(1);
     static final ByteBuffer TWOS = payload(2);
     static final ByteBuffer THREES = payload(3);
+    static final ByteBuffer NINES = payload(9);
+    /** Sample k of {@link LatestReusesSlots} carries k+1 in both words. */
+    static final ByteBuffer[] COUNTED = {payload(1), payload(2), payload(3), payload(4), payload(5)};
 
     @JCStressTest
     @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "nothing published yet")
@@ -66,6 +71,126 @@ public final class SeqlockStress {
                 r.r1 = snapshot.getLong(16);
                 r.r2 = snapshot.getLong(24);
             }
+        }
+    }
+
+    /**
+     * The newest sample while the writer reuses the slots under the reader: samples 0 to 4 (sample k
+     * carries k+1 in both words) into the two-slot ring, so the slot the reader copies is written
+     * again while it copies (sample k+2 goes where sample k is). Whatever index the reader returns,
+     * its snapshot must be that sample, whole.
+     */
+    @JCStressTest
+    @Outcome(id = "-1, -1, -1", expect = ACCEPTABLE, desc = "nothing published yet")
+    @Outcome(id = {"0, 1, 1", "1, 2, 2", "2, 3, 3", "3, 4, 4", "4, 5, 5"}, expect = ACCEPTABLE,
+            desc = "sample k, whole and its own")
+    @Outcome(expect = FORBIDDEN, desc = "a snapshot mixing two samples of a reused slot, or not the sample of its index")
+    @State
+    public static class LatestReusesSlots {
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final RingWriter writer = new RingWriter(region, GEOMETRY);
+        final RingReader reader = new RingReader(region, GEOMETRY);
+        final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+
+        @Actor
+        public void writer() {
+            for (ByteBuffer sample : COUNTED) {
+                writer.publish(sample, 16, 0);
+            }
+        }
+
+        @Actor
+        public void reader(JJJ_Result r) {
+            long k = reader.readLatest(snapshot);
+            if (k < 0) {
+                r.r1 = k == RingReader.NONE ? -1 : -2; // -2 (contended) cannot happen: five publishes, 64 attempts
+                r.r2 = -1;
+                r.r3 = -1;
+            } else {
+                r.r1 = k;
+                r.r2 = snapshot.getLong(16);
+                r.r3 = snapshot.getLong(24);
+            }
+        }
+    }
+
+    /**
+     * How a writer taking a ring over numbers its first sample: {@code RingWriter.resumeIndex} (rule R1
+     * of issue 23: past every index a slot shows complete or in progress) when the core has it, else
+     * {@code published}, what a takeover did before R1. Looked up by name so that this module builds
+     * on either core; once R1 is merged, call it directly.
+     */
+    static final java.lang.invoke.MethodHandle RESUME_INDEX = resumeIndex();
+    static final java.lang.invoke.MethodHandle WRITER_AT = RESUME_INDEX == null ? null : writerAt();
+
+    private static java.lang.invoke.MethodHandle resumeIndex() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findStatic(RingWriter.class, "resumeIndex",
+                    java.lang.invoke.MethodType.methodType(long.class, ByteBuffer.class, RingGeometry.class));
+        } catch (NoSuchMethodException | IllegalAccessException before) {
+            return null;
+        }
+    }
+
+    private static java.lang.invoke.MethodHandle writerAt() {
+        try {
+            return java.lang.invoke.MethodHandles.publicLookup().findConstructor(RingWriter.class,
+                    java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class, RingGeometry.class, long.class));
+        } catch (NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException("RingWriter.resumeIndex without the (region, geometry, next index) constructor", e);
+        }
+    }
+
+    /** A writer that takes over the ring in {@code region}, as {@code Publisher} does for a region whose writer died. */
+    static RingWriter takeOver(ByteBuffer region, RingGeometry geometry) {
+        if (RESUME_INDEX == null) {
+            return new RingWriter(region, geometry);
+        }
+        try {
+            long next = (long) RESUME_INDEX.invokeExact(region, geometry);
+            return (RingWriter) WRITER_AT.invokeExact(region, geometry, next);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Takeover (issue 23, hole 1; rule R1): the dead writer published sample 0 (1, 1) and completed
+     * sample 1 (2, 2; seq 4) but died before counting it ({@code published} = 1). A new writer takes
+     * the ring over and publishes (9, 9) while a stream reader reads index 1. Resuming at
+     * {@code published} rewrites index 1 with other contents: the reader can validate a copy that
+     * mixes both (it sees seq 4 before and after, the ABA), and index 1 has two contents. By R1 the
+     * new writer numbers its sample 2 (slot 0) and index 1 keeps (2, 2).
+     * Result: read status (0 OK), the two words (-1 unless OK), the index the new writer published.
+     */
+    @JCStressTest
+    @Outcome(id = "0, 2, 2, 2", expect = ACCEPTABLE, desc = "index 1 as its writer completed it; the new writer's sample is 2")
+    @Outcome(id = {"0, 2, 2, 1", "0, 9, 9, 1", "1, -1, -1, 1", "2, -1, -1, 1"}, expect = FORBIDDEN,
+            desc = "the new writer rewrote index 1 (resumed at published): two contents for one index")
+    @Outcome(expect = FORBIDDEN, desc = "a mixed copy of index 1 validated (seq 4 before and after: ABA), or another outcome")
+    @State
+    public static class TakeoverResume {
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final RingReader reader = new RingReader(region, GEOMETRY);
+        final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+
+        public TakeoverResume() {
+            RingWriter dead = new RingWriter(region, GEOMETRY);
+            dead.publish(ONES, 16, 0);
+            dead.writeSlot(TWOS, 16, 0); // complete (seq 4), never counted: the writer died here
+        }
+
+        @Actor
+        public void newWriter(JJJJ_Result r) {
+            r.r4 = takeOver(region, GEOMETRY).publish(NINES, 16, 0);
+        }
+
+        @Actor
+        public void reader(JJJJ_Result r) {
+            int status = reader.read(1, snapshot);
+            r.r1 = status;
+            r.r2 = status == RingReader.OK ? snapshot.getLong(16) : -1;
+            r.r3 = status == RingReader.OK ? snapshot.getLong(24) : -1;
         }
     }
 

@@ -10,29 +10,49 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the jcstress tests of {@link SeqlockStress} and {@link MailboxStress} in their own JVMs. Quick by default (one JVM
- * configuration, 1 s per test); {@code -Djcstress.mode=default} (or tough, stress) for the full
- * presets: {@code mvn -pl jcstress verify -Djcstress.mode=default}.
+ * Runs the jcstress tests of {@link SeqlockStress}, {@link MailboxStress} and {@link WakeStress} in
+ * their own JVMs. By default (the mode {@code mvn -B verify} runs) jcstress's quick preset (5
+ * iterations of 200 ms per JVM) on C2 with its scheduling randomisers (StressLCM, StressGCM,
+ * StressIGVN, StressCCP: each fork a new random seed, so the compiled code orders its loads and
+ * stores differently from run to run), tiered compilation on (each fork warms up through the
+ * interpreter and C1 first), one fork per JVM flag configuration jcstress detects, no split
+ * per-actor compilation: about 1.5 minutes for the 12 tests on 2 cores. Where the JVM lacks the
+ * randomisers, plain C2 (said on stdout). {@code -Djcstress.mode=default} (or quick, tough,
+ * stress) runs a full preset with every JVM configuration instead:
+ * {@code mvn -pl jcstress verify -Djcstress.mode=default}.
  */
 class SeqlockJcstressTest {
+    /** C2's scheduling randomisers (diagnostic flags of product JVMs since JDK 17). */
+    static final List<String> RANDOMISERS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+StressLCM", "-XX:+StressGCM",
+            "-XX:+StressIGVN", "-XX:+StressCCP");
+
     @Test
     void noMixedSnapshotIsEverObserved() throws Exception {
         Path report = Files.createTempDirectory("shmtel-jcstress-");
         String mode = System.getProperty("jcstress.mode", "");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "org.openjdk.jcstress.Main", "-v", "-t", "io.shmtel.jcstress",
-                "-r", report.toString()));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
+                "org.openjdk.jcstress.Main", "-v", "-t", "io.shmtel.jcstress", "-r", report.toString()));
         if (mode.isEmpty()) {
-            command.addAll(List.of("-m", "sanity", "-jvmArgs", "-XX:+UseSerialGC", "-time", "1000", "-iters", "1", "-f", "1"));
+            List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC"));
+            if (accepts(javaBin, RANDOMISERS)) {
+                jvm.addAll(RANDOMISERS);
+            } else {
+                System.out.println("jcstress: this JVM lacks C2's scheduling randomisers " + RANDOMISERS + ": plain C2");
+            }
+            command.addAll(List.of("-m", "quick", "-sc", "false", "-jvmArgs", String.join(" ", jvm)));
         } else {
             command.addAll(List.of("-m", mode));
         }
+        long start = System.nanoTime();
         // jcstress writes its binary results file into its working directory: the report directory, removed below.
         Process p = new ProcessBuilder(command).directory(report.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
         String results = out.substring(Math.max(0, out.indexOf("RUN RESULTS:")));
         System.out.println(results);
+        System.out.printf("jcstress (%s): %.0f s%n", mode.isEmpty() ? "quick, C2 randomised, -sc false" : mode,
+                (System.nanoTime() - start) / 1e9);
         try (var files = Files.walk(report)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
@@ -40,13 +60,31 @@ class SeqlockJcstressTest {
         }
         assertThat(p.exitValue()).as(results).isZero();
         assertThat(results).as("jcstress summary").contains("Failed tests: No matches").contains("Error tests: No matches");
-        for (String test : List.of("Latest", "StreamLapped", "UnvalidatedControl")) {
+        for (String test : List.of("Latest", "LatestReusesSlots", "StreamLapped", "TakeoverResume", "UnvalidatedControl")) {
             assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.SeqlockStress." + test);
         }
-        for (String test : List.of("TakeSeesTheMessage", "OneOfTwoConsumers", "AnswerCarriesItsCode")) {
+        for (String test : List.of("TakeSeesTheMessage", "OneOfTwoConsumers", "AnswerCarriesItsCode",
+                "StaleRecovererAndALaterAnswer", "TwoRecoverers")) {
             assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.MailboxStress." + test);
         }
-        // The control has no forbidden outcome; jcstress lists it under "Interesting tests" when it saw a mixed copy.
-        System.out.println("unvalidated control saw mixed copies: " + results.contains("Interesting tests: 1 matching"));
+        for (String test : List.of("SleepOrWake", "WithoutTheBarrierControl")) {
+            assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.WakeStress." + test);
+        }
+        // The controls have no forbidden outcome; jcstress lists them under "Interesting tests" when it saw what they allow.
+        for (String control : List.of("SeqlockStress.UnvalidatedControl", "WakeStress.WithoutTheBarrierControl")) {
+            System.out.println(control + " saw what the protocol prevents: "
+                    + (results.indexOf("Interesting tests:") >= 0 && results.indexOf("[OK] io.shmtel.jcstress." + control)
+                    < Math.max(results.indexOf("Failed tests:"), 0)));
+        }
+    }
+
+    /** Whether this JVM starts with {@code flags}. */
+    static boolean accepts(String java, List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(flags);
+        command.add("-version");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

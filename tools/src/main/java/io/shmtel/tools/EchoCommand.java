@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
         "Example: shmtel echo demo.arm --json --count 5"})
 final class EchoCommand implements Callable<Integer> {
     private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** While the state shown is not LIVE, samples that keep arriving re-check it at most this often. */
+    private static final long NOT_LIVE_RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @Spec
     CommandSpec spec;
@@ -102,6 +104,10 @@ final class EchoCommand implements Callable<Integer> {
     private final CountDownLatch finished = new CountDownLatch(1);
     private long printed;
     private long mismatches;
+    /** The writer state echo shows (on each JSON line, and its changes on stderr), when and for which epoch it was checked. */
+    private WriterState state;
+    private long stateCheckedAt;
+    private long stateEpoch;
 
     @Override
     public Integer call() {
@@ -161,7 +167,9 @@ final class EchoCommand implements Callable<Integer> {
                 stream = true;
                 subscriber.seekToOldest();
             }
-            WriterState state = subscriber.state();
+            state = subscriber.state();
+            stateCheckedAt = System.nanoTime();
+            stateEpoch = subscriber.epoch();
             err.println("echo " + regionName + "/" + recordName + ": writer " + state);
             err.flush();
             DynamicView view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
@@ -182,6 +190,7 @@ final class EchoCommand implements Callable<Integer> {
                 }
                 if (got) {
                     lastSampleAt = System.nanoTime();
+                    followWriter(subscriber, subscriber::state, name, err, true);
                     boolean consistent = !check || CounterPattern.check(view);
                     if (!consistent) {
                         mismatches++;
@@ -191,13 +200,7 @@ final class EchoCommand implements Callable<Integer> {
                     printed++;
                     continue;
                 }
-                WriterState now = subscriber.state();
-                if (now != state) {
-                    err.println("echo " + regionName + "/" + recordName + ": writer " + state + " -> " + now
-                            + (now == WriterState.LIVE ? " (epoch " + subscriber.epoch() + ")" : ""));
-                    err.flush();
-                    state = now;
-                }
+                followWriter(subscriber, subscriber::state, name, err, false);
                 if (System.nanoTime() - lastSampleAt > timeoutNs) {
                     err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
                             state);
@@ -205,6 +208,38 @@ final class EchoCommand implements Callable<Integer> {
                 }
             }
             return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
+        }
+    }
+
+    /**
+     * Keeps the writer state echo shows the state of the writer whose samples it prints (issue 23,
+     * hole 11: it was re-checked only when a slice passed with no sample, so a writer publishing
+     * steadily after a takeover or a pause was shown WRITER_DEAD or STALLED for as long as it ran).
+     * Without a sample ({@code sample} false: a slice passed) it checks now. With one, it checks when
+     * the sample comes from another writer than the one last checked (a new epoch: a takeover), when
+     * the state shown is not LIVE (a writer published, so it may be LIVE again; at most every
+     * millisecond), and otherwise once a slice has passed since the last check. A change goes to
+     * stderr. One fcntl per check: a LIVE writer's samples cost one check per slice, not one each.
+     */
+    private void followWriter(Subscriber subscriber, java.util.function.Supplier<WriterState> check, String name,
+            PrintWriter err, boolean sample) {
+        long now = System.nanoTime();
+        if (sample) {
+            Region r = subscriber.region();
+            boolean otherWriter = r != null && r.epoch() != stateEpoch;
+            long age = now - stateCheckedAt;
+            if (!otherWriter && age < (state == WriterState.LIVE ? SLICE_NS : NOT_LIVE_RECHECK_NS)) {
+                return;
+            }
+        }
+        WriterState was = state;
+        state = check.get();
+        stateCheckedAt = now;
+        stateEpoch = subscriber.epoch();
+        if (state != was) {
+            err.println("echo " + name + ": writer " + was + " -> " + state
+                    + (state == WriterState.LIVE ? " (epoch " + stateEpoch + ")" : ""));
+            err.flush();
         }
     }
 
@@ -239,7 +274,9 @@ final class EchoCommand implements Callable<Integer> {
             err.println("echo " + name + ": a mailbox: taking each message and answering it done (no other consumer"
                     + " gets it; --peek watches without taking)");
             err.flush();
-            WriterState state = receiver.state();
+            state = receiver.state();
+            stateCheckedAt = System.nanoTime();
+            stateEpoch = receiver.subscriber().epoch();
             DynamicView view = newView(receiver.subscriber().record(), regionName);
             long lastAt = System.nanoTime();
             while ((count == null || printed < count) && !stopRequested) {
@@ -248,6 +285,7 @@ final class EchoCommand implements Callable<Integer> {
                 }
                 if (receiver.take(view, SLICE_NS)) {
                     lastAt = System.nanoTime();
+                    followWriter(receiver.subscriber(), receiver::state, name, err, true);
                     boolean consistent = !check || CounterPattern.check(view);
                     if (!consistent) {
                         mismatches++;
@@ -259,12 +297,7 @@ final class EchoCommand implements Callable<Integer> {
                     printed++;
                     continue;
                 }
-                WriterState now = receiver.state();
-                if (now != state) {
-                    err.println("echo " + name + ": writer " + state + " -> " + now);
-                    err.flush();
-                    state = now;
-                }
+                followWriter(receiver.subscriber(), receiver::state, name, err, false);
                 if (System.nanoTime() - lastAt > timeoutNs) {
                     err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
                     return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.TIMEOUT);

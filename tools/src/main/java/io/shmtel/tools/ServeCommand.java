@@ -81,6 +81,12 @@ final class ServeCommand implements Callable<Integer> {
             + "never fills are left out. A REGION/RECORD named is advertised either way.")
     boolean allRecords;
 
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = {"Also let web pages of ORIGIN"
+            + " (scheme://host[:port], e.g. https://viewer.example.com; * for any) open a WebSocket; repeatable. By"
+            + " default only clients without an Origin header (Foxglove desktop, programs), this server's own page and"
+            + " Foxglove's web app (https://app.foxglove.dev) may: a page of another site is refused (403)."})
+    List<String> allowedOrigins = new ArrayList<>();
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -96,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             config = ServerConfig.defaults(memory.apply(region.options())).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
                     .withIdle(idle.name())
-                    .withTargets(targets).withAllRecords(allRecords);
+                    .withTargets(targets).withAllRecords(allRecords).withAllowedOrigins(allowedOrigins);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -119,6 +119,53 @@ class OperationsCommandsTest {
         assertThat(badTarget.err()).contains("\"arm/\" is not REGION or REGION/RECORD");
     }
 
+    /** Issue 23, hole 12: serve refuses WebSockets of other sites' pages unless --allow-origin names them. */
+    @Test
+    void serveAllowOriginLetsThatSitesPagesConnect() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        java.util.concurrent.CompletableFuture<CliTest.Result> serve = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> shmtel("serve", "--port", Integer.toString(port), "--duration", "4", "--allow-origin",
+                        "https://evil.example", "--allow-origin", "http://viewer.example:8080"));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String evil = null;
+        while (evil == null) {
+            try {
+                evil = handshake(port, "https://evil.example");
+            } catch (java.net.ConnectException notYet) {
+                assertThat(System.nanoTime() - deadline).as("serve listening on " + port).isNegative();
+                Thread.sleep(50);
+            }
+        }
+        assertThat(evil).startsWith("HTTP/1.1 101");
+        assertThat(handshake(port, "http://viewer.example:8080")).startsWith("HTTP/1.1 101");
+        assertThat(handshake(port, "https://other.example")).startsWith("HTTP/1.1 403");
+        CliTest.Result served = serve.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(served.code()).as(served.err()).isZero();
+        assertThat(served.err()).contains("web pages of https://evil.example, http://viewer.example:8080 may connect",
+                "refused a WebSocket from a web page of origin https://other.example (",
+                "to allow it, serve with --allow-origin https://other.example");
+
+        CliTest.Result bad = shmtel("serve", "--allow-origin", "https://evil.example/page");
+        assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(bad.err()).contains("shmtel serve: --allow-origin \"https://evil.example/page\" is not an origin: an"
+                + " origin is scheme://host[:port], without a path");
+    }
+
+    /** The status line of the server's answer to a WebSocket upgrade from a page of {@code origin}. */
+    static String handshake(int port, String origin) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Protocol: foxglove.websocket.v1\r\nOrigin: " + origin + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
     @Test
     void doctorNamesEachProblemWithItsFix() throws Exception {
         CliTest.Result clean = shmtel("doctor");

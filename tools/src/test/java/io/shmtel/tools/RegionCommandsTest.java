@@ -256,6 +256,135 @@ class RegionCommandsTest {
         return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * Hole 11 of issue 23: echo re-checked the writer's state only when a slice passed with no sample,
+     * so a writer that resumed publishing kept the state echo last saw: STALLED after a pause (here a
+     * SIGSTOP), WRITER_DEAD or STALLED after a takeover. Writers (real processes) are paused, killed
+     * with SIGKILL and restarted three times under {@code echo --json --stream}; each stamps its
+     * samples (frame_id) so that its lines can be told apart.
+     */
+    @Test
+    void echoShowsTheStateOfTheWriterWhoseSamplesItPrints() throws Exception {
+        List<Process> processes = new java.util.ArrayList<>();
+        try {
+            Process pub = cliQuiet("pub", "tk", "--schema", ARM, "--rate", "200", "--set", "frame_id=w0");
+            processes.add(pub);
+            Process echo = cli("echo", "tk", "--json", "--stream");
+            processes.add(echo);
+            List<String> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            List<String> err = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            drain(echo.getInputStream(), out);
+            drain(echo.getErrorStream(), err);
+            String live = "\"state\":\"LIVE\"";
+
+            // A pause: echo says STALLED; once the writer publishes again its lines say LIVE again.
+            awaitLines(out, err, l -> l.contains("\"frame_id\":\"w0\""), 20, "20 samples of writer w0");
+            signal(pub, "STOP");
+            try {
+                awaitLines(err, err, l -> l.endsWith("LIVE -> STALLED"), 1, "echo saying the writer stalled");
+            } finally {
+                signal(pub, "CONT");
+            }
+            int resumedAt = out.size();
+            awaitLines(out, err, l -> l.contains("\"frame_id\":\"w0\""), resumedAt + 40, "40 samples after the pause");
+            List<String> resumed;
+            synchronized (out) {
+                resumed = List.copyOf(out.subList(resumedAt + 10, out.size()));
+            }
+            assertThat(resumed).as("the samples of a writer publishing again after a pause (stderr: %s)", err)
+                    .allMatch(l -> l.contains(live));
+
+            for (int w = 0; w <= 3; w++) {
+                String stamp = "\"frame_id\":\"w" + w + "\"";
+                awaitLines(out, err, l -> l.contains(stamp), 20, "20 samples of writer w" + w);
+                if (w > 0) {
+                    List<String> alive;
+                    synchronized (out) {
+                        alive = out.stream().filter(l -> l.contains(stamp)).toList(); // printed while w lived
+                    }
+                    assertThat(alive).as("writer w%d's samples, after a takeover of a writer killed -9 (stderr: %s)", w, err)
+                            .allMatch(l -> l.contains(live));
+                    List<String> epochs = alive.stream().map(RegionCommandsTest::epoch).distinct().toList();
+                    assertThat(epochs).as("one epoch per writer, the new writer's").hasSize(1)
+                            .doesNotContain(epoch(first(out, "w" + (w - 1))));
+                    assertThat(err).as("echo says the new writer is LIVE")
+                            .anyMatch(l -> l.endsWith(" -> LIVE (epoch " + epochs.get(0) + ")"));
+                }
+                if (w == 3) {
+                    break;
+                }
+                pub.destroyForcibly(); // SIGKILL
+                assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                awaitLines(err, err, l -> l.endsWith("-> WRITER_DEAD"), w + 1, "echo saying writer w" + w + " died");
+                pub = cliQuiet("pub", "tk", "--schema", ARM, "--rate", "200", "--set", "frame_id=w" + (w + 1));
+                processes.add(pub);
+            }
+        } finally {
+            for (Process p : processes) {
+                p.destroyForcibly();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static String epoch(String jsonLine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"epoch\":(\\d+)").matcher(jsonLine);
+        assertThat(m.find()).as(jsonLine).isTrue();
+        return m.group(1);
+    }
+
+    static String first(List<String> lines, String writer) {
+        synchronized (lines) {
+            return lines.stream().filter(l -> l.contains("\"frame_id\":\"" + writer + "\"")).findFirst().orElseThrow();
+        }
+    }
+
+    static void signal(Process p, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertThat(kill.waitFor(20, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, p.pid()).isTrue();
+    }
+
+    /** A CLI process whose output nobody reads. */
+    Process cliQuiet(String command, String... args) throws IOException {
+        List<String> all = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                command, "--dir=" + dir));
+        all.addAll(List.of(args));
+        return new ProcessBuilder(all).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    static void drain(java.io.InputStream in, List<String> lines) {
+        Thread t = new Thread(() -> {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in,
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(l);
+                }
+            } catch (IOException gone) {
+                // the process ended
+            }
+        }, "drain");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    static void awaitLines(List<String> lines, List<String> err, java.util.function.Predicate<String> which, int n,
+            String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            long have;
+            synchronized (lines) {
+                have = lines.stream().filter(which).count();
+            }
+            if (have >= n) {
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("waiting for %s; echo's stderr: %s", what, err).isNegative();
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void echoCheckSummarisesWhenItTimesOutAndReportsMismatchesWith7() {
         // Without --pattern every field is 0: the newest sample (#2) is off the counter pattern.
