@@ -422,7 +422,7 @@ class MailboxTest {
             holder.waitFor();
             Process stalled = RegionChild.start(children, List.of("-D" + CrashPoint.STOP_PROPERTY + "="
                     + CrashPoint.MAILBOX_RECOVERING), "mbox-recover", dir, "stall", RECORD);
-            awaitStopped(stalled);
+            RegionChild.awaitStopped(stalled);
             // Meanwhile the writer finds the holder dead itself, and reads the answer.
             assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
             assertThat(sender.lastAnsweredMessage()).isZero();
@@ -567,21 +567,6 @@ class MailboxTest {
 
     private static String firstLine(Process p) throws IOException {
         return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-    }
-
-    /** Waits until {@code p} stopped itself (state T in /proc/PID/stat). */
-    private static void awaitStopped(Process p) throws IOException, InterruptedException {
-        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            assertThat(p.isAlive()).as("the stalled process is alive").isTrue();
-            String s = Files.readString(stat);
-            if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
-                return;
-            }
-            assertThat(System.nanoTime() - deadline).as("process %d stopped", p.pid()).isNegative();
-            Thread.sleep(5);
-        }
     }
 
     /** Waits until {@code file} has {@code n} lines starting with {@code prefix}. */

@@ -96,6 +96,25 @@ public final class RegionChild {
         }
     }
 
+    /** Waits until {@code p} stopped itself (state T in /proc/PID/stat: a stall point, see CrashPoint.STOP_PROPERTY). */
+    static void awaitStopped(Process p) throws IOException, InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            if (!p.isAlive()) {
+                throw new AssertionError("process " + p.pid() + " exited (" + p.exitValue() + ") instead of stopping");
+            }
+            String s = Files.readString(stat);
+            if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("process " + p.pid() + " did not stop within 30 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
     static Layout layout(String schemaFile) {
         return LayoutCompiler.compile(SchemaParser.parse(Path.of(schemaFile)));
     }
