@@ -41,7 +41,8 @@ import java.nio.ByteBuffer;
  */
 public final class MailboxReceiver implements AutoCloseable {
     private static final int PID = ProcessInfo.currentPid();
-    private static final long START_TIME = ProcessInfo.startTime(PID);
+    /** Stored as the holder start time; 0 (none: found dead by the pid alone) when /proc/self/stat cannot be read. */
+    private static final long START_TIME = Math.max(0, ProcessInfo.startTime(PID));
 
     private final Subscriber subscriber;
     private final String name;
@@ -124,6 +125,8 @@ public final class MailboxReceiver implements AutoCloseable {
             if (!MailboxWords.transition(writable, geometry, word, MailboxWords.word(MAILBOX_READING, PID))) {
                 return false; // another consumer took it first
             }
+            // Like every move: the writer asleep for its answer learns at once that a consumer holds it.
+            MailboxWords.wake(writable, geometry, stateAddress);
             if (CrashPoint.ENABLED) {
                 CrashPoint.reached(CrashPoint.MAILBOX_TAKEN);
             }

@@ -72,6 +72,18 @@ public final class MailboxSender implements MailboxSink {
         if (put > ring.nextSampleIndex()) {
             ring.countPublished(put - 1); // a writer that died between putting a message and counting it
         }
+        long next = MailboxWords.slotIndex(buffer, geometry) + 1;
+        if (MailboxWords.state(word) == MAILBOX_EMPTY && next > put) {
+            // A writer that died after writing message next-1 into the slot (or while writing it) but before
+            // putting it: a subscriber may have read it, so that index is never written again with other
+            // contents. It was never put: counted answered, never delivered (READY|n always carries slot index n-1).
+            long skipped = MailboxWords.word(MAILBOX_EMPTY, next);
+            if (!MailboxWords.transition(buffer, geometry, word, skipped)) {
+                throw corrupt(MailboxWords.word(buffer, geometry));
+            }
+            word = skipped;
+            ring.resumeAt(next);
+        }
         collect(word); // an answer the previous writer never read
     }
 

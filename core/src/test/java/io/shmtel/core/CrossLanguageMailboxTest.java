@@ -81,6 +81,7 @@ class CrossLanguageMailboxTest {
     }
 
     static final String C_PROGRAM = """
+            #include <signal.h> /* raise(SIGSTOP): the stalled recoverer's hook, defined on the command line */
             #include "commands.h"
             #include <fcntl.h>
             #include <sched.h>
@@ -88,7 +89,7 @@ class CrossLanguageMailboxTest {
             #include <stdlib.h>
             #include <sys/mman.h>
 
-            /* usage: prog FILE consume N | prog FILE send N | prog FILE hold */
+            /* usage: prog FILE consume N | prog FILE send N | prog FILE offer | prog FILE recover | prog FILE hold */
             int main(int argc, char **argv) {
                 commands_arm_command_t m;
                 uint64_t k = 0;
@@ -125,6 +126,12 @@ class CrossLanguageMailboxTest {
                         if (code != (i % 2 == 0 ? 0 : 5)) wrong++;
                     }
                     printf("sent %ld wrong %ld\\n", n, wrong);
+                } else if (strcmp(argv[2], "offer") == 0) {
+                    memset(&m, 0, sizeof m);
+                    r = commands_arm_command_offer(base, &m, shmtel_now_ns(), &k);
+                    printf("offered %d k %llu\\n", r, (unsigned long long)k);
+                } else if (strcmp(argv[2], "recover") == 0) {
+                    printf("recovered %d\\n", commands_arm_command_recover(base));
                 } else {
                     while ((r = commands_arm_command_take(base, &m, &k, NULL)) == 0) sched_yield();
                     printf("held %d k %llu pid %d\\n", r, (unsigned long long)k, (int)getpid());
@@ -140,12 +147,18 @@ class CrossLanguageMailboxTest {
     }
 
     static Path compile(Path dir) throws Exception {
+        return compile(dir, "xmailbox", List.of());
+    }
+
+    /** The program as {@code name}, with extra compiler flags (the header's test hooks, as -D macros). */
+    static Path compile(Path dir, String name, List<String> extraFlags) throws Exception {
         new CGenerator(layout()).generate().get(0).writeTo(dir);
         Files.writeString(dir.resolve("xmailbox.c"), C_PROGRAM, StandardCharsets.UTF_8);
         List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
         flags.remove("-pedantic");
         flags.add("-D_DEFAULT_SOURCE"); // mmap, open
-        return Gcc.compile(dir, dir.resolve("xmailbox.c"), "xmailbox", flags);
+        flags.addAll(extraFlags);
+        return Gcc.compile(dir, dir.resolve("xmailbox.c"), name, flags);
     }
 
     static Process start(Path binary, Publisher publisher, String... args) throws Exception {
@@ -259,6 +272,193 @@ class CrossLanguageMailboxTest {
             assertThat(sender.offer(message(record, payload, 1), record.payloadLength(), System.nanoTime()))
                     .as("the mailbox works again").isTrue();
             assertThat(sender.pendingMessage()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Rule R4 in C: a C recoverer that saw the dead holder and stalled (SIGSTOP from the header's
+     * SHMTEL_MAILBOX_RECOVERING_HOOK) while the Java writer recovered the message, put the next and a
+     * consumer answered it 5, does not land CONSUMER_DIED on that answer when it goes on.
+     */
+    @Test
+    void aStalledCRecovererNeverOverwritesALaterAnswer(@TempDir Path dir, RegionOptions options) throws Exception {
+        Path binary = compile(dir, "xstall", List.of("-DSHMTEL_MAILBOX_RECOVERING_HOOK()=raise(SIGSTOP)"));
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        List<Process> children = new ArrayList<>();
+        try (Publisher publisher = Publisher.create("xstall", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command");
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
+            Process holder = RegionChild.start(children, List.of(), "mbox-hold", options.directory().toString(), "xstall",
+                    "arm_command");
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                    .isEqualTo("holding 0");
+            holder.destroyForcibly();
+            holder.waitFor();
+            Process c = start(binary, publisher, "recover");
+            children.add(c);
+            RegionChild.awaitStopped(c);
+            assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+            assertThat(sender.offer(message(record, payload, 1), record.payloadLength(), System.nanoTime())).isTrue();
+            try (MailboxReceiver consumer = MailboxReceiver.open("xstall", "arm_command", layout, options)) {
+                DynamicView view = new DynamicView(record);
+                assertThat(consumer.poll(view)).isTrue();
+                assertThat(view.sampleIndex()).isOne();
+                consumer.fail(5);
+            }
+            io.shmtel.core.nativeio.Posix.resume(c.pid());
+            assertThat(finish(c)).isEqualTo("recovered 0\n");
+            assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
+            assertThat(sender.lastAnsweredMessage()).isOne();
+            assertThat(sender.lastAnswerCode()).as("the consumer's answer, not the stalled C recoverer's").isEqualTo(5);
+        } finally {
+            RegionChild.killAll(children);
+        }
+    }
+
+    /**
+     * Rule R5 in C: a live holder whose /proc entry the C recoverer cannot read (SHMTEL_PROC_ROOT at a
+     * directory without it, as hidepid or another PID namespace shows it) is alive; a holder whose pid
+     * is gone is dead all the same.
+     */
+    @Test
+    void aCRecovererTakesAHolderWithAnUnreadableStartTimeForAlive(@TempDir Path dir, RegionOptions options)
+            throws Exception {
+        Path hiddenProc = Files.createDirectory(dir.resolve("proc"));
+        Path hidden = compile(dir, "xhidden", List.of("-DSHMTEL_PROC_ROOT=\"" + hiddenProc + "\""));
+        Path binary = compile(dir);
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        try (Publisher publisher = Publisher.create("xhidden", layout, options);
+                MailboxReceiver receiver = MailboxReceiver.open("xhidden", "arm_command", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command");
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
+            assertThat(receiver.poll(new DynamicView(record))).isTrue();
+            RingGeometry geometry = RingGeometry.of(record);
+            assertThat(MailboxWords.holderStart(publisher.region().buffer(), geometry)).as("stored by this JVM").isPositive();
+            assertThat(finish(start(hidden, publisher, "recover"))).as("a live holder, unreadable").isEqualTo("recovered 0\n");
+            assertThat(sender.state()).isEqualTo(MailboxState.READING);
+            receiver.done();
+            assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.DONE);
+            assertThat(sender.offer(message(record, payload, 1), record.payloadLength(), System.nanoTime())).isTrue();
+            Process c = start(binary, publisher, "hold");
+            try {
+                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                        .startsWith("held 1 k 1 pid ");
+            } finally {
+                c.destroyForcibly();
+                assertThat(c.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(finish(start(hidden, publisher, "recover"))).as("its pid gone: dead").isEqualTo("recovered 1\n");
+            assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+        }
+    }
+
+    /** Rule R6 in C: a C consumer's take wakes the Java sender asleep for its answer (here its sleeps last up to 20 s). */
+    @Test
+    void aCTakeWakesTheJavaSenderAsleepForItsAnswer(@TempDir Path dir, RegionOptions options) throws Exception {
+        Path binary = compile(dir);
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        java.util.concurrent.ConcurrentLinkedQueue<WaitSet.Outcome> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        IdleStrategy recording = new IdleStrategy() {
+            @Override
+            public void idle() {
+                LockSupport.parkNanos(1_000_000);
+            }
+
+            @Override
+            public void idle(WakeSignal signal, long maxWaitNs) {
+                signal.sleep(Math.min(maxWaitNs, TimeUnit.SECONDS.toNanos(20)));
+                ends.add(((WaitSet) signal).lastOutcome());
+            }
+
+            @Override
+            public void reset() {}
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+        try (Publisher publisher = Publisher.create("xwake", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command").idleStrategy(recording);
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
+            boolean[] answered = new boolean[1];
+            Thread waiting = new Thread(() -> answered[0] = sender.awaitAnswer(TimeUnit.SECONDS.toNanos(60)));
+            waiting.start();
+            RingGeometry geometry = RingGeometry.of(record);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (io.shmtel.core.ring.Sleepers.mask(publisher.region().buffer(), geometry) == 0) {
+                assertThat(System.nanoTime() - deadline).as("the sender went to sleep").isNegative();
+                Thread.sleep(1);
+            }
+            assertThat(ends).as("asleep, nothing ended its sleep yet").isEmpty();
+            Process c = start(binary, publisher, "hold");
+            try {
+                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                        .startsWith("held 1 k 0 pid ");
+                long taken = System.nanoTime();
+                while (!ends.contains(WaitSet.Outcome.WOKEN)) {
+                    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - taken))
+                            .as("ms until the take woke the sender (its sleeps last up to 20 s); sleeps ended: %s", ends)
+                            .isLessThan(3000);
+                    Thread.sleep(1);
+                }
+            } finally {
+                c.destroyForcibly();
+                assertThat(c.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            waiting.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(answered[0]).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+        }
+    }
+
+    /**
+     * Rule R7 in C: a Java writer killed after writing message 1 into the slot but before putting it; a
+     * C writer then numbers its message 2, never 1 again with other contents.
+     */
+    @Test
+    void aCSenderResumesPastAMessageADeadWriterWroteButNeverPut(@TempDir Path dir, RegionOptions options) throws Exception {
+        Path binary = compile(dir);
+        Layout layout = layout();
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        List<Process> children = new ArrayList<>();
+        try (MailboxReceiver receiver = MailboxReceiver.open("xskip", "arm_command", layout, options)) {
+            Process dead = RegionChild.start(children, List.of("-Dshmtel.crashAt=publish.complete@2"), "mbox-send",
+                    options.directory().toString(), "xskip", Examples.example("commands.json").toAbsolutePath().toString(),
+                    "arm_command", "5", "yield");
+            DynamicView view = new DynamicView(record);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                assertThat(System.nanoTime() - deadline).isNegative();
+            }
+            assertThat(view.sampleIndex()).isZero();
+            receiver.done();
+            assertThat(dead.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(dead.exitValue()).as("killed at publish.complete").isEqualTo(137);
+            RingGeometry geometry = RingGeometry.of(record);
+            assertThat(MailboxWords.slotIndex(receiver.subscriber().region().buffer(), geometry)).as("message 1 written").isOne();
+            Process c = new ProcessBuilder(binary.toString(), receiver.subscriber().region().file().toString(), "offer")
+                    .redirectErrorStream(true).start();
+            children.add(c);
+            assertThat(finish(c)).isEqualTo("offered 1 k 2\n");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                assertThat(System.nanoTime() - deadline).isNegative();
+            }
+            assertThat(view.sampleIndex()).isEqualTo(2);
+            receiver.done();
+            assertThat(MailboxWords.answered(receiver.subscriber().region().buffer(), geometry)).isEqualTo(3);
+        } finally {
+            RegionChild.killAll(children);
         }
     }
 }

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.shmtel.core.idle.BlockingIdleStrategy;
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.idle.YieldingIdleStrategy;
+import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.region.IncompatibleLayoutException;
+import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.Sleepers;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mailbox records (schema {@code "sync": "mailbox"}): the handshake, answers, misuse, and the
@@ -395,6 +400,173 @@ class MailboxTest {
         }
         assertThat(writerKills).isPositive();
         assertThat(consumerKills).isPositive();
+    }
+
+    /**
+     * Rule R4 (format.md, mailbox recovery): a recoverer that saw the dead holder and stalled before
+     * its first store must not land a stale CONSUMER_DIED on a later answer. Here a real recoverer
+     * process stops itself (SIGSTOP) right after deciding; meanwhile the writer recovers the message,
+     * puts the next, and a live consumer answers it with error 5; then the stalled one goes on.
+     */
+    @Test
+    void aStalledRecovererNeverOverwritesALaterAnswer(RegionOptions options) throws Exception {
+        String dir = options.directory().toString();
+        try (Publisher publisher = Publisher.create("stall", LAYOUT, options)) {
+            MailboxSender sender = publisher.mailbox(RECORD).idleStrategy(new BlockingIdleStrategy());
+            DynamicWriter writer = new DynamicWriter(sender, R);
+            CounterPattern.fill(writer, 0);
+            assertThat(writer.offer()).isTrue();
+            Process holder = RegionChild.start(children, List.of(), "mbox-hold", dir, "stall", RECORD);
+            assertThat(firstLine(holder)).isEqualTo("holding 0");
+            holder.destroyForcibly();
+            holder.waitFor();
+            Process stalled = RegionChild.start(children, List.of("-D" + CrashPoint.STOP_PROPERTY + "="
+                    + CrashPoint.MAILBOX_RECOVERING), "mbox-recover", dir, "stall", RECORD);
+            RegionChild.awaitStopped(stalled);
+            // Meanwhile the writer finds the holder dead itself, and reads the answer.
+            assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
+            assertThat(sender.lastAnsweredMessage()).isZero();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+            // It puts message 1; a live consumer takes it and answers error 5.
+            CounterPattern.fill(writer, 1);
+            assertThat(writer.offer()).isTrue();
+            try (MailboxReceiver consumer = MailboxReceiver.open("stall", RECORD, options)) {
+                DynamicView view = new DynamicView(R);
+                assertThat(consumer.poll(view)).isTrue();
+                assertThat(view.sampleIndex()).isOne();
+                consumer.fail(5);
+            }
+            // The stalled recoverer goes on: the box it saw is long gone.
+            Posix.resume(stalled.pid());
+            assertThat(stalled.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(stalled.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .startsWith("recovered false");
+            assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
+            assertThat(sender.lastAnsweredMessage()).isOne();
+            assertThat(sender.lastAnswerCode()).as("the consumer's answer, not the stalled recoverer's").isEqualTo(5);
+            assertThat(MailboxWords.recovered(publisher.region().buffer(), RingGeometry.of(R))).isOne();
+        }
+    }
+
+    /**
+     * Rule R5: a live holder whose /proc/PID/stat cannot be read (hidepid, another PID namespace) is
+     * alive; only a pid that is gone (or reused, start time readable) makes it dead. The recoverer runs
+     * with a /proc that hides the holder's entry.
+     */
+    @Test
+    void aHolderWhoseStartTimeCannotBeReadIsNotTakenForDead(RegionOptions options, @TempDir Path hiddenProc) throws Exception {
+        String dir = options.directory().toString();
+        List<String> hidden = List.of("-D" + ProcessInfo.PROC_ROOT_PROPERTY + "=" + hiddenProc);
+        try (Publisher publisher = Publisher.create("hidden", LAYOUT, options)) {
+            RingGeometry g = RingGeometry.of(R);
+            MailboxSender sender = publisher.mailbox(RECORD);
+            DynamicWriter writer = new DynamicWriter(sender, R);
+            CounterPattern.fill(writer, 0);
+            assertThat(writer.offer()).isTrue();
+            Process holder = RegionChild.start(children, List.of(), "mbox-hold", dir, "hidden", RECORD);
+            assertThat(firstLine(holder)).isEqualTo("holding 0");
+            assertThat(MailboxWords.holderStart(publisher.region().buffer(), g)).as("stored by the holder").isPositive();
+            Process recoverer = RegionChild.start(children, hidden, "mbox-recover", dir, "hidden", RECORD);
+            assertThat(firstLine(recoverer)).as("a live holder with an unreadable start time").isEqualTo("recovered false");
+            assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), g))).isEqualTo((int) holder.pid());
+            holder.destroyForcibly();
+            holder.waitFor();
+            Process next = RegionChild.start(children, hidden, "mbox-recover", dir, "hidden", RECORD);
+            assertThat(firstLine(next)).as("its pid gone: dead").isEqualTo("recovered true");
+            assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+        }
+    }
+
+    /**
+     * Rule R6: taking a message wakes the writer asleep waiting for its answer. The consumer dies
+     * right after taking; the writer, woken by the take, finds it dead within its 10-ms holder
+     * checks, not when its sleep (here up to 20 s) runs out.
+     */
+    @Test
+    void takingAMessageWakesTheWriterAsleepForItsAnswer(RegionOptions options) throws Exception {
+        long sleepCapNs = TimeUnit.SECONDS.toNanos(20);
+        try (Publisher publisher = Publisher.create("wake", LAYOUT, options)) {
+            RingGeometry g = RingGeometry.of(R);
+            MailboxSender sender = publisher.mailbox(RECORD).idleStrategy(new BlockingIdleStrategy(0, sleepCapNs));
+            DynamicWriter writer = new DynamicWriter(sender, R);
+            CounterPattern.fill(writer, 0);
+            assertThat(writer.offer()).isTrue();
+            long[] answeredAt = new long[1];
+            boolean[] answered = new boolean[1];
+            Thread waiting = new Thread(() -> {
+                answered[0] = sender.awaitAnswer(TimeUnit.SECONDS.toNanos(60));
+                answeredAt[0] = System.nanoTime();
+            });
+            waiting.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (Sleepers.mask(publisher.region().buffer(), g) == 0) { // the writer is asleep on the state word
+                assertThat(System.nanoTime() - deadline).isNegative();
+                Thread.sleep(1);
+            }
+            Process consumer = RegionChild.start(children, List.of("-Dshmtel.crashAt=" + CrashPoint.MAILBOX_TAKEN),
+                    "mbox-take", options.directory().toString(), "wake", RECORD, "1000", "blocking",
+                    options.directory().resolve("take.log").toString());
+            assertThat(consumer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long died = System.nanoTime();
+            assertThat(consumer.exitValue()).as("killed at mailbox.taken").isEqualTo(137);
+            waiting.join(TimeUnit.SECONDS.toMillis(60));
+            assertThat(answered[0]).isTrue();
+            assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(answeredAt[0] - died))
+                    .as("ms from the consumer's death to the answer (the writer's sleep lasts up to 20 s)").isLessThan(3000);
+        }
+    }
+
+    /**
+     * Rule R7: a writer killed after writing message k into the slot (complete, or half written) but
+     * before putting it: the next writer must not number its first message k (a subscriber may have
+     * read the dead writer's message k); it skips k (answered, never delivered) and puts k+1.
+     */
+    @Test
+    void aWriterKilledBeforePuttingAWrittenMessageIsNotNumberedTwice(RegionOptions options) throws Exception {
+        String dir = options.directory().toString();
+        for (String point : List.of(CrashPoint.PUBLISH_COMPLETE, CrashPoint.PUBLISH_MARKED)) {
+            String region = "skip-" + point.replace('.', '-');
+            Process dead = RegionChild.start(children, List.of("-Dshmtel.crashAt=" + point + "@2"), "mbox-send", dir,
+                    region, SCHEMA, RECORD, "5", "yield");
+            try (MailboxReceiver receiver = MailboxReceiver.open(region, RECORD, options)) {
+                DynamicView view = new DynamicView(R);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                    assertThat(System.nanoTime() - deadline).as(point).isNegative();
+                }
+                assertThat(view.sampleIndex()).isZero();
+                receiver.done();
+                assertThat(dead.waitFor(30, TimeUnit.SECONDS)).as(point).isTrue();
+                assertThat(dead.exitValue()).as(point + " (SIGKILL)").isEqualTo(137);
+                try (Publisher next = Publisher.create(region, LAYOUT, options)) {
+                    RingGeometry g = RingGeometry.of(R);
+                    MailboxSender sender = next.mailbox(RECORD);
+                    assertThat(sender.nextMessageIndex()).as(point + ": message 1 was (being) written: the next is 2")
+                            .isEqualTo(2);
+                    assertThat(sender.state()).isEqualTo(MailboxState.EMPTY);
+                    assertThat(MailboxWords.answered(next.region().buffer(), g)).isEqualTo(2);
+                    DynamicWriter writer = new DynamicWriter(sender, R);
+                    CounterPattern.fill(writer, 2);
+                    assertThat(writer.offer()).isTrue();
+                    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
+                        assertThat(System.nanoTime() - deadline).as(point).isNegative();
+                    }
+                    assertThat(view.sampleIndex()).isEqualTo(2);
+                    assertThat(CounterPattern.check(view)).isTrue();
+                    receiver.done();
+                    assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
+                    assertThat(sender.lastAnsweredMessage()).isEqualTo(2);
+                    assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.DONE);
+                }
+            }
+        }
+    }
+
+    private static String firstLine(Process p) throws IOException {
+        return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
     }
 
     /** Waits until {@code file} has {@code n} lines starting with {@code prefix}. */

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *                                              index to LOG (8 bytes) before answering it ("ready", "TORN k",
  *                                              "BACKWARDS k after j", at the end "taken N recovered R")
  *   mbox-hold DIR REGION RECORD                take one message and hold it unanswered ("holding K")
+ *   mbox-recover DIR REGION RECORD             wait until the mailbox is READING, try to recover it once
+ *                                              (MailboxWords.recover) and say whether it did ("recovered true|false")
  *   durable DIR REGION SCHEMA RECORD FLUSHED TOTAL  publish FLUSHED counter samples, flush ("flushed N"), publish up
  *                                              to TOTAL ("published T"), then wait to be killed
  *   memory  DIR REGION SCHEMA PREFAULT LOCK ADVICE HUGE  create the region with these memory options ("created rss=R
@@ -54,6 +56,7 @@ public final class RegionChild {
             case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), args[6]);
             case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5], Path.of(args[6]));
             case "mbox-hold" -> mailboxHold(options, args[2], args[3]);
+            case "mbox-recover" -> mailboxRecover(options, args[2], args[3]);
             case "durable" -> durable(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
             case "memory" -> memory(options.withMemory(new io.shmtel.core.region.MemoryOptions(Boolean.parseBoolean(args[4]),
                     Boolean.parseBoolean(args[5]), io.shmtel.core.region.MemoryOptions.Advice.byName(args[6]).orElseThrow(),
@@ -90,6 +93,25 @@ public final class RegionChild {
         for (Process p : children) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits until {@code p} stopped itself (state T in /proc/PID/stat: a stall point, see CrashPoint.STOP_PROPERTY). */
+    static void awaitStopped(Process p) throws IOException, InterruptedException {
+        Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            if (!p.isAlive()) {
+                throw new AssertionError("process " + p.pid() + " exited (" + p.exitValue() + ") instead of stopping");
+            }
+            String s = Files.readString(stat);
+            if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("process " + p.pid() + " did not stop within 30 s");
+            }
+            Thread.sleep(5);
         }
     }
 
@@ -274,6 +296,35 @@ public final class RegionChild {
         System.out.println("holding " + view.sampleIndex());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
+    }
+
+    static void mailboxRecover(RegionOptions options, String region, String record) throws InterruptedException {
+        try (Subscriber subscriber = Subscriber.open(region, record, options)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!subscriber.attached() || subscriber.region().sleeperBuffer() == null) {
+                if (System.nanoTime() - deadline >= 0) {
+                    System.out.println("no region");
+                    System.exit(3);
+                }
+                subscriber.state();
+                Thread.sleep(10);
+            }
+            java.nio.ByteBuffer writable = subscriber.region().sleeperBuffer();
+            io.shmtel.core.ring.RingGeometry g = subscriber.geometry();
+            long word = io.shmtel.core.ring.MailboxWords.word(writable, g);
+            while (io.shmtel.core.ring.MailboxWords.state(word) != io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READING) {
+                if (System.nanoTime() - deadline >= 0) {
+                    System.out.println("not READING");
+                    System.exit(3);
+                }
+                Thread.sleep(10);
+                word = io.shmtel.core.ring.MailboxWords.word(writable, g);
+            }
+            boolean recovered = io.shmtel.core.ring.MailboxWords.recover(writable, g, word,
+                    io.shmtel.core.ring.MailboxWords.stateWordAddress(writable, g));
+            System.out.println("recovered " + recovered);
+            System.out.flush();
+        }
     }
 
     static void memory(RegionOptions options, String region, Layout layout) throws IOException {

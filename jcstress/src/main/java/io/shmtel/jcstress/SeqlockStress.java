@@ -115,43 +115,11 @@ public final class SeqlockStress {
     }
 
     /**
-     * How a writer taking a ring over numbers its first sample: {@code RingWriter.resumeIndex} (rule R1
-     * of issue 23: past every index a slot shows complete or in progress) when the core has it, else
-     * {@code published}, what a takeover did before R1. Looked up by name so that this module builds
-     * on either core; once R1 is merged, call it directly.
+     * A writer that takes over the ring in {@code region}, as {@code Publisher} does for a region whose
+     * writer died: it resumes past every index a slot shows complete or in progress (format.md, R1).
      */
-    static final java.lang.invoke.MethodHandle RESUME_INDEX = resumeIndex();
-    static final java.lang.invoke.MethodHandle WRITER_AT = RESUME_INDEX == null ? null : writerAt();
-
-    private static java.lang.invoke.MethodHandle resumeIndex() {
-        try {
-            return java.lang.invoke.MethodHandles.publicLookup().findStatic(RingWriter.class, "resumeIndex",
-                    java.lang.invoke.MethodType.methodType(long.class, ByteBuffer.class, RingGeometry.class));
-        } catch (NoSuchMethodException | IllegalAccessException before) {
-            return null;
-        }
-    }
-
-    private static java.lang.invoke.MethodHandle writerAt() {
-        try {
-            return java.lang.invoke.MethodHandles.publicLookup().findConstructor(RingWriter.class,
-                    java.lang.invoke.MethodType.methodType(void.class, ByteBuffer.class, RingGeometry.class, long.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            throw new IllegalStateException("RingWriter.resumeIndex without the (region, geometry, next index) constructor", e);
-        }
-    }
-
-    /** A writer that takes over the ring in {@code region}, as {@code Publisher} does for a region whose writer died. */
     static RingWriter takeOver(ByteBuffer region, RingGeometry geometry) {
-        if (RESUME_INDEX == null) {
-            return new RingWriter(region, geometry);
-        }
-        try {
-            long next = (long) RESUME_INDEX.invokeExact(region, geometry);
-            return (RingWriter) WRITER_AT.invokeExact(region, geometry, next);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return new RingWriter(region, geometry, RingWriter.resumeIndex(region, geometry));
     }
 
     /**

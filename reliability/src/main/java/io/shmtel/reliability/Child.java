@@ -97,6 +97,26 @@ public final class Child implements AutoCloseable {
         }
     }
 
+    /** True once the process stopped (state T in /proc/PID/stat: SIGSTOP, e.g. a stall point) within {@code seconds}. */
+    public boolean awaitStopped(int seconds) {
+        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid()), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try {
+            while (process.isAlive() && System.nanoTime() - deadline < 0) {
+                String s = java.nio.file.Files.readString(stat);
+                if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                    return true;
+                }
+                Thread.sleep(2);
+            }
+        } catch (IOException e) {
+            return false; // gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
     /** SIGKILL through the JDK (no extra process, so the kill moment is precise). */
     public void kill() {
         process.destroyForcibly();

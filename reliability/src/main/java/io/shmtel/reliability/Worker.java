@@ -1,13 +1,16 @@
 package io.shmtel.reliability;
 
+import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.error.ShmtelException;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -32,6 +35,10 @@ import java.util.concurrent.TimeUnit;
  *   plant   DIR REGION                   create a plain file under the region's name ("planted")
  *   churn   DIR CYCLES                   create, publish, check, close regions churn-0..15 while gc runs;
  *                                        prints "cycles N stolen S" (S: held regions whose name was removed)
+ *   mbox-hold DIR REGION                 take a message of the {@link #MAILBOX_LAYOUT} mailbox and hold it
+ *                                        unanswered ("holding K")
+ *   mbox-recover DIR REGION              once the mailbox is READING, try to recover it once (the recovery of
+ *                                        MailboxWords, as writers and consumers run it): "recovered true|false"
  * </pre>
  */
 public final class Worker {
@@ -44,6 +51,8 @@ public final class Worker {
             case "read" -> read(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "race" -> race(options);
             case "churn" -> churn(options, Integer.parseInt(args[2]));
+            case "mbox-hold" -> mailboxHold(options, args[2]);
+            case "mbox-recover" -> mailboxRecover(options, args[2]);
             case "plant" -> {
                 // another user's file under a region's name (the permission tests' squatter)
                 Files.writeString(options.regionDirectory().file(args[2]), "not a region");
@@ -52,6 +61,13 @@ public final class Worker {
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
+
+    /** The mailbox record of the mailbox cases: one command, taken once and answered. */
+    public static final String MAILBOX_RECORD = "command";
+    public static final io.shmtel.schema.layout.Layout MAILBOX_LAYOUT = io.shmtel.schema.layout.LayoutCompiler.compile(
+            io.shmtel.schema.SchemaParser.parse("{\"schema\":\"commands\",\"version\":1,\"records\":[{\"name\":\""
+                    + MAILBOX_RECORD + "\",\"sync\":\"mailbox\",\"fields\":[{\"name\":\"id\",\"type\":\"i64\"}]}]}",
+                    "commands.json"));
 
     /** System property: the writers' heartbeat period in ms (default 20: short, so that the suites run fast). */
     public static final String HEARTBEAT_PROPERTY = "shmtel.reliability.heartbeatMs";
@@ -210,6 +226,39 @@ public final class Worker {
             }
         }
         System.out.println("cycles " + cycles + " stolen " + stolen);
+    }
+
+    static void mailboxHold(RegionOptions options, String region) throws InterruptedException {
+        MailboxReceiver receiver = MailboxReceiver.open(region, MAILBOX_RECORD, MAILBOX_LAYOUT, options);
+        DynamicView view = new DynamicView(MAILBOX_LAYOUT.record(MAILBOX_RECORD).orElseThrow());
+        while (!receiver.take(view, TimeUnit.SECONDS.toNanos(1))) {
+            receiver.state();
+        }
+        System.out.println("holding " + view.sampleIndex());
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    static void mailboxRecover(RegionOptions options, String region) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try (Region r = Region.open(region, options)) {
+            ByteBuffer writable = r.sleeperBuffer();
+            if (writable == null) {
+                System.out.println("no write access: " + r.sleeperRefusal());
+                System.exit(3);
+            }
+            RingGeometry g = RingGeometry.of(r.layout().record(MAILBOX_RECORD).orElseThrow());
+            long word = MailboxWords.word(writable, g);
+            while (MailboxWords.state(word) != RecordBlockDescriptor.MAILBOX_READING) {
+                if (System.nanoTime() - deadline >= 0) {
+                    System.out.println("not READING: " + MailboxWords.stateName(MailboxWords.state(word)));
+                    System.exit(3);
+                }
+                Thread.sleep(5);
+                word = MailboxWords.word(writable, g);
+            }
+            System.out.println("recovered " + MailboxWords.recover(writable, g, word, MailboxWords.stateWordAddress(writable, g)));
+        }
     }
 
     /** Heap in use after a full collection, in kB: what a leak would make grow. */

@@ -14,4 +14,14 @@ class CrashSuiteTest {
             assertThat(result.failures()).isEmpty();
         }
     }
+
+    /** The stalled mailbox recoverer alone (it also runs in the test above): rule R4 across three JVMs. */
+    @Test
+    void aStalledMailboxRecovererChangesNothingOnceTheBoxMovedOn() throws Exception {
+        try (Scratch scratch = new Scratch("stalled")) {
+            SuiteResult result = CrashSuite.runStalledRecoverer(scratch.dir());
+            System.out.println(result.render());
+            assertThat(result.failures()).isEmpty();
+        }
+    }
 }

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CrashPoint {
     public static final String PROPERTY = "shmtel.crashAt";
+    /** Stops (SIGSTOP) instead of dying: {@code -Dshmtel.stopAt=POINT@N}; SIGCONT resumes the process. */
+    public static final String STOP_PROPERTY = "shmtel.stopAt";
 
     /** Publish, sample k: the slot's seq is 2k+1 (busy), nothing of the payload written yet. */
     public static final String PUBLISH_MARKED = "publish.marked";
@@ -46,46 +48,71 @@ public final class CrashPoint {
     public static final String MAILBOX_TAKEN = "mailbox.taken";
     /** Mailbox answer: the consumer handled the message and cleared its start time; the box still READING. */
     public static final String MAILBOX_ANSWERING = "mailbox.answering";
+    /** Mailbox recovery: the recoverer saw READING|p with p dead and read the message index; nothing stored yet. */
+    public static final String MAILBOX_RECOVERING = "mailbox.recovering";
 
     public static final List<String> PUBLISH_POINTS =
             List.of(PUBLISH_MARKED, PUBLISH_HALF, PUBLISH_WRITTEN, PUBLISH_COMPLETE, PUBLISH_COUNTED);
     public static final List<String> CREATE_POINTS =
             List.of(CREATE_FILE, CREATE_LOCKED, CREATE_RESERVED, CREATE_HEADER, CREATE_LINKED);
     public static final List<String> TAKEOVER_POINTS = List.of(TAKEOVER_LOCKED, TAKEOVER_WRITTEN);
-    public static final List<String> MAILBOX_POINTS = List.of(MAILBOX_PUT, MAILBOX_TAKEN, MAILBOX_ANSWERING);
+    public static final List<String> MAILBOX_POINTS = List.of(MAILBOX_PUT, MAILBOX_TAKEN, MAILBOX_ANSWERING, MAILBOX_RECOVERING);
 
     private static final String POINT;
     private static final long AT;
     private static final AtomicLong HITS = new AtomicLong();
-    /** True only in processes started with {@value #PROPERTY}. */
+    private static final String STOP_POINT;
+    private static final long STOP_AT;
+    private static final AtomicLong STOP_HITS = new AtomicLong();
+    /** True only in processes started with {@value #PROPERTY} or {@value #STOP_PROPERTY}. */
     public static final boolean ENABLED;
 
     static {
-        String spec = System.getProperty(PROPERTY);
+        String crash = System.getProperty(PROPERTY);
+        String stop = System.getProperty(STOP_PROPERTY);
+        POINT = point(PROPERTY, crash);
+        AT = at(crash);
+        STOP_POINT = point(STOP_PROPERTY, stop);
+        STOP_AT = at(stop);
+        ENABLED = POINT != null || STOP_POINT != null;
+    }
+
+    private static String point(String property, String spec) {
         if (spec == null || spec.isBlank()) {
-            POINT = null;
-            AT = 0;
-            ENABLED = false;
-        } else {
-            int at = spec.indexOf('@');
-            POINT = at < 0 ? spec : spec.substring(0, at);
-            AT = at < 0 ? 1 : Long.parseLong(spec.substring(at + 1));
-            if (!PUBLISH_POINTS.contains(POINT) && !CREATE_POINTS.contains(POINT) && !TAKEOVER_POINTS.contains(POINT)
-                    && !MAILBOX_POINTS.contains(POINT)) {
-                throw new IllegalArgumentException("-D" + PROPERTY + "=" + spec + ": unknown crash point " + POINT
-                        + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS + " " + MAILBOX_POINTS);
-            }
-            ENABLED = true;
+            return null;
         }
+        int at = spec.indexOf('@');
+        String point = at < 0 ? spec : spec.substring(0, at);
+        if (!PUBLISH_POINTS.contains(point) && !CREATE_POINTS.contains(point) && !TAKEOVER_POINTS.contains(point)
+                && !MAILBOX_POINTS.contains(point)) {
+            throw new IllegalArgumentException("-D" + property + "=" + spec + ": unknown crash point " + point
+                    + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS + " " + MAILBOX_POINTS);
+        }
+        return point;
+    }
+
+    private static long at(String spec) {
+        if (spec == null || spec.isBlank()) {
+            return 0;
+        }
+        int at = spec.indexOf('@');
+        return at < 0 ? 1 : Long.parseLong(spec.substring(at + 1));
     }
 
     private CrashPoint() {}
 
-    /** Kills this process (SIGKILL) when {@code point} is the configured one and this is its Nth hit. */
+    /**
+     * Kills this process (SIGKILL) when {@code point} is the configured crash point and this is its Nth
+     * hit; stops it (SIGSTOP, until SIGCONT) when it is the configured stop point and its Nth hit.
+     */
     public static void reached(String point) {
         if (point.equals(POINT) && HITS.incrementAndGet() == AT) {
             System.out.flush();
             Posix.killSelf();
+        }
+        if (point.equals(STOP_POINT) && STOP_HITS.incrementAndGet() == STOP_AT) {
+            System.out.flush();
+            Posix.stopSelf();
         }
     }
 }

@@ -26,6 +26,9 @@ interface LibC extends Library {
 
     int kill(int pid, int sig) throws LastErrorException;
 
+    /** Signals the calling thread (tgkill): delivered before it returns, unlike kill(getpid()), which another thread may take. */
+    int raise(int sig);
+
     String strerror(int errnum);
 
     int mlock(Pointer address, long length) throws LastErrorException;

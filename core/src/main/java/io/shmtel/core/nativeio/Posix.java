@@ -33,6 +33,8 @@ public final class Posix {
     static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int SIGKILL = 9;
+    static final int SIGCONT = 18;
+    static final int SIGSTOP = 19;
     static final int O_CLOEXEC = 02000000;
 
     static final int F_OFD_GETLK = 36;
@@ -154,6 +156,23 @@ public final class Posix {
     /** SIGKILL to this very process: the abrupt death of the fault-injection tests (no shutdown hooks). */
     public static void killSelf() {
         LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), SIGKILL);
+    }
+
+    /**
+     * SIGSTOP to this very process, raised in the calling thread so that it stops before its next
+     * step: a stall of the fault-injection tests, until {@link #resume} (SIGCONT).
+     */
+    public static void stopSelf() {
+        LibC.INSTANCE.raise(SIGSTOP);
+    }
+
+    /** SIGCONT to process {@code pid} (one this user may signal): resumes a process {@link #stopSelf stopped}. */
+    public static void resume(long pid) throws PosixException {
+        try {
+            LibC.INSTANCE.kill((int) pid, SIGCONT);
+        } catch (LastErrorException e) {
+            throw new PosixException("kill(SIGCONT)", Long.toString(pid), e.getErrorCode());
+        }
     }
 
     private static int open(String path, int flags, int mode) throws PosixException {

@@ -9,6 +9,7 @@ import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READY;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_RECOVERED_OFFSET;
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_STATE_OFFSET;
 
+import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
@@ -28,7 +29,7 @@ import java.nio.ByteOrder;
  * <pre>
  *   writer:    EMPTY|k -&gt; READY|k+1 (after writing slot k)    ERROR|n -&gt; EMPTY|n (after reading the code)
  *   consumer:  READY|n -&gt; READING|pid   READING|pid -&gt; EMPTY|k+1 (done) or ERROR|k+1 (code &gt;= 1)
- *   anyone:    READING|pid -&gt; ERROR|k+1 (code -1) when that pid's process is dead (recovery)
+ *   anyone:    READING|pid -&gt; READING|own pid -&gt; ERROR|k+1 (code -1) when that pid's process is dead (recovery)
  * </pre>
  *
  * The low half, the state, is the futex word both sides sleep on; a side that moves the state
@@ -39,6 +40,8 @@ import java.nio.ByteOrder;
 public final class MailboxWords {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final int PID = ProcessInfo.currentPid();
 
     private MailboxWords() {}
 
@@ -106,6 +109,15 @@ public final class MailboxWords {
         return seq >= 2 && (seq & 1) == 0 ? seq / 2 - 1 : -1;
     }
 
+    /**
+     * The index the single slot shows complete (seq 2k+2) or in progress (seq 2k+1), -1 when it was never
+     * written (seq 0): a writer taking over resumes past it.
+     */
+    public static long slotIndex(ByteBuffer region, RingGeometry geometry) {
+        long seq = (long) LONG.getVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
+        return seq <= 0 ? -1 : (seq - 1) / 2;
+    }
+
     public static int code(ByteBuffer region, RingGeometry geometry) {
         return (int) INT.getVolatile(region, geometry.blockOffset() + MAILBOX_CODE_OFFSET);
     }
@@ -128,8 +140,10 @@ public final class MailboxWords {
     }
 
     /**
-     * Whether the process that holds the message of {@code word} is gone: no such pid, or a pid now
-     * used by a process that started at another time than the one the holder stored.
+     * Whether the process that holds the message of {@code word} is gone: no such pid (kill(pid, 0)
+     * = ESRCH), or a pid now used by a process whose start time is readable and not the non-zero one
+     * the holder stored. A start time that cannot be read (hidepid, another PID namespace, a race with
+     * the process's exit) means alive: the next check decides.
      */
     public static boolean holderDead(ByteBuffer region, RingGeometry geometry, long word) {
         int pid = holder(word);
@@ -140,12 +154,19 @@ public final class MailboxWords {
             return true;
         }
         long start = holderStart(region, geometry);
-        return start > 0 && ProcessInfo.startTime(pid) != start;
+        if (start <= 0) {
+            return false; // no start time stored (yet, or a recoverer holds it): the pid alone decides
+        }
+        long now = ProcessInfo.startTime(pid);
+        return now >= 0 && now != start;
     }
 
     /**
      * Answers, for a dead holder, its message with {@link RecordBlockDescriptor#MAILBOX_CODE_CONSUMER_DIED}
-     * (never delivers it again: the holder may have acted on it); true when this call did it.
+     * (never delivers it again: the holder may have acted on it); true when this call did it. The
+     * recoverer first becomes the holder (CAS READING|dead pid -&gt; READING|own pid), then answers as a
+     * consumer does: a recoverer that stalled after looking stores nothing but the harmless holder
+     * start = 0 once the box has moved on, so no stale code lands on a later answer.
      */
     public static boolean recover(ByteBuffer writable, RingGeometry geometry, long word, long stateWordAddress) {
         if (!holderDead(writable, geometry, word)) {
@@ -155,11 +176,23 @@ public final class MailboxWords {
         if (k < 0) {
             return false; // not a message the writer put: nothing to answer (a corrupt region; readers say so)
         }
-        // Cleared before the transition, so a later holder's start time is the only one ever seen with its pid.
+        if (CrashPoint.ENABLED) {
+            CrashPoint.reached(CrashPoint.MAILBOX_RECOVERING);
+        }
+        // Cleared before the claim: this recoverer stores no start time of its own (it is found dead by its
+        // pid alone); a stale clear after the box moved on only makes its holder's check pid-only.
         setHolderStart(writable, geometry, 0);
+        long own = word(MAILBOX_READING, PID);
+        if (!transition(writable, geometry, word, own)) {
+            return false; // someone moved first
+        }
+        long held = slotMessage(writable, geometry); // again: nobody writes the slot while the box is held
+        if (held >= 0) {
+            k = held;
+        }
         setCode(writable, geometry, RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED);
-        if (!transition(writable, geometry, word, word(MAILBOX_ERROR, k + 1))) {
-            return false;
+        if (!transition(writable, geometry, own, word(MAILBOX_ERROR, k + 1))) {
+            return false; // a live holder is never taken from: only a region writer outside the protocol gets here
         }
         LONG.getAndAdd(writable, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET, 1L);
         wake(writable, geometry, stateWordAddress);

@@ -136,8 +136,8 @@ public final class CGenerator {
         w.line(" * (messages put while READY, answered while EMPTY or ERROR), changed only by compare-and-swap:");
         w.line(" * writer EMPTY|k -> READY|k+1 after writing slot k, then published = k+1; consumer READY|n ->");
         w.line(" * READING|pid, then READING|pid -> EMPTY|k+1 (done) or ERROR|k+1 (code >= 1 stored first); writer");
-        w.line(" * ERROR|n -> EMPTY|n after reading the code; anyone READING|pid -> ERROR|k+1 with code -1 when pid is");
-        w.line(" * dead. See docs/format.md. */");
+        w.line(" * ERROR|n -> EMPTY|n after reading the code; anyone, when pid is dead: READING|pid -> READING|own pid,");
+        w.line(" * then code -1 and READING|own pid -> ERROR|k+1. See docs/format.md. */");
         define(w, "SHMTEL_MAILBOX_STATE_OFFSET", RecordBlockDescriptor.MAILBOX_STATE_OFFSET);
         define(w, "SHMTEL_MAILBOX_HOLDER_PID_OFFSET", RecordBlockDescriptor.MAILBOX_HOLDER_PID_OFFSET);
         define(w, "SHMTEL_MAILBOX_CODE_OFFSET", RecordBlockDescriptor.MAILBOX_CODE_OFFSET);
@@ -322,15 +322,26 @@ public final class CGenerator {
                 }
             }
 
-            /* Start time of process pid (field 22 of /proc/PID/stat, clock ticks after boot), -1 when unreadable:
-             * with the pid, it tells the holder of a message from a later process that reuses its pid. */
+            #ifndef SHMTEL_PROC_ROOT
+            #define SHMTEL_PROC_ROOT "/proc" /* where process entries are read (tests play a /proc that hides one) */
+            #endif
+            #ifndef SHMTEL_MAILBOX_RECOVERING_HOOK
+            #define SHMTEL_MAILBOX_RECOVERING_HOOK() ((void)0) /* tests stall a recoverer here (after deciding) */
+            #endif
+
+            /* Start time of process pid (field 22 of /proc/PID/stat, clock ticks after boot), -1 when it cannot be read
+             * (no such process, hidepid, another PID namespace, no descriptor left): -1 alone never proves a process
+             * dead. With the pid, it tells the holder of a message from a later process that reuses its pid. */
             static inline int64_t shmtel_process_start_time(int pid) {
-                char path[32] = "/proc/", digits[12], buf[1024];
+                char path[sizeof SHMTEL_PROC_ROOT + 18], digits[12], buf[1024];
                 char *p;
                 unsigned u = (unsigned)pid;
-                int nd = 0, i = 6, field = 2, fd;
+                size_t i = sizeof SHMTEL_PROC_ROOT - 1;
+                int nd = 0, field = 2, fd;
                 ssize_t n;
                 int64_t value = 0;
+                memcpy(path, SHMTEL_PROC_ROOT, i);
+                path[i++] = '/';
                 do { digits[nd++] = (char)('0' + u % 10); u /= 10; } while (u != 0);
                 while (nd > 0) path[i++] = digits[--nd];
                 memcpy(path + i, "/stat", 6);
@@ -357,7 +368,7 @@ public final class CGenerator {
                 _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
                 _Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
                 _Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
-                uint64_t seen = atomic_load(word), k;
+                uint64_t seen = atomic_load(word), k, s;
                 if ((uint32_t)seen == SHMTEL_MAILBOX_ERROR) { /* an answer nobody read: ERROR|n -> EMPTY|n */
                     if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
                     seen = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32);
@@ -365,6 +376,15 @@ public final class CGenerator {
                 if ((uint32_t)seen != SHMTEL_MAILBOX_EMPTY) return 0;
                 /* EMPTY|n: n messages put and answered (exact even when a writer died before counting its last) */
                 k = shmtel_widen_((uint32_t)(seen >> 32), atomic_load_explicit(published, memory_order_relaxed));
+                s = atomic_load_explicit(seq, memory_order_relaxed);
+                if (s != 0 && (s - 1) / 2 + 1 > k) {
+                    /* a writer died after writing message (s-1)/2 (or while writing it) but before putting it: that index
+                     * is never written again with other contents; skipped, counted answered, never delivered */
+                    uint64_t skipped = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, (s - 1) / 2 + 1);
+                    if (!shmtel_cas_(word, seen, skipped)) return SHMTEL_ERR_CORRUPT;
+                    seen = skipped;
+                    k = (s - 1) / 2 + 1;
+                }
                 atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */
                 atomic_thread_fence(memory_order_release);
                 memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);
@@ -418,11 +438,14 @@ public final class CGenerator {
                 _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
                 uint64_t seen = atomic_load(word), seq;
                 int pid = (int)getpid();
+                int64_t start;
                 if ((uint32_t)seen != SHMTEL_MAILBOX_READY) return 0;
                 if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)pid))) {
                     return 0; /* another consumer took it first */
                 }
-                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)shmtel_process_start_time(pid));
+                shmtel_mailbox_wake_(base, block_offset); /* the sender asleep for its answer: a consumer holds it */
+                start = shmtel_process_start_time(pid);
+                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)(start > 0 ? start : 0));
                 seq = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);
                 if (seq < 2 || (seq & 1) != 0 || (uint32_t)(seq / 2) != (uint32_t)(seen >> 32)) {
                     /* READY without that complete message: answered undeliverable, as a Java consumer does */
@@ -439,19 +462,29 @@ public final class CGenerator {
             static inline int shmtel_mailbox_recover_(void *base, size_t block_offset) {
                 char *block = (char *)base + block_offset;
                 _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-                uint64_t seen = atomic_load(word), seq;
+                _Atomic uint64_t *seq = shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET);
+                uint64_t seen = atomic_load(word), s, held, own;
                 int pid = (int)(uint32_t)(seen >> 32);
-                int64_t start;
+                int64_t start, now;
                 if ((uint32_t)seen != SHMTEL_MAILBOX_READING || pid <= 0) return 0;
-                start = (int64_t)atomic_load(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET));
                 if (syscall(SYS_kill, pid, 0) == 0 || errno != ESRCH) { /* the pid is in use: by the holder? */
-                    if (start <= 0 || shmtel_process_start_time(pid) == start) return 0;
+                    start = (int64_t)atomic_load(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET));
+                    if (start <= 0) return 0; /* no start time stored: the pid alone decides */
+                    now = shmtel_process_start_time(pid);
+                    if (now < 0 || now == start) return 0; /* unreadable (hidepid, another PID namespace): alive */
                 }
-                seq = atomic_load_explicit(shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET), memory_order_acquire);
-                if (seq < 2 || (seq & 1) != 0) return 0; /* no message the writer put: nothing to answer */
+                s = atomic_load_explicit(seq, memory_order_acquire);
+                if (s < 2 || (s & 1) != 0) return 0; /* no message the writer put: nothing to answer */
+                SHMTEL_MAILBOX_RECOVERING_HOOK();
+                /* Become the holder first, then answer as a consumer does: a recoverer that stalled after looking
+                 * stores nothing but this harmless 0 once the box has moved on (a holder's check turns pid-only). */
                 atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
+                own = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
+                if (!shmtel_cas_(word, seen, own)) return 0; /* someone moved first */
+                held = atomic_load_explicit(seq, memory_order_acquire); /* nobody writes the slot while it is held */
+                if (held >= 2 && (held & 1) == 0) s = held;
                 atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
-                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_ERROR, seq / 2))) return 0;
+                if (!shmtel_cas_(word, own, shmtel_mailbox_pack_(SHMTEL_MAILBOX_ERROR, s / 2))) return 0;
                 atomic_fetch_add(shmtel_u64_(block, SHMTEL_MAILBOX_RECOVERED_OFFSET), 1);
                 shmtel_mailbox_wake_(base, block_offset);
                 return 1;
