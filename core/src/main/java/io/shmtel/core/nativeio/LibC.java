@@ -26,6 +26,8 @@ interface LibC extends Library {
 
     int kill(int pid, int sig) throws LastErrorException;
 
+    int unlink(String path) throws LastErrorException;
+
     String strerror(int errnum);
 
     int mlock(Pointer address, long length) throws LastErrorException;

@@ -180,6 +180,19 @@ public final class Posix {
         }
     }
 
+    /** Removes the name {@code path} (never through a final link: unlink removes the link itself); false when there was none. */
+    public static boolean unlink(String path) throws PosixException {
+        try {
+            LibC.INSTANCE.unlink(path);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOENT) {
+                return false;
+            }
+            throw new PosixException("unlink", path, e.getErrorCode());
+        }
+    }
+
     /** SIGKILL to this very process: the abrupt death of the fault-injection tests (no shutdown hooks). */
     public static void killSelf() {
         LibC.INSTANCE.kill((int) ProcessHandle.current().pid(), SIGKILL);

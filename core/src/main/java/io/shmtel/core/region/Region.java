@@ -909,16 +909,18 @@ public final class Region implements AutoCloseable {
                 return false; // replaced meanwhile by a new file, which is not the one we looked at
             }
             try {
-                return Files.deleteIfExists(file);
-            } catch (java.nio.file.AccessDeniedException e) {
-                throw new RegionPermissionException("cannot remove region \"" + name + "\": permission denied on " + file
-                        + " (owned by uid " + stat.uid() + "; removing it needs write access to " + file.getParent()
-                        + ", and in a sticky directory such as /dev/shm only the file's owner or root may remove it)");
+                return Posix.unlink(file.toString());
+            } catch (PosixException e) {
+                if (e.errno() == Posix.EPERM || e.errno() == Posix.EACCES) {
+                    throw new RegionPermissionException("cannot remove region \"" + name + "\": " + e.getMessage()
+                            + "; the file is owned by uid " + stat.uid() + ", and removing it needs write access to "
+                            + file.getParent() + " (in a sticky directory such as /dev/shm, only the file's owner or root"
+                            + " may remove it)");
+                }
+                throw new RegionIoException("cannot remove region \"" + name + "\": " + e.getMessage(), e);
             }
         } catch (PosixException e) {
             throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RegionIoException("cannot remove region \"" + name + "\" (" + file + "): " + e, e);
         } finally {
             Posix.close(fd);
         }
