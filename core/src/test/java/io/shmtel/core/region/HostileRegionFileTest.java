@@ -164,6 +164,61 @@ class HostileRegionFileTest {
         }
     }
 
+    /**
+     * The same sparse file on a full tmpfs (a private 64 KiB one, as root with unshare): the
+     * takeover fails at once with the bytes needed and free, instead of succeeding and leaving a
+     * SIGBUS for the first publish that touches a hole.
+     */
+    @Test
+    void aTakeoverInPlaceOnAFullTmpfsFailsWithNoSpace(RegionOptions options) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(canMountTmpfs(), "needs unshare and mount (root) for a private tiny tmpfs");
+        Path schema = options.directory().resolve("wide.json");
+        Files.writeString(schema, WIDE.canonicalJson());
+        Layout wide = LayoutCompiler.compile(SchemaParser.parse(schema));
+        assertThat(wide.regionLength()).as("larger than the tmpfs").isGreaterThan(64 << 10);
+        Path model = options.regionDirectory().file("model");
+        Publisher.create("model", wide, options).close();
+        byte[] header = new byte[(int) wide.headerLength()];
+        try (RandomAccessFile region = new RandomAccessFile(model.toFile(), "r")) {
+            region.readFully(header);
+        }
+        Path sparse = options.directory().resolve("sparse-region");
+        try (RandomAccessFile region = new RandomAccessFile(sparse.toFile(), "rw")) {
+            region.write(header);
+            region.setLength(wide.regionLength());
+        }
+        Path tiny = Files.createDirectory(options.directory().resolve("tiny"));
+        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+                "mount -t tmpfs -o size=64k tmpfs \"$1\" && cp --sparse=always \"$2\" \"$1/shmtel.wide\""
+                        + " && chmod 600 \"$1/shmtel.wide\" && shift 2 && exec \"$@\"",
+                "sh", tiny.toString(), sparse.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), io.shmtel.core.RegionChild.class.getName(), "create",
+                tiny.toString(), "wide", schema.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out;
+        try {
+            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).startsWith("failed: NoSpaceException: cannot take over region \"wide\": it needs "
+                + wide.regionLength() + " bytes and " + tiny + " has ").contains("in Docker: --shm-size=256m");
+    }
+
+    static boolean canMountTmpfs() {
+        try {
+            Process p = new ProcessBuilder("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
     /** st_blocks * 512: the bytes the file system has allocated to the file. */
     static long allocatedBytes(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
