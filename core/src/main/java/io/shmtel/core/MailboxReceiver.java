@@ -274,9 +274,9 @@ public final class MailboxReceiver implements AutoCloseable {
             ByteBuffer b = region.sleeperBuffer();
             if (b == null) {
                 throw new RegionPermissionException("cannot consume mailbox \"" + name + "\": taking a message writes"
-                        + " its state, and this process has " + region.writeRefusal() + ". Let the writer create the"
-                        + " region with a mode that grants this user write access (e.g. 0660 with a shared group), or"
-                        + " run as the writer's user; to watch the messages without taking them, subscribe instead");
+                        + " its state, and this process has " + region.writeRefusal() + ". Only the writer's user may"
+                        + " write a region (readers refuse one that group or others may write): run the consumer as"
+                        + " the writer's user; to watch the messages without taking them, subscribe instead");
             }
             mapped = region;
             writable = b;

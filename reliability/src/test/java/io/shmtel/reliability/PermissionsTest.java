@@ -121,6 +121,41 @@ class PermissionsTest {
         assertThat(Files.exists(options.regionDirectory().file("squat"))).isTrue();
     }
 
+    /**
+     * Issue 23, hole 10: another user's file in a sticky directory, which gc may read but not remove,
+     * used to stop gc for everyone (exit 11 at the first one). gc now skips it with one line and
+     * collects the rest.
+     */
+    @Test
+    void gcOfOneUserSkipsAnotherUsersFileItMayNotRemoveAndCollectsTheRest() throws Exception {
+        Path dir = Files.createDirectory(scratch.dir().resolve("gc-" + System.nanoTime()));
+        assertThat(run("chmod", "1777", dir.toString())).isZero();
+        RegionOptions options = Worker.options(dir);
+        Path foreign = options.regionDirectory().file("a-foreign"); // sorted first: the first file gc meets
+        Files.writeString(foreign, "not a region, and root's");
+        Files.setPosixFilePermissions(foreign, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        java.nio.file.attribute.UserPrincipal second = dir.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(USER);
+        for (String name : List.of("b-mine", "c-mine")) {
+            Publisher.create(name, TortureSample.LAYOUT, options).close();
+            Files.setOwner(options.regionDirectory().file(name), second);
+        }
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + USER, "--regid=" + USER,
+                "--clear-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-cp", System.getProperty("shmtel.perm.cp"),
+                io.shmtel.tools.ShmtelCli.class.getName(), "gc", "--closed", "--dir=" + dir));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).directory(classpath.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isEqualTo(18);
+        assertThat(out).contains("shmtel gc: skipped " + foreign + ": cannot remove region \"a-foreign\": unlink("
+                        + foreign + "): ", "; the file is owned by uid 0, and removing it needs write access to " + dir
+                        + " (in a sticky directory such as /dev/shm, only the file's owner or root may remove it)",
+                "removed b-mine (closed cleanly)", "removed c-mine (closed cleanly)", "removed 2, kept 0, skipped 1 (see above)");
+        assertThat(foreign).exists();
+        assertThat(options.regionDirectory().file("b-mine")).doesNotExist();
+    }
+
     static int run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         p.getInputStream().readAllBytes();

@@ -263,12 +263,15 @@ final class DoctorCommand implements Callable<Integer> {
                 findings.add(new Finding("FAIL", subject, file + " is not a region file", "remove it: rm -r " + file));
                 continue;
             }
+            boolean othersWrite = false;
             try {
                 int owner = (Integer) Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
                 int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0777;
-                if ((mode & 0022) != 0) {
+                othersWrite = (mode & 0022) != 0;
+                if (othersWrite) {
                     findings.add(new Finding("FAIL", subject, "mode 0" + Integer.toOctalString(mode) + " lets other users"
-                            + " write it", "chmod go-w " + file + " (writers create regions 0600, or 0640 with --mode)"));
+                            + " write it (readers refuse it)", "chmod go-w " + file
+                            + " (writers create regions 0600, or 0640 with --mode)"));
                 }
                 if (owner != uid) {
                     findings.add(new Finding("warn", subject, "owned by uid " + owner + ", not by this user (uid " + uid
@@ -277,6 +280,9 @@ final class DoctorCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 findings.add(new Finding("warn", subject, "cannot read its owner and mode: " + e.getMessage(), ""));
+            }
+            if (othersWrite) {
+                continue; // opening it would only repeat the refusal
             }
             try (Region r = Region.open(name, options)) {
                 WriterState state = r.writerState(5);

@@ -75,6 +75,12 @@ public final class ExitCodes {
     /** A region's memory options cannot be applied: a lock beyond RLIMIT_MEMLOCK, huge pages the system does not offer. */
     @Meaning("a region's memory options cannot be applied (--lock, --huge-pages)")
     public static final int MEMORY = 17;
+    /**
+     * {@code gc}, {@code stat} of every region: done, but files at region names that it may not
+     * open or remove (links, non-regular files, another user's files) were skipped, each named on stderr.
+     */
+    @Meaning("gc, stat of every region: done, but files it may not open or remove were skipped (each named on stderr)")
+    public static final int SKIPPED = 18;
 
     /** Every exit code declared here and its meaning, by code. */
     public static Map<Integer, String> meanings() {

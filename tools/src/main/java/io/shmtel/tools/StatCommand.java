@@ -9,6 +9,7 @@ import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.error.ShmtelException;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ import picocli.CommandLine.Spec;
                 + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON lines.",
         "Of a region (no record named), records it has never published are left out when it publishes others,"
                 + " as in ls. --all-records measures them all.",
+        "Of every region (no target), a file that cannot be opened as a region is skipped with one line on stderr,"
+                + " the others are measured, and the exit code is 18.",
         "Example: shmtel stat demo.arm --interval 2"})
 final class StatCommand implements Callable<Integer> {
     @Spec
@@ -59,6 +62,9 @@ final class StatCommand implements Callable<Integer> {
 
     @Option(names = "--all-records", description = "Measure every record of a region, published or not (a record named is always measured).")
     boolean allRecords;
+
+    /** Regions left out of "every region" because they could not be opened. */
+    private int skipped;
 
     /** One measured record: its stream subscriber and the interval's figures. */
     static final class Target {
@@ -143,12 +149,18 @@ final class StatCommand implements Callable<Integer> {
         } finally {
             measured.forEach(t -> t.subscriber.close());
         }
-        return ExitCodes.OK;
+        return skipped == 0 ? ExitCodes.OK : ExitCodes.SKIPPED;
     }
 
+    /**
+     * The records to measure. Of every region (no target named), a file that cannot be opened as a
+     * region (a link, a FIFO, another user's or a corrupt file) is skipped with one line on stderr
+     * (and the exit code is {@link ExitCodes#SKIPPED}); a target named must open.
+     */
     private List<Target> targets(RegionOptions options) {
         List<Target> list = new ArrayList<>();
-        List<String> wanted = targets.isEmpty() ? options.regionDirectory().list() : targets;
+        boolean every = targets.isEmpty();
+        List<String> wanted = every ? options.regionDirectory().list() : targets;
         for (String target : wanted) {
             int slash = target.indexOf('/');
             String regionName = slash < 0 ? target : target.substring(0, slash);
@@ -156,14 +168,27 @@ final class StatCommand implements Callable<Integer> {
                 list.add(new Target(regionName, target.substring(slash + 1), options));
                 continue;
             }
+            List<Target> ofRegion = new ArrayList<>();
             try (Region r = Region.open(regionName, options)) {
                 RegionSummary summary = RegionSummary.of(r);
                 for (RecordLayout rec : r.layout().records()) {
                     if (summary.listed(rec, allRecords)) {
-                        list.add(new Target(regionName, rec.name(), options));
+                        ofRegion.add(new Target(regionName, rec.name(), options));
                     }
                 }
+            } catch (ShmtelException e) {
+                ofRegion.forEach(t -> t.subscriber.close());
+                if (!every) {
+                    list.forEach(t -> t.subscriber.close());
+                    throw e;
+                }
+                skipped++;
+                spec.commandLine().getErr().println("shmtel stat: skipped " + options.regionDirectory().file(regionName)
+                        + ": " + e.getMessage());
+                spec.commandLine().getErr().flush();
+                continue;
             }
+            list.addAll(ofRegion);
         }
         return list;
     }

@@ -27,6 +27,10 @@ public final class Posix {
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
     static final int O_NOFOLLOW;
+    /** The same on x86-64 and aarch64: an open that never waits (a FIFO without a writer, a device). */
+    static final int O_NONBLOCK = 04000;
+    /** Never makes a terminal planted at a region name the caller's controlling terminal. */
+    static final int O_NOCTTY = 0400;
     /** __O_TMPFILE | O_DIRECTORY: an unnamed file in a directory, linked into place once complete. */
     static final int O_TMPFILE;
     static final int EISDIR = 21;
@@ -62,6 +66,12 @@ public final class Posix {
     static final int STATX_DEV_MINOR = 140;
     static final int S_IFMT = 0170000;
     static final int S_IFREG = 0100000;
+    static final int S_IFIFO = 0010000;
+    static final int S_IFCHR = 0020000;
+    static final int S_IFDIR = 0040000;
+    static final int S_IFBLK = 0060000;
+    static final int S_IFLNK = 0120000;
+    static final int S_IFSOCK = 0140000;
 
     static {
         if (!Platform.isLinux() || !(Platform.isIntel() || Platform.isARM()) || !Platform.is64Bit()) {
@@ -98,6 +108,20 @@ public final class Posix {
         public int permissions() {
             return mode & 07777;
         }
+
+        /** What kind of file this is, in words: "a regular file", "a FIFO", "a directory", ... */
+        public String typeName() {
+            return switch (mode & S_IFMT) {
+                case S_IFREG -> "a regular file";
+                case S_IFIFO -> "a FIFO";
+                case S_IFCHR -> "a character device";
+                case S_IFDIR -> "a directory";
+                case S_IFBLK -> "a block device";
+                case S_IFLNK -> "a symbolic link";
+                case S_IFSOCK -> "a socket";
+                default -> "a file of type 0" + Integer.toOctalString(mode & S_IFMT);
+            };
+        }
     }
 
     public static String describe(int errno) {
@@ -110,9 +134,14 @@ public final class Posix {
         return (text == null ? "error" : text) + " (errno " + errno + ")";
     }
 
-    /** Opens an existing file without following a final symbolic link; read-only or read-write. */
+    /**
+     * Opens an existing file without following a final symbolic link, read-only or read-write, and
+     * without ever waiting: O_NONBLOCK, so that a FIFO (or a device) planted at a region name opens at
+     * once instead of blocking until somebody writes to it; the caller checks with {@link #fstat} that
+     * it is a regular file before anything else (O_NONBLOCK changes nothing for regular files).
+     */
     public static int openExisting(String path, boolean writable) throws PosixException {
-        return open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC, 0);
+        return open(path, (writable ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
     }
 
     /** Creates a new file exclusively (never an existing one, never through a link) with {@code mode}. */
@@ -150,6 +179,19 @@ public final class Posix {
                 return false;
             }
             throw new PosixException("linkat", path, e.getErrorCode());
+        }
+    }
+
+    /** Removes the name {@code path} (never through a final link: unlink removes the link itself); false when there was none. */
+    public static boolean unlink(String path) throws PosixException {
+        try {
+            LibC.INSTANCE.unlink(path);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ENOENT) {
+                return false;
+            }
+            throw new PosixException("unlink", path, e.getErrorCode());
         }
     }
 

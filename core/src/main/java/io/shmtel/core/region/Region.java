@@ -100,9 +100,9 @@ public final class Region implements AutoCloseable {
                         + ")";
                 writeRefusal = "no write access to " + detail;
                 sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
-                        + " access to " + detail + "; this reader polls instead. Let the writer"
-                        + " create the region with a mode that grants this user write access (e.g. 0660 with a shared"
-                        + " group), or run as the writer's user";
+                        + " access to " + detail + "; this reader polls instead. Only the writer's user may write a"
+                        + " region (readers refuse one that group or others may write): run this reader as the"
+                        + " writer's user to let it sleep";
             }
         }
         return sleeperMapping;
@@ -311,7 +311,7 @@ public final class Region implements AutoCloseable {
             throw openError(name, dir, file, e);
         }
         try {
-            FileStat stat = checkFile(name, file, fd, options);
+            FileStat stat = checkFile(name, file, fd, options, true);
             long deadline = System.nanoTime() + options.initTimeout().toNanos();
             while (stat.size() == 0 && System.nanoTime() < deadline) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -344,20 +344,53 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    private static FileStat checkFile(String name, Path file, int fd, RegionOptions options) {
-        FileStat stat = fstat(name, fd);
-        if (!stat.isRegularFile()) {
-            throw new RegionPermissionException("region \"" + name + "\": " + file + " is not a regular file (mode 0"
-                    + Integer.toOctalString(stat.mode()) + "); remove it");
-        }
+    /**
+     * The checks every opener of an existing region file makes on its descriptor before anything
+     * else: a regular file ({@link #checkType}), owned by this user unless {@code anyOwner}, not
+     * writable by group or others when {@code reader} (see {@link #foreignWriteRefusal}), at most
+     * {@link Integer#MAX_VALUE} bytes.
+     */
+    private static FileStat checkFile(String name, Path file, int fd, RegionOptions options, boolean reader) {
+        FileStat stat = checkType(name, file, fd);
         int uid = ProcessInfo.currentUid();
         if (stat.uid() != uid && !options.anyOwner()) {
             throw new RegionPermissionException("region \"" + name + "\": " + file + " is owned by uid " + stat.uid()
                     + ", not by this user (uid " + uid + "); open it with anyOwner (CLI: --any-owner) if you trust that user");
         }
+        if (reader && (stat.permissions() & 0022) != 0) {
+            throw new RegionPermissionException(foreignWriteRefusal(name, file, stat));
+        }
         if (stat.size() > Integer.MAX_VALUE) {
             throw new CorruptRegionException("region \"" + name + "\": file is " + stat.size()
                     + " bytes; regions are at most " + Integer.MAX_VALUE + " bytes");
+        }
+        return stat;
+    }
+
+    /**
+     * Why a reader refuses a region file that group or others may write: a process other than its
+     * one writer could change what readers read (or forge the writer's lock-free words). Trusting
+     * another owner ({@code anyOwner}, {@code --any-owner}) does not lift it: the owner is trusted,
+     * not everybody who may write the file.
+     */
+    static String foreignWriteRefusal(String name, Path file, FileStat stat) {
+        return "region \"" + name + "\": " + file + " has mode 0" + Integer.toOctalString(stat.permissions())
+                + ": group or others may write it, so another process than its writer could change what readers read;"
+                + " refused (--any-owner does not lift this). Fix: chmod go-w " + file + " (its owner), or restart its"
+                + " writer (writers create regions 0600, or 0640 for a reader group, and replace a writable one)";
+    }
+
+    /**
+     * Checks with fstat, first of all, that the descriptor (opened with O_NONBLOCK | O_NOFOLLOW, so
+     * the open itself never waits) is a regular file: a FIFO, socket, device or directory planted at
+     * a region name is refused before anything reads, locks or maps it.
+     */
+    private static FileStat checkType(String name, Path file, int fd) {
+        FileStat stat = fstat(name, fd);
+        if (!stat.isRegularFile()) {
+            throw new RegionPermissionException("region \"" + name + "\": " + file + " is not a regular file ("
+                    + stat.typeName() + ", mode 0" + Integer.toOctalString(stat.mode()) + "); shmtel opens only regular"
+                    + " files in the region directory: remove it (rm " + file + ")");
         }
         return stat;
     }
@@ -581,6 +614,12 @@ public final class Region implements AutoCloseable {
         if (layout.regionLength() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("region too large for one mapping: regionLength=" + layout.regionLength());
         }
+        int textLength = layout.canonicalJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (textLength > RegionHeader.MAX_SCHEMA_TEXT_LENGTH) {
+            throw new IllegalArgumentException("schema \"" + layout.schemaName() + "\" is " + textLength + " bytes as"
+                    + " canonical text; readers accept embedded schemas of at most " + RegionHeader.MAX_SCHEMA_TEXT_LENGTH
+                    + " bytes: split it into several schemas");
+        }
         long previousEpoch = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         int attempts = 0;
@@ -632,7 +671,7 @@ public final class Region implements AutoCloseable {
             if (CrashPoint.ENABLED) {
                 CrashPoint.reached(CrashPoint.CREATE_LOCKED);
             }
-            reserve(name, file, fd, layout.regionLength());
+            reserve(name, file, fd, layout.regionLength(), "create");
             Posix.fchmod(fd, options.mode());
             if (CrashPoint.ENABLED) {
                 CrashPoint.reached(CrashPoint.CREATE_RESERVED);
@@ -687,7 +726,7 @@ public final class Region implements AutoCloseable {
         }
         boolean keep = false;
         try {
-            FileStat stat = checkFile(name, file, fd, options);
+            FileStat stat = checkFile(name, file, fd, options, false);
             if (!tryLock(name, fd)) {
                 if (!isExclusiveLockHeld(name, fd)) {
                     return Existing.RETRY; // a remover (gc, rm) holds it to unlink it, or the lock was just released
@@ -714,7 +753,11 @@ public final class Region implements AutoCloseable {
                                 + corrupt.getMessage());
                     }
                 }
-                if (old != null && old.fingerprint() == layout.fingerprint()) {
+                boolean foreignWritable = (stat.permissions() & 0022) != 0;
+                if (old != null && old.fingerprint() == layout.fingerprint() && !foreignWritable) {
+                    // Reserve the whole file before writing the writer line (as a new region is reserved):
+                    // a sparse file on a full file system fails here, not with SIGBUS at a later publish.
+                    reserve(name, file, fd, stat.size(), "take over");
                     applyMemory(name, file, buffer, stat.size(), true, options.memory());
                     long epoch = oldEpoch + 1;
                     RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
@@ -728,7 +771,11 @@ public final class Region implements AutoCloseable {
                     return new Existing(new Region(name, file, fd, buffer, layout, true, stat), 0, false);
                 }
             }
-            if (old != null) {
+            if ((stat.permissions() & 0022) != 0) {
+                LOG.log(System.Logger.Level.WARNING, "replacing region \"" + name + "\" of a dead writer: " + file
+                        + " has mode 0" + Integer.toOctalString(stat.permissions()) + " (group or others may write it,"
+                        + " and readers refuse it); its replacement has mode 0" + Integer.toOctalString(options.mode()));
+            } else if (old != null) {
                 LOG.log(System.Logger.Level.INFO, "replacing region \"" + name + "\" of a dead writer: its layout "
                         + Fingerprint.hex(old.fingerprint()) + " differs from this writer's " + Fingerprint.hex(layout.fingerprint()));
             }
@@ -779,7 +826,8 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    private static void reserve(String name, Path file, int fd, long length) {
+    /** posix_fallocate of the whole region file; {@code verb} ("create", "take over") for the message. */
+    private static void reserve(String name, Path file, int fd, long length, String verb) {
         int rc = Posix.fallocate(fd, length);
         if (rc == 0) {
             return;
@@ -791,7 +839,7 @@ public final class Region implements AutoCloseable {
             } catch (IOException ignored) {
                 // the size of the hole is enough to go on
             }
-            throw new NoSpaceException("cannot create region \"" + name + "\": it needs " + length + " bytes and "
+            throw new NoSpaceException("cannot " + verb + " region \"" + name + "\": it needs " + length + " bytes and "
                     + file.getParent() + " has " + (free < 0 ? "less" : free + " bytes") + " free. Free space there"
                     + " ('shmtel ls', 'shmtel rm'), or give it more (in Docker: --shm-size=256m; on a host: mount -o"
                     + " remount,size=1G " + file.getParent() + ")");
@@ -818,15 +866,26 @@ public final class Region implements AutoCloseable {
         };
     }
 
-    /** A read-only descriptor of {@code file}, or -1 when there is no such file. */
+    /**
+     * A read-only descriptor of {@code file}, checked to be a regular file ({@link #checkType}), or
+     * -1 when there is no such file.
+     */
     private static int openReadOnlyIfExists(String name, Path file, RegionOptions options) {
+        int fd;
         try {
-            return Posix.openExisting(file.toString(), false);
+            fd = Posix.openExisting(file.toString(), false);
         } catch (PosixException e) {
             if (e.errno() == Posix.ENOENT) {
                 return -1;
             }
             throw openError(name, options.regionDirectory(), file, e);
+        }
+        try {
+            checkType(name, file, fd);
+            return fd;
+        } catch (RuntimeException e) {
+            Posix.close(fd);
+            throw e;
         }
     }
 
@@ -866,14 +925,23 @@ public final class Region implements AutoCloseable {
                 throw new RegionOwnedException("region \"" + name + "\" has a live writer (it holds the region's lock);"
                         + " stop the writer first");
             }
-            if (!namesFile(file, Posix.fstat(fd))) {
+            FileStat stat = Posix.fstat(fd);
+            if (!namesFile(file, stat)) {
                 return false; // replaced meanwhile by a new file, which is not the one we looked at
             }
-            return Files.deleteIfExists(file);
+            try {
+                return Posix.unlink(file.toString());
+            } catch (PosixException e) {
+                if (e.errno() == Posix.EPERM || e.errno() == Posix.EACCES) {
+                    throw new RegionPermissionException("cannot remove region \"" + name + "\": " + e.getMessage()
+                            + "; the file is owned by uid " + stat.uid() + ", and removing it needs write access to "
+                            + file.getParent() + " (in a sticky directory such as /dev/shm, only the file's owner or root"
+                            + " may remove it)");
+                }
+                throw new RegionIoException("cannot remove region \"" + name + "\": " + e.getMessage(), e);
+            }
         } catch (PosixException e) {
             throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new RegionIoException("cannot remove region \"" + name + "\" (" + file + "): " + e, e);
         } finally {
             Posix.close(fd);
         }

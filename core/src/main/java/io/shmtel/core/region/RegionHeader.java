@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.schema.InputFiles;
 import io.shmtel.schema.SchemaException;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.SchemaLimits;
@@ -26,6 +27,13 @@ import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
 final class RegionHeader {
     static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The longest embedded schema text a reader accepts (and a writer embeds): the bound of a schema
+     * file ({@link InputFiles#MAX_TEXT_BYTES}, 16 MiB). Checked before the text is copied, so a
+     * hostile header cannot make a reader allocate more.
+     */
+    static final int MAX_SCHEMA_TEXT_LENGTH = InputFiles.MAX_TEXT_BYTES;
 
     private RegionHeader() {}
 
@@ -130,9 +138,11 @@ final class RegionHeader {
                     Integer.toString(schemaTextOffset(recordCount)) + " for " + recordCount + " records");
         }
         long textLength = b.getInt(SCHEMA_TEXT_LENGTH_OFFSET) & 0xFFFF_FFFFL;
-        if (textLength == 0 || textOffset + textLength > headerLength) {
+        long maxTextLength = Math.min(headerLength - textOffset, MAX_SCHEMA_TEXT_LENGTH);
+        if (textLength == 0 || textLength > maxTextLength) {
             throw corrupt(where, SCHEMA_TEXT_LENGTH_OFFSET, "schema text length " + textLength,
-                    "1 to " + (headerLength - textOffset) + " (the text must end inside the header)");
+                    "1 to " + maxTextLength + " (the text must end inside the header, and an embedded schema is at most "
+                            + MAX_SCHEMA_TEXT_LENGTH + " bytes, as a schema file)");
         }
         byte[] text = new byte[(int) textLength];
         b.get(textOffset, text);

@@ -349,7 +349,7 @@ class RegionTest {
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.SCHEMA_TEXT_LENGTH_OFFSET, 1 << 30));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
                 .hasMessage("region \"bad\": schema text length 1073741824 at offset 44; expected 1 to 3712 (the text must"
-                        + " end inside the header)");
+                        + " end inside the header, and an embedded schema is at most 16777216 bytes, as a schema file)");
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.RECORD_COUNT_OFFSET, -7));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
                 .hasMessage("region \"bad\": record count -7 at offset 32; expected 1 to 256");
