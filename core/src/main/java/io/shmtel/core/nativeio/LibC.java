@@ -28,6 +28,7 @@ interface LibC extends Library {
 
     /** Signals the calling thread (tgkill): delivered before it returns, unlike kill(getpid()), which another thread may take. */
     int raise(int sig);
+
     int unlink(String path) throws LastErrorException;
 
     String strerror(int errnum);
