@@ -22,9 +22,11 @@
  *  - Sleeping and waking (futex) are in wake.pml; here a wait is a blocking guard on the word.
  *  - The payload is 2 words; message k from writer generation g carries CONTENT(g,k) in both, so a
  *    copy mixing two puts, or index k put twice with different contents, is visible.
- *  - A recoverer polls: it starts a check at a moment when the holder looks dead (the word is
- *    READING and the holder is dead or the holder start is another process's), then performs every
- *    load and store of the check as a separate step, so it may stall between any two of them.
+ *  - A recoverer polls: recoverer 3 starts a check at any moment while the box is READING,
+ *    recoverer 4 (to bound the state space) only at a moment when the holder looks dead (dead, or
+ *    the holder start is another process's); each then performs every load and store of the check
+ *    as a separate step, so it may stall between any two of them. (Both starting at any moment:
+ *    replace the guard by (wstate == READING); 12 million states, errors: 0.)
  *  - The writer's own recovery (a waiting writer recovers dead holders too) is the recoverers'.
  *  - Bounds: NMSG message indexes (0..NMSG-1, 2 here: `spin -DNMSG=3` for more), MAXGEN writer
  *    generations, MAXCRASH deaths in all (writers, consumers and recoverers together).
@@ -273,8 +275,9 @@ proctype Recoverer(byte me)
 
 end_idle:
     do
-    :: (wstate == READING && (!alive[whigh] || (hs != 0 && hs != whigh))) ->
-       /* it polls now and then: starts a check while the holder looks dead, then may stall anywhere */
+    :: (wstate == READING && (me == 3 || !alive[whigh] || (hs != 0 && hs != whigh))) ->
+       /* it polls now and then: recoverer 3 at any moment while a message is held, recoverer 4
+          (a bound on the state space) while the holder looks dead; then either may stall anywhere */
        s = seq;                                        /* the slot first (R4 as corrected here) */
        d_step { ok = (wstate == READING && whigh != me); p = whigh };
        if

@@ -56,7 +56,7 @@
  * kernel compares the word with the expected value (the count read up to, the state seen) after the
  * barrier anyway, so the last look only saves a system call. What the last look and the kernel's
  * compare both need is the barrier between setting the bit and reading the word (mutant
- * NO_MEMBARRIER). One-step sleeps: -DONLY_RING or -DONLY_BOX runs one part.
+ * NO_MEMBARRIER). One part alone: spin -a -DONLY_RING (or -DONLY_BOX) wake.pml.
  */
 
 #define MAXCRASH 1
