@@ -62,8 +62,12 @@
 #ifndef NMSG
 #define NMSG     2
 #endif
+#ifndef MAXGEN
 #define MAXGEN   2
+#endif
+#ifndef MAXCRASH
 #define MAXCRASH 2
+#endif
 #define DIED     255
 #define NONE     255
 #define CONTENT  (gen * 16 + k + 1)

@@ -59,11 +59,17 @@
  * NO_MEMBARRIER). One part alone: spin -a -DONLY_RING (or -DONLY_BOX) wake.pml.
  */
 
-#define MAXCRASH 1
+#ifndef MAXCRASH
+#define MAXCRASH 2
+#endif
+#ifndef NPUB
 #define NPUB     2     /* samples the ring writer publishes */
+#endif
 #define NSLOT    1     /* sleeper slots of the ring record (2 readers: one may find it taken) */
 #define MARK     255   /* the healer's marker in a sleeper pid */
+#ifndef NMSG
 #define NMSG     2     /* messages the mailbox writer puts */
+#endif
 
 #define EMPTY    0
 #define READY    1
