@@ -169,12 +169,17 @@ public final class MailboxWords {
      * start = 0 once the box has moved on, so no stale code lands on a later answer.
      */
     public static boolean recover(ByteBuffer writable, RingGeometry geometry, long word, long stateWordAddress) {
-        if (!holderDead(writable, geometry, word)) {
-            return false;
-        }
+        // The slot's message first, then the word, the liveness check, and the slot again: the holder start
+        // read by the check belongs to this message's holder only when the slot did not change around it
+        // (else a later holder's start time could make a live pid look dead; spec/mailbox.pml,
+        // live_holder_never_taken, mutant RECOVER_NO_SLOT_RECHECK).
         long k = slotMessage(writable, geometry);
         if (k < 0) {
             return false; // not a message the writer put: nothing to answer (a corrupt region; readers say so)
+        }
+        if (word(writable, geometry) != word || !holderDead(writable, geometry, word)
+                || slotMessage(writable, geometry) != k) {
+            return false;
         }
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.MAILBOX_RECOVERING);

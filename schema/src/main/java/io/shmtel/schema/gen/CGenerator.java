@@ -463,7 +463,8 @@ public final class CGenerator {
                 char *block = (char *)base + block_offset;
                 _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
                 _Atomic uint64_t *seq = shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET);
-                uint64_t seen = atomic_load(word), s, held, own;
+                uint64_t s = atomic_load_explicit(seq, memory_order_acquire); /* the slot first, then the word */
+                uint64_t seen = atomic_load(word), held, own;
                 int pid = (int)(uint32_t)(seen >> 32);
                 int64_t start, now;
                 if ((uint32_t)seen != SHMTEL_MAILBOX_READING || pid <= 0) return 0;
@@ -473,7 +474,8 @@ public final class CGenerator {
                     now = shmtel_process_start_time(pid);
                     if (now < 0 || now == start) return 0; /* unreadable (hidepid, another PID namespace): alive */
                 }
-                s = atomic_load_explicit(seq, memory_order_acquire);
+                /* The same message around the check: else the start time read may be a later holder's. */
+                if (atomic_load_explicit(seq, memory_order_acquire) != s) return 0;
                 if (s < 2 || (s & 1) != 0) return 0; /* no message the writer put: nothing to answer */
                 SHMTEL_MAILBOX_RECOVERING_HOOK();
                 /* Become the holder first, then answer as a consumer does: a recoverer that stalled after looking
