@@ -52,6 +52,7 @@ public final class MailboxSender implements MailboxSink {
     private long sent;
     private long failures;
     private long recovered;
+    private long skipped;
     private long nextHolderCheckNs;
     private volatile boolean closed;
 
@@ -82,6 +83,7 @@ public final class MailboxSender implements MailboxSink {
                 throw corrupt(MailboxWords.word(buffer, geometry));
             }
             word = skipped;
+            this.skipped = next - put;
             ring.resumeAt(next);
         }
         collect(word); // an answer the previous writer never read
@@ -285,6 +287,14 @@ public final class MailboxSender implements MailboxSink {
     /** Messages this sender answered {@link #CONSUMER_DIED} because it found their consumer dead. */
     public long recoveredMessages() {
         return recovered;
+    }
+
+    /**
+     * Message indexes this sender skipped when it took the mailbox over: a dead writer wrote them into the
+     * slot (or began to) but never put them (format.md, rule R7). Counted answered, never delivered.
+     */
+    public long skippedOnTakeover() {
+        return skipped;
     }
 
     /** The mailbox's handshake state now. */

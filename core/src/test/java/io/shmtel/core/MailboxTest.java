@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -386,14 +387,20 @@ class MailboxTest {
             delivered++;
         }
         long missing = count - delivered;
+        // Indexes a killed writer wrote into the slot but never put, which its successor skipped (rule R7).
+        long skipped = Pattern.compile("skipped=(\\d+)").matcher(writerOutput).results()
+                .mapToLong(m -> Long.parseLong(m.group(1))).sum();
         try (Region region = Region.open("kill", options)) {
             RingGeometry g = RingGeometry.of(region.layout().record(RECORD).orElseThrow());
             long recovered = MailboxWords.recovered(region.buffer(), g);
             System.out.printf("mailbox kills (seed %d): %d writer and %d consumer kills while both worked; %,d of %,d"
-                    + " delivered in order, none twice; %d not delivered, %d answered CONSUMER_DIED; answered %,d%n",
-                    seed, writerKills, consumerKills, delivered, count, missing, recovered,
+                    + " delivered in order, none twice; %d not delivered, %d answered CONSUMER_DIED, %d skipped by a"
+                    + " writer taking over; answered %,d%n",
+                    seed, writerKills, consumerKills, delivered, count, missing, recovered, skipped,
                     MailboxWords.answered(region.buffer(), g));
-            assertThat(missing).as("every message not delivered was answered CONSUMER_DIED").isLessThanOrEqualTo(recovered);
+            assertThat(missing).as("every message not delivered was answered CONSUMER_DIED or never put")
+                    .isLessThanOrEqualTo(recovered + skipped);
+            assertThat(skipped).as("at most one per writer killed").isLessThanOrEqualTo(writerKills);
             assertThat(recovered).as("at most one per consumer killed").isLessThanOrEqualTo(consumerKills);
             assertThat(region.buffer().getLong(g.publishedOffset())).as("messages put").isEqualTo(count);
             assertThat(MailboxWords.answered(region.buffer(), g)).as("every message answered").isEqualTo(count);

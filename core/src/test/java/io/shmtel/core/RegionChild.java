@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *   hold    DIR REGION SCHEMA RECORD           publish one sample, then hold the region ("ready epoch=E")
  *   mbox-send DIR REGION SCHEMA RECORD COUNT IDLE   put counter-pattern messages into a mailbox until message
  *                                              COUNT-1 is in (continuing a dead writer's numbering), then wait for
- *                                              its answer ("ready next=K", at the end "sent N failures F")
+ *                                              its answer ("ready next=K skipped=S", at the end "sent N failures F")
  *   mbox-take DIR REGION RECORD COUNT IDLE LOG take messages until message COUNT-1, checking each; append each
  *                                              index to LOG (8 bytes) before answering it ("ready", "TORN k",
  *                                              "BACKWARDS k after j", at the end "taken N recovered R")
@@ -228,7 +228,7 @@ public final class RegionChild {
         try (Publisher publisher = Publisher.create(region, layout, options)) {
             MailboxSender sender = publisher.mailbox(record).idleStrategy(IdleStrategies.byName(idle));
             DynamicWriter writer = new DynamicWriter(sender, layout.record(record).orElseThrow());
-            System.out.println("ready next=" + sender.nextMessageIndex());
+            System.out.println("ready next=" + sender.nextMessageIndex() + " skipped=" + sender.skippedOnTakeover());
             System.out.flush();
             while (sender.nextMessageIndex() < count) {
                 CounterPattern.fill(writer, sender.nextMessageIndex());
