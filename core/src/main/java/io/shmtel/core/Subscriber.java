@@ -502,12 +502,9 @@ public final class Subscriber implements AutoCloseable {
 
     /** The attached region's file was truncated: never touch its mapping again, say so once, wait for a new file. */
     private void dropTruncated() {
+        // Let go of the mapping first: a fault still pending from an earlier read may be raised in any call below
+        // (at a system call's return); the subscriber is consistent by then, and its caller's loop runs on.
         Region old = region;
-        corruption = old.truncation("this reader stops reading it and attaches to a new region of that name when a"
-                + " writer replaces the file (a writer that starts replaces it; or remove it: shmtel rm " + regionName
-                + ")").getMessage();
-        System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, corruption);
-        old.close();
         truncatedRegion = old;
         region = null;
         record = null;
@@ -519,6 +516,17 @@ public final class Subscriber implements AutoCloseable {
         startAtNewest = false;
         state = WriterState.CORRUPT;
         nextAttachNs = System.nanoTime() + ATTACH_RETRY_NS;
+        corruption = old.truncation("this reader stops reading it and attaches to a new region of that name when a"
+                + " writer replaces the file (a writer that starts replaces it; or remove it: shmtel rm " + regionName
+                + ")").getMessage();
+        Region.surviving(() -> {
+            System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, corruption);
+            return null;
+        });
+        Region.surviving(() -> {
+            old.close();
+            return null;
+        });
     }
 
     /** Opens the region (again); true when a region is attached afterwards. Unless forced, at most every 50 ms. */

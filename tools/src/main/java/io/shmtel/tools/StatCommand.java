@@ -80,7 +80,8 @@ final class StatCommand implements Callable<Integer> {
 
         long published() {
             RecordLayout r = subscriber.record();
-            return r == null ? -1 : new RingReader(subscriber.region().buffer(), RingGeometry.of(r)).publishedAcquire();
+            return r == null || subscriber.region().isTruncated() ? -1
+                    : new RingReader(subscriber.region().buffer(), RingGeometry.of(r)).publishedAcquire();
         }
     }
 
