@@ -243,6 +243,9 @@ public final class Subscriber implements AutoCloseable {
 
     /** Attaches the region if it exists now (at most every 50 ms); true when one is attached. For mailbox consumers. */
     boolean attached() {
+        if (reader != null && region.isTruncated()) {
+            dropTruncated();
+        }
         return reader != null || tryAttach(false);
     }
 
