@@ -42,7 +42,7 @@ public final class Publisher implements AutoCloseable {
     private final Thread flushThread;
     private final boolean closeOnShutdown;
     private volatile boolean closed;
-    private boolean warnedTruncated;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedTruncated = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Publisher(Region region, RegionOptions options) {
         this.region = region;
@@ -109,12 +109,10 @@ public final class Publisher implements AutoCloseable {
         if (!region.checkTruncated()) {
             return false;
         }
-        synchronized (this) {
-            if (!warnedTruncated) {
-                warnedTruncated = true;
-                System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING,
-                        region.truncation(TRUNCATED_CONSEQUENCE).getMessage());
-            }
+        // Not under the publisher's monitor: stop() holds it while it waits for the heartbeat thread, which comes here.
+        if (warnedTruncated.compareAndSet(false, true)) {
+            System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING,
+                    region.truncation(TRUNCATED_CONSEQUENCE).getMessage());
         }
         return true;
     }
