@@ -53,10 +53,12 @@ import java.nio.ByteOrder;
  * (SIGBUS, which the JVM raises as an {@link InternalError}), says so once in the log
  * ({@link #corruption()}), reports {@link WriterState#CORRUPT}, never touches that mapping again, and
  * attaches to a new region of that name when one replaces the file. In compiled code the JVM raises
- * the fault asynchronously, possibly after the read returned: a reading loop that must survive a
- * truncated region catches {@link InternalError} around its turn and rethrows it unless
- * {@link Region#truncatedMappingFault} says it was one (the subscriber then reports CORRUPT at its
- * next call). The bytes of a sample copied in the instant of the truncation are undefined.
+ * the fault asynchronously, possibly after the read returned (at the caller's loop back edge): a
+ * reading loop that must survive a truncated region runs whole inside {@link Region#surviving}, or
+ * catches {@link InternalError} around the whole loop (not one turn) and rethrows it unless
+ * {@link Region#truncatedMappingFault} says it was one, then runs the loop again (the subscriber
+ * reports CORRUPT at its next call). The bytes of a sample copied in the instant of the
+ * truncation are undefined.
  */
 public final class Subscriber implements AutoCloseable {
     private static final long ATTACH_RETRY_NS = 50_000_000L;
