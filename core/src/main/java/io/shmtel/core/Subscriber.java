@@ -596,6 +596,11 @@ public final class Subscriber implements AutoCloseable {
             corruption = null;
             done = true;
             return true;
+        } catch (InternalError e) { // its file was cut while it was being attached: corrupt, as a file found cut
+            if (Region.truncatedMappingFault(e) == null || !opened.checkTruncated()) {
+                throw e;
+            }
+            throw opened.truncation("it cannot be read");
         } finally {
             if (!done) {
                 opened.close();

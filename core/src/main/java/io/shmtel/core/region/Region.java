@@ -446,7 +446,7 @@ public final class Region implements AutoCloseable {
             Layout layout = RegionHeader.decode(buffer, name);
             applyMemory(name, file, buffer, stat.size(), false, options.memory());
             return new Region(name, file, fd, buffer, layout, false, stat);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // Error: a fault on a file truncated while it was being opened
             Posix.close(fd);
             throw e;
         }
