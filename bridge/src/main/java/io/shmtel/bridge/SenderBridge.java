@@ -120,60 +120,71 @@ public final class SenderBridge implements AutoCloseable {
             long nextStatus = 0;
             long nextSchemas = 0;
             long nextLog = System.nanoTime() + LOG_PERIOD_NS;
+            // A fault on the mapping of a source region truncated under the bridge (SIGBUS, raised by the JVM at a
+            // later instruction) ends the loop; that record's subscriber drops the region (CORRUPT, said in the log)
+            // and follows the file that replaces it; the bridge goes on.
             while (running) {
-                long now = System.nanoTime();
-                if (!unresolved.isEmpty() && now - nextResolve >= 0) {
-                    resolve();
-                    nextResolve = now + RESOLVE_PERIOD_NS;
-                }
-                boolean connected = out.isConnected();
-                if (connected && !wasConnected) {
-                    log.accept("bridge " + config.name() + ": a receiver is connected");
-                    nextSchemas = now; // a receiver (re)joined: schemas first
-                } else if (!connected && wasConnected) {
-                    log.accept("bridge " + config.name() + ": no receiver connected; samples are counted as not sent");
-                }
-                wasConnected = connected;
-                if (now - nextSchemas >= 0) {
-                    for (Stream s : active) {
-                        if (s.subscriber.record() != null) {
-                            sendSchema(s, s.subscriber.region().epoch());
+                try {
+                    while (running) {
+                        long now = System.nanoTime();
+                        if (!unresolved.isEmpty() && now - nextResolve >= 0) {
+                            resolve();
+                            nextResolve = now + RESOLVE_PERIOD_NS;
+                        }
+                        boolean connected = out.isConnected();
+                        if (connected && !wasConnected) {
+                            log.accept("bridge " + config.name() + ": a receiver is connected");
+                            nextSchemas = now; // a receiver (re)joined: schemas first
+                        } else if (!connected && wasConnected) {
+                            log.accept("bridge " + config.name() + ": no receiver connected; samples are counted as not sent");
+                        }
+                        wasConnected = connected;
+                        if (now - nextSchemas >= 0) {
+                            for (Stream s : active) {
+                                if (s.subscriber.record() != null) {
+                                    sendSchema(s, s.subscriber.region().epoch());
+                                }
+                            }
+                            nextSchemas = now + config.schemaPeriod().toNanos();
+                        }
+                        int work = 0;
+                        Stream[] all = active;
+                        for (int i = 0; i < all.length; i++) {
+                            work += forward(all[i]);
+                        }
+                        if (now - nextStatus >= 0) {
+                            for (int i = 0; i < all.length; i++) {
+                                status(all[i]);
+                            }
+                            nextStatus = now + config.statusPeriod().toNanos();
+                        }
+                        if (now - nextLog >= 0) {
+                            nextLog = now + LOG_PERIOD_NS;
+                            // Both allocate, so they run every 10 s only: the two clocks drift apart by microseconds meanwhile.
+                            monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
+                            log.accept(summary());
+                        }
+                        if (work == 0) {
+                            if (slept != all) {
+                                slept = all;
+                                waitSet.clear();
+                                for (Stream st : all) {
+                                    waitSet.add(st.subscriber);
+                                }
+                            }
+                            long next = Math.min(Math.min(nextStatus, nextSchemas), nextLog);
+                            if (!unresolved.isEmpty()) {
+                                next = Math.min(next, nextResolve);
+                            }
+                            idle.idle(waitSet, next - System.nanoTime());
+                        } else {
+                            idle.reset();
                         }
                     }
-                    nextSchemas = now + config.schemaPeriod().toNanos();
-                }
-                int work = 0;
-                Stream[] all = active;
-                for (int i = 0; i < all.length; i++) {
-                    work += forward(all[i]);
-                }
-                if (now - nextStatus >= 0) {
-                    for (int i = 0; i < all.length; i++) {
-                        status(all[i]);
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
                     }
-                    nextStatus = now + config.statusPeriod().toNanos();
-                }
-                if (now - nextLog >= 0) {
-                    nextLog = now + LOG_PERIOD_NS;
-                    // Both allocate, so they run every 10 s only: the two clocks drift apart by microseconds meanwhile.
-                    monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
-                    log.accept(summary());
-                }
-                if (work == 0) {
-                    if (slept != all) {
-                        slept = all;
-                        waitSet.clear();
-                        for (Stream st : all) {
-                            waitSet.add(st.subscriber);
-                        }
-                    }
-                    long next = Math.min(Math.min(nextStatus, nextSchemas), nextLog);
-                    if (!unresolved.isEmpty()) {
-                        next = Math.min(next, nextResolve);
-                    }
-                    idle.idle(waitSet, next - System.nanoTime());
-                } else {
-                    idle.reset();
                 }
             }
         } catch (Throwable t) {

@@ -135,7 +135,12 @@ public final class DeploymentRunner implements AutoCloseable {
         if (action == null) {
             return;
         }
-        Thread thread = new Thread(() -> consume(s.name(), subscriber, action), "shmtel-subscriber-" + s.name());
+        // A region truncated under the subscriber: the JVM raises the fault at a later instruction, maybe past the
+        // subscriber's own catch; the loop runs again and the subscriber reports the region CORRUPT (in the log).
+        Thread thread = new Thread(() -> Region.surviving(() -> {
+            consume(s.name(), subscriber, action);
+            return null;
+        }), "shmtel-subscriber-" + s.name());
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
@@ -150,7 +155,10 @@ public final class DeploymentRunner implements AutoCloseable {
         receivers.add(receiver);
         subscriberSpecs.put(s.name(), s);
         DynamicView view = new DynamicView(layout.record(s.record()).orElseThrow());
-        Thread thread = new Thread(() -> serve(s.name(), receiver, action, view), "shmtel-subscriber-" + s.name());
+        Thread thread = new Thread(() -> Region.surviving(() -> { // as in startSubscriber
+            serve(s.name(), receiver, action, view);
+            return null;
+        }), "shmtel-subscriber-" + s.name());
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();

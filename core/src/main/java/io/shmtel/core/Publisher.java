@@ -2,6 +2,7 @@ package io.shmtel.core;
 
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
@@ -41,6 +42,7 @@ public final class Publisher implements AutoCloseable {
     private final Thread flushThread;
     private final boolean closeOnShutdown;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean warnedTruncated = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Publisher(Region region, RegionOptions options) {
         this.region = region;
@@ -74,6 +76,9 @@ public final class Publisher implements AutoCloseable {
      * {@code flushPeriod} and on {@link #close()}. Safe from any thread while others publish.
      */
     public long flush() {
+        if (truncated()) {
+            throw region.truncation(TRUNCATED_CONSEQUENCE);
+        }
         return region.flush();
     }
 
@@ -81,13 +86,46 @@ public final class Publisher implements AutoCloseable {
         while (!closed) {
             LockSupport.parkNanos(periodNs);
             if (!closed) {
+                if (truncated()) {
+                    return;
+                }
                 try {
                     region.flush();
                 } catch (RuntimeException e) {
                     System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING, e.getMessage());
+                } catch (InternalError e) {
+                    absorb(e);
                 }
             }
         }
+    }
+
+    /**
+     * True when the region's file was truncated under this writer (one statx call, or none once
+     * found): said once in the log; from then on every publish throws {@link RegionTruncatedException}
+     * and nothing touches the mapping.
+     */
+    private boolean truncated() {
+        if (!region.checkTruncated()) {
+            return false;
+        }
+        // Not under the publisher's monitor: stop() holds it while it waits for the heartbeat thread, which comes here.
+        if (warnedTruncated.compareAndSet(false, true)) {
+            System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING,
+                    region.truncation(TRUNCATED_CONSEQUENCE).getMessage());
+        }
+        return true;
+    }
+
+    private static final String TRUNCATED_CONSEQUENCE = "this writer stops publishing to it (each publish throws"
+            + " RegionTruncatedException): stop it and start it again (a starting writer replaces the truncated file)";
+
+    /** A fault on a mapping: rethrown unless it comes from a truncated region's. */
+    private void absorb(InternalError e) {
+        if (Region.truncatedMappingFault(e) == null) {
+            throw e;
+        }
+        truncated();
     }
 
     /** Creates region {@code name} for {@code layout} (or takes over a dead writer's) and owns it. */
@@ -121,9 +159,8 @@ public final class Publisher implements AutoCloseable {
                     + "\" is a mailbox: send to it with publisher.mailbox(\"" + record + "\")");
         }
         if (writers[r.index()] == null) {
-            RingGeometry g = RingGeometry.of(r);
             // Past every index a previous writer of this region published, completed or started (takeover rule R1).
-            writers[r.index()] = new RingWriter(region.buffer(), g, RingWriter.resumeIndex(region.buffer(), g));
+            writers[r.index()] = new RingWriter(region, RingGeometry.of(r));
         }
         return writers[r.index()];
     }
@@ -149,14 +186,34 @@ public final class Publisher implements AutoCloseable {
                         + region.layout().records().stream().map(RecordLayout::name).toList()));
     }
 
-    /** Stores a fresh heartbeat now (for drivers that run without the heartbeat thread). */
+    /**
+     * Stores a fresh heartbeat now (for drivers that run without the heartbeat thread); throws
+     * {@link RegionTruncatedException} when the region's file was truncated under this writer.
+     */
     public void heartbeat() {
-        region.heartbeat();
+        if (truncated()) {
+            throw region.truncation(TRUNCATED_CONSEQUENCE);
+        }
+        try {
+            region.heartbeat();
+        } catch (InternalError e) {
+            absorb(e);
+            throw region.truncation(TRUNCATED_CONSEQUENCE);
+        }
     }
 
+    /** The heartbeat thread: also where a truncated file is noticed (one statx per period) when nobody publishes. */
     private void beat(long periodNs) {
         while (!closed) {
-            region.heartbeat();
+            if (truncated()) {
+                return; // no heartbeat into a truncated file: its readers report it CORRUPT
+            }
+            try {
+                region.heartbeat();
+            } catch (InternalError e) {
+                absorb(e);
+                return;
+            }
             LockSupport.parkNanos(periodNs);
         }
     }
@@ -208,7 +265,8 @@ public final class Publisher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (!abandon) {
+        boolean truncatedFile = truncated(); // nothing is written into a truncated file: readers report it CORRUPT
+        if (!abandon && !truncatedFile) {
             try {
                 region.flush(); // a clean close leaves every sample on storage (file-backed regions)
             } catch (RuntimeException e) { // still close: readers must see CLOSED, the lock must go
@@ -229,6 +287,9 @@ public final class Publisher implements AutoCloseable {
             region.close();
         }
         // Readers asleep on a record learn the news now, not at their next liveness check.
+        if (truncatedFile) {
+            return;
+        }
         synchronized (this) {
             for (RecordLayout r : region.layout().records()) {
                 RingGeometry g = RingGeometry.of(r);

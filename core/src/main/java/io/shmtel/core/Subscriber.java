@@ -48,6 +48,18 @@ import java.nio.ByteOrder;
  * the region over (new epoch) or replaces its file, follows it without being reopened. A region
  * that does not exist yet leaves the subscriber {@link WriterState#WAITING} until it appears.
  * Not thread-safe: one subscriber per reading thread.
+ *
+ * <p>A region whose file is truncated under the subscriber (shorter than its mapping) is corrupt:
+ * the subscriber notices it at its next liveness check (one statx call) or at the fault of a read
+ * (SIGBUS, which the JVM raises as an {@link InternalError}), says so once in the log
+ * ({@link #corruption()}), reports {@link WriterState#CORRUPT}, never touches that mapping again, and
+ * attaches to a new region of that name when one replaces the file. In compiled code the JVM raises
+ * the fault asynchronously, possibly after the read returned (at the caller's loop back edge): a
+ * reading loop that must survive a truncated region runs whole inside {@link Region#surviving}, or
+ * catches {@link InternalError} around the whole loop (not one turn) and rethrows it unless
+ * {@link Region#truncatedMappingFault} says it was one, then runs the loop again (the subscriber
+ * reports CORRUPT at its next call). The bytes of a sample copied in the instant of the
+ * truncation are undefined.
  */
 public final class Subscriber implements AutoCloseable {
     private static final long ATTACH_RETRY_NS = 50_000_000L;
@@ -78,6 +90,9 @@ public final class Subscriber implements AutoCloseable {
     private long nextLivenessNs;
     private WriterState state = WriterState.WAITING;
     private boolean closed;
+    /** The region whose file was truncated under this subscriber (closed), while its name still refers to it. */
+    private Region truncatedRegion;
+    private String corruption;
 
     private Subscriber(String regionName, String recordName, Layout expected, RegionOptions options) {
         this.regionName = regionName;
@@ -171,7 +186,17 @@ public final class Subscriber implements AutoCloseable {
         if (reader == null && !tryAttach(false)) {
             return false;
         }
-        long k = reader.readLatestChecked(snapshot);
+        if (region.isTruncated()) {
+            dropTruncated();
+            return false;
+        }
+        long k;
+        try {
+            k = reader.readLatestChecked(snapshot);
+        } catch (InternalError e) {
+            absorb(e);
+            return false;
+        }
         if (k < 0) {
             return false;
         }
@@ -185,6 +210,19 @@ public final class Subscriber implements AutoCloseable {
         if (reader == null && !tryAttach(false)) {
             return false;
         }
+        if (region.isTruncated()) {
+            dropTruncated();
+            return false;
+        }
+        try {
+            return pollAttached(view);
+        } catch (InternalError e) {
+            absorb(e);
+            return false;
+        }
+    }
+
+    private boolean pollAttached(RecordView view) {
         if (cursor < 0) {
             long published = reader.publishedAcquire();
             cursor = Math.max(0, published - (startAtNewest ? 1 : record.depth()));
@@ -217,6 +255,9 @@ public final class Subscriber implements AutoCloseable {
 
     /** Attaches the region if it exists now (at most every 50 ms); true when one is attached. For mailbox consumers. */
     boolean attached() {
+        if (reader != null && region.isTruncated()) {
+            dropTruncated();
+        }
         return reader != null || tryAttach(false);
     }
 
@@ -226,12 +267,18 @@ public final class Subscriber implements AutoCloseable {
      * not hold a complete sample.
      */
     long readOnlySlot(RecordView view) {
-        long seq = reader.slotSeqAcquire(0);
-        if (seq < 2 || (seq & 1) != 0) {
-            return -1;
-        }
-        long k = seq / 2 - 1;
-        if (reader.readChecked(k, snapshot) != RingReader.OK) {
+        long k;
+        try {
+            long seq = reader.slotSeqAcquire(0);
+            if (seq < 2 || (seq & 1) != 0) {
+                return -1;
+            }
+            k = seq / 2 - 1;
+            if (reader.readChecked(k, snapshot) != RingReader.OK) {
+                return -1;
+            }
+        } catch (InternalError e) {
+            absorb(e);
             return -1;
         }
         lastSampleIndex = k;
@@ -251,7 +298,12 @@ public final class Subscriber implements AutoCloseable {
             cursor = -1;
             return;
         }
-        cursor = reader.publishedAcquire();
+        try {
+            cursor = region.isTruncated() ? -1 : reader.publishedAcquire();
+        } catch (InternalError e) {
+            absorb(e);
+            cursor = -1;
+        }
     }
 
     /**
@@ -303,7 +355,11 @@ public final class Subscriber implements AutoCloseable {
             }
             // A blocking strategy sleeps until the writer publishes, at most until the next liveness check.
             ownWaitSet.resetOutcome();
-            idle.idle(ownWaitSet, Math.min(deadline - now, Math.max(0, nextLivenessNs - now)));
+            try {
+                idle.idle(ownWaitSet, Math.min(deadline - now, Math.max(0, nextLivenessNs - now)));
+            } catch (InternalError e) { // registering as a sleeper writes into the mapping
+                absorb(e);
+            }
             wokenEmpty = ownWaitSet.lastOutcome() == WaitSet.Outcome.WOKEN;
         }
     }
@@ -355,7 +411,7 @@ public final class Subscriber implements AutoCloseable {
      * cannot sleep on this record (no region yet, closed, a format 1.0 region, no write access: said once in the log).
      */
     ByteBuffer sleeperBuffer() {
-        if (reader == null) {
+        if (reader == null || region.isTruncated()) {
             return null;
         }
         if (sleeperBuffer == null) {
@@ -395,7 +451,21 @@ public final class Subscriber implements AutoCloseable {
     public WriterState state() {
         checkOpen();
         nextLivenessNs = System.nanoTime() + livenessPeriodNs();
+        try {
+            return checkState();
+        } catch (InternalError e) {
+            absorb(e);
+            return state;
+        }
+    }
+
+    private WriterState checkState() {
         if (region == null) {
+            tryAttach(true);
+            return state;
+        }
+        if (region.checkTruncated()) { // one statx: a truncation is noticed even when no read faulted
+            dropTruncated();
             tryAttach(true);
             return state;
         }
@@ -420,8 +490,58 @@ public final class Subscriber implements AutoCloseable {
     }
 
     private long livenessPeriodNs() {
-        long period = region == null ? ATTACH_RETRY_NS : region.heartbeatPeriodNs();
+        long period = region == null || region.isTruncated() ? ATTACH_RETRY_NS : region.heartbeatPeriodNs();
         return period > 0 ? period : ATTACH_RETRY_NS;
+    }
+
+    /**
+     * Why this subscriber reports {@link WriterState#CORRUPT}: one line naming the region, its file,
+     * the lengths and what the subscriber does; null while it does not.
+     */
+    public String corruption() {
+        return corruption;
+    }
+
+    /**
+     * A fault on a mapping ({@link InternalError}): when some mapped region's file was truncated, and
+     * this subscriber's is one, drops it; when none was, it is not ours to hide: rethrown.
+     */
+    private void absorb(InternalError e) {
+        if (Region.truncatedMappingFault(e) == null) {
+            throw e;
+        }
+        if (region != null && region.checkTruncated()) {
+            dropTruncated();
+        }
+    }
+
+    /** The attached region's file was truncated: never touch its mapping again, say so once, wait for a new file. */
+    private void dropTruncated() {
+        // Let go of the mapping first: a fault still pending from an earlier read may be raised in any call below
+        // (at a system call's return); the subscriber is consistent by then, and its caller's loop runs on.
+        Region old = region;
+        truncatedRegion = old;
+        region = null;
+        record = null;
+        reader = null;
+        geometry = null;
+        sleeperBuffer = null;
+        sleeperWordAddress = 0;
+        cursor = -1;
+        startAtNewest = false;
+        state = WriterState.CORRUPT;
+        nextAttachNs = System.nanoTime() + ATTACH_RETRY_NS;
+        corruption = old.truncation("this reader stops reading it and attaches to a new region of that name when a"
+                + " writer replaces the file (a writer that starts replaces it; or remove it: shmtel rm " + regionName
+                + ")").getMessage();
+        Region.surviving(() -> {
+            System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, corruption);
+            return null;
+        });
+        Region.surviving(() -> {
+            old.close();
+            return null;
+        });
     }
 
     /** Opens the region (again); true when a region is attached afterwards. Unless forced, at most every 50 ms. */
@@ -432,6 +552,9 @@ public final class Subscriber implements AutoCloseable {
             return region != null;
         }
         nextAttachNs = now + ATTACH_RETRY_NS;
+        if (truncatedRegion != null && !truncatedRegion.isReplaced()) {
+            return false; // the name still refers to the truncated file: CORRUPT until a new file replaces it
+        }
         Region opened;
         try {
             opened = Region.open(regionName, options);
@@ -458,7 +581,7 @@ public final class Subscriber implements AutoCloseable {
             }
             boolean sameFile = region != null && region.stat().inode() == opened.stat().inode()
                     && region.stat().device() == opened.stat().device();
-            boolean following = region != null;
+            boolean following = region != null || truncatedRegion != null;
             if (region != null) {
                 region.close();
             }
@@ -479,8 +602,15 @@ public final class Subscriber implements AutoCloseable {
                 cursor = -1; // a new file numbers its samples from 0 again
             }
             state = opened.writerState(options.stalledAfterPeriods());
+            truncatedRegion = null;
+            corruption = null;
             done = true;
             return true;
+        } catch (InternalError e) { // its file was cut while it was being attached: corrupt, as a file found cut
+            if (Region.truncatedMappingFault(e) == null || !opened.checkTruncated()) {
+                throw e;
+            }
+            throw opened.truncation("it cannot be read");
         } finally {
             if (!done) {
                 opened.close();

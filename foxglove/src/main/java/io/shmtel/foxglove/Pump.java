@@ -44,6 +44,8 @@ final class Pump implements Runnable {
     private final Map<String, Long> heldEpochs = new HashMap<>();
     /** Region problems already logged (logged again only when they change). */
     private final Map<String, String> reported = new HashMap<>();
+    /** Regions whose file was truncated under the pump (closed), while their name still refers to that file. */
+    private final Map<String, Region> truncated = new HashMap<>();
     private final List<Topic> active = new ArrayList<>();
     private final Topic.Sender sender = this::fanOut;
     private int nextChannelId = 1;
@@ -85,32 +87,43 @@ final class Pump implements Runnable {
         long nextScan = System.nanoTime();
         long nextStats = nextScan;
         try {
+            // A fault on the mapping of a region truncated under the pump (SIGBUS, raised by the JVM at a later
+            // instruction) ends the loop; the region's subscribers drop it, the next scan withdraws it, the pump goes on.
             while (running) {
-                boolean work = false;
-                for (Runnable c; (c = commands.poll()) != null; ) {
-                    c.run();
-                    work = true;
-                }
-                long now = System.nanoTime();
-                if (now - nextScan >= 0) {
-                    nextScan = now + config.scanPeriod().toNanos();
-                    epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
-                    scan();
-                }
-                for (int i = 0; i < active.size(); i++) {
-                    work |= active.get(i).pump(sender, epochOffsetNs);
-                }
-                for (Client c : clients.values()) {
-                    c.drain();
-                }
-                if (now - nextStats >= 0) {
-                    nextStats = now + 100_000_000L;
-                    publishStats();
-                }
-                if (work) {
-                    idle.reset();
-                } else {
-                    idle.idle(waitSet, sleepBoundNs(Math.min(nextScan, nextStats)));
+                try {
+                    while (running) {
+                        boolean work = false;
+                        for (Runnable c; (c = commands.poll()) != null; ) {
+                            c.run();
+                            work = true;
+                        }
+                        long now = System.nanoTime();
+                        if (now - nextScan >= 0) {
+                            nextScan = now + config.scanPeriod().toNanos();
+                            epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
+                            scan();
+                        }
+                        for (int i = 0; i < active.size(); i++) {
+                            work |= active.get(i).pump(sender, epochOffsetNs);
+                        }
+                        for (Client c : clients.values()) {
+                            c.drain();
+                        }
+                        if (now - nextStats >= 0) {
+                            nextStats = now + 100_000_000L;
+                            publishStats();
+                        }
+                        if (work) {
+                            idle.reset();
+                        } else {
+                            idle.idle(waitSet, sleepBoundNs(Math.min(nextScan, nextStats)));
+                        }
+                    }
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
+                    }
+                    nextScan = System.nanoTime();
                 }
             }
         } finally {
@@ -260,6 +273,27 @@ final class Pump implements Runnable {
         for (String name : regionNames) {
             List<Topic> now = topicsByRegion.getOrDefault(name, List.of());
             Region open = held.get(name);
+            if (open != null && open.checkTruncated()) {
+                // Its file was cut under the pump: its channels go, and the name is left alone until a new file replaces it.
+                log.accept("withdrew " + name + ": " + open.truncation("its channels are withdrawn until a writer"
+                        + " replaces the file").getMessage());
+                for (Topic t : now) {
+                    withdraw(t);
+                    removed.add(t.channelId);
+                }
+                topicsByRegion.remove(name);
+                held.remove(name).close();
+                heldEpochs.remove(name);
+                truncated.put(name, open);
+                continue;
+            }
+            Region cut = truncated.get(name);
+            if (cut != null) {
+                if (!cut.isReplaced()) {
+                    continue; // still the truncated file
+                }
+                truncated.remove(name);
+            }
             List<Topic.Key> have = now.stream().map(t -> t.key).toList();
             if (open != null && !open.isReplaced() && open.epoch() == heldEpochs.get(name)) {
                 // The same file, the same writer epoch: only records that began publishing are new.

@@ -2,7 +2,9 @@ package io.shmtel.sensors;
 
 import io.shmtel.core.Publisher;
 import io.shmtel.core.region.IncompatibleLayoutException;
+import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.view.RecordWriter;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.RecordLayout;
@@ -35,6 +37,7 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
     private final FixedRateScheduler scheduler;
     private final Thread reporter;
     private volatile boolean closed;
+    private String reportedTruncation;
 
     private DriverRunner(String type, SensorDriver<W> driver, Publisher publisher, Publisher statsPublisher,
             double rateHz, long spinNs) {
@@ -106,6 +109,15 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
     }
 
     private void report() {
+        // A fault on the mapping of the stats region truncated under it (raised by the JVM at a later instruction) is
+        // said once (its publisher logs it) and the reporting goes on without the stats region.
+        Region.surviving(() -> {
+            reportLoop();
+            return null;
+        });
+    }
+
+    private void reportLoop() {
         SamplingWriter writer = new SamplingWriter(statsPublisher.sink("sampling"));
         writer.driver(truncate(type, 32)).targetRecord(truncate(driver.record(), 64)).nominalRateHz(scheduler.rateHz());
         long nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -118,8 +130,12 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
             writer.measuredRateHz(i.measuredRateHz()).samples(i.totalSamples()).missed(i.missed()).errors(i.errors())
                     .jitterP50Ns(i.jitterNs().getValueAtPercentile(50)).jitterP99Ns(i.jitterNs().getValueAtPercentile(99))
                     .jitterMaxNs(i.jitterNs().getMaxValue()).publishP50Ns(i.publishNs().getValueAtPercentile(50))
-                    .publishP99Ns(i.publishNs().getValueAtPercentile(99)).publishMaxNs(i.publishNs().getMaxValue())
-                    .commit();
+                    .publishP99Ns(i.publishNs().getValueAtPercentile(99)).publishMaxNs(i.publishNs().getMaxValue());
+            try {
+                writer.commit();
+            } catch (RegionTruncatedException e) {
+                // the stats region's file was cut: its publisher said so; the driver and these log lines go on
+            }
             if (System.nanoTime() - nextLog > 0) {
                 nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 LOG.log(System.Logger.Level.INFO, String.format("driver %s %s/%s: %.1f Hz, %d samples, %d missed, %d errors,"
@@ -129,7 +145,13 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
                         i.publishNs().getValueAtPercentile(50) / 1000));
             }
             Throwable failure = scheduler.failure();
-            if (failure != null) {
+            if (failure instanceof RegionTruncatedException) {
+                // Every commit fails alike from now on: said once, with what to do (errors keep counting in the stats).
+                if (failure.getMessage() != null && !failure.getMessage().equals(reportedTruncation)) {
+                    reportedTruncation = failure.getMessage();
+                    LOG.log(System.Logger.Level.WARNING, "driver " + type + ": " + failure.getMessage());
+                }
+            } else if (failure != null) {
                 LOG.log(System.Logger.Level.WARNING, "driver " + type + ": " + failure);
             }
         }

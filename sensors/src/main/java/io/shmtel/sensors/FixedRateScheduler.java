@@ -1,5 +1,6 @@
 package io.shmtel.sensors;
 
+import io.shmtel.core.region.Region;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,6 +25,9 @@ public final class FixedRateScheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The scheduler thread's: when run 0 was due, and the next run's index. */
+    private long startNs;
+    private long runIndex;
 
     /**
      * @param spinNs how long before a due time to stop parking and spin (0: park only; parking
@@ -61,11 +65,31 @@ public final class FixedRateScheduler implements AutoCloseable {
     }
 
     private void loop() {
-        double periodNs = 1e9 / rateHz;
-        long start = System.nanoTime();
-        long k = 0;
+        startNs = System.nanoTime();
+        // A fault on the mapping of a region truncated under the task's writer (SIGBUS, raised by the JVM at a
+        // later instruction, possibly past the task's own try) is that run's error: the loop goes on. Any other
+        // error stops it.
         while (running) {
-            long due = start + Math.round(k * periodNs);
+            try {
+                runLoop();
+                return;
+            } catch (InternalError e) {
+                RuntimeException truncation = Region.truncatedMappingFault(e);
+                if (truncation == null) {
+                    failure = e;
+                    throw e;
+                }
+                stats.recordError();
+                failure = truncation;
+                runIndex++;
+            }
+        }
+    }
+
+    private void runLoop() {
+        double periodNs = 1e9 / rateHz;
+        while (running) {
+            long due = startNs + Math.round(runIndex * periodNs);
             waitUntil(due);
             if (!running) {
                 return;
@@ -75,12 +99,12 @@ public final class FixedRateScheduler implements AutoCloseable {
             if (late >= periodNs) {
                 long skip = (long) (late / periodNs);
                 stats.recordMissed(skip);
-                k += skip;
-                due = start + Math.round(k * periodNs);
+                runIndex += skip;
+                due = startNs + Math.round(runIndex * periodNs);
                 late = begin - due;
             }
             try {
-                task.run(k, due);
+                task.run(runIndex, due);
                 stats.recordSample(late, System.nanoTime() - begin);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -88,11 +112,13 @@ public final class FixedRateScheduler implements AutoCloseable {
             } catch (Exception e) {
                 stats.recordError();
                 failure = e;
+            } catch (InternalError e) {
+                throw e; // loop() tells a truncated region's fault from others
             } catch (Error e) {
                 failure = e;
                 throw e;
             }
-            k++;
+            runIndex++;
         }
     }
 

@@ -41,6 +41,55 @@ class DriverRunnerTest {
         }
     }
 
+    /**
+     * The driver's region file truncated under it (ftruncate to 0): the sampling thread keeps running
+     * (each commit fails with RegionTruncatedException, counted as errors), no thread dies of the
+     * SIGBUS, and the runner says what happened once, not every second.
+     */
+    @Test
+    void aRegionTruncatedUnderTheDriverIsReportedOnceAndNoThreadDies(RegionOptions options) throws Exception {
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.shmtel.sensors");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(handler);
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try (DriverRunner<?> runner = DriverRunner.start(SimulatedImuDriver.TYPE, new SimulatedImuDriver(1, 0.02, 0.001,
+                1000, 9), "imu", BuiltInSchemas.imu(), 2000, options)) {
+            Thread.sleep(1500); // publishing, compiled
+            long errorsBefore = runner.stats().errors();
+            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(
+                    options.regionDirectory().file("imu"), java.nio.file.StandardOpenOption.WRITE)) {
+                c.truncate(0);
+            }
+            Thread.sleep(3500); // three reports of the runner
+            assertThat(runner.scheduler().isRunning()).as("the sampling thread").isTrue();
+            assertThat(runner.scheduler().failure()).isInstanceOf(io.shmtel.core.region.RegionTruncatedException.class)
+                    .hasMessageContaining("region \"imu\"").hasMessageContaining("truncated to 0 bytes");
+            assertThat(runner.stats().errors()).as("commits that failed").isGreaterThan(errorsBefore);
+            assertThat(warnings).filteredOn(w -> w.startsWith("driver sim-imu: region \"imu\"")).as("said once")
+                    .hasSize(1).allMatch(w -> w.contains("corrupt") && w.contains("start it again"));
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+            logger.removeHandler(handler);
+        }
+        assertThat(uncaught).as("threads that died").isEmpty();
+    }
+
     @Test
     void aRegionWhoseRecordHasAnotherLayoutIsRefusedWithTheFix(RegionOptions options) {
         assertThatThrownBy(() -> DriverRunner.start(SimulatedImuDriver.TYPE, new SimulatedImuDriver(1, 0, 0, 1000, 1),

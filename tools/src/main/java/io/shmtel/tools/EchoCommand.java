@@ -175,39 +175,49 @@ final class EchoCommand implements Callable<Integer> {
             DynamicView view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
             String name = regionName + "/" + recordName;
             long lastSampleAt = System.nanoTime();
-            while ((count == null || printed < count) && !stopRequested) {
-                if (view == null || view.record() != subscriber.record()) {
-                    view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
-                }
-                if (view != null && view.record().isMailbox() && !peek) {
-                    subscriber.close();
-                    return consume(regionName, recordName, options, timeoutNs, out, err);
-                }
-                boolean got = view != null && (stream ? subscriber.awaitNext(view, SLICE_NS)
-                        : subscriber.awaitLatest(view, SLICE_NS));
-                if (view == null) {
-                    LockSupport.parkNanos(SLICE_NS);
-                }
-                if (got) {
-                    lastSampleAt = System.nanoTime();
-                    followWriter(subscriber, subscriber::state, name, err, true);
-                    boolean consistent = !check || CounterPattern.check(view);
-                    if (!consistent) {
-                        mismatches++;
+            // A fault on the mapping of a region truncated under echo (SIGBUS, raised by the JVM at a later
+            // instruction) ends the loop; the subscriber then reports CORRUPT and echo goes on.
+            while (true) {
+                try {
+                    while ((count == null || printed < count) && !stopRequested) {
+                        if (view == null || view.record() != subscriber.record()) {
+                            view = subscriber.record() == null ? null : newView(subscriber.record(), regionName);
+                        }
+                        if (view != null && view.record().isMailbox() && !peek) {
+                            subscriber.close();
+                            return consume(regionName, recordName, options, timeoutNs, out, err);
+                        }
+                        boolean got = view != null && (stream ? subscriber.awaitNext(view, SLICE_NS)
+                                : subscriber.awaitLatest(view, SLICE_NS));
+                        if (view == null) {
+                            LockSupport.parkNanos(SLICE_NS);
+                        }
+                        if (got) {
+                            lastSampleAt = System.nanoTime();
+                            followWriter(subscriber, subscriber::state, name, err, true);
+                            boolean consistent = !check || CounterPattern.check(view);
+                            if (!consistent) {
+                                mismatches++;
+                            }
+                            out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, consistent));
+                            out.flush();
+                            printed++;
+                            continue;
+                        }
+                        followWriter(subscriber, subscriber::state, name, err, false);
+                        if (System.nanoTime() - lastSampleAt > timeoutNs) {
+                            err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
+                                    state);
+                            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.TIMEOUT);
+                        }
                     }
-                    out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, consistent));
-                    out.flush();
-                    printed++;
-                    continue;
-                }
-                followWriter(subscriber, subscriber::state, name, err, false);
-                if (System.nanoTime() - lastSampleAt > timeoutNs) {
-                    err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
-                            state);
-                    return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.TIMEOUT);
+                    return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
+                    }
                 }
             }
-            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
         }
     }
 
@@ -279,31 +289,39 @@ final class EchoCommand implements Callable<Integer> {
             stateEpoch = receiver.subscriber().epoch();
             DynamicView view = newView(receiver.subscriber().record(), regionName);
             long lastAt = System.nanoTime();
-            while ((count == null || printed < count) && !stopRequested) {
-                if (view.record() != receiver.subscriber().record()) {
-                    view = newView(receiver.subscriber().record(), regionName);
-                }
-                if (receiver.take(view, SLICE_NS)) {
-                    lastAt = System.nanoTime();
-                    followWriter(receiver.subscriber(), receiver::state, name, err, true);
-                    boolean consistent = !check || CounterPattern.check(view);
-                    if (!consistent) {
-                        mismatches++;
+            while (true) { // a truncated region's fault ends the loop, which runs on (see echo())
+                try {
+                    while ((count == null || printed < count) && !stopRequested) {
+                        if (view.record() != receiver.subscriber().record()) {
+                            view = newView(receiver.subscriber().record(), regionName);
+                        }
+                        if (receiver.take(view, SLICE_NS)) {
+                            lastAt = System.nanoTime();
+                            followWriter(receiver.subscriber(), receiver::state, name, err, true);
+                            boolean consistent = !check || CounterPattern.check(view);
+                            if (!consistent) {
+                                mismatches++;
+                            }
+                            out.println(json ? json(regionName, receiver.subscriber(), view, state, check ? consistent : null)
+                                    : text(view, consistent));
+                            out.flush();
+                            receiver.done();
+                            printed++;
+                            continue;
+                        }
+                        followWriter(receiver.subscriber(), receiver::state, name, err, false);
+                        if (System.nanoTime() - lastAt > timeoutNs) {
+                            err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
+                            return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.TIMEOUT);
+                        }
                     }
-                    out.println(json ? json(regionName, receiver.subscriber(), view, state, check ? consistent : null)
-                            : text(view, consistent));
-                    out.flush();
-                    receiver.done();
-                    printed++;
-                    continue;
-                }
-                followWriter(receiver.subscriber(), receiver::state, name, err, false);
-                if (System.nanoTime() - lastAt > timeoutNs) {
-                    err.printf("echo %s: no message for %.1f s (writer %s)%n", name, timeoutSeconds, state);
-                    return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.TIMEOUT);
+                    return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.OK);
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
+                    }
                 }
             }
-            return summary(err, name, "messages", 0, receiver.recoveredMessages(), ExitCodes.OK);
         }
     }
 

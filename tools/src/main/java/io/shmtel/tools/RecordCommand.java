@@ -116,32 +116,43 @@ final class RecordCommand implements Callable<Integer> {
             long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             StringBuilder json = new StringBuilder(256);
-            while (!stop[0] && System.nanoTime() - deadline < 0) {
-                boolean any = false;
-                for (Channel c : channels) {
-                    while (c.subscriber().poll(c.view())) {
-                        json.setLength(0);
-                        c.view().appendJsonFields(json.append('{')).append('}');
-                        byte[] data = json.toString().getBytes(StandardCharsets.UTF_8);
-                        long now = System.nanoTime();
-                        mcap.addMessage(c.id(), c.view().sampleIndex(), now + epochOffsetNs,
-                                c.view().timestampNs() + epochOffsetNs, data, data.length);
-                        samples++;
-                        any = true;
+            // A fault on the mapping of a region truncated under record (SIGBUS, raised by the JVM at a later
+            // instruction) ends the loop; the region's subscriber drops it (CORRUPT, said in the log) and record goes on.
+            while (true) {
+                try {
+                    while (!stop[0] && System.nanoTime() - deadline < 0) {
+                        boolean any = false;
+                        for (Channel c : channels) {
+                            while (c.subscriber().poll(c.view())) {
+                                json.setLength(0);
+                                c.view().appendJsonFields(json.append('{')).append('}');
+                                byte[] data = json.toString().getBytes(StandardCharsets.UTF_8);
+                                long now = System.nanoTime();
+                                mcap.addMessage(c.id(), c.view().sampleIndex(), now + epochOffsetNs,
+                                        c.view().timestampNs() + epochOffsetNs, data, data.length);
+                                samples++;
+                                any = true;
+                            }
+                        }
+                        if (any) {
+                            idle.reset();
+                        } else {
+                            // Wake at least once a second for the progress line and the stop flag.
+                            idle.idle(waitSet, Math.min(nextProgress - System.nanoTime(), deadline - System.nanoTime()));
+                        }
+                        if (System.nanoTime() - nextProgress > 0) {
+                            nextProgress += TimeUnit.SECONDS.toNanos(1);
+                            mcap.flush(); // into the file at least once a second: a full disk shows now, not at the end
+                            err.printf("recording: %d samples, %s written, %d lost%n", samples,
+                                    RegionSummary.formatBytes(mcap.flushedBytes()), lost(channels));
+                            err.flush();
+                        }
                     }
-                }
-                if (any) {
-                    idle.reset();
-                } else {
-                    // Wake at least once a second for the progress line and the stop flag.
-                    idle.idle(waitSet, Math.min(nextProgress - System.nanoTime(), deadline - System.nanoTime()));
-                }
-                if (System.nanoTime() - nextProgress > 0) {
-                    nextProgress += TimeUnit.SECONDS.toNanos(1);
-                    mcap.flush(); // into the file at least once a second: a full disk shows now, not at the end
-                    err.printf("recording: %d samples, %s written, %d lost%n", samples,
-                            RegionSummary.formatBytes(mcap.flushedBytes()), lost(channels));
-                    err.flush();
+                    break;
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
+                    }
                 }
             }
             mcap.close();

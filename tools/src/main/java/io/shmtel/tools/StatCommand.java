@@ -86,7 +86,8 @@ final class StatCommand implements Callable<Integer> {
 
         long published() {
             RecordLayout r = subscriber.record();
-            return r == null ? -1 : new RingReader(subscriber.region().buffer(), RingGeometry.of(r)).publishedAcquire();
+            return r == null || subscriber.region().isTruncated() ? -1
+                    : new RingReader(subscriber.region().buffer(), RingGeometry.of(r)).publishedAcquire();
         }
     }
 
@@ -106,45 +107,57 @@ final class StatCommand implements Callable<Integer> {
         WaitSet waitSet = new WaitSet();
         measured.forEach(t -> waitSet.add(t.subscriber));
         try {
-            for (long n = 0; count == null || n < count; n++) {
-                long start = System.nanoTime();
-                for (Target t : measured) {
-                    t.latencyNs.reset();
-                    t.read = 0;
-                    t.lostAtStart = t.subscriber.lostSamples();
-                    t.publishedAtStart = t.published();
-                }
-                long end = start + (long) (intervalSeconds * 1e9);
-                while (System.nanoTime() - end < 0) {
-                    boolean any = false;
-                    for (Target t : measured) {
-                        if (t.subscriber.record() == null) {
-                            // WAITING: try to attach now and then (state() opens the region once it exists).
-                            if (System.nanoTime() - t.nextAttachNs > 0) {
-                                t.nextAttachNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
-                                t.subscriber.state();
+            // A fault on the mapping of a region truncated under stat (SIGBUS, raised by the JVM at a later
+            // instruction) ends the interval early; its subscriber then reports CORRUPT and stat goes on.
+            long n = 0;
+            while (true) {
+                try {
+                    for (; count == null || n < count; n++) {
+                        long start = System.nanoTime();
+                        for (Target t : measured) {
+                            t.latencyNs.reset();
+                            t.read = 0;
+                            t.lostAtStart = t.subscriber.lostSamples();
+                            t.publishedAtStart = t.published();
+                        }
+                        long end = start + (long) (intervalSeconds * 1e9);
+                        while (System.nanoTime() - end < 0) {
+                            boolean any = false;
+                            for (Target t : measured) {
+                                if (t.subscriber.record() == null) {
+                                    // WAITING: try to attach now and then (state() opens the region once it exists).
+                                    if (System.nanoTime() - t.nextAttachNs > 0) {
+                                        t.nextAttachNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+                                        t.subscriber.state();
+                                    }
+                                    continue;
+                                }
+                                if (t.view == null || t.view.record() != t.subscriber.record()) {
+                                    t.view = new DynamicView(t.subscriber.record());
+                                }
+                                while (t.subscriber.poll(t.view)) {
+                                    t.latencyNs.recordValue(Math.max(0, Math.min(System.nanoTime() - t.view.timestampNs(),
+                                            t.latencyNs.getHighestTrackableValue())));
+                                    t.read++;
+                                    any = true;
+                                }
                             }
-                            continue;
+                            if (any) {
+                                idle.reset();
+                            } else {
+                                // Waiting targets are retried every 100 ms: never sleep longer than that.
+                                idle.idle(waitSet, Math.min(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+                            }
                         }
-                        if (t.view == null || t.view.record() != t.subscriber.record()) {
-                            t.view = new DynamicView(t.subscriber.record());
-                        }
-                        while (t.subscriber.poll(t.view)) {
-                            t.latencyNs.recordValue(Math.max(0, Math.min(System.nanoTime() - t.view.timestampNs(),
-                                    t.latencyNs.getHighestTrackableValue())));
-                            t.read++;
-                            any = true;
-                        }
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        report(out, measured, seconds, inPlace);
                     }
-                    if (any) {
-                        idle.reset();
-                    } else {
-                        // Waiting targets are retried every 100 ms: never sleep longer than that.
-                        idle.idle(waitSet, Math.min(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+                    break;
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
                     }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                report(out, measured, seconds, inPlace);
             }
         } finally {
             measured.forEach(t -> t.subscriber.close());

@@ -3,6 +3,7 @@ package io.shmtel.core.nativeio;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
 
 /**
  * The native calls of shmtel, through JNA: open without following links, statx on a descriptor,
@@ -258,6 +259,34 @@ public final class Posix {
             return new FileStat(buf.getShort(STATX_MODE) & 0xFFFF, buf.getInt(STATX_UID), buf.getLong(STATX_SIZE_FIELD),
                     buf.getLong(STATX_INO), device);
         }
+    }
+
+    private static final long SYS_STATX = Platform.isARM() ? 291 : 332;
+    private static final int STATX_SIZE_MASK = 0x200;
+    /** The empty path statx needs with AT_EMPTY_PATH, in native memory once (never written). */
+    private static final Memory EMPTY_PATH = new Memory(1);
+
+    static {
+        EMPTY_PATH.setByte(0, (byte) 0);
+    }
+
+    /** A struct statx buffer for {@link #fileSize(int, Memory)}: a periodic size check then allocates nothing. */
+    public static Memory statxBuffer() {
+        return new Memory(STATX_SIZE);
+    }
+
+    /**
+     * The size of the file open as {@code fd}, in bytes (statx through a direct syscall into the
+     * caller's buffer from {@link #statxBuffer()}: no allocation); {@code -errno} when the call fails.
+     * Not thread-safe per buffer.
+     */
+    public static long fileSize(int fd, Memory statx) {
+        long r = DirectLibC.syscall(SYS_STATX, fd, Pointer.nativeValue(EMPTY_PATH), AT_EMPTY_PATH, STATX_SIZE_MASK,
+                Pointer.nativeValue(statx), 0);
+        if (r < 0) {
+            return -Math.max(1, com.sun.jna.Native.getLastError());
+        }
+        return statx.getLong(STATX_SIZE_FIELD);
     }
 
     /**

@@ -42,6 +42,17 @@ public final class Region implements AutoCloseable {
     private String writeRefusal;
     /** Reused by every liveness check (never freed by close: a late check must not touch freed memory). */
     private final com.sun.jna.Memory lockQuery = Posix.lockQueryBuffer();
+    /** Reused by every truncation check (statx), likewise. */
+    private final com.sun.jna.Memory sizeQuery = Posix.statxBuffer();
+    /** Set once the file was found shorter than the mapping: from then on nothing touches the mapping. */
+    private volatile boolean truncated;
+    private volatile long truncatedTo = -1;
+
+    /** The regions this process maps and has not closed: where a fault on a truncated mapping comes from. */
+    private static final java.util.Set<Region> MAPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The last regions found truncated, closed or not: a fault found late may still come from them. */
+    private static final java.util.Deque<Region> TRUNCATED = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int TRUNCATED_KEPT = 32;
 
     private Region(String name, Path file, int fd, ByteBuffer buffer, Layout layout, boolean writable, FileStat stat) {
         this.name = name;
@@ -51,6 +62,110 @@ public final class Region implements AutoCloseable {
         this.layout = layout;
         this.writable = writable;
         this.stat = stat;
+        MAPPED.add(this);
+    }
+
+    // ------------------------------------------------------------------------------ truncation
+
+    /**
+     * True when the region's file is now shorter than this process's mapping of it (someone truncated
+     * it): one statx call, allocation-free, unless it was found before (then no call). The first time
+     * it is found, the region is marked: {@link #isTruncated()} then answers without a call, and every
+     * user of the mapping must stop touching it (the bytes past the file's end fault: SIGBUS, which
+     * the JVM turns into an {@link InternalError}, possibly later than the faulting access).
+     */
+    public boolean checkTruncated() {
+        if (truncated) {
+            return true;
+        }
+        if (closed) {
+            return false; // the descriptor is gone: nobody uses the mapping of a closed region
+        }
+        long size;
+        synchronized (sizeQuery) {
+            if (closed) {
+                return false;
+            }
+            size = Posix.fileSize(fd, sizeQuery);
+        }
+        if (size < 0 || size >= buffer.capacity()) {
+            return false; // intact (or the check itself failed: then the fault, if any, says so)
+        }
+        markTruncated(size);
+        return true;
+    }
+
+    private synchronized void markTruncated(long size) {
+        if (truncated) {
+            return;
+        }
+        truncatedTo = size;
+        truncated = true;
+        TRUNCATED.addFirst(this);
+        while (TRUNCATED.size() > TRUNCATED_KEPT) {
+            TRUNCATED.pollLast();
+        }
+    }
+
+    /** True once {@link #checkTruncated()} (or a fault) found the file shorter than the mapping; no system call. */
+    public boolean isTruncated() {
+        return truncated;
+    }
+
+    /**
+     * What happened, as an exception to throw or print: {@code consequence} says what this process
+     * does about it (e.g. "this reader stops reading it"), appended to the one-line message.
+     */
+    public RegionTruncatedException truncation(String consequence) {
+        long to = truncatedTo;
+        return new RegionTruncatedException("region \"" + name + "\" (" + file + ") was truncated to " + to
+                + " bytes while this process mapped its " + buffer.capacity() + " bytes: the region is corrupt (its"
+                + " file was shrunk with truncate/ftruncate)" + (consequence.isEmpty() ? "" : "; " + consequence),
+                to, buffer.capacity());
+    }
+
+    /**
+     * Runs {@code loop} (a reading or publishing loop, with its state kept outside it) and returns
+     * what it returns; when the fault of an access to a truncated region's mapping surfaces in it
+     * ({@link #truncatedMappingFault}), runs it again; any other error goes on. Because the JVM raises
+     * such a fault at a later instruction (a loop's back edge, a method's return) than the access, a
+     * try/catch around one turn of a loop does not catch every one: a try around the whole loop does.
+     */
+    public static <T> T surviving(java.util.function.Supplier<T> loop) {
+        while (true) {
+            try {
+                return loop.get();
+            } catch (InternalError e) {
+                if (truncatedMappingFault(e) == null) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether {@code error} is the fault of an access to a truncated region's mapping in this process:
+     * the JVM reports SIGBUS on a mapped file as an {@link InternalError} ("a fault occurred in ... unsafe
+     * memory access operation"), in compiled code asynchronously, at a later instruction than the
+     * access (even after the reading method returned). Returns the truncation found (checking the
+     * file length of every region this process maps, and those found truncated before), or null when
+     * {@code error} is no such fault or every mapped region's file is intact: the caller rethrows it then.
+     */
+    public static RegionTruncatedException truncatedMappingFault(Throwable error) {
+        if (!(error instanceof InternalError) || error.getMessage() == null
+                || !error.getMessage().contains("unsafe memory access")) {
+            return null;
+        }
+        Region found = null;
+        for (Region r : MAPPED) {
+            if (r.checkTruncated() && found == null) {
+                found = r;
+            }
+        }
+        if (found == null) {
+            found = TRUNCATED.peekFirst();
+        }
+        return found == null ? null : found.truncation("");
     }
 
     public String name() {
@@ -263,12 +378,22 @@ public final class Region implements AutoCloseable {
         if (closed) {
             return;
         }
+        boolean truncatedNow = checkTruncated(); // a truncated region is left as it is: its header is gone
         closed = true;
-        if (writable) {
-            // Release: a reader that sees CLOSED sees every sample published before.
-            RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_CLOSED);
+        MAPPED.remove(this);
+        if (writable && !truncatedNow) {
+            try {
+                // Release: a reader that sees CLOSED sees every sample published before.
+                RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_CLOSED);
+            } catch (InternalError e) {
+                if (truncatedMappingFault(e) == null) {
+                    throw e;
+                }
+            }
         }
-        Posix.close(fd);
+        synchronized (sizeQuery) {
+            Posix.close(fd);
+        }
     }
 
     /**
@@ -281,8 +406,12 @@ public final class Region implements AutoCloseable {
         if (closed) {
             return;
         }
+        checkTruncated();
         closed = true;
-        Posix.close(fd);
+        MAPPED.remove(this);
+        synchronized (sizeQuery) {
+            Posix.close(fd);
+        }
     }
 
     public boolean isClosed() {
@@ -338,7 +467,7 @@ public final class Region implements AutoCloseable {
             Layout layout = RegionHeader.decode(buffer, name);
             applyMemory(name, file, buffer, stat.size(), false, options.memory());
             return new Region(name, file, fd, buffer, layout, false, stat);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // Error: a fault on a file truncated while it was being opened
             Posix.close(fd);
             throw e;
         }

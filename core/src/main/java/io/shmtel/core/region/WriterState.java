@@ -11,5 +11,11 @@ public enum WriterState {
     /** Nobody holds the lock and the writer did not close cleanly: it died. The last complete samples stay readable. */
     WRITER_DEAD,
     /** The writer closed the region cleanly. */
-    CLOSED
+    CLOSED,
+    /**
+     * The region's file was truncated under the reader (shorter than its mapping): its samples are
+     * gone and the reader no longer touches it. The reader attaches to a new region of that name when
+     * one replaces the file (a writer that starts replaces it), and is WAITING when the name is removed.
+     */
+    CORRUPT
 }

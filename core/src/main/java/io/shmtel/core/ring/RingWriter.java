@@ -2,6 +2,8 @@ package io.shmtel.core.ring;
 
 import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.nativeio.Futex;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.nio.ByteBuffer;
@@ -33,6 +35,8 @@ public final class RingWriter implements SampleSink {
 
     private final ByteBuffer buffer;
     private final RingGeometry geometry;
+    /** The region the buffer maps, to tell a truncated file's fault from others; null for a bare buffer. */
+    private final Region region;
     private final int sleepersOffset;
     private final long publishedAddress;
     private long nextSampleIndex;
@@ -55,11 +59,25 @@ public final class RingWriter implements SampleSink {
      * {@code new RingWriter(region, geometry, resumeIndex(region, geometry))} ({@code Publisher.sink} does).
      */
     public RingWriter(ByteBuffer region, RingGeometry geometry) {
-        this(region, geometry, publishedCount(region, geometry));
+        this(region, geometry, publishedCount(region, geometry), null);
     }
 
     /** Writes into {@code region}; the next sample published gets index {@code nextSampleIndex}. */
     public RingWriter(ByteBuffer region, RingGeometry geometry, long nextSampleIndex) {
+        this(region, geometry, nextSampleIndex, null);
+    }
+
+    /**
+     * Writes into {@code mapped}'s mapping, resuming past every index a previous writer published,
+     * completed or started ({@link #resumeIndex}, takeover rule R1). A publish into a region whose file
+     * was truncated throws {@link RegionTruncatedException}.
+     */
+    public RingWriter(Region mapped, RingGeometry geometry) {
+        this(mapped.buffer(), geometry, resumeIndex(mapped.buffer(), geometry), mapped);
+    }
+
+    private RingWriter(ByteBuffer region, RingGeometry geometry, long nextSampleIndex, Region mapped) {
+        this.region = mapped;
         geometry.checkFits(region.capacity());
         if (region.isReadOnly()) {
             throw new IllegalArgumentException("a ring writer needs a writable buffer");
@@ -135,43 +153,47 @@ public final class RingWriter implements SampleSink {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
         }
-        if (closed) {
-            throw new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
         }
-        long k = nextSampleIndex;
-        int slot = geometry.slotOffset(k);
-        // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
-        RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
-        // The payload stores below must not become visible before the busy mark.
-        java.lang.invoke.VarHandle.storeStoreFence();
-        buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
-        if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
-            CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
-            buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length / 2);
-            CrashPoint.reached(CrashPoint.PUBLISH_HALF);
+        try {
+            long k = nextSampleIndex;
+            int slot = geometry.slotOffset(k);
+            // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
+            RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
+            // The payload stores below must not become visible before the busy mark.
+            java.lang.invoke.VarHandle.storeStoreFence();
+            buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
+            if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
+                CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
+                buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length / 2);
+                CrashPoint.reached(CrashPoint.PUBLISH_HALF);
+            }
+            buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length);
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
+            }
+            // Release: a reader that acquires 2k+2 sees the whole payload.
+            RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
+            }
+            // Release: a reader that acquires k+1 finds sample k complete in its slot.
+            RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
+            nextSampleIndex = k + 1;
+            if (CrashPoint.ENABLED) {
+                CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
+            }
+            if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
+                java.lang.invoke.VarHandle.fullFence();
+            }
+            if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
+                wakeSleepers();
+            }
+            return k;
+        } catch (InternalError e) {
+            throw fault(e);
         }
-        buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length);
-        if (CrashPoint.ENABLED) {
-            CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
-        }
-        // Release: a reader that acquires 2k+2 sees the whole payload.
-        RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
-        if (CrashPoint.ENABLED) {
-            CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
-        }
-        // Release: a reader that acquires k+1 finds sample k complete in its slot.
-        RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
-        nextSampleIndex = k + 1;
-        if (CrashPoint.ENABLED) {
-            CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
-        }
-        if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
-            java.lang.invoke.VarHandle.fullFence();
-        }
-        if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
-            wakeSleepers();
-        }
-        return k;
     }
 
     /**
@@ -183,9 +205,17 @@ public final class RingWriter implements SampleSink {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
         }
-        if (closed) {
-            throw new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
         }
+        try {
+            return writeSlotOnly(payload, length, timestampNs);
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    private long writeSlotOnly(ByteBuffer payload, int length, long timestampNs) {
         long k = nextSampleIndex;
         int slot = geometry.slotOffset(k);
         // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
@@ -212,6 +242,17 @@ public final class RingWriter implements SampleSink {
 
     /** The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published and wakes sleeping readers. */
     public void countPublished(long k) {
+        if (region != null && region.isTruncated()) {
+            throw closedOrTruncated();
+        }
+        try {
+            count(k);
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    private void count(long k) {
         // Release: a reader that acquires k+1 finds sample k complete in its slot.
         RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
         nextSampleIndex = k + 1;
@@ -255,6 +296,32 @@ public final class RingWriter implements SampleSink {
     /** Sleeper slots freed because their reader died asleep. */
     public long healedSleepers() {
         return healed;
+    }
+
+    /** What a publish on a closed ring, or one whose region's file was truncated, throws. */
+    private RuntimeException closedOrTruncated() {
+        if (region != null && region.isTruncated()) {
+            return region.truncation(TRUNCATED_CONSEQUENCE);
+        }
+        return new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
+    }
+
+    private static final String TRUNCATED_CONSEQUENCE = "this writer cannot publish to it: stop it and start it"
+            + " again (a starting writer replaces the truncated file)";
+
+    /**
+     * A fault during a publish: when it comes from a truncated region's mapping (this ring's, or another
+     * one's whose fault the JVM raised late, here), that truncation; else the error, rethrown.
+     */
+    private RuntimeException fault(InternalError e) {
+        RegionTruncatedException found = Region.truncatedMappingFault(e);
+        if (found == null) {
+            throw e;
+        }
+        if (region != null && region.checkTruncated()) {
+            return region.truncation(TRUNCATED_CONSEQUENCE);
+        }
+        return found;
     }
 
     /** Refuses every later {@link #publish} (the publisher closed: another writer may own the region now). */

@@ -70,7 +70,8 @@ public final class CGenerator {
         w.line("#define " + upper + "_HEADER_LENGTH " + layout.headerLength() + "u");
         w.line("#define " + upper + "_REGION_LENGTH " + layout.regionLength() + "u");
         w.line();
-        w.line("/* Checks that base maps a complete region of this schema: SHMTEL_OK or a SHMTEL_ERR_ code. */");
+        w.line("/* Checks that base maps a complete region of this schema: SHMTEL_OK or a SHMTEL_ERR_ code. It trusts that");
+        w.line(" * the mapping holds " + upper + "_REGION_LENGTH bytes: " + prefix + "_check_mapping below checks that too. */");
         w.open("static inline int " + prefix + "_check_region(const void *base) {");
         w.line("const char *b = (const char *)base;");
         w.line("/* Acquire: the format version is stored last on create, after every other header word. */");
@@ -83,6 +84,22 @@ public final class CGenerator {
         w.line("if ((version >> 16) != SHMTEL_FORMAT_MAJOR) return SHMTEL_ERR_VERSION;");
         w.line("memcpy(&fingerprint, b + SHMTEL_FINGERPRINT_OFFSET, sizeof fingerprint);");
         w.line("if (fingerprint != " + upper + "_FINGERPRINT) return SHMTEL_ERR_FINGERPRINT;");
+        w.line("return SHMTEL_OK;");
+        w.close("}");
+        w.line();
+        w.line("/* Checks that base maps a complete region of this schema in its mapped_length bytes (what was passed to mmap:");
+        w.line(" * map the file's length from fstat): SHMTEL_ERR_SHORT, before touching the mapping, when they are fewer than");
+        w.line(" * the region's length (a truncated file: reading past its end raises SIGBUS), or when the header says the region");
+        w.line(" * is longer than the mapping; else as " + prefix + "_check_region. A file truncated later, while mapped, still");
+        w.line(" * raises SIGBUS at the next access: see docs/format.md, \"Truncated files\". */");
+        w.open("static inline int " + prefix + "_check_mapping(const void *base, size_t mapped_length) {");
+        w.line("uint64_t region_length;");
+        w.line("int check;");
+        w.line("if (mapped_length < " + upper + "_REGION_LENGTH) return SHMTEL_ERR_SHORT;");
+        w.line("check = " + prefix + "_check_region(base);");
+        w.line("if (check != SHMTEL_OK) return check;");
+        w.line("memcpy(&region_length, (const char *)base + SHMTEL_REGION_LENGTH_OFFSET, sizeof region_length);");
+        w.line("if (region_length > mapped_length) return SHMTEL_ERR_SHORT;");
         w.line("return SHMTEL_OK;");
         w.close("}");
         for (RecordLayout r : layout.records()) {
@@ -160,6 +177,7 @@ public final class CGenerator {
         w.line("#define SHMTEL_ERR_CORRUPT (-5)      /* mailbox word or slot not as the handshake leaves them */");
         w.line("#define SHMTEL_ERR_NOT_HELD (-6)     /* mailbox answer: someone else answered it (taken for dead) */");
         w.line("#define SHMTEL_ERR_ARGUMENT (-7)     /* mailbox answer: a code below 0 (0 is done, >= 1 an error) */");
+        w.line("#define SHMTEL_ERR_SHORT (-8)        /* the mapping (or the file) is shorter than the region: truncated */");
         w.line();
         w.line("/* CLOCK_MONOTONIC in nanoseconds: the clock of Java's System.nanoTime() on Linux. */");
         w.open("static inline uint64_t shmtel_now_ns(void) {");

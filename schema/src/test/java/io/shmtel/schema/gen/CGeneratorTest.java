@@ -176,6 +176,91 @@ class CGeneratorTest {
     }
 
     /**
+     * Truncated files: {@code arm_check_mapping} refuses a mapping shorter than the region (before
+     * touching it: NULL passes) and a header that says the region is longer than the mapping; and the
+     * pattern docs/format.md shows for a C reader that must survive its file truncated while mapped
+     * (SIGBUS caught with sigsetjmp around each access, then fstat says what happened) does.
+     */
+    @Test
+    void checkMappingRefusesAShortMappingAndTheSigsetjmpPatternSurvivesATruncatedFile(@TempDir Path dir)
+            throws Exception {
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
+        new CGenerator(layout).generate().get(0).writeTo(dir);
+        String program = """
+                #define _POSIX_C_SOURCE 200809L /* sigsetjmp, sigaction, ftruncate, mmap: the program's needs */
+                #include "arm.h"
+                #include <fcntl.h>
+                #include <setjmp.h>
+                #include <signal.h>
+                #include <stdio.h>
+                #include <sys/mman.h>
+                #include <sys/stat.h>
+                static sigjmp_buf on_bus;
+                static volatile sig_atomic_t guarded;
+                static arm_joint_state_t in, out; /* static: a siglongjmp leaves them as they were */
+                static uint64_t index, ts;
+                static void bus(int sig) {
+                    if (guarded) siglongjmp(on_bus, 1);
+                    signal(sig, SIG_DFL); /* not ours: die of it as before */
+                    raise(sig);
+                }
+                int main(int argc, char **argv) {
+                    uint64_t v;
+                    uint32_t version = SHMTEL_FORMAT_MAJOR << 16;
+                    struct sigaction sa;
+                    int round;
+                    int fd = open(argv[argc - 1], O_RDWR | O_CREAT | O_TRUNC, 0600);
+                    char *b;
+                    printf("null short %d\\n", arm_check_mapping(NULL, ARM_REGION_LENGTH - 1));
+                    if (fd < 0 || ftruncate(fd, ARM_REGION_LENGTH) != 0) return 2;
+                    b = mmap(NULL, ARM_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+                    if (b == MAP_FAILED) return 3;
+                    v = SHMTEL_MAGIC; memcpy(b + SHMTEL_MAGIC_OFFSET, &v, sizeof v);
+                    v = ARM_FINGERPRINT; memcpy(b + SHMTEL_FINGERPRINT_OFFSET, &v, sizeof v);
+                    v = ARM_REGION_LENGTH + 4096; memcpy(b + SHMTEL_REGION_LENGTH_OFFSET, &v, sizeof v);
+                    memcpy(b + SHMTEL_VERSION_OFFSET, &version, sizeof version);
+                    printf("header longer %d\\n", arm_check_mapping(b, ARM_REGION_LENGTH));
+                    v = ARM_REGION_LENGTH; memcpy(b + SHMTEL_REGION_LENGTH_OFFSET, &v, sizeof v);
+                    printf("whole %d\\n", arm_check_mapping(b, ARM_REGION_LENGTH));
+                    memset(&in, 0, sizeof in);
+                    in.position[0] = 1.5;
+                    arm_joint_state_publish(b, &in, 7);
+                    memset(&sa, 0, sizeof sa);
+                    sa.sa_handler = bus;
+                    sigemptyset(&sa.sa_mask);
+                    sigaction(SIGBUS, &sa, NULL);
+                    for (round = 0; round < 2; round++) {
+                        if (round == 1 && ftruncate(fd, 0) != 0) return 4; /* someone cuts the file */
+                        if (sigsetjmp(on_bus, 1) == 0) {
+                            int r;
+                            guarded = 1;
+                            r = arm_joint_state_read_latest(b, &out, &index, &ts);
+                            guarded = 0;
+                            printf("read %d index %llu pos0 %.1f\\n", r, (unsigned long long)index, out.position[0]);
+                        } else {
+                            struct stat st;
+                            guarded = 0;
+                            fstat(fd, &st);
+                            printf("SIGBUS: the file is %lld bytes, the mapping %u: truncated, unmapped\\n",
+                                   (long long)st.st_size, ARM_REGION_LENGTH);
+                            munmap(b, ARM_REGION_LENGTH);
+                        }
+                    }
+                    return 0;
+                }
+                """;
+        Path source = dir.resolve("truncated.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        Path binary = Gcc.compile(dir, source, "truncated", Gcc.STRICT_C11);
+        assertThat(Gcc.run(List.of(binary.toString(), dir.resolve("region").toString()), 60).lines()).containsExactly(
+                "null short -8",
+                "header longer -8",
+                "whole 0",
+                "read 1 index 0 pos0 1.5",
+                "SIGBUS: the file is 0 bytes, the mapping 8192: truncated, unmapped");
+    }
+
+    /**
      * The generated mailbox functions in one C program: offer, take, answer (done and an error
      * code), poll_answer; a full mailbox refuses; misuse codes; a forked consumer that exits holding
      * a message is recovered (CONSUMER_DIED), and the mailbox works again.
