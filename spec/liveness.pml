@@ -3,6 +3,7 @@
 //! mutant: NO_STATE_REREAD | -m100000 | today's state(): the state word is read once, before the lock probe (hole 5)
 //! mutant: NO_EPOCH_CHECK | -m100000 | rule R3 as DESIGN23 words it: the state word re-read after a free lock, without the epoch check
 //! mutant: EPOCH_AFTER_STATE | -m100000 | today's takeover order: state word 0 stored before the new epoch
+//! mutant: DEAD_NEEDS_LIVE | -m100000 | WRITER_DEAD only when the state word is LIVE: a writer that died while taking over is never reported
 
 /*
  * The writer's liveness as a reader decides it (docs/format.md "Owning a region"), with rule R3
@@ -150,7 +151,12 @@ again:
                 :: w2 == CLOSED -> result = R_CLOSED
 #ifndef MUTANT_NO_EPOCH_CHECK
                 :: w2 != CLOSED && e2 != e1 -> goto again      /* a writer took over meanwhile */
+#ifndef MUTANT_DEAD_NEEDS_LIVE
                 :: w2 != CLOSED && e2 == e1 -> result = R_DEAD
+#else
+                :: w2 != CLOSED && e2 == e1 && w2 == LIVE -> result = R_DEAD
+                :: w2 == INIT && e2 == e1 -> result = R_STALLED
+#endif
 #else
                 :: else -> result = R_DEAD
 #endif

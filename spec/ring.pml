@@ -5,6 +5,8 @@
 //! mutant: PUBLISHED_BEFORE_SEQ | -m200000 | the writer stores published before seq = 2k+2
 //! mutant: STREAM_NO_SEQ_RELOAD | -m200000 | rule R2 without the second seq load: the stream reader judges a hole by the seq it loaded before published
 //! mutant: STREAM_WAITS_AT_HOLE | -m200000 | rule R1 without rule R2: the stream reader waits for ever at an index a dead writer abandoned
+//! mutant: LAPPED_NOT_COUNTED | -m200000 | the stream reader skips lapped samples without counting them lost
+//! mutant: LAPPED_SKIP_WITHOUT_MAX | -m200000 | the stream reader skips to published - depth + 1 even when that is not ahead of its cursor
 
 /*
  * The seqlock ring of docs/format.md ("The seqlock protocol"), at the level of its words and steps,
@@ -246,12 +248,18 @@ proctype Stream() {
 lapped:
             p = published;                              /* acquire */
             d_step {                                    /* skip to the oldest sample not overwritten next */
+#ifndef MUTANT_LAPPED_SKIP_WITHOUT_MAX
                 next = k + 1;
                 if
                 :: p + 1 > DEPTH + next -> next = p + 1 - DEPTH
                 :: else -> skip
                 fi;
+#else
+                next = (p + 1 > DEPTH -> p + 1 - DEPTH : 0);
+#endif
+#ifndef MUTANT_LAPPED_NOT_COUNTED
                 lost = lost + next - k;
+#endif
                 k = next;
                 next = 0
             }
