@@ -18,8 +18,8 @@
  *     payload word and adds nothing); the record's `published` word;
  *   - a writer publishing samples, in format.md's order of stores, that may die between ANY two
  *     of its stores (the kernel then releases its lock); the next writer takes the region over in
- *     place (rule R1) and may die too: NGEN writer lives, one after the other (the lock lets only
- *     one live at a time, so one process plays them in turn);
+ *     place (rule R1) and may die too: two or three writer lives (see init), one after the other
+ *     (the lock lets only one live at a time, so one process plays them in turn);
  *   - a reader of the newest sample and a stream reader (cursor from index 0), following format.md's
  *     reader steps, each load one step.
  *   - payload word values are VAL(index, writer life): a copy mixing two publishes is visible.
