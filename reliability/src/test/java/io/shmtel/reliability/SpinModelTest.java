@@ -42,7 +42,11 @@ class SpinModelTest {
      */
     @TestFactory
     Stream<DynamicNode> everyModelHoldsAndEveryMutantFails() throws IOException {
-        SpinModels.skipOrFail(SpinModels.toolsMissing(System.getenv("PATH")), REQUIRED);
+        String missing = SpinModels.toolsMissing(System.getenv("PATH"));
+        if (missing != null) {
+            // One test that is skipped (or fails, when required), so the report counts it.
+            return Stream.of(DynamicTest.dynamicTest("spec/*.pml", () -> SpinModels.skipOrFail(missing, REQUIRED)));
+        }
         Path spec = specDirectory();
         List<Path> models;
         try (Stream<Path> files = Files.list(spec)) {
