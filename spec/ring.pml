@@ -1,0 +1,318 @@
+//! run: -m200000
+//! cc: -DSAFETY -DCOLLAPSE
+//! mutant: TAKEOVER_RESUMES_AT_PUBLISHED | -m200000 | the new writer resumes at published and rewrites an index the dead writer completed (hole 1, the ABA)
+//! mutant: NO_RECHECK | -m200000 | readers skip the second seq load after the copy
+//! mutant: PUBLISHED_BEFORE_SEQ | -m200000 | the writer stores published before seq = 2k+2
+//! mutant: STREAM_NO_SEQ_RELOAD | -m200000 | rule R2 without the second seq load: the stream reader judges a hole by the seq it loaded before published
+//! mutant: STREAM_WAITS_AT_HOLE | -m200000 | rule R1 without rule R2: the stream reader waits for ever at an index a dead writer abandoned
+//! mutant: LAPPED_NOT_COUNTED | -m200000 | the stream reader skips lapped samples without counting them lost
+//! mutant: LAPPED_SKIP_WITHOUT_MAX | -m200000 | the stream reader skips to published - depth + 1 even when that is not ahead of its cursor
+
+/*
+ * The seqlock ring of docs/format.md ("The seqlock protocol"), at the level of its words and steps,
+ * with rule R1 (a writer that takes the region over resumes past every index a slot shows complete
+ * or in progress) and rule R2 (a stream reader skips an index a dead writer abandoned).
+ *
+ * What is modelled:
+ *   - one record, depth 2; per slot its seq word and 2 payload words (the timestamp is one more
+ *     payload word and adds nothing); the record's `published` word;
+ *   - a writer publishing samples, in format.md's order of stores, that may die between ANY two
+ *     of its stores (the kernel then releases its lock); the next writer takes the region over in
+ *     place (rule R1) and may die too: two or three writer lives (see init), one after the other
+ *     (the lock lets only one live at a time, so one process plays them in turn);
+ *   - a reader of the newest sample and a stream reader (cursor from index 0), following format.md's
+ *     reader steps, each load one step.
+ *   - payload word values are VAL(index, writer life): a copy mixing two publishes is visible.
+ *
+ * Memory model: SPIN executes the steps of the processes interleaved, each load and store atomic
+ * and at once visible to all (sequential consistency). The code gets the orders this model relies
+ * on from release stores, acquire loads and the load-load fence format.md lists (the writer's
+ * store-store fence after the odd seq, the release of seq = 2k+2 and of published, the reader's
+ * acquire of published and of the first seq load, the load-load fence before the second); what
+ * SC adds beyond those orders is not checked here (jcstress covers the Java code on real hardware).
+ * The writer's lock and the kernel's release of it on death are not modelled: they make the
+ * writer lives sequential, which the single Writer process does.
+ */
+
+#define DEPTH 2
+#define NGEN 3                 /* writer lives at most: the first writer and two takeovers */
+#ifndef SAMPLES0
+#define SAMPLES0 2             /* samples the first writer publishes at most */
+#endif
+#ifndef SAMPLES1
+#define SAMPLES1 2             /* samples each later writer publishes at most */
+#endif
+#define NIDX 10                /* bound on any index that can occur (asserted) */
+#define VAL(k, g) ((k) * NGEN + (g) + 1)   /* payload word of index k written by life g; 0 = never written */
+#define IDX(v) (((v) - 1) / NGEN)
+
+byte seq[DEPTH];               /* 0 never written, 2k+1 sample k in progress, 2k+2 sample k complete */
+byte pay0[DEPTH];
+byte pay1[DEPTH];
+byte published;                /* count of complete samples: the newest is published-1 */
+bool wdone;                    /* every writer life is over (ghost: lets the readers finish) */
+
+/* ghost state for the properties */
+byte first[NIDX];              /* content first delivered for each index (0: none yet) */
+bit completed[NIDX];           /* some writer stored seq = 2k+2 */
+bit abandoned[NIDX];           /* the stream reader counted k lost as abandoned by a dead writer */
+
+/* The properties, one named variable each, so that a violation reads "assertion violated <name>".
+ * Hidden: assigned and asserted in one atomic step, not part of the state. */
+hidden byte one_publish;       /* a delivered sample's words all come from one publish of its index */
+hidden byte one_content;       /* an index is never delivered with two different contents */
+hidden byte in_order;          /* the stream reader delivers indexes in increasing order */
+hidden byte all_counted;       /* stream: delivered + lost = every index the cursor passed */
+hidden byte abandoned_never_complete; /* R2: an index skipped as abandoned is never complete, before or after */
+hidden byte stream_not_stuck;  /* once the writers are gone, the stream reader reaches published */
+hidden byte index_bound;       /* the model's own bound on indexes holds */
+hidden byte newest_readable;   /* -DCHECK_NEWEST_READABLE only: the newest published sample stays readable */
+
+/* A writer life may die here: the rest of its steps never happen. */
+#define CRASH_POINT if :: goto died :: skip fi
+
+inline deliver(k, c0, c1) {
+    d_step {
+        one_publish = (c0 == c1 && c0 != 0 && IDX(c0) == k);
+        assert(one_publish);
+        one_content = (first[k] == 0 || first[k] == c0);
+        assert(one_content);
+        if
+        :: first[k] == 0 -> first[k] = c0
+        :: else -> skip
+        fi
+    }
+}
+
+proctype Writer(byte lives) {
+    byte g = 0;                /* writer life */
+    byte k;                    /* next index */
+    byte n;                    /* samples published in this life */
+    byte s;
+    byte i;
+    do
+    :: g < lives ->
+        /* Create (g = 0) or take over in place. The previous life is dead: nobody else stores,
+         * so the resume computation is one step. */
+        d_step {
+            k = published;
+#if defined(RESUME_REUSES_IN_PROGRESS)
+            /* The alternative to R1 (see spec/README.md): publish what a slot shows complete, then
+             * resume past it, reusing an index that a slot shows only in progress. */
+            i = 0;
+            do
+            :: i < DEPTH ->
+                if
+                :: seq[i] > 0 && seq[i] % 2 == 0 && seq[i] / 2 > k -> k = seq[i] / 2
+                :: else -> skip
+                fi;
+                i++
+            :: else -> break
+            od;
+            published = k;
+            i = 0;
+            do
+            :: i < DEPTH ->
+                if
+                :: seq[i] % 2 == 1 && (seq[i] - 1) / 2 > k -> k = (seq[i] - 1) / 2
+                :: else -> skip
+                fi;
+                i++
+            :: else -> break
+            od;
+            i = 0;
+#elif !defined(MUTANT_TAKEOVER_RESUMES_AT_PUBLISHED)
+            /* R1: past every index any slot shows complete (2k+2) or in progress (2k+1) */
+            i = 0;
+            do
+            :: i < DEPTH ->
+                if
+                :: seq[i] > 0 && (seq[i] - 1) / 2 + 1 > k -> k = (seq[i] - 1) / 2 + 1
+                :: else -> skip
+                fi;
+                i++
+            :: else -> break
+            od;
+            i = 0;
+#endif
+            n = 0
+        }
+        do
+        :: n < (g == 0 -> SAMPLES0 : SAMPLES1) ->
+            d_step { index_bound = (k + DEPTH < NIDX); assert(index_bound); s = k % DEPTH }
+            seq[s] = 2 * k + 1;                        /* opaque store, then a store-store fence */
+            CRASH_POINT;
+            pay0[s] = VAL(k, g);                       /* plain stores */
+            CRASH_POINT;
+            pay1[s] = VAL(k, g);
+            CRASH_POINT;
+#ifndef MUTANT_PUBLISHED_BEFORE_SEQ
+            d_step {                                   /* release store */
+                abandoned_never_complete = !abandoned[k];
+                assert(abandoned_never_complete);
+                seq[s] = 2 * k + 2;
+                completed[k] = 1
+            }
+            CRASH_POINT;
+            published = k + 1;                         /* release store */
+#else
+            published = k + 1;
+            CRASH_POINT;
+            d_step {
+                abandoned_never_complete = !abandoned[k];
+                assert(abandoned_never_complete);
+                seq[s] = 2 * k + 2;
+                completed[k] = 1
+            }
+#endif
+            d_step { k++; n++; s = 0 }
+        :: break                                       /* stops (or dies) between two samples */
+        od;
+died:    skip;
+        d_step { g++; n = 0; s = 0 }
+    :: else -> break
+    od;
+#ifdef CHECK_NEWEST_READABLE
+    /* The newest sample published stays readable (format.md): no writer lives any more, so its
+     * slot must still hold it. Rule R1 breaks this, see spec/README.md. */
+    skip;
+    d_step { newest_readable = (published == 0 || seq[(published - 1) % DEPTH] == 2 * published); assert(newest_readable) }
+#endif
+    wdone = true
+}
+
+/* Reader of the newest sample (format.md): retries while the writers live. */
+proctype Latest() {
+    byte p, k, s, s0, s1, c0, c1;
+    do
+    :: wdone -> break
+    :: true ->
+        p = published;                                  /* acquire */
+        if
+        :: p == 0 -> skip                               /* nothing yet */
+        :: else ->
+            d_step { k = p - 1; s = k % DEPTH }
+            s0 = seq[s];                                /* acquire */
+            if
+            :: s0 == 2 * k + 2 ->
+                c0 = pay0[s];                           /* the copy, word by word */
+                c1 = pay1[s];
+#ifndef MUTANT_NO_RECHECK
+                s1 = seq[s];                            /* after a load-load fence */
+#else
+                s1 = s0;
+#endif
+                if
+                :: s1 == s0 -> deliver(k, c0, c1)
+                :: else -> skip                         /* torn: start again */
+                fi
+            :: else -> skip                             /* overwritten meanwhile: start again */
+            fi
+        fi;
+        d_step { p = 0; k = 0; s = 0; s0 = 0; s1 = 0; c0 = 0; c1 = 0 }
+    od
+}
+
+/* Stream reader with its own cursor k, from index 0 (format.md and rule R2). */
+proctype Stream() {
+    byte k = 0, lost = 0, delivered = 0, last = 255;
+    byte p, s, s0, s1, c0, c1, next;
+    byte after = 0;                                     /* attempts since the writers are gone */
+    do
+    :: wdone && k >= published -> break                /* caught up, nobody writes any more */
+    :: else ->
+        s = k % DEPTH;
+        s0 = seq[s];                                    /* acquire */
+        if
+        :: s0 == 2 * k + 2 ->
+            c0 = pay0[s];
+            c1 = pay1[s];
+#ifndef MUTANT_NO_RECHECK
+            s1 = seq[s];
+#else
+            s1 = s0;
+#endif
+            if
+            :: s1 == s0 ->
+                deliver(k, c0, c1);
+                d_step {
+                    in_order = (last == 255 || last < k);
+                    assert(in_order);
+                    last = k;
+                    delivered++;
+                    k++
+                }
+            :: else -> goto lapped                      /* overwritten during the copy */
+            fi
+        :: s0 > 2 * k + 2 ->
+lapped:
+            p = published;                              /* acquire */
+            d_step {                                    /* skip to the oldest sample not overwritten next */
+#ifndef MUTANT_LAPPED_SKIP_WITHOUT_MAX
+                next = k + 1;
+                if
+                :: p + 1 > DEPTH + next -> next = p + 1 - DEPTH
+                :: else -> skip
+                fi;
+#else
+                next = (p + 1 > DEPTH -> p + 1 - DEPTH : 0);
+#endif
+#ifndef MUTANT_LAPPED_NOT_COUNTED
+                lost = lost + next - k;
+#endif
+                k = next;
+                next = 0
+            }
+        :: s0 < 2 * k + 2 ->
+#ifndef MUTANT_STREAM_WAITS_AT_HOLE
+            p = published;                              /* acquire, after the first seq load */
+#ifndef MUTANT_STREAM_NO_SEQ_RELOAD
+            s1 = seq[s];                                /* acquire, after published */
+#else
+            s1 = s0;
+#endif
+            if
+            :: p > k && s1 < 2 * k + 2 ->               /* R2: abandoned by a dead writer */
+                d_step {
+                    abandoned_never_complete = !completed[k];
+                    assert(abandoned_never_complete);
+                    abandoned[k] = 1;
+                    lost++;
+                    k++
+                }
+            :: else -> skip                             /* not yet written */
+            fi
+#else
+            skip                                        /* not yet written (today's reader) */
+#endif
+        fi;
+        d_step {
+            all_counted = (k == delivered + lost);
+            assert(all_counted);
+            if
+            :: wdone -> after++
+            :: else -> skip
+            fi;
+            /* once the writers are gone, every attempt moves the cursor (or it is caught up) */
+            stream_not_stuck = (after <= NIDX + 1);
+            assert(stream_not_stuck);
+            p = 0; s = 0; s0 = 0; s1 = 0; c0 = 0; c1 = 0
+        }
+    od
+}
+
+/*
+ * Three set-ups in one exhaustive run (init picks one; the search explores all three): both readers
+ * against two writer lives (the first writer and one takeover, which may die too), and each reader
+ * alone against three lives (a takeover of a region whose previous taker-over died). Both readers
+ * against three lives is the same model but some 10^8 states, beyond the build's time budget.
+ */
+init {
+    atomic {
+        if
+        :: run Writer(2); run Latest(); run Stream()
+        :: run Writer(3); run Stream()
+        :: run Writer(3); run Latest()
+        fi
+    }
+}
