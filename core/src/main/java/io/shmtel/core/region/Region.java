@@ -282,27 +282,53 @@ public final class Region implements AutoCloseable {
     static volatile Runnable beforeLockProbe;
 
     /**
+     * Tests only: runs in {@link #writerState} after the lock probe found the lock free and before the
+     * state word is loaded again, so that a test can let another writer take the region over there.
+     */
+    static volatile Runnable afterFreeLockProbe;
+
+    /** Times {@link #writerState} starts again when the epoch changed under it, before it answers with what it saw. */
+    private static final int MAX_STATE_ATTEMPTS = 64;
+
+    /**
      * The writer's state as a reader sees it now; see {@link WriterState}. The decision (format.md,
-     * liveness rule R3): state word CLOSED: CLOSED. Otherwise probe the lock ({@code F_OFD_GETLK},
-     * {@code F_RDLCK}: only a writer's exclusive lock conflicts, not a remover's shared one). Lock free:
-     * load the state word again, CLOSED: CLOSED (the writer closed cleanly between the load and the
-     * probe: {@link #close()} stores CLOSED before it releases the lock), else WRITER_DEAD. Lock held:
-     * the heartbeat's age tells LIVE from STALLED.
+     * liveness rule R3, proven in spec/liveness.pml): load the epoch, then the state word; CLOSED:
+     * CLOSED. Otherwise probe the lock ({@code F_OFD_GETLK}, {@code F_RDLCK}: only a writer's exclusive
+     * lock conflicts, not a remover's shared one). Lock held: the heartbeat's age tells LIVE from
+     * STALLED. Lock free: load the state word again, then the epoch: CLOSED: CLOSED (the writer closed
+     * cleanly between the first load and the probe: {@link #close()} stores CLOSED before it releases
+     * the lock); another epoch: a writer took the region over meanwhile (it stores its epoch before its
+     * state word 0), start again; else WRITER_DEAD.
      */
     public WriterState writerState(int stalledAfterPeriods) {
-        if (stateWord() == STATE_CLOSED) {
-            return WriterState.CLOSED;
+        WriterState seen = WriterState.WRITER_DEAD;
+        for (int attempt = 0; attempt < MAX_STATE_ATTEMPTS; attempt++) {
+            long epoch = epoch();
+            if (stateWord() == STATE_CLOSED) {
+                return WriterState.CLOSED;
+            }
+            Runnable pause = beforeLockProbe;
+            if (pause != null) {
+                pause.run();
+            }
+            if (isWriterLockHeld()) {
+                long period = Math.max(1, heartbeatPeriodNs());
+                long age = System.nanoTime() - heartbeatNs();
+                return age > stalledAfterPeriods * period ? WriterState.STALLED : WriterState.LIVE;
+            }
+            Runnable free = afterFreeLockProbe;
+            if (free != null) {
+                free.run();
+            }
+            if (stateWord() == STATE_CLOSED) {
+                return WriterState.CLOSED;
+            }
+            if (epoch() == epoch) {
+                return WriterState.WRITER_DEAD;
+            }
+            seen = WriterState.WRITER_DEAD; // taken over meanwhile: look again
         }
-        Runnable pause = beforeLockProbe;
-        if (pause != null) {
-            pause.run();
-        }
-        if (!isWriterLockHeld()) {
-            return stateWord() == STATE_CLOSED ? WriterState.CLOSED : WriterState.WRITER_DEAD;
-        }
-        long period = Math.max(1, heartbeatPeriodNs());
-        long age = System.nanoTime() - heartbeatNs();
-        return age > stalledAfterPeriods * period ? WriterState.STALLED : WriterState.LIVE;
+        return seen;
     }
 
     /** Stores a fresh heartbeat; writers only. */
@@ -889,6 +915,9 @@ public final class Region implements AutoCloseable {
                     reserve(name, file, fd, stat.size(), "take over");
                     applyMemory(name, file, buffer, stat.size(), true, options.memory());
                     long epoch = oldEpoch + 1;
+                    // The new epoch before the state word 0 (release): a reader that finds the lock free and
+                    // then loads this 0 also loads this epoch, and looks again (liveness rule R3).
+                    RegionHeader.LONG.setRelease(buffer, WRITER_EPOCH_OFFSET, epoch);
                     RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
                     RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
                             ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());

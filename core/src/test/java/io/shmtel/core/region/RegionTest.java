@@ -187,6 +187,45 @@ class RegionTest {
     }
 
     /**
+     * Liveness rule R3 with the epoch (spec/liveness.pml, mutant NO_EPOCH_CHECK): the writer closes
+     * cleanly after the reader's first load of the state word, and another writer takes the region
+     * over after the reader's probe found the lock free and before it loads the state word again. That
+     * load sees the new writer's state, not CLOSED; only the epoch, stored by a new owner before its
+     * state word, tells the reader to look again: it must never answer WRITER_DEAD here.
+     */
+    @Test
+    void aTakeoverBetweenTheProbeAndTheStateReloadIsNotReportedDead(RegionOptions options) {
+        Publisher first = Publisher.create("handover", ARM, options);
+        publishCounter(first, "joint_state", 1);
+        Publisher[] second = new Publisher[1];
+        try (Region reader = Region.open("handover", options)) {
+            long epoch = reader.epoch();
+            Region.beforeLockProbe = () -> {
+                Region.beforeLockProbe = null; // once
+                first.close(); // CLOSED, then the lock released
+            };
+            Region.afterFreeLockProbe = () -> {
+                Region.afterFreeLockProbe = null; // once
+                second[0] = Publisher.create("handover", ARM, options); // takes the closed region over in place
+            };
+            try {
+                assertThat(reader.writerState(5)).isIn(WriterState.LIVE, WriterState.CLOSED);
+            } finally {
+                Region.beforeLockProbe = null;
+                Region.afterFreeLockProbe = null;
+                first.close();
+            }
+            assertThat(second[0]).as("the second writer took the region over").isNotNull();
+            assertThat(reader.epoch()).isEqualTo(epoch + 1);
+            assertThat(reader.writerState(5)).isEqualTo(WriterState.LIVE);
+        } finally {
+            if (second[0] != null) {
+                second[0].close();
+            }
+        }
+    }
+
+    /**
      * Liveness rule R3, the probe's lock type: a remover (gc, rm) holds a shared lock on a dead or
      * closed writer's region while it unlinks it. A probe with F_RDLCK conflicts only with a
      * writer's exclusive lock, so the remover is not taken for a live writer.
