@@ -6,6 +6,7 @@ import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.SlotDescriptor;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -149,47 +150,10 @@ public final class RingWriter implements SampleSink {
     // runs on the noisy 2-core VM; in one piece it measures as before the split).
     @Override
     public long publish(ByteBuffer payload, int length, long timestampNs) {
-        if (length < 0 || length > geometry.payloadLength() || length > payload.capacity()) {
-            throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
-                    + geometry.payloadLength() + " capacity=" + payload.capacity());
-        }
-        if (closed || region != null && region.isTruncated()) {
-            throw closedOrTruncated();
-        }
+        checkPublishable(payload, length);
         try {
-            long k = nextSampleIndex;
-            int slot = geometry.slotOffset(k);
-            // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
-            RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
-            // The payload stores below must not become visible before the busy mark.
-            java.lang.invoke.VarHandle.storeStoreFence();
-            buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
-            if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
-                CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
-                buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length / 2);
-                CrashPoint.reached(CrashPoint.PUBLISH_HALF);
-            }
-            buffer.put(slot + SlotDescriptor.PAYLOAD_OFFSET, payload, 0, length);
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
-            }
-            // Release: a reader that acquires 2k+2 sees the whole payload.
-            RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
-            }
-            // Release: a reader that acquires k+1 finds sample k complete in its slot.
-            RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
-            nextSampleIndex = k + 1;
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
-            }
-            if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
-                java.lang.invoke.VarHandle.fullFence();
-            }
-            if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
-                wakeSleepers();
-            }
+            long k = writeSlotOnly(payload, length, timestampNs);
+            count(k);
             return k;
         } catch (InternalError e) {
             throw fault(e);
@@ -201,17 +165,21 @@ public final class RingWriter implements SampleSink {
      * count it published; {@link #countPublished} does. A mailbox moves its handshake state between the two.
      */
     public long writeSlot(ByteBuffer payload, int length, long timestampNs) {
+        checkPublishable(payload, length);
+        try {
+            return writeSlotOnly(payload, length, timestampNs);
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    private void checkPublishable(ByteBuffer payload, int length) {
         if (length < 0 || length > geometry.payloadLength() || length > payload.capacity()) {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
         }
         if (closed || region != null && region.isTruncated()) {
             throw closedOrTruncated();
-        }
-        try {
-            return writeSlotOnly(payload, length, timestampNs);
-        } catch (InternalError e) {
-            throw fault(e);
         }
     }
 
@@ -221,7 +189,7 @@ public final class RingWriter implements SampleSink {
         // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
         RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
         // The payload stores below must not become visible before the busy mark.
-        java.lang.invoke.VarHandle.storeStoreFence();
+        VarHandle.storeStoreFence();
         buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
         if (CrashPoint.ENABLED) { // constant false unless a fault-injection test set it: the JIT drops this block
             CrashPoint.reached(CrashPoint.PUBLISH_MARKED);
@@ -260,7 +228,7 @@ public final class RingWriter implements SampleSink {
             CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
         }
         if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
-            java.lang.invoke.VarHandle.fullFence();
+            VarHandle.fullFence();
         }
         if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
             wakeSleepers();
