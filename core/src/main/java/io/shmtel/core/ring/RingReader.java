@@ -101,10 +101,13 @@ public final class RingReader {
         long expected = SlotDescriptor.completeSeq(k);
         long s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
         if (Long.compareUnsigned(s0, expected) < 0) {
-            // Not complete: not yet, or never (R2). published (acquire) first, THEN the seq again: a
-            // writer stores published = k+1 only after seq = 2k+2, so a seq still short of 2k+2 after
-            // published > k was seen is one no writer will complete.
-            if (publishedAcquire() <= k) {
+            // Not complete: not yet, or never (R2). An index a dead writer abandoned shows 2k+1 until it
+            // is lapped (the takeover rule skips only indexes a slot shows started), so only then is
+            // published worth a load: an empty poll (the slot still holds an older sample) costs none.
+            // published (acquire) first, THEN the seq again: a writer stores published = k+1 only after
+            // seq = 2k+2, so a seq still short of 2k+2 after published > k was seen is one no writer
+            // will complete.
+            if (s0 != SlotDescriptor.writingSeq(k) || publishedAcquire() <= k) {
                 return NOT_YET;
             }
             s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
