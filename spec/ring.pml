@@ -263,7 +263,8 @@ lapped:
                 k = next;
                 next = 0
             }
-        :: s0 < 2 * k + 2 ->
+        :: s0 < 2 * k + 1 -> skip                       /* not yet written: published is not loaded (Java's empty poll) */
+        :: s0 == 2 * k + 1 ->                           /* in progress, or abandoned: the only value an abandoned index shows */
 #ifndef MUTANT_STREAM_WAITS_AT_HOLE
             p = published;                              /* acquire, after the first seq load */
 #ifndef MUTANT_STREAM_NO_SEQ_RELOAD
