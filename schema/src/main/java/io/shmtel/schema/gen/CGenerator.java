@@ -49,24 +49,11 @@ public final class CGenerator {
         w.line("#ifndef " + guard);
         w.line("#define " + guard);
         w.line();
-        w.line("#include <errno.h>");
-        w.line("#include <fcntl.h>");
-        w.line("#include <limits.h>");
-        w.line("#include <linux/futex.h>");
-        w.line("#include <stdatomic.h>");
-        w.line("#include <stdbool.h>");
-        w.line("#include <stddef.h>");
-        w.line("#include <stdint.h>");
-        w.line("#include <string.h>");
-        w.line("#include <sys/syscall.h>");
-        w.line("#include <time.h>");
-        w.line("#include <unistd.h>");
-        w.line();
-        common(w);
+        CHeaderCommon.write(w);
         w.line("/* ---- schema \"" + layout.schemaName() + "\" ---- */");
         w.line("#define " + upper + "_SCHEMA_NAME " + SourceWriter.literal(layout.schemaName(), false));
         w.line("#define " + upper + "_SCHEMA_VERSION " + layout.schemaVersion());
-        w.line("#define " + upper + "_FINGERPRINT UINT64_C(" + hex(layout.fingerprint()) + ")");
+        w.line("#define " + upper + "_FINGERPRINT UINT64_C(" + CHeaderCommon.hex(layout.fingerprint()) + ")");
         w.line("#define " + upper + "_HEADER_LENGTH " + layout.headerLength() + "u");
         w.line("#define " + upper + "_REGION_LENGTH " + layout.regionLength() + "u");
         w.line();
@@ -110,104 +97,6 @@ public final class CGenerator {
         return w.toString();
     }
 
-    private void common(SourceWriter w) {
-        w.line("/* ---- region format, shared by every shmtel header ---- */");
-        w.line("#ifndef SHMTEL_FORMAT_1_DEFINED");
-        w.line("#define SHMTEL_FORMAT_1_DEFINED");
-        w.line("_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, \"shmtel regions are little-endian\");");
-        w.line("_Static_assert(sizeof(bool) == 1, \"shmtel bool fields are one byte\");");
-        w.line("/* Strict C11 hides the POSIX and Linux calls used here, and only feature-test macros defined before a");
-        w.line(" * program's first include show them, so what is hidden is declared here as the C library declares it. */");
-        w.line("long syscall(long, ...);");
-        w.line("#ifdef CLOCK_MONOTONIC");
-        w.line("#define SHMTEL_CLOCK_MONOTONIC_ CLOCK_MONOTONIC");
-        w.line("#else /* <time.h> hid clock_gettime too */");
-        w.line("int clock_gettime(int, struct timespec *); /* clockid_t is int on Linux */");
-        w.line("#define SHMTEL_CLOCK_MONOTONIC_ 1 /* CLOCK_MONOTONIC on Linux */");
-        w.line("#endif");
-        w.line("#if defined O_CLOEXEC");
-        w.line("#define SHMTEL_O_CLOEXEC_ O_CLOEXEC");
-        w.line("#elif defined __O_CLOEXEC");
-        w.line("#define SHMTEL_O_CLOEXEC_ __O_CLOEXEC /* glibc's name when O_CLOEXEC is hidden */");
-        w.line("#else");
-        w.line("#define SHMTEL_O_CLOEXEC_ 0");
-        w.line("#endif");
-        w.line("#define SHMTEL_MAGIC UINT64_C(" + hex(RegionHeaderDescriptor.MAGIC) + ") /* \"SHMTEL\\0\\0\" */");
-        w.line("#define SHMTEL_FORMAT_MAJOR " + RegionHeaderDescriptor.FORMAT_MAJOR + "u");
-        w.line("#define SHMTEL_FORMAT_MINOR " + RegionHeaderDescriptor.FORMAT_MINOR + "u");
-        define(w, "SHMTEL_MAGIC_OFFSET", RegionHeaderDescriptor.MAGIC_OFFSET);
-        define(w, "SHMTEL_VERSION_OFFSET", RegionHeaderDescriptor.VERSION_OFFSET);
-        define(w, "SHMTEL_HEADER_LENGTH_OFFSET", RegionHeaderDescriptor.HEADER_LENGTH_OFFSET);
-        define(w, "SHMTEL_REGION_LENGTH_OFFSET", RegionHeaderDescriptor.REGION_LENGTH_OFFSET);
-        define(w, "SHMTEL_FINGERPRINT_OFFSET", RegionHeaderDescriptor.FINGERPRINT_OFFSET);
-        define(w, "SHMTEL_RECORD_COUNT_OFFSET", RegionHeaderDescriptor.RECORD_COUNT_OFFSET);
-        define(w, "SHMTEL_WRITER_PID_OFFSET", RegionHeaderDescriptor.WRITER_PID_OFFSET);
-        define(w, "SHMTEL_STATE_OFFSET", RegionHeaderDescriptor.STATE_OFFSET);
-        define(w, "SHMTEL_WRITER_EPOCH_OFFSET", RegionHeaderDescriptor.WRITER_EPOCH_OFFSET);
-        define(w, "SHMTEL_HEARTBEAT_OFFSET", RegionHeaderDescriptor.HEARTBEAT_OFFSET);
-        define(w, "SHMTEL_PUBLISHED_OFFSET", RecordBlockDescriptor.PUBLISHED_OFFSET);
-        define(w, "SHMTEL_SLOTS_OFFSET", RecordBlockDescriptor.SLOTS_OFFSET);
-        define(w, "SHMTEL_SLEEPERS_OFFSET", RecordBlockDescriptor.SLEEPERS_OFFSET);
-        w.line("/* Mailbox records (format 1.2, schema \"sync\": \"mailbox\"): one slot, and after published a u64 of");
-        w.line(" * state (low half, the futex word) and, in the high half, the holder pid while READING, else a count");
-        w.line(" * (messages put while READY, answered while EMPTY or ERROR), changed only by compare-and-swap:");
-        w.line(" * writer EMPTY|k -> READY|k+1 after writing slot k, then published = k+1; consumer READY|n ->");
-        w.line(" * READING|pid, then READING|pid -> EMPTY|k+1 (done) or ERROR|k+1 (code >= 1 stored first); writer");
-        w.line(" * ERROR|n -> EMPTY|n after reading the code; anyone, when pid is dead: READING|pid -> READING|own pid,");
-        w.line(" * then code -1 and READING|own pid -> ERROR|k+1. See docs/format.md. */");
-        define(w, "SHMTEL_MAILBOX_STATE_OFFSET", RecordBlockDescriptor.MAILBOX_STATE_OFFSET);
-        define(w, "SHMTEL_MAILBOX_HOLDER_PID_OFFSET", RecordBlockDescriptor.MAILBOX_HOLDER_PID_OFFSET);
-        define(w, "SHMTEL_MAILBOX_CODE_OFFSET", RecordBlockDescriptor.MAILBOX_CODE_OFFSET);
-        define(w, "SHMTEL_MAILBOX_HOLDER_START_OFFSET", RecordBlockDescriptor.MAILBOX_HOLDER_START_OFFSET);
-        define(w, "SHMTEL_MAILBOX_RECOVERED_OFFSET", RecordBlockDescriptor.MAILBOX_RECOVERED_OFFSET);
-        w.line("#define SHMTEL_MAILBOX_EMPTY " + RecordBlockDescriptor.MAILBOX_EMPTY + "u");
-        w.line("#define SHMTEL_MAILBOX_READY " + RecordBlockDescriptor.MAILBOX_READY + "u");
-        w.line("#define SHMTEL_MAILBOX_READING " + RecordBlockDescriptor.MAILBOX_READING + "u");
-        w.line("#define SHMTEL_MAILBOX_ERROR " + RecordBlockDescriptor.MAILBOX_ERROR + "u");
-        w.line("#define SHMTEL_MAILBOX_CODE_CONSUMER_DIED (" + RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED + ")");
-        define(w, "SHMTEL_SEQ_OFFSET", SlotDescriptor.SEQ_OFFSET);
-        define(w, "SHMTEL_TIMESTAMP_OFFSET", SlotDescriptor.TIMESTAMP_OFFSET);
-        define(w, "SHMTEL_PAYLOAD_OFFSET", SlotDescriptor.PAYLOAD_OFFSET);
-        w.line("#define SHMTEL_MAX_LATEST_ATTEMPTS 64");
-        w.line("#define SHMTEL_OK 0");
-        w.line("#define SHMTEL_ERR_INITIALISING (-1) /* version word still 0: retry shortly */");
-        w.line("#define SHMTEL_ERR_MAGIC (-2)        /* not a shmtel region */");
-        w.line("#define SHMTEL_ERR_VERSION (-3)      /* another format major version */");
-        w.line("#define SHMTEL_ERR_FINGERPRINT (-4)  /* region written with another layout */");
-        w.line("#define SHMTEL_ERR_CORRUPT (-5)      /* mailbox word or slot not as the handshake leaves them */");
-        w.line("#define SHMTEL_ERR_NOT_HELD (-6)     /* mailbox answer: someone else answered it (taken for dead) */");
-        w.line("#define SHMTEL_ERR_ARGUMENT (-7)     /* mailbox answer: a code below 0 (0 is done, >= 1 an error) */");
-        w.line("#define SHMTEL_ERR_SHORT (-8)        /* the mapping (or the file) is shorter than the region: truncated */");
-        w.line();
-        w.line("/* CLOCK_MONOTONIC in nanoseconds: the clock of Java's System.nanoTime() on Linux. */");
-        w.open("static inline uint64_t shmtel_now_ns(void) {");
-        w.line("struct timespec ts;");
-        w.line("clock_gettime(SHMTEL_CLOCK_MONOTONIC_, &ts);");
-        w.line("return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;");
-        w.close("}");
-        w.line();
-        w.open("static inline _Atomic uint64_t *shmtel_u64_(const void *base, size_t offset) {");
-        w.line("return (_Atomic uint64_t *)(void *)((char *)(uintptr_t)base + offset);");
-        w.close("}");
-        w.line();
-        w.line("/* Wakes the readers asleep on the record whose block starts at block_offset (format 1.1+): a full");
-        w.line(" * fence after the publish, one load of the record's sleeper bits, and the futex wake system call");
-        w.line(" * only when a reader sleeps. Every generated _publish function calls it; a writer that publishes");
-        w.line(" * by other means calls it after storing the published count. */");
-        w.open("static inline void shmtel_wake_sleepers(void *base, size_t block_offset) {");
-        w.line("char *block = (char *)base + block_offset;");
-        w.line("atomic_thread_fence(memory_order_seq_cst); /* published store before the sleeper-bits load */");
-        w.line("if (atomic_load_explicit((_Atomic uint32_t *)(void *)(block + SHMTEL_SLEEPERS_OFFSET), memory_order_relaxed) != 0) {");
-        w.line("    /* The futex word is the low half of the little-endian published count. */");
-        w.line("    syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);");
-        w.line("}");
-        w.close("}");
-        w.line();
-        w.lines(MAILBOX_FUNCTIONS);
-        w.line("#endif /* SHMTEL_FORMAT_1_DEFINED */");
-        w.line();
-    }
-
     private void record(SourceWriter w, RecordLayout r) {
         String type = prefix + "_" + r.name() + "_t";
         String fn = prefix + "_" + r.name();
@@ -215,11 +104,11 @@ public final class CGenerator {
         w.line();
         w.line("/* ---- record \"" + r.name() + "\"" + (r.description().isEmpty() ? "" : ": "
                 + SourceWriter.comment(r.description())) + " ---- */");
-        define(w, m + "_DEPTH", r.depth());
-        define(w, m + "_PAYLOAD_LENGTH", r.payloadLength());
-        define(w, m + "_SLOT_LENGTH", r.slotLength());
+        CHeaderCommon.define(w, m + "_DEPTH", r.depth());
+        CHeaderCommon.define(w, m + "_PAYLOAD_LENGTH", r.payloadLength());
+        CHeaderCommon.define(w, m + "_SLOT_LENGTH", r.slotLength());
         w.line("#define " + m + "_BLOCK_OFFSET " + r.blockOffset() + "u");
-        w.line("#define " + m + "_FINGERPRINT UINT64_C(" + hex(r.fingerprint()) + ")");
+        w.line("#define " + m + "_FINGERPRINT UINT64_C(" + CHeaderCommon.hex(r.fingerprint()) + ")");
         for (FieldLayout f : r.fields()) {
             if (f.isEnum()) {
                 w.open("enum {");
@@ -311,206 +200,6 @@ public final class CGenerator {
         w.line();
     }
 
-    /** The mailbox handshake in C, shared by every mailbox record's functions (format 1.2). */
-    private static final String MAILBOX_FUNCTIONS = """
-            /* ---- mailbox handshake (format 1.2): the transitions above, by compare-and-swap ---- */
-            static inline _Atomic uint64_t *shmtel_mailbox_word_(void *base, size_t block_offset) {
-                return shmtel_u64_((char *)base + block_offset, SHMTEL_MAILBOX_STATE_OFFSET);
-            }
-
-            static inline uint64_t shmtel_mailbox_pack_(uint32_t state, uint64_t high) {
-                return (uint64_t)state | ((uint64_t)(uint32_t)high << 32);
-            }
-
-            /* The full count whose low 32 bits are low, within 2^31 of near. */
-            static inline uint64_t shmtel_widen_(uint32_t low, uint64_t near) {
-                return near + (uint64_t)(int64_t)(int32_t)(low - (uint32_t)near);
-            }
-
-            static inline bool shmtel_cas_(_Atomic uint64_t *word, uint64_t expected, uint64_t next) {
-                return atomic_compare_exchange_strong(word, &expected, next);
-            }
-
-            /* Wakes whoever sleeps on the mailbox's state word, when a sleeper bit is set. */
-            static inline void shmtel_mailbox_wake_(void *base, size_t block_offset) {
-                char *block = (char *)base + block_offset;
-                atomic_thread_fence(memory_order_seq_cst); /* the transition before the sleeper-bits load */
-                if (atomic_load_explicit((_Atomic uint32_t *)(void *)(block + SHMTEL_SLEEPERS_OFFSET), memory_order_relaxed) != 0) {
-                    syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_MAILBOX_STATE_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
-                }
-            }
-
-            #ifndef SHMTEL_PROC_ROOT
-            #define SHMTEL_PROC_ROOT "/proc" /* where process entries are read (tests play a /proc that hides one) */
-            #endif
-            #ifndef SHMTEL_MAILBOX_RECOVERING_HOOK
-            #define SHMTEL_MAILBOX_RECOVERING_HOOK() ((void)0) /* tests stall a recoverer here (after deciding) */
-            #endif
-
-            /* Start time of process pid (field 22 of /proc/PID/stat, clock ticks after boot), -1 when it cannot be read
-             * (no such process, hidepid, another PID namespace, no descriptor left): -1 alone never proves a process
-             * dead. With the pid, it tells the holder of a message from a later process that reuses its pid. */
-            static inline int64_t shmtel_process_start_time(int pid) {
-                char path[sizeof SHMTEL_PROC_ROOT + 18], digits[12], buf[1024];
-                char *p;
-                unsigned u = (unsigned)pid;
-                size_t i = sizeof SHMTEL_PROC_ROOT - 1;
-                int nd = 0, field = 2, fd;
-                ssize_t n;
-                int64_t value = 0;
-                memcpy(path, SHMTEL_PROC_ROOT, i);
-                path[i++] = '/';
-                do { digits[nd++] = (char)('0' + u % 10); u /= 10; } while (u != 0);
-                while (nd > 0) path[i++] = digits[--nd];
-                memcpy(path + i, "/stat", 6);
-                fd = open(path, O_RDONLY | SHMTEL_O_CLOEXEC_);
-                if (fd < 0) return -1;
-                n = read(fd, buf, sizeof buf - 1);
-                close(fd);
-                if (n <= 0) return -1;
-                buf[n] = '\\0';
-                p = strrchr(buf, ')'); /* the command name (field 2) may hold spaces and parentheses */
-                if (p == NULL) return -1;
-                for (p++; *p != '\\0' && field < 22; p++) {
-                    if (*p == ' ') field++;
-                }
-                if (*p < '0' || *p > '9') return -1;
-                while (*p >= '0' && *p <= '9') value = value * 10 + (*p++ - '0');
-                return value;
-            }
-
-            static inline int shmtel_mailbox_offer_(void *base, size_t block_offset, const void *message, size_t length,
-                                                    uint64_t timestamp_ns, uint64_t *message_index) {
-                char *block = (char *)base + block_offset;
-                char *slot = block + SHMTEL_SLOTS_OFFSET;
-                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-                _Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
-                _Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
-                uint64_t seen = atomic_load(word), k, s;
-                if ((uint32_t)seen == SHMTEL_MAILBOX_ERROR) { /* an answer nobody read: ERROR|n -> EMPTY|n */
-                    if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
-                    seen = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32);
-                }
-                if ((uint32_t)seen != SHMTEL_MAILBOX_EMPTY) return 0;
-                /* EMPTY|n: n messages put and answered (exact even when a writer died before counting its last) */
-                k = shmtel_widen_((uint32_t)(seen >> 32), atomic_load_explicit(published, memory_order_relaxed));
-                s = atomic_load_explicit(seq, memory_order_relaxed);
-                if (s != 0 && (s - 1) / 2 + 1 > k) {
-                    /* a writer died after writing message (s-1)/2 (or while writing it) but before putting it: that index
-                     * is never written again with other contents; skipped, counted answered, never delivered */
-                    uint64_t skipped = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, (s - 1) / 2 + 1);
-                    if (!shmtel_cas_(word, seen, skipped)) return SHMTEL_ERR_CORRUPT;
-                    seen = skipped;
-                    k = (s - 1) / 2 + 1;
-                }
-                atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */
-                atomic_thread_fence(memory_order_release);
-                memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);
-                memcpy(slot + SHMTEL_PAYLOAD_OFFSET, message, length);
-                atomic_store_explicit(seq, 2 * k + 2, memory_order_release); /* message complete */
-                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READY, k + 1))) return SHMTEL_ERR_CORRUPT;
-                atomic_store_explicit(published, k + 1, memory_order_release);
-                shmtel_wake_sleepers(base, block_offset); /* subscribers watching the mailbox */
-                shmtel_mailbox_wake_(base, block_offset); /* consumers asleep on the state */
-                *message_index = k;
-                return 1;
-            }
-
-            static inline int shmtel_mailbox_poll_answer_(void *base, size_t block_offset, int32_t *code) {
-                char *block = (char *)base + block_offset;
-                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-                uint64_t seen = atomic_load(word);
-                int32_t answer;
-                switch ((uint32_t)seen) {
-                case SHMTEL_MAILBOX_EMPTY:
-                    *code = 0;
-                    return 1;
-                case SHMTEL_MAILBOX_ERROR:
-                    answer = atomic_load((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET));
-                    if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
-                    *code = answer;
-                    return 1;
-                case SHMTEL_MAILBOX_READY:
-                case SHMTEL_MAILBOX_READING:
-                    return 0;
-                default:
-                    return SHMTEL_ERR_CORRUPT;
-                }
-            }
-
-            static inline int shmtel_mailbox_answer_(void *base, size_t block_offset, uint64_t message_index, int32_t code) {
-                char *block = (char *)base + block_offset;
-                uint64_t held = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
-                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
-                if (code != 0) atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), code);
-                if (!shmtel_cas_(shmtel_mailbox_word_(base, block_offset), held, shmtel_mailbox_pack_(
-                        code != 0 ? SHMTEL_MAILBOX_ERROR : SHMTEL_MAILBOX_EMPTY, message_index + 1))) return SHMTEL_ERR_NOT_HELD;
-                shmtel_mailbox_wake_(base, block_offset); /* the sender waits for the answer */
-                return SHMTEL_OK;
-            }
-
-            static inline int shmtel_mailbox_take_(void *base, size_t block_offset, void *out, size_t length,
-                                                   uint64_t *message_index, uint64_t *timestamp_ns) {
-                char *block = (char *)base + block_offset;
-                char *slot = block + SHMTEL_SLOTS_OFFSET;
-                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-                uint64_t seen = atomic_load(word), seq;
-                int pid = (int)getpid();
-                int64_t start;
-                if ((uint32_t)seen != SHMTEL_MAILBOX_READY) return 0;
-                if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)pid))) {
-                    return 0; /* another consumer took it first */
-                }
-                shmtel_mailbox_wake_(base, block_offset); /* the sender asleep for its answer: a consumer holds it */
-                start = shmtel_process_start_time(pid);
-                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)(start > 0 ? start : 0));
-                seq = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);
-                if (seq < 2 || (seq & 1) != 0 || (uint32_t)(seq / 2) != (uint32_t)(seen >> 32)) {
-                    /* READY without that complete message: answered undeliverable, as a Java consumer does */
-                    shmtel_mailbox_answer_(base, block_offset, shmtel_widen_((uint32_t)(seen >> 32),
-                            atomic_load(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET))) - 1, SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
-                    return SHMTEL_ERR_CORRUPT;
-                }
-                memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, length); /* nobody writes the slot while READING */
-                if (timestamp_ns != NULL) memcpy(timestamp_ns, slot + SHMTEL_TIMESTAMP_OFFSET, sizeof *timestamp_ns);
-                *message_index = seq / 2 - 1;
-                return 1;
-            }
-
-            static inline int shmtel_mailbox_recover_(void *base, size_t block_offset) {
-                char *block = (char *)base + block_offset;
-                _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-                _Atomic uint64_t *seq = shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET);
-                uint64_t s = atomic_load_explicit(seq, memory_order_acquire); /* the slot first, then the word */
-                uint64_t seen = atomic_load(word), held, own;
-                int pid = (int)(uint32_t)(seen >> 32);
-                int64_t start, now;
-                if ((uint32_t)seen != SHMTEL_MAILBOX_READING || pid <= 0) return 0;
-                if (syscall(SYS_kill, pid, 0) == 0 || errno != ESRCH) { /* the pid is in use: by the holder? */
-                    start = (int64_t)atomic_load(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET));
-                    if (start <= 0) return 0; /* no start time stored: the pid alone decides */
-                    now = shmtel_process_start_time(pid);
-                    if (now < 0 || now == start) return 0; /* unreadable (hidepid, another PID namespace): alive */
-                }
-                /* The same message around the check: else the start time read may be a later holder's. */
-                if (atomic_load_explicit(seq, memory_order_acquire) != s) return 0;
-                if (s < 2 || (s & 1) != 0) return 0; /* no message the writer put: nothing to answer */
-                SHMTEL_MAILBOX_RECOVERING_HOOK();
-                /* Become the holder first, then answer as a consumer does: a recoverer that stalled after looking
-                 * stores nothing but this harmless 0 once the box has moved on (a holder's check turns pid-only). */
-                atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
-                own = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
-                if (!shmtel_cas_(word, seen, own)) return 0; /* someone moved first */
-                held = atomic_load_explicit(seq, memory_order_acquire); /* nobody writes the slot while it is held */
-                if (held >= 2 && (held & 1) == 0) s = held;
-                atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
-                if (!shmtel_cas_(word, own, shmtel_mailbox_pack_(SHMTEL_MAILBOX_ERROR, s / 2))) return 0;
-                atomic_fetch_add(shmtel_u64_(block, SHMTEL_MAILBOX_RECOVERED_OFFSET), 1);
-                shmtel_mailbox_wake_(base, block_offset);
-                return 1;
-            }
-            """;
-
     private void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
         w.line(" * returns its sample index. Only the region's single writer may call this. */");
@@ -578,15 +267,7 @@ public final class CGenerator {
         };
     }
 
-    private static void define(SourceWriter w, String name, long value) {
-        w.line("#define " + name + " " + value + "u");
-    }
-
     private String source() {
         return layout.source() == null ? "<unknown>" : layout.source();
-    }
-
-    private static String hex(long value) {
-        return String.format("0x%016x", value);
     }
 }
