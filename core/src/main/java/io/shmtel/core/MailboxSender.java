@@ -14,6 +14,7 @@ import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.MailboxSink;
+import io.shmtel.schema.layout.ProtocolConstants;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import java.nio.ByteBuffer;
@@ -36,7 +37,7 @@ public final class MailboxSender implements MailboxSink {
     /** {@link #lastAnswerCode()}: the consumer died holding the message (the box was recovered). */
     public static final int CONSUMER_DIED = RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED;
     /** How often a waiting sender checks whether the consumer holding its message is still alive. */
-    static final long HOLDER_CHECK_NS = 10_000_000L;
+    static final long HOLDER_CHECK_NS = ProtocolConstants.MAILBOX_HOLDER_CHECK_NS;
 
     private final String name;
     private final ByteBuffer buffer;

@@ -1,5 +1,6 @@
 package io.shmtel.core.ring;
 
+import io.shmtel.schema.layout.ProtocolConstants;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -42,7 +43,7 @@ public final class RingReader {
     public static final long CONTENDED = -2;
 
     /** Attempts of {@link #readLatest} before it gives up; each failure means the writer lapped a whole ring. */
-    public static final int MAX_LATEST_ATTEMPTS = 64;
+    public static final int MAX_LATEST_ATTEMPTS = ProtocolConstants.MAX_LATEST_ATTEMPTS;
 
     private final ByteBuffer buffer;
     private final RingGeometry geometry;

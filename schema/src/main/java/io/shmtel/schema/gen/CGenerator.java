@@ -6,11 +6,15 @@ import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
+import io.shmtel.schema.layout.ProtocolConstants;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.RegionHeaderDescriptor;
+import io.shmtel.schema.layout.SlotDescriptor;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Generates one C11 header per schema: a struct per record laid out exactly as the payload
@@ -68,7 +72,7 @@ public final class CGenerator {
         w.line("if (version == 0) return SHMTEL_ERR_INITIALISING;");
         w.line("memcpy(&magic, b + SHMTEL_MAGIC_OFFSET, sizeof magic);");
         w.line("if (magic != SHMTEL_MAGIC) return SHMTEL_ERR_MAGIC;");
-        w.line("if ((version >> 16) != SHMTEL_FORMAT_MAJOR) return SHMTEL_ERR_VERSION;");
+        w.line("if ((version >> " + RegionHeaderDescriptor.FORMAT_MAJOR_SHIFT + ") != SHMTEL_FORMAT_MAJOR) return SHMTEL_ERR_VERSION;");
         w.line("memcpy(&fingerprint, b + SHMTEL_FINGERPRINT_OFFSET, sizeof fingerprint);");
         w.line("if (fingerprint != " + upper + "_FINGERPRINT) return SHMTEL_ERR_FINGERPRINT;");
         w.line("return SHMTEL_OK;");
@@ -135,8 +139,9 @@ public final class CGenerator {
                     + "." + f.name() + " offset\");");
         }
         w.line("_Static_assert(sizeof(" + type + ") == " + m + "_PAYLOAD_LENGTH, \"" + r.name() + " payload length\");");
-        w.line("_Static_assert((SHMTEL_PAYLOAD_OFFSET + sizeof(" + type + ") + 63) / 64 * 64 == " + m
-                + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
+        int cacheLine = SlotDescriptor.CACHE_LINE_LENGTH;
+        w.line("_Static_assert((SHMTEL_PAYLOAD_OFFSET + sizeof(" + type + ") + " + (cacheLine - 1) + ") / " + cacheLine
+                + " * " + cacheLine + " == " + m + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
         w.line();
         if (r.isMailbox()) {
             mailbox(w, r, type, fn, m);
@@ -183,8 +188,8 @@ public final class CGenerator {
         function(w, """
                 /* Anyone: answers SHMTEL_MAILBOX_CODE_CONSUMER_DIED for a message whose consumer died holding it, so the
                  * mailbox works again (it is not delivered again). 1: recovered. Reads /proc: call it now and then
-                 * (Java ends: every 10 ms) while the mailbox stays held. */
-                """,
+                 * (Java ends: every %d ms) while the mailbox stays held. */
+                """.formatted(TimeUnit.NANOSECONDS.toMillis(ProtocolConstants.MAILBOX_HOLDER_CHECK_NS)),
                 "static inline int " + fn + "_recover(void *base)",
                 "return shmtel_mailbox_recover_(" + args + ");");
     }

@@ -1,5 +1,6 @@
 package io.shmtel.schema.gen;
 
+import io.shmtel.schema.layout.ProtocolConstants;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.layout.SlotDescriptor;
@@ -13,7 +14,7 @@ import java.util.List;
  * The part of every generated C header that is the same for every schema: the includes, platform shims,
  * format constants, error codes, the wake-up and the mailbox handshake. Its C text lives in the resource
  * {@value #RESOURCE} (a header that compiles on its own); this class copies it between its markers and writes
- * the format constants in it from the Java descriptors, so that each constant is declared once, in Java.
+ * the format constants in it from the Java descriptors and {@link ProtocolConstants}, so that each constant is declared once, in Java.
  */
 final class CHeaderCommon {
     /** The resource holding the common C text, next to this class. */
@@ -78,7 +79,7 @@ final class CHeaderCommon {
         define(w, "SHMTEL_SEQ_OFFSET", SlotDescriptor.SEQ_OFFSET);
         define(w, "SHMTEL_TIMESTAMP_OFFSET", SlotDescriptor.TIMESTAMP_OFFSET);
         define(w, "SHMTEL_PAYLOAD_OFFSET", SlotDescriptor.PAYLOAD_OFFSET);
-        w.line("#define SHMTEL_MAX_LATEST_ATTEMPTS 64");
+        w.line("#define SHMTEL_MAX_LATEST_ATTEMPTS " + ProtocolConstants.MAX_LATEST_ATTEMPTS);
     }
 
     /** The resource's own copy of the constants (what it compiles with alone), one string per line. */

@@ -51,7 +51,9 @@ public final class RegionHeaderDescriptor {
     public static final int FORMAT_MAJOR = 1;
     /** 1.1: sleeper words (wake-on-publish); 1.2: mailbox records (record-table sync word, handshake words). */
     public static final int FORMAT_MINOR = 2;
-    public static final int FORMAT_VERSION = FORMAT_MAJOR << 16 | FORMAT_MINOR;
+    /** The format version word holds the major version above this bit, the minor below it. */
+    public static final int FORMAT_MAJOR_SHIFT = 16;
+    public static final int FORMAT_VERSION = FORMAT_MAJOR << FORMAT_MAJOR_SHIFT | FORMAT_MINOR;
     public static final int PAGE_LENGTH = 4096;
 
     public static final int MAGIC_OFFSET = 0;
@@ -118,10 +120,10 @@ public final class RegionHeaderDescriptor {
     }
 
     public static int major(int formatVersion) {
-        return formatVersion >>> 16;
+        return formatVersion >>> FORMAT_MAJOR_SHIFT;
     }
 
     public static int minor(int formatVersion) {
-        return formatVersion & 0xFFFF;
+        return formatVersion & ((1 << FORMAT_MAJOR_SHIFT) - 1);
     }
 }
