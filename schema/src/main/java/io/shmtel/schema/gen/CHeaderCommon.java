@@ -14,7 +14,8 @@ import java.util.List;
  * The part of every generated C header that is the same for every schema: the includes, platform shims,
  * format constants, error codes, the wake-up and the mailbox handshake. Its C text lives in the resource
  * {@value #RESOURCE} (a header that compiles on its own); this class copies it between its markers and writes
- * the format constants in it from the Java descriptors and {@link ProtocolConstants}, so that each constant is declared once, in Java.
+ * the format constants in it from the Java descriptors and {@link ProtocolConstants}, so that each constant is
+ * declared once, in Java.
  */
 final class CHeaderCommon {
     /** The resource holding the common C text, next to this class. */

@@ -1,0 +1,136 @@
+package io.shmtel.schema.gen;
+
+import io.shmtel.schema.layout.ProtocolConstants;
+import io.shmtel.schema.layout.RecordLayout;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The C functions CGenerator writes for each record after its struct: {@code _publish} and {@code _read_latest}
+ * for a ring, {@code _offer}, {@code _poll_answer}, {@code _take}, {@code _answer}, {@code _recover} and
+ * {@code _read_latest} for a mailbox. They call the common functions of {@value CHeaderCommon#RESOURCE}.
+ */
+final class CRecordFunctions {
+    private CRecordFunctions() {}
+
+    /**
+     * Writes record {@code r}'s functions: {@code type} is its C struct type, {@code fn} the prefix of its
+     * function names, {@code m} the prefix of its macros.
+     */
+    static void write(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        if (r.isMailbox()) {
+            mailbox(w, r, type, fn, m);
+        } else {
+            publish(w, r, type, fn, m);
+        }
+        readLatest(w, r, type, fn, m);
+    }
+
+    private static void mailbox(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        String args = "base, " + m + "_BLOCK_OFFSET";
+        w.line("/* \"" + r.name() + "\" is a mailbox (" + m
+                + "_MAILBOX): one message at a time, taken once and answered");
+        w.line(" * once (docs/format.md). No _publish: a ring publish would bypass the handshake."
+                + " Nothing here sleeps;");
+        w.line(" * call these in the program's own loop (Java ends asleep in the kernel are woken). */");
+        w.line("#define " + m + "_MAILBOX 1");
+        w.line();
+        function(w, """
+            /* Sender (the region's single writer): puts *message into the empty mailbox. 1: put, *message_index set;
+             * 0: the mailbox still holds an unanswered message. An answer not read with %s_poll_answer is dropped. */
+            """.formatted(fn),
+                "static inline int " + fn + "_offer(void *base, const " + type
+                        + " *message, uint64_t timestamp_ns, uint64_t *message_index)",
+                "return shmtel_mailbox_offer_(" + args + ", message, sizeof *message, timestamp_ns, message_index);");
+        function(w, """
+            /* Sender: 1 when its last message is answered (or none is pending), *code set: 0 done, 1 or more the
+             * consumer's error code, SHMTEL_MAILBOX_CODE_CONSUMER_DIED; 0 while it waits in the box or is held. */
+            """,
+                "static inline int " + fn + "_poll_answer(void *base, int32_t *code)",
+                "return shmtel_mailbox_poll_answer_(" + args + ", code);");
+        function(w, """
+            /* Consumer: takes the message into *out. 1: taken, *message_index (and *timestamp_ns when not NULL) set;
+             * answer it with %s_answer. 0: nothing to take (empty, or held by another consumer). */
+            """.formatted(fn),
+                "static inline int " + fn + "_take(void *base, " + type
+                        + " *out, uint64_t *message_index, uint64_t *timestamp_ns)",
+                "return shmtel_mailbox_take_(" + args + ", out, sizeof *out, message_index, timestamp_ns);");
+        function(w, """
+            /* Consumer: answers the message taken: code 0 done, 1 or more an error its sender reads back. SHMTEL_OK,
+             * SHMTEL_ERR_NOT_HELD when it was answered for this process (taken for dead), or SHMTEL_ERR_ARGUMENT. */
+            """,
+                "static inline int " + fn + "_answer(void *base, uint64_t message_index, int32_t code)",
+                "if (code < 0) return SHMTEL_ERR_ARGUMENT;",
+                "return shmtel_mailbox_answer_(" + args + ", message_index, code);");
+        function(w, """
+            /* Anyone: answers SHMTEL_MAILBOX_CODE_CONSUMER_DIED for a message whose consumer died holding it, so the
+             * mailbox works again (it is not delivered again). 1: recovered. Reads /proc: call it now and then
+             * (Java ends: every %d ms) while the mailbox stays held. */
+            """.formatted(TimeUnit.NANOSECONDS.toMillis(ProtocolConstants.MAILBOX_HOLDER_CHECK_NS)),
+                "static inline int " + fn + "_recover(void *base)",
+                "return shmtel_mailbox_recover_(" + args + ");");
+    }
+
+    /** A documented C function: the comment's lines, the signature, the body's lines, a blank line. */
+    private static void function(SourceWriter w, String comment, String signature, String... body) {
+        w.lines(comment);
+        w.open(signature + " {");
+        for (String line : body) {
+            w.line(line);
+        }
+        w.close("}");
+        w.line();
+    }
+
+    private static void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
+        w.line(" * returns its sample index. Only the region's single writer may call this. */");
+        w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
+                + " *sample, uint64_t timestamp_ns) {");
+        w.line("char *block = (char *)base + " + m + "_BLOCK_OFFSET;");
+        w.line("_Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);");
+        w.line("uint64_t k = atomic_load_explicit(published, memory_order_relaxed); /* single writer */");
+        w.line("char *slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) "
+                + "* " + m + "_SLOT_LENGTH;");
+        w.line("_Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);");
+        w.line("atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */");
+        w.line("atomic_thread_fence(memory_order_release); /* busy mark before any payload store */");
+        w.line("memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);");
+        w.line("memcpy(slot + SHMTEL_PAYLOAD_OFFSET, sample, sizeof *sample);");
+        w.line("atomic_store_explicit(seq, 2 * k + 2, memory_order_release); /* payload complete */");
+        w.line("atomic_store_explicit(published, k + 1, memory_order_release); /* newest sample is k */");
+        w.line("shmtel_wake_sleepers(base, " + m + "_BLOCK_OFFSET); /* readers asleep on this record */");
+        w.line("return k;");
+        w.close("}");
+        w.line();
+    }
+
+    private static void readLatest(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        w.line("/* Copies the newest complete sample of \"" + r.name() + "\" into *out. Returns 1 (and sets");
+        w.line(" * *sample_index and *timestamp_ns when not NULL), 0 when nothing was published yet, or -1");
+        w.line(" * when the writer overwrote the newest slot during every attempt. */");
+        w.open("static inline int " + fn + "_read_latest(const void *base, " + type
+                + " *out, uint64_t *sample_index, uint64_t *timestamp_ns) {");
+        w.line("const char *block = (const char *)base + " + m + "_BLOCK_OFFSET;");
+        w.open("for (int attempt = 0; attempt < SHMTEL_MAX_LATEST_ATTEMPTS; attempt++) {");
+        w.line("uint64_t published = atomic_load_explicit(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET), "
+                + "memory_order_acquire);");
+        w.line("uint64_t k, s0, s1, ts;");
+        w.line("const char *slot;");
+        w.line("if (published == 0) return 0;");
+        w.line("k = published - 1;");
+        w.line("slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) * " + m + "_SLOT_LENGTH;");
+        w.line("s0 = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);");
+        w.line("if (s0 != 2 * k + 2) continue; /* overwritten or being written: look again */");
+        w.line("memcpy(&ts, slot + SHMTEL_TIMESTAMP_OFFSET, sizeof ts);");
+        w.line("memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, sizeof *out);");
+        w.line("atomic_thread_fence(memory_order_acquire); /* copy before the second seq load */");
+        w.line("s1 = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_relaxed);");
+        w.line("if (s1 != s0) continue; /* torn: the writer reused the slot during the copy */");
+        w.line("if (sample_index) *sample_index = k;");
+        w.line("if (timestamp_ns) *timestamp_ns = ts;");
+        w.line("return 1;");
+        w.close("}");
+        w.line("return -1;");
+        w.close("}");
+    }
+}
