@@ -2,13 +2,9 @@ package io.shmtel.config;
 
 import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.core.region.RegionDirectory;
-import io.shmtel.schema.InputFiles;
-import io.shmtel.schema.Names;
 import io.shmtel.schema.SchemaException;
 import io.shmtel.schema.SchemaParser;
-import io.shmtel.schema.SchemaProblem;
 import io.shmtel.schema.json.JsonProblems;
-import io.shmtel.schema.json.LocatedJsonReader;
 import io.shmtel.schema.json.Node;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
@@ -19,11 +15,9 @@ import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.SensorDriver;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +57,7 @@ public final class DeploymentParser {
         this.source = source;
         this.baseDir = baseDir;
         this.driverTypes = driverTypes;
-        this.problems = new JsonProblems(source);
+        this.problems = new JsonProblems(source, JsonProblems.Found.VALUE);
         java.util.TreeSet<String> actions = new java.util.TreeSet<>(ACTIONS);
         actions.addAll(userActions);
         this.actionTypes = actions;
@@ -71,16 +65,10 @@ public final class DeploymentParser {
 
     /** Parses {@code file}; schema paths are relative to its directory. */
     public static Deployment parse(Path file, Map<String, DriverFactory> driverTypes, Set<String> userActions) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(InputFiles.read(file, InputFiles.MAX_TEXT_BYTES))).toString();
-        } catch (InputFiles.UnreadableFileException e) {
-            throw single(file.toString(), e.reason());
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw single(file.toString(), "file is not valid UTF-8: save it as UTF-8");
+        JsonProblems unreadable = new JsonProblems(file.toString(), JsonProblems.Found.VALUE);
+        String text = unreadable.readText(file);
+        if (text == null) {
+            throw new DeploymentException(unreadable.list());
         }
         // Relative to the deployment file's directory as the user gave it, so messages show familiar paths.
         Path base = file.getParent() == null ? Path.of("") : file.getParent();
@@ -91,50 +79,39 @@ public final class DeploymentParser {
     public static Deployment parse(String text, String sourceName, Path baseDir, Map<String, DriverFactory> driverTypes,
             Set<String> userActions) {
         DeploymentParser p = new DeploymentParser(sourceName, baseDir, driverTypes, userActions);
-        LocatedJsonReader.Result json = LocatedJsonReader.read(text);
-        for (LocatedJsonReader.Problem problem : json.problems()) {
-            p.problems.problem(problem.line(), problem.column(), problem.pointer(), problem.message());
-        }
-        Deployment d = json.root() == null ? null : p.deployment(json.root());
+        Node root = p.problems.read(text);
+        Deployment d = root == null ? null : p.deployment(root);
         if (!p.problems.isEmpty()) {
-            List<SchemaProblem> sorted = new ArrayList<>(p.problems.list());
             // The deployment file's own problems first, then those of the schema files it names.
-            sorted.sort(Comparator.comparing((SchemaProblem x) -> !x.source().equals(sourceName))
-                    .thenComparing(SchemaProblem::source).thenComparingInt(SchemaProblem::line)
-                    .thenComparingInt(SchemaProblem::column));
-            throw new DeploymentException(sorted);
+            throw new DeploymentException(p.problems.inFileOrder());
         }
         return d;
-    }
-
-    private static DeploymentException single(String source, String message) {
-        return new DeploymentException(List.of(new SchemaProblem(source, 1, 1, "", message)));
     }
 
     // ------------------------------------------------------------------------------------------
 
     private Deployment deployment(Node root) {
         if (!(root instanceof Node.ObjectNode obj)) {
-            problem(root, "expected a JSON object with \"deployment\", \"regions\" and \"nodes\"; found " + root.kind());
+            problems.problem(root, "expected a JSON object with \"deployment\", \"regions\" and \"nodes\"; found " + root.kind());
             return null;
         }
-        keys(obj, ROOT_KEYS);
-        String name = string(obj, "deployment", true);
+        problems.keys(obj, ROOT_KEYS);
+        String name = problems.string(obj, "deployment", true);
         if (name != null && !RegionDirectory.NAME.matcher(name).matches()) {
-            problem(obj.get("deployment"), "invalid deployment name \"" + name + "\": use letters, digits, '.', '_', '-'");
+            problems.problem(obj.get("deployment"), "invalid deployment name \"" + name + "\": use letters, digits, '.', '_', '-'");
         }
         Path directory = null;
-        String dir = string(obj, "directory", false);
+        String dir = problems.string(obj, "directory", false);
         if (dir != null) {
             directory = path(obj.get("directory"), dir);
         }
-        long heartbeatMs = integer(obj, "heartbeatPeriodMs", 1, 60_000, 100);
-        boolean removeOnExit = bool(obj, "removeRegionsOnExit", false);
+        long heartbeatMs = problems.integer(obj, "heartbeatPeriodMs", 1, 60_000, 100);
+        boolean removeOnExit = problems.bool(obj, "removeRegionsOnExit", false);
 
         Map<String, Deployment.RegionSpec> regions = new LinkedHashMap<>();
         Map<String, Node> regionNodes = new HashMap<>();
-        Node regionsNode = require(obj, "regions", "an array of regions, e.g. [{ \"name\": \"arm\", \"schema\": \"arm.json\" }]");
-        for (Node r : array(regionsNode, "regions", true)) {
+        Node regionsNode = problems.require(obj, "regions", "an array of regions, e.g. [{ \"name\": \"arm\", \"schema\": \"arm.json\" }]");
+        for (Node r : problems.array(regionsNode, "regions", true)) {
             Deployment.RegionSpec spec = region(r, regionNodes);
             if (spec != null) {
                 regions.put(spec.name(), spec);
@@ -143,8 +120,8 @@ public final class DeploymentParser {
         List<Deployment.NodeSpec> nodes = new ArrayList<>();
         Map<String, Node> nodeNames = new HashMap<>();
         Map<String, Node> drivenRegions = new HashMap<>();
-        Node nodesNode = require(obj, "nodes", "an array of nodes, e.g. [{ \"name\": \"drivers\", \"drivers\": [...] }]");
-        for (Node n : array(nodesNode, "nodes", true)) {
+        Node nodesNode = problems.require(obj, "nodes", "an array of nodes, e.g. [{ \"name\": \"drivers\", \"drivers\": [...] }]");
+        for (Node n : problems.array(nodesNode, "nodes", true)) {
             Deployment.NodeSpec spec = node(n, nodeNames, regions, regionNodes, drivenRegions);
             if (spec != null) {
                 nodes.add(spec);
@@ -159,33 +136,33 @@ public final class DeploymentParser {
 
     private Deployment.RegionSpec region(Node node, Map<String, Node> seen) {
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a region object with \"name\" and \"schema\"; found " + node.kind());
+            problems.problem(node, "expected a region object with \"name\" and \"schema\"; found " + node.kind());
             return null;
         }
-        keys(obj, REGION_KEYS);
-        String name = string(obj, "name", true);
+        problems.keys(obj, REGION_KEYS);
+        String name = problems.string(obj, "name", true);
         if (name != null) {
             if (!RegionDirectory.NAME.matcher(name).matches()) {
-                problem(obj.get("name"), "invalid region name \"" + name + "\": names match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+                problems.problem(obj.get("name"), "invalid region name \"" + name + "\": names match [A-Za-z0-9][A-Za-z0-9._-]{0,127}");
                 name = null;
             } else if (seen.putIfAbsent(name, obj.get("name")) != null) {
-                problem(obj.get("name"), "duplicate region name \"" + name + "\" (first declared at "
+                problems.problem(obj.get("name"), "duplicate region name \"" + name + "\" (first declared at "
                         + seen.get(name).pointer() + ")");
                 name = null;
             }
         }
         int mode = 0600;
-        String modeText = string(obj, "mode", false);
+        String modeText = problems.string(obj, "mode", false);
         if (modeText != null) {
             try {
                 mode = Integer.parseInt(modeText, 8);
                 io.shmtel.core.region.RegionOptions.defaults().withMode(mode);
             } catch (IllegalArgumentException e) {
-                problem(obj.get("mode"), "invalid mode \"" + modeText + "\": an octal string such as \"0600\" or \"0640\""
+                problems.problem(obj.get("mode"), "invalid mode \"" + modeText + "\": an octal string such as \"0600\" or \"0640\""
                         + " that keeps owner read-write and gives no one else write access");
             }
         }
-        String schema = string(obj, "schema", true);
+        String schema = problems.string(obj, "schema", true);
         Layout layout = null;
         Path schemaFile = null;
         if (schema != null) {
@@ -198,16 +175,16 @@ public final class DeploymentParser {
                 Node at = obj.get("schema");
                 boolean missing = e.problems().size() == 1 && e.problems().get(0).message().startsWith("no such file");
                 if (missing) {
-                    problem(at, "schema file " + schemaFile + " does not exist (\"" + schema
+                    problems.problem(at, "schema file " + schemaFile + " does not exist (\"" + schema
                             + "\" is relative to the deployment file's directory)");
                 } else {
-                    problem(at, "schema file " + schemaFile + " is invalid (" + e.problems().size() + " errors below)");
+                    problems.problem(at, "schema file " + schemaFile + " is invalid (" + e.problems().size() + " errors below)");
                     problems.addAll(e.problems());
                 }
             }
         }
         MemoryOptions memory = memory(obj.get("memory"));
-        long flushMs = integer(obj, "flushPeriodMs", 0, 86_400_000, 0);
+        long flushMs = problems.integer(obj, "flushPeriodMs", 0, 86_400_000, 0);
         return name == null || layout == null || memory == null ? null
                 : new Deployment.RegionSpec(name, schemaFile, layout, mode, memory, Duration.ofMillis(flushMs));
     }
@@ -217,39 +194,38 @@ public final class DeploymentParser {
             return MemoryOptions.defaults();
         }
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a memory object, e.g. { \"prefault\": true, \"lock\": true }; found " + node.kind());
+            problems.problem(node, "expected a memory object, e.g. { \"prefault\": true, \"lock\": true }; found " + node.kind());
             return null;
         }
-        keys(obj, MEMORY_KEYS);
+        problems.keys(obj, MEMORY_KEYS);
         MemoryOptions.Advice advice = MemoryOptions.Advice.NORMAL;
-        String adviceText = string(obj, "advice", false);
+        String adviceText = problems.string(obj, "advice", false);
         if (adviceText != null) {
             advice = MemoryOptions.Advice.byName(adviceText).orElse(null);
             if (advice == null) {
-                String hint = Names.closest(adviceText, MemoryOptions.Advice.names())
-                        .map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                problem(obj.get("advice"), "unknown advice \"" + adviceText + "\"" + hint + " (advice: "
+                String hint = JsonProblems.didYouMean(adviceText, MemoryOptions.Advice.names());
+                problems.problem(obj.get("advice"), "unknown advice \"" + adviceText + "\"" + hint + " (advice: "
                         + String.join(", ", MemoryOptions.Advice.names()) + ")");
                 return null;
             }
         }
-        return new MemoryOptions(bool(obj, "prefault", false), bool(obj, "lock", false), advice,
-                bool(obj, "hugePages", false));
+        return new MemoryOptions(problems.bool(obj, "prefault", false), problems.bool(obj, "lock", false), advice,
+                problems.bool(obj, "hugePages", false));
     }
 
     private Deployment.NodeSpec node(Node node, Map<String, Node> seen, Map<String, Deployment.RegionSpec> regions,
             Map<String, Node> regionNodes, Map<String, Node> drivenRegions) {
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a node object with \"name\", \"drivers\" and/or \"subscribers\"; found " + node.kind());
+            problems.problem(node, "expected a node object with \"name\", \"drivers\" and/or \"subscribers\"; found " + node.kind());
             return null;
         }
-        keys(obj, NODE_KEYS);
-        String name = string(obj, "name", true);
+        problems.keys(obj, NODE_KEYS);
+        String name = problems.string(obj, "name", true);
         if (name != null && seen.putIfAbsent(name, obj.get("name")) != null) {
-            problem(obj.get("name"), "duplicate node name \"" + name + "\" (first declared at " + seen.get(name).pointer() + ")");
+            problems.problem(obj.get("name"), "duplicate node name \"" + name + "\" (first declared at " + seen.get(name).pointer() + ")");
         }
         List<Deployment.DriverSpec> drivers = new ArrayList<>();
-        for (Node d : array(obj.get("drivers"), "drivers", false)) {
+        for (Node d : problems.array(obj.get("drivers"), "drivers", false)) {
             Deployment.DriverSpec spec = driver(d, regions, regionNodes, drivenRegions);
             if (spec != null) {
                 drivers.add(spec);
@@ -257,7 +233,7 @@ public final class DeploymentParser {
         }
         List<Deployment.SubscriberSpec> subscribers = new ArrayList<>();
         Map<String, Node> subscriberNames = new HashMap<>();
-        for (Node s : array(obj.get("subscribers"), "subscribers", false)) {
+        for (Node s : problems.array(obj.get("subscribers"), "subscribers", false)) {
             Deployment.SubscriberSpec spec = subscriber(s, regions, regionNodes, subscriberNames);
             if (spec != null) {
                 subscribers.add(spec);
@@ -265,14 +241,14 @@ public final class DeploymentParser {
         }
         List<Deployment.BridgeSpec> bridges = new ArrayList<>();
         Map<String, Node> bridgeNames = new HashMap<>();
-        for (Node b : array(obj.get("bridges"), "bridges", false)) {
+        for (Node b : problems.array(obj.get("bridges"), "bridges", false)) {
             Deployment.BridgeSpec spec = bridge(b, regions, regionNodes, bridgeNames);
             if (spec != null) {
                 bridges.add(spec);
             }
         }
         if (obj.get("drivers") == null && obj.get("subscribers") == null && obj.get("bridges") == null) {
-            problem(obj, "a node needs \"drivers\", \"subscribers\" or \"bridges\"");
+            problems.problem(obj, "a node needs \"drivers\", \"subscribers\" or \"bridges\"");
         }
         return name == null ? null : new Deployment.NodeSpec(name, drivers, subscribers, bridges);
     }
@@ -280,17 +256,17 @@ public final class DeploymentParser {
     private Deployment.DriverSpec driver(Node node, Map<String, Deployment.RegionSpec> regions, Map<String, Node> regionNodes,
             Map<String, Node> drivenRegions) {
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a driver object with \"type\" and \"region\"; found " + node.kind());
+            problems.problem(node, "expected a driver object with \"type\" and \"region\"; found " + node.kind());
             return null;
         }
-        keys(obj, DRIVER_KEYS);
-        String type = string(obj, "type", true);
+        problems.keys(obj, DRIVER_KEYS);
+        String type = problems.string(obj, "type", true);
         DriverFactory factory = null;
         if (type != null) {
             factory = driverTypes.get(type);
             if (factory == null) {
-                String hint = Names.closest(type, driverTypes.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                problem(obj.get("type"), "unknown driver type \"" + type + "\"" + hint + " (types: "
+                String hint = JsonProblems.didYouMean(type, driverTypes.keySet());
+                problems.problem(obj.get("type"), "unknown driver type \"" + type + "\"" + hint + " (types: "
                         + String.join(", ", new java.util.TreeSet<>(driverTypes.keySet())) + ")"
                         + (hint.isEmpty() ? OWN_TYPES : ""));
             }
@@ -299,14 +275,14 @@ public final class DeploymentParser {
         if (region != null) {
             Node first = drivenRegions.putIfAbsent(region.name(), obj.get("region"));
             if (first != null) {
-                problem(obj.get("region"), "region \"" + region.name() + "\" already has a driver (at " + first.pointer()
+                problems.problem(obj.get("region"), "region \"" + region.name() + "\" already has a driver (at " + first.pointer()
                         + "): a region has one writer; give this driver its own region");
             }
         }
         String record = null;
         RecordLayout recordLayout = null;
         if (region != null) {
-            record = string(obj, "record", false);
+            record = problems.string(obj, "record", false);
             recordLayout = recordRef(obj, region, record);
             record = recordLayout == null ? null : recordLayout.name();
         }
@@ -316,14 +292,14 @@ public final class DeploymentParser {
             try {
                 probe = factory.create(new DriverParams(type, factory.parameters(), params));
             } catch (RuntimeException e) {
-                problem(obj.get("params") != null ? obj.get("params") : obj, "driver \"" + type + "\": " + e.getMessage());
+                problems.problem(obj.get("params") != null ? obj.get("params") : obj, "driver \"" + type + "\": " + e.getMessage());
             }
         }
         if (probe != null && recordLayout != null) {
             RecordLayout wanted = probe.layout().record(probe.record()).orElse(null);
             if (!probe.record().equals(recordLayout.name()) || wanted == null
                     || wanted.fingerprint() != recordLayout.fingerprint()) {
-                problem(obj.get("region"), "driver \"" + type + "\" writes record \"" + probe.record() + "\" of schema \""
+                problems.problem(obj.get("region"), "driver \"" + type + "\" writes record \"" + probe.record() + "\" of schema \""
                         + probe.layout().schemaName() + "\" (" + (wanted == null ? "?" : Fingerprint.hex(wanted.fingerprint()))
                         + "); region \"" + region.name() + "\" record \"" + recordLayout.name() + "\" has layout "
                         + Fingerprint.hex(recordLayout.fingerprint()) + ": give the region the driver's schema ("
@@ -335,18 +311,18 @@ public final class DeploymentParser {
         if (rateNode != null) {
             if (!(rateNode instanceof Node.NumberNode n) || n.value().signum() <= 0
                     || n.value().compareTo(BigDecimal.valueOf(1_000_000)) > 0) {
-                problem(rateNode, "rateHz must be a number greater than 0 and at most 1000000; found "
-                        + describe(rateNode));
+                problems.problem(rateNode, "rateHz must be a number greater than 0 and at most 1000000; found "
+                        + problems.describe(rateNode));
             } else {
                 rate = n.value().doubleValue();
             }
         } else if (recordLayout != null) {
             rate = recordLayout.rateHz();
             if (rate <= 0) {
-                problem(obj, "missing \"rateHz\": record \"" + recordLayout.name() + "\" declares no nominal rate to use");
+                problems.problem(obj, "missing \"rateHz\": record \"" + recordLayout.name() + "\" declares no nominal rate to use");
             }
         }
-        boolean optional = bool(obj, "optional", false);
+        boolean optional = problems.bool(obj, "optional", false);
         if (type == null || factory == null || region == null || record == null || rate <= 0 || params == null) {
             return null;
         }
@@ -358,7 +334,7 @@ public final class DeploymentParser {
             return Map.of();
         }
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected an object of driver parameters; found " + node.kind());
+            problems.problem(node, "expected an object of driver parameters; found " + node.kind());
             return null;
         }
         if (factory == null) {
@@ -371,8 +347,8 @@ public final class DeploymentParser {
         for (Node.Member m : obj.members().values()) {
             DriverParameter p = declared.get(m.key());
             if (p == null) {
-                String hint = Names.closest(m.key(), declared.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "driver \"" + factory.type()
+                String hint = JsonProblems.didYouMean(m.key(), declared.keySet());
+                problems.problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "driver \"" + factory.type()
                         + "\" has no parameter \"" + m.key() + "\"" + hint + " (parameters: "
                         + String.join(", ", declared.keySet()) + ")");
                 ok = false;
@@ -384,7 +360,7 @@ public final class DeploymentParser {
                     if (v instanceof Node.NumberNode n && n.isIntegral()) {
                         values.put(p.name(), n.value().longValue());
                     } else {
-                        problem(v, "parameter \"" + p.name() + "\" is an integer; found " + describe(v));
+                        problems.problem(v, "parameter \"" + p.name() + "\" is an integer; found " + problems.describe(v));
                         ok = false;
                     }
                 }
@@ -392,7 +368,7 @@ public final class DeploymentParser {
                     if (v instanceof Node.NumberNode n) {
                         values.put(p.name(), n.value().doubleValue());
                     } else {
-                        problem(v, "parameter \"" + p.name() + "\" is a number; found " + describe(v));
+                        problems.problem(v, "parameter \"" + p.name() + "\" is a number; found " + problems.describe(v));
                         ok = false;
                     }
                 }
@@ -407,8 +383,8 @@ public final class DeploymentParser {
                     } else if (v instanceof Node.StringNode s) {
                         values.put(p.name(), s.value());
                     } else {
-                        problem(v, "parameter \"" + p.name() + "\" is " + (p.kind() == DriverParameter.Kind.PATH
-                                ? "a path" : "text") + "; found " + describe(v));
+                        problems.problem(v, "parameter \"" + p.name() + "\" is " + (p.kind() == DriverParameter.Kind.PATH
+                                ? "a path" : "text") + "; found " + problems.describe(v));
                         ok = false;
                     }
                 }
@@ -420,30 +396,30 @@ public final class DeploymentParser {
     private Deployment.SubscriberSpec subscriber(Node node, Map<String, Deployment.RegionSpec> regions,
             Map<String, Node> regionNodes, Map<String, Node> seen) {
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a subscriber object with \"region\"; found " + node.kind());
+            problems.problem(node, "expected a subscriber object with \"region\"; found " + node.kind());
             return null;
         }
-        keys(obj, SUBSCRIBER_KEYS);
+        problems.keys(obj, SUBSCRIBER_KEYS);
         Deployment.RegionSpec region = regionRef(obj, regions, regionNodes);
-        String record = region == null ? null : string(obj, "record", false);
+        String record = region == null ? null : problems.string(obj, "record", false);
         RecordLayout r = region == null ? null : recordRef(obj, region, record);
-        String name = string(obj, "name", false);
+        String name = problems.string(obj, "name", false);
         if (name == null && region != null && r != null) {
             name = region.name() + "/" + r.name();
         }
         if (name != null && seen.putIfAbsent(name, obj) != null) {
-            problem(obj, "duplicate subscriber name \"" + name + "\" in this node: name them apart with \"name\"");
+            problems.problem(obj, "duplicate subscriber name \"" + name + "\" in this node: name them apart with \"name\"");
         }
         Deployment.IdleSpec idle = IdleSpecParser.idle(obj.get("idle"), problems);
         Deployment.ActionSpec action = action(obj.get("action"));
-        boolean take = bool(obj, "take", false);
+        boolean take = problems.bool(obj, "take", false);
         if (take && r != null && !r.isMailbox()) {
-            problem(obj.get("take"), "\"take\" consumes the messages of a mailbox record, and record \"" + r.name()
+            problems.problem(obj.get("take"), "\"take\" consumes the messages of a mailbox record, and record \"" + r.name()
                     + "\" of region \"" + region.name() + "\" is a ring: remove \"take\" to read its samples");
             return null;
         }
         if (take && action != null && action.type().equals("none")) {
-            problem(obj.get("action"), "a subscriber that takes messages answers each one after its action ran: give"
+            problems.problem(obj.get("action"), "a subscriber that takes messages answers each one after its action ran: give"
                     + " it an action (\"log\" or one a Guice module registers), not \"none\"");
             return null;
         }
@@ -456,43 +432,43 @@ public final class DeploymentParser {
     private Deployment.BridgeSpec bridge(Node node, Map<String, Deployment.RegionSpec> regions,
             Map<String, Node> regionNodes, Map<String, Node> seen) {
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected a bridge object, e.g. { \"name\": \"to-planner\", \"direction\": \"send\", \"to\":"
+            problems.problem(node, "expected a bridge object, e.g. { \"name\": \"to-planner\", \"direction\": \"send\", \"to\":"
                     + " \"10.0.0.2:40456\", \"targets\": [\"arm\"] }; found " + node.kind());
             return null;
         }
-        String name = string(obj, "name", true);
+        String name = problems.string(obj, "name", true);
         if (name != null && seen.putIfAbsent(name, obj.get("name")) != null) {
-            problem(obj.get("name"), "duplicate bridge name \"" + name + "\" in this node");
+            problems.problem(obj.get("name"), "duplicate bridge name \"" + name + "\" in this node");
         }
-        String direction = string(obj, "direction", true);
+        String direction = problems.string(obj, "direction", true);
         List<String> directions = List.of(Deployment.BridgeSpec.SEND, Deployment.BridgeSpec.RECEIVE);
         if (direction != null && !directions.contains(direction)) {
-            String hint = Names.closest(direction, directions).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-            problem(obj.get("direction"), "unknown bridge direction \"" + direction + "\"" + hint + " (send or receive)");
+            String hint = JsonProblems.didYouMean(direction, directions);
+            problems.problem(obj.get("direction"), "unknown bridge direction \"" + direction + "\"" + hint + " (send or receive)");
             return null;
         }
         if (direction == null) {
             return null;
         }
         boolean send = direction.equals(Deployment.BridgeSpec.SEND);
-        keys(obj, send ? SEND_KEYS : RECEIVE_KEYS);
-        String transport = string(obj, "transport", false);
-        long stream = integer(obj, "stream", 1, Integer.MAX_VALUE, 1001);
-        String address = string(obj, send ? "to" : "listen", false);
-        String channel = string(obj, "channel", false);
+        problems.keys(obj, send ? SEND_KEYS : RECEIVE_KEYS);
+        String transport = problems.string(obj, "transport", false);
+        long stream = problems.integer(obj, "stream", 1, Integer.MAX_VALUE, 1001);
+        String address = problems.string(obj, send ? "to" : "listen", false);
+        String channel = problems.string(obj, "channel", false);
         if (address != null && channel != null) {
-            problem(obj.get("channel"), "give \"" + (send ? "to" : "listen") + "\" or \"channel\", not both");
+            problems.problem(obj.get("channel"), "give \"" + (send ? "to" : "listen") + "\" or \"channel\", not both");
         } else if (address != null) {
             int colon = address.lastIndexOf(':');
             if (colon <= 0 || colon == address.length() - 1
                     || !address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
-                problem(obj.get(send ? "to" : "listen"), "\"" + address + "\" is not HOST:PORT (e.g. 10.0.0.2:"
+                problems.problem(obj.get(send ? "to" : "listen"), "\"" + address + "\" is not HOST:PORT (e.g. 10.0.0.2:"
                         + DEFAULT_BRIDGE_PORT + ")");
             }
             channel = "aeron:udp?endpoint=" + address;
         } else if (channel == null) {
             if (send) {
-                problem(obj, "missing \"to\": the receiving bridge's HOST:PORT (or a transport \"channel\")");
+                problems.problem(obj, "missing \"to\": the receiving bridge's HOST:PORT (or a transport \"channel\")");
             } else {
                 channel = "aeron:udp?endpoint=0.0.0.0:" + DEFAULT_BRIDGE_PORT;
             }
@@ -501,10 +477,10 @@ public final class DeploymentParser {
         String prefix = "";
         boolean reliable = true;
         if (send) {
-            Node targetsNode = require(obj, "targets", "the regions (\"arm\") or records (\"arm/joint_state\") to forward");
-            for (Node t : array(targetsNode, "targets", true)) {
+            Node targetsNode = problems.require(obj, "targets", "the regions (\"arm\") or records (\"arm/joint_state\") to forward");
+            for (Node t : problems.array(targetsNode, "targets", true)) {
                 if (!(t instanceof Node.StringNode sn)) {
-                    problem(t, "expected a target string \"REGION\" or \"REGION/RECORD\"; found " + describe(t));
+                    problems.problem(t, "expected a target string \"REGION\" or \"REGION/RECORD\"; found " + problems.describe(t));
                     continue;
                 }
                 String text = sn.value();
@@ -512,7 +488,7 @@ public final class DeploymentParser {
                 String regionName = slash < 0 ? text : text.substring(0, slash);
                 Deployment.RegionSpec region = regions.get(regionName);
                 if (regionNodes.containsKey(regionName) && regionName.length() > RegionDirectory.MAX_BRIDGED_NAME_LENGTH) {
-                    problem(t, "region \"" + regionName + "\" is " + regionName.length() + " characters; a bridge sends"
+                    problems.problem(t, "region \"" + regionName + "\" is " + regionName.length() + " characters; a bridge sends"
                             + " regions of at most " + RegionDirectory.MAX_BRIDGED_NAME_LENGTH + " (a receiver names its"
                             + " statistics region NAME" + RegionDirectory.BRIDGE_STATS_SUFFIX + ", and region names are at most "
                             + RegionDirectory.MAX_NAME_LENGTH + "): rename the region to at most "
@@ -521,9 +497,8 @@ public final class DeploymentParser {
                 }
                 if (region == null) {
                     if (!regionNodes.containsKey(regionName)) {
-                        String hint = Names.closest(regionName, regionNodes.keySet())
-                                .map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                        problem(t, "unknown region \"" + regionName + "\"" + hint + " (regions: "
+                        String hint = JsonProblems.didYouMean(regionName, regionNodes.keySet());
+                        problems.problem(t, "unknown region \"" + regionName + "\"" + hint + " (regions: "
                                 + String.join(", ", regionNodes.keySet()) + "); a bridge sends declared regions");
                     }
                     continue;
@@ -532,8 +507,8 @@ public final class DeploymentParser {
                     String record = text.substring(slash + 1);
                     if (region.layout().record(record).isEmpty()) {
                         List<String> names = region.layout().records().stream().map(RecordLayout::name).toList();
-                        String hint = Names.closest(record, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                        problem(t, "unknown record \"" + record + "\" in region \"" + regionName + "\"" + hint
+                        String hint = JsonProblems.didYouMean(record, names);
+                        problems.problem(t, "unknown record \"" + record + "\" in region \"" + regionName + "\"" + hint
                                 + " (records: " + String.join(", ", names) + ")");
                         continue;
                     }
@@ -541,13 +516,13 @@ public final class DeploymentParser {
                 targets.add(text);
             }
         } else {
-            prefix = string(obj, "prefix", false);
+            prefix = problems.string(obj, "prefix", false);
             if (prefix == null) {
                 prefix = "";
             } else if (!prefix.isEmpty() && !RegionDirectory.NAME.matcher(prefix + "x").matches()) {
-                problem(obj.get("prefix"), "invalid prefix \"" + prefix + "\": region names use letters, digits, '.', '_', '-'");
+                problems.problem(obj.get("prefix"), "invalid prefix \"" + prefix + "\": region names use letters, digits, '.', '_', '-'");
             }
-            reliable = bool(obj, "reliable", true);
+            reliable = problems.bool(obj, "reliable", true);
         }
         if (name == null) {
             return null;
@@ -561,32 +536,32 @@ public final class DeploymentParser {
             return new Deployment.ActionSpec("log", 1000);
         }
         if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected an action object, e.g. { \"type\": \"log\", \"everyMs\": 1000 }; found " + node.kind());
+            problems.problem(node, "expected an action object, e.g. { \"type\": \"log\", \"everyMs\": 1000 }; found " + node.kind());
             return null;
         }
-        keys(obj, ACTION_KEYS);
-        String type = string(obj, "type", true);
+        problems.keys(obj, ACTION_KEYS);
+        String type = problems.string(obj, "type", true);
         if (type != null && !actionTypes.contains(type)) {
-            String hint = Names.closest(type, actionTypes).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-            problem(obj.get("type"), "unknown action \"" + type + "\"" + hint + " (actions: " + String.join(", ", actionTypes) + ")"
+            String hint = JsonProblems.didYouMean(type, actionTypes);
+            problems.problem(obj.get("type"), "unknown action \"" + type + "\"" + hint + " (actions: " + String.join(", ", actionTypes) + ")"
                     + (hint.isEmpty() ? OWN_TYPES : ""));
             return null;
         }
-        long every = integer(obj, "everyMs", 1, 3_600_000, 1000);
+        long every = problems.integer(obj, "everyMs", 1, 3_600_000, 1000);
         return type == null ? null : new Deployment.ActionSpec(type, every);
     }
 
     private Deployment.RegionSpec regionRef(Node.ObjectNode obj, Map<String, Deployment.RegionSpec> regions,
             Map<String, Node> regionNodes) {
-        String name = string(obj, "region", true);
+        String name = problems.string(obj, "region", true);
         if (name == null) {
             return null;
         }
         Deployment.RegionSpec region = regions.get(name);
         if (region == null) {
             if (!regionNodes.containsKey(name)) {
-                String hint = Names.closest(name, regionNodes.keySet()).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                problem(obj.get("region"), "unknown region \"" + name + "\"" + hint + " (regions: "
+                String hint = JsonProblems.didYouMean(name, regionNodes.keySet());
+                problems.problem(obj.get("region"), "unknown region \"" + name + "\"" + hint + " (regions: "
                         + String.join(", ", regionNodes.keySet()) + "); declare it under \"regions\"");
             }
             return null; // declared but invalid: its own error is reported where it is declared
@@ -600,15 +575,15 @@ public final class DeploymentParser {
             if (layout.records().size() == 1) {
                 return layout.records().get(0);
             }
-            problem(obj, "missing \"record\": region \"" + region.name() + "\" (schema \"" + layout.schemaName()
+            problems.problem(obj, "missing \"record\": region \"" + region.name() + "\" (schema \"" + layout.schemaName()
                     + "\") has several: " + layout.records().stream().map(RecordLayout::name).toList());
             return null;
         }
         RecordLayout r = layout.record(record).orElse(null);
         if (r == null) {
             List<String> names = layout.records().stream().map(RecordLayout::name).toList();
-            String hint = Names.closest(record, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-            problem(obj.get("record"), "unknown record \"" + record + "\" in region \"" + region.name() + "\" (schema \""
+            String hint = JsonProblems.didYouMean(record, names);
+            problems.problem(obj.get("record"), "unknown record \"" + record + "\" in region \"" + region.name() + "\" (schema \""
                     + layout.schemaName() + "\")" + hint + " (records: " + String.join(", ", names) + ")");
         }
         return r;
@@ -616,103 +591,13 @@ public final class DeploymentParser {
 
     // ------------------------------------------------------------------------------------------
 
-    private void keys(Node.ObjectNode obj, List<String> allowed) {
-        for (Node.Member m : obj.members().values()) {
-            if (!allowed.contains(m.key())) {
-                String hint = Names.closest(m.key(), allowed).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-                problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "unknown key \"" + m.key() + "\"" + hint
-                        + " (allowed keys: " + String.join(", ", allowed) + ")");
-            }
-        }
-    }
-
-    private Node require(Node.ObjectNode obj, String key, String expected) {
-        Node v = obj.get(key);
-        if (v == null) {
-            problem(obj, "missing required key \"" + key + "\": " + expected);
-        }
-        return v;
-    }
-
-    private List<Node> array(Node node, String key, boolean nonEmpty) {
-        if (node == null) {
-            return List.of();
-        }
-        if (!(node instanceof Node.ArrayNode a)) {
-            problem(node, "expected an array of " + key + "; found " + node.kind());
-            return List.of();
-        }
-        if (nonEmpty && a.elements().isEmpty()) {
-            problem(a, "\"" + key + "\" must not be empty");
-        }
-        return a.elements();
-    }
-
-    private String string(Node.ObjectNode obj, String key, boolean required) {
-        Node v = required ? require(obj, key, "a string") : obj.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (!(v instanceof Node.StringNode s)) {
-            problem(v, "expected a string; found " + describe(v));
-            return null;
-        }
-        return s.value();
-    }
-
-    private long integer(Node.ObjectNode obj, String key, long min, long max, long defaultValue) {
-        Node v = obj.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!(v instanceof Node.NumberNode n) || !n.isIntegral()
-                || n.value().compareTo(BigDecimal.valueOf(min)) < 0 || n.value().compareTo(BigDecimal.valueOf(max)) > 0) {
-            problem(v, key + " must be an integer from " + min + " to " + max + "; found " + describe(v));
-            return defaultValue;
-        }
-        return n.value().longValue();
-    }
-
-    private boolean bool(Node.ObjectNode obj, String key, boolean defaultValue) {
-        Node v = obj.get(key);
-        if (v == null) {
-            return defaultValue;
-        }
-        if (!(v instanceof Node.BooleanNode b)) {
-            problem(v, "expected true or false; found " + describe(v));
-            return defaultValue;
-        }
-        return b.value();
-    }
-
-    private static String describe(Node n) {
-        if (n instanceof Node.StringNode s) {
-            return "string \"" + s.value() + "\"";
-        }
-        if (n instanceof Node.NumberNode num) {
-            return num.value().toPlainString();
-        }
-        if (n instanceof Node.BooleanNode b) {
-            return Boolean.toString(b.value());
-        }
-        return n.kind();
-    }
-
     /** {@code text} resolved against the deployment file's directory; null (and a problem) when it is no path. */
     private Path path(Node at, String text) {
         try {
             return baseDir.resolve(text).normalize();
         } catch (java.nio.file.InvalidPathException e) {
-            problem(at, "invalid path \"" + text.replace("\0", "\\u0000") + "\": " + e.getReason());
+            problems.problem(at, "invalid path \"" + text.replace("\0", "\\u0000") + "\": " + e.getReason());
             return null;
         }
-    }
-
-    private void problem(Node at, String message) {
-        problems.problem(at, message);
-    }
-
-    private void problem(int line, int column, String pointer, String message) {
-        problems.problem(line, column, pointer, message);
     }
 }
