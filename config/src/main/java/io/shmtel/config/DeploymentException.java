@@ -2,6 +2,7 @@ package io.shmtel.config;
 
 import io.shmtel.error.ShmtelException;
 import io.shmtel.schema.SchemaProblem;
+import io.shmtel.schema.json.InputProblem;
 import java.util.List;
 
 /** A deployment file is invalid; carries every problem found (in it and in the schema files it names). */
@@ -9,19 +10,19 @@ public final class DeploymentException extends ShmtelException {
     private static final long serialVersionUID = 1L;
     private final transient List<SchemaProblem> problems;
 
-    public DeploymentException(List<SchemaProblem> problems) {
+    public DeploymentException(List<? extends InputProblem> problems) {
         super(render(problems));
-        this.problems = List.copyOf(problems);
+        this.problems = problems.stream().map(SchemaProblem::of).toList();
     }
 
     public List<SchemaProblem> problems() {
         return problems;
     }
 
-    private static String render(List<SchemaProblem> problems) {
+    private static String render(List<? extends InputProblem> problems) {
         StringBuilder sb = new StringBuilder("deployment had ").append(problems.size())
                 .append(problems.size() == 1 ? " error" : " errors");
-        for (SchemaProblem p : problems) {
+        for (InputProblem p : problems) {
             sb.append('\n').append(p.render());
         }
         return sb.toString();
