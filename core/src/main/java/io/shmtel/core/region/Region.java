@@ -174,9 +174,9 @@ public final class Region implements AutoCloseable {
     }
 
     /**
-     * The format version's minor number (1 and later: the writer wakes sleeping readers). Acquire load
-     * of the version word: it is stored last (release) when a region is created or taken over, so the
-     * header words read after it are the ones its writer wrote.
+     * The format version's minor number (1 and later: the writer wakes sleeping readers) (acquire
+     * load: the version word is stored last, with release, when a region is created or taken over, so
+     * the header words read after it are the ones its writer wrote).
      */
     public int formatMinor() {
         return RegionHeader.versionAcquire(buffer) & MINOR_MASK;
@@ -235,10 +235,10 @@ public final class Region implements AutoCloseable {
     }
 
     /**
-     * Writer's last heartbeat, CLOCK_MONOTONIC ns (acquire load, paired with {@link #heartbeat()}'s
-     * release store). The heartbeat runs on its own thread (the publisher's heartbeat thread), not on
-     * the publishing one, so a beat seen says nothing about the samples: only its value counts, as
-     * the writer's proof of life.
+     * Writer's last heartbeat, CLOCK_MONOTONIC ns (acquire load: it pairs with {@link #heartbeat()}'s
+     * release store, which is all it orders; the heartbeat runs on its own thread, not the publishing
+     * one, so a beat seen says nothing about the samples: only its value counts, as the writer's proof
+     * of life).
      */
     public long heartbeatNs() {
         return (long) RegionHeader.LONG.getAcquire(buffer, HEARTBEAT_OFFSET);
@@ -246,8 +246,9 @@ public final class Region implements AutoCloseable {
 
     /**
      * The raw state word: {@code STATE_INITIALISING}, {@code STATE_LIVE} or {@code STATE_CLOSED}
-     * (acquire load, paired with the writer's release stores: a reader that sees LIVE sees the writer
-     * line stored before it, one that sees CLOSED every sample published before the close).
+     * (acquire load: it pairs with the writer's release stores, so a reader that sees LIVE sees the
+     * writer line stored before it, one that sees CLOSED every sample published before the close, one
+     * that sees a takeover's 0 that takeover's epoch).
      */
     public int stateWord() {
         return (int) RegionHeader.INT.getAcquire(buffer, STATE_OFFSET);
@@ -327,7 +328,8 @@ public final class Region implements AutoCloseable {
 
     /**
      * Samples of record {@code recordIndex} on storage as of the last {@link #flush} (0 when never
-     * flushed); acquire load, paired with the flush's release store of the count, made after msync returned.
+     * flushed) (acquire load: it pairs with the flush's release store of the count, which that flush
+     * made after its msync returned).
      */
     public long flushedSamples(int recordIndex) {
         return (long) RegionHeader.LONG.getAcquire(buffer,
@@ -335,8 +337,9 @@ public final class Region implements AutoCloseable {
     }
 
     /**
-     * When the last {@link #flush} completed (CLOCK_REALTIME ns since the epoch), 0 when never; acquire
-     * load, paired with the flush's release store: a reader that sees this time sees that flush's counts.
+     * When the last {@link #flush} completed (CLOCK_REALTIME ns since the epoch), 0 when never (acquire
+     * load: it pairs with the flush's release store, so a reader that sees this time sees that flush's
+     * counts).
      */
     public long flushedAtEpochNs() {
         return (long) RegionHeader.LONG.getAcquire(buffer, FLUSHED_AT_OFFSET);
