@@ -1,23 +1,15 @@
 package io.shmtel.core;
 
 import io.shmtel.core.idle.BackoffIdleStrategy;
+import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.idle.IdleStrategy;
-import io.shmtel.core.nativeio.Futex;
-import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.Region;
-import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
-import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.view.RecordView;
-import io.shmtel.schema.layout.Compatibility;
-import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
-import io.shmtel.schema.layout.RecordBlockDescriptor;
-import io.shmtel.schema.layout.RecordLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.util.Objects;
 
 /**
  * Reads one record of one region from another process. {@link #latest} gives the newest complete
@@ -60,50 +52,24 @@ import java.nio.ByteOrder;
  * {@link Region#truncatedMappingFault} says it was one, then runs the loop again (the subscriber
  * reports CORRUPT at its next call). The bytes of a sample copied in the instant of the
  * truncation are undefined.
+ *
+ * <p>Where things are: this file holds the read paths (the stream cursor of {@link #poll} and
+ * {@link #awaitNext}, {@link #latest}) and the waiting; {@link SubscriberAttachment} how a region is
+ * attached and its writers followed ({@link #state()}, {@link #corruption()}); {@link SubscriberWaitTarget}
+ * what a sleeping subscriber registers in the region.
  */
-public final class Subscriber implements AutoCloseable {
-    private static final long ATTACH_RETRY_NS = 50_000_000L;
-
-    private final String regionName;
-    private final String recordName;
-    private final Layout expected;
-    private final RegionOptions options;
+public final class Subscriber extends SubscriberAttachment implements AutoCloseable {
     private IdleStrategy idle;
-
-    private Region region;
-    private RecordLayout record;
-    private RingReader reader;
-    private RingGeometry geometry;
-    private ByteBuffer sleeperBuffer;
-    private long sleeperWordAddress;
     private WaitSet ownWaitSet;
-    private boolean warnedNoSleep;
-    private ByteBuffer snapshot;
-    private long expectedRecordFingerprint;
-    private long epoch;
     private long cursor = -1;
     /** The first stream read starts at the newest complete sample (set by open() when it found the region). */
     private boolean startAtNewest;
     private long lost;
     private long lastSampleIndex = -1;
-    private long nextAttachNs;
-    private long nextLivenessNs;
-    private WriterState state = WriterState.WAITING;
-    private boolean closed;
-    /** The region whose file was truncated under this subscriber (closed), while its name still refers to it. */
-    private Region truncatedRegion;
-    private String corruption;
 
     private Subscriber(String regionName, String recordName, Layout expected, RegionOptions options) {
-        this.regionName = regionName;
-        this.recordName = recordName;
-        this.expected = expected;
-        this.options = options;
+        super(regionName, recordName, expected, options);
         this.idle = new BackoffIdleStrategy();
-        if (expected != null && expected.record(recordName).isEmpty()) {
-            throw new IllegalArgumentException("no record \"" + recordName + "\" in the expected layout of schema \""
-                    + expected.schemaName() + "\"");
-        }
     }
 
     /** Subscribes to {@code record} of {@code region}, reading whatever layout the region has. */
@@ -128,40 +94,21 @@ public final class Subscriber implements AutoCloseable {
      * strategy instance per subscriber: strategies keep per-poller state.
      */
     public Subscriber idleStrategy(IdleStrategy strategy) {
-        this.idle = java.util.Objects.requireNonNull(strategy, "strategy");
+        this.idle = Objects.requireNonNull(strategy, "strategy");
         return this;
     }
 
     /**
      * Uses the idle strategy named {@code name} ({@code busy-spin}, {@code yield}, {@code backoff},
-     * {@code blocking}: the {@link io.shmtel.core.idle.IdleStrategies} names, as in the CLI's
-     * {@code --idle} and deployment files) with its default parameters.
+     * {@code blocking}: the {@link IdleStrategies} names, as in the CLI's {@code --idle} and
+     * deployment files) with its default parameters.
      */
     public Subscriber idleStrategy(String name) {
-        return idleStrategy(io.shmtel.core.idle.IdleStrategies.byName(name));
+        return idleStrategy(IdleStrategies.byName(name));
     }
 
     public IdleStrategy idleStrategy() {
         return idle;
-    }
-
-    /** The record's layout in the attached region; null while WAITING for the first region. */
-    public RecordLayout record() {
-        return record;
-    }
-
-    /** The attached region; null while WAITING for the first region. */
-    public Region region() {
-        return region;
-    }
-
-    public String regionName() {
-        return regionName;
-    }
-
-    /** Writer epoch of the attached region (0 while none). */
-    public long epoch() {
-        return epoch;
     }
 
     /**
@@ -251,14 +198,6 @@ public final class Subscriber implements AutoCloseable {
             cursor = next;
         }
         return false;
-    }
-
-    /** Attaches the region if it exists now (at most every 50 ms); true when one is attached. For mailbox consumers. */
-    boolean attached() {
-        if (reader != null && region.isTruncated()) {
-            dropTruncated();
-        }
-        return reader != null || tryAttach(false);
     }
 
     /**
@@ -364,14 +303,24 @@ public final class Subscriber implements AutoCloseable {
         }
     }
 
-    /** The ring's geometry in the attached region; null while WAITING. */
-    RingGeometry geometry() {
-        return geometry;
-    }
-
-    /** The {@code published} count this subscriber has read up to: the writer has nothing newer while they are equal. */
+    /** The stream cursor, or past the last sample handed out when that is further. */
+    @Override
     long seenPublished() {
         return Math.max(cursor, lastSampleIndex + 1);
+    }
+
+    @Override
+    void attachedNewFile(boolean following) {
+        if (following) {
+            startAtNewest = false; // a replacing writer's samples are all newer than this subscriber
+        }
+        cursor = -1; // a new file numbers its samples from 0 again
+    }
+
+    @Override
+    void dropped() {
+        cursor = -1;
+        startAtNewest = false;
     }
 
     /** What a {@link WaitSet} sleeps on for this subscriber: the low half of {@code published}. */
@@ -379,272 +328,9 @@ public final class Subscriber implements AutoCloseable {
         return waitTarget;
     }
 
-    private final WaitTarget waitTarget = new WaitTarget() {
-        @Override
-        public ByteBuffer sleeperBuffer() {
-            return Subscriber.this.sleeperBuffer();
-        }
-
-        @Override
-        public RingGeometry geometry() {
-            return geometry;
-        }
-
-        @Override
-        public int wordOffset() {
-            return geometry.publishedOffset();
-        }
-
-        @Override
-        public long sleeperWordAddress() {
-            return sleeperWordAddress;
-        }
-
-        @Override
-        public long seenWord() {
-            return seenPublished();
-        }
-    };
-
-    /**
-     * The writable mapping a {@link WaitSet} registers this subscriber's sleeps in; null when it
-     * cannot sleep on this record (no region yet, closed, a format 1.0 region, no write access: said once in the log).
-     */
-    ByteBuffer sleeperBuffer() {
-        if (reader == null || region.isTruncated()) {
-            return null;
-        }
-        if (sleeperBuffer == null) {
-            if (region.formatMinor() < RecordBlockDescriptor.WAKE_MINOR_VERSION) {
-                warnNoSleep("region \"" + regionName + "\" has format 1." + region.formatMinor()
-                        + ", whose writers do not wake sleeping readers: polling it every "
-                        + WaitSet.POLL_FALLBACK_NS / 1000 + " us instead (upgrade its writer)");
-                return null;
-            }
-            ByteBuffer b = region.sleeperBuffer();
-            if (b == null) {
-                warnNoSleep(region.sleeperRefusal());
-                return null;
-            }
-            sleeperWordAddress = Futex.address(b) + geometry.publishedOffset();
-            sleeperBuffer = b;
-        }
-        return sleeperBuffer;
-    }
-
-    /** Native address of the futex word (the low half of {@code published}) in {@link #sleeperBuffer()}. */
-    long sleeperWordAddress() {
-        return sleeperWordAddress;
-    }
-
-    private void warnNoSleep(String why) {
-        if (!warnedNoSleep) {
-            warnedNoSleep = true;
-            System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, why);
-        }
-    }
-
-    /**
-     * The writer's state now (one fcntl call). Also where the subscriber follows a new writer: a
-     * new epoch in place, a replaced file, or a region that appeared after a WAITING start.
-     */
-    public WriterState state() {
-        checkOpen();
-        nextLivenessNs = System.nanoTime() + livenessPeriodNs();
-        try {
-            return checkState();
-        } catch (InternalError e) {
-            absorb(e);
-            return state;
-        }
-    }
-
-    private WriterState checkState() {
-        if (region == null) {
-            tryAttach(true);
-            return state;
-        }
-        if (region.checkTruncated()) { // one statx: a truncation is noticed even when no read faulted
-            dropTruncated();
-            tryAttach(true);
-            return state;
-        }
-        state = region.writerState(options.stalledAfterPeriods());
-        if (state == WriterState.WRITER_DEAD || state == WriterState.CLOSED) {
-            if (region.isReplaced()) {
-                Region old = region;
-                // Not rate-limited: state() is paced by its callers, and a replaced file must be followed now.
-                if (tryAttach(true) && region != old) {
-                    old.close();
-                    state = region.writerState(options.stalledAfterPeriods());
-                } else if (region == old) {
-                    state = WriterState.WAITING;
-                }
-            }
-        }
-        long nowEpoch = region.epoch();
-        if (nowEpoch != epoch) {
-            epoch = nowEpoch;
-        }
-        return state;
-    }
-
-    private long livenessPeriodNs() {
-        long period = region == null || region.isTruncated() ? ATTACH_RETRY_NS : region.heartbeatPeriodNs();
-        return period > 0 ? period : ATTACH_RETRY_NS;
-    }
-
-    /**
-     * Why this subscriber reports {@link WriterState#CORRUPT}: one line naming the region, its file,
-     * the lengths and what the subscriber does; null while it does not.
-     */
-    public String corruption() {
-        return corruption;
-    }
-
-    /**
-     * A fault on a mapping ({@link InternalError}): when some mapped region's file was truncated, and
-     * this subscriber's is one, drops it; when none was, it is not ours to hide: rethrown.
-     */
-    private void absorb(InternalError e) {
-        if (Region.truncatedMappingFault(e) == null) {
-            throw e;
-        }
-        if (region != null && region.checkTruncated()) {
-            dropTruncated();
-        }
-    }
-
-    /** The attached region's file was truncated: never touch its mapping again, say so once, wait for a new file. */
-    private void dropTruncated() {
-        // Let go of the mapping first: a fault still pending from an earlier read may be raised in any call below
-        // (at a system call's return); the subscriber is consistent by then, and its caller's loop runs on.
-        Region old = region;
-        truncatedRegion = old;
-        region = null;
-        record = null;
-        reader = null;
-        geometry = null;
-        sleeperBuffer = null;
-        sleeperWordAddress = 0;
-        cursor = -1;
-        startAtNewest = false;
-        state = WriterState.CORRUPT;
-        nextAttachNs = System.nanoTime() + ATTACH_RETRY_NS;
-        corruption = old.truncation("this reader stops reading it and attaches to a new region of that name when a"
-                + " writer replaces the file (a writer that starts replaces it; or remove it: shmtel rm " + regionName
-                + ")").getMessage();
-        Region.surviving(() -> {
-            System.getLogger("io.shmtel.subscriber").log(System.Logger.Level.WARNING, corruption);
-            return null;
-        });
-        Region.surviving(() -> {
-            old.close();
-            return null;
-        });
-    }
-
-    /** Opens the region (again); true when a region is attached afterwards. Unless forced, at most every 50 ms. */
-    private boolean tryAttach(boolean force) {
-        checkOpen();
-        long now = System.nanoTime();
-        if (!force && now - nextAttachNs < 0) {
-            return region != null;
-        }
-        nextAttachNs = now + ATTACH_RETRY_NS;
-        if (truncatedRegion != null && !truncatedRegion.isReplaced()) {
-            return false; // the name still refers to the truncated file: CORRUPT until a new file replaces it
-        }
-        Region opened;
-        try {
-            opened = Region.open(regionName, options);
-        } catch (RegionNotFoundException e) {
-            if (region == null) {
-                state = WriterState.WAITING;
-            }
-            return region != null;
-        }
-        boolean done = false;
-        try {
-            RecordLayout r = opened.layout().record(recordName).orElseThrow(() -> new IncompatibleLayoutException(
-                    "region \"" + regionName + "\" has no record \"" + recordName + "\"; its records: "
-                            + opened.layout().records().stream().map(RecordLayout::name).toList()));
-            long expectedFingerprint = r.fingerprint();
-            if (expected != null && expected.fingerprint() != opened.layout().fingerprint()) {
-                Compatibility.Report report = Compatibility.check(expected, opened.layout());
-                if (!report.compatible()) {
-                    throw new IncompatibleLayoutException("region \"" + regionName + "\" has layout "
-                            + Fingerprint.hex(opened.layout().fingerprint()) + ", this reader expects "
-                            + Fingerprint.hex(expected.fingerprint()) + " and cannot read it:\n" + report.render());
-                }
-                expectedFingerprint = expected.record(recordName).orElseThrow().fingerprint();
-            }
-            boolean sameFile = region != null && region.stat().inode() == opened.stat().inode()
-                    && region.stat().device() == opened.stat().device();
-            boolean following = region != null || truncatedRegion != null;
-            if (region != null) {
-                region.close();
-            }
-            region = opened;
-            record = r;
-            expectedRecordFingerprint = expectedFingerprint;
-            geometry = RingGeometry.of(r);
-            reader = new RingReader(opened.buffer(), geometry);
-            sleeperBuffer = null; // mapped again on the first sleep
-            sleeperWordAddress = 0;
-            snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
-            reader.checkSnapshot(snapshot); // once: the snapshot is private and never changes shape
-            epoch = opened.epoch();
-            if (!sameFile) {
-                if (following) {
-                    startAtNewest = false; // a replacing writer's samples are all newer than this subscriber
-                }
-                cursor = -1; // a new file numbers its samples from 0 again
-            }
-            state = opened.writerState(options.stalledAfterPeriods());
-            truncatedRegion = null;
-            corruption = null;
-            done = true;
-            return true;
-        } catch (InternalError e) { // its file was cut while it was being attached: corrupt, as a file found cut
-            if (Region.truncatedMappingFault(e) == null || !opened.checkTruncated()) {
-                throw e;
-            }
-            throw opened.truncation("it cannot be read");
-        } finally {
-            if (!done) {
-                opened.close();
-            }
-        }
-    }
-
-    private void wrap(RecordView view) {
-        if (view.buffer() == snapshot && view.offset() == 0) {
-            return; // already reads this subscriber's private snapshot: checked when it was wrapped
-        }
-        long fingerprint = view.recordFingerprint();
-        if (fingerprint != record.fingerprint() && fingerprint != expectedRecordFingerprint) {
-            throw new IncompatibleLayoutException("view of record \"" + view.recordName() + "\" has layout "
-                    + Fingerprint.hex(fingerprint) + "; record \"" + recordName + "\" of region \"" + regionName
-                    + "\" has " + Fingerprint.hex(record.fingerprint())
-                    + " (open the subscriber with the view's schema layout to read a compatible prefix)");
-        }
-        view.wrap(snapshot, 0);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("subscriber of \"" + regionName + "/" + recordName + "\" is closed");
-        }
-    }
-
     /** Releases the region; every later read or state call throws {@link IllegalStateException}. */
     @Override
     public void close() {
-        closed = true;
-        reader = null; // the hot paths then go through tryAttach, which refuses
-        if (region != null) {
-            region.close();
-        }
+        closeAttachment();
     }
 }

@@ -1,33 +1,45 @@
 package io.shmtel.core.region;
 
-import io.shmtel.core.fault.CrashPoint;
+import com.sun.jna.Memory;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
 import io.shmtel.core.nativeio.Posix.PosixException;
-import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import io.shmtel.core.nativeio.MemoryCalls;
-import io.shmtel.schema.layout.RecordLayout;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
-import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.FLUSHED_AT_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.HEARTBEAT_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.HEARTBEAT_PERIOD_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.RECORD_ENTRY_FLUSHED_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.STATE_CLOSED;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.STATE_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.WRITER_EPOCH_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.WRITER_PID_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.WRITER_START_TIME_OFFSET;
+import static io.shmtel.schema.layout.RegionHeaderDescriptor.recordEntryOffset;
 
 /**
  * One mapped region file: its descriptor, its mapping (read-only for readers), the layout decoded
  * from its header, and the writer-line words. Writers get one through {@link #createOrTakeOver},
  * readers through {@link #open}. Closing releases the descriptor (and with it a writer's lock);
  * the mapping itself stays valid until it is garbage collected, so a late read never faults.
+ *
+ * <p>This class holds a region's state, its header words, the liveness decision
+ * ({@link #writerState}) and its lifecycle; the rest of the package does the work behind its static
+ * entry points: {@link RegionOpening} (open), {@link RegionCreation} (create),
+ * {@link RegionTakeover} (take a dead writer's file over), {@link RegionRemoval} (rm, gc),
+ * {@link RegionMemory} (prefault, mlock, huge pages), {@link RegionFlush} (durability),
+ * {@link RegionTruncation} (a file truncated under a mapping) and {@link RegionFiles} (what they share).
+ *
+ * <p>Why over 400 lines: this is the package's one public type, so every public method and its
+ * Javadoc (about a third of the file) lives here; what is left is the per-region state the hot paths
+ * read without an indirection ({@link #isTruncated()}, the header words) and the lifecycle.
  */
 public final class Region implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.shmtel.region");
+    /** The format version word's low half: the minor number. */
+    private static final int MINOR_MASK = 0xFFFF;
 
     private final String name;
     private final Path file;
@@ -37,24 +49,16 @@ public final class Region implements AutoCloseable {
     private final boolean writable;
     private final FileStat stat;
     private volatile boolean closed;
-    private ByteBuffer sleeperMapping;
-    private String sleeperRefusal;
-    private String writeRefusal;
+    private final SleeperMapping sleeper;
     /** Reused by every liveness check (never freed by close: a late check must not touch freed memory). */
-    private final com.sun.jna.Memory lockQuery = Posix.lockQueryBuffer();
+    private final Memory lockQuery = Posix.lockQueryBuffer();
     /** Reused by every truncation check (statx), likewise. */
-    private final com.sun.jna.Memory sizeQuery = Posix.statxBuffer();
+    private final Memory sizeQuery = Posix.statxBuffer();
     /** Set once the file was found shorter than the mapping: from then on nothing touches the mapping. */
     private volatile boolean truncated;
     private volatile long truncatedTo = -1;
 
-    /** The regions this process maps and has not closed: where a fault on a truncated mapping comes from. */
-    private static final java.util.Set<Region> MAPPED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    /** The last regions found truncated, closed or not: a fault found late may still come from them. */
-    private static final java.util.Deque<Region> TRUNCATED = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private static final int TRUNCATED_KEPT = 32;
-
-    private Region(String name, Path file, int fd, ByteBuffer buffer, Layout layout, boolean writable, FileStat stat) {
+    Region(String name, Path file, int fd, ByteBuffer buffer, Layout layout, boolean writable, FileStat stat) {
         this.name = name;
         this.file = file;
         this.fd = fd;
@@ -62,7 +66,8 @@ public final class Region implements AutoCloseable {
         this.layout = layout;
         this.writable = writable;
         this.stat = stat;
-        MAPPED.add(this);
+        this.sleeper = new SleeperMapping(this, fd);
+        RegionTruncation.mapped(this);
     }
 
     // ------------------------------------------------------------------------------ truncation
@@ -101,10 +106,7 @@ public final class Region implements AutoCloseable {
         }
         truncatedTo = size;
         truncated = true;
-        TRUNCATED.addFirst(this);
-        while (TRUNCATED.size() > TRUNCATED_KEPT) {
-            TRUNCATED.pollLast();
-        }
+        RegionTruncation.found(this);
     }
 
     /** True once {@link #checkTruncated()} (or a fault) found the file shorter than the mapping; no system call. */
@@ -131,16 +133,8 @@ public final class Region implements AutoCloseable {
      * such a fault at a later instruction (a loop's back edge, a method's return) than the access, a
      * try/catch around one turn of a loop does not catch every one: a try around the whole loop does.
      */
-    public static <T> T surviving(java.util.function.Supplier<T> loop) {
-        while (true) {
-            try {
-                return loop.get();
-            } catch (InternalError e) {
-                if (truncatedMappingFault(e) == null) {
-                    throw e;
-                }
-            }
-        }
+    public static <T> T surviving(Supplier<T> loop) {
+        return RegionTruncation.surviving(loop);
     }
 
     /**
@@ -152,21 +146,10 @@ public final class Region implements AutoCloseable {
      * {@code error} is no such fault or every mapped region's file is intact: the caller rethrows it then.
      */
     public static RegionTruncatedException truncatedMappingFault(Throwable error) {
-        if (!(error instanceof InternalError) || error.getMessage() == null
-                || !error.getMessage().contains("unsafe memory access")) {
-            return null;
-        }
-        Region found = null;
-        for (Region r : MAPPED) {
-            if (r.checkTruncated() && found == null) {
-                found = r;
-            }
-        }
-        if (found == null) {
-            found = TRUNCATED.peekFirst();
-        }
-        return found == null ? null : found.truncation("");
+        return RegionTruncation.truncatedMappingFault(error);
     }
+
+    // ------------------------------------------------------------------------ state and header words
 
     public String name() {
         return name;
@@ -190,9 +173,13 @@ public final class Region implements AutoCloseable {
         return writable;
     }
 
-    /** The format version's minor number (1 and later: the writer wakes sleeping readers). */
+    /**
+     * The format version's minor number (1 and later: the writer wakes sleeping readers) (acquire
+     * load: the version word is stored last, with release, when a region is created or taken over, so
+     * the header words read after it are the ones its writer wrote).
+     */
     public int formatMinor() {
-        return RegionHeader.versionAcquire(buffer) & 0xFFFF;
+        return RegionHeader.versionAcquire(buffer) & MINOR_MASK;
     }
 
     /**
@@ -200,37 +187,21 @@ public final class Region implements AutoCloseable {
      * writer's own mapping for a writer), mapped on first use; null when this process may not write
      * the file, with the reason in {@link #sleeperRefusal()}. Readers never write anything else.
      */
-    public synchronized ByteBuffer sleeperBuffer() {
-        if (writable) {
-            return buffer;
-        }
-        if (sleeperMapping == null && sleeperRefusal == null) {
-            try {
-                sleeperMapping = map(name, fd, buffer.capacity(), true);
-            } catch (RegionIoException e) {
-                String detail = file + " (" + (e.getCause() instanceof java.nio.file.AccessDeniedException
-                                ? "permission denied, mode 0" + Integer.toOctalString(stat.permissions())
-                                : e.getCause() instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                                        ? f.getReason() : e.getMessage())
-                        + ")";
-                writeRefusal = "no write access to " + detail;
-                sleeperRefusal = "region \"" + name + "\": a sleeping reader registers in the region, which needs write"
-                        + " access to " + detail + "; this reader polls instead. Only the writer's user may write a"
-                        + " region (readers refuse one that group or others may write): run this reader as the"
-                        + " writer's user to let it sleep";
-            }
-        }
-        return sleeperMapping;
+    public ByteBuffer sleeperBuffer() {
+        return writable ? buffer : sleeper.buffer();
     }
 
-    /** Why {@link #sleeperBuffer()} is null, in a few words ("no write access to FILE (reason)"); null while it is not. */
-    public synchronized String writeRefusal() {
-        return writeRefusal;
+    /**
+     * Why {@link #sleeperBuffer()} is null, in a few words ("no write access to FILE (reason)"); null
+     * while it is not.
+     */
+    public String writeRefusal() {
+        return sleeper.writeRefusal();
     }
 
     /** Why {@link #sleeperBuffer()} is null; null while it is not. */
-    public synchronized String sleeperRefusal() {
-        return sleeperRefusal;
+    public String sleeperRefusal() {
+        return sleeper.sleeperRefusal();
     }
 
     /** Inode and device of the mapped file, to notice when the name points to a new file. */
@@ -238,28 +209,47 @@ public final class Region implements AutoCloseable {
         return stat;
     }
 
+    /** The writer's pid (opaque load: a plain word of the writer line, stored before the state word's release). */
     public int writerPid() {
         return (int) RegionHeader.INT.getOpaque(buffer, WRITER_PID_OFFSET);
     }
 
+    /** The writer's process start time (opaque load, like {@link #writerPid()}): tells a reused pid from it. */
     public long writerStartTime() {
         return (long) RegionHeader.LONG.getOpaque(buffer, WRITER_START_TIME_OFFSET);
     }
 
+    /**
+     * The writer's epoch: one more for each writer that took the region over (acquire load: the loads
+     * after it, the state word's first, are made after it; {@link #writerState} compares the epochs it
+     * loads before and after its lock probe to notice a takeover in between, which stores the new epoch
+     * before its state word 0: liveness rule R3).
+     */
     public long epoch() {
         return (long) RegionHeader.LONG.getAcquire(buffer, WRITER_EPOCH_OFFSET);
     }
 
+    /** How often the writer beats, ns (opaque load: a plain word of the writer line, written once per writer). */
     public long heartbeatPeriodNs() {
         return (long) RegionHeader.LONG.getOpaque(buffer, HEARTBEAT_PERIOD_OFFSET);
     }
 
-    /** Writer's last heartbeat, CLOCK_MONOTONIC ns. */
+    /**
+     * Writer's last heartbeat, CLOCK_MONOTONIC ns (acquire load: it pairs with {@link #heartbeat()}'s
+     * release store, which is all it orders; the heartbeat runs on its own thread, not the publishing
+     * one, so a beat seen says nothing about the samples: only its value counts, as the writer's proof
+     * of life).
+     */
     public long heartbeatNs() {
         return (long) RegionHeader.LONG.getAcquire(buffer, HEARTBEAT_OFFSET);
     }
 
-    /** The raw state word: {@code STATE_INITIALISING}, {@code STATE_LIVE} or {@code STATE_CLOSED}. */
+    /**
+     * The raw state word: {@code STATE_INITIALISING}, {@code STATE_LIVE} or {@code STATE_CLOSED}
+     * (acquire load: it pairs with the writer's release stores, so a reader that sees LIVE sees the
+     * writer line stored before it, one that sees CLOSED every sample published before the close, one
+     * that sees a takeover's 0 that takeover's epoch).
+     */
     public int stateWord() {
         return (int) RegionHeader.INT.getAcquire(buffer, STATE_OFFSET);
     }
@@ -271,84 +261,55 @@ public final class Region implements AutoCloseable {
                 return Posix.isWriteLocked(fd, lockQuery);
             }
         } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
+            throw RegionFiles.ioError(name, e);
         }
     }
 
+    // ------------------------------------------------------------------------------- liveness
+
     /**
-     * Tests only: runs in {@link #writerState} between the first load of the state word and the lock
-     * probe, so that a test can close the writer exactly there. Null (nothing runs) otherwise.
+     * Tests only: runs in {@link #writerState} ({@link RegionLiveness}) between the first load of the
+     * state word and the lock probe, so that a test can close the writer exactly there. Null (nothing
+     * runs) otherwise.
      */
     static volatile Runnable beforeLockProbe;
 
     /**
-     * Tests only: runs in {@link #writerState} after the lock probe found the lock free and before the
-     * state word is loaded again, so that a test can let another writer take the region over there.
+     * Tests only: runs in {@link #writerState} ({@link RegionLiveness}) after the lock probe found the
+     * lock free and before the state word is loaded again, so that a test can let another writer take
+     * the region over there.
      */
     static volatile Runnable afterFreeLockProbe;
 
-    /** Times {@link #writerState} starts again when the epoch changed under it, before it answers with what it saw. */
-    private static final int MAX_STATE_ATTEMPTS = 64;
-
     /**
-     * The writer's state as a reader sees it now; see {@link WriterState}. The decision (format.md,
-     * liveness rule R3, proven in spec/liveness.pml): load the epoch, then the state word; CLOSED:
-     * CLOSED. Otherwise probe the lock ({@code F_OFD_GETLK}, {@code F_RDLCK}: only a writer's exclusive
-     * lock conflicts, not a remover's shared one). Lock held: the heartbeat's age tells LIVE from
-     * STALLED. Lock free: load the state word again, then the epoch: CLOSED: CLOSED (the writer closed
-     * cleanly between the first load and the probe: {@link #close()} stores CLOSED before it releases
-     * the lock); another epoch: a writer took the region over meanwhile (it stores its epoch before its
-     * state word 0), start again; else WRITER_DEAD.
+     * The writer's state as a reader sees it now; see {@link WriterState}. Decided by
+     * {@link RegionLiveness} (format.md, liveness rule R3, proven in spec/liveness.pml) from the epoch,
+     * the state word, a probe of the writer's lock and the heartbeat's age; {@code stalledAfterPeriods}:
+     * how many heartbeat periods without a beat make a writer that holds the lock STALLED.
      */
     public WriterState writerState(int stalledAfterPeriods) {
-        WriterState seen = WriterState.WRITER_DEAD;
-        for (int attempt = 0; attempt < MAX_STATE_ATTEMPTS; attempt++) {
-            long epoch = epoch();
-            if (stateWord() == STATE_CLOSED) {
-                return WriterState.CLOSED;
-            }
-            Runnable pause = beforeLockProbe;
-            if (pause != null) {
-                pause.run();
-            }
-            if (isWriterLockHeld()) {
-                long period = Math.max(1, heartbeatPeriodNs());
-                long age = System.nanoTime() - heartbeatNs();
-                return age > stalledAfterPeriods * period ? WriterState.STALLED : WriterState.LIVE;
-            }
-            Runnable free = afterFreeLockProbe;
-            if (free != null) {
-                free.run();
-            }
-            if (stateWord() == STATE_CLOSED) {
-                return WriterState.CLOSED;
-            }
-            if (epoch() == epoch) {
-                return WriterState.WRITER_DEAD;
-            }
-            seen = WriterState.WRITER_DEAD; // taken over meanwhile: look again
-        }
-        return seen;
+        return RegionLiveness.writerState(this, stalledAfterPeriods);
     }
 
-    /** Stores a fresh heartbeat; writers only. */
+    /**
+     * Stores a fresh heartbeat; writers only. Called on the heartbeat's own thread (the publisher's
+     * heartbeat thread, once a period), not on the publishing one; a driver that runs without that
+     * thread calls it itself ({@code heartbeatThread=false}).
+     */
     public void heartbeat() {
         checkWritable();
-        // Release: readers that see the new heartbeat also see the samples published before it.
+        // Release, paired with heartbeatNs()'s acquire. It orders only this thread's own earlier accesses; the
+        // samples are published on another thread, so a reader that sees this beat may not assume it sees
+        // them: the beat only says the writer's process was running now.
         RegionHeader.LONG.setRelease(buffer, HEARTBEAT_OFFSET, System.nanoTime());
     }
 
     /** True when the region's name now refers to another file than the one mapped (replaced or removed). */
     public boolean isReplaced() {
-        return !namesFile(file, stat);
+        return !RegionFiles.namesFile(file, stat);
     }
 
-    private static boolean sameDevice(long dev, FileStat stat) {
-        // unix:dev is the kernel's encoded dev_t; statx gives major and minor: compare through the encoding.
-        long major = ((dev >>> 32) & 0xFFFF_F000L) | ((dev >>> 8) & 0xFFFL);
-        long minor = ((dev >>> 12) & 0xFFFF_FF00L) | (dev & 0xFFL);
-        return ((major << 32) | minor) == stat.device();
-    }
+    // ----------------------------------------------------------------------------- durability
 
     /**
      * Writers: makes the region durable up to now on a file-backed region directory. Reads each
@@ -356,43 +317,35 @@ public final class Region implements AutoCloseable {
      * records those counts in the record table (with the time) and syncs the header again: after a
      * crash or reboot, {@link #flushedSamples} tells a reader which samples are on storage. On tmpfs
      * ({@code /dev/shm}) it costs little and changes nothing. Returns the time it took in nanoseconds.
+     * See {@link RegionFlush}.
      */
     public synchronized long flush() {
         if (!writable) {
             throw new IllegalStateException("region \"" + name + "\": only its writer flushes it");
         }
-        long start = System.nanoTime();
-        long[] counts = new long[layout.records().size()];
-        for (RecordLayout r : layout.records()) {
-            counts[r.index()] = (long) RegionHeader.LONG.getAcquire(buffer, (int) r.publishedOffset());
-        }
-        msync(0, buffer.capacity());
-        for (RecordLayout r : layout.records()) {
-            RegionHeader.LONG.setRelease(buffer, recordEntryOffset(r.index()) + RECORD_ENTRY_FLUSHED_OFFSET, counts[r.index()]);
-        }
-        java.time.Instant now = java.time.Instant.now();
-        RegionHeader.LONG.setRelease(buffer, FLUSHED_AT_OFFSET, now.getEpochSecond() * 1_000_000_000L + now.getNano());
-        msync(0, (int) layout.headerLength());
-        return System.nanoTime() - start;
+        return RegionFlush.flush(this);
     }
 
-    private void msync(int offset, int length) {
-        int errno = MemoryCalls.msync(buffer, offset, length, MemoryCalls.MS_SYNC);
-        if (errno != 0) {
-            throw new RegionIoException("region \"" + name + "\" (" + file + "): msync failed: " + Posix.describe(errno)
-                    + "; its samples may not be on storage (a full or failing disk?)");
-        }
-    }
-
-    /** Samples of record {@code recordIndex} on storage as of the last {@link #flush} (0 when never flushed). */
+    /**
+     * Samples of record {@code recordIndex} on storage as of the last {@link #flush} (0 when never
+     * flushed) (acquire load: it pairs with the flush's release store of the count, which that flush
+     * made after its msync returned).
+     */
     public long flushedSamples(int recordIndex) {
-        return (long) RegionHeader.LONG.getAcquire(buffer, recordEntryOffset(recordIndex) + RECORD_ENTRY_FLUSHED_OFFSET);
+        return (long) RegionHeader.LONG.getAcquire(buffer,
+                recordEntryOffset(recordIndex) + RECORD_ENTRY_FLUSHED_OFFSET);
     }
 
-    /** When the last {@link #flush} completed (CLOCK_REALTIME ns since the epoch), 0 when never. */
+    /**
+     * When the last {@link #flush} completed (CLOCK_REALTIME ns since the epoch), 0 when never (acquire
+     * load: it pairs with the flush's release store, so a reader that sees this time sees that flush's
+     * counts).
+     */
     public long flushedAtEpochNs() {
         return (long) RegionHeader.LONG.getAcquire(buffer, FLUSHED_AT_OFFSET);
     }
+
+    // ------------------------------------------------------------------------------ lifecycle
 
     /**
      * Writers: marks the region CLOSED (clean shutdown), then releases the lock with the descriptor, in
@@ -406,7 +359,7 @@ public final class Region implements AutoCloseable {
         }
         boolean truncatedNow = checkTruncated(); // a truncated region is left as it is: its header is gone
         closed = true;
-        MAPPED.remove(this);
+        RegionTruncation.closed(this);
         if (writable && !truncatedNow) {
             try {
                 // Release: a reader that sees CLOSED sees every sample published before.
@@ -434,7 +387,7 @@ public final class Region implements AutoCloseable {
         }
         checkTruncated();
         closed = true;
-        MAPPED.remove(this);
+        RegionTruncation.closed(this);
         synchronized (sizeQuery) {
             Posix.close(fd);
         }
@@ -453,304 +406,12 @@ public final class Region implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------------------------ open
+    // ---------------------------------------------- where a region is opened, created, taken over, removed
 
-    /** Opens region {@code name} read-only, waiting (bounded) while it is being created. */
+    /** Opens region {@code name} read-only, waiting (bounded) while it is being created; see {@link RegionOpening}. */
     public static Region open(String name, RegionOptions options) {
-        RegionDirectory dir = options.regionDirectory();
-        Path file = dir.file(name);
-        int fd;
-        try {
-            fd = Posix.openExisting(file.toString(), false);
-        } catch (PosixException e) {
-            throw openError(name, dir, file, e);
-        }
-        try {
-            FileStat stat = checkFile(name, file, fd, options, true);
-            long deadline = System.nanoTime() + options.initTimeout().toNanos();
-            while (stat.size() == 0 && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                stat = fstat(name, fd);
-            }
-            if (stat.size() == 0) {
-                throw new RegionNotReadyException("region \"" + name + "\" (" + file + ") is an empty file after "
-                        + options.initTimeout().toMillis() + " ms; shmtel writers never leave one (they link complete"
-                        + " regions into place): remove it with: shmtel rm " + name);
-            }
-            if (stat.size() < PAGE_LENGTH) {
-                throw new CorruptRegionException("region \"" + name + "\": file is " + stat.size() + " bytes, shorter"
-                        + " than one header page (" + PAGE_LENGTH + " bytes)");
-            }
-            ByteBuffer buffer = map(name, fd, stat.size(), false);
-            while (RegionHeader.versionAcquire(buffer) == 0) {
-                if (System.nanoTime() >= deadline) {
-                    throw new RegionNotReadyException("region \"" + name + "\" (" + file + ") is still being created after "
-                            + options.initTimeout().toMillis() + " ms (format version word is 0); if its writer died while"
-                            + " creating it, the next writer replaces it, or remove it with: shmtel rm " + name);
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-            Layout layout = RegionHeader.decode(buffer, name);
-            applyMemory(name, file, buffer, stat.size(), false, options.memory());
-            return new Region(name, file, fd, buffer, layout, false, stat);
-        } catch (RuntimeException | Error e) { // Error: a fault on a file truncated while it was being opened
-            Posix.close(fd);
-            throw e;
-        }
+        return RegionOpening.open(name, options);
     }
-
-    /**
-     * The checks every opener of an existing region file makes on its descriptor before anything
-     * else: a regular file ({@link #checkType}), owned by this user unless {@code anyOwner}, not
-     * writable by group or others when {@code reader} (see {@link #foreignWriteRefusal}), at most
-     * {@link Integer#MAX_VALUE} bytes.
-     */
-    private static FileStat checkFile(String name, Path file, int fd, RegionOptions options, boolean reader) {
-        FileStat stat = checkType(name, file, fd);
-        int uid = ProcessInfo.currentUid();
-        if (stat.uid() != uid && !options.anyOwner()) {
-            throw new RegionPermissionException("region \"" + name + "\": " + file + " is owned by uid " + stat.uid()
-                    + ", not by this user (uid " + uid + "); open it with anyOwner (CLI: --any-owner) if you trust that user");
-        }
-        if (reader && (stat.permissions() & 0022) != 0) {
-            throw new RegionPermissionException(foreignWriteRefusal(name, file, stat));
-        }
-        if (stat.size() > Integer.MAX_VALUE) {
-            throw new CorruptRegionException("region \"" + name + "\": file is " + stat.size()
-                    + " bytes; regions are at most " + Integer.MAX_VALUE + " bytes");
-        }
-        return stat;
-    }
-
-    /**
-     * Why a reader refuses a region file that group or others may write: a process other than its
-     * one writer could change what readers read (or forge the writer's lock-free words). Trusting
-     * another owner ({@code anyOwner}, {@code --any-owner}) does not lift it: the owner is trusted,
-     * not everybody who may write the file.
-     */
-    static String foreignWriteRefusal(String name, Path file, FileStat stat) {
-        return "region \"" + name + "\": " + file + " has mode 0" + Integer.toOctalString(stat.permissions())
-                + ": group or others may write it, so another process than its writer could change what readers read;"
-                + " refused (--any-owner does not lift this). Fix: chmod go-w " + file + " (its owner), or restart its"
-                + " writer (writers create regions 0600, or 0640 for a reader group, and replace a writable one)";
-    }
-
-    /**
-     * Checks with fstat, first of all, that the descriptor (opened with O_NONBLOCK | O_NOFOLLOW, so
-     * the open itself never waits) is a regular file: a FIFO, socket, device or directory planted at
-     * a region name is refused before anything reads, locks or maps it.
-     */
-    private static FileStat checkType(String name, Path file, int fd) {
-        FileStat stat = fstat(name, fd);
-        if (!stat.isRegularFile()) {
-            throw new RegionPermissionException("region \"" + name + "\": " + file + " is not a regular file ("
-                    + stat.typeName() + ", mode 0" + Integer.toOctalString(stat.mode()) + "); shmtel opens only regular"
-                    + " files in the region directory: remove it (rm " + file + ")");
-        }
-        return stat;
-    }
-
-    private static FileStat fstat(String name, int fd) {
-        try {
-            return Posix.fstat(fd);
-        } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        }
-    }
-
-    private static RuntimeException openError(String name, RegionDirectory dir, Path file, PosixException e) {
-        return switch (e.errno()) {
-            case Posix.ENOENT -> Files.isDirectory(dir.path())
-                    ? new RegionNotFoundException("region \"" + name + "\" not found: no file " + file
-                            + " (is its writer running? 'shmtel ls' lists the regions in " + dir + ")")
-                    : new RegionNotFoundException("region \"" + name + "\" not found: directory " + dir
-                            + " does not exist (set SHMTEL_DIR or --dir to the writer's directory)");
-            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
-                    + " is a symbolic link; shmtel never follows links in the region directory: remove it");
-            case Posix.EACCES, Posix.EPERM -> new RegionPermissionException("region \"" + name + "\": permission denied on "
-                    + file + " (" + e.getMessage() + "); the writer creates regions with mode 0600 by default: let it use"
-                    + " a wider mode (e.g. 0640 with a shared group) or run as its user");
-            case Posix.ENOTDIR -> new RegionNotFoundException("region \"" + name + "\": " + dir + " is not a directory");
-            default -> new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        };
-    }
-
-    /**
-     * Applies {@code memory} to a fresh mapping, before the region is used (a writer: before anything
-     * is written or linked, so a refusal leaves the directory as it was).
-     */
-    static void applyMemory(String name, Path file, ByteBuffer buffer, long length, boolean writer, MemoryOptions memory) {
-        if (memory.isDefault()) {
-            return;
-        }
-        if (memory.hugePages()) {
-            String why = hugePageRefusal(file, length);
-            if (why != null) {
-                throw new RegionMemoryException("region \"" + name + "\": cannot use huge pages: " + why);
-            }
-            int errno = MemoryCalls.madvise(buffer, length, MemoryCalls.MADV_HUGEPAGE);
-            if (errno != 0) {
-                throw new RegionMemoryException("region \"" + name + "\": madvise(MADV_HUGEPAGE) failed: "
-                        + Posix.describe(errno) + "; this kernel has no transparent huge pages (CONFIG_TRANSPARENT_HUGEPAGE):"
-                        + " run without huge pages");
-            }
-        }
-        if (memory.advice() != MemoryOptions.Advice.NORMAL) {
-            int errno = MemoryCalls.madvise(buffer, length, memory.advice().value());
-            if (errno != 0) {
-                throw new RegionMemoryException("region \"" + name + "\": madvise(" + memory.advice().configName()
-                        + ") failed: " + Posix.describe(errno));
-            }
-        }
-        if (memory.lock()) {
-            int errno = MemoryCalls.mlock(buffer, length); // faults every page in, too
-            if (errno != 0) {
-                throw new RegionMemoryException(lockRefusal(name, length, errno));
-            }
-        } else if (memory.prefault()) {
-            int errno = MemoryCalls.madvise(buffer, length,
-                    writer ? MemoryCalls.MADV_POPULATE_WRITE : MemoryCalls.MADV_POPULATE_READ);
-            if (errno == MemoryCalls.EINVAL) { // before Linux 5.14: touch every page
-                long sum = 0;
-                for (int offset = 0; offset < length; offset += PAGE_LENGTH) {
-                    sum += buffer.get(offset);
-                }
-                PREFAULT_SINK = sum;
-            } else if (errno != 0) {
-                throw new RegionMemoryException("region \"" + name + "\": cannot prefault its " + length + " bytes: "
-                        + "madvise(MADV_POPULATE_" + (writer ? "WRITE" : "READ") + ") failed: " + Posix.describe(errno));
-            }
-        }
-    }
-
-    /** Keeps the page-touching loop of a prefault from being optimised away. */
-    @SuppressWarnings("unused")
-    private static volatile long PREFAULT_SINK;
-
-    private static String lockRefusal(String name, long length, int errno) {
-        long[] limit = MemoryCalls.memlockLimit();
-        long locked = MemoryCalls.lockedBytes();
-        String fix = "raise it for this process: `ulimit -l " + Math.max(1, (length + (locked > 0 ? locked : 0)) / 1024 + 1)
-                + "` (KiB; or `ulimit -l unlimited`) in the shell that starts it (up to the hard limit "
-                + MemoryCalls.bytes(limit[1]) + "; root raises that in /etc/security/limits.conf: `USER - memlock"
-                + " unlimited`), `LimitMEMLOCK=infinity` in its systemd unit, or `--ulimit memlock=-1` for a container";
-        if (errno == MemoryCalls.ENOMEM || errno == MemoryCalls.EPERM || errno == MemoryCalls.EAGAIN) {
-            return "region \"" + name + "\": cannot lock its " + MemoryCalls.bytes(length) + " in RAM: mlock failed: "
-                    + Posix.describe(errno) + ". The locked-memory limit (RLIMIT_MEMLOCK) of this process is "
-                    + MemoryCalls.bytes(limit[0]) + (locked >= 0 ? " and it has " + MemoryCalls.bytes(locked)
-                            + " locked already" : "") + "; " + fix + ". Without the lock option the region works, pageable";
-        }
-        return "region \"" + name + "\": cannot lock its " + MemoryCalls.bytes(length) + " in RAM: mlock failed: "
-                + Posix.describe(errno);
-    }
-
-    /** Why huge pages cannot back a region file of {@code length} bytes here; null when they can. */
-    public static String hugePageRefusal(Path file, long length) {
-        if (length < (2L << 20)) {
-            return "the region is " + MemoryCalls.bytes(length) + ", smaller than one huge page (2 MiB): huge pages"
-                    + " only help regions of 2 MiB and more";
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        String mountOptions = null;
-        String mountPoint = null;
-        String fsType = null;
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                String[] halves = line.split(" - ", 2);
-                String[] f = halves[0].split(" ");
-                String point = f[4].replace("\\040", " ");
-                if (dir.startsWith(point) && (mountPoint == null || point.length() >= mountPoint.length())) {
-                    mountPoint = point;
-                    String[] t = halves[1].split(" ");
-                    fsType = t[0];
-                    mountOptions = t.length > 2 ? t[2] : "";
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return "cannot read /proc/self/mountinfo to see how " + dir + " is mounted: " + e.getMessage();
-        }
-        String shmem = selectedSetting(Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled"));
-        if (shmem == null) {
-            return "this kernel has no transparent huge pages (no /sys/kernel/mm/transparent_hugepage)";
-        }
-        if (!"tmpfs".equals(fsType)) {
-            return "the region directory " + dir + " is on " + fsType + ", and file mappings get huge pages only on"
-                    + " tmpfs: use a tmpfs directory (the default /dev/shm, or one mounted with huge=advise)";
-        }
-        if (shmem.equals("force")) {
-            return null;
-        }
-        if (shmem.equals("deny")) {
-            return "huge pages for shared memory are denied on this system (/sys/kernel/mm/transparent_hugepage/"
-                    + "shmem_enabled is [deny]); as root: echo advise > /sys/kernel/mm/transparent_hugepage/shmem_enabled";
-        }
-        String huge = "never";
-        for (String o : mountOptions.split(",")) {
-            if (o.startsWith("huge=")) {
-                huge = o.substring(5);
-            }
-        }
-        if (huge.equals("never")) {
-            return "the tmpfs at " + mountPoint + " is mounted without huge pages (no huge= option, i.e. huge=never);"
-                    + " as root: mount -o remount,huge=advise " + mountPoint + " (or mount a tmpfs with huge=advise for"
-                    + " the regions and pass its directory with --dir / SHMTEL_DIR)";
-        }
-        return null;
-    }
-
-    private static String selectedSetting(Path file) {
-        try {
-            String text = java.nio.file.Files.readString(file);
-            int open = text.indexOf('[');
-            int close = text.indexOf(']', open + 1);
-            return open >= 0 && close > open ? text.substring(open + 1, close) : text.trim();
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Sums the smaps lines starting with {@code key} (e.g. {@code "Rss:"}, {@code "Locked:"},
-     * {@code "ShmemPmdMapped:"}) of this process's mapping that holds {@code buffer}; bytes, -1 when unknown.
-     */
-    public static long mappingBytes(ByteBuffer buffer, String key) {
-        long address = io.shmtel.core.nativeio.Futex.address(buffer);
-        try {
-            boolean inside = false;
-            long total = -1;
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/smaps"))) {
-                int dash = line.indexOf('-');
-                int space = line.indexOf(' ');
-                if (dash > 0 && space > dash && line.substring(0, dash).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                    long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                    long end = Long.parseUnsignedLong(line.substring(dash + 1, space), 16);
-                    inside = address >= start && address < end;
-                    continue;
-                }
-                if (inside && line.startsWith(key)) {
-                    total = Math.max(total, 0) + Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-            return total;
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private static ByteBuffer map(String name, int fd, long size, boolean writable) {
-        // Through /proc/self/fd: the very file the descriptor holds, whatever the name points to now.
-        Path self = Path.of("/proc/self/fd", Integer.toString(fd));
-        try (FileChannel channel = writable
-                ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                : FileChannel.open(self, StandardOpenOption.READ)) {
-            return channel.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size)
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        } catch (IOException e) {
-            throw new RegionIoException("region \"" + name + "\": cannot map " + size + " bytes: " + e, e);
-        }
-    }
-
-    // ---------------------------------------------------------------------------------- create
 
     /**
      * Creates region {@code name} for {@code layout} and takes its writer lock; or, when a region of
@@ -762,289 +423,10 @@ public final class Region implements AutoCloseable {
      * the file system lacks it) and then linked under its name, which fails if the name exists: of
      * two writers racing for a name exactly one wins, and nobody ever opens a half-made region.
      * Whoever takes a lock on an existing file checks afterwards that the name still refers to it.
+     * See {@link RegionCreation} and {@link RegionTakeover}.
      */
     public static Region createOrTakeOver(String name, Layout layout, RegionOptions options) {
-        RegionDirectory dir = options.regionDirectory();
-        Path file = dir.file(name);
-        if (layout.regionLength() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("region too large for one mapping: regionLength=" + layout.regionLength());
-        }
-        int textLength = layout.canonicalJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        if (textLength > RegionHeader.MAX_SCHEMA_TEXT_LENGTH) {
-            throw new IllegalArgumentException("schema \"" + layout.schemaName() + "\" is " + textLength + " bytes as"
-                    + " canonical text; readers accept embedded schemas of at most " + RegionHeader.MAX_SCHEMA_TEXT_LENGTH
-                    + " bytes: split it into several schemas");
-        }
-        long previousEpoch = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        int attempts = 0;
-        while (true) {
-            attempts++;
-            Existing existing = openExisting(name, file, layout, options);
-            if (existing.region != null) {
-                return existing.region;
-            }
-            previousEpoch = Math.max(previousEpoch, existing.epochToReplace);
-            if (!existing.retry) {
-                Region created = createNew(name, dir, file, layout, options, previousEpoch + 1);
-                if (created != null) {
-                    return created;
-                }
-                // lost the race for the name: look at the winner's file
-            } else {
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-            }
-            if (attempts > 3 && System.nanoTime() - deadline > 0) {
-                throw new RegionIoException("region \"" + name + "\": could not create or take over " + file
-                        + " in 2 s (" + attempts + " attempts: other processes keep creating and removing it)");
-            }
-        }
-    }
-
-    /** Builds the region in an unnamed file and links it in; null when another writer linked the name first. */
-    private static Region createNew(String name, RegionDirectory dir, Path file, Layout layout, RegionOptions options,
-            long epoch) {
-        int fd;
-        Path temp = null;
-        try {
-            fd = Posix.createUnnamed(dir.path().toString(), RegionOptions.DEFAULT_MODE);
-            if (fd < 0) {
-                temp = dir.path().resolve(".shmtel-tmp." + name + "." + ProcessInfo.currentPid() + "." + System.nanoTime());
-                fd = Posix.createExclusive(temp.toString(), RegionOptions.DEFAULT_MODE);
-            }
-        } catch (PosixException e) {
-            throw createError(name, dir, file, e);
-        }
-        boolean done = false;
-        try {
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.CREATE_FILE);
-            }
-            if (!tryLock(name, fd)) {
-                throw new RegionIoException("region \"" + name + "\": cannot lock the new, unnamed file");
-            }
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.CREATE_LOCKED);
-            }
-            reserve(name, file, fd, layout.regionLength(), "create");
-            Posix.fchmod(fd, options.mode());
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.CREATE_RESERVED);
-            }
-            ByteBuffer buffer = map(name, fd, layout.regionLength(), true);
-            applyMemory(name, file, buffer, layout.regionLength(), true, options.memory());
-            RegionHeader.write(buffer, layout, ProcessInfo.currentPid(), ProcessInfo.startTime(ProcessInfo.currentPid()),
-                    epoch, options.heartbeatPeriod().toNanos());
-            RegionHeader.publishVersion(buffer);
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.CREATE_HEADER);
-            }
-            if (!Posix.linkNew(fd, file.toString())) {
-                return null;
-            }
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.CREATE_LINKED);
-            }
-            Region region = new Region(name, file, fd, buffer, layout, true, Posix.fstat(fd));
-            done = true;
-            return region;
-        } catch (PosixException e) {
-            throw createError(name, dir, file, e);
-        } finally {
-            if (temp != null) {
-                deleteQuietly(temp);
-            }
-            if (!done) {
-                Posix.close(fd); // an unnamed file vanishes with its last descriptor
-            }
-        }
-    }
-
-    /**
-     * The outcome of meeting an existing file: taken over (region); gone or replaced, so create a
-     * new one (epochToReplace: the dead file's epoch); or busy, so look again (retry).
-     */
-    private record Existing(Region region, long epochToReplace, boolean retry) {
-        static final Existing ABSENT = new Existing(null, 0, false);
-        static final Existing RETRY = new Existing(null, 0, true);
-    }
-
-    private static Existing openExisting(String name, Path file, Layout layout, RegionOptions options) {
-        int fd;
-        try {
-            fd = Posix.openExisting(file.toString(), true);
-        } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
-                return Existing.ABSENT;
-            }
-            throw createError(name, RegionDirectory.of(file.getParent()), file, e);
-        }
-        boolean keep = false;
-        try {
-            FileStat stat = checkFile(name, file, fd, options, false);
-            if (!tryLock(name, fd)) {
-                if (!isExclusiveLockHeld(name, fd)) {
-                    return Existing.RETRY; // a remover (gc, rm) holds it to unlink it, or the lock was just released
-                }
-                throw owned(name, file, fd, stat);
-            }
-            if (!namesFile(file, stat)) {
-                return Existing.RETRY; // removed or replaced between our open and our lock
-            }
-            if (CrashPoint.ENABLED) {
-                CrashPoint.reached(CrashPoint.TAKEOVER_LOCKED);
-            }
-            // We hold the lock: the previous owner is gone (or never finished creating the region).
-            long oldEpoch = 0;
-            Layout old = null;
-            if (stat.size() >= PAGE_LENGTH) {
-                ByteBuffer buffer = map(name, fd, stat.size(), true);
-                if (RegionHeader.versionAcquire(buffer) != 0) {
-                    try {
-                        old = RegionHeader.decode(buffer, name);
-                        oldEpoch = buffer.getLong(WRITER_EPOCH_OFFSET);
-                    } catch (RuntimeException corrupt) {
-                        LOG.log(System.Logger.Level.WARNING, "replacing unreadable region of a dead writer: "
-                                + corrupt.getMessage());
-                    }
-                }
-                boolean foreignWritable = (stat.permissions() & 0022) != 0;
-                if (old != null && old.fingerprint() == layout.fingerprint() && !foreignWritable) {
-                    // Reserve the whole file before writing the writer line (as a new region is reserved):
-                    // a sparse file on a full file system fails here, not with SIGBUS at a later publish.
-                    reserve(name, file, fd, stat.size(), "take over");
-                    applyMemory(name, file, buffer, stat.size(), true, options.memory());
-                    long epoch = oldEpoch + 1;
-                    // The new epoch before the state word 0 (release): a reader that finds the lock free and
-                    // then loads this 0 also loads this epoch, and looks again (liveness rule R3).
-                    RegionHeader.LONG.setRelease(buffer, WRITER_EPOCH_OFFSET, epoch);
-                    RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
-                    RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(),
-                            ProcessInfo.startTime(ProcessInfo.currentPid()), epoch, options.heartbeatPeriod().toNanos());
-                    RegionHeader.publishVersion(buffer); // a 1.0 or 1.1 region becomes 1.2: this writer wakes sleepers
-                    if (CrashPoint.ENABLED) {
-                        CrashPoint.reached(CrashPoint.TAKEOVER_WRITTEN);
-                    }
-                    keep = true;
-                    return new Existing(new Region(name, file, fd, buffer, layout, true, stat), 0, false);
-                }
-            }
-            if ((stat.permissions() & 0022) != 0) {
-                LOG.log(System.Logger.Level.WARNING, "replacing region \"" + name + "\" of a dead writer: " + file
-                        + " has mode 0" + Integer.toOctalString(stat.permissions()) + " (group or others may write it,"
-                        + " and readers refuse it); its replacement has mode 0" + Integer.toOctalString(options.mode()));
-            } else if (old != null) {
-                LOG.log(System.Logger.Level.INFO, "replacing region \"" + name + "\" of a dead writer: its layout "
-                        + Fingerprint.hex(old.fingerprint()) + " differs from this writer's " + Fingerprint.hex(layout.fingerprint()));
-            }
-            deleteQuietly(file); // still under our lock, and still our file (checked above)
-            return new Existing(null, oldEpoch, false);
-        } finally {
-            if (!keep) {
-                Posix.close(fd);
-            }
-        }
-    }
-
-    private static boolean isExclusiveLockHeld(String name, int fd) {
-        try {
-            return Posix.isExclusiveLockHeld(fd);
-        } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        }
-    }
-
-    /** True when {@code file} (not followed if a link) is the file described by {@code stat}. */
-    private static boolean namesFile(Path file, FileStat stat) {
-        try {
-            Object inode = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            Object device = Files.getAttribute(file, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            return ((Long) inode) == stat.inode() && sameDevice((Long) device, stat);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static RegionOwnedException owned(String name, Path file, int fd, FileStat stat) {
-        String owner = "";
-        if (stat.size() >= PAGE_LENGTH) {
-            ByteBuffer b = map(name, fd, PAGE_LENGTH, false);
-            int pid = b.getInt(WRITER_PID_OFFSET);
-            owner = " (owner pid " + pid + (ProcessHandle.of(pid).isPresent() ? ", running" : "") + ")";
-        }
-        return new RegionOwnedException("region \"" + name + "\" is owned by a live writer" + owner + ": a region has"
-                + " one writer; stop that writer first or publish under another name (" + file + ")");
-    }
-
-    private static boolean tryLock(String name, int fd) {
-        try {
-            return Posix.tryLockExclusive(fd);
-        } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        }
-    }
-
-    /** posix_fallocate of the whole region file; {@code verb} ("create", "take over") for the message. */
-    private static void reserve(String name, Path file, int fd, long length, String verb) {
-        int rc = Posix.fallocate(fd, length);
-        if (rc == 0) {
-            return;
-        }
-        if (rc == Posix.ENOSPC) {
-            long free = -1;
-            try {
-                free = Files.getFileStore(file.getParent()).getUsableSpace();
-            } catch (IOException ignored) {
-                // the size of the hole is enough to go on
-            }
-            throw new NoSpaceException("cannot " + verb + " region \"" + name + "\": it needs " + length + " bytes and "
-                    + file.getParent() + " has " + (free < 0 ? "less" : free + " bytes") + " free. Free space there"
-                    + " ('shmtel ls', 'shmtel rm'), or give it more (in Docker: --shm-size=256m; on a host: mount -o"
-                    + " remount,size=1G " + file.getParent() + ")");
-        }
-        throw new RegionIoException("region \"" + name + "\": posix_fallocate(" + length + " bytes) in " + file.getParent()
-                + ": " + Posix.describe(rc));
-    }
-
-    private static RuntimeException createError(String name, RegionDirectory dir, Path file, PosixException e) {
-        java.util.Optional<String> unusable = dir.unusable();
-        if (unusable.isPresent()) { // not a directory, or one that holds no files (/proc): whatever errno the kernel chose
-            return new RegionNotFoundException("cannot create region \"" + name + "\": " + unusable.get());
-        }
-        return switch (e.errno()) {
-            case Posix.ENOENT, Posix.ENOTDIR -> new RegionNotFoundException("cannot create region \"" + name + "\": "
-                    + (Files.isDirectory(dir.path())
-                            ? "directory " + dir + " refuses new files (" + e.getMessage() + ")"
-                            : "directory " + dir + " does not exist (create it, or set SHMTEL_DIR / --dir)"));
-            case Posix.EACCES, Posix.EPERM, Posix.EROFS -> new RegionPermissionException("cannot create region \""
-                    + name + "\" in " + dir + ": " + e.getMessage() + " (the writer needs write access to the directory)");
-            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
-                    + " is a symbolic link; shmtel never follows links in the region directory: remove it");
-            default -> new RegionIoException("cannot create region \"" + name + "\": " + e.getMessage(), e);
-        };
-    }
-
-    /**
-     * A read-only descriptor of {@code file}, checked to be a regular file ({@link #checkType}), or
-     * -1 when there is no such file.
-     */
-    private static int openReadOnlyIfExists(String name, Path file, RegionOptions options) {
-        int fd;
-        try {
-            fd = Posix.openExisting(file.toString(), false);
-        } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
-                return -1;
-            }
-            throw openError(name, options.regionDirectory(), file, e);
-        }
-        try {
-            checkType(name, file, fd);
-            return fd;
-        } catch (RuntimeException e) {
-            Posix.close(fd);
-            throw e;
-        }
+        return RegionCreation.createOrTakeOver(name, layout, options);
     }
 
     /**
@@ -1052,18 +434,7 @@ public final class Region implements AutoCloseable {
      * decoding the header (so it works on corrupt regions too); false when there is no such file.
      */
     public static boolean isWriterLockHeld(String name, RegionOptions options) {
-        Path file = options.regionDirectory().file(name);
-        int fd = openReadOnlyIfExists(name, file, options);
-        if (fd < 0) {
-            return false;
-        }
-        try {
-            return Posix.isWriteLocked(fd);
-        } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        } finally {
-            Posix.close(fd);
-        }
+        return RegionRemoval.isWriterLockHeld(name, options);
     }
 
     /**
@@ -1073,53 +444,24 @@ public final class Region implements AutoCloseable {
      * false when there was no such file; {@link RegionOwnedException} when a writer holds it.
      */
     public static boolean removeUnowned(String name, RegionOptions options) {
-        Path file = options.regionDirectory().file(name);
-        int fd = openReadOnlyIfExists(name, file, options);
-        if (fd < 0) {
-            return false;
-        }
-        try {
-            if (!Posix.tryLockShared(fd)) {
-                throw new RegionOwnedException("region \"" + name + "\" has a live writer (it holds the region's lock);"
-                        + " stop the writer first");
-            }
-            FileStat stat = Posix.fstat(fd);
-            if (!namesFile(file, stat)) {
-                return false; // replaced meanwhile by a new file, which is not the one we looked at
-            }
-            try {
-                return Posix.unlink(file.toString());
-            } catch (PosixException e) {
-                if (e.errno() == Posix.EPERM || e.errno() == Posix.EACCES) {
-                    throw new RegionPermissionException("cannot remove region \"" + name + "\": " + e.getMessage()
-                            + "; the file is owned by uid " + stat.uid() + ", and removing it needs write access to "
-                            + file.getParent() + " (in a sticky directory such as /dev/shm, only the file's owner or root"
-                            + " may remove it)");
-                }
-                throw new RegionIoException("cannot remove region \"" + name + "\": " + e.getMessage(), e);
-            }
-        } catch (PosixException e) {
-            throw new RegionIoException("region \"" + name + "\": " + e.getMessage(), e);
-        } finally {
-            Posix.close(fd);
-        }
+        return RegionRemoval.removeUnowned(name, options);
     }
 
     /** Removes region {@code name}'s file whoever holds it; true when there was one. */
     public static boolean unlink(String name, RegionOptions options) {
-        Path file = options.regionDirectory().file(name);
-        try {
-            return Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new RegionIoException("cannot remove region \"" + name + "\" (" + file + "): " + e, e);
-        }
+        return RegionRemoval.unlink(name, options);
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort on a failure path; the caller's error says what went wrong
-        }
+    /** Why huge pages cannot back a region file of {@code length} bytes here; null when they can. */
+    public static String hugePageRefusal(Path file, long length) {
+        return RegionMemory.hugePageRefusal(file, length);
+    }
+
+    /**
+     * Sums the smaps lines starting with {@code key} (e.g. {@code "Rss:"}, {@code "Locked:"},
+     * {@code "ShmemPmdMapped:"}) of this process's mapping that holds {@code buffer}; bytes, -1 when unknown.
+     */
+    public static long mappingBytes(ByteBuffer buffer, String key) {
+        return RegionMemory.mappingBytes(buffer, key);
     }
 }
