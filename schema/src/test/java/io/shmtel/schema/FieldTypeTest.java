@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmtel.schema.FieldType.Kind;
 import io.shmtel.schema.testing.Examples;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The field-type table ({@link FieldType}) over every type: its facts agree with each other (size,
  * alignment, Java buffer primitive, integer range, JSON/C/ROS names), and the files that list the types
- * outside Java (the editors' JSON Schema, the all-types example) list every one.
+ * outside Java (the editors' JSON Schema, the all-types example, the types table of docs/schema.md) list
+ * every one as the table has it.
  */
 class FieldTypeTest {
     /** Bytes of each Java primitive a ByteBuffer stores (facts of Java, not of the table). */
@@ -33,6 +37,7 @@ class FieldTypeTest {
             "long", new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
     static final Set<Integer> SIZES = Set.of(1, 2, 4, 8);
     static final ObjectMapper JSON = new ObjectMapper();
+    static final Path SCHEMA_DOCS = Path.of("../docs/schema.md");
 
     @ParameterizedTest
     @EnumSource(FieldType.class)
@@ -134,6 +139,41 @@ class FieldTypeTest {
         List<String> listed = new ArrayList<>();
         schema.at("/$defs/field/properties/type/enum").forEach(n -> listed.add(n.asText()));
         assertThat(listed).isEqualTo(FieldType.schemaNames());
+    }
+
+    /**
+     * docs/schema.md's "Types" table gives each type's size, Java getter type and C type: rows such as
+     * {@code | `i8` / `u8` | 1 | `byte` / `int` | `int8_t` / `uint8_t` | |}, the n-th name of a cell going with
+     * the n-th type of the row.
+     */
+    @ParameterizedTest
+    @EnumSource(FieldType.class)
+    void theSchemaDocsTypesTableAgrees(FieldType t) throws IOException {
+        String docs = Files.readString(SCHEMA_DOCS, StandardCharsets.UTF_8);
+        String table = docs.substring(docs.indexOf("### Types"));
+        String name = "`" + t.schemaName() + "`";
+        String row = table.lines().filter(l -> l.startsWith("| " + name + " ") || l.contains(" / " + name + " |"))
+                .findFirst().orElseThrow(() -> new AssertionError("no row for " + name + " in " + SCHEMA_DOCS));
+        String[] cells = row.split("\\|");
+        List<String> types = docNames(cells[1]);
+        int n = types.indexOf(t.schemaName());
+        List<String> sizes = List.of(cells[2].trim().split(" / "));
+        if (t != FieldType.STRING) {
+            assertThat(sizes.get(Math.min(n, sizes.size() - 1))).isEqualTo(Integer.toString(t.sizeBytes()));
+        }
+        assertThat(docNames(cells[3]).get(n)).as("Java type").isEqualTo(t.javaType());
+        assertThat(docNames(cells[4]).get(n)).as("C type").isEqualTo(t.cType());
+    }
+
+    /** The first `name` of each " / "-separated part of a table cell, without an array suffix. */
+    private static List<String> docNames(String cell) {
+        List<String> names = new ArrayList<>();
+        for (String part : cell.split(" / ")) {
+            int open = part.indexOf('`');
+            String name = part.substring(open + 1, part.indexOf('`', open + 1));
+            names.add(name.contains("[") ? name.substring(0, name.indexOf('[')) : name);
+        }
+        return names;
     }
 
     /** all_types.json, the example generator, view and tool tests run over, has each type as scalar and array. */
