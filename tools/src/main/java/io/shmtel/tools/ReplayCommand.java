@@ -205,7 +205,7 @@ final class ReplayCommand implements Callable<Integer> {
                     w.setLong(f, i, f.enumConstants().get(e.asText()));
                 } else if (e.isBoolean()) {
                     w.setLong(f, i, e.booleanValue() ? 1 : 0);
-                } else if (f.type() == FieldType.F32 || f.type() == FieldType.F64) {
+                } else if (f.type().isFloat()) {
                     w.setDouble(f, i, e.isTextual() ? Double.parseDouble(e.asText()) : e.doubleValue());
                 } else {
                     w.setLong(f, i, e.longValue());

@@ -81,7 +81,8 @@ public final class DynamicView extends RecordView {
             case I64 -> buffer.getLong(at);
             case F32 -> (long) buffer.getFloat(at);
             case F64 -> (long) buffer.getDouble(at);
-            default -> (long) number(f, index);
+            // exact in a double; a string is refused there
+            case BOOL, I8, U8, I16, U16, I32, U32, STRING -> (long) number(f, index);
         };
     }
 
@@ -119,10 +120,11 @@ public final class DynamicView extends RecordView {
             return f.enumConstants().entrySet().stream().filter(e -> e.getValue() == raw).map(Map.Entry::getKey)
                     .findFirst().map(Object.class::cast).orElse((long) raw);
         }
-        return switch (f.type()) {
-            case BOOL -> number(f, index) != 0;
-            case F32, F64 -> number(f, index);
-            default -> integer(f, index);
+        return switch (f.type().kind()) {
+            case BOOLEAN -> number(f, index) != 0;
+            case FLOAT -> number(f, index);
+            case SIGNED_INTEGER, UNSIGNED_INTEGER -> integer(f, index);
+            case TEXT -> text(f);
         };
     }
 
@@ -170,14 +172,18 @@ public final class DynamicView extends RecordView {
         }
     }
 
-    /** Appends the fields as a JSON object's members ({@code "name":value,...}), enums by name, NaN and infinities as strings. */
+    /**
+     * Appends the fields as a JSON object's members ({@code "name":value,...}), enums by name, NaN and
+     * infinities as strings.
+     */
     public StringBuilder appendJsonFields(StringBuilder sb) {
         return appendJsonFields(sb, record.fields(), Integer.MAX_VALUE);
     }
 
     /**
      * Appends the given fields of this record as a JSON object's members, arrays cut after
-     * {@code maxArrayElements} elements; f32 values at float precision, as {@link #appendText(StringBuilder, List, int)}.
+     * {@code maxArrayElements} elements; f32 values at float precision, as
+     * {@link #appendText(StringBuilder, List, int)}.
      */
     public StringBuilder appendJsonFields(StringBuilder sb, List<FieldLayout> fields, int maxArrayElements) {
         boolean first = true;

@@ -6,6 +6,7 @@ import io.shmtel.schema.layout.RecordLayout;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Writes any field of a record by name, from the record layout: the generic publisher of tools
@@ -29,7 +30,10 @@ public final class DynamicWriter extends RecordWriter {
         return fieldIndex.get(name);
     }
 
-    /** Sets element {@code index} to {@code value}, converted to the field's type as a Java cast would (bool: non-zero). */
+    /**
+     * Sets element {@code index} to {@code value}, converted to the field's type as a Java cast would
+     * (bool: non-zero).
+     */
     public DynamicWriter setLong(FieldLayout f, int index, long value) {
         int at = elementOffset(f, index);
         switch (f.type()) {
@@ -47,15 +51,12 @@ public final class DynamicWriter extends RecordWriter {
 
     /** Sets element {@code index} to {@code value}; integer fields take the value truncated toward zero. */
     public DynamicWriter setDouble(FieldLayout f, int index, double value) {
-        if (f.type() == FieldType.F32) {
-            staging.putFloat(elementOffset(f, index), (float) value);
-            return this;
+        switch (f.type()) {
+            case F32 -> staging.putFloat(elementOffset(f, index), (float) value);
+            case F64 -> staging.putDouble(elementOffset(f, index), value);
+            case BOOL, I8, U8, I16, U16, I32, U32, I64, STRING -> setLong(f, index, (long) value);
         }
-        if (f.type() == FieldType.F64) {
-            staging.putDouble(elementOffset(f, index), value);
-            return this;
-        }
-        return setLong(f, index, (long) value);
+        return this;
     }
 
     public DynamicWriter setText(FieldLayout f, CharSequence value) {
@@ -94,67 +95,68 @@ public final class DynamicWriter extends RecordWriter {
             return;
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        if (f.type() == FieldType.BOOL) {
-            if (!lower.equals("true") && !lower.equals("false") && !lower.equals("1") && !lower.equals("0")) {
-                throw new IllegalArgumentException("field " + f.name() + " is bool: use true, false, 1 or 0; got \"" + text + "\"");
-            }
-            setLong(f, index, lower.equals("true") || lower.equals("1") ? 1 : 0);
-            return;
+        switch (f.type().kind()) {
+            case BOOLEAN -> setParsedBool(f, index, text, lower);
+            case FLOAT -> setParsedFloat(f, index, text, lower);
+            case SIGNED_INTEGER, UNSIGNED_INTEGER -> setParsedInteger(f, index, text);
+            case TEXT -> throw new IllegalArgumentException("field " + f.name() + " is a string, not a number");
         }
-        if (f.type() == FieldType.F32 || f.type() == FieldType.F64) {
-            double value;
-            try {
-                value = Double.parseDouble(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName()
-                        + ": expected a number, got \"" + text + "\"");
-            }
-            // NaN and infinities are values of the type when asked for by name; a number too large is not
-            boolean named = lower.contains("nan") || lower.contains("infinity");
-            double max = f.type() == FieldType.F32 ? Float.MAX_VALUE : Double.MAX_VALUE;
-            if (!named && (Double.isInfinite(value) || Math.abs(value) > max)) {
-                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
-                        + " does not fit (the largest magnitude is " + max + ")");
-            }
-            setDouble(f, index, value);
-            return;
+    }
+
+    private void setParsedBool(FieldLayout f, int index, String text, String lower) {
+        if (!lower.equals("true") && !lower.equals("false") && !lower.equals("1") && !lower.equals("0")) {
+            throw new IllegalArgumentException("field " + f.name() + " is bool: use true, false, 1 or 0; got \"" + text
+                    + "\"");
         }
+        setLong(f, index, lower.equals("true") || lower.equals("1") ? 1 : 0);
+    }
+
+    private void setParsedFloat(FieldLayout f, int index, String text, String lower) {
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName()
+                    + ": expected a number, got \"" + text + "\"");
+        }
+        // NaN and infinities are values of the type when asked for by name; a number too large is not
+        boolean named = lower.contains("nan") || lower.contains("infinity");
+        double max = f.type().maxFiniteMagnitude();
+        if (!named && (Double.isInfinite(value) || Math.abs(value) > max)) {
+            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
+                    + " does not fit (the largest magnitude is " + max + ")");
+        }
+        setDouble(f, index, value);
+    }
+
+    private void setParsedInteger(FieldLayout f, int index, String text) {
         long value;
         try {
             value = Long.decode(text);
         } catch (NumberFormatException e) {
             if (text.matches("[+-]?([0-9]+|0[xX][0-9a-fA-F]+)") && !f.isEnum()) {
-                long[] range = range(f.type());
-                throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
-                        + " is out of range [" + range[0] + ", " + range[1] + "]");
+                throw outOfRange(f, text);
             }
             String constants = f.isEnum() ? " or one of " + f.enumConstants().keySet() : "";
-            throw new IllegalArgumentException("field " + f.name() + " is " + (f.isEnum() ? "an enum" : f.type().schemaName())
-                    + ": expected an integer" + constants + ", got \"" + text + "\"");
+            throw new IllegalArgumentException("field " + f.name() + " is "
+                    + (f.isEnum() ? "an enum" : f.type().schemaName()) + ": expected an integer" + constants
+                    + ", got \"" + text + "\"");
         }
-        long[] range = range(f.type());
-        if (value < range[0] || value > range[1]) {
-            throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
-                    + " is out of range [" + range[0] + ", " + range[1] + "]");
+        if (value < f.type().minValue() || value > f.type().maxValue()) {
+            throw outOfRange(f, text);
         }
         if (f.isEnum() && !f.enumConstants().containsValue((int) value)) {
-            throw new IllegalArgumentException("field " + f.name() + " is an enum: " + text + " is not one of its values "
+            throw new IllegalArgumentException("field " + f.name() + " is an enum: " + text
+                    + " is not one of its values "
                     + f.enumConstants().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                            .collect(java.util.stream.Collectors.joining(", ")));
+                            .collect(Collectors.joining(", ")));
         }
         setLong(f, index, value);
     }
 
-    private static long[] range(FieldType t) {
-        return switch (t) {
-            case I8 -> new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE};
-            case U8 -> new long[] {0, 0xFF};
-            case I16 -> new long[] {Short.MIN_VALUE, Short.MAX_VALUE};
-            case U16 -> new long[] {0, 0xFFFF};
-            case I32 -> new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
-            case U32 -> new long[] {0, 0xFFFF_FFFFL};
-            default -> new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
-        };
+    private static IllegalArgumentException outOfRange(FieldLayout f, String text) {
+        return new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ": " + text
+                + " is out of range [" + f.type().minValue() + ", " + f.type().maxValue() + "]");
     }
 
     private int elementOffset(FieldLayout f, int index) {

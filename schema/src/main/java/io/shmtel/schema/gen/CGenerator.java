@@ -156,19 +156,7 @@ public final class CGenerator {
     }
 
     private static String cType(FieldLayout f) {
-        return switch (f.type()) {
-            case BOOL -> "bool";
-            case I8 -> "int8_t";
-            case U8 -> "uint8_t";
-            case I16 -> "int16_t";
-            case U16 -> "uint16_t";
-            case I32 -> "int32_t";
-            case U32 -> "uint32_t";
-            case I64 -> "int64_t";
-            case F32 -> "float";
-            case F64 -> "double";
-            case STRING -> "char";
-        };
+        return f.type().cType();
     }
 
     private String source() {

@@ -2,7 +2,6 @@ package io.shmtel.schema.gen;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.shmtel.schema.FieldType;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
@@ -80,23 +79,21 @@ public final class JsonSchemaGenerator {
             g.writeEndArray();
             return;
         }
-        switch (f.type()) {
-            case BOOL -> g.writeStringField("type", "boolean");
-            case STRING -> {
-                g.writeStringField("type", "string");
+        switch (f.type().kind()) {
+            case BOOLEAN, SIGNED_INTEGER -> g.writeStringField("type", f.type().jsonType());
+            case UNSIGNED_INTEGER -> {
+                g.writeStringField("type", f.type().jsonType());
+                g.writeNumberField("minimum", f.type().minValue());
+            }
+            case TEXT -> {
+                g.writeStringField("type", f.type().jsonType());
                 g.writeNumberField("maxLength", f.length());
             }
-            case F32, F64 -> {
+            case FLOAT -> { // NaN and the infinities are sent as strings
                 g.writeArrayFieldStart("type");
-                g.writeString("number");
+                g.writeString(f.type().jsonType());
                 g.writeString("string");
                 g.writeEndArray();
-            }
-            default -> {
-                g.writeStringField("type", "integer");
-                if (f.type() == FieldType.U8 || f.type() == FieldType.U16 || f.type() == FieldType.U32) {
-                    g.writeNumberField("minimum", 0);
-                }
             }
         }
     }

@@ -39,10 +39,10 @@ public final class Ros2MsgGenerator {
                 sb.append("# ").append(comment.replace('\n', ' ')).append('\n');
             }
             for (Map.Entry<String, Integer> c : f.enumConstants().entrySet()) {
-                sb.append(type(f.type())).append(' ').append(f.name().toUpperCase(Locale.ROOT)).append('_')
+                sb.append(f.type().rosType()).append(' ').append(f.name().toUpperCase(Locale.ROOT)).append('_')
                         .append(c.getKey()).append('=').append(c.getValue()).append('\n');
             }
-            sb.append(type(f.type()));
+            sb.append(f.type().rosType());
             if (f.type() == FieldType.STRING) {
                 sb.append("<=").append(f.length());
             }
@@ -54,20 +54,8 @@ public final class Ros2MsgGenerator {
         return sb.toString();
     }
 
-    /** The ROS 2 primitive of a field type. */
+    /** The ROS 2 primitive of a field type: {@link FieldType#rosType()}. */
     public static String type(FieldType t) {
-        return switch (t) {
-            case BOOL -> "bool";
-            case I8 -> "int8";
-            case U8 -> "uint8";
-            case I16 -> "int16";
-            case U16 -> "uint16";
-            case I32 -> "int32";
-            case U32 -> "uint32";
-            case I64 -> "int64";
-            case F32 -> "float32";
-            case F64 -> "float64";
-            case STRING -> "string";
-        };
+        return t.rosType();
     }
 }
