@@ -70,7 +70,7 @@ public enum IdleStrategyKind {
         return strategyName;
     }
 
-    /** Other names {@link #byName} accepts (case-insensitive), e.g. {@code spin}; deployment files use only the name. */
+    /** Other names {@link #byName} accepts (any case), e.g. {@code spin}; deployment files use only the name. */
     public List<String> aliases() {
         return aliases;
     }
