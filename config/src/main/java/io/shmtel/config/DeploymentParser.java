@@ -1,7 +1,5 @@
 package io.shmtel.config;
 
-import io.shmtel.core.idle.BackoffIdleStrategy;
-import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.schema.InputFiles;
@@ -9,6 +7,7 @@ import io.shmtel.schema.Names;
 import io.shmtel.schema.SchemaException;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.SchemaProblem;
+import io.shmtel.schema.json.JsonProblems;
 import io.shmtel.schema.json.LocatedJsonReader;
 import io.shmtel.schema.json.Node;
 import io.shmtel.schema.layout.Fingerprint;
@@ -48,7 +47,6 @@ public final class DeploymentParser {
     static final String DEFAULT_BRIDGE_PORT = "40456";
     static final List<String> DRIVER_KEYS = List.of("type", "region", "record", "rateHz", "optional", "params");
     static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action", "take");
-    static final List<String> IDLE_KEYS = List.of("strategy", "maxSpins", "maxYields", "minParkUs", "maxParkUs");
     static final List<String> ACTION_KEYS = List.of("type", "everyMs");
     static final List<String> ACTIONS = List.of("log", "none");
     /** The fix for a type or action no one registered: where types of one's own come from. */
@@ -59,12 +57,13 @@ public final class DeploymentParser {
     private final Path baseDir;
     private final Map<String, DriverFactory> driverTypes;
     private final Set<String> actionTypes;
-    private final List<SchemaProblem> problems = new ArrayList<>();
+    private final JsonProblems problems;
 
     private DeploymentParser(String source, Path baseDir, Map<String, DriverFactory> driverTypes, Set<String> userActions) {
         this.source = source;
         this.baseDir = baseDir;
         this.driverTypes = driverTypes;
+        this.problems = new JsonProblems(source);
         java.util.TreeSet<String> actions = new java.util.TreeSet<>(ACTIONS);
         actions.addAll(userActions);
         this.actionTypes = actions;
@@ -94,12 +93,11 @@ public final class DeploymentParser {
         DeploymentParser p = new DeploymentParser(sourceName, baseDir, driverTypes, userActions);
         LocatedJsonReader.Result json = LocatedJsonReader.read(text);
         for (LocatedJsonReader.Problem problem : json.problems()) {
-            p.problems.add(new SchemaProblem(sourceName, problem.line(), problem.column(), problem.pointer(),
-                    problem.message()));
+            p.problems.problem(problem.line(), problem.column(), problem.pointer(), problem.message());
         }
         Deployment d = json.root() == null ? null : p.deployment(json.root());
         if (!p.problems.isEmpty()) {
-            List<SchemaProblem> sorted = new ArrayList<>(p.problems);
+            List<SchemaProblem> sorted = new ArrayList<>(p.problems.list());
             // The deployment file's own problems first, then those of the schema files it names.
             sorted.sort(Comparator.comparing((SchemaProblem x) -> !x.source().equals(sourceName))
                     .thenComparing(SchemaProblem::source).thenComparingInt(SchemaProblem::line)
@@ -436,7 +434,7 @@ public final class DeploymentParser {
         if (name != null && seen.putIfAbsent(name, obj) != null) {
             problem(obj, "duplicate subscriber name \"" + name + "\" in this node: name them apart with \"name\"");
         }
-        Deployment.IdleSpec idle = idle(obj.get("idle"));
+        Deployment.IdleSpec idle = IdleSpecParser.idle(obj.get("idle"), problems);
         Deployment.ActionSpec action = action(obj.get("action"));
         boolean take = bool(obj, "take", false);
         if (take && r != null && !r.isMailbox()) {
@@ -556,49 +554,6 @@ public final class DeploymentParser {
         }
         return new Deployment.BridgeSpec(name, direction, transport == null ? "aeron" : transport, channel, (int) stream,
                 List.copyOf(targets), prefix, reliable);
-    }
-
-    private Deployment.IdleSpec idle(Node node) {
-        Deployment.IdleSpec defaults = new Deployment.IdleSpec(IdleStrategies.BACKOFF, BackoffIdleStrategy.DEFAULT_MAX_SPINS,
-                BackoffIdleStrategy.DEFAULT_MAX_YIELDS, BackoffIdleStrategy.DEFAULT_MIN_PARK_NS,
-                BackoffIdleStrategy.DEFAULT_MAX_PARK_NS);
-        if (node == null) {
-            return defaults;
-        }
-        if (!(node instanceof Node.ObjectNode obj)) {
-            problem(node, "expected an idle object, e.g. { \"strategy\": \"backoff\", \"maxParkUs\": 1000 }; found " + node.kind());
-            return null;
-        }
-        keys(obj, IDLE_KEYS);
-        String strategy = string(obj, "strategy", false);
-        List<String> strategies = IdleStrategies.NAMES;
-        if (strategy == null) {
-            strategy = IdleStrategies.BACKOFF;
-        } else if (!strategies.contains(strategy)) {
-            String hint = Names.closest(strategy, strategies).map(c -> "; did you mean \"" + c + "\"?").orElse("");
-            problem(obj.get("strategy"), "unknown idle strategy \"" + strategy + "\"" + hint + " (strategies: "
-                    + String.join(", ", strategies) + ")");
-            return null;
-        }
-        long spins = integer(obj, "maxSpins", 0, 1_000_000, defaults.maxSpins());
-        long yields = integer(obj, "maxYields", 0, 1_000_000, defaults.maxYields());
-        long minUs = integer(obj, "minParkUs", 1, 10_000_000, defaults.minParkNs() / 1000);
-        long maxUs = integer(obj, "maxParkUs", 1, 10_000_000, defaults.maxParkNs() / 1000);
-        if (maxUs < minUs) {
-            problem(obj, "maxParkUs (" + maxUs + ") must be at least minParkUs (" + minUs + ")");
-            return null;
-        }
-        if (strategy.equals(IdleStrategies.BLOCKING)) {
-            for (String key : List.of("maxYields", "minParkUs", "maxParkUs")) {
-                if (obj.get(key) != null) {
-                    problem(obj.get(key), "the blocking strategy sleeps until the writer publishes and takes only"
-                            + " maxSpins; remove \"" + key + "\"");
-                }
-            }
-        } else if (!strategy.equals(IdleStrategies.BACKOFF) && obj.members().size() > 1) {
-            problem(obj, "only the backoff and blocking strategies take parameters; \"" + strategy + "\" takes none");
-        }
-        return new Deployment.IdleSpec(strategy, (int) spins, (int) yields, minUs * 1000, maxUs * 1000);
     }
 
     private Deployment.ActionSpec action(Node node) {
@@ -754,10 +709,10 @@ public final class DeploymentParser {
     }
 
     private void problem(Node at, String message) {
-        problems.add(new SchemaProblem(source, at.line(), at.column(), at.pointer(), message));
+        problems.problem(at, message);
     }
 
     private void problem(int line, int column, String pointer, String message) {
-        problems.add(new SchemaProblem(source, line, column, pointer, message));
+        problems.problem(line, column, pointer, message);
     }
 }
