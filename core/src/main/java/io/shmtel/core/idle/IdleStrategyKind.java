@@ -34,17 +34,17 @@ public enum IdleStrategyKind {
             "low latency, other threads still run, a core busy while idle", List.of(),
             values -> new YieldingIdleStrategy()),
     BACKOFF(IdleStrategies.BACKOFF, List.of("default"), "spins, yields, then parks for doubling periods",
-            "the library's default: wakes within its longest park, little CPU while idle",
+            "wakes within its longest park, little CPU while idle",
             List.of(count(MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_SPINS, "spins before yielding"),
                     count(MAX_YIELDS, BackoffIdleStrategy.DEFAULT_MAX_YIELDS, "yields before parking"),
                     parkUs(MIN_PARK_US, BackoffIdleStrategy.DEFAULT_MIN_PARK_NS, "the first park", ""),
                     parkUs(MAX_PARK_US, BackoffIdleStrategy.DEFAULT_MAX_PARK_NS,
-                            "the longest park (each park doubles the last)", MIN_PARK_US)),
+                            "the longest park, reached by doubling from minParkUs", MIN_PARK_US)),
             values -> new BackoffIdleStrategy(values.count(MAX_SPINS), values.count(MAX_YIELDS),
                     values.nanos(MIN_PARK_US), values.nanos(MAX_PARK_US))),
     BLOCKING(IdleStrategies.BLOCKING, List.of(), "sleeps until the writer publishes",
-            "spins, then sleeps in the kernel on the record's futex word: wakes in tens of microseconds,"
-                    + " no CPU while idle",
+            "wakes in tens of microseconds, no CPU while idle (it spins first, then sleeps in the kernel on the"
+                    + " records' futex words)",
             List.of(count(MAX_SPINS, BlockingIdleStrategy.DEFAULT_MAX_SPINS, "spins before sleeping")),
             values -> new BlockingIdleStrategy(values.count(MAX_SPINS), BlockingIdleStrategy.DEFAULT_MAX_WAIT_NS));
 
