@@ -28,11 +28,14 @@ import java.util.function.Function;
  * }</pre>
  */
 public enum IdleStrategyKind {
+    /** {@link BusySpinIdleStrategy}. */
     BUSY_SPIN(IdleStrategies.BUSY_SPIN, List.of("spin"), "spins", "the lowest latency, a whole core while idle",
             List.of(), values -> new BusySpinIdleStrategy()),
+    /** {@link YieldingIdleStrategy}. */
     YIELD(IdleStrategies.YIELD, List.of("yielding"), "yields the CPU between polls",
             "low latency, other threads still run, a core busy while idle", List.of(),
             values -> new YieldingIdleStrategy()),
+    /** {@link BackoffIdleStrategy}, the library's default (a {@code Subscriber}'s, a deployment file's). */
     BACKOFF(IdleStrategies.BACKOFF, List.of("default"), "spins, yields, then parks for doubling periods",
             "wakes within its longest park, little CPU while idle",
             List.of(count(MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_SPINS, "spins before yielding"),
@@ -42,6 +45,7 @@ public enum IdleStrategyKind {
                             "the longest park, reached by doubling from minParkUs", MIN_PARK_US)),
             values -> new BackoffIdleStrategy(values.count(MAX_SPINS), values.count(MAX_YIELDS),
                     values.nanos(MIN_PARK_US), values.nanos(MAX_PARK_US))),
+    /** {@link BlockingIdleStrategy}, the CLI's default; its longest sleep is not a parameter. */
     BLOCKING(IdleStrategies.BLOCKING, List.of(), "sleeps until the writer publishes",
             "wakes in tens of microseconds, no CPU while idle (it spins first, then sleeps in the kernel on the"
                     + " records' futex words)",
