@@ -1,14 +1,14 @@
 package io.shmtel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.shmtel.core.idle.IdleParameter;
 import io.shmtel.core.idle.IdleStrategyKind;
-import io.shmtel.schema.SchemaProblem;
-import io.shmtel.schema.json.JsonProblems;
 import io.shmtel.schema.json.LocatedJsonReader;
 import io.shmtel.schema.json.Node;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,6 +32,10 @@ class IdleRegistryTest {
     private static final Path SCHEMA = Path.of("deployment.schema.json");
     private static final Path DEPLOYMENT_DOC = Path.of("../docs/deployment.md");
     private static final Path CLI_DOC = Path.of("../docs/cli.md");
+    private static final Path ARM_SCHEMA = Path.of("../schema/examples/arm.json");
+
+    @TempDir
+    Path dir;
 
     @ParameterizedTest
     @EnumSource(IdleStrategyKind.class)
@@ -66,7 +72,7 @@ class IdleRegistryTest {
 
     @Test
     void noIdleObjectIsTheDefaultStrategyWithItsDefaults() {
-        Deployment.IdleSpec spec = IdleSpecParser.idle(null, new JsonProblems("test"));
+        Deployment.IdleSpec spec = parse(null, List.of());
         assertThat(spec.strategy()).isEqualTo(IdleSpecParser.DEFAULT_STRATEGY.strategyName());
         assertThat(DeploymentRunner.idle(spec).describe())
                 .isEqualTo(IdleSpecParser.DEFAULT_STRATEGY.create().describe());
@@ -142,17 +148,35 @@ class IdleRegistryTest {
         return map;
     }
 
-    private static Deployment.IdleSpec parse(String json, List<String> expectedProblems) {
-        LocatedJsonReader.Result read = LocatedJsonReader.read(json);
-        assertThat(read.problems()).isEmpty();
-        JsonProblems problems = new JsonProblems("test");
-        Deployment.IdleSpec spec = IdleSpecParser.idle(read.root(), problems);
-        List<String> messages = problems.list().stream().map(SchemaProblem::message).toList();
-        assertThat(messages).as(json).hasSize(expectedProblems.size());
-        for (int i = 0; i < expectedProblems.size(); i++) {
-            assertThat(messages.get(i)).as(json).contains(expectedProblems.get(i));
+    /**
+     * The idle spec of the one subscriber of a deployment file whose idle object is {@code idleJson} (none: no idle
+     * key), parsed by the deployment parser; its problems must contain {@code expectedProblems}, in order.
+     */
+    private Deployment.IdleSpec parse(String idleJson, List<String> expectedProblems) {
+        String file = """
+                { "deployment": "idle", "regions": [ { "name": "arm", "schema": "%s" } ],
+                  "nodes": [ { "name": "n", "subscribers": [ { "region": "arm"%s } ] } ] }
+                """.formatted(ARM_SCHEMA.toAbsolutePath().normalize(),
+                idleJson == null ? "" : ", \"idle\": " + idleJson);
+        Path path = dir.resolve("idle.json");
+        try {
+            Files.writeString(path, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return spec;
+        if (expectedProblems.isEmpty()) {
+            Deployment d = DeploymentParser.parse(path, DeploymentParserTest.TYPES, Set.of());
+            return d.node("n").orElseThrow().subscribers().get(0).idle();
+        }
+        DeploymentException e = catchThrowableOfType(DeploymentException.class,
+                () -> DeploymentParser.parse(path, DeploymentParserTest.TYPES, Set.of()));
+        assertThat(e).as(idleJson).isNotNull();
+        List<String> messages = e.problems().stream().map(p -> p.message()).toList();
+        assertThat(messages).as(idleJson).hasSize(expectedProblems.size());
+        for (int i = 0; i < expectedProblems.size(); i++) {
+            assertThat(messages.get(i)).as(idleJson).contains(expectedProblems.get(i));
+        }
+        return null;
     }
 
     private static void findIdle(Node node, List<Node.ObjectNode> found) {
