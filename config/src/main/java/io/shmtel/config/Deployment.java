@@ -1,13 +1,18 @@
 package io.shmtel.config;
 
+import io.shmtel.core.idle.IdleParameter;
+import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.MemoryOptions;
 
 import io.shmtel.schema.layout.Layout;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A validated deployment file: the regions, and the nodes (named groups of drivers and
@@ -66,8 +71,38 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
         }
     }
 
-    /** An idle strategy and its parameters (backoff only). */
-    public record IdleSpec(String strategy, int maxSpins, int maxYields, long minParkNs, long maxParkNs) {}
+    /**
+     * An idle strategy by its registry name ({@link IdleStrategyKind}) and the parameters it takes, by name, in each
+     * parameter's unit (e.g. {@code maxParkUs} in microseconds), defaults filled in. The named accessors are the
+     * backoff's and blocking's parameters as they were before the registry: a parameter the strategy does not take
+     * reads as the backoff's default.
+     */
+    public record IdleSpec(String strategy, Map<String, Long> parameters) {
+        public IdleSpec {
+            parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        }
+
+        public int maxSpins() {
+            return Math.toIntExact(value(IdleParameter.MAX_SPINS));
+        }
+
+        public int maxYields() {
+            return Math.toIntExact(value(IdleParameter.MAX_YIELDS));
+        }
+
+        public long minParkNs() {
+            return TimeUnit.MICROSECONDS.toNanos(value(IdleParameter.MIN_PARK_US));
+        }
+
+        public long maxParkNs() {
+            return TimeUnit.MICROSECONDS.toNanos(value(IdleParameter.MAX_PARK_US));
+        }
+
+        private long value(String name) {
+            Long v = parameters.get(name);
+            return v != null ? v : IdleStrategyKind.BACKOFF.parameter(name).orElseThrow().defaultValue();
+        }
+    }
 
     /** What a subscriber does with samples: {@code log} every {@code everyMs}, {@code none}, or a user action. */
     public record ActionSpec(String type, long everyMs) {}

@@ -5,10 +5,8 @@ import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.ShutdownCloser;
 import io.shmtel.core.Subscriber;
-import io.shmtel.core.idle.BackoffIdleStrategy;
-import io.shmtel.core.idle.BlockingIdleStrategy;
-import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.RegionOptions;
@@ -206,14 +204,9 @@ public final class DeploymentRunner implements AutoCloseable {
         }
     }
 
+    /** A new strategy as the file's {@code idle} object says (the registry's factory). */
     static IdleStrategy idle(Deployment.IdleSpec spec) {
-        if (spec.strategy().equals(IdleStrategies.BACKOFF)) {
-            return new BackoffIdleStrategy(spec.maxSpins(), spec.maxYields(), spec.minParkNs(), spec.maxParkNs());
-        }
-        if (spec.strategy().equals(IdleStrategies.BLOCKING)) {
-            return new BlockingIdleStrategy(spec.maxSpins(), BlockingIdleStrategy.DEFAULT_MAX_WAIT_NS);
-        }
-        return IdleStrategies.byName(spec.strategy());
+        return IdleStrategyKind.byName(spec.strategy()).create(spec.parameters());
     }
 
     private void consume(String name, Subscriber subscriber, SubscriberAction action) {

@@ -2,9 +2,9 @@ package io.shmtel.foxglove;
 
 import io.shmtel.core.Clocks;
 import io.shmtel.core.WaitSet;
-import io.shmtel.core.idle.BackoffIdleStrategy;
-import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.idle.IdleParameter;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.RegionNotReadyException;
@@ -29,6 +29,14 @@ import java.util.function.Consumer;
  * channel, and writes to the clients. It is just another subscriber: publishers never wait for it.
  */
 final class Pump implements Runnable {
+    /**
+     * The pump's backoff (with {@code --idle backoff}), not the library's: viewers draw at display rates, so 20
+     * spins, 2 yields and a first park of 50 us cost them nothing and keep the idle server cheap; the longest park
+     * is the registry's default (1 ms).
+     */
+    static final Map<String, Long> VIEWER_BACKOFF = Map.of(IdleParameter.MAX_SPINS, 20L,
+            IdleParameter.MAX_YIELDS, 2L, IdleParameter.MIN_PARK_US, 50L);
+
     private final ServerConfig config;
     private final Consumer<String> log;
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
@@ -80,10 +88,10 @@ final class Pump implements Runnable {
 
     @Override
     public void run() {
-        // Viewers draw at display rates: parking up to 1 ms costs them nothing and keeps the idle server cheap;
-        // blocking (the default) sleeps until a subscribed record's writer publishes or a command arrives.
-        IdleStrategy idle = config.idle().equals(IdleStrategies.BACKOFF) ? new BackoffIdleStrategy(20, 2, 50_000, 1_000_000)
-                : IdleStrategies.byName(config.idle());
+        // Blocking (the default) sleeps until a subscribed record's writer publishes or a command arrives;
+        // backoff polls with the viewers' parameters.
+        IdleStrategyKind kind = IdleStrategyKind.byName(config.idle());
+        IdleStrategy idle = kind == IdleStrategyKind.BACKOFF ? kind.create(VIEWER_BACKOFF) : kind.create();
         long nextScan = System.nanoTime();
         long nextStats = nextScan;
         try {

@@ -1,5 +1,7 @@
 package io.shmtel.foxglove;
 
+import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.time.Duration;
@@ -51,7 +53,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
         if (scanPeriod.isNegative() || scanPeriod.isZero()) {
             throw new IllegalArgumentException("scan period must be positive, not " + scanPeriod);
         }
-        io.shmtel.core.idle.IdleStrategies.byName(idle); // refuses an unknown name with the list of names
+        IdleStrategyKind.byName(idle); // refuses an unknown name with the list of names
         if (highWaterBytes < 4096) {
             throw new IllegalArgumentException("high-water mark " + highWaterBytes + " bytes is below 4096");
         }
@@ -60,7 +62,7 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
         return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
-                1 << 20, io.shmtel.core.idle.IdleStrategies.BLOCKING, false, List.of());
+                1 << 20, IdleStrategies.BLOCKING, false, List.of());
     }
 
     /** The region directory served: the configured one, else the environment's ({@code SHMTEL_DIR}, /dev/shm). */

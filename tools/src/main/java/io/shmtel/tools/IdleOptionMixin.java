@@ -2,21 +2,25 @@ package io.shmtel.tools;
 
 import io.shmtel.core.idle.IdleStrategies;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.IdleStrategyKind;
+import java.util.Iterator;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --idle}: what a reading command does while nothing is new (default: sleep until the writer publishes). */
+/**
+ * {@code --idle}: what a reading command does while nothing is new (default: sleep until the writer publishes).
+ * The strategies, listed in the help and offered by shell completion, are the registry's, {@link IdleStrategyKind}.
+ */
 final class IdleOptionMixin {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
     @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = IdleStrategies.BLOCKING,
-            converter = OptionValues.IdleName.class,
-            description = "Idle strategy while waiting: blocking (default: sleeps until the writer publishes, wakes in"
-                    + " tens of microseconds, no CPU while idle), backoff (polls, parking up to 1 ms), yield or busy-spin"
-                    + " (a whole core, the lowest latency).")
+            converter = OptionValues.IdleName.class, completionCandidates = Strategies.class,
+            description = "Idle strategy while waiting: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}, which"
+                    + " sleeps until the writer publishes and uses no CPU while idle; docs/cli.md compares them).")
     String idle;
 
     /** The strategy's name, checked (a bad one is a usage error naming the strategies). */
@@ -27,9 +31,17 @@ final class IdleOptionMixin {
 
     IdleStrategy strategy() {
         try {
-            return IdleStrategies.byName(idle);
+            return IdleStrategyKind.byName(idle).create();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The strategies' names, for the help's {@code ${COMPLETION-CANDIDATES}} and the completion script. */
+    static final class Strategies implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return IdleStrategyKind.names().iterator();
         }
     }
 }

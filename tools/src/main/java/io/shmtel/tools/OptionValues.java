@@ -1,5 +1,6 @@
 package io.shmtel.tools;
 
+import io.shmtel.core.idle.IdleStrategyKind;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -102,7 +103,7 @@ final class OptionValues {
         @Override
         public String convert(String value) {
             try {
-                io.shmtel.core.idle.IdleStrategies.byName(value);
+                IdleStrategyKind.byName(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

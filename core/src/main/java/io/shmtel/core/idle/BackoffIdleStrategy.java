@@ -28,8 +28,9 @@ public final class BackoffIdleStrategy implements IdleStrategy {
 
     public BackoffIdleStrategy(int maxSpins, int maxYields, long minParkNs, long maxParkNs) {
         if (maxSpins < 0 || maxYields < 0 || minParkNs < 1 || maxParkNs < minParkNs) {
-            throw new IllegalArgumentException("need maxSpins >= 0, maxYields >= 0, 1 <= minParkNs <= maxParkNs: maxSpins="
-                    + maxSpins + " maxYields=" + maxYields + " minParkNs=" + minParkNs + " maxParkNs=" + maxParkNs);
+            throw new IllegalArgumentException("need maxSpins >= 0, maxYields >= 0, 1 <= minParkNs <= maxParkNs:"
+                    + " maxSpins=" + maxSpins + " maxYields=" + maxYields + " minParkNs=" + minParkNs
+                    + " maxParkNs=" + maxParkNs);
         }
         this.maxSpins = maxSpins;
         this.maxYields = maxYields;

@@ -1,13 +1,14 @@
 package io.shmtel.core.idle;
 
-import java.util.Locale;
+import java.util.List;
 
 /**
  * Idle strategies as objects ({@link #blocking()}, {@link #backoff()}, {@link #yielding()},
  * {@link #busySpin()}: each call a new instance, as strategies keep per-poller state) and by name,
  * for the CLI and deployment files: {@code busy-spin}, {@code yield}, {@code backoff},
  * {@code blocking}. The name constants below are those names, to pass where a name is asked for
- * ({@link #byName}, {@code Subscriber.idleStrategy(String)}), not strategies.
+ * ({@link #byName}, {@code Subscriber.idleStrategy(String)}), not strategies. The names, aliases, parameters and
+ * defaults are declared in the registry, {@link IdleStrategyKind}; this class is its short form.
  *
  * <pre>{@code
  * subscriber.idleStrategy(IdleStrategies.blocking());   // or: subscriber.idleStrategy("blocking")
@@ -18,8 +19,8 @@ public final class IdleStrategies {
     public static final String YIELD = "yield";
     public static final String BACKOFF = "backoff";
     public static final String BLOCKING = "blocking";
-    /** Every name, in the order of the docs. */
-    public static final java.util.List<String> NAMES = java.util.List.of(BUSY_SPIN, YIELD, BACKOFF, BLOCKING);
+    /** Every name, in the order of the docs (the registry's order). */
+    public static final List<String> NAMES = IdleStrategyKind.names();
 
     private IdleStrategies() {}
 
@@ -45,13 +46,6 @@ public final class IdleStrategies {
 
     /** A new strategy named {@code name} (one of {@link #NAMES}, case-insensitive), with its default parameters. */
     public static IdleStrategy byName(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case BUSY_SPIN, "spin" -> new BusySpinIdleStrategy();
-            case YIELD, "yielding" -> new YieldingIdleStrategy();
-            case BACKOFF, "default" -> new BackoffIdleStrategy();
-            case BLOCKING -> new BlockingIdleStrategy();
-            default -> throw new IllegalArgumentException("unknown idle strategy \"" + name + "\": use " + BUSY_SPIN
-                    + ", " + YIELD + ", " + BACKOFF + " or " + BLOCKING);
-        };
+        return IdleStrategyKind.byName(name).create();
     }
 }

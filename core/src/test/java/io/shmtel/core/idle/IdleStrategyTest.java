@@ -3,12 +3,18 @@ package io.shmtel.core.idle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class IdleStrategyTest {
+
+    /** Every strategy's name, blocking included (the registry's; see IdleStrategyKindTest for the rest). */
+    static List<String> names() {
+        return IdleStrategies.NAMES;
+    }
 
     @Test
     void backoffSpinsThenYieldsThenParksDoublingUpToTheMaximumAndResetsOnData() {
@@ -48,7 +54,7 @@ class IdleStrategyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"busy-spin", "yield", "backoff"})
+    @MethodSource("names")
     void everyNamedStrategyIdlesAndResets(String name) {
         IdleStrategy idle = IdleStrategies.byName(name);
         for (int i = 0; i < 200; i++) {
