@@ -1,30 +1,27 @@
 package io.shmtel.bridge;
 
 import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
-import io.shmtel.bridge.gen.bridge_stats.LinkWriter;
 import io.shmtel.bridge.spi.Inbound;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
-import io.shmtel.core.Publisher;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.InvalidRegionNameException;
-import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
-import io.shmtel.core.region.RegionOwnedException;
 import io.shmtel.core.region.WriterState;
-import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -50,10 +47,10 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Consumer<String> log;
     private final RegionOptions mirrorOptions;
     private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
-    private final Map<String, Link> links = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Link> links = new ConcurrentHashMap<>();
     private final Map<StreamKey, Link> streams = new HashMap<>();
     private final Map<Long, Layout> layouts = new HashMap<>();
-    private final java.util.Set<String> unmirrorable = new java.util.HashSet<>();
+    private final Set<String> unmirrorable = new HashSet<>();
     private final IdleStrategy idle;
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
@@ -69,13 +66,14 @@ public final class ReceiverBridge implements AutoCloseable {
 
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20), config.maxPark().toNanos()),
+        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20),
+                config.maxPark().toNanos()),
                 config.maxPark().toNanos());
         this.transport = transport;
         this.log = log;
         // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.
         this.mirrorOptions = config.regions().withHeartbeatThread(false).withHeartbeatPeriod(
-                java.time.Duration.ofMillis(100)).withCloseOnShutdown(false);
+                Duration.ofMillis(100)).withCloseOnShutdown(false);
         this.in = transport.inbound(config.channel(), config.streamId(), config.reliable());
         this.thread = new Thread(this::run, "shmtel-bridge-receive-" + config.name());
         this.thread.setDaemon(true);
@@ -186,7 +184,7 @@ public final class ReceiverBridge implements AutoCloseable {
         }
         Mirror mirror = mirrors.get(local);
         if (mirror == null) {
-            mirror = new Mirror(local);
+            mirror = new Mirror(local, config, mirrorOptions, log, links);
             mirrors.put(local, mirror);
         }
         if (mirror.publisher == null || mirror.layoutFingerprint != layoutFingerprint || mirror.sourceEpoch != epoch) {
@@ -327,7 +325,8 @@ public final class ReceiverBridge implements AutoCloseable {
         }
         for (Link link : links.values()) {
             Mirror mirror = link.mirror;
-            String state = now - link.lastStatusNs > config.silenceTimeout().toNanos() ? "SILENT" : link.remoteState.name();
+            String state = now - link.lastStatusNs > config.silenceTimeout().toNanos() ? "SILENT"
+                    : link.remoteState.name();
             long intervalReceived = link.received - link.receivedAtLastStats;
             double seconds = (now - link.lastStatsNs) / 1e9;
             link.receivedAtLastStats = link.received;
@@ -341,14 +340,16 @@ public final class ReceiverBridge implements AutoCloseable {
             long max = h.getTotalCount() == 0 ? 0 : h.getMaxValue();
             h.reset();
             if (mirror.stats != null) {
-                mirror.statsWriter.sourceRecord(link.record).sender(link.label).remoteState(state).sourceEpoch(link.epoch)
+                mirror.statsWriter.sourceRecord(link.record).sender(link.label).remoteState(state)
+                        .sourceEpoch(link.epoch)
                         .received(link.received).lostLink(link.lostLink).lostSender(link.lostSender).repairs(repairs)
                         .rateHz(rate).bytesPerS(bytes).latencyP50Ns(p50).latencyP99Ns(p99).latencyMaxNs(max).commit();
             }
             if (intervalReceived > 0 || !state.equals(link.loggedState)) {
                 link.loggedState = state;
                 log.accept(String.format("bridge %s: %s/%s from %s %s epoch %d: %.1f samples/s, received %d, lost on"
-                        + " the link %d, lost before sending %d, repaired %d, latency p50 %.1f us p99 %.1f us max %.1f us",
+                        + " the link %d, lost before sending %d, repaired %d, latency p50 %.1f us p99 %.1f us max "
+                                + "%.1f us",
                         config.name(), mirror.name, link.record, link.label, state, link.epoch, rate, link.received,
                         link.lostLink, link.lostSender, repairs, p50 / 1e3, p99 / 1e3, max / 1e3));
             }
@@ -374,150 +375,5 @@ public final class ReceiverBridge implements AutoCloseable {
                 + (duplicates > 0 ? ", dropped " + duplicates + " duplicates" : "")
                 + (withoutSchema > 0 ? ", " + withoutSchema + " before their schema" : "")
                 + (badFrames > 0 ? ", " + badFrames + " bad frames" : ""));
-    }
-
-    /** A region recreated here, written by this bridge alone. */
-    private final class Mirror {
-        final String name;
-        Publisher publisher;
-        Publisher stats;
-        LinkWriter statsWriter;
-        long layoutFingerprint;
-        long sourceEpoch = -1;
-        WriterState ended;
-
-        Mirror(String name) {
-            this.name = name;
-        }
-
-        /** (Re)creates the mirror for a source epoch: a new local epoch, or a new file for another layout. */
-        boolean start(Layout layout, long epoch) {
-            if (publisher != null && ended == null) {
-                publisher.close();
-            }
-            try {
-                publisher = Publisher.create(name, layout, mirrorOptions);
-                if (stats == null) {
-                    stats = Publisher.create(name + STATS_SUFFIX, STATS_LAYOUT, config.regions().withCloseOnShutdown(false));
-                    statsWriter = new LinkWriter(stats.sink("link"));
-                }
-            } catch (RegionOwnedException e) {
-                publisher = null;
-                log.accept("bridge " + config.name() + ": cannot mirror into " + name + ": " + e.getMessage()
-                        + " (another process writes it: choose another --prefix)");
-                return false;
-            }
-            layoutFingerprint = layout.fingerprint();
-            sourceEpoch = epoch;
-            ended = null;
-            for (Link l : links.values()) {
-                if (l.mirror == this) {
-                    l.writer = null; // re-attached by the schema frames of the new epoch
-                }
-            }
-            return true;
-        }
-
-        /** Mirrors the source writer's end: CLOSED closes the mirror, WRITER_DEAD abandons it. */
-        void end(WriterState state) {
-            ended = state;
-            if (state == WriterState.CLOSED) {
-                publisher.close();
-            } else {
-                publisher.abandon();
-            }
-            log.accept("bridge " + config.name() + ": source of " + name + " is " + state + "; so is the mirror");
-        }
-
-        void close() {
-            if (publisher != null && ended == null) {
-                publisher.close();
-            }
-            if (stats != null) {
-                stats.close();
-            }
-            if (config.removeOnExit()) {
-                remove(name);
-                remove(name + STATS_SUFFIX);
-            }
-        }
-
-        private void remove(String region) {
-            try {
-                Region.removeUnowned(region, config.regions());
-            } catch (RuntimeException e) {
-                log.accept("bridge " + config.name() + ": left " + region + " in place: " + e.getMessage());
-            }
-        }
-    }
-
-    /** One mirrored record: where its samples go and what was seen of them. */
-    private static final class Link {
-        final String record;
-        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
-        Mirror mirror;
-        RingWriter writer;
-        ByteBuffer staging;
-        long epoch = -1;
-        long sender;
-        String label = "";
-        long expectedSent = -1;
-        long lastIndex = -1;
-        long received;
-        long lostLink;
-        long lostSender;
-        /** Samples the link lost since the last sample arrived: part of the next index gap. */
-        long unexplainedLinkLoss;
-        long intervalBytes;
-        long receivedAtLastStats;
-        long lastStatsNs = System.nanoTime();
-        long lastStatusNs = System.nanoTime();
-        WriterState remoteState = WriterState.LIVE;
-        String loggedState;
-
-        Link(String record) {
-            this.record = record;
-        }
-
-        void attach(Mirror m, long sourceEpoch, long senderId, String senderLabel) {
-            if (epoch != sourceEpoch || mirror != m) {
-                lastIndex = -1; // a new epoch numbers its own samples
-            }
-            if (sender != senderId) {
-                expectedSent = -1; // a new sender counts from its own start
-                unexplainedLinkLoss = 0;
-            }
-            mirror = m;
-            epoch = sourceEpoch;
-            sender = senderId;
-            label = senderLabel;
-            writer = m.publisher.sink(record);
-            if (staging == null || staging.capacity() < writer.payloadLength()) {
-                staging = ByteBuffer.allocateDirect(Math.max(1, writer.payloadLength())).order(ByteOrder.LITTLE_ENDIAN);
-            }
-            lastStatusNs = System.nanoTime();
-        }
-    }
-
-    /** (sender id, stream index); a mutable probe avoids allocating on lookups. */
-    private static final class StreamKey {
-        long sender;
-        int stream;
-
-        StreamKey set(long senderId, int streamIndex) {
-            this.sender = senderId;
-            this.stream = streamIndex;
-            return this;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof StreamKey k && k.sender == sender && k.stream == stream;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(sender) * 31 + stream;
-        }
     }
 }

@@ -1,20 +1,16 @@
 package io.shmtel.reliability;
 
-import io.shmtel.core.MailboxReceiver;
-import io.shmtel.core.MailboxSender;
-import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.DynamicView;
-import io.shmtel.schema.layout.RecordLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +56,7 @@ public final class CrashSuite {
 
     private CrashSuite(Path dir, long seed) {
         this.dir = dir;
-        this.options = Worker.options(dir).withHeartbeatPeriod(java.time.Duration.ofMillis(HEARTBEAT_MS));
+        this.options = Worker.options(dir).withHeartbeatPeriod(Duration.ofMillis(HEARTBEAT_MS));
         this.random = new Random(seed);
         result.figure("seed %d", seed);
     }
@@ -80,7 +76,7 @@ public final class CrashSuite {
         for (String point : CrashPoint.TAKEOVER_POINTS) {
             suite.takeoverPoint(point);
         }
-        suite.stalledRecoverer();
+        StalledRecovererCase.run(suite.dir, suite.options, suite.result);
         suite.randomKills(randomKills);
         return suite.result;
     }
@@ -88,7 +84,7 @@ public final class CrashSuite {
     /** Only the stalled mailbox recoverer case (a few seconds), for a quick check of rule R4 across processes. */
     public static SuiteResult runStalledRecoverer(Path dir) throws Exception {
         CrashSuite suite = new CrashSuite(dir, 0);
-        suite.stalledRecoverer();
+        StalledRecovererCase.run(suite.dir, suite.options, suite.result);
         return suite.result;
     }
 
@@ -124,9 +120,11 @@ public final class CrashSuite {
                 delivered = view.sampleIndex();
                 record(contents, point, "the waiting stream reader", view);
             }
-            result.check(delivered == (complete ? k : k - 1), "%s@%d: the stream reader's last sample is %d, expected %d",
+            result.check(delivered == (complete ? k : k - 1),
+                    "%s@%d: the stream reader's last sample is %d, expected %d",
                     point, n, delivered, complete ? k : k - 1);
-            restart(s, name, point, newest, List.of("-D" + Worker.VARIANT_PROPERTY + "=1", "-D" + Worker.SAMPLES_PROPERTY + "=1"),
+            restart(s, name, point, newest, List.of("-D" + Worker.VARIANT_PROPERTY + "=1",
+                    "-D" + Worker.SAMPLES_PROPERTY + "=1"),
                     () -> takeoverMidPublish(s, name, point, n, complete, contents));
             // (restart's follow check reads latest, which leaves the stream cursor where the drain left it)
         } finally {
@@ -141,15 +139,19 @@ public final class CrashSuite {
         DynamicView view = new DynamicView(waiting.record());
         long lostBefore = waiting.lostSamples();
         long waitingAt = complete ? n : n - 1; // the stream reader drained the ring up to here before the takeover
-        if (result.check(waiting.poll(view), "takeover mid-publish at %s@%d: the stream reader waiting at index %d did not"
+        if (result.check(waiting.poll(view),
+                "takeover mid-publish at %s@%d: the stream reader waiting at index %d did not"
                 + " get the new writer's sample at once", point, n, waitingAt)) {
             int variant = TortureSample.variant(view.buffer(), view.offset());
-            result.check(view.sampleIndex() == n && variant == 1, "takeover mid-publish at %s@%d: the new writer's first"
-                    + " sample is index %d of writer %d, expected index %d of writer 1 (past the dead writer's %d)", point, n,
+            result.check(view.sampleIndex() == n && variant == 1,
+                    "takeover mid-publish at %s@%d: the new writer's first"
+                    + " sample is index %d of writer %d, expected index %d of writer 1 (past the dead writer's %d)",
+                            point, n,
                     view.sampleIndex(), variant, n, n - 1);
             record(contents, point, "the waiting stream reader", view);
             long lost = waiting.lostSamples() - lostBefore;
-            result.check(lost == (complete ? 0 : 1), "takeover mid-publish at %s@%d: %d samples counted lost, expected %d",
+            result.check(lost == (complete ? 0 : 1),
+                    "takeover mid-publish at %s@%d: %d samples counted lost, expected %d",
                     point, n, lost, complete ? 0 : 1);
         }
         checkStream(name, point, contents); // a new reader replays the ring: both writers' samples
@@ -161,7 +163,8 @@ public final class CrashSuite {
         Integer before = contents.putIfAbsent(view.sampleIndex(), variant);
         validated++;
         if (!result.check(before == null || before == variant, "takeover mid-publish at %s: index %d delivered with two"
-                + " contents: writer %d's, then writer %d's (to %s)", point, view.sampleIndex(), before, variant, reader)) {
+                + " contents: writer %d's, then writer %d's (to %s)", point, view.sampleIndex(), before, variant,
+                        reader)) {
             twoContents++;
         }
     }
@@ -180,7 +183,8 @@ public final class CrashSuite {
             } else {
                 result.check(!Files.exists(file), "%s: %s is visible before it was complete", point, file);
                 result.check(leftovers().isEmpty(), "%s: files left behind: %s", point, leftovers());
-                result.check(s.state() == WriterState.WAITING, "%s: subscriber is %s, expected WAITING", point, s.state());
+                result.check(s.state() == WriterState.WAITING, "%s: subscriber is %s, expected WAITING", point,
+                        s.state());
             }
             restart(s, name, point, -1);
         } finally {
@@ -204,7 +208,8 @@ public final class CrashSuite {
             long last = view.sampleIndex();
             crashAt(point, name);
             detectDead(s, point);
-            result.check(s.latest(view) && view.sampleIndex() == last && TortureSample.check(view.buffer(), view.offset()),
+            result.check(s.latest(view) && view.sampleIndex() == last
+                    && TortureSample.check(view.buffer(), view.offset()),
                     "%s: the first writer's last sample %d is not intact after the failed takeover", point, last);
             restart(s, name, point, last);
         } finally {
@@ -212,65 +217,9 @@ public final class CrashSuite {
         }
     }
 
-    /**
-     * A mailbox consumer (a JVM) killed holding message 0; a recoverer JVM finds it dead and stops
-     * (SIGSTOP at the stall point {@value CrashPoint#MAILBOX_RECOVERING}) before its first store. Meanwhile the
-     * writer recovers message 0 itself, puts message 1, and a consumer answers it error 5. The stalled
-     * recoverer then goes on: it must change nothing (rule R4), so the writer reads 5, not CONSUMER_DIED.
-     */
-    private void stalledRecoverer() throws Exception {
-        String name = "crash-stalled-recoverer";
-        String what = "stalled recoverer";
-        List<String> c1 = List.of("-XX:TieredStopAtLevel=1");
-        try (Publisher publisher = Publisher.create(name, Worker.MAILBOX_LAYOUT, options)) {
-            RecordLayout record = Worker.MAILBOX_LAYOUT.record(Worker.MAILBOX_RECORD).orElseThrow();
-            MailboxSender sender = publisher.mailbox(Worker.MAILBOX_RECORD);
-            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
-            sender.offer(payload.putLong(0, 100), record.payloadLength(), System.nanoTime());
-            try (Child holder = Child.start(c1, "mbox-hold", dir.toString(), name)) {
-                String line = holder.await("holding");
-                result.check(line.equals("holding 0"), "%s: the consumer said \"%s\", expected holding 0", what, line);
-                holder.kill();
-                holder.waitExit(10);
-            }
-            List<String> stall = new java.util.ArrayList<>(c1);
-            stall.add("-D" + CrashPoint.STOP_PROPERTY + "=" + CrashPoint.MAILBOX_RECOVERING);
-            try (Child stalled = Child.start(stall, "mbox-recover", dir.toString(), name)) {
-                if (!stalled.awaitStopped(30)) {
-                    stalled.kill();
-                    result.check(false, "%s: the recoverer did not stop at %s: %s", what, CrashPoint.MAILBOX_RECOVERING,
-                            stalled.rest());
-                    return;
-                }
-                result.check(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5)) && sender.lastAnswerCode() == MailboxSender.CONSUMER_DIED,
-                        "%s: the writer did not recover message 0 itself (answer %d)", what, sender.lastAnswerCode());
-                result.check(sender.offer(payload.putLong(0, 101), record.payloadLength(), System.nanoTime()),
-                        "%s: message 1 not put", what);
-                try (MailboxReceiver consumer = MailboxReceiver.open(name, Worker.MAILBOX_RECORD, Worker.MAILBOX_LAYOUT, options)) {
-                    DynamicView view = new DynamicView(record);
-                    if (result.check(consumer.poll(view) && view.sampleIndex() == 1, "%s: message 1 not taken", what)) {
-                        consumer.fail(5);
-                    }
-                }
-                stalled.signal("CONT");
-                String line = stalled.await("recovered");
-                result.check(line.equals("recovered false"), "%s: the resumed recoverer said \"%s\"", what, line);
-                result.check(stalled.waitExit(20) == 0, "%s: the recoverer failed", what);
-            }
-            result.check(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5)) && sender.lastAnsweredMessage() == 1,
-                    "%s: message 1 unanswered", what);
-            result.check(sender.lastAnswerCode() == 5, "%s: the writer read %d for message 1, the consumer answered 5"
-                    + " (a stale CONSUMER_DIED from the stalled recoverer)", what, sender.lastAnswerCode());
-            result.figure("%s: resumed after message 0 was recovered and message 1 answered 5; the writer read %d",
-                    what, sender.lastAnswerCode());
-        } finally {
-            Region.unlink(name, options);
-        }
-    }
-
     /** Writer JVMs run C1 only: they start sooner, and start-up dominates this suite's time. */
     private Child writer(List<String> properties, String name) {
-        List<String> flags = new java.util.ArrayList<>(properties);
+        List<String> flags = new ArrayList<>(properties);
         flags.add("-XX:TieredStopAtLevel=1");
         flags.add("-D" + Worker.HEARTBEAT_PROPERTY + "=" + HEARTBEAT_MS);
         return Child.start(flags, "publish", dir.toString(), name, "60");
@@ -281,10 +230,10 @@ public final class CrashSuite {
         try (Subscriber s = Subscriber.open("warm-up", TortureSample.RECORD, options);
                 Child w = writer(List.of(), "warm-up")) {
             w.await("ready");
-            awaitEpoch(s, 0, TimeUnit.SECONDS.toNanos(10));
+            WriterWatch.awaitEpoch(s, 0, TimeUnit.SECONDS.toNanos(10));
             w.kill();
             w.waitExit(10);
-            awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+            WriterWatch.awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
         } finally {
             Region.unlink("warm-up", options);
         }
@@ -300,8 +249,9 @@ public final class CrashSuite {
 
     private void detectDead(Subscriber s, String what) {
         long start = System.nanoTime();
-        long took = awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
-        result.check(took >= 0 && took <= DETECT_BOUND_NS, "%s: WRITER_DEAD after %s (bound %d ms after the exit)", what,
+        long took = WriterWatch.awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+        result.check(took >= 0 && took <= DETECT_BOUND_NS, "%s: WRITER_DEAD after %s (bound %d ms after the exit)",
+                what,
                 took < 0 ? "never (" + s.state() + ")" : (took / 1000) + " us", DETECT_BOUND_NS / 1_000_000);
         if (took >= 0) {
             detection.recordValue(Math.max(1, System.nanoTime() - start));
@@ -374,45 +324,7 @@ public final class CrashSuite {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong reads = new AtomicLong();
         AtomicLong torn = new AtomicLong();
-        Thread reader = new Thread(() -> {
-            try (Subscriber latest = Subscriber.open(name, TortureSample.RECORD, options);
-                    Subscriber stream = Subscriber.open(name, TortureSample.RECORD, options)) {
-                DynamicView a = null;
-                DynamicView b = null;
-                while (running.get()) {
-                    if (latest.record() != null && a == null) {
-                        a = new DynamicView(latest.record());
-                    }
-                    if (stream.record() != null && b == null) {
-                        b = new DynamicView(stream.record());
-                    }
-                    boolean got = false;
-                    if (a != null && latest.latest(a)) {
-                        got = true;
-                        reads.incrementAndGet();
-                        if (!TortureSample.check(a.buffer(), a.offset())) {
-                            torn.incrementAndGet();
-                        }
-                    } else if (a == null) {
-                        latest.state();
-                    }
-                    if (b != null && stream.poll(b)) {
-                        got = true;
-                        reads.incrementAndGet();
-                        if (!TortureSample.check(b.buffer(), b.offset())) {
-                            torn.incrementAndGet();
-                        }
-                    } else if (b == null) {
-                        stream.state();
-                    }
-                    if (!got) {
-                        LockSupport.parkNanos(50_000);
-                        latest.state();
-                        stream.state();
-                    }
-                }
-            }
-        }, "crash-reader");
+        Thread reader = new Thread(new TornReader(name, options, running, reads, torn), "crash-reader");
         reader.start();
         Histogram randomDetection = new Histogram(3);
         try (Subscriber watcher = Subscriber.open(name, TortureSample.RECORD, options)) {
@@ -423,7 +335,7 @@ public final class CrashSuite {
                 try {
                     writer.await("ready");
                     long ready = System.nanoTime();
-                    long followed = awaitEpoch(watcher, epochBefore, TimeUnit.SECONDS.toNanos(10));
+                    long followed = WriterWatch.awaitEpoch(watcher, epochBefore, TimeUnit.SECONDS.toNanos(10));
                     if (result.check(followed >= 0 && followed <= FOLLOW_BOUND_NS,
                             "kill %d: the watcher followed writer %d after %d ms (epoch %d)", i, writer.pid(),
                             followed / 1_000_000, watcher.epoch())) {
@@ -433,7 +345,7 @@ public final class CrashSuite {
                     LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(random.nextInt(50_000)));
                     long killed = System.nanoTime();
                     writer.kill();
-                    long took = awaitState(watcher, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+                    long took = WriterWatch.awaitState(watcher, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
                     if (result.check(took >= 0 && took <= DETECT_BOUND_NS,
                             "kill %d: WRITER_DEAD after %s (bound %d ms)", i, took < 0 ? "never" : took / 1000 + " us",
                             DETECT_BOUND_NS / 1_000_000)) {
@@ -451,46 +363,15 @@ public final class CrashSuite {
         }
         result.check(torn.get() == 0, "%d torn snapshots across the random kills", torn.get());
         result.check(reads.get() > 0, "no snapshot was read during the random kills");
-        result.figure("random SIGKILLs: %d, snapshots validated meanwhile: %d, torn: %d", kills, reads.get(), torn.get());
-        result.figure("WRITER_DEAD after SIGKILL (kill to state, polled every 100 us): %s", percentiles(randomDetection));
-        result.figure("WRITER_DEAD after the staged crashes (exit seen to state): %s", percentiles(detection));
-        result.figure("restarted writer ready to subscriber following it (LIVE, new epoch): %s", percentiles(follow));
-        result.figure("restart including the new JVM's start: %s", percentiles(startToFollow));
-    }
-
-    static String percentiles(Histogram h) {
-        if (h.getTotalCount() == 0) {
-            return "no samples";
-        }
-        return String.format("n %d, p50 %s, p99 %s, max %s", h.getTotalCount(), time(h.getValueAtPercentile(50)),
-                time(h.getValueAtPercentile(99)), time(h.getMaxValue()));
-    }
-
-    static String time(long ns) {
-        return ns >= 10_000_000 ? ns / 1_000_000 + " ms" : String.format("%.2f ms", ns / 1e6);
-    }
-
-    /** Polls state() every 100 us; returns the time until {@code wanted}, or -1 after {@code timeoutNs}. */
-    static long awaitState(Subscriber s, WriterState wanted, long timeoutNs) {
-        long start = System.nanoTime();
-        while (s.state() != wanted) {
-            if (System.nanoTime() - start > timeoutNs) {
-                return -1;
-            }
-            LockSupport.parkNanos(100_000);
-        }
-        return System.nanoTime() - start;
-    }
-
-    static long awaitEpoch(Subscriber s, long before, long timeoutNs) {
-        long start = System.nanoTime();
-        while (s.state() != WriterState.LIVE || s.epoch() <= before) {
-            if (System.nanoTime() - start > timeoutNs) {
-                return -1;
-            }
-            LockSupport.parkNanos(100_000);
-        }
-        return System.nanoTime() - start;
+        result.figure("random SIGKILLs: %d, snapshots validated meanwhile: %d, torn: %d", kills, reads.get(),
+                torn.get());
+        result.figure("WRITER_DEAD after SIGKILL (kill to state, polled every 100 us): %s",
+                WriterWatch.percentiles(randomDetection));
+        result.figure("WRITER_DEAD after the staged crashes (exit seen to state): %s",
+                WriterWatch.percentiles(detection));
+        result.figure("restarted writer ready to subscriber following it (LIVE, new epoch): %s",
+                WriterWatch.percentiles(follow));
+        result.figure("restart including the new JVM's start: %s", WriterWatch.percentiles(startToFollow));
     }
 
     private List<String> leftovers() throws IOException {

@@ -64,7 +64,7 @@ public final class SoakSuite {
                 watcher.state();
                 long killed = System.nanoTime();
                 writerProcs.get(w).kill();
-                long took = CrashSuite.awaitState(watcher, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+                long took = WriterWatch.awaitState(watcher, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
                 long sinceKill = System.nanoTime() - killed;
                 if (took < 0 || sinceKill > boundNs) {
                     detectFailures++;
@@ -109,7 +109,7 @@ public final class SoakSuite {
             }
             result.figure("kills %d, validated reads %,d, torn %d", kills, reads, torn);
             result.figure("WRITER_DEAD after SIGKILL: %s (over 2 heartbeat periods, %d ms: %d)",
-                    CrashSuite.percentiles(detection), 2 * periodMs, detectFailures);
+                    WriterWatch.percentiles(detection), 2 * periodMs, detectFailures);
             result.figure("gc removed %d dead regions; left after the final gc: %d %s", gcRemoved, left.size(), left);
             result.figure("reader RSS drift (after 1 s -> end): %s", drift);
             result.figure("reader heap after a full GC (after 1 s -> end): %s", heapDrift);

@@ -28,14 +28,14 @@ public final class StallSuite {
         try (Subscriber s = Subscriber.open("stall", TortureSample.RECORD, options);
                 Child writer = Child.start("publish", dir.toString(), "stall", "60")) {
             writer.await("ready");
-            result.check(CrashSuite.awaitState(s, WriterState.LIVE, TimeUnit.SECONDS.toNanos(2)) >= 0, "not LIVE");
+            result.check(WriterWatch.awaitState(s, WriterState.LIVE, TimeUnit.SECONDS.toNanos(2)) >= 0, "not LIVE");
             writer.signal("STOP");
-            long stalled = CrashSuite.awaitState(s, WriterState.STALLED, TimeUnit.SECONDS.toNanos(3));
+            long stalled = WriterWatch.awaitState(s, WriterState.STALLED, TimeUnit.SECONDS.toNanos(3));
             result.check(stalled >= 0, "SIGSTOP: state %s, expected STALLED", s.state());
             Thread.sleep(300);
             result.check(s.state() == WriterState.STALLED, "a stopped writer became %s after 300 ms", s.state());
             writer.signal("CONT");
-            long live = CrashSuite.awaitState(s, WriterState.LIVE, TimeUnit.SECONDS.toNanos(3));
+            long live = WriterWatch.awaitState(s, WriterState.LIVE, TimeUnit.SECONDS.toNanos(3));
             result.check(live >= 0, "SIGCONT: state %s, expected LIVE", s.state());
             result.figure("SIGSTOP to STALLED %d ms (stalled after %d heartbeat periods of 20 ms); SIGCONT to LIVE %.1f ms",
                     stalled / 1_000_000, options.stalledAfterPeriods(), live / 1e6);
@@ -48,11 +48,11 @@ public final class StallSuite {
         try (Subscriber s = Subscriber.open("reused", TortureSample.RECORD, options)) {
             try (Child writer = Child.start("publish", dir.toString(), "reused", "60")) {
                 writer.await("ready");
-                CrashSuite.awaitEpoch(s, 0, TimeUnit.SECONDS.toNanos(5));
+                WriterWatch.awaitEpoch(s, 0, TimeUnit.SECONDS.toNanos(5));
                 writer.kill();
                 writer.waitExit(10);
             }
-            CrashSuite.awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
+            WriterWatch.awaitState(s, WriterState.WRITER_DEAD, TimeUnit.SECONDS.toNanos(2));
             int pid = (int) impostor.pid();
             long startTime = ProcessInfo.startTime(pid);
             plantWriter(options.regionDirectory().file("reused"), pid, startTime);
@@ -67,7 +67,7 @@ public final class StallSuite {
                 String ready = next.await("ready");
                 result.check(ready.startsWith("ready epoch=" + (epoch + 1)), "the next writer said '%s', expected a"
                         + " takeover at epoch %d", ready, epoch + 1);
-                result.check(CrashSuite.awaitEpoch(s, epoch, TimeUnit.SECONDS.toNanos(2)) >= 0,
+                result.check(WriterWatch.awaitEpoch(s, epoch, TimeUnit.SECONDS.toNanos(2)) >= 0,
                         "the subscriber did not follow the writer after the impostor");
             }
             result.figure("dead writer's header naming live pid %d (same start time): WRITER_DEAD; next writer took over"

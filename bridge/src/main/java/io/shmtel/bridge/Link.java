@@ -1,0 +1,56 @@
+package io.shmtel.bridge;
+
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/** One mirrored record: where its samples go and what was seen of them. */
+final class Link {
+    final String record;
+    final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 2);
+    Mirror mirror;
+    RingWriter writer;
+    ByteBuffer staging;
+    long epoch = -1;
+    long sender;
+    String label = "";
+    long expectedSent = -1;
+    long lastIndex = -1;
+    long received;
+    long lostLink;
+    long lostSender;
+    /** Samples the link lost since the last sample arrived: part of the next index gap. */
+    long unexplainedLinkLoss;
+    long intervalBytes;
+    long receivedAtLastStats;
+    long lastStatsNs = System.nanoTime();
+    long lastStatusNs = System.nanoTime();
+    WriterState remoteState = WriterState.LIVE;
+    String loggedState;
+
+    Link(String record) {
+        this.record = record;
+    }
+
+    void attach(Mirror m, long sourceEpoch, long senderId, String senderLabel) {
+        if (epoch != sourceEpoch || mirror != m) {
+            lastIndex = -1; // a new epoch numbers its own samples
+        }
+        if (sender != senderId) {
+            expectedSent = -1; // a new sender counts from its own start
+            unexplainedLinkLoss = 0;
+        }
+        mirror = m;
+        epoch = sourceEpoch;
+        sender = senderId;
+        label = senderLabel;
+        writer = m.publisher.sink(record);
+        if (staging == null || staging.capacity() < writer.payloadLength()) {
+            staging = ByteBuffer.allocateDirect(Math.max(1, writer.payloadLength())).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        lastStatusNs = System.nanoTime();
+    }
+}
