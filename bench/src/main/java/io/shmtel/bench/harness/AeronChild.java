@@ -17,7 +17,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The Aeron IPC peer of the harness: an 8-byte ping-pong between two processes through an
  * embedded media driver, both sides busy-spinning, as Aeron's own ping-pong samples do. The only
- * class that runs with the JVM flags Aeron needs ({@link Harness#aeronJvmFlags()}).
+ * class that runs with the JVM flags Aeron needs ({@link Bench#aeronJvmFlags()}).
  * <pre>
  *   aeron-ping DIR WARMUP COUNT   launches the media driver in DIR/aeron, then pings
  *   aeron-pong DIR                connects to that driver and echoes
