@@ -76,7 +76,8 @@ final class Bench {
      * alike); bounds checks off as in Aeron's own latency samples, to give the peer its best run.
      */
     static List<String> aeronJvmFlags() {
-        return List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true");
+        return List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-Dagrona.disable.bounds.checks=true");
     }
 
     /** The command line of a child JVM running {@code main} with {@code args}, on this JVM's class path. */

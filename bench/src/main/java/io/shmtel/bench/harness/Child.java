@@ -34,7 +34,8 @@ import org.HdrHistogram.Histogram;
  *   uds-server / uds-client WARMUP COUNT              8-byte ping-pong over a Unix-domain socket
  *   naive-pub    GAP_MIN_NS GAP_MAX_NS WARMUP COUNT   flag + timestamp in a mapped file
  *   naive-sub    SLEEP_MS                             the tutorials' loop: check the flag, sleep, repeat
- *   tput-pub     SECONDS RATE WARMUP_SECONDS          publish into "tput"/deep1 at RATE samples/s (0: as fast as it can)
+ *   tput-pub     SECONDS RATE WARMUP_SECONDS          publish into "tput"/deep1 at RATE samples/s
+ *                                                    (0: as fast as it can)
  *   tput-sub                                          stream-poll every sample of "tput"/deep1
  *   idle-sub     SECONDS                              default backoff on a silent record; CPU time used
  * </pre>
@@ -55,20 +56,21 @@ public final class Child {
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
         switch (mode) {
             case "oneway-pub" -> ShmtelChild.onewayPublisher(options, Long.parseLong(args[2]), Long.parseLong(args[3]),
-                    Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? Long.parseLong(args[6]) : -1);
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+                    args.length > 6 ? Long.parseLong(args[6]) : -1);
             case "oneway-sub" -> ShmtelChild.onewaySubscriber(options, args[2], args.length > 3 ? args[3] : "stream");
             case "ping" -> ShmtelChild.ping(options, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "pong" -> ShmtelChild.pong(options);
-            case "mb-send" -> ShmtelChild.mailboxSender(options, args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    Long.parseLong(args[5]));
+            case "mb-send" -> ShmtelChild.mailboxSender(options, args[2], Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), Long.parseLong(args[5]));
             case "mb-recv" -> ShmtelChild.mailboxReceiver(options, args[2]);
             case "uds-server" -> PeerChild.udsServer(dir);
             case "uds-client" -> PeerChild.udsClient(dir, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "naive-pub" -> PeerChild.naivePublisher(dir, Long.parseLong(args[2]), Long.parseLong(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             case "naive-sub" -> PeerChild.naiveSubscriber(dir, Long.parseLong(args[2]));
-            case "tput-pub" -> ThroughputChild.throughputPublisher(options, Double.parseDouble(args[2]), Double.parseDouble(args[3]),
-                    Double.parseDouble(args[4]));
+            case "tput-pub" -> ThroughputChild.throughputPublisher(options, Double.parseDouble(args[2]),
+                    Double.parseDouble(args[3]), Double.parseDouble(args[4]));
             case "tput-sub" -> ThroughputChild.throughputSubscriber(options);
             case "idle-sub" -> ThroughputChild.idleSubscriber(options, Double.parseDouble(args[2]),
                     args.length > 3 ? args[3] : BenchIdle.BACKOFF);

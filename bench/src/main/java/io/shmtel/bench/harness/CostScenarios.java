@@ -74,8 +74,9 @@ final class CostScenarios {
             double[] cpu = silentSubscriber("wake-idle-" + strategy, "wake-idle-" + strategy, strategy);
             results.wake.add(new Results.Wake(strategy, run.latency(), run.lost(), cpu[0], cpu[1]));
             if (strategy.equals(BenchIdle.BLOCKING)) {
-                results.rows.add(Row.measured("shmtel-blocking", "shmtel one-way, blocking (wake-on-publish) subscriber",
-                        Row.ONE_WAY, run.latency(), "wake-up latency: a sample every "
+                results.rows.add(Row.measured("shmtel-blocking",
+                        "shmtel one-way, blocking (wake-on-publish) subscriber", Row.ONE_WAY, run.latency(),
+                        "wake-up latency: a sample every "
                                 + profile.backoffGapMinNs() / 1_000_000 + "-" + profile.backoffGapMaxNs() / 1_000_000
                                 + " ms, the subscriber asleep in the kernel in between; idle CPU "
                                 + String.format(Locale.ROOT, "%.2f", cpu[0]) + " % of a core"));

@@ -41,8 +41,10 @@ final class FloorScenarios {
         String gcc = Harness.findExecutable("gcc", "cc");
         if (gcc == null) {
             String why = "skipped: no gcc or cc on PATH (install gcc to measure the floor; ratios need it)";
-            results.rows.add(Row.missing(Harness.FLOOR_ONE_WAY, "C floor: seqlock on one cache line", Row.ONE_WAY, why));
-            results.rows.add(Row.missing(Harness.FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong", Row.ROUND_TRIP, why));
+            results.rows.add(Row.missing(Harness.FLOOR_ONE_WAY, "C floor: seqlock on one cache line", Row.ONE_WAY,
+                    why));
+            results.rows.add(Row.missing(Harness.FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong", Row.ROUND_TRIP,
+                    why));
             return;
         }
         Path binary = floorBinary(gcc);

@@ -84,7 +84,10 @@ final class OneWayScenarios {
         return oneWay(name, subscribers, idle, read, gapMinNs, gapMaxNs, warmup, count, -1);
     }
 
-    /** A one-way run whose warm-up samples are paced at {@code warmupGapNs} (when positive) to warm up long-gap runs quickly. */
+    /**
+     * A one-way run whose warm-up samples are paced at {@code warmupGapNs} (when positive) to warm up
+     * long-gap runs quickly.
+     */
     OneWay oneWay(String name, int subscribers, String idle, String read, long gapMinNs, long gapMaxNs, int warmup,
             int count, long warmupGapNs) throws IOException {
         Path dir = bench.scenarioDir(name);

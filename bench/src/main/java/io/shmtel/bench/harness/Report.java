@@ -29,7 +29,8 @@ final class Report {
     String table() {
         StringBuilder out = new StringBuilder();
         Map<String, String> m = results.machine;
-        out.append(String.format(Locale.ROOT, "shmtel bench, %s profile, %s%n%s, %s cores, Linux %s, Java %s%ncommand: %s%n%n",
+        out.append(String.format(Locale.ROOT,
+                "shmtel bench, %s profile, %s%n%s, %s cores, Linux %s, Java %s%ncommand: %s%n%n",
                 results.profile.name(), m.get("date"), m.get("cpu"), m.get("cores"), m.get("kernel"), m.get("java"),
                 results.command));
         String header = String.format(Locale.ROOT, "%-50s %-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s%n", "latency",
@@ -57,8 +58,8 @@ final class Report {
             out.append(String.format("%nnotes:%n"));
             notes.forEach(n -> out.append("  ").append(n).append(System.lineSeparator()));
         }
-        out.append(String.format("%nfloor p50/p99: the C floor of the row's method (one-way, or ping-pong for round-trip/2),"
-                + " measured just before the row's scenario; ratios are against it%n"));
+        out.append(String.format("%nfloor p50/p99: the C floor of the row's method (one-way, or ping-pong for"
+                + " round-trip/2), measured just before the row's scenario; ratios are against it%n"));
         String drift = floorDrift();
         if (drift != null) {
             out.append(drift).append(System.lineSeparator());
@@ -86,8 +87,8 @@ final class Report {
         }
         double change = (double) again.p(50) / first.p(50);
         if (change > 0.8 && change < 1.25) {
-            return String.format(Locale.ROOT, "floor stable: one-way p50 %s at the start, %s at the end", ns(first.p(50)),
-                    ns(again.p(50)));
+            return String.format(Locale.ROOT, "floor stable: one-way p50 %s at the start, %s at the end",
+                    ns(first.p(50)), ns(again.p(50)));
         }
         return String.format(Locale.ROOT, "WARNING: the one-way floor moved from p50 %s to %s during the run (the"
                 + " hypervisor or the scheduler placed the processes differently); ratios of rows measured in between"
@@ -132,8 +133,8 @@ final class Report {
             targets.add(new Target("publisher cost p50 with 8 subscribers within the 1-subscriber p10..p90",
                     String.format(Locale.ROOT, "%s with 8, %s..%s with 1", ns(p50at8), ns(c1.getValueAtPercentile(10)),
                             ns(c1.getValueAtPercentile(90))), within));
-            targets.add(check("fan-out p99 with 8 subscribers <= 2 x p99 with 1", eight.latency().getValueAtPercentile(99), 2,
-                    one.latency().getValueAtPercentile(99), "p99 with 1"));
+            targets.add(check("fan-out p99 with 8 subscribers <= 2 x p99 with 1",
+                    eight.latency().getValueAtPercentile(99), 2, one.latency().getValueAtPercentile(99), "p99 with 1"));
         } else if (!results.fanOut.isEmpty()) {
             String why = results.fanOut.stream().filter(f -> f.subscribers() == 8 && !f.present())
                     .map(Results.FanOut::note).findFirst().orElse("run --fanout with 1 and 8");

@@ -155,7 +155,8 @@ final class ShmtelChild {
      * Sends messages to mailbox "mailbox"/cmd1 one at a time, {@code gapNs} apart (0: back to back),
      * and waits for each answer; latency = half of put-to-answer-seen, as the other round-trip rows.
      */
-    static void mailboxSender(RegionOptions options, String idle, int warmup, int count, long gapNs) throws IOException {
+    static void mailboxSender(RegionOptions options, String idle, int warmup, int count, long gapNs)
+            throws IOException {
         try (Publisher publisher = Publisher.create("mailbox", layout(), options)) {
             MailboxSender sender = publisher.mailbox("cmd1").idleStrategy(BenchIdle.create(idle));
             Cmd1Writer writer = new Cmd1Writer(sender);
@@ -167,10 +168,12 @@ final class ShmtelChild {
                 long t0 = System.nanoTime();
                 writer.x(0, i < warmup + count ? i : -1);
                 if (!writer.put(timeout) || !sender.awaitAnswer(timeout.toNanos())) {
-                    throw new IllegalStateException("message " + i + " not taken and answered in " + MAX_WAIT_SECONDS + " s");
+                    throw new IllegalStateException("message " + i + " not taken and answered in " + MAX_WAIT_SECONDS
+                            + " s");
                 }
                 long t1 = System.nanoTime();
-                if (sender.lastAnswerCode() != MailboxSender.DONE || sender.lastAnsweredMessage() != sender.sent() - 1) {
+                if (sender.lastAnswerCode() != MailboxSender.DONE
+                        || sender.lastAnsweredMessage() != sender.sent() - 1) {
                     throw new IllegalStateException("message " + i + " answered " + sender.lastAnswerCode());
                 }
                 if (i >= warmup && i < warmup + count) {
