@@ -43,6 +43,7 @@ public final class Harness implements Callable<Integer> {
     static final int MAX_FANOUT = 256;
     /** {@code --fanout}'s default, which the echoed command line leaves out. */
     static final List<Integer> DEFAULT_FANOUT = List.of(1, 2, 4, 8);
+    private static final double NS_PER_SECOND = 1e9;
 
     /** Puts the scenario list of {@link Scenarios#ALL} in front of the help's examples. */
     public static final class ScenarioHelp implements IModelTransformer {
@@ -195,8 +196,6 @@ public final class Harness implements Callable<Integer> {
             results.failures.add(scenario.name() + ": " + message.lines().findFirst().orElse(""));
         }
     }
-
-    private static final double NS_PER_SECOND = 1e9;
 
     static String findExecutable(String... names) {
         String path = System.getenv("PATH");
