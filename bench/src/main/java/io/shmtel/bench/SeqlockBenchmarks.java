@@ -67,7 +67,8 @@ public class SeqlockBenchmarks {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
         dir = Files.createTempDirectory(base, "shmtel-bench-");
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
         Layout layout = LayoutCompiler.compile(SchemaParser.parse(BenchSchema.CANONICAL_JSON, "bench"));

@@ -6,18 +6,20 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The Aeron IPC peer of the harness: an 8-byte ping-pong between two processes through an
  * embedded media driver, both sides busy-spinning, as Aeron's own ping-pong samples do. The only
- * class that runs with the JVM flags Aeron needs ({@link Harness#aeronJvmFlags()}).
+ * class that runs with the JVM flags Aeron needs ({@link Bench#aeronJvmFlags()}).
  * <pre>
  *   aeron-ping DIR WARMUP COUNT   launches the media driver in DIR/aeron, then pings
  *   aeron-pong DIR                connects to that driver and echoes
@@ -63,7 +65,7 @@ public final class AeronChild {
         boolean received;
 
         @Override
-        public void onFragment(org.agrona.DirectBuffer buffer, int offset, int length, io.aeron.logbuffer.Header header) {
+        public void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
             value = buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN);
             received = true;
         }

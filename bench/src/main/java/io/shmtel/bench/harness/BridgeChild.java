@@ -8,6 +8,7 @@ import io.shmtel.bridge.Transports;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.region.RegionOptions;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class BridgeChild {
         System.out.flush();
     }
 
-    private static void awaitStop() throws java.io.IOException {
+    private static void awaitStop() throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null && !line.equals("STOP")) {

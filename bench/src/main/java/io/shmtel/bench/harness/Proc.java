@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -104,7 +105,7 @@ final class Proc implements AutoCloseable {
                 ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(parts[2]));
                 try {
                     histograms.put(parts[1], Histogram.decodeFromCompressedByteBuffer(bytes, 0));
-                } catch (java.util.zip.DataFormatException e) {
+                } catch (DataFormatException e) {
                     throw failure("sent a corrupt histogram: " + e.getMessage());
                 }
             } else {
@@ -159,12 +160,14 @@ final class Proc implements AutoCloseable {
     }
 
     IllegalStateException failure(String what) {
-        StringBuilder message = new StringBuilder(name).append(" (pid ").append(process.pid()).append(") ").append(what);
+        StringBuilder message = new StringBuilder(name).append(" (pid ").append(process.pid()).append(") ")
+                .append(what);
         try {
             List<String> tail = Files.exists(log) ? Files.readAllLines(log) : List.of();
             List<String> last = new ArrayList<>(tail.subList(Math.max(0, tail.size() - 15), tail.size()));
             if (!last.isEmpty()) {
-                message.append("; its stderr (").append(log).append(") ends with:\n  ").append(String.join("\n  ", last));
+                message.append("; its stderr (").append(log).append(") ends with:\n  ")
+                        .append(String.join("\n  ", last));
             }
         } catch (IOException | UncheckedIOException e) {
             message.append("; its stderr log ").append(log).append(" cannot be read: ").append(e.getMessage());

@@ -1,0 +1,134 @@
+package io.shmtel.bench.harness;
+
+import static io.shmtel.bench.harness.Bench.budget;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The one-way scenarios: shmtel publisher to subscriber processes (busy-spin stream and latest,
+ * the default backoff, fan-out to several subscribers), and the tutorials' flag + sleep loop.
+ * {@link #oneWay} is the run the wake scenario uses too.
+ */
+final class OneWayScenarios {
+    /** Warm-up samples are paced at least this far apart when the time bound is computed, ns. */
+    private static final long WARMUP_GAP_FOR_BUDGET_NS = 200_000;
+    /** The naive subscriber's sleep between looks at the flag, ms. */
+    private static final int NAIVE_SLEEP_MS = 10;
+    /** What the naive run's time bound allows per sample on top of the publisher's gap, ns. */
+    private static final double NAIVE_SLACK_NS = 10e6;
+
+    private final Bench bench;
+    private final Profile profile;
+
+    OneWayScenarios(Bench bench) {
+        this.bench = bench;
+        this.profile = bench.profile;
+    }
+
+    /** The fan-out scenario: one run per {@code --fanout} count, but 1 when the oneway scenario measured it. */
+    void fanOut(Results results) throws IOException {
+        for (int n : bench.fanout) {
+            if (n > 1 || !bench.selected("oneway")) {
+                fanOut(results, n, n == 1);
+            }
+        }
+    }
+
+    void fanOut(Results results, int subscribers, boolean mainRow) throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (subscribers + 1 > cores && !bench.oversubscribe && subscribers > 1) {
+            results.fanOut.add(new Results.FanOut(subscribers, null, null, null, 0, 0,
+                    "skipped: " + subscribers + " busy-spinning subscribers and the publisher need " + (subscribers + 1)
+                            + " cores, this machine has " + cores + " (--oversubscribe runs it anyway)"));
+            return;
+        }
+        int warmup = mainRow ? profile.onewayWarmup() : profile.fanoutWarmup();
+        int count = mainRow ? profile.onewayCount() : profile.fanoutCount();
+        OneWay run = oneWay("fanout-" + subscribers, subscribers, BenchIdle.BUSY_SPIN, "stream", profile.spinGapNs(),
+                profile.spinGapNs(), warmup, count);
+        String note = subscribers + 1 > cores ? "oversubscribed: " + (subscribers + 1) + " spinning processes on "
+                + cores + " cores" : null;
+        results.fanOut.add(new Results.FanOut(subscribers, run.latency, run.worst, run.publishCost, run.received,
+                run.lost, note));
+        if (mainRow) {
+            results.rows.add(Row.measured("shmtel-spin", "shmtel one-way, busy-spin, stream (every sample)",
+                    Row.ONE_WAY, run.latency, "awaitNext: publisher to subscriber process, a sample every "
+                            + profile.spinGapNs() / 1000 + " us; lost " + run.lost + " (lapped while descheduled; the"
+                            + " samples after a stall arrive late, which is the tail)"));
+            OneWay latest = oneWay("latest", 1, BenchIdle.BUSY_SPIN, "latest", profile.spinGapNs(),
+                    profile.spinGapNs(), warmup, count);
+            results.rows.add(Row.measured("shmtel-spin-latest", "shmtel one-way, busy-spin, latest (newest only)",
+                    Row.ONE_WAY, latest.latency, "awaitLatest: the semantics of the one-slot floor (a sample"
+                            + " overwritten unseen is skipped); reads the published count, then the slot"));
+        }
+    }
+
+    void backoff(Results results) throws IOException {
+        OneWay run = oneWay("backoff", 1, BenchIdle.BACKOFF, "stream", profile.backoffGapMinNs(),
+                profile.backoffGapMaxNs(), 0, profile.backoffCount());
+        results.rows.add(Row.measured("shmtel-backoff", "shmtel one-way, default backoff subscriber", Row.ONE_WAY,
+                run.latency, "wake-up latency: a sample every " + profile.backoffGapMinNs() / 1_000_000 + "-"
+                        + profile.backoffGapMaxNs() / 1_000_000 + " ms, the subscriber parked in between"));
+    }
+
+    /** What one one-way run measured: all subscribers together, the worst one, and the publisher's cost. */
+    record OneWay(Histogram latency, Histogram worst, Histogram publishCost, long received, long lost) {}
+
+    OneWay oneWay(String name, int subscribers, String idle, String read, long gapMinNs, long gapMaxNs, int warmup,
+            int count) throws IOException {
+        return oneWay(name, subscribers, idle, read, gapMinNs, gapMaxNs, warmup, count, -1);
+    }
+
+    /**
+     * A one-way run whose warm-up samples are paced at {@code warmupGapNs} (when positive) to warm up
+     * long-gap runs quickly.
+     */
+    OneWay oneWay(String name, int subscribers, String idle, String read, long gapMinNs, long gapMaxNs, int warmup,
+            int count, long warmupGapNs) throws IOException {
+        Path dir = bench.scenarioDir(name);
+        Duration budget = budget(warmup * (double) Math.max(warmupGapNs, WARMUP_GAP_FOR_BUDGET_NS)
+                + count * (double) (gapMinNs + gapMaxNs) / 2);
+        try (Processes procs = bench.processes()) {
+            Proc pub = procs.start(Child.class, name + "-pub", "oneway-pub", dir, gapMinNs, gapMaxNs, warmup, count,
+                    warmupGapNs);
+            List<Proc> subs = new ArrayList<>();
+            for (int i = 0; i < subscribers; i++) {
+                subs.add(procs.launch(Child.class, name + "-sub" + i, "oneway-sub", dir, idle, read));
+            }
+            Processes.awaitReady(subs.toArray(Proc[]::new));
+            procs.go(pub, budget);
+            Histogram all = Child.histogram();
+            Histogram worst = null;
+            long lost = 0;
+            long received = 0;
+            for (Proc sub : subs) {
+                Histogram h = sub.histogram("latency");
+                all.add(h);
+                if (worst == null || h.getValueAtPercentile(99) > worst.getValueAtPercentile(99)) {
+                    worst = h;
+                }
+                lost += (long) sub.metric("lost");
+                received += (long) sub.metric("received");
+            }
+            return new OneWay(all, worst, pub.histogram("publish-cost"), received, lost);
+        }
+    }
+
+    void naive(Results results) throws IOException {
+        Path dir = bench.scenarioDir("naive");
+        Duration budget = budget(profile.naiveCount() * (profile.naiveGapMaxNs() + NAIVE_SLACK_NS));
+        try (Processes procs = bench.processes()) {
+            Proc sub = procs.start(Child.class, "naive-sub", "naive-sub", dir, NAIVE_SLEEP_MS);
+            Proc pub = procs.start(Child.class, "naive-pub", "naive-pub", dir, profile.naiveGapMinNs(),
+                    profile.naiveGapMaxNs(), 0, profile.naiveCount());
+            procs.go(pub, budget);
+            results.rows.add(Row.measured("flag-sleep", "flag + sleep(10 ms) poll loop on a mapped file",
+                    Row.ONE_WAY, sub.histogram("latency"), "the shared-memory tutorials' reader"));
+        }
+    }
+}

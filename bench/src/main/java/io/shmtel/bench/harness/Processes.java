@@ -1,0 +1,66 @@
+package io.shmtel.bench.harness;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The child processes of one run, and the one place the harness launches, awaits and collects
+ * them: each is launched (its stderr to the log directory), awaited until it says READY, told GO
+ * where the run must start in step, collected (its METRIC and HIST lines up to DONE and a clean
+ * exit) within the run's time bound, and at the end closed, the last launched first.
+ */
+final class Processes implements AutoCloseable {
+    private final Bench bench;
+    private final List<Proc> launched = new ArrayList<>();
+
+    Processes(Bench bench) {
+        this.bench = bench;
+    }
+
+    /** Launches {@code main} (a {@link Child}, {@link AeronChild} or {@link BridgeChild}) and does not wait. */
+    Proc launch(Class<?> main, String name, Object... args) {
+        Proc proc = Proc.start(name, bench.jvm(main, args), bench.logs);
+        launched.add(proc);
+        return proc;
+    }
+
+    /** Launches {@code main} and waits until it says READY. */
+    Proc start(Class<?> main, String name, Object... args) {
+        Proc proc = launch(main, name, args);
+        awaitReady(proc);
+        return proc;
+    }
+
+    /** Waits until each process says READY, in order. */
+    static void awaitReady(Proc... procs) {
+        for (Proc proc : procs) {
+            proc.awaitReady(Bench.START);
+        }
+    }
+
+    /** Tells {@code driver} GO, then collects it and every other process launched here, in launch order. */
+    void go(Proc driver, Duration budget) {
+        driver.send("GO");
+        driver.collect(budget);
+        for (Proc proc : launched) {
+            if (proc != driver) {
+                proc.collect(budget);
+            }
+        }
+    }
+
+    /** Collects these processes, in order. */
+    static void collect(Duration budget, Proc... procs) {
+        for (Proc proc : procs) {
+            proc.collect(budget);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = launched.size() - 1; i >= 0; i--) {
+            launched.get(i).close();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.shmtel.bench.harness;
+
+import static io.shmtel.bench.harness.Report.bytes;
+import static io.shmtel.bench.harness.Report.ns;
+import static io.shmtel.bench.harness.Report.rate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The sections of the harness's table after the latency rows (throughput, idle cost, wake-up,
+ * publisher cost, memory, fan-out), each printed only when its scenario ran. {@link Report}
+ * calls them in {@link #ALL}'s order.
+ */
+final class ReportSections {
+    /** One section of the table. */
+    @FunctionalInterface
+    interface Section {
+        void append(StringBuilder out, Results results);
+    }
+
+    /** The sections in the order the table prints them. */
+    static final List<Section> ALL = List.of(ReportSections::throughput, ReportSections::idle,
+            ReportSections::wake, ReportSections::wakeCost, ReportSections::memory, ReportSections::fanOut);
+
+    /** A line of the memory section: the mode, setup, then four figures of each pass. */
+    private static final String MEMORY_LINE = "  %-9s %9s %9s %9s %9s %9s   %9s %9s %9s %9s%n";
+
+    private ReportSections() {}
+
+    /** The throughput runs: one line per run, then the sustained rate. */
+    static void throughput(StringBuilder out, Results results) {
+        if (results.throughput.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nthroughput: one publisher, one busy-spin stream subscriber, %s%n",
+                results.throughput.get("record")));
+        out.append(String.format(Locale.ROOT, "  %-22s %9s %14s %14s %12s %8s%n", "publisher", "seconds",
+                "published/s", "received/s", "lost", "lost %"));
+        List<Map<String, Object>> runs = new ArrayList<>();
+        runs.add(map(results.throughput.get("unthrottled")));
+        for (Object step : (List<?>) results.throughput.getOrDefault("steps", List.of())) {
+            runs.add(map(step));
+        }
+        for (Map<String, Object> r : runs) {
+            double target = (Double) r.get("targetPerSecond");
+            long published = (Long) r.get("published");
+            long lost = (Long) r.get("lost");
+            out.append(String.format(Locale.ROOT, "  %-22s %9.1f %14s %14s %12d %7.2f%%%n",
+                    target <= 0 ? "as fast as it can" : "paced at " + rate(target), (Double) r.get("seconds"),
+                    rate((Double) r.get("publishedPerSecond")), rate((Double) r.get("receivedPerSecond")), lost,
+                    100.0 * lost / Math.max(1, published)));
+        }
+        double sustained = (Double) results.throughput.get("sustainedLossFreePerSecond");
+        boolean publisherBound = Boolean.TRUE.equals(results.throughput.get("publisherBound"));
+        out.append(String.format(Locale.ROOT, "  sustained with nothing lost: %s%n", sustained <= 0
+                ? "below the first paced step"
+                : rate(sustained) + (publisherBound ? " (the publisher's own limit: the subscriber kept up with it)"
+                        : " (the highest received rate of a run without a loss)")));
+    }
+
+    /** The idle cost of the default backoff. */
+    static void idle(StringBuilder out, Results results) {
+        if (results.idle.isEmpty()) {
+            return;
+        }
+        Map<String, Object> i = results.idle;
+        out.append(String.format(Locale.ROOT,
+                "%nidle cost: default backoff subscriber on a silent record for %.1f s: polling thread %.2f %%"
+                        + " of a core, whole JVM %.2f %%%n  (%s; wake-up latency: the backoff row above)%n",
+                (Double) i.get("seconds"), (Double) i.get("threadCpuPercent"), (Double) i.get("processCpuPercent"),
+                i.get("strategy")));
+    }
+
+    /** One line per idle strategy: wake-up latency and idle CPU. */
+    static void wake(StringBuilder out, Results results) {
+        if (results.wake.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nwake-up: one subscriber per idle strategy, a sample every %d-%d ms"
+                + " (one-way latency); CPU on a silent record for %.1f s%n",
+                results.profile.backoffGapMinNs() / 1_000_000, results.profile.backoffGapMaxNs() / 1_000_000,
+                results.profile.idleSeconds()));
+        out.append(String.format(Locale.ROOT, "  %-14s %9s %9s %9s %9s %8s %13s %11s%n", "strategy", "p50", "p90",
+                "p99", "max", "lost", "idle thread", "idle JVM"));
+        for (Results.Wake w : results.wake) {
+            out.append(String.format(Locale.ROOT, "  %-14s %9s %9s %9s %9s %8d %s%n", w.strategy(),
+                    ns(w.latency().getValueAtPercentile(50)), ns(w.latency().getValueAtPercentile(90)),
+                    ns(w.latency().getValueAtPercentile(99)), ns(w.latency().getMaxValue()), w.lost(),
+                    Double.isNaN(w.threadCpuPercent()) ? "   (C: writer FUTEX_WAKE, reader FUTEX_WAIT; the kernel's"
+                            + " wake-up)" : String.format(Locale.ROOT, "%11.2f %% %9.2f %%", w.threadCpuPercent(),
+                                    w.processCpuPercent())));
+        }
+    }
+
+    /** The publisher's cost per sample with blocking subscribers asleep. */
+    static void wakeCost(StringBuilder out, Results results) {
+        if (results.wakeCost.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%npublisher cost per sample (commit(), nanoTime around it) with blocking"
+                + " subscribers asleep on the record, a sample every %d-%d us%n",
+                results.profile.backoffGapMinNs() / 10_000, results.profile.backoffGapMaxNs() / 10_000));
+        out.append(String.format(Locale.ROOT, "  %-9s %9s %9s %9s %11s %13s %13s%n", "sleepers", "cost p50", "cost p90",
+                "cost p99", "cost mean", "wake-up p50", "wake-up p99"));
+        for (Results.WakeCost c : results.wakeCost) {
+            out.append(String.format(Locale.ROOT, "  %-9d %9s %9s %9s %11s %13s %13s%n", c.sleepers(),
+                    ns(c.publishCost().getValueAtPercentile(50)), ns(c.publishCost().getValueAtPercentile(90)),
+                    ns(c.publishCost().getValueAtPercentile(99)),
+                    String.format(Locale.ROOT, "%.1f ns", c.publishCost().getMean()),
+                    c.latency() == null ? "-" : ns(c.latency().getValueAtPercentile(50)),
+                    c.latency() == null ? "-" : ns(c.latency().getValueAtPercentile(99))));
+        }
+    }
+
+    /** First-touch cost per memory mode. */
+    static void memory(StringBuilder out, Results results) {
+        if (results.memory.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nmemory: publish latency into a fresh ring of %d one-page slots (%s),"
+                + " first pass (each page touched for the first time) and second pass (the same pages: the floor)%n",
+                results.memory.get(0).bytes() / 4096, bytes(results.memory.get(0).bytes())));
+        out.append(String.format(Locale.ROOT, MEMORY_LINE, "mode", "setup", "1st p50", "1st p99", "1st p99.9",
+                "1st max", "2nd p50", "2nd p99", "2nd p99.9", "2nd max"));
+        for (Results.Memory mem : results.memory) {
+            if (mem.refused() != null) {
+                out.append(String.format(Locale.ROOT, "  %-9s refused: %s%n", mem.mode(), mem.refused()));
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, MEMORY_LINE, mem.mode(), ns(mem.setupNs()),
+                    ns(mem.firstPass().getValueAtPercentile(50)), ns(mem.firstPass().getValueAtPercentile(99)),
+                    ns(mem.firstPass().getValueAtPercentile(99.9)), ns(mem.firstPass().getMaxValue()),
+                    ns(mem.secondPass().getValueAtPercentile(50)), ns(mem.secondPass().getValueAtPercentile(99)),
+                    ns(mem.secondPass().getValueAtPercentile(99.9)), ns(mem.secondPass().getMaxValue())));
+        }
+    }
+
+    /** One line per subscriber count. */
+    static void fanOut(StringBuilder out, Results results) {
+        if (results.fanOut.isEmpty()) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nfan-out: busy-spin subscriber processes on one record, a sample"
+                + " every %d us; publisher cost = commit() per sample (nanoTime around it)%n",
+                results.profile.spinGapNs() / 1000));
+        out.append(String.format(Locale.ROOT, "%-11s %9s %9s %9s %13s %13s %13s %13s %9s%n", "subscribers",
+                "sub p50", "sub p99", "sub p99.9", "worst sub p99", "pub cost p50", "pub cost p99", "pub cost mean",
+                "lost"));
+        for (Results.FanOut f : results.fanOut) {
+            if (!f.present()) {
+                out.append(String.format(Locale.ROOT, "%-11d %s%n", f.subscribers(), f.note()));
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "%-11d %9s %9s %9s %13s %13s %13s %13s %9d%s%n", f.subscribers(),
+                    ns(f.latency().getValueAtPercentile(50)), ns(f.latency().getValueAtPercentile(99)),
+                    ns(f.latency().getValueAtPercentile(99.9)), ns(f.worstSubscriber().getValueAtPercentile(99)),
+                    ns(f.publishCost().getValueAtPercentile(50)), ns(f.publishCost().getValueAtPercentile(99)),
+                    String.format(Locale.ROOT, "%.1f ns", f.publishCost().getMean()), f.lost(),
+                    f.note() == null ? "" : "  (" + f.note() + ")"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+}
