@@ -1,8 +1,10 @@
 package io.shmtel.bench.harness;
 
-import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.IdleStrategyKind;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one place the harness names and creates idle strategies: the children build theirs from a
@@ -11,21 +13,24 @@ import java.util.List;
  * the whole change.
  */
 final class BenchIdle {
-    static final String BUSY_SPIN = IdleStrategies.BUSY_SPIN;
-    static final String BACKOFF = IdleStrategies.BACKOFF;
-    static final String BLOCKING = IdleStrategies.BLOCKING;
-    /** What the default backoff does, for the idle-cost line of the report. */
-    static final String BACKOFF_DESCRIPTION = "backoff: 100 spins, 20 yields, then park 10 us doubling to 1 ms";
+    static final String BUSY_SPIN = IdleStrategyKind.BUSY_SPIN.strategyName();
+    static final String BACKOFF = IdleStrategyKind.BACKOFF.strategyName();
+    static final String BLOCKING = IdleStrategyKind.BLOCKING.strategyName();
+    /** What the default backoff does, for the idle-cost line of the report (its defaults, from core). */
+    static final String BACKOFF_DESCRIPTION = String.format("%s: %d spins, %d yields, then park %d us doubling to %d ms",
+            BACKOFF, BackoffIdleStrategy.DEFAULT_MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_YIELDS,
+            TimeUnit.NANOSECONDS.toMicros(BackoffIdleStrategy.DEFAULT_MIN_PARK_NS),
+            TimeUnit.NANOSECONDS.toMillis(BackoffIdleStrategy.DEFAULT_MAX_PARK_NS));
 
     private BenchIdle() {}
 
     /** Every idle strategy a subscriber can use, in the order the wake scenario runs them. */
     static List<String> names() {
-        return IdleStrategies.NAMES;
+        return IdleStrategyKind.names();
     }
 
     /** A new idle strategy of this name (the children's {@code IDLE} argument). */
     static IdleStrategy create(String name) {
-        return IdleStrategies.byName(name);
+        return IdleStrategyKind.byName(name).create();
     }
 }
