@@ -179,7 +179,8 @@ public final class ExitCodes {
             for (Class<?> type : meaning.exceptions()) {
                 Integer was = codes.put(type, code);
                 if (was != null) {
-                    throw new IllegalStateException(type.getName() + " listed under exit codes " + was + " and " + code);
+                    throw new IllegalStateException(type.getName() + " listed under exit codes " + was + " and "
+                            + code);
                 }
             }
         });

@@ -44,7 +44,8 @@ class ExitCodesTest {
         Map<Integer, String> rows = new TreeMap<>();
         Matcher row = DOC_ROW.matcher(section);
         while (row.find()) {
-            assertThat(rows.put(Integer.parseInt(row.group(1)), row.group(2))).as("row %s twice", row.group(1)).isNull();
+            assertThat(rows.put(Integer.parseInt(row.group(1)), row.group(2))).as("row %s twice", row.group(1))
+                    .isNull();
         }
         return rows;
     }
