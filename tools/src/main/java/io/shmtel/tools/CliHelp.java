@@ -69,7 +69,8 @@ final class CliHelp {
         CommandLine cli = e.getCommandLine();
         PrintWriter err = cli.getErr();
         String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-        if (message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))) {
+        if (message.length() > 1 && Character.isUpperCase(message.charAt(0))
+                && Character.isLowerCase(message.charAt(1))) {
             message = message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
         }
         if (e instanceof CommandLine.UnmatchedArgumentException u) {
@@ -82,7 +83,8 @@ final class CliHelp {
             if (!suggestions.isEmpty()) {
                 message += "; did you mean " + String.join(" or ", suggestions) + "?";
             } else if (command) {
-                message += "; the commands" + (cli.getParent() == null ? "" : " of " + cli.getCommandSpec().qualifiedName(" "))
+                message += "; the commands"
+                        + (cli.getParent() == null ? "" : " of " + cli.getCommandSpec().qualifiedName(" "))
                         + " are " + String.join(", ", cli.getSubcommands().keySet());
             }
         }

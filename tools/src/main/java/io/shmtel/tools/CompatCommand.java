@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "compat", description = {
         "Tells, field by field, whether readers built from READER can read regions written with WRITER.",
-        "Exit 0 when compatible, 4 when not.",
+        "Exit " + ExitCodes.OK + " when compatible, " + ExitCodes.INCOMPATIBLE + " when not.",
         "Example: shmtel compat arm_v1.json arm_v2.json"})
 final class CompatCommand implements Callable<Integer> {
 

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", description = {"Checks the environment regions need and prints each problem with its fix.",
         "It checks the region directory (tmpfs, size, free space; Docker's 64 MiB default), the memlock limit,"
                 + " systemd-logind's RemoveIPC, and every region's file type, owner, mode and writer.",
-        "Exit 0 when all is well, 13 when something needs attention.",
+        "Exit " + ExitCodes.OK + " when all is well, " + ExitCodes.DOCTOR_PROBLEMS + " when something needs attention.",
         "Example: shmtel doctor"})
 final class DoctorCommand implements Callable<Integer> {
     static final long SMALL_DIRECTORY_BYTES = 128L << 20;

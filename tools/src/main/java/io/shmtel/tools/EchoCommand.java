@@ -1,6 +1,5 @@
 package io.shmtel.tools;
 
-import io.shmtel.core.Clocks;
 import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
@@ -12,16 +11,16 @@ import io.shmtel.schema.Names;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +29,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "echo", description = {"Prints samples of a record, decoded by field name from the region's embedded schema.",
+/**
+ * {@code shmtel echo}: follows a record (newest samples, every sample with --stream, or a mailbox's messages,
+ * taking each) until --count, --timeout or a signal, following its writer's state; {@link EchoFormat} prints each.
+ */
+@Command(name = "echo", description = {
+        "Prints samples of a record, decoded by field name from the region's embedded schema.",
         "Each new newest sample, or with --stream every sample in order; writer state changes go to stderr. On a"
                 + " mailbox record it takes each message and answers it done (--peek only watches).",
         "Example: shmtel echo demo.arm --json --count 5"})
@@ -54,24 +58,27 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON lines: fields, sample, seq, timestamp, epoch, writer state.")
     boolean json;
 
-    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N samples.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class,
+            description = "Exit after N samples.")
     Long count;
 
     @Option(names = "--stream", description = "Every sample in order (lost samples are counted), not only the newest.")
     boolean stream;
 
-    @Option(names = "--from-oldest", description = "Stream (implies --stream) from the oldest sample the ring still holds"
-            + " (up to the record's depth), not from the newest.")
+    @Option(names = "--from-oldest", description = "Stream (implies --stream) from the oldest sample the ring still"
+            + " holds (up to the record's depth), not from the newest.")
     boolean fromOldest;
 
-    @Option(names = "--timeout", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Exit with code 10 when no sample arrives for S seconds.")
+    @Option(names = "--timeout", paramLabel = "S", converter = OptionValues.Seconds.class,
+            description = "Exit with code " + ExitCodes.TIMEOUT + " when no sample arrives for S seconds.")
     Double timeoutSeconds;
 
     @Mixin
     IdleOptionMixin idle;
 
     @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
-            + " counter'; at the end (--count, --timeout, Ctrl-C) say how many did not, and exit 7 if one did not.")
+            + " counter'; at the end (--count, --timeout, Ctrl-C) say how many did not, and exit "
+            + ExitCodes.CORRUPT_REGION + " if one did not.")
     boolean check;
 
     @Option(names = "--peek", description = "Mailbox records: watch the messages without taking them (by default"
@@ -86,25 +93,25 @@ final class EchoCommand implements Callable<Integer> {
     boolean noArrays;
 
     @Option(names = "--max-array", paramLabel = "N", description = {"Print at most N elements of each array, then"
-            + " '... K more' (JSON: a \"truncated\" member); default 32 in text, every element with --json."})
+            + " '... K more' (JSON: a \"truncated\" member); default " + EchoFormat.DEFAULT_TEXT_MAX_ARRAY
+            + " in text, every element with --json."})
     Integer maxArray;
 
     @Option(names = "--wall-clock", description = {"Timestamps as local wall-clock time (ISO-8601, microseconds),"
             + " converted from CLOCK_MONOTONIC with the offset between the two clocks taken when echo starts."})
     boolean wallClock;
 
-    static final int DEFAULT_TEXT_MAX_ARRAY = 32;
-    private static final DateTimeFormatter WALL_CLOCK = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSXXX",
-            Locale.ROOT);
-    private final long epochOffsetNs = Clocks.monotonicToEpochOffsetNs();
-    private List<FieldLayout> shownFields = List.of();
-
+    /** How each sample is printed (--json, --field, --no-arrays, --max-array, --wall-clock); set when echo starts. */
+    private EchoFormat format;
     /** Set by Ctrl-C or SIGTERM: the loops end within a slice and print their summary. */
     private volatile boolean stopRequested;
     private final CountDownLatch finished = new CountDownLatch(1);
     private long printed;
     private long mismatches;
-    /** The writer state echo shows (on each JSON line, and its changes on stderr), when and for which epoch it was checked. */
+    /**
+     * The writer state echo shows (on each JSON line, and its changes on stderr), when and for which epoch it was
+     * checked.
+     */
     private WriterState state;
     private long stateCheckedAt;
     private long stateEpoch;
@@ -115,6 +122,7 @@ final class EchoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-array must be >= 0: " + maxArray
                     + " (0 prints no element, only '... N more'; --no-arrays leaves arrays out)");
         }
+        format = new EchoFormat(json, wallClock, maxArray);
         Thread hook = new Thread(() -> {
             stopRequested = true;
             try {
@@ -199,16 +207,17 @@ final class EchoCommand implements Callable<Integer> {
                             if (!consistent) {
                                 mismatches++;
                             }
-                            out.println(json ? json(regionName, subscriber, view, state, check ? consistent : null) : text(view, consistent));
+                            out.println(format.line(regionName, subscriber, view, state, check, consistent));
                             out.flush();
                             printed++;
                             continue;
                         }
                         followWriter(subscriber, subscriber::state, name, err, false);
                         if (System.nanoTime() - lastSampleAt > timeoutNs) {
-                            err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName, timeoutSeconds,
-                                    state);
-                            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.TIMEOUT);
+                            err.printf("echo %s/%s: no sample for %.1f s (writer %s)%n", regionName, recordName,
+                                    timeoutSeconds, state);
+                            return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0,
+                                    ExitCodes.TIMEOUT);
                         }
                     }
                     return summary(err, name, "samples", stream ? subscriber.lostSamples() : 0, 0, ExitCodes.OK);
@@ -231,7 +240,7 @@ final class EchoCommand implements Callable<Integer> {
      * millisecond), and otherwise once a slice has passed since the last check. A change goes to
      * stderr. One fcntl per check: a LIVE writer's samples cost one check per slice, not one each.
      */
-    private void followWriter(Subscriber subscriber, java.util.function.Supplier<WriterState> check, String name,
+    private void followWriter(Subscriber subscriber, Supplier<WriterState> check, String name,
             PrintWriter err, boolean sample) {
         long now = System.nanoTime();
         if (sample) {
@@ -302,8 +311,8 @@ final class EchoCommand implements Callable<Integer> {
                             if (!consistent) {
                                 mismatches++;
                             }
-                            out.println(json ? json(regionName, receiver.subscriber(), view, state, check ? consistent : null)
-                                    : text(view, consistent));
+                            out.println(format.line(regionName, receiver.subscriber(), view, state, check,
+                                    consistent));
                             out.flush();
                             receiver.done();
                             printed++;
@@ -327,10 +336,10 @@ final class EchoCommand implements Callable<Integer> {
 
     /** Waits until the region's file exists (the record to read is only known from its schema). */
     private boolean awaitRegion(String name, RegionOptions options, long timeoutNs, PrintWriter err) {
-        java.nio.file.Path file = options.regionDirectory().file(name);
+        Path file = options.regionDirectory().file(name);
         long start = System.nanoTime();
         boolean told = false;
-        while (!java.nio.file.Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        while (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!told) {
                 err.println("echo " + name + ": waiting for the region to appear in " + options.regionDirectory());
                 err.flush();
@@ -364,67 +373,7 @@ final class EchoCommand implements Callable<Integer> {
             // --no-arrays hides the arrays --field did not name
             record.fields().stream().filter(f -> !(noArrays && f.isArray())).forEach(chosen::add);
         }
-        shownFields = chosen;
+        format.show(chosen);
         return new DynamicView(record);
-    }
-
-    /** The most array elements printed: --max-array, else all of them in JSON and 32 in text. */
-    private int maxArrayElements() {
-        return maxArray != null ? maxArray : json ? Integer.MAX_VALUE : DEFAULT_TEXT_MAX_ARRAY;
-    }
-
-    private String time(DynamicView view) {
-        if (!wallClock) {
-            return Long.toString(view.timestampNs());
-        }
-        long epochNs = view.timestampNs() + epochOffsetNs;
-        return WALL_CLOCK.format(Instant.ofEpochSecond(Math.floorDiv(epochNs, 1_000_000_000L),
-                Math.floorMod(epochNs, 1_000_000_000L)).atZone(ZoneId.systemDefault()));
-    }
-
-    private String text(DynamicView view, boolean consistent) {
-        StringBuilder sb = view.appendText(new StringBuilder(), shownFields, maxArrayElements());
-        // the timestamp after the sample number, as users read it first
-        int afterIndex = sb.indexOf(" ", view.recordName().length() + 2);
-        sb.insert(afterIndex < 0 ? sb.length() : afterIndex, " t=" + time(view));
-        if (!consistent) {
-            sb.append("  <- NOT the counter pattern");
-        }
-        return sb.toString();
-    }
-
-    private String json(String regionName, Subscriber subscriber, DynamicView view, WriterState state,
-            Boolean consistent) {
-        int maxArrayElements = maxArrayElements();
-        StringBuilder fields = view.appendJsonFields(new StringBuilder("{"), shownFields, maxArrayElements).append('}');
-        return Json.object(g -> {
-            g.writeStringField("region", regionName);
-            g.writeStringField("record", view.recordName());
-            g.writeNumberField("sample", view.sampleIndex());
-            g.writeNumberField("seq", view.sequence());
-            g.writeNumberField("timestampNs", view.timestampNs());
-            if (wallClock) {
-                g.writeStringField("wallClock", time(view));
-            }
-            g.writeNumberField("epoch", subscriber.epoch());
-            g.writeStringField("state", state.name());
-            if (subscriber.lostSamples() > 0) {
-                g.writeNumberField("lost", subscriber.lostSamples());
-            }
-            if (consistent != null) {
-                g.writeBooleanField("consistent", consistent);
-            }
-            g.writeFieldName("fields");
-            g.writeRawValue(fields.toString());
-            if (shownFields.stream().anyMatch(f -> f.count() > maxArrayElements)) {
-                g.writeObjectFieldStart("truncated"); // elements left out of each cut array
-                for (FieldLayout f : shownFields) {
-                    if (f.count() > maxArrayElements) {
-                        g.writeNumberField(f.name(), f.count() - maxArrayElements);
-                    }
-                }
-                g.writeEndObject();
-            }
-        });
     }
 }
