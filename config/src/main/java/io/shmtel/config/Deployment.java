@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 public record Deployment(String name, Path file, Path directory, Duration heartbeatPeriod, boolean removeRegionsOnExit,
         List<RegionSpec> regions, List<NodeSpec> nodes) {
 
-    /** A region: its name, schema file and compiled layout, and its file mode. */
     /** A region: its schema, file mode, memory options (prefault, lock, hints, huge pages) and msync period (zero: none). */
     public record RegionSpec(String name, Path schemaFile, Layout layout, int mode, MemoryOptions memory,
             java.time.Duration flushPeriod) {

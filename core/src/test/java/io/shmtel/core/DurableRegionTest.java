@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -175,9 +176,26 @@ class DurableRegionTest {
         }
     }
 
+    /**
+     * O_DIRECT for FileChannel: the JDK's {@code com.sun.nio.file.ExtendedOpenOption.DIRECT}, looked up by name
+     * because javac warns on any use of that JDK-internal type (and the build compiles with -Werror).
+     */
+    private static OpenOption directOption() throws IOException {
+        try {
+            for (Object option : Class.forName("com.sun.nio.file.ExtendedOpenOption").getEnumConstants()) {
+                if (((Enum<?>) option).name().equals("DIRECT")) {
+                    return (OpenOption) option;
+                }
+            }
+        } catch (ClassNotFoundException e) {
+            throw new IOException("this JDK has no com.sun.nio.file.ExtendedOpenOption", e);
+        }
+        throw new IOException("this JDK's ExtendedOpenOption has no DIRECT");
+    }
+
     /** Reads a file with O_DIRECT: from storage (the kernel first writes back dirty cached pages of the range). */
     static ByteBuffer readDirect(Path file, long length) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, directOption())) {
             int block = (int) Files.getFileStore(file).getBlockSize();
             ByteBuffer raw = ByteBuffer.allocateDirect((int) length + block);
             ByteBuffer aligned = raw.alignedSlice(block).limit((int) length).order(ByteOrder.LITTLE_ENDIAN);

@@ -46,6 +46,8 @@ final class SpinModels {
 
     /** A step that did not get as far as a verifier's summary (spin or gcc refused the model, a time-out). */
     static final class StepFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+
         StepFailed(String message) {
             super(message);
         }
