@@ -2,12 +2,11 @@ package io.shmtel.core;
 
 import com.sun.jna.Memory;
 import io.shmtel.core.idle.WakeSignal;
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.Sleepers;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -44,8 +43,6 @@ public final class WaitSet implements WakeSignal {
         TIMED_OUT
     }
 
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int PID = ProcessInfo.currentPid();
 
     private WaitTarget[] members = new WaitTarget[0];
@@ -143,7 +140,7 @@ public final class WaitSet implements WakeSignal {
      */
     public void wakeup() {
         wakeable = true;
-        INT.getAndAdd(doorbell, 0, 1);
+        Words.getAndAddInt(doorbell, 0, 1);
         Futex.wakeAll(doorbellAddress);
     }
 
@@ -151,7 +148,7 @@ public final class WaitSet implements WakeSignal {
     public void sleep(long maxWaitNs) {
         long start = System.nanoTime();
         long wait = Math.min(Math.max(0, maxWaitNs), LONGEST_SLEEP_NS);
-        int bell = (int) INT.getAcquire(doorbell, 0);
+        int bell = Words.getIntAcquire(doorbell, 0);
         if (bell != seenBell) {
             seenBell = bell;
             last = Outcome.NOT_SLEPT;
@@ -194,7 +191,7 @@ public final class WaitSet implements WakeSignal {
                 capped = true;
             }
             for (int j = 0; j < n; j++) {
-                if ((long) LONG.getAcquire(buffers[j], offsets[j]) != seen[j]) {
+                if (Words.getLongAcquire(buffers[j], offsets[j]) != seen[j]) {
                     changed = true;
                 }
             }
