@@ -28,7 +28,7 @@ public final class Sleepers {
     }
 
     private static int pidOffset(RingGeometry geometry, int slot) {
-        return geometry.blockOffset() + RecordBlockDescriptor.SLEEPER_PIDS_OFFSET + 4 * slot;
+        return geometry.blockOffset() + RecordBlockDescriptor.sleeperPidOffset(slot);
     }
 
     /** The bit set of slots in use (opaque: the caller orders it). */
