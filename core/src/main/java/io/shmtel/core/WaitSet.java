@@ -3,6 +3,7 @@ package io.shmtel.core;
 import com.sun.jna.Memory;
 import io.shmtel.core.idle.WakeSignal;
 import io.shmtel.core.memory.Words;
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.ring.RingGeometry;
@@ -221,7 +222,7 @@ public final class WaitSet implements WakeSignal {
                 int errno = Futex.await(words[0], (int) seen[0], wait, timespec);
                 result = errno == 0 ? 0 : -errno;
             }
-            if (result == -Futex.ETIMEDOUT) {
+            if (result == -Errno.ETIMEDOUT) {
                 timeouts++;
                 last = Outcome.TIMED_OUT;
             } else {
