@@ -13,12 +13,13 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Sleeps until one of several subscribers' writers publishes (or a mailbox's handshake moves, for its ends): the wake-on-publish half that runs in
- * readers. One sleep registers in each record's sleeper words ({@link Sleepers}), issues one
- * global memory barrier, looks at every record's {@code published} count once more (so a sample
- * published meanwhile is never slept through: no lost wake-up), then waits in the kernel on all
- * of their futex words at once ({@code futex_waitv}, Linux 5.16+; before that, on one word), and
- * unregisters. {@link #wakeup()} ends a sleep from another thread.
+ * Sleeps until one of several subscribers' writers publishes (or a mailbox's handshake moves, for
+ * its ends): the wake-on-publish half that runs in readers. One sleep registers in each record's
+ * sleeper words ({@link Sleepers}), issues one global memory barrier, looks at every record's
+ * {@code published} count once more (so a sample published meanwhile is never slept through: no
+ * lost wake-up), then waits in the kernel on all of their futex words at once ({@code futex_waitv},
+ * Linux 5.16+; before that, on one word), and unregisters. {@link #wakeup()} ends a sleep from
+ * another thread.
  *
  * <p>A subscriber that cannot be slept on (waiting for its region, a format 1.0 region whose writer
  * does not wake, a region this user may not write, every sleeper slot taken, no {@code membarrier})
@@ -30,7 +31,7 @@ import java.util.Arrays;
 public final class WaitSet implements WakeSignal {
     /** The longest sleep when some member cannot be woken by its writer. */
     public static final long POLL_FALLBACK_NS = 1_000_000L;
-    /** How often a wait set frees the sleeper slots of readers that died asleep (for writers that do not, such as C). */
+    /** How often a wait set frees the sleeper slots of readers that died asleep (for writers that do not: C). */
     public static final long HEAL_PERIOD_NS = 1_000_000_000L;
     private static final long LONGEST_SLEEP_NS = 3_600_000_000_000L;
 

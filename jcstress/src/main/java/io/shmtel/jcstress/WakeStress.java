@@ -74,7 +74,8 @@ public final class WakeStress {
      */
     @JCStressTest
     @Outcome(id = {"1, 0", "1, 1", "0, 1"}, expect = ACCEPTABLE, desc = "one side saw the other")
-    @Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "neither: what the protocol without its barrier gives")
+    @Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING,
+            desc = "neither: what the protocol without its barrier gives")
     @State
     public static class WithoutTheBarrierControl {
         static final int PUBLISHED = RecordBlockDescriptor.PUBLISHED_OFFSET;

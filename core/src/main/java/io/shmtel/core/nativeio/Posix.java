@@ -179,7 +179,10 @@ public final class Posix {
         }
     }
 
-    /** Removes the name {@code path} (never through a final link: unlink removes the link itself); false when there was none. */
+    /**
+     * Removes the name {@code path} (never through a final link: unlink removes the link itself);
+     * false when there was none.
+     */
     public static boolean unlink(String path) throws PosixException {
         try {
             LibC.INSTANCE.unlink(path);

@@ -141,7 +141,8 @@ public final class RingWriter implements SampleSink {
      */
     public void resumeAt(long k) {
         if (k < nextSampleIndex) {
-            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex + ", asked " + k);
+            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex
+                    + ", asked " + k);
         }
         nextSampleIndex = k;
     }
@@ -209,7 +210,10 @@ public final class RingWriter implements SampleSink {
         return k;
     }
 
-    /** The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published and wakes sleeping readers. */
+    /**
+     * The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published
+     * and wakes sleeping readers.
+     */
     public void countPublished(long k) {
         if (region != null && region.isTruncated()) {
             throw closedOrTruncated();
