@@ -2,23 +2,24 @@ package io.shmtel.core;
 
 import com.sun.jna.Memory;
 import io.shmtel.core.idle.WakeSignal;
+import io.shmtel.core.memory.Words;
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.Sleepers;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Sleeps until one of several subscribers' writers publishes (or a mailbox's handshake moves, for its ends): the wake-on-publish half that runs in
- * readers. One sleep registers in each record's sleeper words ({@link Sleepers}), issues one
- * global memory barrier, looks at every record's {@code published} count once more (so a sample
- * published meanwhile is never slept through: no lost wake-up), then waits in the kernel on all
- * of their futex words at once ({@code futex_waitv}, Linux 5.16+; before that, on one word), and
- * unregisters. {@link #wakeup()} ends a sleep from another thread.
+ * Sleeps until one of several subscribers' writers publishes (or a mailbox's handshake moves, for
+ * its ends): the wake-on-publish half that runs in readers. One sleep registers in each record's
+ * sleeper words ({@link Sleepers}), issues one global memory barrier, looks at every record's
+ * {@code published} count once more (so a sample published meanwhile is never slept through: no
+ * lost wake-up), then waits in the kernel on all of their futex words at once ({@code futex_waitv},
+ * Linux 5.16+; before that, on one word), and unregisters. {@link #wakeup()} ends a sleep from
+ * another thread.
  *
  * <p>A subscriber that cannot be slept on (waiting for its region, a format 1.0 region whose writer
  * does not wake, a region this user may not write, every sleeper slot taken, no {@code membarrier})
@@ -30,7 +31,7 @@ import java.util.Arrays;
 public final class WaitSet implements WakeSignal {
     /** The longest sleep when some member cannot be woken by its writer. */
     public static final long POLL_FALLBACK_NS = 1_000_000L;
-    /** How often a wait set frees the sleeper slots of readers that died asleep (for writers that do not, such as C). */
+    /** How often a wait set frees the sleeper slots of readers that died asleep (for writers that do not: C). */
     public static final long HEAL_PERIOD_NS = 1_000_000_000L;
     private static final long LONGEST_SLEEP_NS = 3_600_000_000_000L;
 
@@ -44,8 +45,6 @@ public final class WaitSet implements WakeSignal {
         TIMED_OUT
     }
 
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int PID = ProcessInfo.currentPid();
 
     private WaitTarget[] members = new WaitTarget[0];
@@ -143,7 +142,7 @@ public final class WaitSet implements WakeSignal {
      */
     public void wakeup() {
         wakeable = true;
-        INT.getAndAdd(doorbell, 0, 1);
+        Words.getAndAddInt(doorbell, 0, 1);
         Futex.wakeAll(doorbellAddress);
     }
 
@@ -151,7 +150,7 @@ public final class WaitSet implements WakeSignal {
     public void sleep(long maxWaitNs) {
         long start = System.nanoTime();
         long wait = Math.min(Math.max(0, maxWaitNs), LONGEST_SLEEP_NS);
-        int bell = (int) INT.getAcquire(doorbell, 0);
+        int bell = Words.getIntAcquire(doorbell, 0);
         if (bell != seenBell) {
             seenBell = bell;
             last = Outcome.NOT_SLEPT;
@@ -194,7 +193,7 @@ public final class WaitSet implements WakeSignal {
                 capped = true;
             }
             for (int j = 0; j < n; j++) {
-                if ((long) LONG.getAcquire(buffers[j], offsets[j]) != seen[j]) {
+                if (Words.getLongAcquire(buffers[j], offsets[j]) != seen[j]) {
                     changed = true;
                 }
             }
@@ -224,7 +223,7 @@ public final class WaitSet implements WakeSignal {
                 int errno = Futex.await(words[0], (int) seen[0], wait, timespec);
                 result = errno == 0 ? 0 : -errno;
             }
-            if (result == -Futex.ETIMEDOUT) {
+            if (result == -Errno.ETIMEDOUT) {
                 timeouts++;
                 last = Outcome.TIMED_OUT;
             } else {

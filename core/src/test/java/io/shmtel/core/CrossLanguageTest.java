@@ -3,6 +3,7 @@ package io.shmtel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingGeometry;
@@ -18,8 +19,6 @@ import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.testing.Gcc;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -42,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
  * view, and the other way round. Every snapshot Java accepts must be one whole sample.
  */
 class CrossLanguageTest {
-    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     @BeforeAll
     static void needsGcc() {
@@ -120,7 +118,7 @@ class CrossLanguageTest {
             // The header words the generated C check reads; full region creation belongs to core's Region.
             region.putLong(RegionHeaderDescriptor.MAGIC_OFFSET, RegionHeaderDescriptor.MAGIC);
             region.putLong(RegionHeaderDescriptor.FINGERPRINT_OFFSET, layout.fingerprint() + fingerprintSkew);
-            INT.setRelease(region, RegionHeaderDescriptor.VERSION_OFFSET, RegionHeaderDescriptor.FORMAT_VERSION);
+            Words.putIntRelease(region, RegionHeaderDescriptor.VERSION_OFFSET, RegionHeaderDescriptor.FORMAT_VERSION);
         }
         return new Setup(g, binary, file);
     }

@@ -4,12 +4,13 @@ import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.ring.Sleepers;
-import java.lang.invoke.MethodHandles;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,9 +67,6 @@ public final class WakeStress {
         }
     }
 
-    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /**
      * The control: the same two steps on each side without the barrier and with plain (opaque)
      * accesses: the store-load reordering that loses a wake-up is allowed here (marked interesting
@@ -76,21 +74,25 @@ public final class WakeStress {
      */
     @JCStressTest
     @Outcome(id = {"1, 0", "1, 1", "0, 1"}, expect = ACCEPTABLE, desc = "one side saw the other")
-    @Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "neither: what the protocol without its barrier gives")
+    @Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING,
+            desc = "neither: what the protocol without its barrier gives")
     @State
     public static class WithoutTheBarrierControl {
-        final ByteBuffer region = ByteBuffer.allocateDirect(128).order(ByteOrder.LITTLE_ENDIAN);
+        static final int PUBLISHED = RecordBlockDescriptor.PUBLISHED_OFFSET;
+        static final int SLEEPERS = RecordBlockDescriptor.SLEEPERS_OFFSET;
+        final ByteBuffer region = ByteBuffer.allocateDirect(RecordBlockDescriptor.SLOTS_OFFSET)
+                .order(ByteOrder.LITTLE_ENDIAN);
 
         @Actor
         public void reader(JJ_Result r) {
-            INT.setOpaque(region, 64, 1); // the sleeper bit
-            r.r1 = (long) LONG.getOpaque(region, 0) > 0 ? 1 : 0; // published
+            Words.putIntOpaque(region, SLEEPERS, 1); // the sleeper bit
+            r.r1 = Words.getLongOpaque(region, PUBLISHED) > 0 ? 1 : 0;
         }
 
         @Actor
         public void writer(JJ_Result r) {
-            LONG.setOpaque(region, 0, 1L); // published
-            r.r2 = (int) INT.getOpaque(region, 64) != 0 ? 1 : 0; // the sleeper bits
+            Words.putLongOpaque(region, PUBLISHED, 1L);
+            r.r2 = Words.getIntOpaque(region, SLEEPERS) != 0 ? 1 : 0;
         }
     }
 }

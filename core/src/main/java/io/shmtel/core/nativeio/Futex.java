@@ -29,11 +29,6 @@ public final class Futex {
     private static final int MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
     private static final int MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
 
-    public static final int ESRCH = 3;
-    public static final int EINTR = 4;
-    public static final int ENOSYS = 38;
-    public static final int ETIMEDOUT = 110;
-
     /** Bytes of one {@code struct futex_waitv}: u64 val, u64 uaddr, u32 flags, u32 reserved. */
     public static final int WAITV_LENGTH = 24;
 
@@ -49,7 +44,8 @@ public final class Futex {
                 && !Boolean.getBoolean("shmtel.wake.noMembarrier");
         // A zero-length wait set is refused with EINVAL by a kernel that has the call, ENOSYS by one that has not.
         long probe = DirectLibC.syscall(SYS_FUTEX_WAITV, 0, 0, 0, 0, CLOCK_MONOTONIC, 0);
-        WAITV_AVAILABLE = !(probe < 0 && Native.getLastError() == ENOSYS) && !Boolean.getBoolean("shmtel.wake.noWaitv");
+        WAITV_AVAILABLE = !(probe < 0 && Native.getLastError() == Errno.ENOSYS)
+                && !Boolean.getBoolean("shmtel.wake.noWaitv");
     }
 
     private Futex() {}
@@ -76,8 +72,8 @@ public final class Futex {
      */
     public static int await(long address, int expected, long timeoutNs, Memory timespec) {
         writeTimespec(timespec, timeoutNs);
-        long r = DirectLibC.syscall(SYS_FUTEX, address, FUTEX_WAIT, expected & 0xFFFF_FFFFL, Pointer.nativeValue(timespec),
-                0, 0);
+        long r = DirectLibC.syscall(SYS_FUTEX, address, FUTEX_WAIT, expected & 0xFFFF_FFFFL,
+                Pointer.nativeValue(timespec), 0, 0);
         return r < 0 ? Native.getLastError() : 0;
     }
 
@@ -97,8 +93,8 @@ public final class Futex {
      */
     public static int awaitAny(Memory waitv, int count, long deadlineNs, Memory timespec) {
         writeTimespec(timespec, deadlineNs);
-        long r = DirectLibC.syscall(SYS_FUTEX_WAITV, Pointer.nativeValue(waitv), count, 0, Pointer.nativeValue(timespec),
-                CLOCK_MONOTONIC, 0);
+        long r = DirectLibC.syscall(SYS_FUTEX_WAITV, Pointer.nativeValue(waitv), count, 0,
+                Pointer.nativeValue(timespec), CLOCK_MONOTONIC, 0);
         return r < 0 ? -Native.getLastError() : (int) r;
     }
 
@@ -129,7 +125,7 @@ public final class Futex {
             return false;
         }
         long r = DirectLibC.syscall(SYS_KILL, pid, 0, 0, 0, 0, 0);
-        return r == 0 || Native.getLastError() != ESRCH;
+        return r == 0 || Native.getLastError() != Errno.ESRCH;
     }
 
     private static void writeTimespec(Memory timespec, long ns) {

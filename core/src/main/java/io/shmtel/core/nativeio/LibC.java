@@ -26,7 +26,10 @@ interface LibC extends Library {
 
     int kill(int pid, int sig) throws LastErrorException;
 
-    /** Signals the calling thread (tgkill): delivered before it returns, unlike kill(getpid()), which another thread may take. */
+    /**
+     * Signals the calling thread (tgkill): delivered before it returns, unlike kill(getpid()), which
+     * another thread may take.
+     */
     int raise(int sig);
 
     int unlink(String path) throws LastErrorException;

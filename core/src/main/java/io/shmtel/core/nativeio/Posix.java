@@ -11,17 +11,14 @@ import com.sun.jna.Pointer;
  * the constants below differ on other architectures.
  */
 public final class Posix {
-    public static final int ENOENT = 2;
-    public static final int EACCES = 13;
-    public static final int EEXIST = 17;
-    public static final int ENOTDIR = 20;
-    public static final int EINVAL = 22;
-    public static final int ENOSPC = 28;
-    public static final int EROFS = 30;
-    public static final int ELOOP = 40;
-    public static final int EAGAIN = 11;
-    public static final int EPERM = 1;
-    public static final int EOPNOTSUPP = 95;
+    // lead: remove after merge (the Errno names Region.java still reads through Posix; use Errno)
+    public static final int ENOENT = Errno.ENOENT;
+    public static final int EACCES = Errno.EACCES;
+    public static final int ENOTDIR = Errno.ENOTDIR;
+    public static final int ENOSPC = Errno.ENOSPC;
+    public static final int EROFS = Errno.EROFS;
+    public static final int ELOOP = Errno.ELOOP;
+    public static final int EPERM = Errno.EPERM;
 
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
@@ -34,7 +31,6 @@ public final class Posix {
     static final int O_NOCTTY = 0400;
     /** __O_TMPFILE | O_DIRECTORY: an unnamed file in a directory, linked into place once complete. */
     static final int O_TMPFILE;
-    static final int EISDIR = 21;
     static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int SIGKILL = 9;
@@ -160,7 +156,7 @@ public final class Posix {
             return LibC.INSTANCE.open(directory, O_RDWR | O_TMPFILE | O_CLOEXEC, mode);
         } catch (LastErrorException e) {
             int errno = e.getErrorCode();
-            if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+            if (errno == Errno.EOPNOTSUPP || errno == Errno.EISDIR || errno == Errno.EINVAL) {
                 return -1;
             }
             throw new PosixException("open(O_TMPFILE)", directory, errno);
@@ -176,20 +172,23 @@ public final class Posix {
             LibC.INSTANCE.linkat(AT_FDCWD, "/proc/self/fd/" + fd, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
             return true;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EEXIST) {
+            if (e.getErrorCode() == Errno.EEXIST) {
                 return false;
             }
             throw new PosixException("linkat", path, e.getErrorCode());
         }
     }
 
-    /** Removes the name {@code path} (never through a final link: unlink removes the link itself); false when there was none. */
+    /**
+     * Removes the name {@code path} (never through a final link: unlink removes the link itself);
+     * false when there was none.
+     */
     public static boolean unlink(String path) throws PosixException {
         try {
             LibC.INSTANCE.unlink(path);
             return true;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == ENOENT) {
+            if (e.getErrorCode() == Errno.ENOENT) {
                 return false;
             }
             throw new PosixException("unlink", path, e.getErrorCode());
@@ -313,7 +312,7 @@ public final class Posix {
                 LibC.INSTANCE.fcntl(fd, F_OFD_SETLK, flock);
                 return true;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EACCES) {
+                if (e.getErrorCode() == Errno.EAGAIN || e.getErrorCode() == Errno.EACCES) {
                     return false;
                 }
                 throw new PosixException("fcntl(F_OFD_SETLK)", "fd " + fd, e.getErrorCode());

@@ -8,6 +8,7 @@ import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.core.memory.Words;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
 
@@ -25,7 +27,10 @@ import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
  * fingerprint, lengths and record table exactly.
  */
 final class RegionHeader {
+    // lead: remove after merge (INT and LONG: Region.java's ordered accesses until it moves to Words)
+    /** Little-endian u32 view, for Region.java only: everything else uses {@link Words}. */
     static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Little-endian u64 view, for Region.java only: everything else uses {@link Words}. */
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
@@ -73,18 +78,18 @@ final class RegionHeader {
         b.putLong(WRITER_START_TIME_OFFSET, startTime);
         b.putLong(WRITER_EPOCH_OFFSET, epoch);
         b.putLong(HEARTBEAT_PERIOD_OFFSET, heartbeatPeriodNs);
-        LONG.setRelease(b, HEARTBEAT_OFFSET, System.nanoTime());
+        Words.putLongRelease(b, HEARTBEAT_OFFSET, System.nanoTime());
         // Release: a reader that sees LIVE sees the identity and epoch above.
-        INT.setRelease(b, STATE_OFFSET, STATE_LIVE);
+        Words.putIntRelease(b, STATE_OFFSET, STATE_LIVE);
     }
 
     /** Stored last on create: readers that acquire a non-zero version see a complete header. */
     static void publishVersion(ByteBuffer b) {
-        INT.setRelease(b, VERSION_OFFSET, FORMAT_VERSION);
+        Words.putIntRelease(b, VERSION_OFFSET, FORMAT_VERSION);
     }
 
     static int versionAcquire(ByteBuffer b) {
-        return (int) INT.getAcquire(b, VERSION_OFFSET);
+        return Words.getIntAcquire(b, VERSION_OFFSET);
     }
 
     /**
@@ -116,8 +121,8 @@ final class RegionHeader {
         }
         long regionLength = b.getLong(REGION_LENGTH_OFFSET);
         if (regionLength > fileSize) {
-            throw new CorruptRegionException(where + ": file is " + fileSize + " bytes, shorter than the " + regionLength
-                    + " bytes its header says (offset " + REGION_LENGTH_OFFSET + ")");
+            throw new CorruptRegionException(where + ": file is " + fileSize + " bytes, shorter than the "
+                    + regionLength + " bytes its header says (offset " + REGION_LENGTH_OFFSET + ")");
         }
         if (regionLength < headerLength || regionLength % PAGE_LENGTH != 0) {
             throw corrupt(where, REGION_LENGTH_OFFSET, "region length " + regionLength,
@@ -125,7 +130,8 @@ final class RegionHeader {
         }
         int recordCount = b.getInt(RECORD_COUNT_OFFSET);
         if (recordCount < 1 || recordCount > SchemaLimits.MAX_RECORDS) {
-            throw corrupt(where, RECORD_COUNT_OFFSET, "record count " + recordCount, "1 to " + SchemaLimits.MAX_RECORDS);
+            throw corrupt(where, RECORD_COUNT_OFFSET, "record count " + recordCount,
+                    "1 to " + SchemaLimits.MAX_RECORDS);
         }
         int tableOffset = b.getInt(RECORD_TABLE_OFFSET_OFFSET);
         if (tableOffset != RECORD_TABLE_OFFSET) {
@@ -141,7 +147,8 @@ final class RegionHeader {
         long maxTextLength = Math.min(headerLength - textOffset, MAX_SCHEMA_TEXT_LENGTH);
         if (textLength == 0 || textLength > maxTextLength) {
             throw corrupt(where, SCHEMA_TEXT_LENGTH_OFFSET, "schema text length " + textLength,
-                    "1 to " + maxTextLength + " (the text must end inside the header, and an embedded schema is at most "
+                    "1 to " + maxTextLength
+                            + " (the text must end inside the header, and an embedded schema is at most "
                             + MAX_SCHEMA_TEXT_LENGTH + " bytes, as a schema file)");
         }
         byte[] text = new byte[(int) textLength];
@@ -184,7 +191,7 @@ final class RegionHeader {
         System.arraycopy(name, 0, expectedName, 0, name.length);
         byte[] actualName = new byte[RECORD_ENTRY_NAME_LENGTH];
         b.get(entry + RECORD_ENTRY_NAME_OFFSET, actualName);
-        check(java.util.Arrays.equals(expectedName, actualName), where, entry + RECORD_ENTRY_NAME_OFFSET,
+        check(Arrays.equals(expectedName, actualName), where, entry + RECORD_ENTRY_NAME_OFFSET,
                 "record " + r.index() + " name", r.name());
         check(b.getLong(entry + RECORD_ENTRY_BLOCK_OFFSET_OFFSET) == r.blockOffset(), where,
                 entry + RECORD_ENTRY_BLOCK_OFFSET_OFFSET, "record " + r.name() + " block offset "
@@ -194,12 +201,14 @@ final class RegionHeader {
                         + b.getLong(entry + RECORD_ENTRY_BLOCK_LENGTH_OFFSET), Long.toString(r.blockLength()));
         check(b.getLong(entry + RECORD_ENTRY_FINGERPRINT_OFFSET) == r.fingerprint(), where,
                 entry + RECORD_ENTRY_FINGERPRINT_OFFSET, "record " + r.name() + " fingerprint "
-                        + Fingerprint.hex(b.getLong(entry + RECORD_ENTRY_FINGERPRINT_OFFSET)), Fingerprint.hex(r.fingerprint()));
+                        + Fingerprint.hex(b.getLong(entry + RECORD_ENTRY_FINGERPRINT_OFFSET)),
+                Fingerprint.hex(r.fingerprint()));
         check(b.getInt(entry + RECORD_ENTRY_SLOT_LENGTH_OFFSET) == r.slotLength(), where,
                 entry + RECORD_ENTRY_SLOT_LENGTH_OFFSET, "record " + r.name() + " slot length "
                         + b.getInt(entry + RECORD_ENTRY_SLOT_LENGTH_OFFSET), Integer.toString(r.slotLength()));
         check(b.getInt(entry + RECORD_ENTRY_DEPTH_OFFSET) == r.depth(), where, entry + RECORD_ENTRY_DEPTH_OFFSET,
-                "record " + r.name() + " depth " + b.getInt(entry + RECORD_ENTRY_DEPTH_OFFSET), Integer.toString(r.depth()));
+                "record " + r.name() + " depth " + b.getInt(entry + RECORD_ENTRY_DEPTH_OFFSET),
+                Integer.toString(r.depth()));
         check(b.getInt(entry + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET) == r.payloadLength(), where,
                 entry + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET, "record " + r.name() + " payload length "
                         + b.getInt(entry + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET), Integer.toString(r.payloadLength()));

@@ -10,14 +10,12 @@ import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_RECOVERED_OF
 import static io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_STATE_OFFSET;
 
 import io.shmtel.core.fault.CrashPoint;
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.SlotDescriptor;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The handshake word of a mailbox record (format 1.2; see {@link RecordBlockDescriptor}): one u64
@@ -38,9 +36,6 @@ import java.nio.ByteOrder;
  * {@link #holderDead} (reads /proc, during recovery only).
  */
 public final class MailboxWords {
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-
     private static final int PID = ProcessInfo.currentPid();
 
     private MailboxWords() {}
@@ -52,7 +47,7 @@ public final class MailboxWords {
 
     /** The u64 handshake word (volatile). */
     public static long word(ByteBuffer region, RingGeometry geometry) {
-        return (long) LONG.getVolatile(region, wordOffset(geometry));
+        return Words.getLongVolatile(region, wordOffset(geometry));
     }
 
     public static int state(long word) {
@@ -71,12 +66,12 @@ public final class MailboxWords {
 
     /** Moves the word from {@code expected} to {@code next} (compare-and-set, volatile). */
     public static boolean transition(ByteBuffer writable, RingGeometry geometry, long expected, long next) {
-        return LONG.compareAndSet(writable, wordOffset(geometry), expected, next);
+        return Words.compareAndSetLong(writable, wordOffset(geometry), expected, next);
     }
 
     /** The messages put so far ({@code published}; the writer stores it right after the READY transition). */
     public static long published(ByteBuffer region, RingGeometry geometry) {
-        return (long) LONG.getVolatile(region, geometry.publishedOffset());
+        return Words.getLongVolatile(region, geometry.publishedOffset());
     }
 
     /** The full count whose low 32 bits are {@code low}, within 2^31 of {@code near}. */
@@ -105,7 +100,7 @@ public final class MailboxWords {
 
     /** The index of the message in the single slot (seq 2k+2), -1 when the slot holds no complete message. */
     public static long slotMessage(ByteBuffer region, RingGeometry geometry) {
-        long seq = (long) LONG.getVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
+        long seq = Words.getLongVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
         return seq >= 2 && (seq & 1) == 0 ? seq / 2 - 1 : -1;
     }
 
@@ -114,29 +109,29 @@ public final class MailboxWords {
      * written (seq 0): a writer taking over resumes past it.
      */
     public static long slotIndex(ByteBuffer region, RingGeometry geometry) {
-        long seq = (long) LONG.getVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
+        long seq = Words.getLongVolatile(region, geometry.slotOffset(0) + SlotDescriptor.SEQ_OFFSET);
         return seq <= 0 ? -1 : (seq - 1) / 2;
     }
 
     public static int code(ByteBuffer region, RingGeometry geometry) {
-        return (int) INT.getVolatile(region, geometry.blockOffset() + MAILBOX_CODE_OFFSET);
+        return Words.getIntVolatile(region, geometry.blockOffset() + MAILBOX_CODE_OFFSET);
     }
 
     public static void setCode(ByteBuffer writable, RingGeometry geometry, int code) {
-        INT.setVolatile(writable, geometry.blockOffset() + MAILBOX_CODE_OFFSET, code);
+        Words.putIntVolatile(writable, geometry.blockOffset() + MAILBOX_CODE_OFFSET, code);
     }
 
     public static long recovered(ByteBuffer region, RingGeometry geometry) {
-        return (long) LONG.getVolatile(region, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET);
+        return Words.getLongVolatile(region, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET);
     }
 
     public static long holderStart(ByteBuffer region, RingGeometry geometry) {
-        return (long) LONG.getVolatile(region, geometry.blockOffset() + MAILBOX_HOLDER_START_OFFSET);
+        return Words.getLongVolatile(region, geometry.blockOffset() + MAILBOX_HOLDER_START_OFFSET);
     }
 
     /** Stored by a consumer right after it took a message; cleared (0) before it answers. */
     public static void setHolderStart(ByteBuffer writable, RingGeometry geometry, long startTime) {
-        LONG.setVolatile(writable, geometry.blockOffset() + MAILBOX_HOLDER_START_OFFSET, startTime);
+        Words.putLongVolatile(writable, geometry.blockOffset() + MAILBOX_HOLDER_START_OFFSET, startTime);
     }
 
     /**
@@ -199,14 +194,14 @@ public final class MailboxWords {
         if (!transition(writable, geometry, own, word(MAILBOX_ERROR, k + 1))) {
             return false; // a live holder is never taken from: only a region writer outside the protocol gets here
         }
-        LONG.getAndAdd(writable, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET, 1L);
+        Words.getAndAddLong(writable, geometry.blockOffset() + MAILBOX_RECOVERED_OFFSET, 1L);
         wake(writable, geometry, stateWordAddress);
         return true;
     }
 
     /** Wakes whoever sleeps on the state word, when a sleeper bit is set (a volatile load after the transition). */
     public static void wake(ByteBuffer region, RingGeometry geometry, long stateWordAddress) {
-        if (stateWordAddress != 0 && (int) INT.getVolatile(region, Sleepers.maskOffset(geometry)) != 0) {
+        if (stateWordAddress != 0 && Words.getIntVolatile(region, Sleepers.maskOffset(geometry)) != 0) {
             Futex.wakeAll(stateWordAddress);
         }
     }

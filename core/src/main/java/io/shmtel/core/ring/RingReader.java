@@ -1,5 +1,6 @@
 package io.shmtel.core.ring;
 
+import io.shmtel.core.memory.Words;
 import io.shmtel.schema.layout.ProtocolConstants;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.lang.invoke.VarHandle;
@@ -60,7 +61,7 @@ public final class RingReader {
 
     /** Count of complete samples published so far (acquire: the newest one is complete in its slot). */
     public long publishedAcquire() {
-        return (long) RingAccess.LONG.getAcquire(buffer, geometry.publishedOffset());
+        return Words.getLongAcquire(buffer, geometry.publishedOffset());
     }
 
     /**
@@ -100,7 +101,7 @@ public final class RingReader {
     public int readChecked(long k, ByteBuffer snapshot) {
         int slot = geometry.slotOffset(k);
         long expected = SlotDescriptor.completeSeq(k);
-        long s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
         if (Long.compareUnsigned(s0, expected) < 0) {
             // Not complete: not yet, or never (R2). An index a dead writer abandoned shows 2k+1 until it
             // is lapped (the takeover rule skips only indexes a slot shows started), so only then is
@@ -111,7 +112,7 @@ public final class RingReader {
             if (s0 != SlotDescriptor.writingSeq(k) || publishedAcquire() <= k) {
                 return NOT_YET;
             }
-            s0 = (long) RingAccess.LONG.getAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+            s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
             if (Long.compareUnsigned(s0, expected) < 0) {
                 return ABANDONED;
             }
@@ -122,7 +123,7 @@ public final class RingReader {
         snapshot.put(0, buffer, slot, geometry.slotLength());
         // The copy's loads must complete before the seq is read again.
         VarHandle.loadLoadFence();
-        long s1 = (long) RingAccess.LONG.getOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        long s1 = Words.getLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET);
         if (s1 != s0) {
             return OVERWRITTEN;
         }
@@ -131,7 +132,7 @@ public final class RingReader {
 
     /** The seq word of the slot that holds sample {@code k} (acquire). */
     public long slotSeqAcquire(long k) {
-        return (long) RingAccess.LONG.getAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET);
+        return Words.getLongAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET);
     }
 
     /** Throws unless {@code snapshot} is writable and holds a whole slot of this ring. */

@@ -1,6 +1,7 @@
 package io.shmtel.core.ring;
 
 import io.shmtel.core.fault.CrashPoint;
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionTruncatedException;
@@ -97,7 +98,7 @@ public final class RingWriter implements SampleSink {
 
     private static long publishedCount(ByteBuffer region, RingGeometry geometry) {
         geometry.checkFits(region.capacity());
-        return (long) RingAccess.LONG.getAcquire(region, geometry.publishedOffset());
+        return Words.getLongAcquire(region, geometry.publishedOffset());
     }
 
     /**
@@ -111,7 +112,7 @@ public final class RingWriter implements SampleSink {
     public static long resumeIndex(ByteBuffer region, RingGeometry geometry) {
         long next = publishedCount(region, geometry);
         for (int i = 0; i < geometry.depth(); i++) {
-            long seq = (long) RingAccess.LONG.getAcquire(region, geometry.slotOffset(i) + SlotDescriptor.SEQ_OFFSET);
+            long seq = Words.getLongAcquire(region, geometry.slotOffset(i) + SlotDescriptor.SEQ_OFFSET);
             if (seq == 0) {
                 continue; // never written
             }
@@ -140,7 +141,8 @@ public final class RingWriter implements SampleSink {
      */
     public void resumeAt(long k) {
         if (k < nextSampleIndex) {
-            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex + ", asked " + k);
+            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex
+                    + ", asked " + k);
         }
         nextSampleIndex = k;
     }
@@ -187,7 +189,7 @@ public final class RingWriter implements SampleSink {
         long k = nextSampleIndex;
         int slot = geometry.slotOffset(k);
         // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
-        RingAccess.LONG.setOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
+        Words.putLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
         // The payload stores below must not become visible before the busy mark.
         VarHandle.storeStoreFence();
         buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
@@ -201,14 +203,17 @@ public final class RingWriter implements SampleSink {
             CrashPoint.reached(CrashPoint.PUBLISH_WRITTEN);
         }
         // Release: a reader that acquires 2k+2 sees the whole payload.
-        RingAccess.LONG.setRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
+        Words.putLongRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.PUBLISH_COMPLETE);
         }
         return k;
     }
 
-    /** The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published and wakes sleeping readers. */
+    /**
+     * The last step of {@link #publish}: counts sample {@code k} (written by {@link #writeSlot}) published
+     * and wakes sleeping readers.
+     */
     public void countPublished(long k) {
         if (region != null && region.isTruncated()) {
             throw closedOrTruncated();
@@ -222,7 +227,7 @@ public final class RingWriter implements SampleSink {
 
     private void count(long k) {
         // Release: a reader that acquires k+1 finds sample k complete in its slot.
-        RingAccess.LONG.setRelease(buffer, geometry.publishedOffset(), k + 1);
+        Words.putLongRelease(buffer, geometry.publishedOffset(), k + 1);
         nextSampleIndex = k + 1;
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
@@ -230,7 +235,7 @@ public final class RingWriter implements SampleSink {
         if (WriterBarrier.FENCE) { // constant: false where membarrier registration worked
             VarHandle.fullFence();
         }
-        if ((int) Sleepers.INT.getOpaque(buffer, sleepersOffset) != 0) {
+        if (Words.getIntOpaque(buffer, sleepersOffset) != 0) {
             wakeSleepers();
         }
     }

@@ -1,11 +1,9 @@
 package io.shmtel.core.ring;
 
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * The sleeper words of one record (format 1.1, the block's second cache line): a 32-bit set of
@@ -20,7 +18,6 @@ import java.nio.ByteOrder;
  * runs it when its wake calls keep finding nobody to wake, and a reader when every slot is taken.
  */
 public final class Sleepers {
-    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     /** Marks a slot whose dead owner is being removed; never a pid. */
     private static final int HEALING = -1;
 
@@ -31,17 +28,17 @@ public final class Sleepers {
     }
 
     private static int pidOffset(RingGeometry geometry, int slot) {
-        return geometry.blockOffset() + RecordBlockDescriptor.SLEEPER_PIDS_OFFSET + 4 * slot;
+        return geometry.blockOffset() + RecordBlockDescriptor.sleeperPidOffset(slot);
     }
 
     /** The bit set of slots in use (opaque: the caller orders it). */
     public static int mask(ByteBuffer region, RingGeometry geometry) {
-        return (int) INT.getOpaque(region, maskOffset(geometry));
+        return Words.getIntOpaque(region, maskOffset(geometry));
     }
 
     /** The pid owning {@code slot}, 0 when free. */
     public static int owner(ByteBuffer region, RingGeometry geometry, int slot) {
-        return (int) INT.getOpaque(region, pidOffset(geometry, slot));
+        return Words.getIntOpaque(region, pidOffset(geometry, slot));
     }
 
     /**
@@ -52,8 +49,8 @@ public final class Sleepers {
         for (int attempt = 0; attempt < 2; attempt++) {
             for (int slot = 0; slot < RecordBlockDescriptor.SLEEPER_SLOTS; slot++) {
                 int offset = pidOffset(geometry, slot);
-                if ((int) INT.getOpaque(writable, offset) == 0 && INT.compareAndSet(writable, offset, 0, pid)) {
-                    INT.getAndBitwiseOr(writable, maskOffset(geometry), 1 << slot);
+                if (Words.getIntOpaque(writable, offset) == 0 && Words.compareAndSetInt(writable, offset, 0, pid)) {
+                    Words.getAndBitwiseOrInt(writable, maskOffset(geometry), 1 << slot);
                     return slot;
                 }
             }
@@ -66,8 +63,9 @@ public final class Sleepers {
 
     /** Clears {@code slot}'s bit, then frees the slot. */
     public static void unregister(ByteBuffer writable, RingGeometry geometry, int slot) {
-        INT.getAndBitwiseAnd(writable, maskOffset(geometry), ~(1 << slot));
-        INT.setRelease(writable, pidOffset(geometry, slot), 0);
+        Words.getAndBitwiseAndInt(writable, maskOffset(geometry), ~(1 << slot));
+        // Release: the slot is free only after its bit is clear.
+        Words.putIntRelease(writable, pidOffset(geometry, slot), 0);
     }
 
     /**
@@ -78,10 +76,11 @@ public final class Sleepers {
         int healed = 0;
         for (int slot = 0; slot < RecordBlockDescriptor.SLEEPER_SLOTS; slot++) {
             int offset = pidOffset(geometry, slot);
-            int pid = (int) INT.getOpaque(writable, offset);
-            if (pid > 0 && !Futex.processExists(pid) && INT.compareAndSet(writable, offset, pid, HEALING)) {
-                INT.getAndBitwiseAnd(writable, maskOffset(geometry), ~(1 << slot));
-                INT.setRelease(writable, offset, 0);
+            int pid = Words.getIntOpaque(writable, offset);
+            if (pid > 0 && !Futex.processExists(pid) && Words.compareAndSetInt(writable, offset, pid, HEALING)) {
+                Words.getAndBitwiseAndInt(writable, maskOffset(geometry), ~(1 << slot));
+                // Release: the slot is free only after its bit is clear.
+                Words.putIntRelease(writable, offset, 0);
                 healed++;
             }
         }

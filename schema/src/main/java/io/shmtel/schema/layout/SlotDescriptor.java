@@ -9,6 +9,7 @@ package io.shmtel.schema.layout;
  *   | seq (u64)         | timestamp (u64)   | payload (fields)          | padding |
  *   +-------------------+-------------------+---------------------------+---------+
  *   |<------------------------- slot length: a multiple of 64 ----------------->|
+ *   written by the writer only; readers copy the whole slot and check seq around the copy
  * </pre>
  *
  * <p>{@code seq} is {@code 2k+1} while sample {@code k} is being written and {@code 2k+2} once it
@@ -17,6 +18,7 @@ package io.shmtel.schema.layout;
  * share a cache line: a reader copying slot {@code k-1} never contends with the writer of slot {@code k}.
  */
 public final class SlotDescriptor {
+    public static final int SIZE_OF_INT = 4;
     public static final int SIZE_OF_LONG = 8;
     public static final int CACHE_LINE_LENGTH = 64;
 
