@@ -24,11 +24,6 @@ public final class MemoryCalls {
     public static final int MADV_POPULATE_WRITE = 23;
     public static final int MS_ASYNC = 1;
     public static final int MS_SYNC = 4;
-    // lead: remove after merge (the Errno names Region.java still reads through MemoryCalls; use Errno)
-    public static final int EINVAL = Errno.EINVAL;
-    public static final int ENOMEM = Errno.ENOMEM;
-    public static final int EPERM = Errno.EPERM;
-    public static final int EAGAIN = Errno.EAGAIN;
     private static final int RLIMIT_MEMLOCK = 8;
     /** RLIM_INFINITY, reported as {@link Long#MAX_VALUE}. */
     public static final long UNLIMITED = Long.MAX_VALUE;

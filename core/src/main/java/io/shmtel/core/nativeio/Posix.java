@@ -2,6 +2,7 @@ package io.shmtel.core.nativeio;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
@@ -11,14 +12,6 @@ import com.sun.jna.Pointer;
  * the constants below differ on other architectures.
  */
 public final class Posix {
-    // lead: remove after merge (the Errno names Region.java still reads through Posix; use Errno)
-    public static final int ENOENT = Errno.ENOENT;
-    public static final int EACCES = Errno.EACCES;
-    public static final int ENOTDIR = Errno.ENOTDIR;
-    public static final int ENOSPC = Errno.ENOSPC;
-    public static final int EROFS = Errno.EROFS;
-    public static final int ELOOP = Errno.ELOOP;
-    public static final int EPERM = Errno.EPERM;
 
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
@@ -283,7 +276,7 @@ public final class Posix {
         long r = DirectLibC.syscall(SYS_STATX, fd, Pointer.nativeValue(EMPTY_PATH), AT_EMPTY_PATH, STATX_SIZE_MASK,
                 Pointer.nativeValue(statx), 0);
         if (r < 0) {
-            return -Math.max(1, com.sun.jna.Native.getLastError());
+            return -Math.max(1, Native.getLastError());
         }
         return statx.getLong(STATX_SIZE_FIELD);
     }

@@ -27,7 +27,8 @@ public final class ProcessInfo {
      */
     public static long startTime(int pid) {
         try {
-            String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"), StandardCharsets.US_ASCII);
+            String stat = Files.readString(PROC.resolve(Integer.toString(pid)).resolve("stat"),
+                    StandardCharsets.US_ASCII);
             // The command name (field 2) may contain spaces and parentheses: fields after the last ')' are safe.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return Long.parseLong(fields[22 - 3]);

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.memory.Words;
 import com.sun.jna.Memory;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
@@ -211,12 +212,12 @@ public final class Region implements AutoCloseable {
 
     /** The writer's pid (opaque load: a plain word of the writer line, stored before the state word's release). */
     public int writerPid() {
-        return (int) RegionHeader.INT.getOpaque(buffer, WRITER_PID_OFFSET);
+        return Words.getIntOpaque(buffer, WRITER_PID_OFFSET);
     }
 
     /** The writer's process start time (opaque load, like {@link #writerPid()}): tells a reused pid from it. */
     public long writerStartTime() {
-        return (long) RegionHeader.LONG.getOpaque(buffer, WRITER_START_TIME_OFFSET);
+        return Words.getLongOpaque(buffer, WRITER_START_TIME_OFFSET);
     }
 
     /**
@@ -226,12 +227,12 @@ public final class Region implements AutoCloseable {
      * before its state word 0: liveness rule R3).
      */
     public long epoch() {
-        return (long) RegionHeader.LONG.getAcquire(buffer, WRITER_EPOCH_OFFSET);
+        return Words.getLongAcquire(buffer, WRITER_EPOCH_OFFSET);
     }
 
     /** How often the writer beats, ns (opaque load: a plain word of the writer line, written once per writer). */
     public long heartbeatPeriodNs() {
-        return (long) RegionHeader.LONG.getOpaque(buffer, HEARTBEAT_PERIOD_OFFSET);
+        return Words.getLongOpaque(buffer, HEARTBEAT_PERIOD_OFFSET);
     }
 
     /**
@@ -241,7 +242,7 @@ public final class Region implements AutoCloseable {
      * of life).
      */
     public long heartbeatNs() {
-        return (long) RegionHeader.LONG.getAcquire(buffer, HEARTBEAT_OFFSET);
+        return Words.getLongAcquire(buffer, HEARTBEAT_OFFSET);
     }
 
     /**
@@ -251,7 +252,7 @@ public final class Region implements AutoCloseable {
      * that sees a takeover's 0 that takeover's epoch).
      */
     public int stateWord() {
-        return (int) RegionHeader.INT.getAcquire(buffer, STATE_OFFSET);
+        return Words.getIntAcquire(buffer, STATE_OFFSET);
     }
 
     /** True while some process (this one included) holds the writer's lock on the file. */
@@ -301,7 +302,7 @@ public final class Region implements AutoCloseable {
         // Release, paired with heartbeatNs()'s acquire. It orders only this thread's own earlier accesses; the
         // samples are published on another thread, so a reader that sees this beat may not assume it sees
         // them: the beat only says the writer's process was running now.
-        RegionHeader.LONG.setRelease(buffer, HEARTBEAT_OFFSET, System.nanoTime());
+        Words.putLongRelease(buffer, HEARTBEAT_OFFSET, System.nanoTime());
     }
 
     /** True when the region's name now refers to another file than the one mapped (replaced or removed). */
@@ -332,7 +333,7 @@ public final class Region implements AutoCloseable {
      * made after its msync returned).
      */
     public long flushedSamples(int recordIndex) {
-        return (long) RegionHeader.LONG.getAcquire(buffer,
+        return Words.getLongAcquire(buffer,
                 recordEntryOffset(recordIndex) + RECORD_ENTRY_FLUSHED_OFFSET);
     }
 
@@ -342,7 +343,7 @@ public final class Region implements AutoCloseable {
      * counts).
      */
     public long flushedAtEpochNs() {
-        return (long) RegionHeader.LONG.getAcquire(buffer, FLUSHED_AT_OFFSET);
+        return Words.getLongAcquire(buffer, FLUSHED_AT_OFFSET);
     }
 
     // ------------------------------------------------------------------------------ lifecycle
@@ -363,7 +364,7 @@ public final class Region implements AutoCloseable {
         if (writable && !truncatedNow) {
             try {
                 // Release: a reader that sees CLOSED sees every sample published before.
-                RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_CLOSED);
+                Words.putIntRelease(buffer, STATE_OFFSET, STATE_CLOSED);
             } catch (InternalError e) {
                 if (truncatedMappingFault(e) == null) {
                     throw e;

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.PosixException;
@@ -138,7 +139,7 @@ final class RegionCreation {
         if (rc == 0) {
             return;
         }
-        if (rc == Posix.ENOSPC) {
+        if (rc == Errno.ENOSPC) {
             long free = -1;
             try {
                 free = Files.getFileStore(file.getParent()).getUsableSpace();
@@ -162,14 +163,14 @@ final class RegionCreation {
             return new RegionNotFoundException("cannot create region \"" + name + "\": " + unusable.get());
         }
         return switch (e.errno()) {
-            case Posix.ENOENT, Posix.ENOTDIR -> new RegionNotFoundException("cannot create region \"" + name + "\": "
+            case Errno.ENOENT, Errno.ENOTDIR -> new RegionNotFoundException("cannot create region \"" + name + "\": "
                     + (Files.isDirectory(dir.path())
                             ? "directory " + dir + " refuses new files (" + e.getMessage() + ")"
                             : "directory " + dir + " does not exist (create it, or set SHMTEL_DIR / --dir)"));
-            case Posix.EACCES, Posix.EPERM, Posix.EROFS -> new RegionPermissionException("cannot create region \""
+            case Errno.EACCES, Errno.EPERM, Errno.EROFS -> new RegionPermissionException("cannot create region \""
                     + name + "\" in " + dir + ": " + e.getMessage() + " (the writer needs write access to the"
                     + " directory)");
-            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
+            case Errno.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
                     + " is a symbolic link; shmtel never follows links in the region directory: remove it");
             default -> new RegionIoException("cannot create region \"" + name + "\": " + e.getMessage(), e);
         };

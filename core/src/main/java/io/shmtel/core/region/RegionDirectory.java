@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Where regions live: {@code /dev/shm} unless an explicit directory, the system property
- * {@code shmtel.dir} or the environment variable {@code SHMTEL_DIR} says otherwise. A region named {@code arm} is the file {@code shmtel.arm}.
+ * {@code shmtel.dir} or the environment variable {@code SHMTEL_DIR} says otherwise. A region named {@code arm} is the
+ * file {@code shmtel.arm}.
  */
 public record RegionDirectory(Path path) {
     public static final String ENV = "SHMTEL_DIR";
@@ -54,7 +55,8 @@ public record RegionDirectory(Path path) {
     public static String checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             String shown = name == null ? "null" : name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
-                    ? "\"" + name + "\"" : "\"" + name.replaceAll("[^\\x20-\\x7e]", "?") + "\" (with control or non-ASCII characters)";
+                    ? "\"" + name + "\"" : "\"" + name.replaceAll("[^\\x20-\\x7e]", "?")
+                            + "\" (with control or non-ASCII characters)";
             throw new InvalidRegionNameException("invalid region name " + shown + ": names match "
                     + "[A-Za-z0-9][A-Za-z0-9._-]{0,127} (letters, digits, '.', '_', '-'; no '/', no leading '.')");
         }

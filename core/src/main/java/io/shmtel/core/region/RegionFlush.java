@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.MemoryCalls;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.schema.layout.Layout;
@@ -29,16 +30,16 @@ final class RegionFlush {
         long start = System.nanoTime();
         long[] counts = new long[layout.records().size()];
         for (RecordLayout r : layout.records()) {
-            counts[r.index()] = (long) RegionHeader.LONG.getAcquire(buffer, (int) r.publishedOffset());
+            counts[r.index()] = Words.getLongAcquire(buffer, (int) r.publishedOffset());
         }
         msync(region, 0, buffer.capacity());
         for (RecordLayout r : layout.records()) {
-            RegionHeader.LONG.setRelease(buffer, recordEntryOffset(r.index()) + RECORD_ENTRY_FLUSHED_OFFSET,
+            Words.putLongRelease(buffer, recordEntryOffset(r.index()) + RECORD_ENTRY_FLUSHED_OFFSET,
                     counts[r.index()]);
         }
         Instant now = Instant.now();
         long nowNs = now.getEpochSecond() * NANOS_PER_SECOND + now.getNano();
-        RegionHeader.LONG.setRelease(buffer, FLUSHED_AT_OFFSET, nowNs);
+        Words.putLongRelease(buffer, FLUSHED_AT_OFFSET, nowNs);
         msync(region, 0, (int) layout.headerLength());
         return System.nanoTime() - start;
     }

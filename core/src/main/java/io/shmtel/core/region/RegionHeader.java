@@ -9,10 +9,7 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.core.memory.Words;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +24,6 @@ import static io.shmtel.schema.layout.RegionHeaderDescriptor.*;
  * fingerprint, lengths and record table exactly.
  */
 final class RegionHeader {
-    // lead: remove after merge (INT and LONG: Region.java's ordered accesses until it moves to Words)
-    /** Little-endian u32 view, for Region.java only: everything else uses {@link Words}. */
-    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Little-endian u64 view, for Region.java only: everything else uses {@link Words}. */
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
     /**
      * The longest embedded schema text a reader accepts (and a writer embeds): the bound of a schema
      * file ({@link InputFiles#MAX_TEXT_BYTES}, 16 MiB). Checked before the text is copied, so a

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.nativeio.MemoryCalls;
 import io.shmtel.core.nativeio.Posix;
@@ -71,7 +72,7 @@ final class RegionMemory {
         } else if (memory.prefault()) {
             int errno = MemoryCalls.madvise(buffer, length,
                     writer ? MemoryCalls.MADV_POPULATE_WRITE : MemoryCalls.MADV_POPULATE_READ);
-            if (errno == MemoryCalls.EINVAL) { // before Linux 5.14: touch every page
+            if (errno == Errno.EINVAL) { // before Linux 5.14: touch every page
                 long sum = 0;
                 for (int offset = 0; offset < length; offset += PAGE_LENGTH) {
                     sum += buffer.get(offset);
@@ -93,7 +94,7 @@ final class RegionMemory {
                 + "` (KiB; or `ulimit -l unlimited`) in the shell that starts it (up to the hard limit "
                 + MemoryCalls.bytes(limit[1]) + "; root raises that in /etc/security/limits.conf: `USER - memlock"
                 + " unlimited`), `LimitMEMLOCK=infinity` in its systemd unit, or `--ulimit memlock=-1` for a container";
-        if (errno == MemoryCalls.ENOMEM || errno == MemoryCalls.EPERM || errno == MemoryCalls.EAGAIN) {
+        if (errno == Errno.ENOMEM || errno == Errno.EPERM || errno == Errno.EAGAIN) {
             return "region \"" + name + "\": cannot lock its " + MemoryCalls.bytes(length) + " in RAM: mlock failed: "
                     + Posix.describe(errno) + ". The locked-memory limit (RLIMIT_MEMLOCK) of this process is "
                     + MemoryCalls.bytes(limit[0]) + (locked >= 0 ? " and it has " + MemoryCalls.bytes(locked)

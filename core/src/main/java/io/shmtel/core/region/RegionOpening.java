@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
 import io.shmtel.core.nativeio.Posix.PosixException;
@@ -78,7 +79,7 @@ final class RegionOpening {
         try {
             fd = Posix.openExisting(file.toString(), false);
         } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
+            if (e.errno() == Errno.ENOENT) {
                 return -1;
             }
             throw openError(name, options.regionDirectory(), file, e);
@@ -146,17 +147,17 @@ final class RegionOpening {
 
     private static RuntimeException openError(String name, RegionDirectory dir, Path file, PosixException e) {
         return switch (e.errno()) {
-            case Posix.ENOENT -> Files.isDirectory(dir.path())
+            case Errno.ENOENT -> Files.isDirectory(dir.path())
                     ? new RegionNotFoundException("region \"" + name + "\" not found: no file " + file
                             + " (is its writer running? 'shmtel ls' lists the regions in " + dir + ")")
                     : new RegionNotFoundException("region \"" + name + "\" not found: directory " + dir
                             + " does not exist (set SHMTEL_DIR or --dir to the writer's directory)");
-            case Posix.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
+            case Errno.ELOOP -> new RegionPermissionException("region \"" + name + "\": " + file
                     + " is a symbolic link; shmtel never follows links in the region directory: remove it");
-            case Posix.EACCES, Posix.EPERM -> new RegionPermissionException("region \"" + name + "\": permission"
+            case Errno.EACCES, Errno.EPERM -> new RegionPermissionException("region \"" + name + "\": permission"
                     + " denied on " + file + " (" + e.getMessage() + "); the writer creates regions with mode 0600 by"
                     + " default: let it use a wider mode (e.g. 0640 with a shared group) or run as its user");
-            case Posix.ENOTDIR -> new RegionNotFoundException("region \"" + name + "\": " + dir
+            case Errno.ENOTDIR -> new RegionNotFoundException("region \"" + name + "\": " + dir
                     + " is not a directory");
             default -> RegionFiles.ioError(name, e);
         };

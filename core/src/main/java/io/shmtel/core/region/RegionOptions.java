@@ -44,22 +44,26 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
         memory = memory == null ? MemoryOptions.defaults() : memory;
         flushPeriod = flushPeriod == null ? Duration.ZERO : flushPeriod;
         if (flushPeriod.isNegative()) {
-            throw new IllegalArgumentException("flushPeriod must be >= 0 (0: no periodic flush): flushPeriod=" + flushPeriod);
+            throw new IllegalArgumentException("flushPeriod must be >= 0 (0: no periodic flush): flushPeriod="
+                    + flushPeriod);
         }
         if (stalledAfterPeriods < 2) {
-            throw new IllegalArgumentException("stalledAfterPeriods must be >= 2: stalledAfterPeriods=" + stalledAfterPeriods);
+            throw new IllegalArgumentException("stalledAfterPeriods must be >= 2: stalledAfterPeriods="
+                    + stalledAfterPeriods);
         }
     }
 
     /** The options without memory options or periodic flushes (the record's shape before they existed). */
-    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod, boolean heartbeatThread,
+    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod,
+            boolean heartbeatThread,
             int stalledAfterPeriods, boolean anyOwner) {
         this(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner,
                 MemoryOptions.defaults(), Duration.ZERO, true);
     }
 
     /** The options closing on shutdown (the record's shape before {@code closeOnShutdown} existed). */
-    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod, boolean heartbeatThread,
+    public RegionOptions(Path directory, int mode, Duration initTimeout, Duration heartbeatPeriod,
+            boolean heartbeatThread,
             int stalledAfterPeriods, boolean anyOwner, MemoryOptions memory, Duration flushPeriod) {
         this(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory,
                 flushPeriod, true);
@@ -75,31 +79,38 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
     }
 
     public RegionOptions withDirectory(Path dir) {
-        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(dir, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withMode(int newMode) {
-        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, newMode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withInitTimeout(Duration timeout) {
-        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, mode, timeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                anyOwner, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withHeartbeatPeriod(Duration period) {
-        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, mode, initTimeout, period, heartbeatThread, stalledAfterPeriods, anyOwner,
+                memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withHeartbeatThread(boolean thread) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, thread, stalledAfterPeriods, anyOwner,
+                memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withStalledAfterPeriods(int periods) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, periods, anyOwner,
+                memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withAnyOwner(boolean any) {
-        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods, any, memory, flushPeriod, closeOnShutdown);
+        return new RegionOptions(directory, mode, initTimeout, heartbeatPeriod, heartbeatThread, stalledAfterPeriods,
+                any, memory, flushPeriod, closeOnShutdown);
     }
 
     public RegionOptions withMemory(MemoryOptions m) {

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.Errno;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
 import io.shmtel.core.nativeio.Posix.PosixException;
@@ -51,7 +52,7 @@ final class RegionRemoval {
             try {
                 return Posix.unlink(file.toString());
             } catch (PosixException e) {
-                if (e.errno() == Posix.EPERM || e.errno() == Posix.EACCES) {
+                if (e.errno() == Errno.EPERM || e.errno() == Errno.EACCES) {
                     throw new RegionPermissionException("cannot remove region \"" + name + "\": " + e.getMessage()
                             + "; the file is owned by uid " + stat.uid() + ", and removing it needs write access to "
                             + file.getParent() + " (in a sticky directory such as /dev/shm, only the file's owner or"

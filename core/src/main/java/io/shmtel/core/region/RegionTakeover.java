@@ -1,5 +1,7 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.Errno;
+import io.shmtel.core.memory.Words;
 import io.shmtel.core.fault.CrashPoint;
 import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
@@ -42,7 +44,7 @@ final class RegionTakeover {
         try {
             fd = Posix.openExisting(file.toString(), true);
         } catch (PosixException e) {
-            if (e.errno() == Posix.ENOENT) {
+            if (e.errno() == Errno.ENOENT) {
                 return Existing.ABSENT;
             }
             throw RegionCreation.createError(name, RegionDirectory.of(file.getParent()), file, e);
@@ -109,8 +111,8 @@ final class RegionTakeover {
         RegionMemory.apply(name, file, buffer, stat.size(), true, options.memory());
         // The new epoch before the state word 0 (release): a reader that finds the lock free and
         // then loads this 0 also loads this epoch, and looks again (liveness rule R3).
-        RegionHeader.LONG.setRelease(buffer, WRITER_EPOCH_OFFSET, epoch);
-        RegionHeader.INT.setRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
+        Words.putLongRelease(buffer, WRITER_EPOCH_OFFSET, epoch);
+        Words.putIntRelease(buffer, STATE_OFFSET, STATE_INITIALISING);
         RegionHeader.writeWriterLine(buffer, ProcessInfo.currentPid(), ProcessInfo.startTime(ProcessInfo.currentPid()),
                 epoch, options.heartbeatPeriod().toNanos());
         RegionHeader.publishVersion(buffer); // a 1.0 or 1.1 region becomes 1.2: this writer wakes sleepers

@@ -76,7 +76,7 @@ public final class MailboxWords {
 
     /** The full count whose low 32 bits are {@code low}, within 2^31 of {@code near}. */
     public static long widen(int low, long near) {
-        return near + (int) (low - (int) near);
+        return near + (low - (int) near);
     }
 
     /**
