@@ -129,9 +129,11 @@ public final class Frames {
         int type = type(b);
         int need = switch (type) {
             case SCHEMA -> length < SCHEMA_STRINGS ? SCHEMA_STRINGS
-                    : SCHEMA_STRINGS + (b.getShort(REGION_NAME_LENGTH) & 0xFFFF) + (b.getShort(RECORD_NAME_LENGTH) & 0xFFFF)
+                    : SCHEMA_STRINGS + (b.getShort(REGION_NAME_LENGTH) & 0xFFFF)
+                            + (b.getShort(RECORD_NAME_LENGTH) & 0xFFFF)
                             + Math.max(0, b.getInt(LABEL_LENGTH)) + Math.max(0, b.getInt(SCHEMA_LENGTH));
-            case SAMPLE -> length < SAMPLE_PAYLOAD ? SAMPLE_PAYLOAD : SAMPLE_PAYLOAD + Math.max(0, b.getInt(PAYLOAD_LENGTH));
+            case SAMPLE -> length < SAMPLE_PAYLOAD ? SAMPLE_PAYLOAD : SAMPLE_PAYLOAD
+                    + Math.max(0, b.getInt(PAYLOAD_LENGTH));
             case STATUS -> STATUS_LENGTH;
             default -> -1;
         };

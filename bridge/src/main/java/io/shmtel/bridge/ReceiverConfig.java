@@ -30,19 +30,23 @@ public record ReceiverConfig(String name, String channel, int streamId, boolean 
     }
 
     public ReceiverConfig withReliable(boolean value) {
-        return new ReceiverConfig(name, channel, streamId, value, prefix, regions, statsPeriod, silenceTimeout, removeOnExit, maxPark);
+        return new ReceiverConfig(name, channel, streamId, value, prefix, regions, statsPeriod, silenceTimeout,
+                removeOnExit, maxPark);
     }
 
     public ReceiverConfig withStatsPeriod(Duration value) {
-        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, value, silenceTimeout, removeOnExit, maxPark);
+        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, value, silenceTimeout,
+                removeOnExit, maxPark);
     }
 
     public ReceiverConfig withMaxPark(Duration value) {
-        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, statsPeriod, silenceTimeout, removeOnExit,
+        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, statsPeriod, silenceTimeout,
+                removeOnExit,
                 value);
     }
 
     public ReceiverConfig withRemoveOnExit(boolean value) {
-        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, statsPeriod, silenceTimeout, value, maxPark);
+        return new ReceiverConfig(name, channel, streamId, reliable, prefix, regions, statsPeriod, silenceTimeout,
+                value, maxPark);
     }
 }

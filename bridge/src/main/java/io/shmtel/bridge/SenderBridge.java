@@ -2,6 +2,7 @@ package io.shmtel.bridge;
 
 import io.shmtel.bridge.spi.Outbound;
 import io.shmtel.bridge.spi.Transport;
+import io.shmtel.core.Clocks;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.WaitSet;
 import io.shmtel.core.idle.BlockingIdleStrategy;
@@ -10,8 +11,10 @@ import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.SlotDescriptor;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -39,7 +43,7 @@ public final class SenderBridge implements AutoCloseable {
     private final long senderId = ThreadLocalRandom.current().nextLong();
     private final byte[] label = label().getBytes(StandardCharsets.UTF_8);
     private final List<SenderConfig.Target> unresolved = new ArrayList<>();
-    private final List<Stream> streams = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Stream> streams = new CopyOnWriteArrayList<>();
     /** The bridge thread's copy of {@link #streams}, walked by index: no iterator per loop turn. */
     private Stream[] active = new Stream[0];
     /** The source records slept on, for {@link #active} as it was when last refreshed. */
@@ -48,7 +52,7 @@ public final class SenderBridge implements AutoCloseable {
     private final IdleStrategy idle;
     private final Thread thread;
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
-    private long monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
+    private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
     private boolean wasConnected;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -136,7 +140,8 @@ public final class SenderBridge implements AutoCloseable {
                             log.accept("bridge " + config.name() + ": a receiver is connected");
                             nextSchemas = now; // a receiver (re)joined: schemas first
                         } else if (!connected && wasConnected) {
-                            log.accept("bridge " + config.name() + ": no receiver connected; samples are counted as not sent");
+                            log.accept("bridge " + config.name() +
+                                    ": no receiver connected; samples are counted as not sent");
                         }
                         wasConnected = connected;
                         if (now - nextSchemas >= 0) {
@@ -160,8 +165,9 @@ public final class SenderBridge implements AutoCloseable {
                         }
                         if (now - nextLog >= 0) {
                             nextLog = now + LOG_PERIOD_NS;
-                            // Both allocate, so they run every 10 s only: the two clocks drift apart by microseconds meanwhile.
-                            monotonicToEpochNs = io.shmtel.core.Clocks.monotonicToEpochOffsetNs();
+                            // Both allocate, so they run every 10 s only: the two clocks drift apart by microseconds
+                            // meanwhile.
+                            monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
                             log.accept(summary());
                         }
                         if (work == 0) {
@@ -330,7 +336,7 @@ public final class SenderBridge implements AutoCloseable {
         String host;
         try {
             host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             host = "localhost";
         }
         return host + ":" + ProcessHandle.current().pid();
@@ -364,7 +370,7 @@ public final class SenderBridge implements AutoCloseable {
         final byte[] recordBytes;
         final Subscriber subscriber;
         DynamicView view;
-        io.shmtel.schema.layout.Layout schemaLayout;
+        Layout schemaLayout;
         byte[] schemaText;
         long schemaEpoch = -1;
         long sent;

@@ -31,15 +31,18 @@ public record SenderConfig(String name, List<String> targets, String channel, in
     public SenderConfig {
         targets = List.copyOf(targets);
         if (targets.isEmpty()) {
-            throw new BridgeException("bridge " + name + ": nothing to send (name at least one REGION or REGION/RECORD)");
+            throw new BridgeException("bridge " + name +
+                    ": nothing to send (name at least one REGION or REGION/RECORD)");
         }
         for (String t : targets) {
             Target.parse(t);
         }
     }
 
-    public static SenderConfig of(String name, List<String> targets, String channel, int streamId, RegionOptions regions) {
-        return new SenderConfig(name, targets, channel, streamId, regions, Duration.ofMillis(100), Duration.ofSeconds(1),
+    public static SenderConfig of(String name, List<String> targets, String channel, int streamId,
+            RegionOptions regions) {
+        return new SenderConfig(name, targets, channel, streamId, regions, Duration.ofMillis(100),
+                Duration.ofSeconds(1),
                 DEFAULT_MAX_PARK);
     }
 
@@ -54,12 +57,14 @@ public record SenderConfig(String name, List<String> targets, String channel, in
             if (text.isEmpty() || slash == 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0) {
                 throw new BridgeException("bad bridge target \"" + text + "\": expected REGION or REGION/RECORD");
             }
-            Target t = slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash), text.substring(slash + 1));
+            Target t = slash < 0 ? new Target(text, null) : new Target(text.substring(0, slash),
+                    text.substring(slash + 1));
             int max = RegionDirectory.MAX_BRIDGED_NAME_LENGTH;
             if (t.region.length() > max) { // the receiver alone knows its prefix; this much no receiver can mirror
                 throw new BridgeException("bridge target \"" + text + "\": the region's name is " + t.region.length()
                         + " characters, and a receiver names its statistics region NAME" + ReceiverBridge.STATS_SUFFIX
-                        + ", over the " + RegionDirectory.MAX_NAME_LENGTH + " limit: no receiver can mirror it; rename the"
+                        + ", over the " + RegionDirectory.MAX_NAME_LENGTH
+                                + " limit: no receiver can mirror it; rename the"
                         + " region (at most " + max + " characters)");
             }
             return t;

@@ -46,7 +46,8 @@ class FramesTest {
     void foreignTruncatedAndOtherVersionFramesAreNamed() {
         assertThat(Frames.check(b, 10)).isEqualTo("frame of 10 bytes is shorter than the 24-byte header");
         b.putInt(0, 0xCAFEBABE);
-        assertThat(Frames.check(b, 64)).isEqualTo("bad magic 0xcafebabe (expected 0x52424853: not a shmtel bridge frame)");
+        assertThat(Frames.check(b,
+                64)).isEqualTo("bad magic 0xcafebabe (expected 0x52424853: not a shmtel bridge frame)");
         int length = Frames.status(b, 1, 0, 1, 1, 0, 0, 0);
         b.put(4, (byte) 2);
         assertThat(Frames.check(b, length)).isEqualTo("wire format version 2; this receiver reads version 1"

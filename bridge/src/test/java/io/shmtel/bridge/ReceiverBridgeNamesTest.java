@@ -87,8 +87,10 @@ class ReceiverBridgeNamesTest {
         byte[] record = "link".getBytes(StandardCharsets.UTF_8);
         byte[] label = "test:1".getBytes(StandardCharsets.UTF_8);
         byte[] schema = BridgeStatsSchema.CANONICAL_JSON.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(Frames.schemaLength(name, record, label, schema)).order(ByteOrder.LITTLE_ENDIAN);
-        int length = Frames.schema(b, 42, stream, 1, layout.fingerprint(), layout.record("link").orElseThrow().fingerprint(),
+        ByteBuffer b = ByteBuffer.allocate(Frames.schemaLength(name, record, label, schema))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int length = Frames.schema(b, 42, stream, 1, layout.fingerprint(),
+                layout.record("link").orElseThrow().fingerprint(),
                 name, record, label, schema);
         byte[] f = new byte[length];
         b.get(0, f);

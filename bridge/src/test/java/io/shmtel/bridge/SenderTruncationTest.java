@@ -9,6 +9,7 @@ import io.shmtel.core.region.ShmDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ class SenderTruncationTest {
         assertThat(line).as("writer's ready line").isNotNull();
         Thread drain = new Thread(() -> {
             try {
-                r.transferTo(java.io.Writer.nullWriter());
+                r.transferTo(Writer.nullWriter());
             } catch (IOException ignored) {
                 // it ended
             }
@@ -112,7 +113,8 @@ class SenderTruncationTest {
     private void awaitOffers(long atLeast, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (offers.get() < atLeast) {
-            assertThat(System.nanoTime() - deadline).as(what + ": " + offers.get() + " frames; log " + log).isNegative();
+            assertThat(System.nanoTime() - deadline).as(what + ": " + offers.get() + " frames; log " + log)
+                    .isNegative();
             Thread.sleep(20);
         }
     }

@@ -4,6 +4,7 @@ import io.shmtel.core.idle.IdleParameter;
 import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.MemoryOptions;
 
+import io.shmtel.core.region.RegionOptions;
 import io.shmtel.schema.layout.Layout;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,14 +24,14 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
 
     /** A region: its schema, file mode, memory options (prefault, lock, hints, huge pages) and msync period (zero: none). */
     public record RegionSpec(String name, Path schemaFile, Layout layout, int mode, MemoryOptions memory,
-            java.time.Duration flushPeriod) {
+            Duration flushPeriod) {
 
         public RegionSpec(String name, Path schemaFile, Layout layout, int mode) {
-            this(name, schemaFile, layout, mode, MemoryOptions.defaults(), java.time.Duration.ZERO);
+            this(name, schemaFile, layout, mode, MemoryOptions.defaults(), Duration.ZERO);
         }
 
         /** {@code base} with this region's mode, memory options and flush period. */
-        public io.shmtel.core.region.RegionOptions options(io.shmtel.core.region.RegionOptions base) {
+        public RegionOptions options(RegionOptions base) {
             return base.withMode(mode).withMemory(memory).withFlushPeriod(flushPeriod);
         }
     }

@@ -1,6 +1,8 @@
 package io.shmtel.config;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Inject;
+import com.google.inject.Provider;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Names;
@@ -36,7 +38,8 @@ public final class DeploymentModule extends AbstractModule {
             }
         }
         for (Deployment.RegionSpec region : deployment.regions()) {
-            boolean driven = nodes.stream().flatMap(n -> n.drivers().stream()).anyMatch(d -> d.region().equals(region.name()));
+            boolean driven = nodes.stream().flatMap(n -> n.drivers().stream())
+                    .anyMatch(d -> d.region().equals(region.name()));
             if (!driven) {
                 bind(Publisher.class).annotatedWith(Names.named(region.name()))
                         .toProvider(new NamedPublisher(region.name())).in(Singleton.class);
@@ -56,9 +59,9 @@ public final class DeploymentModule extends AbstractModule {
     }
 
     /** A new subscriber configured as the file's subscriber of that name. */
-    private static final class NamedSubscriber implements com.google.inject.Provider<Subscriber> {
+    private static final class NamedSubscriber implements Provider<Subscriber> {
         private final String name;
-        @com.google.inject.Inject
+        @Inject
         private DeploymentRunner runner;
 
         NamedSubscriber(String name) {
@@ -72,9 +75,9 @@ public final class DeploymentModule extends AbstractModule {
     }
 
     /** A publisher of a region no driver here writes; the runner closes it on shutdown. */
-    private static final class NamedPublisher implements com.google.inject.Provider<Publisher> {
+    private static final class NamedPublisher implements Provider<Publisher> {
         private final String region;
-        @com.google.inject.Inject
+        @Inject
         private DeploymentRunner runner;
 
         NamedPublisher(String region) {

@@ -20,8 +20,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,7 +71,8 @@ public final class DeploymentRunner implements AutoCloseable {
             return this;
         }
         running = true;
-        ShutdownCloser.register(this); // SIGTERM, Ctrl-C: stop cleanly, regions CLOSED (unless the caller unregisters it)
+        // SIGTERM, Ctrl-C: stop cleanly, regions CLOSED (unless the caller unregisters it)
+        ShutdownCloser.register(this);
         try {
             for (Deployment.NodeSpec node : nodes) {
                 for (Deployment.DriverSpec d : node.drivers()) {
@@ -85,8 +88,10 @@ public final class DeploymentRunner implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": started " + drivers.size() + " drivers and "
-                + (subscribers.size() + receivers.size()) + " subscribers in nodes " + nodes.stream().map(Deployment.NodeSpec::name).toList()
+        LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": started " + drivers.size()
+                + " drivers and "
+                + (subscribers.size() + receivers.size()) + " subscribers in nodes "
+                        + nodes.stream().map(Deployment.NodeSpec::name).toList()
                 + (skipped.isEmpty() ? "" : "; skipped optional drivers " + skipped));
         return this;
     }
@@ -94,10 +99,12 @@ public final class DeploymentRunner implements AutoCloseable {
     private void startDriver(Deployment.NodeSpec node, Deployment.DriverSpec d) {
         DriverFactory factory = driverTypes.get(d.type());
         Deployment.RegionSpec region = deployment.region(d.region()).orElseThrow();
-        // The runner closes its drivers (threads first, then regions) at shutdown: their publishers need no hook of their own.
+        // The runner closes its drivers (threads first, then regions) at shutdown: their publishers need no hook of
+        // their own.
         RegionOptions regionOptions = region.options(options).withCloseOnShutdown(false);
         try {
-            drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(), d.params())),
+            drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(),
+                    d.params())),
                     d.region(), region.layout(), d.rateHz(), regionOptions));
         } catch (SensorUnavailableException e) {
             if (!d.optional()) {
@@ -107,7 +114,8 @@ public final class DeploymentRunner implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "node " + node.name() + ": optional driver " + d.type() + " skipped: "
                     + e.getMessage());
         } catch (IOException e) {
-            throw new UncheckedIOException("driver " + d.type() + " of region " + d.region() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("driver " + d.type() + " of region " + d.region() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -149,7 +157,8 @@ public final class DeploymentRunner implements AutoCloseable {
         SubscriberAction action = s.action().type().equals("log") ? new LogAction(s.name(), s.action().everyMs())
                 : actions.get(s.action().type());
         Layout layout = deployment.region(s.region()).orElseThrow().layout();
-        MailboxReceiver receiver = MailboxReceiver.open(s.region(), s.record(), layout, options).idleStrategy(idle(s.idle()));
+        MailboxReceiver receiver = MailboxReceiver.open(s.region(), s.record(), layout, options)
+                .idleStrategy(idle(s.idle()));
         receivers.add(receiver);
         subscriberSpecs.put(s.name(), s);
         DynamicView view = new DynamicView(layout.record(s.record()).orElseThrow());
@@ -193,8 +202,10 @@ public final class DeploymentRunner implements AutoCloseable {
             code = SubscriberAction.FAILED;
         }
         if (code < 0) {
-            LOG.log(System.Logger.Level.WARNING, "subscriber " + name + ": action answered message " + view.sampleIndex()
-                    + " " + code + ", answered " + SubscriberAction.FAILED + " instead (0 is done, 1 or more an error)");
+            LOG.log(System.Logger.Level.WARNING, "subscriber " + name + ": action answered message "
+                    + view.sampleIndex()
+                    + " " + code + ", answered " + SubscriberAction.FAILED
+                            + " instead (0 is done, 1 or more an error)");
             code = SubscriberAction.FAILED;
         }
         if (code == SubscriberAction.DONE) {
@@ -221,7 +232,8 @@ public final class DeploymentRunner implements AutoCloseable {
                 try {
                     action.onSample(subscriber, view);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "subscriber action on " + subscriber.regionName() + " failed: " + e);
+                    LOG.log(System.Logger.Level.WARNING, "subscriber action on " + subscriber.regionName() + " failed: "
+                            + e);
                 }
             } else if (view == null) {
                 subscriber.state();
@@ -242,7 +254,8 @@ public final class DeploymentRunner implements AutoCloseable {
     public synchronized Subscriber subscriber(String name) {
         Deployment.SubscriberSpec spec = subscriberSpecs.get(name);
         if (spec == null) {
-            throw new IllegalStateException("no started subscriber \"" + name + "\" (start the runner first; subscribers: "
+            throw new IllegalStateException("no started subscriber \"" + name
+                    + "\" (start the runner first; subscribers: "
                     + subscriberSpecs.keySet() + ")");
         }
         Subscriber s = open(spec);
@@ -292,7 +305,7 @@ public final class DeploymentRunner implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped");
             return;
         }
-        java.util.Set<String> written = new java.util.LinkedHashSet<>();
+        Set<String> written = new LinkedHashSet<>();
         for (DriverRunner<?> d : drivers) {
             written.add(d.publisher().region().name());
             written.add(d.publisher().region().name() + DriverRunner.STATS_SUFFIX);
@@ -381,7 +394,8 @@ public final class DeploymentRunner implements AutoCloseable {
                 return;
             }
             nextNs = now + everyNs;
-            LOG.log(System.Logger.Level.INFO, name + " " + subscriber.state() + " " + view.appendText(new StringBuilder()));
+            LOG.log(System.Logger.Level.INFO, name + " " + subscriber.state() + " "
+                    + view.appendText(new StringBuilder()));
         }
 
         /** Every message, unthrottled: commands are few and each matters. */

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
+import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
  * without its stack trace, so every record stays one line a program can split.
  */
 public final class LogFormat extends Formatter {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+            .withZone(ZoneId.systemDefault());
     private static final String PREFIX = "io.shmtel.";
 
     /**
@@ -52,7 +54,7 @@ public final class LogFormat extends Formatter {
      * {@code java.util.logging.manager}, or by a program itself
      * ({@code -Djava.util.logging.manager=io.shmtel.config.LogFormat$StopSafeManager}).
      */
-    public static final class StopSafeManager extends java.util.logging.LogManager {
+    public static final class StopSafeManager extends LogManager {
         @Override
         public void reset() {
             if (Thread.currentThread().getClass().getName().equals("java.util.logging.LogManager$Cleaner")) {

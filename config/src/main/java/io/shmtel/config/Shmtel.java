@@ -51,7 +51,8 @@ public final class Shmtel {
     }
 
     private static Deployment load(Path file, Injector parent) {
-        Map<String, DriverFactory> types = parent.getInstance(Key.get(new TypeLiteral<Map<String, DriverFactory>>() { }));
+        Map<String, DriverFactory> types = parent.getInstance(Key.get(new TypeLiteral<Map<String,
+                DriverFactory>>() { }));
         Map<String, SubscriberAction> actions = parent.getInstance(
                 Key.get(new TypeLiteral<Map<String, SubscriberAction>>() { }));
         return DeploymentParser.parse(file, types, actions.keySet());
@@ -79,8 +80,10 @@ public final class Shmtel {
         Injector parent = parent(extensions, userModules);
         Deployment deployment = load(file, parent);
         List<Deployment.NodeSpec> nodes = onlyNode == null ? deployment.nodes()
-                : List.of(deployment.node(onlyNode).orElseThrow(() -> new IllegalArgumentException("no node \"" + onlyNode
-                        + "\" in " + file + "; its nodes: " + deployment.nodes().stream().map(Deployment.NodeSpec::name).toList())));
+                : List.of(deployment.node(onlyNode).orElseThrow(()
+                        -> new IllegalArgumentException("no node \"" + onlyNode
+                        + "\" in " + file + "; its nodes: " + deployment.nodes().stream().map(Deployment.NodeSpec::name)
+                                .toList())));
         Injector injector = parent.createChildInjector(new DeploymentModule(deployment, nodes));
         DeploymentRunner runner = injector.getInstance(DeploymentRunner.class).start();
         return new Running(injector, deployment, runner);

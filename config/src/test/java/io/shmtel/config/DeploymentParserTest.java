@@ -3,6 +3,11 @@ package io.shmtel.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.schema.SchemaProblem;
 import io.shmtel.sensors.BuiltInDrivers;
 import io.shmtel.sensors.DriverFactory;
@@ -10,12 +15,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,15 +56,15 @@ class DeploymentParserTest {
 
     @Test
     void theEditorsJsonSchemaAcceptsTheGoodFilesAndRejectsTheStructurallyBadOnes() throws IOException {
-        com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
-                .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
-                .getSchema(Files.readString(Path.of("deployment.schema.json")), com.networknt.schema.InputFormat.JSON);
+        Schema schema = SchemaRegistry
+                .withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(Files.readString(Path.of("deployment.schema.json")), InputFormat.JSON);
         for (Path good : List.of(DIR.resolve("good.json"), Path.of("../samples/demo.json"),
                 Path.of("../samples/bridge-board.json"), Path.of("../samples/bridge-planner.json"))) {
-            assertThat(schema.validate(Files.readString(good), com.networknt.schema.InputFormat.JSON)).as("%s", good).isEmpty();
+            assertThat(schema.validate(Files.readString(good), InputFormat.JSON)).as("%s", good).isEmpty();
         }
         for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json", "take.json")) {
-            assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), com.networknt.schema.InputFormat.JSON))
+            assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), InputFormat.JSON))
                     .as("%s", bad).isNotEmpty();
         }
     }
@@ -68,18 +75,19 @@ class DeploymentParserTest {
         assertThat(d.name()).isEqualTo("test");
         assertThat(d.heartbeatPeriod().toMillis()).isEqualTo(50);
         assertThat(d.removeRegionsOnExit()).isTrue();
-        assertThat(d.regions()).extracting(Deployment.RegionSpec::name).containsExactly("arm", "imu", "thermal", "notes");
+        assertThat(d.regions()).extracting(Deployment.RegionSpec::name)
+                .containsExactly("arm", "imu", "thermal", "notes");
         assertThat(d.region("imu").orElseThrow().mode()).isEqualTo(0640);
-        assertThat(d.region("imu").orElseThrow().memory()).isEqualTo(new io.shmtel.core.region.MemoryOptions(true, true,
-                io.shmtel.core.region.MemoryOptions.Advice.WILLNEED, false));
-        assertThat(d.region("imu").orElseThrow().flushPeriod()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(d.region("imu").orElseThrow().memory()).isEqualTo(new MemoryOptions(true, true,
+                MemoryOptions.Advice.WILLNEED, false));
+        assertThat(d.region("imu").orElseThrow().flushPeriod()).isEqualTo(Duration.ofMillis(250));
         assertThat(d.region("arm").orElseThrow().memory().isDefault()).isTrue();
         Deployment.NodeSpec drivers = d.node("drivers").orElseThrow();
         assertThat(drivers.drivers()).extracting(Deployment.DriverSpec::type, Deployment.DriverSpec::record,
                 Deployment.DriverSpec::rateHz).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("sim-arm", "joint_state", 200.0),
-                        org.assertj.core.groups.Tuple.tuple("sim-imu", "imu_sample", 200.0),
-                        org.assertj.core.groups.Tuple.tuple("thermal", "thermal", 1.0));
+                        Tuple.tuple("sim-arm", "joint_state", 200.0),
+                        Tuple.tuple("sim-imu", "imu_sample", 200.0),
+                        Tuple.tuple("thermal", "thermal", 1.0));
         assertThat(drivers.drivers().get(0).params()).containsEntry("seed", 7L);
         Deployment.NodeSpec consumers = d.node("consumers").orElseThrow();
         assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::name)

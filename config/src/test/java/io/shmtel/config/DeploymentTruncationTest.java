@@ -85,7 +85,8 @@ class DeploymentTruncationTest {
             assertThat(running.runner().drivers().get(0).scheduler().isRunning()).as("the driver's thread").isTrue();
         }
         String said = "region \"ramp\" (" + dir.resolve("shmtel.ramp") + ") was truncated to 0 bytes";
-        assertThat(lines).filteredOn(l -> l.startsWith("io.shmtel.sensors driver sim-status: " + said)).as("the driver, once")
+        assertThat(lines).filteredOn(l -> l.startsWith("io.shmtel.sensors driver sim-status: " + said))
+                .as("the driver, once")
                 .hasSize(1);
         assertThat(lines).filteredOn(l -> l.startsWith("io.shmtel.subscriber " + said)).as("the subscriber, once")
                 .hasSize(1);

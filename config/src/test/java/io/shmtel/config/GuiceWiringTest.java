@@ -8,6 +8,7 @@ import com.google.inject.Key;
 import com.google.inject.name.Names;
 import io.shmtel.core.MailboxSender;
 import io.shmtel.core.Publisher;
+import io.shmtel.core.ShutdownCloser;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
@@ -144,7 +145,8 @@ class GuiceWiringTest {
             Subscriber ramp = running.injector().getInstance(Key.get(Subscriber.class, Names.named("ramp-in")));
             DynamicView view = new DynamicView(BuiltInSchemas.statusFlag().record("status").orElseThrow());
             assertThat(ramp.awaitLatest(view, TimeUnit.SECONDS.toNanos(3))).isTrue();
-            // value = k * 0.5 for the scheduler's run k; k >= the sample index (skipped due times consume k, not samples)
+            // value = k * 0.5 for the scheduler's run k; k >= the sample index (skipped due times consume k, not
+            // samples)
             double value = view.number("value");
             assertThat(value % 0.5).isZero();
             assertThat(value).isGreaterThanOrEqualTo(view.sampleIndex() * 0.5);
@@ -215,7 +217,8 @@ class GuiceWiringTest {
                 assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(10))).as("%s answered", mode).isTrue();
                 answers.add(sender.lastAnswerCode());
             }
-            assertThat(answers).containsExactly(SubscriberAction.DONE, 7, SubscriberAction.FAILED, SubscriberAction.FAILED,
+            assertThat(answers).containsExactly(SubscriberAction.DONE, 7, SubscriberAction.FAILED,
+                    SubscriberAction.FAILED,
                     SubscriberAction.DONE);
             assertThat(module.handled).containsExactly("0:MOVE", "1:TEACH", "2:SHUTDOWN", "3:HOLD", "4:MOVE");
             assertThat(sender.failures()).isEqualTo(3);
@@ -228,14 +231,15 @@ class GuiceWiringTest {
                 [ { "name": "a", "drivers": [ { "type": "sim-status", "region": "ramp", "rateHz": 50 } ] },
                   { "name": "b", "drivers": [ { "type": "sim-status", "region": "manual", "rateHz": 50 } ] } ]
                 """);
-        int before = io.shmtel.core.ShutdownCloser.registered();
+        int before = ShutdownCloser.registered();
         try (Shmtel.Running running = Shmtel.run(file, "b")) {
-            assertThat(running.runner().drivers()).extracting(d -> d.publisher().region().name()).containsExactly("manual");
+            assertThat(running.runner().drivers()).extracting(d -> d.publisher().region().name())
+                    .containsExactly("manual");
             // SIGTERM stops the runner (drivers first, then their regions), not each publisher on its own
-            assertThat(io.shmtel.core.ShutdownCloser.registered()).as("the runner alone is closed at shutdown")
+            assertThat(ShutdownCloser.registered()).as("the runner alone is closed at shutdown")
                     .isEqualTo(before + 1);
         }
-        assertThat(io.shmtel.core.ShutdownCloser.registered()).as("unregistered when closed").isEqualTo(before);
+        assertThat(ShutdownCloser.registered()).as("unregistered when closed").isEqualTo(before);
         assertThatThrownBy(() -> Shmtel.run(file, "c")).hasMessageContaining("no node \"c\"");
     }
 

@@ -80,14 +80,17 @@ class SubscriberWaitLogTest {
                                      { "name": "taker", "region": "inbox", "take": true } ] } ] }
                 """.formatted(Path.of("../schema/examples").toAbsolutePath()));
         try (Shmtel.Running running = Shmtel.run(file, null)) {
-            awaitMessage("subscriber watcher: waiting for region late (no writer has created it yet; reading starts when one does)");
-            awaitMessage("subscriber taker: waiting for region inbox (no writer has created it yet; reading starts when one does)");
+            awaitMessage("subscriber watcher: waiting for region late (no writer has created it yet; reading starts "
+                    + "when one does)");
+            awaitMessage("subscriber taker: waiting for region inbox (no writer has created it yet; reading starts "
+                    + "when one does)");
             Thread.sleep(500); // five turns of each subscriber's loop
             assertThat(about("watcher")).hasSize(1);
             assertThat(about("taker")).hasSize(1);
 
             Publisher late = running.injector().getInstance(Key.get(Publisher.class, Names.named("late")));
-            new DynamicWriter(late.sink("status"), late.layout().record("status").orElseThrow()).set("value", "7.5").commit();
+            new DynamicWriter(late.sink("status"), late.layout().record("status").orElseThrow()).set("value", "7.5")
+                    .commit();
             awaitMessage("subscriber watcher: region late appeared");
             Publisher inbox = running.injector().getInstance(Key.get(Publisher.class, Names.named("inbox")));
             assertThat(inbox).isNotNull();

@@ -139,7 +139,8 @@ public final class MailboxReceiver implements AutoCloseable {
                 answer(MAILBOX_ERROR, MailboxSender.CONSUMER_DIED, MailboxWords.widen(MailboxWords.holder(word),
                         MailboxWords.published(writable, geometry)) - 1);
                 throw new CorruptRegionException("mailbox \"" + name + "\": the box was READY but its slot holds no"
-                        + " complete message " + (MailboxWords.holder(word) - 1) + "; answered it " + MailboxSender.CONSUMER_DIED
+                        + " complete message " + (MailboxWords.holder(word) - 1) + "; answered it "
+                                + MailboxSender.CONSUMER_DIED
                         + " (undeliverable): is another program writing this region?");
             }
             held = k;
@@ -196,7 +197,8 @@ public final class MailboxReceiver implements AutoCloseable {
     /** Answers the held message with error {@code code} (1 or more), which its writer reads back. */
     public void fail(int code) {
         if (code < 1) {
-            throw new IllegalArgumentException("error codes are 1 or more (0 is done, -1 a dead consumer): code=" + code);
+            throw new IllegalArgumentException("error codes are 1 or more (0 is done, -1 a dead consumer): code="
+                    + code);
         }
         requireHeld("fail(" + code + ")");
         answer(MAILBOX_ERROR, code, held);
@@ -222,7 +224,8 @@ public final class MailboxReceiver implements AutoCloseable {
         held = -1;
         if (!ok) {
             throw new IllegalStateException("mailbox \"" + name + "\": message " + message + " was answered by someone"
-                    + " else (state " + MailboxWords.stateName(MailboxWords.state(MailboxWords.word(heldBuffer, heldGeometry)))
+                    + " else (state " + MailboxWords.stateName(MailboxWords.state(MailboxWords.word(heldBuffer,
+                            heldGeometry)))
                     + "): this consumer was taken for dead");
         }
         MailboxWords.wake(heldBuffer, heldGeometry, heldAddress);

@@ -233,7 +233,8 @@ public final class MailboxSender implements MailboxSink {
         } else if (state == MAILBOX_ERROR) {
             int code = MailboxWords.code(buffer, geometry);
             long message = MailboxWords.widen(MailboxWords.holder(word), ring.nextSampleIndex()) - 1;
-            if (!MailboxWords.transition(buffer, geometry, word, MailboxWords.word(MAILBOX_EMPTY, MailboxWords.holder(word) & 0xffff_ffffL))) {
+            if (!MailboxWords.transition(buffer, geometry, word,
+                    MailboxWords.word(MAILBOX_EMPTY, MailboxWords.holder(word) & 0xffff_ffffL))) {
                 throw corrupt(MailboxWords.word(buffer, geometry));
             }
             failures++;
@@ -250,7 +251,8 @@ public final class MailboxSender implements MailboxSink {
     }
 
     private CorruptRegionException corrupt(long word) {
-        return new CorruptRegionException("mailbox \"" + name + "\": state word " + MailboxWords.stateName(MailboxWords.state(word))
+        return new CorruptRegionException("mailbox \"" + name + "\": state word "
+                + MailboxWords.stateName(MailboxWords.state(word))
                 + " (holder pid " + MailboxWords.holder(word) + ") changed under its writer: only consumers and this"
                 + " writer may move it; is another program writing this region?");
     }

@@ -11,6 +11,7 @@ import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,7 +43,7 @@ public final class Publisher implements AutoCloseable {
     private final Thread flushThread;
     private final boolean closeOnShutdown;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean warnedTruncated = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean warnedTruncated = new AtomicBoolean();
 
     private Publisher(Region region, RegionOptions options) {
         this.region = region;
@@ -294,7 +295,8 @@ public final class Publisher implements AutoCloseable {
             for (RecordLayout r : region.layout().records()) {
                 RingGeometry g = RingGeometry.of(r);
                 if (Sleepers.mask(region.buffer(), g) != 0) {
-                    (writers[r.index()] != null ? writers[r.index()] : new RingWriter(region.buffer(), g)).wakeSleepers();
+                    (writers[r.index()] != null ? writers[r.index()] : new RingWriter(region.buffer(), g))
+                            .wakeSleepers();
                     if (r.isMailbox()) { // consumers sleep on the state word
                         MailboxWords.wake(region.buffer(), g, MailboxWords.stateWordAddress(region.buffer(), g));
                     }

@@ -7,9 +7,12 @@ import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.testing.Examples;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,13 +74,13 @@ class CloseOnShutdownTest {
         assertThat(a.isClosed() && b.isClosed() && optedOut.isClosed()).isTrue();
     }
 
-    static io.shmtel.schema.layout.Layout layout() {
+    static Layout layout() {
         return RegionChild.layout(ARM);
     }
 
     /** Starts a child publishing into "term", signals it once it publishes, and returns the region's state after it exited. */
     WriterState stateAfter(String signal, RegionOptions options, boolean closeOnShutdown) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         if (signal.equals("INT") && sigintIgnored()) {
             // Started in the background by a shell without job control (as by `mvn verify &`), this JVM and its
             // children ignore SIGINT and a JVM keeps it ignored: reset it to the default for the child, as a
@@ -88,7 +91,8 @@ class CloseOnShutdownTest {
             command.addAll(List.of("/usr/bin/perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\""));
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        Child.class.getName(),
                 options.directory().toString(), ARM, Boolean.toString(closeOnShutdown)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         children.add(p);
@@ -102,13 +106,13 @@ class CloseOnShutdownTest {
             String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(rest).as("child output after SIG%s", signal).doesNotContain("Exception");
             WriterState state = s.state();
-            assertThat(s.latest(new io.shmtel.core.view.DynamicView(s.record()))).as("the last sample stays").isTrue();
+            assertThat(s.latest(new DynamicView(s.record()))).as("the last sample stays").isTrue();
             return state;
         }
     }
 
     /** Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status), which its children inherit. */
-    static boolean sigintIgnored() throws java.io.IOException {
+    static boolean sigintIgnored() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("SigIgn:")) {
                 return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << 1)) != 0;
@@ -120,7 +124,8 @@ class CloseOnShutdownTest {
     /** {@code Child DIR SCHEMA CLOSE_ON_SHUTDOWN}: publishes into "term" every 5 ms until the publisher is closed. */
     public static final class Child {
         public static void main(String[] args) throws Exception {
-            RegionOptions options = ShmDirectory.options(Path.of(args[0])).withCloseOnShutdown(Boolean.parseBoolean(args[2]));
+            RegionOptions options = ShmDirectory.options(Path.of(args[0]))
+                    .withCloseOnShutdown(Boolean.parseBoolean(args[2]));
             Publisher publisher = Publisher.create("term", RegionChild.layout(args[1]), options);
             RingWriter sink = publisher.sink("joint_state");
             DynamicWriter writer = new DynamicWriter(sink, publisher.layout().record("joint_state").orElseThrow());

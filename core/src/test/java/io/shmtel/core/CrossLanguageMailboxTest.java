@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.idle.WakeSignal;
+import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.Sleepers;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.gen.CGenerator;
@@ -29,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,7 +215,8 @@ class CrossLanguageMailboxTest {
     }
 
     @Test
-    void aCSenderHandsEveryMessageToASleepingJavaConsumerAndReadsItsAnswers(@TempDir Path dir, RegionOptions options) throws Exception {
+    void aCSenderHandsEveryMessageToASleepingJavaConsumerAndReadsItsAnswers(@TempDir Path dir,
+            RegionOptions options) throws Exception {
         Path binary = compile(dir);
         Layout layout = layout();
         long messages = 2_000;
@@ -258,10 +262,13 @@ class CrossLanguageMailboxTest {
                 assertThat(pid).isEqualTo((int) c.pid());
                 assertThat(sender.state()).isEqualTo(MailboxState.READING);
                 RingGeometry geometry = RingGeometry.of(record);
-                assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), geometry))).isEqualTo(pid);
+                assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), geometry)))
+                        .isEqualTo(pid);
                 assertThat(MailboxWords.holderStart(publisher.region().buffer(), geometry))
-                        .as("the start time C stored is the one Java reads from /proc").isEqualTo(ProcessInfo.startTime(pid));
-                assertThat(sender.awaitAnswer(TimeUnit.MILLISECONDS.toNanos(100))).as("held by a live C consumer").isFalse();
+                        .as("the start time C stored is the one Java reads from /proc")
+                                .isEqualTo(ProcessInfo.startTime(pid));
+                assertThat(sender.awaitAnswer(TimeUnit.MILLISECONDS.toNanos(100))).as("held by a live C consumer")
+                        .isFalse();
             } finally {
                 c.destroyForcibly();
                 assertThat(c.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -290,9 +297,11 @@ class CrossLanguageMailboxTest {
             MailboxSender sender = publisher.mailbox("arm_command");
             ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
             assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
-            Process holder = RegionChild.start(children, List.of(), "mbox-hold", options.directory().toString(), "xstall",
+            Process holder = RegionChild.start(children, List.of(), "mbox-hold", options.directory().toString(),
+                    "xstall",
                     "arm_command");
-            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8)).readLine())
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine())
                     .isEqualTo("holding 0");
             holder.destroyForcibly();
             holder.waitFor();
@@ -308,7 +317,7 @@ class CrossLanguageMailboxTest {
                 assertThat(view.sampleIndex()).isOne();
                 consumer.fail(5);
             }
-            io.shmtel.core.nativeio.Posix.resume(c.pid());
+            Posix.resume(c.pid());
             assertThat(finish(c)).isEqualTo("recovered 0\n");
             assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
             assertThat(sender.lastAnsweredMessage()).isOne();
@@ -338,8 +347,10 @@ class CrossLanguageMailboxTest {
             assertThat(sender.offer(message(record, payload, 0), record.payloadLength(), System.nanoTime())).isTrue();
             assertThat(receiver.poll(new DynamicView(record))).isTrue();
             RingGeometry geometry = RingGeometry.of(record);
-            assertThat(MailboxWords.holderStart(publisher.region().buffer(), geometry)).as("stored by this JVM").isPositive();
-            assertThat(finish(start(hidden, publisher, "recover"))).as("a live holder, unreadable").isEqualTo("recovered 0\n");
+            assertThat(MailboxWords.holderStart(publisher.region().buffer(), geometry)).as("stored by this JVM")
+                    .isPositive();
+            assertThat(finish(start(hidden, publisher, "recover"))).as("a live holder, unreadable")
+                    .isEqualTo("recovered 0\n");
             assertThat(sender.state()).isEqualTo(MailboxState.READING);
             receiver.done();
             assertThat(sender.awaitAnswer(WAIT_NS)).isTrue();
@@ -347,7 +358,8 @@ class CrossLanguageMailboxTest {
             assertThat(sender.offer(message(record, payload, 1), record.payloadLength(), System.nanoTime())).isTrue();
             Process c = start(binary, publisher, "hold");
             try {
-                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine())
                         .startsWith("held 1 k 1 pid ");
             } finally {
                 c.destroyForcibly();
@@ -365,7 +377,7 @@ class CrossLanguageMailboxTest {
         Path binary = compile(dir);
         Layout layout = layout();
         RecordLayout record = layout.record("arm_command").orElseThrow();
-        java.util.concurrent.ConcurrentLinkedQueue<WaitSet.Outcome> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<WaitSet.Outcome> ends = new ConcurrentLinkedQueue<>();
         IdleStrategy recording = new IdleStrategy() {
             @Override
             public void idle() {
@@ -395,19 +407,21 @@ class CrossLanguageMailboxTest {
             waiting.start();
             RingGeometry geometry = RingGeometry.of(record);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (io.shmtel.core.ring.Sleepers.mask(publisher.region().buffer(), geometry) == 0) {
+            while (Sleepers.mask(publisher.region().buffer(), geometry) == 0) {
                 assertThat(System.nanoTime() - deadline).as("the sender went to sleep").isNegative();
                 Thread.sleep(1);
             }
             assertThat(ends).as("asleep, nothing ended its sleep yet").isEmpty();
             Process c = start(binary, publisher, "hold");
             try {
-                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8)).readLine())
+                assertThat(new BufferedReader(new InputStreamReader(c.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine())
                         .startsWith("held 1 k 0 pid ");
                 long taken = System.nanoTime();
                 while (!ends.contains(WaitSet.Outcome.WOKEN)) {
                     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - taken))
-                            .as("ms until the take woke the sender (its sleeps last up to 20 s); sleeps ended: %s", ends)
+                            .as("ms until the take woke the sender (its sleeps last up to 20 s); sleeps ended: %s",
+                                    ends)
                             .isLessThan(3000);
                     Thread.sleep(1);
                 }
@@ -426,14 +440,16 @@ class CrossLanguageMailboxTest {
      * C writer then numbers its message 2, never 1 again with other contents.
      */
     @Test
-    void aCSenderResumesPastAMessageADeadWriterWroteButNeverPut(@TempDir Path dir, RegionOptions options) throws Exception {
+    void aCSenderResumesPastAMessageADeadWriterWroteButNeverPut(@TempDir Path dir,
+            RegionOptions options) throws Exception {
         Path binary = compile(dir);
         Layout layout = layout();
         RecordLayout record = layout.record("arm_command").orElseThrow();
         List<Process> children = new ArrayList<>();
         try (MailboxReceiver receiver = MailboxReceiver.open("xskip", "arm_command", layout, options)) {
             Process dead = RegionChild.start(children, List.of("-Dshmtel.crashAt=publish.complete@2"), "mbox-send",
-                    options.directory().toString(), "xskip", Examples.example("commands.json").toAbsolutePath().toString(),
+                    options.directory().toString(), "xskip", Examples.example("commands.json").toAbsolutePath()
+                            .toString(),
                     "arm_command", "5", "yield");
             DynamicView view = new DynamicView(record);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -445,7 +461,8 @@ class CrossLanguageMailboxTest {
             assertThat(dead.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(dead.exitValue()).as("killed at publish.complete").isEqualTo(137);
             RingGeometry geometry = RingGeometry.of(record);
-            assertThat(MailboxWords.slotIndex(receiver.subscriber().region().buffer(), geometry)).as("message 1 written").isOne();
+            assertThat(MailboxWords.slotIndex(receiver.subscriber().region().buffer(), geometry))
+                    .as("message 1 written").isOne();
             Process c = new ProcessBuilder(binary.toString(), receiver.subscriber().region().file().toString(), "offer")
                     .redirectErrorStream(true).start();
             children.add(c);

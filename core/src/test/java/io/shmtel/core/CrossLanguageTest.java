@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ class CrossLanguageTest {
         Layout layout = g.layout();
         new CGenerator(layout).generate().get(0).writeTo(dir);
         Files.writeString(dir.resolve("xlang.c"), C_PROGRAM, StandardCharsets.UTF_8);
-        List<String> flags = new java.util.ArrayList<>(Gcc.STRICT_C11);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
         flags.remove("-pedantic");
         flags.add("-D_DEFAULT_SOURCE"); // mmap, open
         Path binary = Gcc.compile(dir, dir.resolve("xlang.c"), "xlang", flags);
@@ -125,7 +126,8 @@ class CrossLanguageTest {
 
     static MappedByteBuffer map(Path file, long length) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return (MappedByteBuffer) channel.map(FileChannel.MapMode.READ_WRITE, 0, length).order(ByteOrder.LITTLE_ENDIAN);
+            return (MappedByteBuffer) channel.map(FileChannel.MapMode.READ_WRITE, 0, length)
+                    .order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 
@@ -231,13 +233,15 @@ class CrossLanguageTest {
                 if (subscriber.poll(view)) {
                     read++;
                     last = view.sampleIndex();
-                    assertThat(view.number(view.field("position"), 0)).as("position[0] of sample %d", last).isEqualTo((double) last);
+                    assertThat(view.number(view.field("position"), 0)).as("position[0] of sample %d", last)
+                            .isEqualTo((double) last);
                     continue;
                 }
                 waitSet.sleep(TimeUnit.SECONDS.toNanos(20));
             }
             assertThat(c.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            System.out.printf("cross-language wake: %d of %d C samples read, %d sleeps, %d wake-ups, %d timeouts%n", read,
+            System.out.printf("cross-language wake: %d of %d C samples read, %d sleeps, %d wake-ups, %d timeouts%n",
+                    read,
                     samples, waitSet.sleeps(), waitSet.wakeups(), waitSet.timeouts());
             assertThat(read + subscriber.lostSamples()).isEqualTo(samples);
             assertThat(waitSet.sleeps()).as("sleeps").isPositive();

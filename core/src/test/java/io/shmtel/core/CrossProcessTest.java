@@ -143,7 +143,8 @@ class CrossProcessTest {
         try (Subscriber subscriber = Subscriber.open("paused", "every_type", options)) {
             assertThat(awaitState(subscriber, WriterState.LIVE, Duration.ofSeconds(2))).isEqualTo(WriterState.LIVE);
             signal("STOP", writer);
-            assertThat(awaitState(subscriber, WriterState.STALLED, Duration.ofSeconds(3))).isEqualTo(WriterState.STALLED);
+            assertThat(awaitState(subscriber, WriterState.STALLED, Duration.ofSeconds(3)))
+                    .isEqualTo(WriterState.STALLED);
             Thread.sleep(200);
             assertThat(subscriber.state()).as("a stopped process still holds its lock").isEqualTo(WriterState.STALLED);
             signal("CONT", writer);

@@ -2,6 +2,12 @@ package io.shmtel.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
@@ -14,6 +20,7 @@ import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,8 +65,10 @@ class DurableRegionTest {
 
     Path schema() throws IOException {
         Path schema = dir.resolve("frames.json");
-        Files.writeString(schema, "{\"schema\": \"frames\", \"version\": 1, \"records\": [{\"name\": \"frame\", \"depth\": 1024,"
-                + " \"fields\": [{\"name\": \"seq\", \"type\": \"i64\"}, {\"name\": \"values\", \"type\": \"f64\", \"count\": 20}]}]}");
+        Files.writeString(schema,
+                "{\"schema\": \"frames\", \"version\": 1, \"records\": [{\"name\": \"frame\", \"depth\": 1024,"
+                + " \"fields\": [{\"name\": \"seq\", \"type\": \"i64\"}, {\"name\": \"values\", \"type\": \"f64\", "
+                        + "\"count\": 20}]}]}");
         return schema;
     }
 
@@ -67,7 +76,8 @@ class DurableRegionTest {
     void flushedSamplesAreOnStorageAfterTheWriterIsKilled() throws Exception {
         assertThat(Files.getFileStore(dir).type()).as("a real file system").isNotEqualTo("tmpfs");
         Path schema = schema();
-        Process writer = RegionChild.start(children, List.of(), "durable", dir.toString(), "log", schema.toString(), RECORD,
+        Process writer = RegionChild.start(children, List.of(), "durable", dir.toString(), "log", schema.toString(),
+                RECORD,
                 "600", "700");
         BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream()));
         String flushed = out.readLine();
@@ -92,7 +102,8 @@ class DurableRegionTest {
         long to = slots.slotOffset(599) / 4096 * 4096;
         long[] stat = cachestat(dir.resolve("shmtel.log"), from, to - from);
         if (stat != null) {
-            System.out.printf("durable: flushed samples' pages: %d cached, %d dirty, %d under writeback%n", stat[0], stat[1], stat[2]);
+            System.out.printf("durable: flushed samples' pages: %d cached, %d dirty, %d under writeback%n", stat[0],
+                    stat[1], stat[2]);
             assertThat(stat[0]).as("pages cached").isPositive();
             assertThat(stat[1]).as("dirty pages of flushed samples").isZero();
             long[] unflushed = cachestat(dir.resolve("shmtel.log"), (slots.slotOffset(601) + 4095) / 4096 * 4096, 4096);
@@ -141,38 +152,38 @@ class DurableRegionTest {
             assertThat(region.writerState(5)).isEqualTo(WriterState.CLOSED);
         }
         assertThat(readDirect(dir.resolve("shmtel.periodic"), layout.regionLength())
-                .getLong(io.shmtel.schema.layout.RegionHeaderDescriptor.recordEntryOffset(r.index())
-                        + io.shmtel.schema.layout.RegionHeaderDescriptor.RECORD_ENTRY_FLUSHED_OFFSET))
+                .getLong(RegionHeaderDescriptor.recordEntryOffset(r.index())
+                        + RegionHeaderDescriptor.RECORD_ENTRY_FLUSHED_OFFSET))
                 .as("the flushed count itself is on disk").isEqualTo(60);
     }
 
-    interface CLib extends com.sun.jna.Library {
-        CLib INSTANCE = com.sun.jna.Native.load("c", CLib.class);
+    interface CLib extends Library {
+        CLib INSTANCE = Native.load("c", CLib.class);
 
-        long syscall(long number, int fd, com.sun.jna.Pointer range, com.sun.jna.Pointer stat, int flags);
+        long syscall(long number, int fd, Pointer range, Pointer stat, int flags);
     }
 
     /** {cached, dirty, writeback} pages of {@code [offset, offset + length)} of a file (cachestat), null where the kernel lacks it. */
     static long[] cachestat(Path file, long offset, long length) throws Exception {
-        if (!com.sun.jna.Platform.isLinux() || !com.sun.jna.Platform.is64Bit()) {
+        if (!Platform.isLinux() || !Platform.is64Bit()) {
             return null;
         }
-        int fd = io.shmtel.core.nativeio.Posix.openExisting(file.toString(), false);
+        int fd = Posix.openExisting(file.toString(), false);
         try {
-            com.sun.jna.Memory range = new com.sun.jna.Memory(16);
+            Memory range = new Memory(16);
             range.setLong(0, offset);
             range.setLong(8, length);
-            com.sun.jna.Memory out = new com.sun.jna.Memory(40);
+            Memory out = new Memory(40);
             out.clear();
             long r = CLib.INSTANCE.syscall(451, fd, range, out, 0); // cachestat: the same number on x86-64 and aarch64
             if (r != 0) {
-                System.out.println("durable: no cachestat here (errno " + com.sun.jna.Native.getLastError()
+                System.out.println("durable: no cachestat here (errno " + Native.getLastError()
                         + "): the dirty-page check is skipped");
                 return null;
             }
             return new long[] {out.getLong(0), out.getLong(8), out.getLong(16)};
         } finally {
-            io.shmtel.core.nativeio.Posix.close(fd);
+            Posix.close(fd);
         }
     }
 

@@ -3,6 +3,7 @@ package io.shmtel.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
@@ -20,16 +21,19 @@ import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.SlotDescriptor;
 import io.shmtel.schema.testing.Examples;
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,14 +65,15 @@ class GeneratedJavaTest {
         }
         sources.putAll(extraSources);
         ClassLoader loader = InMemoryJavaCompiler.compile(sources, RecordView.class, SlotDescriptor.class,
-                io.shmtel.schema.SchemaParser.class);
+                SchemaParser.class);
         return new Generated(layout, pkg, loader);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void everyFieldRoundTripsThroughWriterRingAndView(Path schemaFile) throws Throwable {
-        Generated g = generate(schemaFile, "test.gen." + schemaFile.getFileName().toString().replace(".json", ""), Map.of());
+        Generated g = generate(schemaFile, "test.gen." + schemaFile.getFileName().toString().replace(".json", ""),
+                Map.of());
         ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (RecordLayout r : g.layout().records()) {
@@ -101,12 +106,13 @@ class GeneratedJavaTest {
                                 f.offset()).isEqualTo(expected);
                     }
                 }
-                assertThat(view.toString()).startsWith(r.name() + "{sample=" + round + ", timestampNs=" + (5_000 + round));
+                assertThat(view.toString()).startsWith(r.name() + "{sample=" + round + ", timestampNs="
+                        + (5_000 + round));
             }
             @SuppressWarnings("unchecked")
             List<FieldMeta> metas = (List<FieldMeta>) viewClass.getField("FIELDS").get(null);
             assertThat(metas).extracting(FieldMeta::name, FieldMeta::offset, FieldMeta::sizeBytes, FieldMeta::unit)
-                    .containsExactlyElementsOf(r.fields().stream().map(f -> org.assertj.core.groups.Tuple.tuple(
+                    .containsExactlyElementsOf(r.fields().stream().map(f -> Tuple.tuple(
                             f.name(), f.offset(), f.sizeBytes(), f.unit())).toList());
             assertThat(viewClass.getField("FINGERPRINT").getLong(null)).isEqualTo(r.fingerprint());
             assertThat(viewClass.getField("SLOT_LENGTH").getInt(null)).isEqualTo(r.slotLength());
@@ -144,48 +150,52 @@ class GeneratedJavaTest {
             }
             for (int round = 0; round < 2; round++) {
                 for (FieldLayout f : bulk) {
-                    Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+                    Class<?> arrayType = Array.newInstance(javaType(f), 0).getClass();
                     String m = Names.camelCase(f.name());
-                    Object src = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 3);
+                    Object src = Array.newInstance(javaType(f), f.count() + 3);
                     for (int i = 0; i < f.count(); i++) {
-                        java.lang.reflect.Array.set(src, i, value(f, i, round));
+                        Array.set(src, i, value(f, i, round));
                     }
                     assertThat(invoke(writerClass.getMethod(m, arrayType), writer, src)).isSameAs(writer);
                     if (round == 1) { // then the first count-1 elements again, from offset 3 of another array
-                        Object shifted = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 3);
+                        Object shifted = Array.newInstance(javaType(f), f.count() + 3);
                         for (int i = 0; i < f.count() - 1; i++) {
-                            java.lang.reflect.Array.set(shifted, 3 + i, value(f, i, 0));
+                            Array.set(shifted, 3 + i, value(f, i, 0));
                         }
-                        invoke(writerClass.getMethod(m, arrayType, int.class, int.class), writer, shifted, 3, f.count() - 1);
+                        invoke(writerClass.getMethod(m, arrayType, int.class, int.class), writer, shifted, 3,
+                                f.count() - 1);
                     }
                 }
                 writerClass.getMethod("commit").invoke(writer);
                 reader.readLatest(snapshot);
                 viewClass.getMethod("wrap", ByteBuffer.class, int.class).invoke(view, snapshot, 0);
                 for (FieldLayout f : bulk) {
-                    Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
+                    Class<?> arrayType = Array.newInstance(javaType(f), 0).getClass();
                     String m = Names.camelCase(f.name());
-                    Object dst = java.lang.reflect.Array.newInstance(javaType(f), f.count());
+                    Object dst = Array.newInstance(javaType(f), f.count());
                     assertThat(invoke(viewClass.getMethod(m, arrayType), view, dst)).isSameAs(dst);
-                    Object part = java.lang.reflect.Array.newInstance(javaType(f), f.count() + 2);
+                    Object part = Array.newInstance(javaType(f), f.count() + 2);
                     invoke(viewClass.getMethod(m, arrayType, int.class, int.class), view, part, 2, f.count());
                     for (int i = 0; i < f.count(); i++) {
                         // round 1 rewrote all but the last element with round 0's values
                         Object expected = value(f, i, round == 1 && i < f.count() - 1 ? 0 : round);
-                        assertThat(java.lang.reflect.Array.get(dst, i)).as("%s.%s[%d] bulk", r.name(), f.name(), i)
-                                .isEqualTo(expected).isEqualTo(get(viewClass, view, f, i)).isEqualTo(raw(snapshot, f, i));
-                        assertThat(java.lang.reflect.Array.get(part, 2 + i)).isEqualTo(expected);
+                        assertThat(Array.get(dst, i)).as("%s.%s[%d] bulk", r.name(), f.name(), i)
+                                .isEqualTo(expected).isEqualTo(get(viewClass, view, f, i))
+                                        .isEqualTo(raw(snapshot, f, i));
+                        assertThat(Array.get(part, 2 + i)).isEqualTo(expected);
                     }
                     arrays++;
                 }
             }
             FieldLayout f = bulk.get(0);
-            Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
-            Object shortArray = java.lang.reflect.Array.newInstance(javaType(f), f.count() - 1);
-            assertThatThrownBy(() -> invoke(writerClass.getMethod(Names.camelCase(f.name()), arrayType), writer, shortArray))
+            Class<?> arrayType = Array.newInstance(javaType(f), 0).getClass();
+            Object shortArray = Array.newInstance(javaType(f), f.count() - 1);
+            assertThatThrownBy(() -> invoke(writerClass.getMethod(Names.camelCase(f.name()), arrayType), writer,
+                    shortArray))
                     .isInstanceOf(IndexOutOfBoundsException.class);
-            assertThatThrownBy(() -> invoke(viewClass.getMethod(Names.camelCase(f.name()), arrayType, int.class, int.class),
-                    view, java.lang.reflect.Array.newInstance(javaType(f), f.count()), 0, f.count() + 1))
+            assertThatThrownBy(() -> invoke(viewClass.getMethod(Names.camelCase(f.name()), arrayType, int.class,
+                    int.class),
+                    view, Array.newInstance(javaType(f), f.count()), 0, f.count() + 1))
                     .isInstanceOf(IndexOutOfBoundsException.class);
         }
         if (schemaFile.getFileName().toString().equals("all_types.json")) {
@@ -201,15 +211,17 @@ class GeneratedJavaTest {
                 || x.type() == FieldType.U16 || x.type() == FieldType.U32)).findFirst()
                 .orElseThrow(() -> new AssertionError("all_types.json has no unsigned array field"));
         Class<?> writerClass = g.load("EveryTypeWriter");
-        ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength())).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength()))
+                .order(ByteOrder.LITTLE_ENDIAN);
         RingWriter ring = new RingWriter(region, RingGeometry.of(r));
         Object writer = writerClass.getConstructor(SampleSink.class).newInstance(ring);
-        Class<?> arrayType = java.lang.reflect.Array.newInstance(javaType(f), 0).getClass();
-        Object bad = java.lang.reflect.Array.newInstance(javaType(f), f.count());
-        java.lang.reflect.Array.set(bad, 0, value(f, 0, 0));
-        java.lang.reflect.Array.set(bad, f.count() - 1, javaType(f) == long.class ? (Object) (-1L) : (Object) (-1));
+        Class<?> arrayType = Array.newInstance(javaType(f), 0).getClass();
+        Object bad = Array.newInstance(javaType(f), f.count());
+        Array.set(bad, 0, value(f, 0, 0));
+        Array.set(bad, f.count() - 1, javaType(f) == long.class ? (Object) (-1L) : (Object) (-1));
         assertThatThrownBy(() -> invoke(writerClass.getMethod(Names.camelCase(f.name()), arrayType), writer, bad))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("value out of range for " + f.name()
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("value out of range for "
+                        + f.name()
                         + ": value=-1");
         writerClass.getMethod("commit").invoke(writer);
         ByteBuffer snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
@@ -234,13 +246,16 @@ class GeneratedJavaTest {
         RecordLayout r = g.layout().record("every_type").orElseThrow();
         Class<?> writerClass = g.load("EveryTypeWriter");
         ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength()));
-        Object writer = writerClass.getConstructor(SampleSink.class).newInstance(new RingWriter(region, RingGeometry.of(r)));
+        Object writer = writerClass.getConstructor(SampleSink.class)
+                .newInstance(new RingWriter(region, RingGeometry.of(r)));
         assertThatThrownBy(() -> invoke(writerClass.getMethod("octet", int.class), writer, 256))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("value out of range for octet: value=256 range=[0, 255]");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("value out of range for octet: value=256 "
+                        + "range=[0, 255]");
         assertThatThrownBy(() -> invoke(writerClass.getMethod("mask", long.class), writer, -1L))
                 .hasMessage("value out of range for mask: value=-1 range=[0, 4294967295]");
         assertThatThrownBy(() -> invoke(writerClass.getMethod("doubles", int.class, double.class), writer, 2, 1.0))
-                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("Index 2 out of bounds for length 2");
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("Index 2 out of bounds for length "
+                        + "2");
         assertThatThrownBy(() -> invoke(writerClass.getMethod("label", CharSequence.class), writer, "ünïcödé-label"))
                 .hasMessage("text does not fit field label: needs 17 UTF-8 bytes, capacity=12");
     }
@@ -252,7 +267,8 @@ class GeneratedJavaTest {
         ByteBuffer region = ByteBuffer.allocateDirect(Math.toIntExact(g.layout().regionLength()));
         Class<?> writerClass = g.load("JointStateWriter");
         Class<?> viewClass = g.load("JointStateView");
-        Object writer = writerClass.getConstructor(SampleSink.class).newInstance(new RingWriter(region, RingGeometry.of(r)));
+        Object writer = writerClass.getConstructor(SampleSink.class)
+                .newInstance(new RingWriter(region, RingGeometry.of(r)));
         invoke(writerClass.getMethod("frameId", CharSequence.class), writer, "wrist");
         invoke(writerClass.getMethod("statusRaw", int.class), writer, 77);
         invoke(writerClass.getMethod("commit"), writer);
@@ -268,7 +284,8 @@ class GeneratedJavaTest {
         assertThat(invoke(viewClass.getMethod("statusRaw"), view)).isEqualTo(77);
         assertThat(view.toString()).contains("status=77", "frame_id=\"wrist\"", "position=[1.25, 0.0");
         assertThatThrownBy(() -> invoke(viewClass.getMethod("wrap", ByteBuffer.class, int.class), view,
-                ByteBuffer.allocate(r.slotLength()), 0)).hasMessage("views read little-endian buffers: order=BIG_ENDIAN");
+                ByteBuffer.allocate(r.slotLength()),
+                        0)).hasMessage("views read little-endian buffers: order=BIG_ENDIAN");
     }
 
     static final String PROBE = """
@@ -398,7 +415,7 @@ class GeneratedJavaTest {
 
     @Test
     void subscriberReadsAllocateNothingInTheSteadyState() throws Exception {
-        java.nio.file.Path dir = io.shmtel.core.region.ShmDirectory.create();
+        Path dir = ShmDirectory.create();
         try {
             System.setProperty("probe.dir", dir.toString());
             Generated g = generate(EXAMPLES.resolve("arm.json"), "test.gen.alloc2",
@@ -409,7 +426,7 @@ class GeneratedJavaTest {
                     + " cycles (least of 3 runs)");
             assertThat(allocated).as("bytes allocated by Subscriber.latest/poll and the writer").isZero();
         } finally {
-            io.shmtel.core.region.ShmDirectory.delete(dir);
+            ShmDirectory.delete(dir);
         }
     }
 
@@ -467,7 +484,8 @@ class GeneratedJavaTest {
             case I64 -> Long.MIN_VALUE + 12_345 + i + round;
             case F32 -> 1.5f * (i + 1) + round;
             case F64 -> -2.25 * (i + 1) + round;
-            case STRING -> ("é-" + round + "-" + f.name()).substring(0, Math.min(f.length() - 2, 4 + f.name().length()));
+            case STRING -> ("é-" + round + "-" + f.name()).substring(0,
+                    Math.min(f.length() - 2, 4 + f.name().length()));
         };
     }
 
@@ -498,7 +516,7 @@ class GeneratedJavaTest {
             while (n < bytes.length && bytes[n] != 0) {
                 n++;
             }
-            return new String(bytes, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            return new String(bytes, 0, n, StandardCharsets.UTF_8);
         }
         return switch (f.type()) {
             case BOOL -> slot.get(at) != 0;

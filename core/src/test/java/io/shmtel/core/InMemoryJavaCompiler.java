@@ -54,12 +54,14 @@ public final class InMemoryJavaCompiler {
                 return text;
             }
         }));
-        List<String> options = List.of("-Xlint:all", "-Werror", "--release", "17", "-classpath", classpath(classpathAnchors));
+        List<String> options = List.of("-Xlint:all", "-Werror", "--release", "17", "-classpath",
+                classpath(classpathAnchors));
         boolean ok = javac.getTask(null, manager, diagnostics, options, null, units).call();
         if (!ok || !diagnostics.getDiagnostics().isEmpty()) {
             StringBuilder sb = new StringBuilder("generated code did not compile cleanly:");
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-                sb.append('\n').append(d.getKind()).append(' ').append(d.getSource() == null ? "" : d.getSource().getName())
+                sb.append('\n').append(d.getKind()).append(' ').append(d.getSource() == null ? ""
+                        : d.getSource().getName())
                         .append(':').append(d.getLineNumber()).append(": ").append(d.getMessage(null));
             }
             throw new AssertionError(sb.toString());

@@ -2,6 +2,7 @@ package io.shmtel.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
@@ -22,7 +23,7 @@ class LivenessAllocationTest {
     @Test
     void aLivenessCheckAllocatesNothing(RegionOptions options) {
         var layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         try (Publisher p = Publisher.create("alive", layout, options);
                 Subscriber s = Subscriber.open("alive", "joint_state", options)) {
@@ -35,7 +36,8 @@ class LivenessAllocationTest {
                 least = Math.min(least, mx.getThreadAllocatedBytes(thread) - before);
             }
             assertThat(s.state()).isEqualTo(WriterState.LIVE);
-            System.out.println("liveness check: least of 3 rounds of 100,000 state() calls allocated " + least + " bytes");
+            System.out.println("liveness check: least of 3 rounds of 100,000 state() calls allocated " + least
+                    + " bytes");
             assertThat(least).as("bytes allocated by 100,000 liveness checks").isZero();
         }
     }

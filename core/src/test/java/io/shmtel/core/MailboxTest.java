@@ -23,9 +23,12 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.testing.Examples;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +102,8 @@ class MailboxTest {
             assertThat(sender.lastAnsweredMessage()).isEqualTo(1);
             assertThat(sender.lastAnswerCode()).isEqualTo(42);
             assertThat(sender.failures()).isOne();
-            assertThat(sender.state()).as("the writer emptied the ERROR box on reading it").isEqualTo(MailboxState.EMPTY);
+            assertThat(sender.state()).as("the writer emptied the ERROR box on reading it")
+                    .isEqualTo(MailboxState.EMPTY);
 
             // Taking the next message answers the held one done.
             CounterPattern.fill(writer, 2);
@@ -138,19 +142,25 @@ class MailboxTest {
         Layout layout = LayoutCompiler.compile(SchemaParser.parse(schema));
         try (Publisher publisher = Publisher.create("mixed", layout, options)) {
             assertThatThrownBy(() -> publisher.sink("command")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("record \"command\" of region \"mixed\" is a mailbox: send to it with publisher.mailbox(\"command\")");
+                    .hasMessage("record \"command\" of region \"mixed\" is a mailbox: send to it with "
+                            + "publisher.mailbox(\"command\")");
             assertThatThrownBy(() -> publisher.mailbox("telemetry")).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("record \"telemetry\" of region \"mixed\" is a ring, not a mailbox: publish to it with publisher.sink(\"telemetry\")");
-            DynamicWriter command = new DynamicWriter(publisher.mailbox("command"), layout.record("command").orElseThrow());
+                    .hasMessage("record \"telemetry\" of region \"mixed\" is a ring, not a mailbox: publish to it "
+                            + "with publisher.sink(\"telemetry\")");
+            DynamicWriter command = new DynamicWriter(publisher.mailbox("command"),
+                    layout.record("command").orElseThrow());
             assertThatThrownBy(command::commit).isInstanceOf(IllegalStateException.class)
                     .hasMessage("record \"mixed/command\" is a mailbox: send with offer() or put(timeout), which say"
                             + " whether the message went in; commit() is for rings");
-            DynamicWriter telemetry = new DynamicWriter(publisher.sink("telemetry"), layout.record("telemetry").orElseThrow());
+            DynamicWriter telemetry = new DynamicWriter(publisher.sink("telemetry"),
+                    layout.record("telemetry").orElseThrow());
             assertThatThrownBy(telemetry::offer).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("offer() and put() send to a mailbox record; this writer's record is a ring: publish with commit()");
+                    .hasMessage("offer() and put() send to a mailbox record; this writer's record is a ring: publish "
+                            + "with commit()");
             assertThatThrownBy(() -> MailboxReceiver.open("mixed", "telemetry", options))
                     .isInstanceOf(IncompatibleLayoutException.class)
-                    .hasMessage("record \"telemetry\" of region \"mixed\" is a ring, not a mailbox: read it with a Subscriber (shmtel echo)");
+                    .hasMessage("record \"telemetry\" of region \"mixed\" is a ring, not a mailbox: read it with a "
+                            + "Subscriber (shmtel echo)");
             try (MailboxReceiver receiver = MailboxReceiver.open("mixed", "command", options)) {
                 assertThatThrownBy(() -> receiver.fail(0)).isInstanceOf(IllegalArgumentException.class)
                         .hasMessageContaining("error codes are 1 or more");
@@ -190,8 +200,9 @@ class MailboxTest {
             DynamicWriter writer = new DynamicWriter(sender, R);
             CounterPattern.fill(writer, 0);
             assertThat(writer.offer()).isTrue();
-            Process holder = RegionChild.start(children, List.of(), "mbox-hold", options.directory().toString(), "held", RECORD);
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            Process holder = RegionChild.start(children, List.of(), "mbox-hold", options.directory().toString(), "held",
+                    RECORD);
+            String line = new BufferedReader(new InputStreamReader(holder.getInputStream())).readLine();
             assertThat(line).isEqualTo("holding 0");
             assertThat(sender.awaitAnswer(TimeUnit.MILLISECONDS.toNanos(200))).as("held by a live consumer").isFalse();
             holder.destroyForcibly();
@@ -446,7 +457,7 @@ class MailboxTest {
             // The stalled recoverer goes on: the box it saw is long gone.
             Posix.resume(stalled.pid());
             assertThat(stalled.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            assertThat(new String(stalled.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII))
+            assertThat(new String(stalled.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
                     .startsWith("recovered false");
             assertThat(sender.awaitAnswer(TimeUnit.SECONDS.toNanos(5))).isTrue();
             assertThat(sender.lastAnsweredMessage()).isOne();
@@ -461,7 +472,8 @@ class MailboxTest {
      * with a /proc that hides the holder's entry.
      */
     @Test
-    void aHolderWhoseStartTimeCannotBeReadIsNotTakenForDead(RegionOptions options, @TempDir Path hiddenProc) throws Exception {
+    void aHolderWhoseStartTimeCannotBeReadIsNotTakenForDead(RegionOptions options,
+            @TempDir Path hiddenProc) throws Exception {
         String dir = options.directory().toString();
         List<String> hidden = List.of("-D" + ProcessInfo.PROC_ROOT_PROPERTY + "=" + hiddenProc);
         try (Publisher publisher = Publisher.create("hidden", LAYOUT, options)) {
@@ -472,10 +484,13 @@ class MailboxTest {
             assertThat(writer.offer()).isTrue();
             Process holder = RegionChild.start(children, List.of(), "mbox-hold", dir, "hidden", RECORD);
             assertThat(firstLine(holder)).isEqualTo("holding 0");
-            assertThat(MailboxWords.holderStart(publisher.region().buffer(), g)).as("stored by the holder").isPositive();
+            assertThat(MailboxWords.holderStart(publisher.region().buffer(), g)).as("stored by the holder")
+                    .isPositive();
             Process recoverer = RegionChild.start(children, hidden, "mbox-recover", dir, "hidden", RECORD);
-            assertThat(firstLine(recoverer)).as("a live holder with an unreadable start time").isEqualTo("recovered false");
-            assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), g))).isEqualTo((int) holder.pid());
+            assertThat(firstLine(recoverer)).as("a live holder with an unreadable start time")
+                    .isEqualTo("recovered false");
+            assertThat(MailboxWords.holder(MailboxWords.word(publisher.region().buffer(), g)))
+                    .isEqualTo((int) holder.pid());
             holder.destroyForcibly();
             holder.waitFor();
             Process next = RegionChild.start(children, hidden, "mbox-recover", dir, "hidden", RECORD);
@@ -521,7 +536,8 @@ class MailboxTest {
             assertThat(answered[0]).isTrue();
             assertThat(sender.lastAnswerCode()).isEqualTo(MailboxSender.CONSUMER_DIED);
             assertThat(TimeUnit.NANOSECONDS.toMillis(answeredAt[0] - died))
-                    .as("ms from the consumer's death to the answer (the writer's sleep lasts up to 20 s)").isLessThan(3000);
+                    .as("ms from the consumer's death to the answer (the writer's sleep lasts up to 20 s)")
+                            .isLessThan(3000);
         }
     }
 
@@ -573,11 +589,12 @@ class MailboxTest {
     }
 
     private static String firstLine(Process p) throws IOException {
-        return new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        return new BufferedReader(new InputStreamReader(p.getInputStream())).readLine();
     }
 
     /** Waits until {@code file} has {@code n} lines starting with {@code prefix}. */
-    private static void awaitLines(Path file, String prefix, int n, long deadline) throws IOException, InterruptedException {
+    private static void awaitLines(Path file, String prefix, int n, long deadline) throws IOException,
+            InterruptedException {
         while (!Files.exists(file) || Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).count() < n) {
             assertThat(System.nanoTime() - deadline).as("%s: %d lines %s", file, n, prefix).isNegative();
             Thread.sleep(5);
@@ -585,11 +602,13 @@ class MailboxTest {
     }
 
     private Process startWriter(String dir, long count) throws IOException {
-        return RegionChild.start(children, List.of(), Path.of(dir, "writer.out"), "mbox-send", dir, "kill", SCHEMA, RECORD, Long.toString(count), "blocking");
+        return RegionChild.start(children, List.of(), Path.of(dir, "writer.out"), "mbox-send", dir, "kill", SCHEMA,
+                RECORD, Long.toString(count), "blocking");
     }
 
     private Process startConsumer(String dir, long count, Path log) throws IOException {
-        return RegionChild.start(children, List.of(), Path.of(dir, "consumer.out"), "mbox-take", dir, "kill", RECORD, Long.toString(count), "blocking",
+        return RegionChild.start(children, List.of(), Path.of(dir, "consumer.out"), "mbox-take", dir, "kill", RECORD,
+                Long.toString(count), "blocking",
                 log.toString());
     }
 

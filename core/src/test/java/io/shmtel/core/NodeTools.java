@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class NodeTools {
     static final boolean REQUIRED = "1".equals(System.getenv("SHMTEL_REQUIRE_NODE_TESTS"));
-    private static final java.util.Map<Path, Path> INSTALLED = new java.util.HashMap<>();
+    private static final Map<Path, Path> INSTALLED = new HashMap<>();
 
     private NodeTools() {}
 
@@ -48,7 +50,8 @@ public final class NodeTools {
         }
         Result version = run(Path.of("."), 30, "node", "--version");
         if (version == null || version.code() != 0) {
-            unavailable("Node.js not found: install Node.js 18 or newer (with npm) to run the Foxglove client and browser tests");
+            unavailable("Node.js not found: install Node.js 18 or newer (with npm) to run the Foxglove client and "
+                    + "browser tests");
         }
         Path dir = target;
         Files.createDirectories(dir);

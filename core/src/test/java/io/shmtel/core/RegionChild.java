@@ -1,8 +1,12 @@
 package io.shmtel.core;
 
 import io.shmtel.core.idle.IdleStrategies;
+import io.shmtel.core.region.MemoryOptions;
+import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.ring.MailboxWords;
+import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
@@ -10,10 +14,16 @@ import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   publish DIR REGION SCHEMA RECORD SECONDS   publish the counter pattern at full rate ("ready epoch=E" once started)
  *   latest  DIR REGION RECORD READS SECONDS    read the newest sample READS times, checking each ("reads N torn T")
- *   stream  DIR REGION RECORD READS SECONDS    read every sample in order, checking each ("reads N torn T lost L backwards B")
+ *   stream  DIR REGION RECORD READS SECONDS    read every sample in order, checking each ("reads N torn T lost L
+ *   backwards B")
  *   create  DIR REGION SCHEMA                  create the region and exit ("created" or "failed: Class: message")
  *   sleep   DIR REGION RECORD LAST MAXWAIT_MS  read every sample up to index LAST with a blocking WaitSet, checking
  *                                              each ("ready" once subscribed; at the end "read N lost L torn T
@@ -53,32 +64,36 @@ public final class RegionChild {
             case "create" -> create(options, args[2], layout(args[3]));
             case "sleep" -> sleep(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "hold" -> hold(options, args[2], layout(args[3]), args[4]);
-            case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), args[6]);
-            case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5], Path.of(args[6]));
+            case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]),
+                    args[6]);
+            case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5],
+                    Path.of(args[6]));
             case "mbox-hold" -> mailboxHold(options, args[2], args[3]);
             case "mbox-recover" -> mailboxRecover(options, args[2], args[3]);
-            case "durable" -> durable(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]), Long.parseLong(args[6]));
-            case "memory" -> memory(options.withMemory(new io.shmtel.core.region.MemoryOptions(Boolean.parseBoolean(args[4]),
-                    Boolean.parseBoolean(args[5]), io.shmtel.core.region.MemoryOptions.Advice.byName(args[6]).orElseThrow(),
+            case "durable" -> durable(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]),
+                    Long.parseLong(args[6]));
+            case "memory" -> memory(options.withMemory(new MemoryOptions(Boolean.parseBoolean(args[4]),
+                    Boolean.parseBoolean(args[5]), MemoryOptions.Advice.byName(args[6]).orElseThrow(),
                     Boolean.parseBoolean(args[7]))), args[2], layout(args[3]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
 
     /** Starts a child JVM in {@code mode args...} with extra JVM options, added to {@code children} (to be killed after the test). */
-    static Process start(java.util.List<Process> children, java.util.List<String> jvmOptions, String... args)
+    static Process start(List<Process> children, List<String> jvmOptions, String... args)
             throws IOException {
         return start(children, jvmOptions, null, args);
     }
 
     /** {@link #start}, appending the child's output to {@code output} (null: a pipe); a file keeps what a killed child said. */
-    static Process start(java.util.List<Process> children, java.util.List<String> jvmOptions, Path output, String... args)
+    static Process start(List<Process> children, List<String> jvmOptions, Path output, String... args)
             throws IOException {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), RegionChild.class.getName()));
-        command.addAll(java.util.List.of(args));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), RegionChild.class.getName()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         if (output != null) {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
@@ -89,7 +104,7 @@ public final class RegionChild {
     }
 
     /** Kills the children a test started (after each test: none outlives it, nor its regions' owners). */
-    static void killAll(java.util.List<Process> children) throws InterruptedException {
+    static void killAll(List<Process> children) throws InterruptedException {
         for (Process p : children) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
@@ -224,7 +239,8 @@ public final class RegionChild {
         }
     }
 
-    static void mailboxSend(RegionOptions options, String region, Layout layout, String record, long count, String idle) {
+    static void mailboxSend(RegionOptions options, String region, Layout layout, String record, long count,
+            String idle) {
         try (Publisher publisher = Publisher.create(region, layout, options)) {
             MailboxSender sender = publisher.mailbox(record).idleStrategy(IdleStrategies.byName(idle));
             DynamicWriter writer = new DynamicWriter(sender, layout.record(record).orElseThrow());
@@ -232,7 +248,7 @@ public final class RegionChild {
             System.out.flush();
             while (sender.nextMessageIndex() < count) {
                 CounterPattern.fill(writer, sender.nextMessageIndex());
-                if (!writer.put(java.time.Duration.ofSeconds(60))) {
+                if (!writer.put(Duration.ofSeconds(60))) {
                     System.out.println("put timed out at " + sender.nextMessageIndex());
                     System.exit(4);
                 }
@@ -249,11 +265,11 @@ public final class RegionChild {
     static void mailboxTake(RegionOptions options, String region, String record, long count, String idle, Path log)
             throws IOException {
         try (MailboxReceiver receiver = MailboxReceiver.open(region, record, options);
-                java.io.FileOutputStream out = new java.io.FileOutputStream(log.toFile(), true)) {
+                FileOutputStream out = new FileOutputStream(log.toFile(), true)) {
             receiver.idleStrategy(IdleStrategies.byName(idle));
             DynamicView view = null;
             byte[] entry = new byte[8];
-            java.nio.ByteBuffer entryBuffer = java.nio.ByteBuffer.wrap(entry);
+            ByteBuffer entryBuffer = ByteBuffer.wrap(entry);
             System.out.println("ready");
             System.out.flush();
             long last = -1;
@@ -309,19 +325,19 @@ public final class RegionChild {
                 subscriber.state();
                 Thread.sleep(10);
             }
-            java.nio.ByteBuffer writable = subscriber.region().sleeperBuffer();
-            io.shmtel.core.ring.RingGeometry g = subscriber.geometry();
-            long word = io.shmtel.core.ring.MailboxWords.word(writable, g);
-            while (io.shmtel.core.ring.MailboxWords.state(word) != io.shmtel.schema.layout.RecordBlockDescriptor.MAILBOX_READING) {
+            ByteBuffer writable = subscriber.region().sleeperBuffer();
+            RingGeometry g = subscriber.geometry();
+            long word = MailboxWords.word(writable, g);
+            while (MailboxWords.state(word) != RecordBlockDescriptor.MAILBOX_READING) {
                 if (System.nanoTime() - deadline >= 0) {
                     System.out.println("not READING");
                     System.exit(3);
                 }
                 Thread.sleep(10);
-                word = io.shmtel.core.ring.MailboxWords.word(writable, g);
+                word = MailboxWords.word(writable, g);
             }
-            boolean recovered = io.shmtel.core.ring.MailboxWords.recover(writable, g, word,
-                    io.shmtel.core.ring.MailboxWords.stateWordAddress(writable, g));
+            boolean recovered = MailboxWords.recover(writable, g, word,
+                    MailboxWords.stateWordAddress(writable, g));
             System.out.println("recovered " + recovered);
             System.out.flush();
         }
@@ -329,10 +345,10 @@ public final class RegionChild {
 
     static void memory(RegionOptions options, String region, Layout layout) throws IOException {
         try (Publisher publisher = Publisher.create(region, layout, options)) {
-            java.nio.ByteBuffer b = publisher.region().buffer();
-            System.out.println("created rss=" + io.shmtel.core.region.Region.mappingBytes(b, "Rss:") + " locked="
-                    + io.shmtel.core.region.Region.mappingBytes(b, "Locked:") + " huge="
-                    + io.shmtel.core.region.Region.mappingBytes(b, "ShmemPmdMapped:"));
+            ByteBuffer b = publisher.region().buffer();
+            System.out.println("created rss=" + Region.mappingBytes(b, "Rss:") + " locked="
+                    + Region.mappingBytes(b, "Locked:") + " huge="
+                    + Region.mappingBytes(b, "ShmemPmdMapped:"));
         } catch (RuntimeException e) {
             System.out.println("failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             try (var files = Files.list(options.directory())) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.shmtel.core.nativeio.MemoryCalls;
 import io.shmtel.core.region.MemoryOptions;
+import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionMemoryException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.schema.SchemaParser;
@@ -43,7 +45,8 @@ class RegionMemoryTest {
     /** A schema whose region is about {@code mib} MiB (one record of 4 KiB slots). */
     static Path bigSchema(Path dir, int mib) throws IOException {
         Path schema = dir.resolve("big" + mib + ".json");
-        Files.writeString(schema, "{\"schema\": \"big\", \"version\": 1, \"records\": [{\"name\": \"frame\", \"depth\": "
+        Files.writeString(schema,
+                "{\"schema\": \"big\", \"version\": 1, \"records\": [{\"name\": \"frame\", \"depth\": "
                 + (mib * 256) + ", \"fields\": [{\"name\": \"pixels\", \"type\": \"u8\", \"count\": 4000}]}]}");
         return schema;
     }
@@ -63,12 +66,14 @@ class RegionMemoryTest {
         try (Publisher prefaulted = Publisher.create("prefaulted", layout, options.withMemory(
                 MemoryOptions.defaults().withPrefault(true).withAdvice(MemoryOptions.Advice.WILLNEED)))) {
             assertThat(Region.mappingBytes(prefaulted.region().buffer(), "Rss:")).isEqualTo(length);
-            try (Region reader = Region.open("prefaulted", options.withMemory(MemoryOptions.defaults().withPrefault(true)))) {
+            try (Region reader = Region.open("prefaulted", options.withMemory(MemoryOptions.defaults()
+                    .withPrefault(true)))) {
                 assertThat(Region.mappingBytes(reader.buffer(), "Rss:")).as("a prefaulted reader").isEqualTo(length);
             }
         }
         long lockedBefore = MemoryCalls.lockedBytes();
-        try (Publisher locked = Publisher.create("locked", layout, options.withMemory(MemoryOptions.defaults().withLock(true)))) {
+        try (Publisher locked = Publisher.create("locked", layout,
+                options.withMemory(MemoryOptions.defaults().withLock(true)))) {
             assertThat(Region.mappingBytes(locked.region().buffer(), "Locked:")).isEqualTo(length);
             assertThat(MemoryCalls.lockedBytes() - lockedBefore).isGreaterThanOrEqualTo(length);
         }
@@ -76,8 +81,9 @@ class RegionMemoryTest {
 
     @Test
     void aLockBeyondTheMemlockLimitFailsWithTheLimitAndTheFixAndLeavesNothing(RegionOptions options) throws Exception {
-        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
-        assumeThat(Files.isExecutable(Path.of("/usr/bin/prlimit")) && (!root || Files.isExecutable(Path.of("/usr/bin/setpriv"))))
+        boolean root = ProcessInfo.currentUid() == 0;
+        assumeThat(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+                && (!root || Files.isExecutable(Path.of("/usr/bin/setpriv"))))
                 .as("needs prlimit (and setpriv as root, to drop CAP_IPC_LOCK)").isTrue();
         Path schema = bigSchema(options.directory(), 1);
         List<String> command = new ArrayList<>();
@@ -85,9 +91,11 @@ class RegionMemoryTest {
             command.addAll(List.of("setpriv", "--bounding-set=-ipc_lock", "--inh-caps=-ipc_lock"));
         }
         command.addAll(List.of("prlimit", "--memlock=65536:65536",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), RegionChild.class.getName(),
-                "memory", options.directory().toString(), "limited", schema.toString(), "false", "true", "normal", "false"));
+                "memory", options.directory().toString(), "limited", schema.toString(), "false", "true", "normal",
+                        "false"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         children.add(p);
         String out = new String(p.getInputStream().readAllBytes());
@@ -119,17 +127,18 @@ class RegionMemoryTest {
         try {
             Publisher.create("huge", layout, options.withMemory(MemoryOptions.defaults().withHugePages(true))).close();
             throw new AssertionError("huge pages were not refused: " + why);
-        } catch (io.shmtel.core.region.RegionMemoryException e) {
+        } catch (RegionMemoryException e) {
             assertThat(e.getMessage()).startsWith("region \"huge\": cannot use huge pages: ").contains(why);
         }
         try (var files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("nothing created").containsExactly("big4.json");
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).as("nothing created")
+                    .containsExactly("big4.json");
         }
         Layout small = layout(bigSchema(dir, 1));
         try {
             Publisher.create("small", small, options.withMemory(MemoryOptions.defaults().withHugePages(true))).close();
             throw new AssertionError("a 1 MiB region with huge pages was not refused");
-        } catch (io.shmtel.core.region.RegionMemoryException e) {
+        } catch (RegionMemoryException e) {
             assertThat(e.getMessage()).contains("smaller than one huge page (2 MiB)");
         }
     }
@@ -137,7 +146,7 @@ class RegionMemoryTest {
     /** As root with unshare: a private tmpfs mounted with huge=always backs a 4 MiB region with huge pages. */
     @Test
     void hugePagesBackARegionOnATmpfsMountedWithHugePages(RegionOptions options) throws Exception {
-        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
+        boolean root = ProcessInfo.currentUid() == 0;
         assumeThat(root && Files.isExecutable(Path.of("/usr/bin/unshare"))).as("needs root and unshare").isTrue();
         assumeThat(Files.exists(Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled")))
                 .as("needs transparent huge pages").isTrue();

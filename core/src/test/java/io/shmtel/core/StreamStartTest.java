@@ -56,7 +56,8 @@ class StreamStartTest {
             try (Subscriber s = Subscriber.open("start", "joint_state", options)) {
                 DynamicView view = new DynamicView(s.record());
                 assertThat(s.awaitNext(view, TimeUnit.SECONDS.toNanos(1))).isTrue();
-                assertThat(view.sampleIndex()).as("first awaitNext: the newest, not the ring's old samples").isEqualTo(4);
+                assertThat(view.sampleIndex()).as("first awaitNext: the newest, not the ring's old samples")
+                        .isEqualTo(4);
                 publish(p, 2);
                 assertThat(drain(s)).containsExactly(5L, 6L);
                 assertThat(s.lostSamples()).isZero();
@@ -116,14 +117,17 @@ class StreamStartTest {
 
     @Test
     void idleStrategiesAreObjectsAndTheirNamesStillWork(RegionOptions options) {
-        assertThat(IdleStrategies.blocking()).isInstanceOf(BlockingIdleStrategy.class).isNotSameAs(IdleStrategies.blocking());
+        assertThat(IdleStrategies.blocking()).isInstanceOf(BlockingIdleStrategy.class)
+                .isNotSameAs(IdleStrategies.blocking());
         assertThat(IdleStrategies.backoff()).isInstanceOf(BackoffIdleStrategy.class);
         assertThat(IdleStrategies.yielding()).isInstanceOf(YieldingIdleStrategy.class);
         assertThat(IdleStrategies.busySpin()).isInstanceOf(BusySpinIdleStrategy.class);
         try (Subscriber s = Subscriber.open("idle", "joint_state", options)) {
             assertThat(s.idleStrategy()).isInstanceOf(BackoffIdleStrategy.class);
-            assertThat(s.idleStrategy(IdleStrategies.blocking()).idleStrategy()).isInstanceOf(BlockingIdleStrategy.class);
-            assertThat(s.idleStrategy(IdleStrategies.BUSY_SPIN).idleStrategy()).isInstanceOf(BusySpinIdleStrategy.class);
+            assertThat(s.idleStrategy(IdleStrategies.blocking()).idleStrategy())
+                    .isInstanceOf(BlockingIdleStrategy.class);
+            assertThat(s.idleStrategy(IdleStrategies.BUSY_SPIN).idleStrategy())
+                    .isInstanceOf(BusySpinIdleStrategy.class);
             assertThat(s.idleStrategy("Yield").idleStrategy()).isInstanceOf(YieldingIdleStrategy.class);
             assertThatThrownBy(() -> s.idleStrategy("blockng")).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("unknown idle strategy \"blockng\": use busy-spin, yield, backoff or blocking");

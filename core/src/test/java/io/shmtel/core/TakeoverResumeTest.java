@@ -50,7 +50,8 @@ class TakeoverResumeTest {
         Process writer = RegionChild.start(children, List.of("-Dshmtel.crashAt=" + point + "@" + N), "publish",
                 options.directory().toString(), name, ALL_TYPES, RECORD, "30");
         assertThat(writer.waitFor(30, TimeUnit.SECONDS)).as("crashing writer ended").isTrue();
-        assertThat(writer.exitValue()).as("SIGKILL at " + point + ": " + new String(writer.getInputStream().readAllBytes()))
+        assertThat(writer.exitValue()).as("SIGKILL at " + point + ": "
+                + new String(writer.getInputStream().readAllBytes()))
                 .isEqualTo(137);
     }
 
@@ -106,12 +107,14 @@ class TakeoverResumeTest {
                 RecordLayout r = next.layout().record(RECORD).orElseThrow();
                 RingWriter sink = next.sink(RECORD);
                 assertThat(seq(next, r, k)).as("the dead writer's slot").isEqualTo(SlotDescriptor.writingSeq(k));
-                assertThat(sink.nextSampleIndex()).as("resumes past the index the dead writer started").isEqualTo(k + 1);
+                assertThat(sink.nextSampleIndex()).as("resumes past the index the dead writer started")
+                        .isEqualTo(k + 1);
                 DynamicWriter writer = new DynamicWriter(sink, r);
                 CounterPattern.fill(writer, k + 1);
                 assertThat(writer.commit()).isEqualTo(k + 1);
 
-                assertThat(subscriber.poll(view)).as("the new writer's first sample, without waiting for a lap").isTrue();
+                assertThat(subscriber.poll(view)).as("the new writer's first sample, without waiting for a lap")
+                        .isTrue();
                 assertThat(view.sampleIndex()).isEqualTo(k + 1);
                 assertThat(CounterPattern.check(view)).isTrue();
                 assertThat(subscriber.lostSamples()).as("the abandoned index %d", k).isEqualTo(1);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +44,7 @@ class TruncationTest {
     private final List<Throwable> uncaught = new CopyOnWriteArrayList<>();
     private Thread.UncaughtExceptionHandler previousHandler;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void watchThreads() {
         previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> uncaught.add(e));
@@ -80,7 +81,8 @@ class TruncationTest {
     // arm.json's region is 8192 bytes: a header page and a ring page; 4096 keeps the header only.
     @ParameterizedTest(name = "truncated to {0} bytes")
     @ValueSource(longs = {0, 4096})
-    void aSubscriberReportsATruncatedRegionCorruptKeepsRunningAndFollowsItsReplacement(long length, RegionOptions options)
+    void aSubscriberReportsATruncatedRegionCorruptKeepsRunningAndFollowsItsReplacement(long length,
+            RegionOptions options)
             throws Exception {
         Path dir = options.regionDirectory().path();
         Process writer = startWriter(dir, "cut");
@@ -148,7 +150,8 @@ class TruncationTest {
 
     @ParameterizedTest(name = "truncated to {0} bytes")
     @ValueSource(longs = {0, 4096})
-    void aPublisherWhoseRegionIsTruncatedThrowsRegionTruncatedExceptionAndNoThreadDies(long length, RegionOptions options)
+    void aPublisherWhoseRegionIsTruncatedThrowsRegionTruncatedExceptionAndNoThreadDies(long length,
+            RegionOptions options)
             throws Exception {
         Path file = options.regionDirectory().file("wcut");
         RegionTruncatedException thrown;

@@ -2,8 +2,10 @@ package io.shmtel.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.nativeio.Futex;
+import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
@@ -16,10 +18,18 @@ import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.RegionHeaderDescriptor;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -28,6 +38,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -181,7 +192,8 @@ class WakeOnPublishTest {
                 CounterPattern.fill(writer, sink.nextSampleIndex());
                 writer.commit();
             }
-            System.out.printf("wake: killed sleeper healed after %d wake calls, %d healed, none since%n", callsAfterHeal,
+            System.out.printf("wake: killed sleeper healed after %d wake calls, %d healed, none since%n",
+                    callsAfterHeal,
                     sink.healedSleepers());
             assertThat(sink.healedSleepers()).as("slots healed").isEqualTo(Integer.bitCount(mask));
             assertThat(Sleepers.mask(publisher.region().buffer(), geometry)).isZero();
@@ -201,10 +213,10 @@ class WakeOnPublishTest {
         try (Publisher publisher = Publisher.create("stale", layout, options);
                 Subscriber s = Subscriber.open("stale", "tick", options)) {
             // What a reader SIGKILLed asleep leaves: its pid in slot 3 and bit 3 set.
-            java.nio.ByteBuffer b = publisher.region().buffer();
-            int slot3 = g.blockOffset() + io.shmtel.schema.layout.RecordBlockDescriptor.SLEEPER_PIDS_OFFSET + 12;
+            ByteBuffer b = publisher.region().buffer();
+            int slot3 = g.blockOffset() + RecordBlockDescriptor.SLEEPER_PIDS_OFFSET + 12;
             b.putInt(slot3, deadPid);
-            b.putInt(g.blockOffset() + io.shmtel.schema.layout.RecordBlockDescriptor.SLEEPERS_OFFSET, 1 << 3);
+            b.putInt(g.blockOffset() + RecordBlockDescriptor.SLEEPERS_OFFSET, 1 << 3);
             s.seekToNewest();
             WaitSet set = new WaitSet().add(s);
             set.sleep(TimeUnit.MILLISECONDS.toNanos(20));
@@ -256,7 +268,8 @@ class WakeOnPublishTest {
             assertThat(sleepUntilWokenByAnotherThread(set)).as("outcome of a sleep ended by wakeup()")
                     .isIn(WaitSet.Outcome.WOKEN, WaitSet.Outcome.NOT_SLEPT);
             // An empty set (a server with nothing subscribed) sleeps on its doorbell alone.
-            assertThat(sleepUntilWokenByAnotherThread(new WaitSet())).as("outcome of an empty set's sleep ended by wakeup()")
+            assertThat(sleepUntilWokenByAnotherThread(new WaitSet()))
+                    .as("outcome of an empty set's sleep ended by wakeup()")
                     .isIn(WaitSet.Outcome.WOKEN, WaitSet.Outcome.NOT_SLEPT);
         } finally {
             publisher.close();
@@ -290,9 +303,9 @@ class WakeOnPublishTest {
      */
     @Test
     void aReaderThatMayNotWriteTheRegionPollsAndSaysWhy(RegionOptions options) throws Exception {
-        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
+        boolean root = ProcessInfo.currentUid() == 0;
         if (root) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(CrossProcessTest.canMountTmpfs(),
+            Assumptions.assumeTrue(CrossProcessTest.canMountTmpfs(),
                     "needs unshare and mount (root) for a read-only view of the region directory");
         }
         Layout layout = layout();
@@ -301,8 +314,8 @@ class WakeOnPublishTest {
         try (Publisher publisher = Publisher.create("guarded", layout, options.withMode(0644))) {
             if (!root) {
                 // a region's mode keeps owner read-write (RegionOptions); take the owner's write bit away afterwards
-                java.nio.file.Files.setPosixFilePermissions(options.directory().resolve("shmtel.guarded"),
-                        java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+                Files.setPosixFilePermissions(options.directory().resolve("shmtel.guarded"),
+                        PosixFilePermissions.fromString("r--r--r--"));
             }
             RingWriter sink = publisher.sink("tick");
             DynamicWriter writer = new DynamicWriter(sink, layout.record("tick").orElseThrow());
@@ -320,8 +333,8 @@ class WakeOnPublishTest {
             } else {
                 reader = RegionChild.start(children, List.of(), args.toArray(String[]::new));
             }
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(reader.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(new InputStreamReader(reader.getInputStream(),
+                    StandardCharsets.UTF_8));
             StringBuilder all = new StringBuilder();
             for (String line; (line = out.readLine()) != null; ) {
                 all.append(line).append('\n');
@@ -335,12 +348,14 @@ class WakeOnPublishTest {
             }
             assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String text = all.toString();
-            System.out.printf("wake: a reader without write access (%s): %s", root ? "read-only bind mount" : "mode 0444",
+            System.out.printf("wake: a reader without write access (%s): %s",
+                    root ? "read-only bind mount" : "mode 0444",
                     text.lines().filter(l -> l.startsWith("read ") || l.contains("sleeping reader")).toList());
             System.out.println();
             Matcher m = RESULT.matcher(text);
             assertThat(m.find()).as("reader output: %s", text).isTrue();
-            assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).as("read + lost: %s", text).isEqualTo(count);
+            assertThat(Long.parseLong(m.group(1)) + Long.parseLong(m.group(2))).as("read + lost: %s", text)
+                    .isEqualTo(count);
             assertThat(Long.parseLong(m.group(3))).as("torn: %s", text).isZero();
             assertThat(Long.parseLong(m.group(8))).as("sleeps capped to polling: %s", text).isPositive();
             assertThat(text).contains("region \"guarded\": a sleeping reader registers in the region, which needs write"
@@ -357,15 +372,16 @@ class WakeOnPublishTest {
         Layout layout = layout();
         try (Publisher publisher = Publisher.create("old", layout, options)) {
             // What a shmtel 1.0 writer leaves: minor version 0 (its writers never wake anyone).
-            publisher.region().buffer().putInt(io.shmtel.schema.layout.RegionHeaderDescriptor.VERSION_OFFSET,
-                    io.shmtel.schema.layout.RegionHeaderDescriptor.FORMAT_MAJOR << 16);
+            publisher.region().buffer().putInt(RegionHeaderDescriptor.VERSION_OFFSET,
+                    RegionHeaderDescriptor.FORMAT_MAJOR << 16);
             try (Subscriber s = Subscriber.open("old", "tick", options)) {
                 s.seekToNewest();
                 WaitSet set = new WaitSet().add(s);
                 set.sleep(TimeUnit.SECONDS.toNanos(30));
                 assertThat(set.fallbacks()).as("sleeps capped to a poll").isEqualTo(1);
                 assertThat(set.lastOutcome()).isEqualTo(WaitSet.Outcome.TIMED_OUT);
-                assertThat(Sleepers.mask(publisher.region().buffer(), RingGeometry.of(layout.record("tick").orElseThrow())))
+                assertThat(Sleepers.mask(publisher.region().buffer(),
+                        RingGeometry.of(layout.record("tick").orElseThrow())))
                         .isZero();
             }
         }
@@ -374,7 +390,7 @@ class WakeOnPublishTest {
     @Test
     void sleepingAllocatesNothing(RegionOptions options) throws Exception {
         Layout layout = layout();
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Publisher publisher = Publisher.create("lean", layout, options);
                 Subscriber s = Subscriber.open("lean", "tick", options)
                         .idleStrategy(new BlockingIdleStrategy(0, TimeUnit.SECONDS.toNanos(10)))) {
@@ -405,7 +421,8 @@ class WakeOnPublishTest {
             }
             pub.join();
             assertThat(missed).as("awaits that timed out").isZero();
-            System.out.printf("wake: least of %d rounds of %d blocking awaits allocated %d bytes; writer wake calls %d%n",
+            System.out.printf("wake: least of %d rounds of %d blocking awaits allocated %d bytes; writer wake calls "
+                    + "%d%n",
                     rounds, perRound, least, sink.wakeCalls());
             assertThat(sink.wakeCalls()).as("the reader slept (the writer woke it)").isPositive();
             assertThat(least).as("bytes allocated by %d blocking awaits", perRound).isZero();

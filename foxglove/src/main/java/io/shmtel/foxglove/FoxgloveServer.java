@@ -19,7 +19,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +32,8 @@ import java.util.function.Consumer;
  * epoch is withdrawn and advertised again.
  *
  * <pre>{@code
- * try (FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(RegionOptions.defaults()), System.err::println)) {
+ * try (FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(RegionOptions.defaults()),
+ * System.err::println)) {
  *     server.awaitClose();
  * }
  * }</pre>
@@ -52,7 +55,7 @@ public final class FoxgloveServer implements AutoCloseable {
     private final Channel server;
     private final Pump pump;
     private final Thread pumpThread;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private FoxgloveServer(ServerConfig config, EventLoopGroup group, Channel server, Pump pump, Thread pumpThread) {
         this.config = config;
@@ -80,7 +83,7 @@ public final class FoxgloveServer implements AutoCloseable {
             return t;
         });
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
-        java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins = new java.util.concurrent.ConcurrentHashMap<>();
+        ConcurrentHashMap<String, Long> loggedOrigins = new ConcurrentHashMap<>();
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
@@ -113,7 +116,8 @@ public final class FoxgloveServer implements AutoCloseable {
                         ? " (another server runs there: stop it, or pick another port with --port)"
                         : " (is the address one of this machine's?)"));
             }
-            throw new ServeException("cannot listen on " + address.getHostAddress() + ":" + config.port() + ": " + e, e);
+            throw new ServeException("cannot listen on " + address.getHostAddress() + ":" + config.port() + ": " + e,
+                    e);
         }
         Thread pumpThread = new Thread(pump, "shmtel-serve-pump");
         pumpThread.setDaemon(true);

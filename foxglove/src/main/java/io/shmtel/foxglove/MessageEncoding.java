@@ -35,7 +35,8 @@ public enum MessageEncoding {
     }
 
     String schema(Layout layout, RecordLayout record) {
-        return this == JSON ? JsonSchemaGenerator.recordSchema(layout, record) : Ros2MsgGenerator.definition(layout, record);
+        return this == JSON ? JsonSchemaGenerator.recordSchema(layout, record)
+                : Ros2MsgGenerator.definition(layout, record);
     }
 
     /** Turns samples of one record into messages; one per channel, used by one thread. */

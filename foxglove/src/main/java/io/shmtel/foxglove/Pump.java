@@ -96,7 +96,8 @@ final class Pump implements Runnable {
         long nextStats = nextScan;
         try {
             // A fault on the mapping of a region truncated under the pump (SIGBUS, raised by the JVM at a later
-            // instruction) ends the loop; the region's subscribers drop it, the next scan withdraws it, the pump goes on.
+            // instruction) ends the loop; the region's subscribers drop it, the next scan withdraws it, the pump goes
+            // on.
             while (running) {
                 try {
                     while (running) {
@@ -282,7 +283,8 @@ final class Pump implements Runnable {
             List<Topic> now = topicsByRegion.getOrDefault(name, List.of());
             Region open = held.get(name);
             if (open != null && open.checkTruncated()) {
-                // Its file was cut under the pump: its channels go, and the name is left alone until a new file replaces it.
+                // Its file was cut under the pump: its channels go, and the name is left alone until a new file
+                // replaces it.
                 log.accept("withdrew " + name + ": " + open.truncation("its channels are withdrawn until a writer"
                         + " replaces the file").getMessage());
                 for (Topic t : now) {
@@ -316,7 +318,8 @@ final class Pump implements Runnable {
                             Topic t = newTopic(k, open);
                             fresh.add(t);
                             added.add(t);
-                            log.accept("advertised " + name + "/" + k.record() + " (its first sample, epoch " + open.epoch() + ")");
+                            log.accept("advertised " + name + "/" + k.record() + " (its first sample, epoch "
+                                    + open.epoch() + ")");
                         }
                     }
                     topicsByRegion.put(name, fresh);

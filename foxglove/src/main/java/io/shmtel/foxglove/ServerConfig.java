@@ -32,7 +32,8 @@ import java.util.Objects;
  *                      WebSocket besides those {@link OriginPolicy} accepts by default (clients without an
  *                      Origin header, the server's own page, Foxglove's web app)
  */
-public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets, RegionOptions regions,
+public record ServerConfig(String bind, int port, double maxRateHz, MessageEncoding encoding, List<String> targets,
+        RegionOptions regions,
         Duration scanPeriod, int highWaterBytes, String idle, boolean allRecords, List<String> allowedOrigins) {
     public static final String LOOPBACK = "127.0.0.1";
     public static final int DEFAULT_PORT = 8765;
@@ -48,7 +49,8 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
             throw new IllegalArgumentException("port " + port + " is not a TCP port (0-65535; 0 picks a free one)");
         }
         if (!(maxRateHz >= 0) || Double.isInfinite(maxRateHz)) {
-            throw new IllegalArgumentException("max rate " + maxRateHz + " Hz: give a positive rate, or 0 for no limit");
+            throw new IllegalArgumentException("max rate " + maxRateHz
+                    + " Hz: give a positive rate, or 0 for no limit");
         }
         if (scanPeriod.isNegative() || scanPeriod.isZero()) {
             throw new IllegalArgumentException("scan period must be positive, not " + scanPeriod);
@@ -61,7 +63,8 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
 
     /** Loopback, port 8765, 1 kHz per channel, every region of {@code regions}' directory. */
     public static ServerConfig defaults(RegionOptions regions) {
-        return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions, Duration.ofMillis(250),
+        return new ServerConfig(LOOPBACK, DEFAULT_PORT, DEFAULT_MAX_RATE_HZ, MessageEncoding.JSON, List.of(), regions,
+                Duration.ofMillis(250),
                 1 << 20, IdleStrategies.BLOCKING, false, List.of());
     }
 
@@ -71,44 +74,54 @@ public record ServerConfig(String bind, int port, double maxRateHz, MessageEncod
     }
 
     public ServerConfig withBind(String address) {
-        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(address, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, newPort, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withMaxRateHz(double rate) {
-        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, rate, encoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withEncoding(MessageEncoding newEncoding) {
-        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, newEncoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withTargets(List<String> newTargets) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, encoding, newTargets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withScanPeriod(Duration period) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, period, highWaterBytes, idle,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withIdle(String strategy) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, strategy,
+                allRecords, allowedOrigins);
     }
 
     public ServerConfig withHighWaterBytes(int bytes) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle, allRecords, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, bytes, idle, allRecords,
+                allowedOrigins);
     }
 
     public ServerConfig withAllRecords(boolean all) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, all, allowedOrigins);
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                all, allowedOrigins);
     }
 
     /** Also accepts WebSocket handshakes from pages of these origins ({@code *}: any); see {@link OriginPolicy}. */
     public ServerConfig withAllowedOrigins(List<String> origins) {
-        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle, allRecords,
+        return new ServerConfig(bind, port, maxRateHz, encoding, targets, regions, scanPeriod, highWaterBytes, idle,
+                allRecords,
                 origins);
     }
 }

@@ -26,7 +26,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete done) {
-            Client c = new Client(NUMBERS.incrementAndGet(), ctx.channel(), String.valueOf(ctx.channel().remoteAddress()),
+            Client c = new Client(NUMBERS.incrementAndGet(), ctx.channel(),
+                    String.valueOf(ctx.channel().remoteAddress()),
                     done.selectedSubprotocol());
             client = c;
             pump.submit(() -> pump.connected(c));
@@ -69,7 +70,8 @@ final class SessionHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             case "subscribe" -> {
                 JsonNode subs = message.path("subscriptions");
                 if (!subs.isArray()) {
-                    refuse(c, Messages.ERROR, "subscribe: \"subscriptions\" must be an array of {\"id\", \"channelId\"}");
+                    refuse(c, Messages.ERROR,
+                            "subscribe: \"subscriptions\" must be an array of {\"id\", \"channelId\"}");
                     return;
                 }
                 for (JsonNode s : subs) {

@@ -47,7 +47,8 @@ final class Topic {
     long sent;
     long decimated;
 
-    Topic(int channelId, Key key, Layout layout, RecordLayout recordLayout, MessageEncoding encoding, double maxRateHz) {
+    Topic(int channelId, Key key, Layout layout, RecordLayout recordLayout, MessageEncoding encoding,
+            double maxRateHz) {
         this.channelId = channelId;
         this.key = key;
         this.topicName = key.region() + "/" + key.record();

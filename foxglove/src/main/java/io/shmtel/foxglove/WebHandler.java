@@ -19,6 +19,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Plain HTTP on the server's port: the built-in page and its scripts. WebSocket upgrades pass on
@@ -38,7 +41,8 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         static Asset load(String resource, String contentType) {
             try (InputStream in = WebHandler.class.getClassLoader().getResourceAsStream(resource)) {
                 if (in == null) {
-                    throw new IllegalStateException("missing resource " + resource + " (a broken build of shmtel-foxglove)");
+                    throw new IllegalStateException("missing resource " + resource
+                            + " (a broken build of shmtel-foxglove)");
                 }
                 return new Asset(contentType, in.readAllBytes());
             } catch (IOException e) {
@@ -49,14 +53,14 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** Refused origins logged, with when: each is logged at most once a minute (a page may retry in a loop). */
     private static final int MAX_LOGGED_ORIGINS = 256;
-    private static final long RELOG_NS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final long RELOG_NS = TimeUnit.MINUTES.toNanos(1);
 
     private final OriginPolicy origins;
-    private final java.util.function.Consumer<String> log;
-    private final java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins;
+    private final Consumer<String> log;
+    private final ConcurrentHashMap<String, Long> loggedOrigins;
 
-    WebHandler(OriginPolicy origins, java.util.function.Consumer<String> log,
-            java.util.concurrent.ConcurrentHashMap<String, Long> loggedOrigins) {
+    WebHandler(OriginPolicy origins, Consumer<String> log,
+            ConcurrentHashMap<String, Long> loggedOrigins) {
         super(false);
         this.origins = origins;
         this.log = log;

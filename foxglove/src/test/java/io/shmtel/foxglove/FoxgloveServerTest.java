@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
@@ -25,8 +27,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -87,14 +91,15 @@ class FoxgloveServerTest {
             assertThat(Region.removeUnowned("arm", options)).isTrue();
             assertThat(client.next("unadvertise", WAIT).toString()).contains("channelIds");
         }
-        assertThat(log).anyMatch(l -> l.startsWith("advertised arm")).anyMatch(l -> l.startsWith("re-advertised arm (epoch 2)"))
+        assertThat(log).anyMatch(l -> l.startsWith("advertised arm"))
+                .anyMatch(l -> l.startsWith("re-advertised arm (epoch 2)"))
                 .anyMatch(l -> l.startsWith("withdrew arm"));
     }
 
     @Test
     void withoutADirectoryTheEnvironmentsIsServed(RegionOptions options) throws Exception {
-        String before = System.getProperty(io.shmtel.core.region.RegionDirectory.PROPERTY);
-        System.setProperty(io.shmtel.core.region.RegionDirectory.PROPERTY, options.directory().toString());
+        String before = System.getProperty(RegionDirectory.PROPERTY);
+        System.setProperty(RegionDirectory.PROPERTY, options.directory().toString());
         try (Publisher publisher = Publisher.create("arm", ARM, options);
                 FoxgloveServer server = start(ServerConfig.defaults(RegionOptions.defaults()));
                 WsClient client = WsClient.connect(server.address().getPort())) {
@@ -104,9 +109,9 @@ class FoxgloveServerTest {
             assertThat(client.awaitChannel("arm/joint_state", WAIT)).isPositive();
         } finally {
             if (before == null) {
-                System.clearProperty(io.shmtel.core.region.RegionDirectory.PROPERTY);
+                System.clearProperty(RegionDirectory.PROPERTY);
             } else {
-                System.setProperty(io.shmtel.core.region.RegionDirectory.PROPERTY, before);
+                System.setProperty(RegionDirectory.PROPERTY, before);
             }
         }
         assertThat(log).anyMatch(l -> l.startsWith("serving every region of " + options.directory() + " on ws://"));
@@ -127,7 +132,7 @@ class FoxgloveServerTest {
     }
 
     static void publishOne(Publisher publisher, String record) {
-        new io.shmtel.core.view.DynamicWriter(publisher.sink(record), publisher.layout().record(record).orElseThrow()).commit();
+        new DynamicWriter(publisher.sink(record), publisher.layout().record(record).orElseThrow()).commit();
     }
 
     /** The topics of every channel advertised so far, and whether any was withdrawn. */
@@ -162,7 +167,8 @@ class FoxgloveServerTest {
             client.awaitChannel("sys/memory", WAIT);
             assertThat(advertisedTopics(client)).containsExactly("sys/cpu", "sys/memory");
         }
-        assertThat(log).contains("advertised sys/cpu (its first sample, epoch 1)", "advertised sys/memory (its first sample, epoch 1)");
+        assertThat(log).contains("advertised sys/cpu (its first sample, epoch 1)",
+                "advertised sys/memory (its first sample, epoch 1)");
     }
 
     @Test
@@ -271,7 +277,8 @@ class FoxgloveServerTest {
             client.subscribe(1, 999);
             assertThat(status(client)).startsWith("2 subscribe: no channel 999");
             client.send("{\"op\":\"subscribe\",\"subscriptions\":[{\"id\":-1,\"channelId\":1}]}");
-            assertThat(status(client)).startsWith("2 subscribe: each subscription needs integer \"id\" and \"channelId\"");
+            assertThat(status(client)).startsWith("2 subscribe: each subscription needs integer \"id\" and "
+                    + "\"channelId\"");
             client.subscribe(1, channel);
             client.subscribe(1, channel);
             assertThat(status(client)).startsWith("2 subscribe: subscription id 1 is already in use");
@@ -282,7 +289,8 @@ class FoxgloveServerTest {
             client.send("{\"op\":\"getParameters\",\"parameterNames\":[]}");
             assertThat(status(client)).startsWith("1 op \"getParameters\" is not supported");
             client.sendBinary(new byte[] {1, 0, 0, 0, 0});
-            assertThat(status(client)).startsWith("2 binary client messages (client publishing, service calls) are not supported");
+            assertThat(status(client)).startsWith("2 binary client messages (client publishing, service calls) are "
+                    + "not supported");
             // Still served.
             client.unsubscribe(1);
             client.subscribe(3, channel);
@@ -302,7 +310,8 @@ class FoxgloveServerTest {
         try (FoxgloveServer server = start(ServerConfig.defaults(options))) {
             int port = server.address().getPort();
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                    .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
@@ -337,10 +346,12 @@ class FoxgloveServerTest {
             String evil = RawClient.handshake(port, sub, "Origin: https://evil.example");
             assertThat(evil).startsWith("HTTP/1.1 403").contains("refused a WebSocket from a web page of origin"
                     + " https://evil.example", "serve with --allow-origin https://evil.example");
-            assertThat(log).anyMatch(l -> l.startsWith("refused a WebSocket from a web page of origin https://evil.example (")
+            assertThat(log).anyMatch(l ->
+                    l.startsWith("refused a WebSocket from a web page of origin https://evil.example (")
                     && l.contains("to allow it, serve with --allow-origin https://evil.example (from /127.0.0.1:"));
             // DNS rebinding: the attacker's own name pointed at 127.0.0.1 makes its page "same-origin" by Host
-            assertThat(RawClient.handshake(port, sub, "Origin: http://evil.example:" + port, "Host: evil.example:" + port))
+            assertThat(RawClient.handshake(port, sub, "Origin: http://evil.example:" + port,
+                    "Host: evil.example:" + port))
                     .startsWith("HTTP/1.1 403");
             // another local server's page, and sandboxed frames of any site (Origin: null)
             assertThat(RawClient.handshake(port, sub, "Origin: http://127.0.0.1:" + (port == 1 ? 2 : port - 1)))
@@ -349,14 +360,17 @@ class FoxgloveServerTest {
 
             assertThat(RawClient.handshake(port, sub)).as("no Origin: not a browser page").startsWith("HTTP/1.1 101");
             assertThat(RawClient.handshake(port, sub, "Origin: https://app.foxglove.dev")).startsWith("HTTP/1.1 101");
-            assertThat(RawClient.handshake(port, sub, "Origin: https://studio.foxglove.dev")).startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: https://studio.foxglove.dev"))
+                    .startsWith("HTTP/1.1 101");
             assertThat(RawClient.handshake(port, sub, "Origin: http://127.0.0.1:" + port)).as("the built-in page")
                     .startsWith("HTTP/1.1 101");
             assertThat(RawClient.handshake(port, sub, "Origin: http://localhost:" + port, "Host: localhost:" + port))
                     .startsWith("HTTP/1.1 101");
-            assertThat(RawClient.handshake(port, sub, "Origin: file://")).as("an app loaded from files").startsWith("HTTP/1.1 101");
+            assertThat(RawClient.handshake(port, sub, "Origin: file://")).as("an app loaded from files")
+                    .startsWith("HTTP/1.1 101");
         }
-        try (FoxgloveServer server = start(ServerConfig.defaults(options).withAllowedOrigins(List.of("https://Evil.example/")))) {
+        try (FoxgloveServer server = start(ServerConfig.defaults(options)
+                .withAllowedOrigins(List.of("https://Evil.example/")))) {
             int port = server.address().getPort();
             assertThat(RawClient.handshake(port, sub, "Origin: https://evil.example")).startsWith("HTTP/1.1 101");
             assertThat(RawClient.handshake(port, sub, "Origin: https://other.example")).startsWith("HTTP/1.1 403");
@@ -369,7 +383,8 @@ class FoxgloveServerTest {
                     .startsWith("HTTP/1.1 101");
             assertThat(log).contains("WARNING: --allow-origin *: any web page the user opens can read the telemetry");
         }
-        assertThatThrownBy(() -> ServerConfig.defaults(options).withAllowedOrigins(List.of("https://evil.example/page")))
+        assertThatThrownBy(() -> ServerConfig.defaults(options)
+                .withAllowedOrigins(List.of("https://evil.example/page")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("--allow-origin \"https://evil.example/page\" is"
                         + " not an origin: an origin is scheme://host[:port], without a path (e.g."
                         + " https://viewer.example.com or http://robot.local:8765), or * for any origin");
@@ -421,10 +436,10 @@ class FoxgloveServerTest {
 
         private static String upgrade(Socket s, int port, String subprotocols, String... headers) throws IOException {
             OutputStream out = s.getOutputStream();
-            String host = java.util.Arrays.stream(headers).filter(h -> h.startsWith("Host:")).findFirst()
+            String host = Arrays.stream(headers).filter(h -> h.startsWith("Host:")).findFirst()
                     .orElse("Host: 127.0.0.1:" + port);
-            String extra = java.util.Arrays.stream(headers).filter(h -> !h.startsWith("Host:"))
-                    .map(h -> h + "\r\n").collect(java.util.stream.Collectors.joining());
+            String extra = Arrays.stream(headers).filter(h -> !h.startsWith("Host:"))
+                    .map(h -> h + "\r\n").collect(Collectors.joining());
             out.write(("GET / HTTP/1.1\r\n" + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extra
                     + "Sec-WebSocket-Protocol: " + subprotocols + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -14,6 +14,7 @@ import io.shmtel.schema.layout.LayoutCompiler;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -35,7 +36,7 @@ class NodeClientsTest {
     final List<String> log = new CopyOnWriteArrayList<>();
 
     FoxgloveServer start(RegionOptions options) {
-        return FoxgloveServer.start(ServerConfig.defaults(options).withPort(0).withScanPeriod(java.time.Duration.ofMillis(100)),
+        return FoxgloveServer.start(ServerConfig.defaults(options).withPort(0).withScanPeriod(Duration.ofMillis(100)),
                 line -> {
                     log.add(line);
                     System.out.println("serve: " + line);
@@ -108,7 +109,8 @@ class NodeClientsTest {
                 CounterFeed feed = new CounterFeed(publisher, "joint_state", 100);
                 FoxgloveServer server = start(options)) {
             NodeTools.Result result = NodeTools.run(node, 90, "node", "browser-test.mjs",
-                    "http://127.0.0.1:" + server.address().getPort() + "/?channel=arm/joint_state", screenshot.toString());
+                    "http://127.0.0.1:" + server.address().getPort() + "/?channel=arm/joint_state",
+                            screenshot.toString());
             assertThat(result.code()).as(result.output()).isZero();
             JsonNode r = WsClient.JSON.readTree(result.resultJson());
             System.out.println("chromium: " + r);

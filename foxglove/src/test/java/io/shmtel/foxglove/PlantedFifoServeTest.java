@@ -47,8 +47,10 @@ class PlantedFifoServeTest {
                         CounterFeed laterFeed = new CounterFeed(later, "joint_state", 200)) {
                     assertThat(client.awaitChannel("later/joint_state", WAIT)).isPositive();
                 }
-                String refusal = "region a-trap not served: region \"a-trap\": " + fifo + " is not a regular file (a FIFO,"
-                        + " mode 010644); shmtel opens only regular files in the region directory: remove it (rm " + fifo + ")";
+                String refusal = "region a-trap not served: region \"a-trap\": " + fifo
+                        + " is not a regular file (a FIFO,"
+                        + " mode 010644); shmtel opens only regular files in the region directory: remove it (rm "
+                                + fifo + ")";
                 assertThat(log).as("said once, not every scan").containsOnlyOnce(refusal);
             } finally {
                 PlantedFiles.release(fifos); // before the fix: lets the stuck scan go, so that close returns

@@ -53,12 +53,14 @@ public final class MailboxStress {
     /** The writer's put: slot first, then EMPTY|0 to READY|1. */
     static void put(ByteBuffer box, RingWriter writer) {
         long k = writer.writeSlot(MESSAGE, 16, 0);
-        MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_EMPTY, 0), MailboxWords.word(MAILBOX_READY, k + 1));
+        MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_EMPTY, 0),
+                MailboxWords.word(MAILBOX_READY, k + 1));
     }
 
     /** A consumer's take: READY|1 to READING|pid, then the payload: its value when whole, -2 when mixed, -1 when not won. */
     static long take(ByteBuffer box, int pid) {
-        if (!MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1), MailboxWords.word(MAILBOX_READING, pid))) {
+        if (!MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1),
+                MailboxWords.word(MAILBOX_READING, pid))) {
             return -1;
         }
         long first = box.getLong(PAYLOAD);
@@ -123,13 +125,15 @@ public final class MailboxStress {
 
         public AnswerCarriesItsCode() {
             put(box, new RingWriter(box, GEOMETRY));
-            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1), MailboxWords.word(MAILBOX_READING, PID_A));
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1),
+                    MailboxWords.word(MAILBOX_READING, PID_A));
         }
 
         @Actor
         public void consumer() {
             MailboxWords.setCode(box, GEOMETRY, 9);
-            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READING, PID_A), MailboxWords.word(MAILBOX_ERROR, 1));
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READING, PID_A),
+                    MailboxWords.word(MAILBOX_ERROR, 1));
         }
 
         @Actor
@@ -154,7 +158,8 @@ public final class MailboxStress {
      * Result: the stale recoverer's verdict (1 recovered), then the final state, count and code.
      */
     @JCStressTest
-    @Outcome(id = "0, 3, 2, 9", expect = ACCEPTABLE, desc = "the live consumer's answer, code 9; the stale recoverer did nothing")
+    @Outcome(id = "0, 3, 2, 9", expect = ACCEPTABLE, desc =
+            "the live consumer's answer, code 9; the stale recoverer did nothing")
     @Outcome(id = "0, 3, 2, -1", expect = FORBIDDEN,
             desc = "the stale recoverer's CONSUMER_DIED landed on the live consumer's answer")
     @Outcome(expect = FORBIDDEN, desc = "a live holder's message taken from it, or another outcome")
@@ -168,7 +173,8 @@ public final class MailboxStress {
             writer.countPublished(writer.writeSlot(MESSAGE, 16, 0)); // message 0: answered CONSUMER_DIED long ago
             long k = writer.writeSlot(MESSAGE, 16, 0); // message 1
             writer.countPublished(k);
-            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(box, GEOMETRY), MailboxWords.word(MAILBOX_READING, LIVE_PID));
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(box, GEOMETRY),
+                    MailboxWords.word(MAILBOX_READING, LIVE_PID));
             MailboxWords.setHolderStart(box, GEOMETRY, LIVE_START);
             MailboxWords.setCode(box, GEOMETRY, RecordBlockDescriptor.MAILBOX_CODE_CONSUMER_DIED); // message 0's answer
         }
@@ -183,7 +189,8 @@ public final class MailboxStress {
             // MailboxReceiver's answer: holder start cleared, the code, then READING|pid -> ERROR|k+1
             MailboxWords.setHolderStart(box, GEOMETRY, 0);
             MailboxWords.setCode(box, GEOMETRY, 9);
-            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READING, LIVE_PID), MailboxWords.word(MAILBOX_ERROR, 2));
+            MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READING, LIVE_PID),
+                    MailboxWords.word(MAILBOX_ERROR, 2));
         }
 
         @Arbiter

@@ -50,7 +50,8 @@ public final class SeqlockStress {
     @Outcome(expect = FORBIDDEN, desc = "a snapshot mixing two samples, or a torn one")
     @State
     public static class Latest {
-        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -84,10 +85,12 @@ public final class SeqlockStress {
     @Outcome(id = "-1, -1, -1", expect = ACCEPTABLE, desc = "nothing published yet")
     @Outcome(id = {"0, 1, 1", "1, 2, 2", "2, 3, 3", "3, 4, 4", "4, 5, 5"}, expect = ACCEPTABLE,
             desc = "sample k, whole and its own")
-    @Outcome(expect = FORBIDDEN, desc = "a snapshot mixing two samples of a reused slot, or not the sample of its index")
+    @Outcome(expect = FORBIDDEN, desc =
+            "a snapshot mixing two samples of a reused slot, or not the sample of its index")
     @State
     public static class LatestReusesSlots {
-        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -132,13 +135,16 @@ public final class SeqlockStress {
      * Result: read status (0 OK), the two words (-1 unless OK), the index the new writer published.
      */
     @JCStressTest
-    @Outcome(id = "0, 2, 2, 2", expect = ACCEPTABLE, desc = "index 1 as its writer completed it; the new writer's sample is 2")
+    @Outcome(id = "0, 2, 2, 2", expect = ACCEPTABLE, desc =
+            "index 1 as its writer completed it; the new writer's sample is 2")
     @Outcome(id = {"0, 2, 2, 1", "0, 9, 9, 1", "1, -1, -1, 1", "2, -1, -1, 1"}, expect = FORBIDDEN,
             desc = "the new writer rewrote index 1 (resumed at published): two contents for one index")
-    @Outcome(expect = FORBIDDEN, desc = "a mixed copy of index 1 validated (seq 4 before and after: ABA), or another outcome")
+    @Outcome(expect = FORBIDDEN, desc =
+            "a mixed copy of index 1 validated (seq 4 before and after: ABA), or another outcome")
     @State
     public static class TakeoverResume {
-        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
 
@@ -169,7 +175,8 @@ public final class SeqlockStress {
     @Outcome(expect = FORBIDDEN, desc = "a mixed or torn sample 0")
     @State
     public static class StreamLapped {
-        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
         final RingReader reader = new RingReader(region, GEOMETRY);
         final ByteBuffer snapshot = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
@@ -202,7 +209,8 @@ public final class SeqlockStress {
     @Outcome(expect = ACCEPTABLE_INTERESTING, desc = "mixed: what an unvalidated copy gives")
     @State
     public static class UnvalidatedControl {
-        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength()).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         final RingWriter writer = new RingWriter(region, GEOMETRY);
 
         @Actor

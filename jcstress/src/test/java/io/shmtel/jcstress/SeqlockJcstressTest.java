@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class SeqlockJcstressTest {
     /** C2's scheduling randomisers (diagnostic flags of product JVMs since JDK 17). */
-    static final List<String> RANDOMISERS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+StressLCM", "-XX:+StressGCM",
+    static final List<String> RANDOMISERS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+StressLCM",
+            "-XX:+StressGCM",
             "-XX:+StressIGVN", "-XX:+StressCCP");
 
     @Test
@@ -38,7 +40,8 @@ class SeqlockJcstressTest {
             if (accepts(javaBin, RANDOMISERS)) {
                 jvm.addAll(RANDOMISERS);
             } else {
-                System.out.println("jcstress: this JVM lacks C2's scheduling randomisers " + RANDOMISERS + ": plain C2");
+                System.out.println("jcstress: this JVM lacks C2's scheduling randomisers " + RANDOMISERS
+                        + ": plain C2");
             }
             command.addAll(List.of("-m", "quick", "-sc", "false", "-jvmArgs", String.join(" ", jvm)));
         } else {
@@ -54,26 +57,33 @@ class SeqlockJcstressTest {
         System.out.printf("jcstress (%s): %.0f s%n", mode.isEmpty() ? "quick, C2 randomised, -sc false" : mode,
                 (System.nanoTime() - start) / 1e9);
         try (var files = Files.walk(report)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(f);
             }
         }
         assertThat(p.exitValue()).as(results).isZero();
-        assertThat(results).as("jcstress summary").contains("Failed tests: No matches").contains("Error tests: No matches");
-        for (String test : List.of("Latest", "LatestReusesSlots", "StreamLapped", "TakeoverResume", "UnvalidatedControl")) {
-            assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.SeqlockStress." + test);
+        assertThat(results).as("jcstress summary").contains("Failed tests: No matches")
+                .contains("Error tests: No matches");
+        for (String test : List.of("Latest", "LatestReusesSlots", "StreamLapped", "TakeoverResume",
+                "UnvalidatedControl")) {
+            assertThat(results).as("jcstress ran and passed %s", test)
+                    .contains("[OK] io.shmtel.jcstress.SeqlockStress." + test);
         }
         for (String test : List.of("TakeSeesTheMessage", "OneOfTwoConsumers", "AnswerCarriesItsCode",
                 "StaleRecovererAndALaterAnswer", "TwoRecoverers")) {
-            assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.MailboxStress." + test);
+            assertThat(results).as("jcstress ran and passed %s", test)
+                    .contains("[OK] io.shmtel.jcstress.MailboxStress." + test);
         }
         for (String test : List.of("SleepOrWake", "WithoutTheBarrierControl")) {
-            assertThat(results).as("jcstress ran and passed %s", test).contains("[OK] io.shmtel.jcstress.WakeStress." + test);
+            assertThat(results).as("jcstress ran and passed %s", test)
+                    .contains("[OK] io.shmtel.jcstress.WakeStress." + test);
         }
-        // The controls have no forbidden outcome; jcstress lists them under "Interesting tests" when it saw what they allow.
+        // The controls have no forbidden outcome; jcstress lists them under "Interesting tests" when it saw what they
+        // allow.
         for (String control : List.of("SeqlockStress.UnvalidatedControl", "WakeStress.WithoutTheBarrierControl")) {
             System.out.println(control + " saw what the protocol prevents: "
-                    + (results.indexOf("Interesting tests:") >= 0 && results.indexOf("[OK] io.shmtel.jcstress." + control)
+                    + (results.indexOf("Interesting tests:") >= 0 && results.indexOf("[OK] io.shmtel.jcstress."
+                            + control)
                     < Math.max(results.indexOf("Failed tests:"), 0)));
         }
     }

@@ -97,7 +97,8 @@ public final class GenerateMojo extends AbstractMojo {
         }
         if (!problems.isEmpty()) {
             problems.forEach(p -> getLog().error(p.render()));
-            throw new MojoFailureException("shmtel: " + problems.size() + " schema error" + (problems.size() == 1 ? "" : "s")
+            throw new MojoFailureException("shmtel: " + problems.size() + " schema error"
+                    + (problems.size() == 1 ? "" : "s")
                     + " (listed above)");
         }
         int written = 0;

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,8 @@ public final class Child implements AutoCloseable {
 
     /** Starts {@code Worker args...}; {@code jvmProperties} are -D settings (e.g. a crash point). */
     public static Child start(List<String> jvmProperties, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss512k"));
         command.addAll(jvmProperties);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName()));
@@ -99,11 +101,11 @@ public final class Child implements AutoCloseable {
 
     /** True once the process stopped (state T in /proc/PID/stat: SIGSTOP, e.g. a stall point) within {@code seconds}. */
     public boolean awaitStopped(int seconds) {
-        java.nio.file.Path stat = java.nio.file.Path.of("/proc", Long.toString(pid()), "stat");
+        Path stat = Path.of("/proc", Long.toString(pid()), "stat");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try {
             while (process.isAlive() && System.nanoTime() - deadline < 0) {
-                String s = java.nio.file.Files.readString(stat);
+                String s = Files.readString(stat);
                 if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
                     return true;
                 }

@@ -49,7 +49,8 @@ public final class InputFuzzSuite {
             long caseSeed = seed * 1_000_003L + i;
             Random rnd = new Random(caseSeed);
             boolean schema = i % 2 == 0;
-            Path source = schema ? schemas.get(rnd.nextInt(schemas.size())) : deployments.get(rnd.nextInt(deployments.size()));
+            Path source = schema ? schemas.get(rnd.nextInt(schemas.size()))
+                    : deployments.get(rnd.nextInt(deployments.size()));
             String text = mutate(Files.readString(source), rnd);
             try {
                 if (schema) {
@@ -74,7 +75,8 @@ public final class InputFuzzSuite {
             }
         }
         result.figure("%d mutants in %.1f s: schemas accepted %d, refused with located errors %d; deployments accepted %d,"
-                + " refused with located errors %d", iterations, (System.nanoTime() - start) / 1e9, outcome[0], outcome[1],
+                + " refused with located errors %d", iterations, (System.nanoTime() - start) / 1e9, outcome[0],
+                        outcome[1],
                 outcome[2], outcome[3]);
         return result;
     }
@@ -86,7 +88,8 @@ public final class InputFuzzSuite {
             // Problems of another file (a deployment's schema file) are located in that file.
             boolean own = p.source().equals("fuzz.json");
             result.check(p.line() >= 1 && p.column() >= 1 && (!own || p.line() <= lines) && p.pointer() != null
-                    && p.message() != null && !p.message().isBlank(), "seed %d: badly located problem: %s", seed, p.render());
+                    && p.message() != null && !p.message().isBlank(), "seed %d: badly located problem: %s", seed,
+                            p.render());
         }
     }
 

@@ -51,7 +51,8 @@ public final class RaceSuite {
                     break;
                 }
                 String loser = aWon ? rb : ra;
-                if (!result.check(loser.startsWith("lost RegionOwnedException: region \"race\" is owned by a live writer"),
+                if (!result.check(loser.startsWith("lost RegionOwnedException: region \"race\" is owned by a live "
+                        + "writer"),
                         "round %d: the loser said: %s", i, loser)) {
                     break;
                 }
@@ -82,7 +83,8 @@ public final class RaceSuite {
             waiter.start();
             while (!done.get()) {
                 StringWriter out = new StringWriter();
-                int rc = ShmtelCli.execute(new String[] {"gc", "--closed", "--dir", dir.toString()}, new PrintWriter(out),
+                int rc = ShmtelCli.execute(new String[] {"gc", "--closed", "--dir", dir.toString()},
+                        new PrintWriter(out),
                         new PrintWriter(new StringWriter()));
                 gcRuns++;
                 Matcher m = GC.matcher(out.toString());
@@ -93,7 +95,8 @@ public final class RaceSuite {
             String line = churn.await("cycles");
             result.check(line.endsWith("stolen 0"), "gc removed regions while their writer held them: %s", line);
             result.figure("gc --closed run %d times during %d create/takeover/close cycles: removed %d closed regions,"
-                    + " live regions removed: %s", gcRuns, cycles, removed, line.substring(line.indexOf("stolen ") + 7));
+                    + " live regions removed: %s", gcRuns, cycles, removed,
+                            line.substring(line.indexOf("stolen ") + 7));
         }
     }
 
@@ -105,7 +108,8 @@ public final class RaceSuite {
         try (Publisher p = Publisher.create("openclose", TortureSample.LAYOUT, options)) {
             RingWriter sink = p.sink(TortureSample.RECORD);
             Thread writer = new Thread(() -> {
-                ByteBuffer payload = ByteBuffer.allocateDirect(TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer payload = ByteBuffer.allocateDirect(TortureSample.PAYLOAD_LENGTH)
+                        .order(ByteOrder.LITTLE_ENDIAN);
                 while (running.get()) {
                     TortureSample.fill(payload, sink.nextSampleIndex());
                     sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());

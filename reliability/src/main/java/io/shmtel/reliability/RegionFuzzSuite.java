@@ -23,6 +23,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,15 +40,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * never another exception, a hang (5 s per case) or a JVM crash.
  */
 public final class RegionFuzzSuite {
-    static final int[] HEADER_INTS = {VERSION_OFFSET, HEADER_LENGTH_OFFSET, RECORD_COUNT_OFFSET, RECORD_TABLE_OFFSET_OFFSET,
-            SCHEMA_TEXT_OFFSET_OFFSET, SCHEMA_TEXT_LENGTH_OFFSET, SCHEMA_VERSION_OFFSET, WRITER_PID_OFFSET, STATE_OFFSET,
+    static final int[] HEADER_INTS = {VERSION_OFFSET, HEADER_LENGTH_OFFSET, RECORD_COUNT_OFFSET,
+            RECORD_TABLE_OFFSET_OFFSET,
+            SCHEMA_TEXT_OFFSET_OFFSET, SCHEMA_TEXT_LENGTH_OFFSET, SCHEMA_VERSION_OFFSET, WRITER_PID_OFFSET,
+                    STATE_OFFSET,
             RECORD_TABLE_OFFSET + RECORD_ENTRY_SLOT_LENGTH_OFFSET, RECORD_TABLE_OFFSET + RECORD_ENTRY_DEPTH_OFFSET,
-            RECORD_TABLE_OFFSET + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET, RECORD_TABLE_OFFSET + RECORD_ENTRY_FIELD_COUNT_OFFSET};
+            RECORD_TABLE_OFFSET + RECORD_ENTRY_PAYLOAD_LENGTH_OFFSET,
+                    RECORD_TABLE_OFFSET + RECORD_ENTRY_FIELD_COUNT_OFFSET};
     static final int[] HEADER_LONGS = {MAGIC_OFFSET, REGION_LENGTH_OFFSET, FINGERPRINT_OFFSET, WRITER_EPOCH_OFFSET,
             HEARTBEAT_PERIOD_OFFSET, HEARTBEAT_OFFSET, WRITER_START_TIME_OFFSET,
-            RECORD_TABLE_OFFSET + RECORD_ENTRY_BLOCK_OFFSET_OFFSET, RECORD_TABLE_OFFSET + RECORD_ENTRY_BLOCK_LENGTH_OFFSET,
+            RECORD_TABLE_OFFSET + RECORD_ENTRY_BLOCK_OFFSET_OFFSET,
+                    RECORD_TABLE_OFFSET + RECORD_ENTRY_BLOCK_LENGTH_OFFSET,
             RECORD_TABLE_OFFSET + RECORD_ENTRY_FINGERPRINT_OFFSET};
-    static final long[] INTERESTING = {0, 1, -1, 2, 63, 64, 4095, 4096, 4097, 8192, Integer.MAX_VALUE, Integer.MIN_VALUE,
+    static final long[] INTERESTING = {0, 1, -1, 2, 63, 64, 4095, 4096, 4097, 8192, Integer.MAX_VALUE,
+            Integer.MIN_VALUE,
             0xFFFF_FFFFL, Long.MAX_VALUE, Long.MIN_VALUE, 1L << 32, 1L << 40};
 
     private final SuiteResult result = new SuiteResult("fuzz-region");
@@ -124,7 +131,7 @@ public final class RegionFuzzSuite {
             outcome.cancel(true);
             result.check(false, "seed %d (%s): open and read did not finish in 5 s", caseSeed, mutation);
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             result.check(false, "seed %d (%s): undocumented %s: %s", caseSeed, mutation, cause.getClass().getName(),
                     cause.getMessage());
@@ -243,7 +250,7 @@ public final class RegionFuzzSuite {
         Throwable[] failure = new Throwable[1];
         try (Publisher p = Publisher.create("live", TortureSample.LAYOUT, options)) {
             publish(p.sink(TortureSample.RECORD), 100);
-            java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(1);
+            CountDownLatch attached = new CountDownLatch(1);
             Thread reader = new Thread(() -> {
                 try {
                     Subscriber latest = null;

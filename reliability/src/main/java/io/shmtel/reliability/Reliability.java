@@ -3,6 +3,7 @@ package io.shmtel.reliability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,11 +15,14 @@ import picocli.CommandLine.Option;
  * criterion held, 1 otherwise.
  */
 @Command(name = "shmtel reliability", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Tries hard to break shmtel: crashes, stalls, torn reads, races, hostile regions and input, soak.",
+        description =
+                {"Tries hard to break shmtel: crashes, stalls, torn reads, races, hostile regions and input, soak.",
                 "Quick sizes by default (those of mvn verify); --full for the sizes of docs/reliability.md.",
                 "Example: bin/shmtel reliability all --full"},
-        subcommands = {Reliability.Crash.class, Reliability.Stall.class, Reliability.Torn.class, Reliability.Races.class,
-                Reliability.FuzzRegion.class, Reliability.FuzzInput.class, Reliability.Soak.class, Reliability.All.class})
+        subcommands = {Reliability.Crash.class, Reliability.Stall.class, Reliability.Torn.class,
+                Reliability.Races.class,
+                Reliability.FuzzRegion.class, Reliability.FuzzInput.class, Reliability.Soak.class,
+                        Reliability.All.class})
 public final class Reliability {
     public static void main(String[] args) {
         System.exit(new CommandLine(new Reliability()).execute(args));
@@ -45,7 +49,8 @@ public final class Reliability {
         }
     }
 
-    @Command(name = "crash", description = "Writer killed at every step of publish, create and takeover; random SIGKILLs"
+    @Command(name = "crash", description =
+            "Writer killed at every step of publish, create and takeover; random SIGKILLs"
             + " (quick 50, full 1000).")
     static final class Crash extends Suite {
         @Option(names = "--kills", description = "Random SIGKILLs (default: 50, full 1000).")
@@ -69,7 +74,8 @@ public final class Reliability {
         }
     }
 
-    @Command(name = "torn", description = "Reader JVMs validating every snapshot of a full-rate writer (quick 10^7 reads,"
+    @Command(name = "torn", description =
+            "Reader JVMs validating every snapshot of a full-rate writer (quick 10^7 reads,"
             + " full 10^9), and the unvalidated control.")
     static final class Torn extends Suite {
         @Option(names = "--reads", description = "Validated reads in all (default: 10000000, full 1000000000).")
@@ -93,12 +99,14 @@ public final class Reliability {
         @Override
         SuiteResult run() throws Exception {
             try (Scratch s = new Scratch("races")) {
-                return full ? RaceSuite.run(s.dir(), 10_000, 20_000, 100_000) : RaceSuite.run(s.dir(), 1_000, 2_000, 2_000);
+                return full ? RaceSuite.run(s.dir(), 10_000, 20_000, 100_000)
+                        : RaceSuite.run(s.dir(), 1_000, 2_000, 2_000);
             }
         }
     }
 
-    @Command(name = "fuzz-region", description = "Corrupted regions opened and read (quick 1000, full 100000), and a live"
+    @Command(name = "fuzz-region", description =
+            "Corrupted regions opened and read (quick 1000, full 100000), and a live"
             + " region corrupted under readers.")
     static final class FuzzRegion extends Suite {
         @Override
@@ -164,7 +172,7 @@ public final class Reliability {
 
     /** "90s", "10m", "8h", "1d" or an ISO-8601 duration. */
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.startsWith("p")) {
             return Duration.parse(text);
         }

@@ -12,7 +12,8 @@ public final class Scratch implements AutoCloseable {
     private final Path dir;
 
     public Scratch(String prefix) {
-        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             dir = Files.createTempDirectory(base, "shmtel-" + prefix + "-");
         } catch (IOException e) {

@@ -52,7 +52,8 @@ public final class SoakSuite {
                 watchers.add(Subscriber.open("soak-" + w, TortureSample.RECORD, options));
             }
             for (int r = 0; r < readers; r++) {
-                readerProcs.add(Child.start(heartbeat, "read", dir.toString(), "soak-" + (r % writers), r % 2 == 0 ? "latest" : "stream",
+                readerProcs.add(Child.start(heartbeat, "read", dir.toString(), "soak-" + (r % writers),
+                        r % 2 == 0 ? "latest" : "stream",
                         Long.toString(Long.MAX_VALUE), Long.toString(seconds)));
             }
             long end = System.nanoTime() + duration.toNanos();
@@ -115,7 +116,8 @@ public final class SoakSuite {
             result.figure("reader heap after a full GC (after 1 s -> end): %s", heapDrift);
             result.check(torn == 0, "%d torn snapshots", torn);
             result.check(reads > 0, "no validated read");
-            result.check(detectFailures == 0, "%d deaths detected later than %d ms (or never)", detectFailures, 2 * periodMs);
+            result.check(detectFailures == 0, "%d deaths detected later than %d ms (or never)", detectFailures,
+                    2 * periodMs);
             result.check(left.isEmpty(), "regions leaked after gc: %s", left);
         } finally {
             watchers.forEach(Subscriber::close);
@@ -128,7 +130,8 @@ public final class SoakSuite {
     /** Runs `shmtel gc` on the directory; returns how many regions it removed. */
     static long gc(Path dir) {
         StringWriter out = new StringWriter();
-        ShmtelCli.execute(new String[] {"gc", "--dir", dir.toString()}, new PrintWriter(out), new PrintWriter(new StringWriter()));
+        ShmtelCli.execute(new String[] {"gc", "--dir", dir.toString()}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()));
         Matcher m = RaceSuite.GC.matcher(out.toString());
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }

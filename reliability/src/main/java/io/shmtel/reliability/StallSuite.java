@@ -37,7 +37,8 @@ public final class StallSuite {
             writer.signal("CONT");
             long live = WriterWatch.awaitState(s, WriterState.LIVE, TimeUnit.SECONDS.toNanos(3));
             result.check(live >= 0, "SIGCONT: state %s, expected LIVE", s.state());
-            result.figure("SIGSTOP to STALLED %d ms (stalled after %d heartbeat periods of 20 ms); SIGCONT to LIVE %.1f ms",
+            result.figure("SIGSTOP to STALLED %d ms (stalled after %d heartbeat periods of 20 ms); SIGCONT to LIVE "
+                    + "%.1f ms",
                     stalled / 1_000_000, options.stalledAfterPeriods(), live / 1e6);
         } finally {
             Region.unlink("stall", options);
@@ -60,7 +61,8 @@ public final class StallSuite {
             result.check(s.region().writerPid() == pid, "header pid %d, planted %d", s.region().writerPid(), pid);
             Thread.sleep(100); // several heartbeat periods: a pid-based check would now say LIVE or STALLED
             WriterState state = s.state();
-            result.check(state == WriterState.WRITER_DEAD, "header names live pid %d (start time %d): state %s, expected"
+            result.check(state == WriterState.WRITER_DEAD,
+                    "header names live pid %d (start time %d): state %s, expected"
                     + " WRITER_DEAD", pid, startTime, state);
             long epoch = s.epoch();
             try (Child next = Child.start("publish", dir.toString(), "reused", "60")) {

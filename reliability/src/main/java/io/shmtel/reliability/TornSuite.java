@@ -27,7 +27,8 @@ public final class TornSuite {
             }
             return new Reads(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
                     Long.parseLong(m.group(4)), Long.parseLong(m.group(5)),
-                    m.group(6) == null ? -1 : Long.parseLong(m.group(6)), m.group(7) == null ? -1 : Long.parseLong(m.group(7)));
+                    m.group(6) == null ? -1 : Long.parseLong(m.group(6)),
+                            m.group(7) == null ? -1 : Long.parseLong(m.group(7)));
         }
     }
 
@@ -58,7 +59,8 @@ public final class TornSuite {
                         + " in %.1f s, %d torn or out of order; stream readers lapped %,d samples (counted, not torn)",
                         readers, (readers + 1) / 2, readers / 2, validated, seconds, bad, lost);
                 result.check(bad == 0, "%d torn or out-of-order snapshots", bad);
-                result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated, totalReads,
+                result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated,
+                        totalReads,
                         maxSeconds);
             } finally {
                 children.forEach(Child::close);

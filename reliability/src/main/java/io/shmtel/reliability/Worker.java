@@ -10,10 +10,14 @@ import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.error.ShmtelException;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +68,8 @@ public final class Worker {
 
     /** The mailbox record of the mailbox cases: one command, taken once and answered. */
     public static final String MAILBOX_RECORD = "command";
-    public static final io.shmtel.schema.layout.Layout MAILBOX_LAYOUT = io.shmtel.schema.layout.LayoutCompiler.compile(
-            io.shmtel.schema.SchemaParser.parse("{\"schema\":\"commands\",\"version\":1,\"records\":[{\"name\":\""
+    public static final Layout MAILBOX_LAYOUT = LayoutCompiler.compile(
+            SchemaParser.parse("{\"schema\":\"commands\",\"version\":1,\"records\":[{\"name\":\""
                     + MAILBOX_RECORD + "\",\"sync\":\"mailbox\",\"fields\":[{\"name\":\"id\",\"type\":\"i64\"}]}]}",
                     "commands.json"));
 
@@ -98,7 +102,8 @@ public final class Worker {
             long first = sink.nextSampleIndex();
             TortureSample.fill(payload, first, variant);
             sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
-            System.out.println("ready epoch=" + publisher.epoch() + " first=" + first + " next=" + sink.nextSampleIndex());
+            System.out.println("ready epoch=" + publisher.epoch() + " first=" + first + " next="
+                    + sink.nextSampleIndex());
             System.out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long count = 1;
@@ -192,10 +197,12 @@ public final class Worker {
         while ((line = in.readLine()) != null) {
             if (line.startsWith("create ")) {
                 try {
-                    held = Publisher.create(line.substring(7), TortureSample.LAYOUT, options.withHeartbeatThread(false));
+                    held = Publisher.create(line.substring(7), TortureSample.LAYOUT,
+                            options.withHeartbeatThread(false));
                     System.out.println("won");
                 } catch (ShmtelException e) {
-                    System.out.println("lost " + e.getClass().getSimpleName() + ": " + e.getMessage().replace('\n', ' '));
+                    System.out.println("lost " + e.getClass().getSimpleName() + ": "
+                            + e.getMessage().replace('\n', ' '));
                 }
             } else if (line.equals("release")) {
                 if (held != null) {
@@ -257,14 +264,15 @@ public final class Worker {
                 Thread.sleep(5);
                 word = MailboxWords.word(writable, g);
             }
-            System.out.println("recovered " + MailboxWords.recover(writable, g, word, MailboxWords.stateWordAddress(writable, g)));
+            System.out.println("recovered " + MailboxWords.recover(writable, g, word,
+                    MailboxWords.stateWordAddress(writable, g)));
         }
     }
 
     /** Heap in use after a full collection, in kB: what a leak would make grow. */
     static long heapAfterGcKb() {
         System.gc();
-        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
     }
 
     /** Resident set size of this process in kB (VmRSS), -1 when unknown. */

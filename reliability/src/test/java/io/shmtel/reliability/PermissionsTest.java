@@ -8,11 +8,14 @@ import io.shmtel.core.Publisher;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.RegionPermissionException;
+import io.shmtel.tools.ShmtelCli;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +105,8 @@ class PermissionsTest {
                     .contains("the writer creates regions with mode 0600 by default");
 
             String member = asSecondUser("0", "read", scratch.dir().toString(), "shared", "latest", "1", "5");
-            assertThat(member).as("a member of the region's group (gid 0) reads a 0640 region").contains("reads 1 bad 0");
+            assertThat(member).as("a member of the region's group (gid 0) reads a 0640 region")
+                    .contains("reads 1 bad 0");
 
             String stranger = asSecondUser("", "read", scratch.dir().toString(), "shared", "latest", "1", "5");
             assertThat(stranger).contains("RegionPermissionException").contains("permission denied");
@@ -111,7 +115,8 @@ class PermissionsTest {
 
     @Test
     void aNameSquattedByAnotherUserIsRefusedToTheWriter() throws Exception {
-        // The second user plants a file under the name before the writer starts (the directory is sticky, like /dev/shm).
+        // The second user plants a file under the name before the writer starts (the directory is sticky, like
+        // /dev/shm).
         String planted = asSecondUser("", "plant", scratch.dir().toString(), "squat");
         assertThat(planted).contains("planted");
         RegionOptions options = Worker.options(scratch.dir());
@@ -133,8 +138,8 @@ class PermissionsTest {
         RegionOptions options = Worker.options(dir);
         Path foreign = options.regionDirectory().file("a-foreign"); // sorted first: the first file gc meets
         Files.writeString(foreign, "not a region, and root's");
-        Files.setPosixFilePermissions(foreign, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        java.nio.file.attribute.UserPrincipal second = dir.getFileSystem().getUserPrincipalLookupService()
+        Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rw-r--r--"));
+        UserPrincipal second = dir.getFileSystem().getUserPrincipalLookupService()
                 .lookupPrincipalByName(USER);
         for (String name : List.of("b-mine", "c-mine")) {
             Publisher.create(name, TortureSample.LAYOUT, options).close();
@@ -143,7 +148,7 @@ class PermissionsTest {
         List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + USER, "--regid=" + USER,
                 "--clear-groups", "--", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-cp", System.getProperty("shmtel.perm.cp"),
-                io.shmtel.tools.ShmtelCli.class.getName(), "gc", "--closed", "--dir=" + dir));
+                ShmtelCli.class.getName(), "gc", "--closed", "--dir=" + dir));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).directory(classpath.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -151,7 +156,8 @@ class PermissionsTest {
         assertThat(out).contains("shmtel gc: skipped " + foreign + ": cannot remove region \"a-foreign\": unlink("
                         + foreign + "): ", "; the file is owned by uid 0, and removing it needs write access to " + dir
                         + " (in a sticky directory such as /dev/shm, only the file's owner or root may remove it)",
-                "removed b-mine (closed cleanly)", "removed c-mine (closed cleanly)", "removed 2, kept 0, skipped 1 (see above)");
+                "removed b-mine (closed cleanly)", "removed c-mine (closed cleanly)",
+                        "removed 2, kept 0, skipped 1 (see above)");
         assertThat(foreign).exists();
         assertThat(options.regionDirectory().file("b-mine")).doesNotExist();
     }

@@ -67,13 +67,15 @@ class SpinModelTest {
                     .isNotEmpty();
             List<DynamicNode> tests = new ArrayList<>();
             for (SpinModels.RunDirective run : d.runs()) {
-                Future<Checked> result = pool.submit(() -> check(model, name, null, d.ccFlags(), run.panFlags(), false));
+                Future<Checked> result = pool.submit(() -> check(model, name, null, d.ccFlags(), run.panFlags(),
+                        false));
                 tests.add(DynamicTest.dynamicTest("run " + run.panFlags(), () -> report(result)));
             }
             for (SpinModels.Mutant m : d.mutants()) {
                 assertThat(Files.readString(model)).as(name + ":" + m.line() + ": the model has no MUTANT_" + m.name())
                         .contains("MUTANT_" + m.name());
-                Future<Checked> result = pool.submit(() -> check(model, name, m.name(), d.ccFlags(), m.panFlags(), true));
+                Future<Checked> result = pool.submit(() -> check(model, name, m.name(), d.ccFlags(), m.panFlags(),
+                        true));
                 tests.add(DynamicTest.dynamicTest("mutant " + m.name() + " (" + m.description() + ")",
                         () -> report(result)));
             }
@@ -173,7 +175,8 @@ class SpinModelTest {
         assertThat(o.seconds()).isGreaterThanOrEqualTo(0);
         assertThat(o.memoryMb()).isPositive();
         assertThat(SpinModels.problems(o, false)).isEmpty();
-        assertThat(SpinModels.problems(o, true)).singleElement().asString().startsWith("the mutant gave no counterexample");
+        assertThat(SpinModels.problems(o, true)).singleElement().asString()
+                .startsWith("the mutant gave no counterexample");
     }
 
     /** A deadlock (invalid end state) and too small a depth bound fail a correct run. */
@@ -184,7 +187,8 @@ class SpinModelTest {
         SpinModels.Outcome blocks = SpinModels.verify(model, "BLOCKS", FAST, "-m1000", dir.resolve("b"));
         assertThat(SpinModels.problems(blocks, false)).anyMatch(p -> p.contains("invalid end state"));
         SpinModels.Outcome deep = SpinModels.verify(model, "DEEP", FAST, "-m50", dir.resolve("d"));
-        assertThat(SpinModels.problems(deep, false)).contains("max search depth too small: raise -m in the //! run: directive");
+        assertThat(SpinModels.problems(deep,
+                false)).contains("max search depth too small: raise -m in the //! run: directive");
         SpinModels.Outcome deepEnough = SpinModels.verify(model, "DEEP", FAST, "-m10000", dir.resolve("e"));
         assertThat(SpinModels.problems(deepEnough, false)).isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.shmtel.reliability;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +92,7 @@ final class SpinModels {
         if (path == null) {
             return null;
         }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
+        for (String dir : path.split(File.pathSeparator)) {
             if (dir.isEmpty()) {
                 continue;
             }
@@ -231,7 +232,8 @@ final class SpinModels {
         if (!Files.exists(work.resolve(model.getFileName() + ".trail"))) {
             return "(no trail)";
         }
-        Result r = exec(work, List.of("spin", "-t", "-p", "-k", copy.getFileName() + ".trail", copy.getFileName().toString()));
+        Result r = exec(work, List.of("spin", "-t", "-p", "-k", copy.getFileName() + ".trail",
+                copy.getFileName().toString()));
         return r.output;
     }
 

@@ -2,6 +2,7 @@ package io.shmtel.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Quick versions of the reliability suites (the full ones: bin/shmtel reliability all --full). */
@@ -47,8 +48,8 @@ class SuitesTest {
     @Test
     void soakForTenSeconds() throws Exception {
         try (Scratch scratch = new Scratch("soak")) {
-            assertPassed(SoakSuite.run(scratch.dir(), java.time.Duration.ofSeconds(10), 2, 4,
-                    java.time.Duration.ofMillis(100), System.nanoTime()));
+            assertPassed(SoakSuite.run(scratch.dir(), Duration.ofSeconds(10), 2, 4,
+                    Duration.ofMillis(100), System.nanoTime()));
         }
     }
 }

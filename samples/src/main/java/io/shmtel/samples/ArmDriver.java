@@ -91,7 +91,8 @@ public final class ArmDriver {
         String region = args.length > 0 ? args[0] : "arm";
         long samples = args.length > 1 ? Long.parseLong(args[1]) : -1;
         try (Publisher publisher = Publisher.create(region, ArmSchema.layout(), RegionOptions.defaults())) {
-            System.err.println("arm driver: publishing " + region + "/joint_state at " + JointStateView.RATE_HZ + " Hz");
+            System.err.println("arm driver: publishing " + region + "/joint_state at " + JointStateView.RATE_HZ
+                    + " Hz");
             new ArmDriver(publisher).run(samples);
         }
     }

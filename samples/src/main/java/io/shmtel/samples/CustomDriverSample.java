@@ -3,6 +3,7 @@ package io.shmtel.samples;
 import com.google.inject.AbstractModule;
 import com.google.inject.Key;
 import com.google.inject.name.Names;
+import io.shmtel.config.LogFormat;
 import io.shmtel.config.Shmtel;
 import io.shmtel.config.ShmtelBindings;
 import io.shmtel.core.Subscriber;
@@ -42,7 +43,8 @@ public final class CustomDriverSample {
         public void sample(StatusWriter writer, long k, long dueNs) {
             double cycle = 2 * capacityM / fillPerSample;
             double phase = k % (long) cycle;
-            double level = phase * fillPerSample <= capacityM ? phase * fillPerSample : 2 * capacityM - phase * fillPerSample;
+            double level = phase * fillPerSample <= capacityM ? phase * fillPerSample
+                    : 2 * capacityM - phase * fillPerSample;
             writer.value(level).status(level >= capacityM - fillPerSample ? StatusView.Status.DATA_READY
                     : StatusView.Status.EMPTY);
         }
@@ -61,7 +63,7 @@ public final class CustomDriverSample {
 
     /** Runs samples/custom.json for {@code seconds} and prints the tank level the injected subscriber reads. */
     public static void main(String[] args) throws InterruptedException {
-        io.shmtel.config.LogFormat.installUnlessConfigured();
+        LogFormat.installUnlessConfigured();
         Path file = Path.of(args.length > 0 ? args[0] : "samples/custom.json");
         try (Shmtel.Running running = Shmtel.run(file, null, new TankModule())) {
             Subscriber tank = running.injector().getInstance(Key.get(Subscriber.class, Names.named("tank")));

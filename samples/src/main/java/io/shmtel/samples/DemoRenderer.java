@@ -1,5 +1,6 @@
 package io.shmtel.samples;
 
+import io.shmtel.config.LogFormat;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
@@ -62,7 +63,8 @@ public final class DemoRenderer {
                 }
                 lastIndex = index;
             }
-            String values = got ? format.apply(view) : state == WriterState.WAITING ? "(no region: driver not running here)"
+            String values = got ? format.apply(view) : state == WriterState.WAITING
+                    ? "(no region: driver not running here)"
                     : "(no sample yet)";
             return String.format(Locale.ROOT, "%-13s %-11s %8s  #%-9s %s", region, state,
                     got && rateHz > 0 ? String.format(Locale.ROOT, "%.0f Hz", rateHz) : "-",
@@ -80,7 +82,8 @@ public final class DemoRenderer {
             }
             return sb.append(" deg  ").append(v.status()).toString();
         }, options));
-        rows.add(new Row<>(prefix + "imu", ImuSampleView.RECORD_NAME, new ImuSampleView(), v -> String.format(Locale.ROOT,
+        rows.add(new Row<>(prefix + "imu", ImuSampleView.RECORD_NAME, new ImuSampleView(),
+                v -> String.format(Locale.ROOT,
                 "accel %+6.2f %+6.2f %+6.2f m/s^2  gyro %+6.3f %+6.3f %+6.3f rad/s  %.1f degC", v.accel(0), v.accel(1),
                 v.accel(2), v.gyro(0), v.gyro(1), v.gyro(2), v.temperature()), options));
         rows.add(new Row<>(prefix + "wrench", WrenchView.RECORD_NAME, new WrenchView(), v -> String.format(Locale.ROOT,
@@ -113,7 +116,8 @@ public final class DemoRenderer {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "shmtel demo: newest samples, redrawn %d times a second (Ctrl-C stops)%n",
                 FRAME_RATE_HZ));
-        sb.append(String.format(Locale.ROOT, "%-13s %-11s %8s  %-10s %s%n", "REGION", "WRITER", "RATE", "SAMPLE", "VALUES"));
+        sb.append(String.format(Locale.ROOT, "%-13s %-11s %8s  %-10s %s%n", "REGION", "WRITER", "RATE", "SAMPLE",
+                "VALUES"));
         for (Row<?> row : rows) {
             sb.append(row.render(now)).append('\n');
         }
@@ -133,7 +137,7 @@ public final class DemoRenderer {
 
     /** {@code DemoRenderer [FRAMES]}: regions demo.* in $SHMTEL_DIR (or /dev/shm). */
     public static void main(String[] args) throws InterruptedException {
-        io.shmtel.config.LogFormat.installUnlessConfigured(); // warnings on one line, below the table
+        LogFormat.installUnlessConfigured(); // warnings on one line, below the table
         long frames = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE;
         DemoRenderer renderer = new DemoRenderer("demo.", RegionOptions.defaults());
         renderer.run(System.out, frames, System.console() != null);

@@ -58,9 +58,11 @@ class ArmSampleTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertThat(out.readLine()).startsWith("arm driver: publishing sigterm/joint_state");
             RegionOptions options = RegionOptions.defaults().withDirectory(dir);
-            try (Subscriber subscriber = Subscriber.open("sigterm", JointStateView.RECORD_NAME, ArmSchema.layout(), options)) {
+            try (Subscriber subscriber = Subscriber.open("sigterm", JointStateView.RECORD_NAME, ArmSchema.layout(),
+                    options)) {
                 assertThat(subscriber.awaitNext(new JointStateView(), TimeUnit.SECONDS.toNanos(10))).isTrue();
-                assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS))
+                assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start()
+                        .waitFor(10, TimeUnit.SECONDS))
                         .isTrue();
                 assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("the driver exits on SIGTERM").isTrue();
                 String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -77,7 +79,8 @@ class ArmSampleTest {
     void theMonitorReadsWhatTheDriverSimulates() {
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
         try (Publisher publisher = Publisher.create("arm", ArmSchema.layout(), options);
-                Subscriber subscriber = Subscriber.open("arm", JointStateView.RECORD_NAME, ArmSchema.layout(), options)) {
+                Subscriber subscriber = Subscriber.open("arm", JointStateView.RECORD_NAME, ArmSchema.layout(),
+                        options)) {
             ArmDriver driver = new ArmDriver(publisher);
             JointStateView view = new JointStateView();
             for (long k = 0; k < 1000; k++) {

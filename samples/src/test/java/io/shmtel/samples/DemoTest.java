@@ -36,7 +36,8 @@ class DemoTest {
     void theDemoDeploymentPublishesEveryRegionAndTheRendererShowsThem() throws Exception {
         try (Shmtel.Running running = Shmtel.run(Path.of("demo.json"), null)) {
             List<String> regions = RegionOptions.defaults().regionDirectory().list();
-            assertThat(regions).contains("demo.arm", "demo.imu", "demo.wrench", "demo.status", "demo.cpu", "demo.memory",
+            assertThat(regions).contains("demo.arm", "demo.imu", "demo.wrench", "demo.status", "demo.cpu",
+                    "demo.memory",
                     "demo.arm.stats");
             DemoRenderer renderer = new DemoRenderer("demo.", RegionOptions.defaults());
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -40,11 +40,14 @@ class QuickstartIT {
     static final Path ROOT = Path.of(System.getProperty("shmtel.root", "..")).toAbsolutePath().normalize();
     static final Path PAGE = ROOT.resolve("docs/quickstart.md");
     static final String VERSION = System.getProperty("shmtel.version", "0.1.0-SNAPSHOT");
-    static final Pattern FILE_BLOCK = Pattern.compile("^File `([^`]+)`:\\s*\\n+```[a-z]*\\n(.*?)\\n```", Pattern.MULTILINE
+    static final Pattern FILE_BLOCK = Pattern.compile("^File `([^`]+)`:\\s*\\n+```[a-z]*\\n(.*?)\\n```",
+            Pattern.MULTILINE
             | Pattern.DOTALL);
     static final String JAR = "target/quickstart-1.0.jar";
-    static final String PUBLISH = "java --enable-native-access=ALL-UNNAMED -cp " + JAR + " com.example.quickstart.Publish";
-    static final String SUBSCRIBE = "java --enable-native-access=ALL-UNNAMED -cp " + JAR + " com.example.quickstart.Subscribe";
+    static final String PUBLISH = "java --enable-native-access=ALL-UNNAMED -cp " + JAR
+            + " com.example.quickstart.Publish";
+    static final String SUBSCRIBE = "java --enable-native-access=ALL-UNNAMED -cp " + JAR
+            + " com.example.quickstart.Subscribe";
 
     final List<Process> children = new ArrayList<>();
     final List<Path> temporary = new ArrayList<>();
@@ -77,7 +80,8 @@ class QuickstartIT {
         String page = Files.readString(PAGE);
         Map<String, String> files = files(page);
         assertThat(files.keySet()).as("files of %s", PAGE).containsExactly("pom.xml", "src/main/shmtel/pose.json",
-                "src/main/java/com/example/quickstart/Publish.java", "src/main/java/com/example/quickstart/Subscribe.java");
+                "src/main/java/com/example/quickstart/Publish.java",
+                        "src/main/java/com/example/quickstart/Subscribe.java");
         assertThat(files.get("pom.xml")).as("the page pins this project's version")
                 .contains("<shmtel.version>" + VERSION + "</shmtel.version>");
         assertThat(page).as("the page runs what this test runs").contains("mvn -q package", PUBLISH, SUBSCRIBE);
@@ -97,17 +101,20 @@ class QuickstartIT {
 
         Path buildLog = work.resolve("build.log");
         Process build = new ProcessBuilder(mvn, "-B", "-q", "-s", settings.toString(), "-Dmaven.repo.local=" + repo,
-                "package").directory(project.toFile()).redirectErrorStream(true).redirectOutput(buildLog.toFile()).start();
+                "package").directory(project.toFile()).redirectErrorStream(true).redirectOutput(buildLog.toFile())
+                        .start();
         children.add(build);
         assertThat(build.waitFor(180, TimeUnit.SECONDS)).as("mvn package finished within 180 s").isTrue();
         assertThat(build.exitValue()).as("mvn -q package of the quick start:%n%s", Files.readString(buildLog)).isZero();
         assertThat(project.resolve(JAR)).exists();
-        assertThat(project.resolve("target/generated-sources/shmtel/com/example/quickstart/pose/PoseWriter.java")).exists();
+        assertThat(project.resolve("target/generated-sources/shmtel/com/example/quickstart/pose/PoseWriter.java"))
+                .exists();
 
         Path shm = ShmDirectory.create();
         temporary.add(shm);
         Process publisher = run(project, shm, PUBLISH);
-        BufferedReader pubOut = new BufferedReader(new InputStreamReader(publisher.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader pubOut = new BufferedReader(new InputStreamReader(publisher.getInputStream(),
+                StandardCharsets.UTF_8));
         String first = pubOut.readLine();
         assertThat(first).as("publisher's first line").isEqualTo("publishing into " + shm.resolve("shmtel.pose")
                 + "; Ctrl-C to stop");

@@ -1,5 +1,7 @@
 package io.shmtel.schema;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,8 +18,8 @@ public record FieldDef(String name, FieldType type, int count, int length, Strin
         Objects.requireNonNull(type, "type");
         unit = unit == null ? "" : unit;
         description = description == null ? "" : description;
-        enumConstants = enumConstants == null ? Map.of() : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(enumConstants));
+        enumConstants = enumConstants == null ? Map.of() : Collections.unmodifiableMap(
+                new LinkedHashMap<>(enumConstants));
     }
 
     public boolean isArray() {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
 
 /**
  * Reads input files (schemas, deployment files, MCAP recordings) with a bound: only a regular file
@@ -59,7 +60,8 @@ public final class InputFiles {
             throw new UnreadableFileException(file, "is a directory, not a file", null);
         }
         if (!attributes.isRegularFile()) {
-            throw new UnreadableFileException(file, "not a regular file (a device, pipe or socket): give a regular file",
+            throw new UnreadableFileException(file,
+                    "not a regular file (a device, pipe or socket): give a regular file",
                     null);
         }
         if (attributes.size() > maxBytes) {
@@ -70,14 +72,14 @@ public final class InputFiles {
             byte[] bytes = new byte[size];
             int n = in.readNBytes(bytes, 0, size);
             if (n < size) { // it shrank since
-                return java.util.Arrays.copyOf(bytes, n);
+                return Arrays.copyOf(bytes, n);
             }
             byte[] more = in.readNBytes(maxBytes - size); // it grew since (or reports no size, as /proc files)
             if (more.length > 0) {
                 if (in.read() >= 0) {
                     throw tooLarge(file, "more than " + maxBytes + " bytes (it grew while being read)", maxBytes);
                 }
-                byte[] all = java.util.Arrays.copyOf(bytes, size + more.length);
+                byte[] all = Arrays.copyOf(bytes, size + more.length);
                 System.arraycopy(more, 0, all, size, more.length);
                 return all;
             }

@@ -39,7 +39,8 @@ public final class Names {
      */
     public static final Set<String> RESERVED_FIELD_NAMES = Set.of(
             "wrap", "buffer", "offset", "sequence", "sample_index", "timestamp_ns", "commit",
-            "payload_offset", "staging", "meta", "fields", "record_fingerprint", "record_name", "payload_length", "to_string", "hash_code", "equals", "get_class",
+            "payload_offset", "staging", "meta", "fields", "record_fingerprint", "record_name", "payload_length",
+                    "to_string", "hash_code", "equals", "get_class",
             "notify", "notify_all", "wait", "clone", "finalize");
 
     private Names() {}

@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.shmtel.schema.testing.Examples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,7 +64,7 @@ class JsonSchemaAgreementTest {
     }
 
     static Stream<Path> examples() {
-        return io.shmtel.schema.testing.Examples.examples();
+        return Examples.examples();
     }
 
     @ParameterizedTest(name = "{0}")

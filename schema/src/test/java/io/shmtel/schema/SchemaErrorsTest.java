@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.shmtel.schema.testing.Examples;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class SchemaErrorsTest {
     static final Path BAD = Path.of("src/test/resources/bad");
 
     static Stream<Path> badFiles() {
-        return io.shmtel.schema.testing.Examples.badFiles();
+        return Examples.badFiles();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,7 +66,7 @@ class SchemaErrorsTest {
     }
 
     @Test
-    void invalidUtf8FileIsRefusedWithTheFix(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void invalidUtf8FileIsRefusedWithTheFix(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("latin1.json");
         Files.write(file, new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
         assertThatThrownBy(() -> SchemaParser.parse(file))

@@ -16,7 +16,8 @@ public final class BuiltInDrivers {
 
     public static List<DriverFactory> all() {
         return List.of(SimulatedArmDriver.factory(), SimulatedImuDriver.factory(), SimulatedForceTorqueDriver.factory(),
-                SimulatedStatusDriver.factory(), CpuLoadDriver.factory(), MemoryDriver.factory(), ThermalDriver.factory(),
+                SimulatedStatusDriver.factory(), CpuLoadDriver.factory(), MemoryDriver.factory(),
+                        ThermalDriver.factory(),
                 IioImuDriver.factory());
     }
 }

@@ -3,6 +3,11 @@ package io.shmtel.sensors;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.sensors.gen.arm.ArmSchema;
+import io.shmtel.sensors.gen.force_torque.ForceTorqueSchema;
+import io.shmtel.sensors.gen.imu.ImuSchema;
+import io.shmtel.sensors.gen.status_flag.StatusFlagSchema;
+import io.shmtel.sensors.gen.system.SystemSchema;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,23 +23,23 @@ public final class BuiltInSchemas {
     }
 
     public static Layout arm() {
-        return layout(io.shmtel.sensors.gen.arm.ArmSchema.CANONICAL_JSON, "schema/examples/arm.json");
+        return layout(ArmSchema.CANONICAL_JSON, "schema/examples/arm.json");
     }
 
     public static Layout imu() {
-        return layout(io.shmtel.sensors.gen.imu.ImuSchema.CANONICAL_JSON, "schema/examples/imu.json");
+        return layout(ImuSchema.CANONICAL_JSON, "schema/examples/imu.json");
     }
 
     public static Layout forceTorque() {
-        return layout(io.shmtel.sensors.gen.force_torque.ForceTorqueSchema.CANONICAL_JSON,
+        return layout(ForceTorqueSchema.CANONICAL_JSON,
                 "schema/examples/force_torque.json");
     }
 
     public static Layout statusFlag() {
-        return layout(io.shmtel.sensors.gen.status_flag.StatusFlagSchema.CANONICAL_JSON, "schema/examples/status_flag.json");
+        return layout(StatusFlagSchema.CANONICAL_JSON, "schema/examples/status_flag.json");
     }
 
     public static Layout system() {
-        return layout(io.shmtel.sensors.gen.system.SystemSchema.CANONICAL_JSON, "schema/examples/system.json");
+        return layout(SystemSchema.CANONICAL_JSON, "schema/examples/system.json");
     }
 }

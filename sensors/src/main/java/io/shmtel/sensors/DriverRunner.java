@@ -64,10 +64,13 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
                 "driver " + type + " declares record " + driver.record() + " missing from its own layout"));
         RecordLayout actual = regionLayout.record(driver.record()).orElseThrow(() -> new IncompatibleLayoutException(
                 "driver " + type + " fills record \"" + driver.record() + "\" (schema \"" + driver.layout().schemaName()
-                        + "\"), which region \"" + regionName + "\"'s schema \"" + regionLayout.schemaName() + "\" lacks"));
+                        + "\"), which region \"" + regionName + "\"'s schema \"" + regionLayout.schemaName()
+                                + "\" lacks"));
         if (actual.fingerprint() != wanted.fingerprint()) {
-            throw new IncompatibleLayoutException("driver " + type + " writes record \"" + driver.record() + "\" with layout "
-                    + Fingerprint.hex(wanted.fingerprint()) + " (schema \"" + driver.layout().schemaName() + "\"), region \""
+            throw new IncompatibleLayoutException("driver " + type + " writes record \"" + driver.record()
+                    + "\" with layout "
+                    + Fingerprint.hex(wanted.fingerprint()) + " (schema \"" + driver.layout().schemaName()
+                            + "\"), region \""
                     + regionName + "\" declares it with " + Fingerprint.hex(actual.fingerprint())
                     + ": give the region the driver's schema (" + driver.layout().source() + ")");
         }
@@ -128,7 +131,8 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
             }
             SamplingStats.Interval i = stats.interval();
             writer.measuredRateHz(i.measuredRateHz()).samples(i.totalSamples()).missed(i.missed()).errors(i.errors())
-                    .jitterP50Ns(i.jitterNs().getValueAtPercentile(50)).jitterP99Ns(i.jitterNs().getValueAtPercentile(99))
+                    .jitterP50Ns(i.jitterNs().getValueAtPercentile(50))
+                            .jitterP99Ns(i.jitterNs().getValueAtPercentile(99))
                     .jitterMaxNs(i.jitterNs().getMaxValue()).publishP50Ns(i.publishNs().getValueAtPercentile(50))
                     .publishP99Ns(i.publishNs().getValueAtPercentile(99)).publishMaxNs(i.publishNs().getMaxValue());
             try {
@@ -138,8 +142,10 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
             }
             if (System.nanoTime() - nextLog > 0) {
                 nextLog = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                LOG.log(System.Logger.Level.INFO, String.format("driver %s %s/%s: %.1f Hz, %d samples, %d missed, %d errors,"
-                        + " jitter p50 %d us p99 %d us, publish p50 %d us", type, publisher.region().name(), driver.record(),
+                LOG.log(System.Logger.Level.INFO,
+                        String.format("driver %s %s/%s: %.1f Hz, %d samples, %d missed, %d errors,"
+                        + " jitter p50 %d us p99 %d us, publish p50 %d us", type, publisher.region().name(),
+                                driver.record(),
                         i.measuredRateHz(), i.totalSamples(), i.missed(), i.errors(),
                         i.jitterNs().getValueAtPercentile(50) / 1000, i.jitterNs().getValueAtPercentile(99) / 1000,
                         i.publishNs().getValueAtPercentile(50) / 1000));

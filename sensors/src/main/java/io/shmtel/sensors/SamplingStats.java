@@ -24,7 +24,8 @@ public final class SamplingStats {
     private long lastIntervalNs = System.nanoTime();
 
     /** Percentiles and counts of one reporting interval. */
-    public record Interval(double seconds, long samples, long totalSamples, long missed, long errors, Histogram jitterNs,
+    public record Interval(double seconds, long samples, long totalSamples, long missed, long errors,
+            Histogram jitterNs,
             Histogram publishNs) {
         public double measuredRateHz() {
             return seconds > 0 ? samples / seconds : 0;

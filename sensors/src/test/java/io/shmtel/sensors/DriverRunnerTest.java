@@ -6,12 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
+import io.shmtel.sensors.linux.ThermalDriver;
 import io.shmtel.sensors.sim.SimulatedImuDriver;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,7 +33,8 @@ class DriverRunnerTest {
     void aRunnerPublishesTheDriversSamplesAndItsStatistics(RegionOptions options) throws Exception {
         try (DriverRunner<?> runner = DriverRunner.start(SimulatedImuDriver.TYPE, new SimulatedImuDriver(1, 0.02, 0.001,
                 1000, 9), "imu", BuiltInSchemas.imu(), 250, options);
-                Subscriber subscriber = Subscriber.open("imu", ImuSampleView.RECORD_NAME, BuiltInSchemas.imu(), options);
+                Subscriber subscriber = Subscriber.open("imu", ImuSampleView.RECORD_NAME, BuiltInSchemas.imu(),
+                        options);
                 Subscriber stats = Subscriber.open("imu" + DriverRunner.STATS_SUFFIX, "sampling", options)) {
             ImuSampleView view = new ImuSampleView();
             assertThat(subscriber.awaitLatest(view, TimeUnit.SECONDS.toNanos(2))).isTrue();
@@ -34,7 +45,8 @@ class DriverRunnerTest {
             assertThat(s.value("driver")).isEqualTo("sim-imu");
             assertThat(s.value("target_record")).isEqualTo("imu_sample");
             assertThat((double) s.value("nominal_rate_hz")).isEqualTo(250.0);
-            assertThat((double) s.value("measured_rate_hz")).as("first interval, JIT warming up").isBetween(100.0, 260.0);
+            assertThat((double) s.value("measured_rate_hz")).as("first interval, JIT warming up")
+                    .isBetween(100.0, 260.0);
             assertThat((long) s.value("samples")).isPositive();
             assertThat((long) s.value("jitter_max_ns")).isGreaterThanOrEqualTo((long) s.value("jitter_p50_ns"));
             System.out.println("driver stats: " + s.appendJsonFields(new StringBuilder()));
@@ -48,13 +60,13 @@ class DriverRunnerTest {
      */
     @Test
     void aRegionTruncatedUnderTheDriverIsReportedOnceAndNoThreadDies(RegionOptions options) throws Exception {
-        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.shmtel.sensors");
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger("io.shmtel.sensors");
+        Handler handler = new Handler() {
             @Override
-            public void publish(java.util.logging.LogRecord record) {
-                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
                     warnings.add(record.getMessage());
                 }
             }
@@ -72,13 +84,13 @@ class DriverRunnerTest {
                 1000, 9), "imu", BuiltInSchemas.imu(), 2000, options)) {
             Thread.sleep(1500); // publishing, compiled
             long errorsBefore = runner.stats().errors();
-            try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(
-                    options.regionDirectory().file("imu"), java.nio.file.StandardOpenOption.WRITE)) {
+            try (FileChannel c = FileChannel.open(
+                    options.regionDirectory().file("imu"), StandardOpenOption.WRITE)) {
                 c.truncate(0);
             }
             Thread.sleep(3500); // three reports of the runner
             assertThat(runner.scheduler().isRunning()).as("the sampling thread").isTrue();
-            assertThat(runner.scheduler().failure()).isInstanceOf(io.shmtel.core.region.RegionTruncatedException.class)
+            assertThat(runner.scheduler().failure()).isInstanceOf(RegionTruncatedException.class)
                     .hasMessageContaining("region \"imu\"").hasMessageContaining("truncated to 0 bytes");
             assertThat(runner.stats().errors()).as("commits that failed").isGreaterThan(errorsBefore);
             assertThat(warnings).filteredOn(w -> w.startsWith("driver sim-imu: region \"imu\"")).as("said once")
@@ -101,7 +113,7 @@ class DriverRunnerTest {
 
     @Test
     void aMissingSourceFailsBeforeAnyRegionIsCreated(RegionOptions options) {
-        assertThatThrownBy(() -> DriverRunner.start("thermal", new io.shmtel.sensors.linux.ThermalDriver(
+        assertThatThrownBy(() -> DriverRunner.start("thermal", new ThermalDriver(
                 options.directory().resolve("no-sys")), "thermal", BuiltInSchemas.system(), 1, options))
                 .isInstanceOf(SensorUnavailableException.class);
         assertThat(options.regionDirectory().list()).isEmpty();

@@ -3,6 +3,7 @@ package io.shmtel.sensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,7 +30,8 @@ class FixedRateSchedulerTest {
         SamplingStats.Interval interval = stats.interval();
         System.out.printf("scheduler: %d runs (+%d missed) in %.3f s = %.2f Hz for 200 Hz; jitter p50 %d us, p99 %d us,"
                 + " max %d us%n", stats.samples(), stats.missed(), elapsed, measuredHz,
-                interval.jitterNs().getValueAtPercentile(50) / 1000, interval.jitterNs().getValueAtPercentile(99) / 1000,
+                interval.jitterNs().getValueAtPercentile(50) / 1000,
+                        interval.jitterNs().getValueAtPercentile(99) / 1000,
                 interval.jitterNs().getMaxValue() / 1000);
         assertThat(measuredHz).as("measured rate").isBetween(190.0, 202.0);
         long firstDue = runs.get(0)[1];
@@ -62,7 +64,7 @@ class FixedRateSchedulerTest {
         SamplingStats stats = new SamplingStats();
         FixedRateScheduler scheduler = new FixedRateScheduler("flaky", 200, 0, stats, (k, due) -> {
             if (k % 2 == 0) {
-                throw new java.io.IOException("sensor hiccup " + k);
+                throw new IOException("sensor hiccup " + k);
             }
         }).start();
         Thread.sleep(200);

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.shmtel.core.view.RecordWriter;
+import io.shmtel.core.view.SampleSink;
+import io.shmtel.schema.layout.Layout;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.system.CpuView;
 import io.shmtel.sensors.gen.system.MemoryView;
@@ -33,10 +36,10 @@ class LinuxDriversTest {
     static List<ByteBuffer> samples(SensorDriver<?> driver, int count, Runnable between) throws Exception {
         List<ByteBuffer> slots = new ArrayList<>();
         @SuppressWarnings("unchecked")
-        SensorDriver<io.shmtel.core.view.RecordWriter> d = (SensorDriver<io.shmtel.core.view.RecordWriter>) driver;
-        SimulatedDriversTest.run(new SensorDriver<io.shmtel.core.view.RecordWriter>() {
+        SensorDriver<RecordWriter> d = (SensorDriver<RecordWriter>) driver;
+        SimulatedDriversTest.run(new SensorDriver<RecordWriter>() {
             @Override
-            public io.shmtel.schema.layout.Layout layout() {
+            public Layout layout() {
                 return d.layout();
             }
 
@@ -46,7 +49,7 @@ class LinuxDriversTest {
             }
 
             @Override
-            public io.shmtel.core.view.RecordWriter newWriter(io.shmtel.core.view.SampleSink sink) {
+            public RecordWriter newWriter(SampleSink sink) {
                 return d.newWriter(sink);
             }
 
@@ -56,7 +59,7 @@ class LinuxDriversTest {
             }
 
             @Override
-            public void sample(io.shmtel.core.view.RecordWriter w, long k, long due) throws IOException {
+            public void sample(RecordWriter w, long k, long due) throws IOException {
                 between.run();
                 d.sample(w, k, due);
             }

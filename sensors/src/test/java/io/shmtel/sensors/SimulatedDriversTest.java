@@ -34,7 +34,8 @@ class SimulatedDriversTest {
     static <W extends RecordWriter> List<String> run(SensorDriver<W> driver, int samples, List<ByteBuffer> slots)
             throws Exception {
         RecordLayout r = driver.layout().record(driver.record()).orElseThrow();
-        ByteBuffer region = ByteBuffer.allocateDirect((int) driver.layout().regionLength()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer region = ByteBuffer.allocateDirect((int) driver.layout().regionLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
         RingGeometry g = RingGeometry.of(r);
         W writer = driver.newWriter(new RingWriter(region, g));
         RingReader reader = new RingReader(region, g);

@@ -7,16 +7,24 @@ import io.shmtel.bridge.SenderBridge;
 import io.shmtel.bridge.SenderConfig;
 import io.shmtel.bridge.Transports;
 import io.shmtel.bridge.spi.Transport;
+import io.shmtel.bridge.spi.TransportProvider;
+import io.shmtel.config.Deployment;
+import io.shmtel.config.Shmtel;
 import io.shmtel.core.region.RegionDirectory;
+import io.shmtel.core.region.RegionOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,21 +70,23 @@ final class BridgeCommand implements Runnable {
                 description = "Engine option, e.g. aeron.dir=/dev/shm/my-aeron or aeron.term-length=4194304.")
         Map<String, String> transportOptions = new LinkedHashMap<>();
 
-        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class,
+                description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
-        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US", converter = OptionValues.MaxParkMicros.class, description = "The longest the "
+        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US",
+                converter = OptionValues.MaxParkMicros.class, description = "The longest the "
                 + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after a "
                 + "quiet spell, higher for less idle CPU.")
         long maxParkUs;
 
-        java.time.Duration maxPark() {
-            return java.time.Duration.ofNanos(maxParkUs * 1000);
+        Duration maxPark() {
+            return Duration.ofNanos(maxParkUs * 1000);
         }
 
         Map<String, String> transportOptions() {
             Map<String, String> m = new LinkedHashMap<>(transportOptions);
-            m.putIfAbsent(io.shmtel.bridge.spi.TransportProvider.IDLE_MAX_PARK_US, Long.toString(maxParkUs));
+            m.putIfAbsent(TransportProvider.IDLE_MAX_PARK_US, Long.toString(maxParkUs));
             return m;
         }
     }
@@ -84,7 +94,8 @@ final class BridgeCommand implements Runnable {
     static String channel(CommandSpec spec, Common common, String hostPort, String option) {
         if (common.channel != null) {
             if (hostPort != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give --channel or " + option + ", not both");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "give --channel or " + option + ", not both");
             }
             return common.channel;
         }
@@ -92,7 +103,8 @@ final class BridgeCommand implements Runnable {
             return null;
         }
         int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0 || colon == hostPort.length() - 1 || !hostPort.substring(colon + 1).chars().allMatch(Character::isDigit)) {
+        if (colon <= 0 || colon == hostPort.length() - 1 || !hostPort.substring(colon + 1).chars()
+                .allMatch(Character::isDigit)) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " \"" + hostPort
                     + "\" is not HOST:PORT (e.g. 10.0.0.2:" + DEFAULT_PORT + ")");
         }
@@ -108,7 +120,7 @@ final class BridgeCommand implements Runnable {
     }
 
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
-    static int runUntilStopped(Common common, PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start,
+    static int runUntilStopped(Common common, PrintWriter err, Function<Transport, AutoCloseable> start,
             Supplier<Throwable> failure) throws Exception {
         return runUntilStopped(common.transport, common.transportOptions(), common.durationSeconds, err, start, failure,
                 null);
@@ -116,11 +128,11 @@ final class BridgeCommand implements Runnable {
 
     /** Runs bridges on one transport until the duration ends, Ctrl-C, the parent process ends, or a bridge fails. */
     static int runUntilStopped(String transportName, Map<String, String> transportOptions, Double durationSeconds,
-            PrintWriter err, java.util.function.Function<Transport, AutoCloseable> start, Supplier<Throwable> failure,
+            PrintWriter err, Function<Transport, AutoCloseable> start, Supplier<Throwable> failure,
             Long parentPid) throws Exception {
         Consumer<String> log = log(err);
         var provider = Transports.provider(transportName);
-        var parent = parentPid == null ? java.util.Optional.<ProcessHandle>empty() : ProcessHandle.of(parentPid);
+        var parent = parentPid == null ? Optional.<ProcessHandle>empty() : ProcessHandle.of(parentPid);
         try (Transport transport = provider.open(transportOptions, log)) {
             AutoCloseable bridge = start.apply(transport);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -134,14 +146,16 @@ final class BridgeCommand implements Runnable {
                 stopped.countDown();
             }, "shmtel-bridge-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
+            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime()
+                    + (long) (durationSeconds * 1e9);
             try {
                 while (!stopped.await(100, TimeUnit.MILLISECONDS)) {
                     Throwable t = failure.get();
                     if (t != null) {
                         throw t instanceof RuntimeException re ? re : new BridgeException(t.toString(), t);
                     }
-                    if (System.nanoTime() - deadline > 0 || parentPid != null && parent.map(p -> !p.isAlive()).orElse(true)) {
+                    if (System.nanoTime() - deadline > 0 || parentPid != null
+                            && parent.map(p -> !p.isAlive()).orElse(true)) {
                         break;
                     }
                 }
@@ -157,7 +171,8 @@ final class BridgeCommand implements Runnable {
         return ExitCodes.OK;
     }
 
-    @Command(name = "run", description = {"Runs the bridges of a deployment file's nodes (docs/deployment.md, \"bridges\").",
+    @Command(name = "run", description =
+            {"Runs the bridges of a deployment file's nodes (docs/deployment.md, \"bridges\").",
             "'shmtel run' starts this in a process of its own when its nodes have bridges.",
             "Example: shmtel bridge run samples/bridge-board.json --only board"})
     static final class Run implements Callable<Integer> {
@@ -165,34 +180,36 @@ final class BridgeCommand implements Runnable {
         CommandSpec spec;
 
         @Parameters(paramLabel = "DEPLOYMENT", description = "Deployment file (JSON; see docs/deployment.md).")
-        java.nio.file.Path file;
+        Path file;
 
         @Option(names = "--only", paramLabel = "NODE", description = "Run only this node's bridges.")
         String only;
 
-        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
+        @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class,
+                description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
         @picocli.CommandLine.Mixin
         ClasspathOptionMixin classpath;
 
-        @Option(names = "--parent-pid", hidden = true, description = "Stop when this process ends (shmtel run's child).")
+        @Option(names = "--parent-pid", hidden = true, description =
+                "Stop when this process ends (shmtel run's child).")
         Long parentPid;
 
         @Override
         public Integer call() throws Exception {
-            var deployment = io.shmtel.config.Shmtel.load(file, classpath.loader());
+            var deployment = Shmtel.load(file, classpath.loader());
             var bridges = bridgesOf(deployment, only);
             if (bridges.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), file + ": no bridges in "
                         + (only == null ? "any node" : "node " + only));
             }
-            List<String> transports = bridges.stream().map(io.shmtel.config.Deployment.BridgeSpec::transport).distinct().toList();
+            List<String> transports = bridges.stream().map(Deployment.BridgeSpec::transport).distinct().toList();
             if (transports.size() > 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), file + ": bridges of one process share one"
                         + " transport; these use " + transports + " (run them with --only NODE per transport)");
             }
-            var regions = io.shmtel.core.region.RegionOptions.defaults().withDirectory(deployment.directory())
+            var regions = RegionOptions.defaults().withDirectory(deployment.directory())
                     .withHeartbeatPeriod(deployment.heartbeatPeriod());
             PrintWriter err = spec.commandLine().getErr();
             Consumer<String> log = log(err);
@@ -200,11 +217,12 @@ final class BridgeCommand implements Runnable {
             List<ReceiverBridge> receivers = new ArrayList<>();
             return runUntilStopped(transports.get(0), Map.of(), durationSeconds, err, transport -> {
                 for (var b : bridges) {
-                    if (b.direction().equals(io.shmtel.config.Deployment.BridgeSpec.SEND)) {
+                    if (b.direction().equals(Deployment.BridgeSpec.SEND)) {
                         senders.add(SenderBridge.start(SenderConfig.of(b.name(), b.targets(), b.channel(), b.stream(),
                                 regions), transport, log));
                     } else {
-                        receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(), b.prefix(),
+                        receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(),
+                                b.prefix(),
                                 regions).withReliable(b.reliable()).withRemoveOnExit(deployment.removeRegionsOnExit()),
                                 transport, log));
                     }
@@ -230,7 +248,7 @@ final class BridgeCommand implements Runnable {
     }
 
     /** The bridges of the deployment's nodes ({@code only}: one node), in file order. */
-    static List<io.shmtel.config.Deployment.BridgeSpec> bridgesOf(io.shmtel.config.Deployment d, String only) {
+    static List<Deployment.BridgeSpec> bridgesOf(Deployment d, String only) {
         return d.nodes().stream().filter(n -> only == null || n.name().equals(only))
                 .flatMap(n -> n.bridges().stream()).toList();
     }
@@ -259,7 +277,8 @@ final class BridgeCommand implements Runnable {
         public Integer call() throws Exception {
             String channel = channel(spec, common, to, "--to");
             if (channel == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "where to? give --to HOST:PORT or --channel URI");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "where to? give --to HOST:PORT or --channel URI");
             }
             for (String t : targets) {
                 int slash = t.indexOf('/');
@@ -267,17 +286,20 @@ final class BridgeCommand implements Runnable {
             }
             SenderConfig config;
             try {
-                config = SenderConfig.of("send", targets, channel, common.stream, region.options()).withMaxPark(common.maxPark());
+                config = SenderConfig.of("send", targets, channel, common.stream, region.options())
+                        .withMaxPark(common.maxPark());
             } catch (BridgeException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             SenderBridge[] bridge = new SenderBridge[1];
-            return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = SenderBridge.start(config,
+            return runUntilStopped(common, spec.commandLine().getErr(),
+                    transport -> bridge[0] = SenderBridge.start(config,
                     transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }
 
-    @Command(name = "receive", description = {"Recreates the regions a sending bridge forwards and republishes their samples here.",
+    @Command(name = "receive", description =
+            {"Recreates the regions a sending bridge forwards and republishes their samples here.",
             "Statistics of each link go to the region MIRROR.bridge (schema bridge_stats).",
             "Example: shmtel bridge receive --listen 0.0.0.0:40456 --prefix board."})
     static final class Receive implements Callable<Integer> {
@@ -317,7 +339,8 @@ final class BridgeCommand implements Runnable {
             ReceiverConfig config = ReceiverConfig.of("receive", channel, common.stream, prefix, region.options())
                     .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark());
             ReceiverBridge[] bridge = new ReceiverBridge[1];
-            return runUntilStopped(common, spec.commandLine().getErr(), transport -> bridge[0] = ReceiverBridge.start(config,
+            return runUntilStopped(common, spec.commandLine().getErr(),
+                    transport -> bridge[0] = ReceiverBridge.start(config,
                     transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }

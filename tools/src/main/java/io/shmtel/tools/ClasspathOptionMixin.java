@@ -36,7 +36,8 @@ final class ClasspathOptionMixin {
             Path p = Path.of(entry);
             if (entry.isEmpty() || !Files.exists(p)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--classpath: "
-                        + (entry.isEmpty() ? "empty entry in \"" + classpath + "\"" : "no such jar or directory: " + entry)
+                        + (entry.isEmpty() ? "empty entry in \"" + classpath + "\"" : "no such jar or directory: "
+                                + entry)
                         + "; expected jars and class directories separated by '" + File.pathSeparator + "'");
             }
             if (!Files.isDirectory(p) && !Files.isReadable(p)) {

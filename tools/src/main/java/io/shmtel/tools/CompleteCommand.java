@@ -5,6 +5,7 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
  * directory knows: one candidate a line on stdout, nothing on stderr, always exit 0 (a region that cannot
  * be read offers nothing). It lists the directory and reads region headers; it never writes.
  */
-@Command(name = CompleteCommand.NAME, hidden = true, description = {"Prints completion candidates of one kind, one a line, for the completion script.",
+@Command(name = CompleteCommand.NAME, hidden = true, description =
+        {"Prints completion candidates of one kind, one a line, for the completion script.",
         "Kinds: regions; targets WORD (regions, and REGION/RECORD of regions with several records or when WORD"
                 + " has a slash); fields REGION[/RECORD]."})
 final class CompleteCommand implements Callable<Integer> {
@@ -42,7 +44,7 @@ final class CompleteCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         // a region still being created offers nothing rather than hold up the TAB
-        RegionOptions options = region.options().withInitTimeout(java.time.Duration.ofMillis(50));
+        RegionOptions options = region.options().withInitTimeout(Duration.ofMillis(50));
         try {
             switch (kind) {
                 case regions -> options.regionDirectory().list().forEach(out::println);

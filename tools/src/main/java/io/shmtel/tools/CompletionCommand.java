@@ -1,5 +1,7 @@
 package io.shmtel.tools;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -105,7 +107,8 @@ final class CompletionCommand implements Callable<Integer> {
             if (field != null) {
                 replace(sb, start, end, "    '--field')\n      return\n",
                         "    '--field')\n      local IFS=$'\\n'\n      COMPREPLY=( $(compgen -W \"$(_shmtel_candidates fields"
-                                + " \"$(_shmtel_first_positional " + c.name() + " \"${arg_opts}\")\")\" -- \"${curr_word}\") )\n"
+                                + " \"$(_shmtel_first_positional " + c.name()
+                                        + " \"${arg_opts}\")\")\" -- \"${curr_word}\") )\n"
                                 + "      return\n");
             }
         }
@@ -125,8 +128,8 @@ final class CompletionCommand implements Callable<Integer> {
         return end + to.length() - from.length();
     }
 
-    private static java.util.List<CommandLine> commands(CommandLine root) {
-        java.util.List<CommandLine> all = new java.util.ArrayList<>();
+    private static List<CommandLine> commands(CommandLine root) {
+        List<CommandLine> all = new ArrayList<>();
         for (CommandLine sub : root.getSubcommands().values()) {
             if (!all.contains(sub)) {
                 all.add(sub);

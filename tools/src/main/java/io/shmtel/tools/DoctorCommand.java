@@ -1,5 +1,8 @@
 package io.shmtel.tools;
 
+import io.shmtel.config.Deployment;
+import io.shmtel.config.Shmtel;
+import io.shmtel.core.nativeio.MemoryCalls;
 import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionDirectory;
@@ -77,12 +80,14 @@ final class DoctorCommand implements Callable<Integer> {
                     }
                 }));
             } else {
-                out.printf("%-5s %s: %s%s%n", f.level(), f.subject(), f.message(), f.fix().isEmpty() ? "" : "\n      fix: " + f.fix());
+                out.printf("%-5s %s: %s%s%n", f.level(), f.subject(), f.message(),
+                        f.fix().isEmpty() ? "" : "\n      fix: " + f.fix());
             }
         }
         long problems = findings.stream().filter(f -> !f.level().equals("ok")).count();
         if (!json) {
-            out.println(problems == 0 ? "no problems found" : problems + " problem" + (problems == 1 ? "" : "s") + " found");
+            out.println(problems == 0 ? "no problems found" : problems + " problem" + (problems == 1 ? "" : "s")
+                    + " found");
         }
         return problems == 0 ? ExitCodes.OK : ExitCodes.DOCTOR_PROBLEMS;
     }
@@ -105,11 +110,14 @@ final class DoctorCommand implements Callable<Integer> {
             long free = store.getUsableSpace();
             String sizes = RegionSummary.formatBytes(total) + ", " + RegionSummary.formatBytes(free) + " free";
             if (!store.type().equals("tmpfs")) {
-                findings.add(new Finding("warn", subject, store.type() + ", not tmpfs (" + sizes + "): regions are backed"
+                findings.add(new Finding("warn", subject, store.type() + ", not tmpfs (" + sizes
+                        + "): regions are backed"
                         + " by a disk", "use /dev/shm (the default) unless you want the files on disk"));
             } else if (total < SMALL_DIRECTORY_BYTES) {
-                findings.add(new Finding("warn", subject, "tmpfs of only " + RegionSummary.formatBytes(total) + " (" + sizes
-                        + "); Docker gives containers 64 MiB by default", "enlarge it: docker run --shm-size=512m ..., or"
+                findings.add(new Finding("warn", subject, "tmpfs of only " + RegionSummary.formatBytes(total) + " ("
+                        + sizes
+                        + "); Docker gives containers 64 MiB by default",
+                                "enlarge it: docker run --shm-size=512m ..., or"
                         + " mount -o remount,size=1G " + path));
             } else if (free < LOW_FREE_BYTES) {
                 findings.add(new Finding("warn", subject, "only " + RegionSummary.formatBytes(free) + " free of "
@@ -126,7 +134,7 @@ final class DoctorCommand implements Callable<Integer> {
     private void lockNeeds(RegionOptions options, List<Finding> findings) {
         long soft;
         try {
-            soft = io.shmtel.core.nativeio.MemoryCalls.memlockLimit()[0];
+            soft = MemoryCalls.memlockLimit()[0];
         } catch (RuntimeException e) {
             findings.add(new Finding("warn", "memory locking", "cannot read RLIMIT_MEMLOCK: " + e.getMessage(), ""));
             return;
@@ -135,8 +143,8 @@ final class DoctorCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         String what;
         if (deployment != null) {
-            io.shmtel.config.Deployment d = io.shmtel.config.Shmtel.load(deployment, classpath.loader());
-            for (io.shmtel.config.Deployment.RegionSpec r : d.regions()) {
+            Deployment d = Shmtel.load(deployment, classpath.loader());
+            for (Deployment.RegionSpec r : d.regions()) {
                 if (r.memory().lock()) {
                     needed += r.layout().regionLength();
                     names.add(r.name());
@@ -147,7 +155,8 @@ final class DoctorCommand implements Callable<Integer> {
         } else {
             Path dir = options.regionDirectory().path();
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(p -> p.getFileName().toString().startsWith(RegionDirectory.FILE_PREFIX)).toList()) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith(RegionDirectory.FILE_PREFIX))
+                        .toList()) {
                     if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                         needed += Files.size(f);
                         names.add(f.getFileName().toString().substring(RegionDirectory.FILE_PREFIX.length()));
@@ -159,8 +168,8 @@ final class DoctorCommand implements Callable<Integer> {
             what = "locking all " + names.size() + " region" + (names.size() == 1 ? "" : "s") + " in " + dir;
         }
         String need = what + " needs " + RegionSummary.formatBytes(needed) + "; RLIMIT_MEMLOCK is "
-                + (soft == io.shmtel.core.nativeio.MemoryCalls.UNLIMITED ? "unlimited" : RegionSummary.formatBytes(soft));
-        boolean capable = io.shmtel.core.nativeio.MemoryCalls.canLockBeyondLimit();
+                + (soft == MemoryCalls.UNLIMITED ? "unlimited" : RegionSummary.formatBytes(soft));
+        boolean capable = MemoryCalls.canLockBeyondLimit();
         if (deployment == null) {
             // Information only: nothing here asked for a lock.
             findings.add(new Finding("ok", "memory locking", need + (needed > soft && !capable
@@ -183,15 +192,19 @@ final class DoctorCommand implements Callable<Integer> {
             for (String line : Files.readAllLines(procLimits)) {
                 if (line.startsWith("Max locked memory")) {
                     String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
-                    String soft = f[0].equals("unlimited") ? "unlimited" : RegionSummary.formatBytes(Long.parseLong(f[0]));
-                    String hard = f[1].equals("unlimited") ? "unlimited" : RegionSummary.formatBytes(Long.parseLong(f[1]));
-                    findings.add(new Finding("ok", "max locked memory", soft + " (hard limit " + hard + "): regions larger"
+                    String soft = f[0].equals("unlimited") ? "unlimited"
+                            : RegionSummary.formatBytes(Long.parseLong(f[0]));
+                    String hard = f[1].equals("unlimited") ? "unlimited"
+                            : RegionSummary.formatBytes(Long.parseLong(f[1]));
+                    findings.add(new Finding("ok", "max locked memory",
+                            soft + " (hard limit " + hard + "): regions larger"
                             + " than this cannot be locked in RAM", ""));
                     return;
                 }
             }
         } catch (IOException | RuntimeException e) {
-            findings.add(new Finding("warn", "max locked memory", "cannot read " + procLimits + ": " + e.getMessage(), ""));
+            findings.add(new Finding("warn", "max locked memory", "cannot read " + procLimits + ": " + e.getMessage(),
+                    ""));
         }
     }
 
@@ -226,11 +239,15 @@ final class DoctorCommand implements Callable<Integer> {
         boolean removes = value.startsWith("yes") || value.startsWith("true") || value.startsWith("1");
         int uid = ProcessInfo.currentUid();
         if (removes && uid >= 1000) {
-            findings.add(new Finding("warn", subject, value + ": when this user's last login session ends, logind deletes"
-                    + " its files in /dev/shm, regions included", "set RemoveIPC=no in /etc/systemd/logind.conf and restart"
-                    + " systemd-logind, or run writers as a system user (uid < 1000) or a service with a lingering user"));
+            findings.add(new Finding("warn", subject, value +
+                    ": when this user's last login session ends, logind deletes"
+                    + " its files in /dev/shm, regions included",
+                            "set RemoveIPC=no in /etc/systemd/logind.conf and restart"
+                    + " systemd-logind, or run writers as a system user (uid < 1000) or a service with a lingering "
+                            + "user"));
         } else {
-            findings.add(new Finding("ok", subject, value + (removes ? "; it spares system users like this one (uid " + uid
+            findings.add(new Finding("ok", subject, value + (removes ? "; it spares system users like this one (uid "
+                    + uid
                     + ")" : ""), ""));
         }
     }
@@ -245,7 +262,8 @@ final class DoctorCommand implements Callable<Integer> {
         int before = findings.size();
         List<Path> entries;
         try (Stream<Path> files = Files.list(dir)) {
-            entries = files.filter(p -> p.getFileName().toString().startsWith(RegionDirectory.FILE_PREFIX)).sorted().toList();
+            entries = files.filter(p -> p.getFileName().toString().startsWith(RegionDirectory.FILE_PREFIX)).sorted()
+                    .toList();
         } catch (IOException e) {
             findings.add(new Finding("warn", "regions", "cannot list " + dir + ": " + e.getMessage(), ""));
             return;
@@ -259,7 +277,8 @@ final class DoctorCommand implements Callable<Integer> {
                         "remove it: rm " + file));
                 continue;
             }
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !RegionDirectory.NAME.matcher(name).matches()) {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    || !RegionDirectory.NAME.matcher(name).matches()) {
                 findings.add(new Finding("FAIL", subject, file + " is not a region file", "remove it: rm -r " + file));
                 continue;
             }
@@ -269,7 +288,8 @@ final class DoctorCommand implements Callable<Integer> {
                 int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0777;
                 othersWrite = (mode & 0022) != 0;
                 if (othersWrite) {
-                    findings.add(new Finding("FAIL", subject, "mode 0" + Integer.toOctalString(mode) + " lets other users"
+                    findings.add(new Finding("FAIL", subject, "mode 0" + Integer.toOctalString(mode)
+                            + " lets other users"
                             + " write it (readers refuse it)", "chmod go-w " + file
                             + " (writers create regions 0600, or 0640 with --mode)"));
                 }
@@ -287,8 +307,10 @@ final class DoctorCommand implements Callable<Integer> {
             try (Region r = Region.open(name, options)) {
                 WriterState state = r.writerState(5);
                 if (state == WriterState.WRITER_DEAD) {
-                    findings.add(new Finding("warn", subject, "its writer (pid " + r.writerPid() + ") died without closing"
-                            + " it", "shmtel gc removes dead regions (or restart the writer: it takes the region over)"));
+                    findings.add(new Finding("warn", subject, "its writer (pid " + r.writerPid()
+                            + ") died without closing"
+                            + " it", "shmtel gc removes dead regions (or restart the writer: it takes the region "
+                                    + "over)"));
                 }
             } catch (ShmtelException e) {
                 findings.add(new Finding("FAIL", subject, e.getMessage(), "remove it: shmtel rm --force " + name));

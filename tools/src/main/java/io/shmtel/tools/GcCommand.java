@@ -14,7 +14,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "gc", description = {"Removes regions whose writer is dead (nobody holds the lock, the heartbeat is stale).",
+@Command(name = "gc", description =
+        {"Removes regions whose writer is dead (nobody holds the lock, the heartbeat is stale).",
         "Never a live or stalled one (their lock is held). Cleanly closed regions are kept (readers may still want"
                 + " their last samples) unless --closed; unreadable ones with no writer are removed.",
         "A file it may not open or remove (a symbolic link, a FIFO or other non-regular file, another user's file)"
@@ -89,7 +90,8 @@ final class GcCommand implements Callable<Integer> {
                         + " old: its writer may be starting; try again)");
                 return null;
             }
-            reason = state == WriterState.CLOSED ? "closed cleanly" : "writer pid " + r.writerPid() + " dead, heartbeat "
+            reason = state == WriterState.CLOSED ? "closed cleanly" : "writer pid " + r.writerPid()
+                    + " dead, heartbeat "
                     + RegionSummary.formatAge(ageMs) + " old";
         } catch (ShmtelException e) {
             reason = "unreadable and without a writer: " + e.getMessage();

@@ -28,14 +28,16 @@ final class GenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lang", required = true, paramLabel = "java|c", description = "Target language: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--lang", required = true, paramLabel = "java|c",
+            description = "Target language: ${COMPLETION-CANDIDATES}.")
     Lang lang;
 
     @Option(names = "--package", paramLabel = "P",
             description = "Java package of the generated classes (default: io.shmtel.generated.<schema>).")
     String packageName;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR",
+            description = "Output directory (created if missing).")
     Path outputDir;
 
     @Parameters(arity = "1", paramLabel = "FILE", description = "Schema file (JSON).")

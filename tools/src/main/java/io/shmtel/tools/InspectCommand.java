@@ -12,8 +12,11 @@ import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,14 +58,16 @@ final class InspectCommand implements Callable<Integer> {
         sb.append("region ").append(r.name()).append(" (").append(r.file()).append(")\n");
         sb.append(String.format("  file       %d bytes, mode 0%o, owner uid %d, inode %d%n", r.stat().size(),
                 r.stat().permissions(), r.stat().uid(), r.stat().inode()));
-        sb.append(String.format("  format     %d.%d, header %d bytes, region %d bytes%n", RegionHeaderDescriptor.major(version),
+        sb.append(String.format("  format     %d.%d, header %d bytes, region %d bytes%n",
+                RegionHeaderDescriptor.major(version),
                 RegionHeaderDescriptor.minor(version), l.headerLength(), l.regionLength()));
         sb.append(String.format("  layout     %s, schema \"%s\" version %d%n", Fingerprint.hex(l.fingerprint()),
                 l.schemaName(), l.schemaVersion()));
         sb.append(String.format("  writer     pid %d (%s), started %d ticks after boot, epoch %d%n", r.writerPid(),
                 alive ? "running" : "not running", r.writerStartTime(), r.epoch()));
         sb.append(String.format("  state      %s%n", s.state()));
-        sb.append(String.format("  heartbeat  every %s, last %s ago%n", RegionSummary.formatAge(r.heartbeatPeriodNs() / 1e6),
+        sb.append(String.format("  heartbeat  every %s, last %s ago%n",
+                RegionSummary.formatAge(r.heartbeatPeriodNs() / 1e6),
                 RegionSummary.formatAge(s.heartbeatAgeMs())));
         for (RecordLayout rec : l.records()) {
             sb.append(String.format("  record %s: published %d, depth %d, slot %d bytes, payload %d bytes, block at %d"
@@ -70,13 +75,15 @@ final class InspectCommand implements Callable<Integer> {
                     rec.slotLength(), rec.payloadLength(), rec.blockOffset(), rec.blockLength(),
                     Fingerprint.hex(rec.fingerprint()), rec.rateHz() > 0 ? ", nominal " + rec.rateHz() + " Hz" : ""));
             if (r.flushedAtEpochNs() != 0) {
-                sb.append(String.format("    on storage: %d samples as of the last flush (%s)%n", r.flushedSamples(rec.index()),
-                        java.time.Instant.ofEpochSecond(0, r.flushedAtEpochNs())));
+                sb.append(String.format("    on storage: %d samples as of the last flush (%s)%n",
+                        r.flushedSamples(rec.index()),
+                        Instant.ofEpochSecond(0, r.flushedAtEpochNs())));
             }
             if (rec.isMailbox()) {
                 RingGeometry g = RingGeometry.of(rec);
                 long word = MailboxWords.word(r.buffer(), g);
-                int holder = MailboxWords.state(word) == RecordBlockDescriptor.MAILBOX_READING ? MailboxWords.holder(word) : 0;
+                int holder = MailboxWords.state(word) == RecordBlockDescriptor.MAILBOX_READING
+                        ? MailboxWords.holder(word) : 0;
                 sb.append(String.format("    mailbox: %s%s, answered %d, answered CONSUMER_DIED %d%s%n",
                         MailboxWords.stateName(MailboxWords.state(word)), holder != 0 ? " by pid " + holder : "",
                         MailboxWords.answered(r.buffer(), g), MailboxWords.recovered(r.buffer(), g),
@@ -86,11 +93,12 @@ final class InspectCommand implements Callable<Integer> {
             List<Integer> sleepers = sleeperPids(r, rec);
             if (!sleepers.isEmpty()) {
                 sb.append(String.format("    readers asleep: %d (pid %s)%n", sleepers.size(),
-                        sleepers.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))));
+                        sleepers.stream().map(String::valueOf).collect(Collectors.joining(", "))));
             }
             for (FieldLayout f : rec.fields()) {
                 String type = f.type().schemaName() + (f.isArray() ? "[" + f.count() + "]" : "")
-                        + (f.length() > 0 ? "[" + f.length() + "]" : "") + (f.isEnum() ? " enum " + f.enumConstants() : "");
+                        + (f.length() > 0 ? "[" + f.length() + "]" : "")
+                                + (f.isEnum() ? " enum " + f.enumConstants() : "");
                 sb.append(String.format("    %6d %5d  %-14s %s%s%n", f.offset(), f.sizeBytes(), type, f.name(),
                         f.unit().isEmpty() ? "" : " [" + f.unit() + "]"));
             }
@@ -103,7 +111,7 @@ final class InspectCommand implements Callable<Integer> {
     static List<Integer> sleeperPids(Region r, RecordLayout rec) {
         RingGeometry g = RingGeometry.of(rec);
         int mask = Sleepers.mask(r.buffer(), g);
-        List<Integer> pids = new java.util.ArrayList<>();
+        List<Integer> pids = new ArrayList<>();
         for (int slot = 0; slot < RecordBlockDescriptor.SLEEPER_SLOTS; slot++) {
             if ((mask & (1 << slot)) != 0) {
                 pids.add(Sleepers.owner(r.buffer(), g, slot));
@@ -122,7 +130,8 @@ final class InspectCommand implements Callable<Integer> {
             g.writeNumberField("fileBytes", r.stat().size());
             g.writeStringField("mode", "0" + Integer.toOctalString(r.stat().permissions()));
             g.writeNumberField("ownerUid", r.stat().uid());
-            g.writeStringField("format", RegionHeaderDescriptor.major(version) + "." + RegionHeaderDescriptor.minor(version));
+            g.writeStringField("format", RegionHeaderDescriptor.major(version) + "."
+                    + RegionHeaderDescriptor.minor(version));
             g.writeNumberField("headerLength", l.headerLength());
             g.writeNumberField("regionLength", l.regionLength());
             g.writeStringField("fingerprint", Fingerprint.hex(l.fingerprint()));

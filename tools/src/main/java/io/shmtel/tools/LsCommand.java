@@ -16,9 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "ls", description = {"Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.",
+@Command(name = "ls", description =
+        {"Lists every region: schema, size, writer pid, state, epoch, heartbeat age, records.",
         "Records a region has never published are left out (counted as '+N unpublished') when it publishes others,"
-                + " as in a region filled by one driver from a schema of several records. --all-records lists them all.",
+                + " as in a region filled by one driver from a schema of several records. --all-records lists them "
+                        + "all.",
         "Example: shmtel ls --json"})
 final class LsCommand implements Callable<Integer> {
     @Spec
@@ -27,7 +29,8 @@ final class LsCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
-    @Option(names = "--json", description = "One JSON object per region per line (every record, with its published count).")
+    @Option(names = "--json", description =
+            "One JSON object per region per line (every record, with its published count).")
     boolean json;
 
     @Option(names = "--all-records", description = "List every record of each region, published or not.")
@@ -43,7 +46,8 @@ final class LsCommand implements Callable<Integer> {
         // The name column fits the longest name (mirrors and their .bridge regions run long).
         int width = Math.max(20, names.stream().mapToInt(String::length).max().orElse(0));
         if (!json) {
-            rows.add(String.format("%-" + width + "s %-18s %9s %8s %-11s %5s %9s  %s", "REGION", "SCHEMA", "SIZE", "PID",
+            rows.add(String.format("%-" + width + "s %-18s %9s %8s %-11s %5s %9s  %s", "REGION", "SCHEMA", "SIZE",
+                    "PID",
                     "STATE", "EPOCH", "HEARTBEAT", "RECORDS (published)"));
         }
         for (String name : names) {

@@ -13,6 +13,7 @@ import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "pub", description = {"A generic publisher: publishes samples of one record at a fixed rate until --count or Ctrl-C.",
+@Command(name = "pub", description =
+        {"A generic publisher: publishes samples of one record at a fixed rate until --count or Ctrl-C.",
         "It creates the region from the schema (or takes over a dead writer's region). To a mailbox record it sends"
                 + " messages instead, each waiting for its answer.",
         "Example: shmtel pub arm --schema schema/examples/arm.json --rate 10 --set status=OK --pattern counter"})
@@ -48,14 +50,17 @@ final class PubCommand implements Callable<Integer> {
     @Option(names = "--schema", required = true, paramLabel = "FILE", description = "Schema file of the region.")
     Path schemaFile;
 
-    @Option(names = "--record", paramLabel = "R", description = "Record to publish (default: the schema's only record).")
+    @Option(names = "--record", paramLabel = "R", description =
+            "Record to publish (default: the schema's only record).")
     String recordName;
 
-    @Option(names = "--rate", paramLabel = "HZ", converter = OptionValues.Rate.class, description = "Samples per second; 0: as fast as possible"
+    @Option(names = "--rate", paramLabel = "HZ", converter = OptionValues.Rate.class,
+            description = "Samples per second; 0: as fast as possible"
             + " (default: the record's rateHz, else 10).")
     Double rateHz;
 
-    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Stop after N samples (default: run until"
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class,
+            description = "Stop after N samples (default: run until"
             + " Ctrl-C; 0: create the region and publish nothing).")
     Long count;
 
@@ -67,10 +72,12 @@ final class PubCommand implements Callable<Integer> {
             + " field (cast to its type), so any reader can check a snapshot's consistency.")
     String pattern;
 
-    @Option(names = "--mode", paramLabel = "OCTAL", converter = OptionValues.OctalMode.class, description = "Permissions of a created region (default 0600).")
+    @Option(names = "--mode", paramLabel = "OCTAL", converter = OptionValues.OctalMode.class,
+            description = "Permissions of a created region (default 0600).")
     String mode;
 
-    @Option(names = "--flush-period-ms", paramLabel = "MS", converter = OptionValues.Millis.class, description = "Durable regions (--dir on a real file"
+    @Option(names = "--flush-period-ms", paramLabel = "MS", converter = OptionValues.Millis.class,
+            description = "Durable regions (--dir on a real file"
             + " system): msync the region every MS milliseconds (default: only when it stops).")
     Long flushPeriodMs;
 
@@ -96,9 +103,10 @@ final class PubCommand implements Callable<Integer> {
             }
         }
         if (flushPeriodMs != null) {
-            options = options.withFlushPeriod(java.time.Duration.ofMillis(flushPeriodMs));
+            options = options.withFlushPeriod(Duration.ofMillis(flushPeriodMs));
         }
-        Publisher publisher = Publisher.create(name, layout, options.withCloseOnShutdown(false)); // closed by the hook below
+        // closed by the hook below
+        Publisher publisher = Publisher.create(name, layout, options.withCloseOnShutdown(false));
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         Thread shutdown = new Thread(() -> {
@@ -119,18 +127,22 @@ final class PubCommand implements Callable<Integer> {
             for (String set : sets) {
                 int eq = set.indexOf('=');
                 if (eq <= 0) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--set takes FIELD=VALUE; got \"" + set + "\"");
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--set takes FIELD=VALUE; got \"" + set + "\"");
                 }
                 try {
                     writer.set(set.substring(0, eq), set.substring(eq + 1));
                 } catch (IllegalArgumentException e) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--set " + set + ": " + e.getMessage());
+                    throw new CommandLine.ParameterException(spec.commandLine(),
+                            "--set " + set + ": " + e.getMessage());
                 }
             }
             err.printf("%s %s/%s %s into %s (epoch %d)%s%n", mailbox != null ? "sending messages to mailbox"
-                    : "publishing", name, record.name(), rate == 0 ? "at full rate" : mailbox != null ? "at most " + rate + " Hz" : "at " + rate + " Hz",
+                    : "publishing", name, record.name(), rate == 0 ? "at full rate" : mailbox != null ? "at most "
+                            + rate + " Hz" : "at " + rate + " Hz",
                     publisher.region().file(), publisher.epoch(), mailbox != null
-                            ? "; each waits for the box to be empty, and its answer is printed" + (count == null ? "; Ctrl-C to stop" : "")
+                            ? "; each waits for the box to be empty, and its answer is printed"
+                                    + (count == null ? "; Ctrl-C to stop" : "")
                             : count == null ? "; Ctrl-C to stop" : "");
             err.flush();
             long start = System.nanoTime();
@@ -207,7 +219,7 @@ final class PubCommand implements Callable<Integer> {
     /** Puts the staged message (waiting while the box is full) and prints its answer; false when stopped meanwhile. */
     private static boolean send(DynamicWriter writer, MailboxSender mailbox, Publisher publisher, PrintWriter err) {
         long slice = TimeUnit.MILLISECONDS.toNanos(100);
-        while (!writer.put(java.time.Duration.ofNanos(slice))) {
+        while (!writer.put(Duration.ofNanos(slice))) {
             if (publisher.region().isClosed()) {
                 return false;
             }

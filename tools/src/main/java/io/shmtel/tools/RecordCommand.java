@@ -15,6 +15,9 @@ import io.shmtel.tools.mcap.McapWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "record", description = {"Records every sample of records into an MCAP file, until --duration or Ctrl-C.",
+@Command(name = "record", description =
+        {"Records every sample of records into an MCAP file, until --duration or Ctrl-C.",
         "Stream readers count and report lost samples. One channel per region/record, JSON messages with the"
                 + " record's JSON Schema embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in the"
                 + " channel metadata for replay.",
@@ -48,13 +52,16 @@ final class RecordCommand implements Callable<Integer> {
     @Mixin
     IdleOptionMixin idleOption;
 
-    @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to record (a region: all its records).")
+    @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]",
+            description = "What to record (a region: all its records).")
     List<String> targets;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.mcap", description = "The MCAP file to write.")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.mcap",
+            description = "The MCAP file to write.")
     Path output;
 
-    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class,
+            description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
     /** One recorded record: its subscriber, view and channel. */
@@ -113,11 +120,13 @@ final class RecordCommand implements Callable<Integer> {
                     durationSeconds == null ? "; Ctrl-C to stop" : " for " + durationSeconds + " s");
             err.flush();
             long epochOffsetNs = Clocks.monotonicToEpochOffsetNs(); // for viewers
-            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime() + (long) (durationSeconds * 1e9);
+            long deadline = durationSeconds == null ? Long.MAX_VALUE : System.nanoTime()
+                    + (long) (durationSeconds * 1e9);
             long nextProgress = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
             StringBuilder json = new StringBuilder(256);
             // A fault on the mapping of a region truncated under record (SIGBUS, raised by the JVM at a later
-            // instruction) ends the loop; the region's subscriber drops it (CORRUPT, said in the log) and record goes on.
+            // instruction) ends the loop; the region's subscriber drops it (CORRUPT, said in the log) and record goes
+            // on.
             while (true) {
                 try {
                     while (!stop[0] && System.nanoTime() - deadline < 0) {
@@ -138,7 +147,8 @@ final class RecordCommand implements Callable<Integer> {
                             idle.reset();
                         } else {
                             // Wake at least once a second for the progress line and the stop flag.
-                            idle.idle(waitSet, Math.min(nextProgress - System.nanoTime(), deadline - System.nanoTime()));
+                            idle.idle(waitSet, Math.min(nextProgress - System.nanoTime(),
+                                    deadline - System.nanoTime()));
                         }
                         if (System.nanoTime() - nextProgress > 0) {
                             nextProgress += TimeUnit.SECONDS.toNanos(1);
@@ -179,8 +189,9 @@ final class RecordCommand implements Callable<Integer> {
         }
         long lost = lost(channels);
         err.printf("recorded %d samples into %s (%s), %d lost%s%n", samples, output,
-                RegionSummary.formatBytes(java.nio.file.Files.size(output)), lost,
-                lost > 0 ? " (the recorder fell behind the writers: record fewer records, or give the rings more depth)" : "");
+                RegionSummary.formatBytes(Files.size(output)), lost,
+                lost > 0 ? " (the recorder fell behind the writers: record fewer records, or give the rings more depth)"
+                        : "");
         return ExitCodes.OK;
     }
 
@@ -190,12 +201,12 @@ final class RecordCommand implements Callable<Integer> {
             return new McapWriter(output, "shmtel record");
         } catch (IOException e) {
             String reason;
-            if (java.nio.file.Files.isDirectory(output)) {
+            if (Files.isDirectory(output)) {
                 reason = "is a directory: give a file name, e.g. " + output.resolve("run.mcap");
-            } else if (e instanceof java.nio.file.NoSuchFileException) {
+            } else if (e instanceof NoSuchFileException) {
                 Path parent = output.toAbsolutePath().getParent();
                 reason = "no such directory: " + parent + " (create it first)";
-            } else if (e instanceof java.nio.file.AccessDeniedException) {
+            } else if (e instanceof AccessDeniedException) {
                 reason = "permission denied (the directory or the file is not writable)";
             } else {
                 reason = InputFiles.reason(e);

@@ -17,7 +17,8 @@ final class RegionOptionsMixin {
             description = "Region directory (default: $SHMTEL_DIR, else /dev/shm).")
     Path dir;
 
-    @Option(names = "--any-owner", description = "Accept regions owned by another user (never one that group or others may write).")
+    @Option(names = "--any-owner", description =
+            "Accept regions owned by another user (never one that group or others may write).")
     boolean anyOwner;
 
     /**

@@ -5,6 +5,7 @@ import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.schema.layout.RecordLayout;
+import java.util.Arrays;
 
 /** What ls, top, stat and inspect show of an open region's writer and records. */
 record RegionSummary(Region region, WriterState state, double heartbeatAgeMs, long[] published) {
@@ -26,7 +27,7 @@ record RegionSummary(Region region, WriterState state, double heartbeatAgeMs, lo
      * lists every record.
      */
     boolean listed(RecordLayout record, boolean all) {
-        return all || published[record.index()] > 0 || java.util.Arrays.stream(published).allMatch(n -> n == 0);
+        return all || published[record.index()] > 0 || Arrays.stream(published).allMatch(n -> n == 0);
     }
 
     /** How many records {@link #listed} leaves out (shown as {@code +N unpublished}). */

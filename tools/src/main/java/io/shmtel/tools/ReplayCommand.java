@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +31,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replay", description = {"Publishes the samples of an MCAP file written by 'shmtel record' back into regions.",
+@Command(name = "replay", description =
+        {"Publishes the samples of an MCAP file written by 'shmtel record' back into regions.",
         "The regions are recreated from the schemas the file carries; samples go out at the original timing, or"
                 + " --rate times faster.",
         "Example: shmtel replay run.mcap --region-prefix replay. --rate 2"})
@@ -46,7 +46,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.mcap", description = "A file written by shmtel record.")
     Path file;
 
-    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", converter = OptionValues.Factor.class, description = "Speed factor (default 1: original timing).")
+    @Option(names = "--rate", paramLabel = "X", defaultValue = "1", converter = OptionValues.Factor.class,
+            description = "Speed factor (default 1: original timing).")
     double rate;
 
     @Option(names = "--loop", description = "Start again at the end (until Ctrl-C).")
@@ -79,14 +80,16 @@ final class ReplayCommand implements Callable<Integer> {
             for (String key : new String[] {"shmtel.region", "shmtel.record"}) {
                 if (c.metadata().get(key) == null) {
                     throw new McapReader.McapFormatException(file, "channel " + c.topic() + " carries a shmtel schema"
-                            + " but no " + key + " in its metadata: the file is damaged or was not written by shmtel record");
+                            + " but no " + key +
+                                    " in its metadata: the file is damaged or was not written by shmtel record");
                 }
             }
             Layout layout = LayoutCompiler.compile(SchemaParser.parse(schemaText, file + " channel " + c.topic()));
             RecordLayout record = layout.record(c.metadata().get("shmtel.record")).orElseThrow(() ->
                     new McapReader.McapFormatException(file, "channel " + c.topic() + " names record \""
                             + c.metadata().get("shmtel.record") + "\", which its schema lacks"));
-            String regionName = RegionDirectory.checkName(prefix + c.metadata().get("shmtel.region")); // before any is created
+            // before any is created
+            String regionName = RegionDirectory.checkName(prefix + c.metadata().get("shmtel.region"));
             plans.put(c.id(), new Plan(regionName, layout, record));
         }
         if (plans.isEmpty() || contents.messages().isEmpty()) {
@@ -135,7 +138,8 @@ final class ReplayCommand implements Callable<Integer> {
                     int percent = (int) (100 * done / total);
                     if (percent / 10 != lastPercent / 10) {
                         lastPercent = percent;
-                        err.printf("replay [%-10s] %3d %% (%d of %d)%n", "#".repeat(percent / 10), percent, done, total);
+                        err.printf("replay [%-10s] %3d %% (%d of %d)%n", "#".repeat(percent / 10), percent, done,
+                                total);
                         err.flush();
                     }
                 }

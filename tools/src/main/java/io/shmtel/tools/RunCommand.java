@@ -1,6 +1,9 @@
 package io.shmtel.tools;
 
+import io.shmtel.bridge.BridgeException;
 import io.shmtel.config.Shmtel;
+import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import io.shmtel.core.ShutdownCloser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,8 +64,8 @@ final class RunCommand implements Callable<Integer> {
         // The stop hook is in place before anything starts: a SIGTERM right after "started" (or during
         // the start, which it then waits for) still stops the deployment and logs its stop line.
         Object starting = new Object();
-        java.util.concurrent.atomic.AtomicReference<Shmtel.Running> started = new java.util.concurrent.atomic.AtomicReference<>();
-        java.util.concurrent.atomic.AtomicReference<Process> bridgeProcess = new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Shmtel.Running> started = new AtomicReference<>();
+        AtomicReference<Process> bridgeProcess = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             synchronized (starting) {
@@ -68,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
                 if (c != null) {
                     c.destroy(); // SIGTERM: the bridges close their mirrors cleanly
                     try {
-                        c.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+                        c.waitFor(10, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -88,9 +93,9 @@ final class RunCommand implements Callable<Integer> {
             if (!BridgeCommand.bridgesOf(running.deployment(), only).isEmpty()) {
                 try {
                     bridges = startBridges();
-                } catch (java.io.IOException | RuntimeException e) {
+                } catch (IOException | RuntimeException e) {
                     running.close();
-                    throw new io.shmtel.bridge.BridgeException("cannot start the bridge process: " + e.getMessage(), e);
+                    throw new BridgeException("cannot start the bridge process: " + e.getMessage(), e);
                 }
             }
             child = bridges;
@@ -103,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         }
         int code = child.waitFor();
         // Ctrl-C reaches both processes: give this one's shutdown a moment before calling it a failure.
-        if (!stopped.await(3, java.util.concurrent.TimeUnit.SECONDS)) { // the bridges stopped by themselves
+        if (!stopped.await(3, TimeUnit.SECONDS)) { // the bridges stopped by themselves
             spec.commandLine().getErr().println("shmtel run: the bridge process exited with status " + code
                     + "; stopping the deployment");
             return code == 0 ? ExitCodes.BRIDGE_FAILED : code;
@@ -116,19 +121,22 @@ final class RunCommand implements Callable<Integer> {
      * The nodes' bridges run in a child JVM: only it gets the flag Aeron needs (docs/bridge.md). It
      * shares this process's stdout and stderr and stops when this process ends.
      */
-    private Process startBridges() throws java.io.IOException {
+    private Process startBridges() throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(), "bridge", "run", file.toString(),
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-exports",
+                "java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(), "bridge", "run",
+                        file.toString(),
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         if (only != null) {
             cmd.addAll(List.of("--only", only));
         }
         List<Path> own = classpath.entries(); // the child parses the file, so it needs the same driver types
         if (!own.isEmpty()) {
-            cmd.addAll(List.of("--classpath", String.join(java.io.File.pathSeparator, own.stream().map(Path::toString).toList())));
+            cmd.addAll(List.of("--classpath", String.join(File.pathSeparator,
+                    own.stream().map(Path::toString).toList())));
         }
         return new ProcessBuilder(cmd).inheritIO().start();
     }

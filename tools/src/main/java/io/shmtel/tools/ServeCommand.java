@@ -18,12 +18,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", description = {"Serves regions live over the Foxglove WebSocket protocol, with a built-in plotting page.",
+@Command(name = "serve", description =
+        {"Serves regions live over the Foxglove WebSocket protocol, with a built-in plotting page.",
         "The WebSocket and the page share one port; PlotJuggler's Foxglove client connects too. One channel per"
                 + " region/record, JSON messages with the"
                 + " record's JSON Schema (units and descriptions), at most --max-rate messages a second per channel (then"
                 + " the newest sample at that rate). Regions that appear, go, or get a new writer are advertised,"
-                + " withdrawn and advertised again; a record once it has published (--all-records: at once). Listens on loopback unless --bind says otherwise.",
+                + " withdrawn and advertised again; a record once it has published (--all-records: at once). Listens "
+                        + "on loopback unless --bind says otherwise.",
         "Example: shmtel serve, then open http://127.0.0.1:8765/ or Foxglove on ws://127.0.0.1:8765"})
 final class ServeCommand implements Callable<Integer> {
     @Spec
@@ -68,12 +70,14 @@ final class ServeCommand implements Callable<Integer> {
             return switch (value) {
                 case "json" -> MessageEncoding.JSON;
                 case "cdr" -> MessageEncoding.CDR;
-                default -> throw new CommandLine.TypeConversionException("\"" + value + "\" is not an encoding: json or cdr");
+                default -> throw new CommandLine.TypeConversionException("\"" + value
+                        + "\" is not an encoding: json or cdr");
             };
         }
     }
 
-    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class, description = "Stop after S seconds (default: Ctrl-C).")
+    @Option(names = "--duration", paramLabel = "S", converter = OptionValues.Seconds.class,
+            description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
     @Option(names = "--all-records", description = "Advertise every record of a region at once; by default a record "
@@ -100,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config;
         try {
-            config = ServerConfig.defaults(memory.apply(region.options())).withBind(bind).withPort(port).withMaxRateHz(maxRateHz).withEncoding(encoding)
+            config = ServerConfig.defaults(memory.apply(region.options())).withBind(bind).withPort(port)
+                    .withMaxRateHz(maxRateHz).withEncoding(encoding)
                     .withIdle(idle.name())
                     .withTargets(targets).withAllRecords(allRecords).withAllowedOrigins(allowedOrigins);
         } catch (IllegalArgumentException e) {

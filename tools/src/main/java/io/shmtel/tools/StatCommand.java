@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +25,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "stat", description = {"Measures each record's publish rate, losses and publish-to-observe latency, every interval.",
+@Command(name = "stat", description =
+        {"Measures each record's publish rate, losses and publish-to-observe latency, every interval.",
         "Per record: publish rate (measured, and nominal from the schema), samples read and lost by a stream reader,"
                 + " latency percentiles (slot timestamp to the moment this process read it; one CLOCK_MONOTONIC across"
-                + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON lines.",
+                + " processes), writer state and heartbeat age. Redraws in place on a terminal; --json prints JSON "
+                        + "lines.",
         "Of a region (no record named), records it has never published are left out when it publishes others,"
                 + " as in ls. --all-records measures them all.",
         "Of every region (no target), a file that cannot be opened as a region is skipped with one line on stderr,"
@@ -48,19 +49,23 @@ final class StatCommand implements Callable<Integer> {
     @Mixin
     IdleOptionMixin idleOption;
 
-    @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]", description = "What to measure (default: every region).")
+    @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]",
+            description = "What to measure (default: every region).")
     List<String> targets = List.of();
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds per report (default 1).")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class,
+            description = "Seconds per report (default 1).")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N reports.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class,
+            description = "Exit after N reports.")
     Long count;
 
     @Option(names = "--json", description = "JSON lines: one object per record per interval.")
     boolean json;
 
-    @Option(names = "--all-records", description = "Measure every record of a region, published or not (a record named is always measured).")
+    @Option(names = "--all-records", description =
+            "Measure every record of a region, published or not (a record named is always measured).")
     boolean allRecords;
 
     /** Regions left out of "every region" because they could not be opened. */
@@ -136,7 +141,8 @@ final class StatCommand implements Callable<Integer> {
                                     t.view = new DynamicView(t.subscriber.record());
                                 }
                                 while (t.subscriber.poll(t.view)) {
-                                    t.latencyNs.recordValue(Math.max(0, Math.min(System.nanoTime() - t.view.timestampNs(),
+                                    t.latencyNs.recordValue(Math.max(0, Math.min(System.nanoTime() -
+                                            t.view.timestampNs(),
                                             t.latencyNs.getHighestTrackableValue())));
                                     t.read++;
                                     any = true;
@@ -146,7 +152,8 @@ final class StatCommand implements Callable<Integer> {
                                 idle.reset();
                             } else {
                                 // Waiting targets are retried every 100 ms: never sleep longer than that.
-                                idle.idle(waitSet, Math.min(end - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(100)));
+                                idle.idle(waitSet, Math.min(end - System.nanoTime(),
+                                        TimeUnit.MILLISECONDS.toNanos(100)));
                             }
                         }
                         double seconds = (System.nanoTime() - start) / 1e9;
@@ -210,7 +217,8 @@ final class StatCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder(inPlace ? "\033[H\033[2J" : "");
         if (!json) {
             sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %9s %9s %8s %6s %9s %9s %9s %9s %9s%n", "REGION",
-                    "RECORD", "STATE", "RATE Hz", "NOMINAL", "READ", "LOST", "LAT p50", "p90", "p99", "max us", "HEARTBEAT"));
+                    "RECORD", "STATE", "RATE Hz", "NOMINAL", "READ", "LOST", "LAT p50", "p90", "p99", "max us",
+                            "HEARTBEAT"));
         }
         for (Target t : measured) {
             WriterState state = t.subscriber.state();
@@ -237,7 +245,8 @@ final class StatCommand implements Callable<Integer> {
                     g.writeNumberField("heartbeatAgeMs", Math.round(heartbeatMs * 1000) / 1000.0);
                 })).append('\n');
             } else {
-                sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %9.1f %9s %8d %6d %9.1f %9.1f %9.1f %9.1f %9s%n",
+                sb.append(String.format(Locale.ROOT,
+                        "%-22s %-14s %-11s %9.1f %9s %8d %6d %9.1f %9.1f %9.1f %9.1f %9s%n",
                         t.region, t.record, state, rate, r == null || r.rateHz() == 0 ? "-" : String.format(Locale.ROOT,
                                 "%.1f", r.rateHz()), t.read, lost, h.getValueAtPercentile(50) / 1e3,
                         h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3, h.getMaxValue() / 1e3,

@@ -29,10 +29,12 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     RegionOptionsMixin region;
 
-    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class, description = "Seconds between refreshes.")
+    @Option(names = "--interval", paramLabel = "S", defaultValue = "1", converter = OptionValues.Interval.class,
+            description = "Seconds between refreshes.")
     double intervalSeconds;
 
-    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class, description = "Exit after N refreshes.")
+    @Option(names = "--count", paramLabel = "N", converter = OptionValues.Count.class,
+            description = "Exit after N refreshes.")
     Long count;
 
     @Option(names = "--all-records", description = "List every record of each region, published or not.")
@@ -49,8 +51,10 @@ final class TopCommand implements Callable<Integer> {
                 Thread.sleep((long) (intervalSeconds * 1000));
             }
             StringBuilder sb = new StringBuilder(inPlace ? "\033[H\033[2J" : "");
-            sb.append(String.format(Locale.ROOT, "shmtel top: %s, every %.1f s%n", options.regionDirectory(), intervalSeconds));
-            sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8s %9s %9s %11s %9s%n", "REGION", "RECORD", "STATE",
+            sb.append(String.format(Locale.ROOT, "shmtel top: %s, every %.1f s%n", options.regionDirectory(),
+                    intervalSeconds));
+            sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8s %9s %9s %11s %9s%n", "REGION", "RECORD",
+                    "STATE",
                     "PID", "RATE Hz", "NOMINAL", "PUBLISHED", "HEARTBEAT"));
             Map<String, long[]> now = new HashMap<>();
             for (String name : options.regionDirectory().list()) {
@@ -67,7 +71,8 @@ final class TopCommand implements Callable<Integer> {
                         String rate = before == null || t <= before[1] ? "-"
                                 : String.format(Locale.ROOT, "%.1f", (published - before[0]) * 1e9 / (t - before[1]));
                         now.put(key, new long[] {published, t});
-                        sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8d %9s %9s %11d %9s%n", name, rec.name(),
+                        sb.append(String.format(Locale.ROOT, "%-22s %-14s %-11s %8d %9s %9s %11d %9s%n", name,
+                                rec.name(),
                                 s.state(), r.writerPid(), rate, rec.rateHz() > 0 ? String.format(Locale.ROOT, "%.1f",
                                         rec.rateHz()) : "-", published, RegionSummary.formatAge(s.heartbeatAgeMs())));
                     }

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -135,7 +137,8 @@ final class BridgeHosts implements AutoCloseable {
                     "ip -n " + hosts.nsA + " addr add 10.213.0.1/24 dev shva" + id,
                     "ip -n " + hosts.nsB + " addr add 10.213.0.2/24 dev shvb" + id,
                     "ip -n " + hosts.nsA + " link set lo up", "ip -n " + hosts.nsB + " link set lo up",
-                    "ip -n " + hosts.nsA + " link set shva" + id + " up", "ip -n " + hosts.nsB + " link set shvb" + id + " up");
+                    "ip -n " + hosts.nsA + " link set shva" + id + " up",
+                            "ip -n " + hosts.nsB + " link set shvb" + id + " up");
         } catch (Exception e) {
             hosts.close();
             throw e;
@@ -167,7 +170,8 @@ final class BridgeHosts implements AutoCloseable {
             return "tc netem loss " + percent + "% on A's side of the link";
         } catch (IllegalStateException netemMissing) {
             String rules = "table netdev shmtel_loss {\n  chain in {\n    type filter hook ingress device \"" + vethB()
-                    + "\" priority 0;\n    meta l4proto udp numgen random mod 100 < " + percent + " counter drop\n  }\n}\n";
+                    + "\" priority 0;\n    meta l4proto udp numgen random mod 100 < " + percent
+                            + " counter drop\n  }\n}\n";
             Path file = logs.resolve("loss.nft");
             Files.writeString(file, rules);
             try {
@@ -189,7 +193,7 @@ final class BridgeHosts implements AutoCloseable {
             return -1;
         }
         String out = sh("ip netns exec " + nsB + " nft list table netdev shmtel_loss");
-        var m = java.util.regex.Pattern.compile("counter packets (\\d+)").matcher(out);
+        var m = Pattern.compile("counter packets (\\d+)").matcher(out);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
@@ -289,7 +293,7 @@ final class BridgeHosts implements AutoCloseable {
         Path dir = Path.of("/dev/shm/aeron-shmtel-" + pid);
         if (Files.exists(dir)) {
             try (Stream<Path> all = Files.walk(dir)) {
-                all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

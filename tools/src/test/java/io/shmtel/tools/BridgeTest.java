@@ -2,16 +2,22 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.LayoutCompiler;
+import java.net.DatagramSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,13 +91,15 @@ class BridgeTest {
         assertThat(badTo.err()).contains("--to \"planner\" is not HOST:PORT (e.g. 10.0.0.2:40456)");
         CliTest.Result badTarget = CliTest.run("bridge", "send", "--to", "10.0.0.2:40456", "arm/joint_state/x");
         assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(badTarget.err()).contains("bad bridge target \"arm/joint_state/x\": expected REGION or REGION/RECORD");
+        assertThat(badTarget.err()).contains("bad bridge target \"arm/joint_state/x\": expected REGION or "
+                + "REGION/RECORD");
         CliTest.Result unmirrorable = CliTest.run("bridge", "send", "--to", "10.0.0.2:40456", "a".repeat(122) + "/r");
         assertThat(unmirrorable.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(unmirrorable.err()).contains("bridge target \"" + "a".repeat(122) + "/r\": the region's name is 122"
                 + " characters, and a receiver names its statistics region NAME.bridge, over the 128 limit: no receiver"
                 + " can mirror it; rename the region (at most 121 characters)");
-        CliTest.Result both = CliTest.run("bridge", "receive", "--listen", "0.0.0.0:1", "--channel", "aeron:udp?endpoint=0.0.0.0:1");
+        CliTest.Result both = CliTest.run("bridge", "receive", "--listen", "0.0.0.0:1", "--channel",
+                "aeron:udp?endpoint=0.0.0.0:1");
         assertThat(both.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(both.err()).contains("give --channel or --listen, not both");
         CliTest.Result zenoh = CliTest.run("bridge", "receive", "--transport", "zenoh");
@@ -107,8 +115,8 @@ class BridgeTest {
     @Test
     void aMirrorNameThatAnotherWriterOwnsIsRefusedAndItsRegionIsLeftAlone() throws Exception {
         try (BridgeHosts hosts = BridgeHosts.loopback();
-                io.shmtel.core.Publisher local = io.shmtel.core.Publisher.create("counter",
-                        io.shmtel.schema.layout.LayoutCompiler.compile(io.shmtel.schema.SchemaParser.parse(
+                Publisher local = Publisher.create("counter",
+                        LayoutCompiler.compile(SchemaParser.parse(
                                 Path.of(BridgeHosts.SCHEMA))), ShmDirectory.options(hosts.dirB))) {
             String to = hosts.addressB() + ":40569";
             BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to);
@@ -119,7 +127,8 @@ class BridgeTest {
             assertThat(receiver.log()).contains("(another process writes it: choose another --prefix)");
             assertThat(receiver.process.isAlive()).as("the receiver goes on").isTrue();
             try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirB))) {
-                assertThat(r.writerPid()).as("the local writer keeps its region").isEqualTo((int) ProcessHandle.current().pid());
+                assertThat(r.writerPid()).as("the local writer keeps its region")
+                        .isEqualTo((int) ProcessHandle.current().pid());
                 assertThat(r.epoch()).isEqualTo(1);
             }
             sender.stop();
@@ -136,7 +145,8 @@ class BridgeTest {
         String longName = "r".repeat(118);
         try (BridgeHosts hosts = BridgeHosts.loopback()) {
             String to = hosts.addressB() + ":40571";
-            BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to, "--prefix", "board.");
+            BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", to, "--prefix",
+                    "board.");
             receiver.awaitLog("receiving on", 20_000);
             BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", to, longName, "counter");
             hosts.onA("long", "pub", longName, "--schema", BridgeHosts.SCHEMA, "--rate", "100", "--count", "400");
@@ -148,7 +158,7 @@ class BridgeTest {
             receiver.awaitLog("mirroring counter/counter of", 30_000);
             CounterStream.sleep(3_000); // the sender repeats its schema frames every second
             String log = receiver.log();
-            assertThat(log.split(java.util.regex.Pattern.quote(refusal), -1)).as(log).hasSize(2); // once
+            assertThat(log.split(Pattern.quote(refusal), -1)).as(log).hasSize(2); // once
             assertThat(log).doesNotContain("Exception");
             assertThat(receiver.process.isAlive()).as("the receiver goes on").isTrue();
             sender.stop();
@@ -161,7 +171,8 @@ class BridgeTest {
         try (BridgeHosts hosts = BridgeHosts.loopback()) {
             BridgeHosts.Child foreign = hosts.onB("foreign", "bridge", "receive", "--listen", "203.0.113.9:40566");
             assertThat(foreign.await(30)).as(foreign.log()).isEqualTo(ExitCodes.BRIDGE_FAILED);
-            assertThat(foreign.log()).contains("shmtel bridge receive: cannot receive on aeron:udp?endpoint=203.0.113.9:40566");
+            assertThat(foreign.log()).contains("shmtel bridge receive: cannot receive on "
+                    + "aeron:udp?endpoint=203.0.113.9:40566");
             System.out.println("BridgeTest: foreign address: " + foreign.log().strip());
         }
     }
@@ -210,7 +221,7 @@ class BridgeTest {
             Path jar = RunClasspathTest.userJar(hosts.logs, "tank", "user-ramp");
             Path plant = hosts.logs.resolve("plant.json");
             int port;
-            try (java.net.DatagramSocket s = new java.net.DatagramSocket(0)) {
+            try (DatagramSocket s = new DatagramSocket(0)) {
                 port = s.getLocalPort();
             }
             Files.writeString(plant, """
@@ -354,7 +365,7 @@ class BridgeTest {
     }
 
     /** The newest sample of the mirror's link statistics (counter.bridge) once {@code until} holds. */
-    private static Map<String, Object> awaitStats(BridgeHosts hosts, java.util.function.Predicate<Map<String, Object>> until) {
+    private static Map<String, Object> awaitStats(BridgeHosts hosts, Predicate<Map<String, Object>> until) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         Map<String, Object> last = Map.of();
         try (Subscriber s = Subscriber.open("counter.bridge", "link", ShmDirectory.options(hosts.dirB))) {

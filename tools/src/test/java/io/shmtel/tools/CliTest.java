@@ -27,7 +27,8 @@ class CliTest {
 
     static String[] examples() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.filter(p -> p.toString().endsWith(".json")).sorted().map(Path::toString).toArray(String[]::new);
+            return files.filter(p -> p.toString().endsWith(".json")).sorted().map(Path::toString)
+                    .toArray(String[]::new);
         }
     }
 
@@ -52,7 +53,8 @@ class CliTest {
         List<String> errors = r.err().lines().toList();
         assertThat(errors).hasSize(3 + 7 + 1);
         assertThat(errors.get(0)).isEqualTo(BAD.resolve("unknown_type.json") + ":8:39: /records/0/fields/0/type: "
-                + "unknown type \"f46\"; did you mean \"f64\"? (types: bool, i8, u8, i16, u16, i32, u32, i64, f32, f64, string)");
+                + "unknown type \"f46\"; did you mean \"f64\"? (types: bool, i8, u8, i16, u16, i32, u32, i64, f32, "
+                        + "f64, string)");
         assertThat(errors.get(errors.size() - 1)).isEqualTo("2 of 3 files invalid");
     }
 
@@ -95,7 +97,8 @@ class CliTest {
         assertThat(cPackage.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         Result lang = run("gen", "--lang", "rust", "-o", dir.toString(), EXAMPLES.resolve("arm.json").toString());
         assertThat(lang.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c] (case-sensitive) but was 'rust'");
+        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c] "
+                + "(case-sensitive) but was 'rust'");
     }
 
     @Test
@@ -114,7 +117,8 @@ class CliTest {
         Files.writeString(v2, Files.readString(v1).replace(
                 "{ \"name\": \"frame_id\", \"type\": \"string\", \"length\": 16 }",
                 "{ \"name\": \"frame_id\", \"type\": \"string\", \"length\": 16 },\n"
-                        + "        { \"name\": \"temperature\", \"type\": \"f32\", \"count\": 6, \"unit\": \"degC\" }"));
+                        + "        { \"name\": \"temperature\", \"type\": \"f32\", \"count\": 6, \"unit\": \"degC\" "
+                                + "}"));
         Result ok = run("compat", v1.toString(), v2.toString());
         assertThat(ok.code()).as(ok.err()).isEqualTo(ExitCodes.OK);
         assertThat(ok.out()).isEqualTo("compatible\n  compatible   joint_state.temperature: field appended by the writer"

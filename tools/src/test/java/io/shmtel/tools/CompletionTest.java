@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 @SuppressWarnings("try")
 class CompletionTest {
     static final Layout ARM = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/arm.json")));
-    static final Layout SCALARS = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/scalars.json")));
+    static final Layout SCALARS =
+            LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/scalars.json")));
 
     @TempDir
     Path tmp;
@@ -138,7 +139,8 @@ class CompletionTest {
             // compgen -F); compadd, which needs a live line editor, is left out: zsh matches the words itself.
             String zshScript = "autoload -U +X compinit && compinit -u; source \"$1\"; shift;"
                     + " words=(\"$@\"); CURRENT=$#; COMP_WORDS=(\"${words[@]}\"); COMP_CWORD=$(( CURRENT - 1 ));"
-                    + " COMP_LINE=\"${words[*]}\"; COMP_POINT=${#COMP_LINE}; compgen -F _complete_shmtel -- \"${words[CURRENT]}\"";
+                    + " COMP_LINE=\"${words[*]}\"; COMP_POINT=${#COMP_LINE}; compgen -F _complete_shmtel -- "
+                            + "\"${words[CURRENT]}\"";
             List<String> echo = run(List.of("zsh", "-f", "-c", zshScript, "zsh", script.toString(), shmtel.toString(),
                     "echo", "comp_"), Map.of("SHMTEL_DIR", dir.toString(), "HOME", tmp.toString()));
             assertThat(echo).contains("comp_arm", "comp_scalars", "comp_scalars/counter", "comp_scalars/reading");

@@ -6,14 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.tools.mcap.McapReader;
+import io.shmtel.tools.mcap.McapWriter;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -54,7 +59,8 @@ class FileErrorsTest {
     /** Runs {@code body} with a region "types" published at 200 Hz. */
     void withPublisher(ThrowingRunnable body) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
-        try (Publisher publisher = Publisher.create("types", McapRecordReplayTest.ALL_TYPES, ShmDirectory.options(dir))) {
+        try (Publisher publisher = Publisher.create("types", McapRecordReplayTest.ALL_TYPES,
+                ShmDirectory.options(dir))) {
             Thread writer = McapRecordReplayTest.publisher(publisher, stop);
             try {
                 body.run();
@@ -236,10 +242,10 @@ class FileErrorsTest {
     @Test
     void everySingleBitFlipOfARecordingIsFoundAndNothingButAFormatErrorEscapes() throws IOException {
         Path file = dir.resolve("small.mcap");
-        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+        try (McapWriter w = new McapWriter(file, "test")) {
             int schema = w.addSchema("t.r", "jsonschema", "{\"type\":\"object\"}".getBytes());
-            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
-            int b = w.addChannel(schema, "b", "json", java.util.Map.of());
+            int a = w.addChannel(schema, "a", "json", Map.of("k", "v"));
+            int b = w.addChannel(schema, "b", "json", Map.of());
             for (int i = 0; i < 40; i++) {
                 byte[] data = ("{\"i\":" + i + "}").getBytes();
                 w.addMessage(i % 2 == 0 ? a : b, i, 1_000 + i, 1_000 + i, data, data.length);
@@ -269,9 +275,9 @@ class FileErrorsTest {
     @Test
     void withoutCrcsEveryFlipIsReadOrRefusedByTheLengthChecksNeverAnotherException() throws IOException {
         Path file = dir.resolve("nocrc.mcap");
-        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+        try (McapWriter w = new McapWriter(file, "test")) {
             int schema = w.addSchema("t.r", "jsonschema", "{}".getBytes());
-            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
+            int a = w.addChannel(schema, "a", "json", Map.of("k", "v"));
             for (int i = 0; i < 10; i++) {
                 byte[] data = ("{\"i\":" + i + "}").getBytes();
                 w.addMessage(a, i, i, i, data, data.length);
@@ -317,14 +323,14 @@ class FileErrorsTest {
         McapReader.Contents contents = McapReader.read(file);
         McapReader.Channel channel = contents.channels().values().iterator().next();
         Path bad = dir.resolve("bad.mcap");
-        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(bad, "test")) {
+        try (McapWriter w = new McapWriter(bad, "test")) {
             McapReader.Schema s = contents.schemas().get(channel.schemaId());
             int schema = w.addSchema(s.name(), s.encoding(), s.data());
             int id = w.addChannel(schema, channel.topic(), "json", channel.metadata());
             for (McapReader.Message m : contents.messages()) {
                 w.addMessage(id, m.sequence(), m.logTimeNs(), m.publishTimeNs(), m.data(), m.data().length);
             }
-            byte[] junk = "{\"ticks\": oops".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] junk = "{\"ticks\": oops".getBytes(StandardCharsets.UTF_8);
             w.addMessage(id, 999, 1, 1, junk, junk.length);
         }
         CliTest.Result r = shmtel("replay", bad.toString(), "--region-prefix", "junk.", "--rate", "100");
@@ -342,10 +348,10 @@ class FileErrorsTest {
                 .isZero());
         McapReader.Contents contents = McapReader.read(file);
         Path bad = dir.resolve("noregion.mcap");
-        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(bad, "test")) {
+        try (McapWriter w = new McapWriter(bad, "test")) {
             for (McapReader.Channel c : contents.channels().values()) { // the second channel lacks its region
                 McapReader.Schema s = contents.schemas().get(c.schemaId());
-                java.util.Map<String, String> metadata = new java.util.HashMap<>(c.metadata());
+                Map<String, String> metadata = new HashMap<>(c.metadata());
                 if (c.id() == 1) {
                     metadata.remove("shmtel.region");
                 }
@@ -375,13 +381,15 @@ class FileErrorsTest {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             CliTest.Result schema = CliTest.run("validate", "/dev/zero");
             assertThat(schema.code()).as(schema.err()).isEqualTo(ExitCodes.INVALID_INPUT);
-            assertThat(schema.err()).contains("/dev/zero:1:1: /: not a regular file (a device, pipe or socket): give a regular file");
+            assertThat(schema.err()).contains("/dev/zero:1:1: /: not a regular file (a device, pipe or socket): give "
+                    + "a regular file");
             CliTest.Result deployment = CliTest.run("run", "--check", "/dev/zero");
             assertThat(deployment.code()).as(deployment.err()).isEqualTo(ExitCodes.INVALID_INPUT);
             assertThat(deployment.err()).contains("/dev/zero:1:1: /: not a regular file");
             CliTest.Result mcap = shmtel("replay", "/dev/zero");
             assertThat(mcap.code()).as(mcap.err()).isEqualTo(ExitCodes.INVALID_INPUT);
-            assertThat(mcap.err()).isEqualTo("shmtel replay: /dev/zero: not a regular file (a device, pipe or socket): give a regular file\n");
+            assertThat(mcap.err()).isEqualTo("shmtel replay: /dev/zero: not a regular file (a device, pipe or "
+                    + "socket): give a regular file\n");
             for (CliTest.Result r : List.of(schema, deployment, mcap)) {
                 assertNoStackTrace(r);
             }
@@ -391,7 +399,7 @@ class FileErrorsTest {
     @Test
     void anMcapFileLargerThanTheHeapIsRefusedBeforeItIsRead() throws Exception {
         Path big = dir.resolve("big.mcap");
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength(100L << 20); // sparse: no disk used
         }
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx32m",
@@ -407,7 +415,7 @@ class FileErrorsTest {
     @Test
     void aTooLargeSchemaFileIsRefusedWithItsSize() throws IOException {
         Path big = dir.resolve("big.json");
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
             f.setLength((16L << 20) + 1); // sparse: no disk used
         }
         CliTest.Result r = CliTest.run("validate", big.toString());

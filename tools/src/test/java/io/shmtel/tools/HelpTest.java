@@ -3,10 +3,13 @@ package io.shmtel.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -77,7 +80,8 @@ class HelpTest {
         CliTest.Result r = CliTest.run("help", "bridge", "sned");
         assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(r.out()).isEmpty();
-        assertThat(r.err()).startsWith("shmtel help: no command \"bridge sned\"; the commands of bridge are send, receive, run\n");
+        assertThat(r.err()).startsWith("shmtel help: no command \"bridge sned\"; the commands of bridge are send, "
+                + "receive, run\n");
     }
 
     @Test
@@ -87,7 +91,8 @@ class HelpTest {
             assertThat(description).as(spec.qualifiedName()).isNotEmpty();
             for (String line : description) {
                 // a paragraph or an example, never a line cut mid-sentence
-                assertThat(line.endsWith(".") || line.startsWith("Example: ")).as(spec.qualifiedName() + ": " + line).isTrue();
+                assertThat(line.endsWith(".") || line.startsWith("Example: ")).as(spec.qualifiedName() + ": " + line)
+                        .isTrue();
             }
             for (ArgSpec arg : spec.args()) {
                 for (String line : arg.description()) {
@@ -100,7 +105,8 @@ class HelpTest {
                 if (spec.usageMessage().hidden()) { // the completion script's callback: answers --help, not listed
                     assertThat(commands).as(spec.qualifiedName()).doesNotContain(" " + spec.name() + " ");
                 } else {
-                    assertThat(commands).as(spec.qualifiedName()).contains(" " + spec.name() + " " + description[0] + " ");
+                    assertThat(commands).as(spec.qualifiedName()).contains(" " + spec.name() + " " + description[0]
+                            + " ");
                 }
             }
         }
@@ -127,7 +133,7 @@ class HelpTest {
         int checked = 0;
         for (CommandSpec spec : commands()) {
             String help = CliTest.run(args(path(spec), List.of("--help"))).out();
-            Set<String> rendered = new java.util.HashSet<>(Arrays.asList(help.split("\\s+")));
+            Set<String> rendered = new HashSet<>(Arrays.asList(help.split("\\s+")));
             for (String line : help.lines().toList()) {
                 assertThat(line.length()).as(spec.qualifiedName() + ": " + line).isLessThanOrEqualTo(CliHelp.WIDTH);
             }
@@ -157,8 +163,8 @@ class HelpTest {
     @Test
     void helpListsEveryExitCodeThatExitCodesDeclaresAndSoDoesTheDoc() throws IOException {
         List<Integer> declared = new ArrayList<>();
-        for (java.lang.reflect.Field f : ExitCodes.class.getFields()) {
-            if (f.getType() == int.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+        for (Field f : ExitCodes.class.getFields()) {
+            if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
                 try {
                     declared.add(f.getInt(null));
                 } catch (IllegalAccessException e) {
@@ -180,7 +186,8 @@ class HelpTest {
         ExitCodes.meanings().values().forEach(meaning -> assertThat(list.replaceAll("\\s+", " ")).contains(meaning));
 
         String doc = Files.readString(Path.of("../docs/cli.md"));
-        String section = doc.substring(doc.indexOf("## Exit codes"), doc.indexOf("\n## ", doc.indexOf("## Exit codes") + 1));
+        String section = doc.substring(doc.indexOf("## Exit codes"),
+                doc.indexOf("\n## ", doc.indexOf("## Exit codes") + 1));
         Set<Integer> documented = new TreeSet<>();
         Matcher row = Pattern.compile("(?m)^\\| (\\d+) \\|").matcher(section);
         while (row.find()) {
@@ -193,7 +200,8 @@ class HelpTest {
     void aUsageErrorIsOneLineAndTheHelpCommandToRun() {
         record Case(String[] args, String error, String hint) {}
         for (Case c : List.of(
-                new Case(new String[] {"pub"}, "shmtel pub: missing required options and parameters: '--schema=FILE', 'REGION'",
+                new Case(new String[] {"pub"},
+                        "shmtel pub: missing required options and parameters: '--schema=FILE', 'REGION'",
                         "shmtel help pub"),
                 new Case(new String[] {"ls", "--nope"}, "shmtel ls: unknown option: '--nope'", "shmtel help ls"),
                 new Case(new String[] {"bridge", "send", "--to", "10.0.0.2:40456"},

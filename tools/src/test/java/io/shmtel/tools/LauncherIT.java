@@ -2,6 +2,7 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.region.ShmDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,14 +23,14 @@ class LauncherIT {
 
     static Path regionDir;
 
-    @org.junit.jupiter.api.BeforeAll
+    @BeforeAll
     static void regionDirectory() {
-        regionDir = io.shmtel.core.region.ShmDirectory.create();
+        regionDir = ShmDirectory.create();
     }
 
-    @org.junit.jupiter.api.AfterAll
+    @AfterAll
     static void removeRegionDirectory() throws IOException {
-        io.shmtel.core.region.ShmDirectory.delete(regionDir);
+        ShmDirectory.delete(regionDir);
     }
 
     static ProcessBuilder launcher(String script, String... args) {
@@ -88,14 +91,15 @@ class LauncherIT {
     @Test
     void theDemoShowsEveryDriverLiveAndCleansUp() throws Exception {
         Process demo = launcher("bin/demo", "25").start(); // 25 frames: 2.5 s
-        String out = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String err = new String(demo.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(demo.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(demo.waitFor(90, TimeUnit.SECONDS)).isTrue();
         assertThat(demo.exitValue()).as(err).isZero();
         String[] frames = out.split("\n\n");
         assertThat(frames.length).isGreaterThanOrEqualTo(20);
         String last = frames[frames.length - 1];
-        for (String region : List.of("demo.arm ", "demo.imu ", "demo.wrench ", "demo.status ", "demo.cpu ", "demo.memory ")) {
+        for (String region : List.of("demo.arm ", "demo.imu ", "demo.wrench ", "demo.status ", "demo.cpu ",
+                "demo.memory ")) {
             assertThat(last.lines().filter(l -> l.startsWith(region)).findFirst()).as(region + " in\n" + last)
                     .hasValueSatisfying(l -> assertThat(l).contains(" LIVE "));
         }

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmtel.core.NodeTools;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
@@ -19,24 +22,31 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.tools.mcap.McapReader;
+import io.shmtel.tools.mcap.McapWriter;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** record -> MCAP -> (an independent reader, @mcap/core) -> replay, with equal values at the end. */
 class McapRecordReplayTest {
-    static final Layout ALL_TYPES = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
+    static final Layout ALL_TYPES =
+            LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
     static final RecordLayout EVERY = ALL_TYPES.record("every_type").orElseThrow();
     Path dir;
 
@@ -64,7 +74,7 @@ class McapRecordReplayTest {
             long start = System.nanoTime();
             for (long k = 0; !stop.get(); k++) {
                 while (System.nanoTime() < start + k * 5_000_000L) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    LockSupport.parkNanos(200_000);
                 }
                 CounterPattern.fill(w, sink.nextSampleIndex());
                 w.commit();
@@ -82,7 +92,8 @@ class McapRecordReplayTest {
         try (Publisher publisher = Publisher.create("types", ALL_TYPES, ShmDirectory.options(dir))) {
             Thread writer = publisher(publisher, stop);
             try {
-                CliTest.Result record = shmtel("record", "types/every_type", "-o", file.toString(), "--duration", "0.3");
+                CliTest.Result record = shmtel("record", "types/every_type", "-o", file.toString(), "--duration",
+                        "0.3");
                 assertThat(record.code()).as(record.err()).isZero();
             } finally {
                 stop.set(true);
@@ -90,11 +101,12 @@ class McapRecordReplayTest {
             }
         }
         Process replay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        ShmtelCli.class.getName(),
                 "replay", "--dir=" + dir, file.toString(), "--loop", "--region-prefix", "again.")
                 .redirectErrorStream(true).start();
         try {
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(replay.getInputStream(),
+            BufferedReader out = new BufferedReader(new InputStreamReader(replay.getInputStream(),
                     StandardCharsets.UTF_8));
             assertThat(out.readLine()).startsWith("replaying ");
             Thread.sleep(300);
@@ -102,9 +114,9 @@ class McapRecordReplayTest {
             assertThat(replay.waitFor(20, TimeUnit.SECONDS)).as("replay stops on SIGTERM").isTrue();
             String rest = new String(replay.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(rest).as("replay's output after SIGTERM").doesNotContain("Exception", "closed");
-            try (io.shmtel.core.region.Region region = io.shmtel.core.region.Region.open("again.types",
+            try (Region region = Region.open("again.types",
                     ShmDirectory.options(dir))) {
-                assertThat(region.writerState(5)).isEqualTo(io.shmtel.core.region.WriterState.CLOSED);
+                assertThat(region.writerState(5)).isEqualTo(WriterState.CLOSED);
             }
         } finally {
             replay.destroyForcibly();
@@ -141,7 +153,7 @@ class McapRecordReplayTest {
         ByteBuffer region = ByteBuffer.allocateDirect((int) ALL_TYPES.regionLength()).order(ByteOrder.LITTLE_ENDIAN);
         RingWriter ring = new RingWriter(region, RingGeometry.of(EVERY));
         DynamicWriter decode = new DynamicWriter(ring, EVERY);
-        io.shmtel.core.ring.RingReader reader = new io.shmtel.core.ring.RingReader(region, RingGeometry.of(EVERY));
+        RingReader reader = new RingReader(region, RingGeometry.of(EVERY));
         ByteBuffer snapshot = ByteBuffer.allocate(EVERY.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
         DynamicView view = new DynamicView(EVERY);
         long previous = -1;
@@ -205,7 +217,7 @@ class McapRecordReplayTest {
         assertThat(check.get("schemaEncoding").asText()).isEqualTo("jsonschema");
         assertThat(check.get("schemaTitle").asText()).isEqualTo("all_types.every_type");
         // JavaScript writes 8.0 as 8: compare numbers as numbers.
-        java.util.Comparator<JsonNode> numeric = (a, b) -> a.isNumber() && b.isNumber()
+        Comparator<JsonNode> numeric = (a, b) -> a.isNumber() && b.isNumber()
                 ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1;
         assertThat(check.get("first").equals(numeric, json.readTree(messages.get(0).data())))
                 .as("first message as @mcap/core decodes it: %s", check.get("first")).isTrue();
@@ -216,10 +228,10 @@ class McapRecordReplayTest {
     void aLargeFileHasSeveralIndexedChunksThatBothReadersFollow() throws Exception {
         Path file = dir.resolve("big.mcap");
         int count = 40_000;
-        try (io.shmtel.tools.mcap.McapWriter w = new io.shmtel.tools.mcap.McapWriter(file, "test")) {
+        try (McapWriter w = new McapWriter(file, "test")) {
             int schema = w.addSchema("t.r", "jsonschema", "{\"type\":\"object\"}".getBytes(StandardCharsets.UTF_8));
-            int a = w.addChannel(schema, "a", "json", java.util.Map.of("k", "v"));
-            int b = w.addChannel(schema, "b", "json", java.util.Map.of());
+            int a = w.addChannel(schema, "a", "json", Map.of("k", "v"));
+            int b = w.addChannel(schema, "b", "json", Map.of());
             for (int i = 0; i < count; i++) {
                 byte[] data = ("{\"i\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8);
                 w.addMessage(i % 2 == 0 ? a : b, i, 1_000_000_000L + i, 1_000_000_000L + i, data, data.length);

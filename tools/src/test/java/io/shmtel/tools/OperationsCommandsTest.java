@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.core.Publisher;
 import io.shmtel.core.RegionChild;
+import io.shmtel.core.region.ProcessInfo;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingWriter;
@@ -17,6 +18,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +29,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -89,7 +97,8 @@ class OperationsCommandsTest {
                     "would remove dead (writer pid ", "would remove junk (unreadable and without a writer: ",
                     "kept     live (a writer holds its lock)", "kept     stalled (a writer holds its lock)",
                     "would remove 2, kept 3");
-            assertThat(options.regionDirectory().list()).containsExactlyInAnyOrder("closed", "dead", "junk", "live", "stalled");
+            assertThat(options.regionDirectory().list()).containsExactlyInAnyOrder("closed", "dead", "junk", "live",
+                    "stalled");
 
             CliTest.Result gc = shmtel("gc");
             assertThat(gc.out()).contains("removed dead (writer pid ", "removed 2, kept 3");
@@ -105,7 +114,7 @@ class OperationsCommandsTest {
         assertThat(ok.code()).as(ok.err()).isZero();
         assertThat(ok.err()).contains("serving every region of " + dir + " on ws://127.0.0.1:", "http://127.0.0.1:",
                 "at most 1000 messages/s per channel");
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CliTest.Result busy = shmtel("serve", "--port", Integer.toString(taken.getLocalPort()), "--duration", "1");
             assertThat(busy.code()).isEqualTo(ExitCodes.CANNOT_LISTEN);
             assertThat(busy.err()).contains("shmtel serve: cannot listen on 127.0.0.1:" + taken.getLocalPort(),
@@ -113,7 +122,8 @@ class OperationsCommandsTest {
         }
         CliTest.Result badRate = shmtel("serve", "--max-rate", "-5");
         assertThat(badRate.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(badRate.err()).contains("shmtel serve: invalid value for option '--max-rate': -5: expected a finite rate in Hz >= 0 (0: no limit)");
+        assertThat(badRate.err()).contains("shmtel serve: invalid value for option '--max-rate': -5: expected a "
+                + "finite rate in Hz >= 0 (0: no limit)");
         CliTest.Result badTarget = shmtel("serve", "arm/");
         assertThat(badTarget.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(badTarget.err()).contains("\"arm/\" is not REGION or REGION/RECORD");
@@ -123,18 +133,18 @@ class OperationsCommandsTest {
     @Test
     void serveAllowOriginLetsThatSitesPagesConnect() throws Exception {
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        java.util.concurrent.CompletableFuture<CliTest.Result> serve = java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture<CliTest.Result> serve = CompletableFuture.supplyAsync(
                 () -> shmtel("serve", "--port", Integer.toString(port), "--duration", "4", "--allow-origin",
                         "https://evil.example", "--allow-origin", "http://viewer.example:8080"));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String evil = null;
         while (evil == null) {
             try {
                 evil = handshake(port, "https://evil.example");
-            } catch (java.net.ConnectException notYet) {
+            } catch (ConnectException notYet) {
                 assertThat(System.nanoTime() - deadline).as("serve listening on " + port).isNegative();
                 Thread.sleep(50);
             }
@@ -142,7 +152,7 @@ class OperationsCommandsTest {
         assertThat(evil).startsWith("HTTP/1.1 101");
         assertThat(handshake(port, "http://viewer.example:8080")).startsWith("HTTP/1.1 101");
         assertThat(handshake(port, "https://other.example")).startsWith("HTTP/1.1 403");
-        CliTest.Result served = serve.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        CliTest.Result served = serve.get(60, TimeUnit.SECONDS);
         assertThat(served.code()).as(served.err()).isZero();
         assertThat(served.err()).contains("web pages of https://evil.example, http://viewer.example:8080 may connect",
                 "refused a WebSocket from a web page of origin https://other.example (",
@@ -155,14 +165,14 @@ class OperationsCommandsTest {
     }
 
     /** The status line of the server's answer to a WebSocket upgrade from a page of {@code origin}. */
-    static String handshake(int port, String origin) throws java.io.IOException {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+    static String handshake(int port, String origin) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                     + "Sec-WebSocket-Protocol: foxglove.websocket.v1\r\nOrigin: " + origin + "\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
-                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(s.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
         }
     }
 
@@ -174,7 +184,8 @@ class OperationsCommandsTest {
         assertThat(clean.code()).isZero();
 
         Publisher.create("open", ARM, options).close();
-        Files.setPosixFilePermissions(options.regionDirectory().file("open"), PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(options.regionDirectory().file("open"),
+                PosixFilePermissions.fromString("rw-rw-rw-"));
         deadRegion("dead");
         Files.createSymbolicLink(dir.resolve("shmtel.link"), dir.resolve("shmtel.open"));
         CliTest.Result doctor = shmtel("doctor");
@@ -198,23 +209,27 @@ class OperationsCommandsTest {
                 + "\", \"memory\": {\"lock\": true, \"prefault\": true}}, {\"name\": \"free\", \"schema\": \"" + schema
                 + "\"}], \"nodes\": [{\"name\": \"n\", \"drivers\": [{\"type\": \"sim-arm\", \"region\": \"arm\"}]}]}");
         CliTest.Result doctor = shmtel("doctor", file.toString());
-        assertThat(doctor.out()).contains("ok    memory locking: deployment " + file + " locks 1 region [arm] needs 8 KiB;"
+        assertThat(doctor.out()).contains("ok    memory locking: deployment " + file
+                + " locks 1 region [arm] needs 8 KiB;"
                 + " RLIMIT_MEMLOCK is ");
-        boolean root = io.shmtel.core.region.ProcessInfo.currentUid() == 0;
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
+        boolean root = ProcessInfo.currentUid() == 0;
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit"))
                 && (!root || Files.isExecutable(Path.of("/usr/bin/setpriv"))), "needs prlimit (and setpriv as root)");
-        List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         if (root) {
             command.addAll(List.of("setpriv", "--bounding-set=-ipc_lock", "--inh-caps=-ipc_lock"));
         }
-        command.addAll(List.of("prlimit", "--memlock=4096:4096", Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+        command.addAll(List.of("prlimit", "--memlock=4096:4096",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        ShmtelCli.class.getName(),
                 "doctor", "--dir=" + dir, file.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(out).contains("FAIL  memory locking: deployment " + file + " locks 1 region [arm] needs 8 KiB;"
-                + " RLIMIT_MEMLOCK is 4 KiB: locking fails", "fix: raise the limit for the processes that lock (ulimit -l 9");
+                + " RLIMIT_MEMLOCK is 4 KiB: locking fails",
+                        "fix: raise the limit for the processes that lock (ulimit -l 9");
         assertThat(p.exitValue()).isEqualTo(ExitCodes.DOCTOR_PROBLEMS);
     }
 
@@ -232,7 +247,8 @@ class OperationsCommandsTest {
         CommandLine cli = new CommandLine(doctor);
         cli.setOut(new PrintWriter(out));
         cli.execute("--dir=" + dir);
-        assertThat(out.toString()).contains("ok    systemd-logind RemoveIPC: no (" + etc.resolve("systemd/logind.conf.d/10-shm.conf"));
+        assertThat(out.toString()).contains("ok    systemd-logind RemoveIPC: no ("
+                + etc.resolve("systemd/logind.conf.d/10-shm.conf"));
     }
 
     @Test
@@ -246,7 +262,7 @@ class OperationsCommandsTest {
                 for (long k = 0; !stop.get(); k++) {
                     long due = start + k * 2_000_000L; // 500 Hz
                     while (System.nanoTime() < due) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        LockSupport.parkNanos(100_000);
                     }
                     CounterPattern.fill(w, sink.nextSampleIndex());
                     w.commit();

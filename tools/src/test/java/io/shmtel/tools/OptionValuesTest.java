@@ -2,11 +2,18 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.Publisher;
+import io.shmtel.core.region.RegionNotFoundException;
+import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.LayoutCompiler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,10 +96,12 @@ class OptionValuesTest {
                 new Case("0", "a finite factor > 0 (1: the original timing)", "replay", "x.mcap", "--rate"),
                 new Case("NaN", "a finite factor > 0 (1: the original timing)", "replay", "x.mcap", "--rate"),
                 new Case("70000", "a port from 0 to 65535 (0: any free port)", "serve", "--port"),
-                new Case("0", "a whole number of milliseconds >= 1", "pub", "arm", "--schema", ARM, "--flush-period-ms"),
-                new Case("0", "a whole number of microseconds from 1 to 1000000", "bridge", "receive", "--max-park-us"));
+                new Case("0", "a whole number of milliseconds >= 1", "pub", "arm", "--schema", ARM,
+                        "--flush-period-ms"),
+                new Case("0", "a whole number of microseconds from 1 to 1000000", "bridge", "receive",
+                        "--max-park-us"));
         for (Case c : cases) {
-            String[] args = java.util.Arrays.copyOf(c.args(), c.args().length + 1);
+            String[] args = Arrays.copyOf(c.args(), c.args().length + 1);
             args[args.length - 1] = c.value();
             String option = c.args()[c.args().length - 1];
             String command = c.args()[0].equals("bridge") ? "bridge " + c.args()[1] : c.args()[0];
@@ -104,7 +113,8 @@ class OptionValuesTest {
     @Test
     void namesAndModesAreCheckedBeforeTheCommandWaitsOrCreatesAnything() throws IOException {
         // echo waits for a missing region: a bad --idle must be refused at once, not after the wait
-        assertRefused(shmtel("echo", "missing", "--count", "1", "--idle", "sleepy"), "echo", "shmtel echo: invalid value"
+        assertRefused(shmtel("echo", "missing", "--count", "1", "--idle", "sleepy"), "echo",
+                "shmtel echo: invalid value"
                 + " for option '--idle': unknown idle strategy \"sleepy\": use busy-spin, yield, backoff or blocking");
         assertRefused(shmtel("pub", "m", "--schema", ARM, "--count", "1", "--mode", "0999"), "pub",
                 "shmtel pub: invalid value for option '--mode': 0999: expected permission bits in octal, e.g. 0600 or 0640");
@@ -126,7 +136,8 @@ class OptionValuesTest {
         assertRefused(shmtel("pub", "d", "--schema", ALL_TYPES, "--record", "every_type", "--count", "1", "--set",
                 "small=300"), "pub", "shmtel pub: --set small=300: field small is i8: 300 is out of range [-128, 127]");
         assertRefused(shmtel("pub", "e", "--schema", ALL_TYPES, "--record", "every_type", "--count", "1", "--set",
-                "ticks=99999999999999999999"), "pub", "shmtel pub: --set ticks=99999999999999999999: field ticks is i64:"
+                "ticks=99999999999999999999"), "pub",
+                        "shmtel pub: --set ticks=99999999999999999999: field ticks is i64:"
                         + " 99999999999999999999 is out of range [-9223372036854775808, 9223372036854775807]");
         // what a field can hold is still taken: an enum by value, NaN and infinity by name
         CliTest.Result ok = shmtel("pub", "f", "--schema", ALL_TYPES, "--record", "every_type", "--count", "1", "--set",
@@ -145,9 +156,11 @@ class OptionValuesTest {
             assertThat(r.err()).as(pkg).startsWith("shmtel gen: not a package for generated code: \"" + pkg + "\" ("
                     + pkg.split("\\.")[0] + ".* belongs to the JDK");
         }
-        CliTest.Result digit = CliTest.run("gen", "--lang", "java", "--package", "com.1example", "-o", out.toString(), arm);
+        CliTest.Result digit = CliTest.run("gen", "--lang", "java", "--package", "com.1example", "-o", out.toString(),
+                arm);
         assertThat(digit.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(digit.err()).contains("not a Java package name: \"com.1example\" (expected dot-separated identifiers");
+        assertThat(digit.err()).contains("not a Java package name: \"com.1example\" (expected dot-separated "
+                + "identifiers");
         assertThat(out).isEmptyDirectory();
     }
 
@@ -157,7 +170,7 @@ class OptionValuesTest {
         for (String command : List.of("pub", "ls", "echo")) {
             String[] args = command.equals("pub") ? new String[] {"pub", "x", "--schema", ARM, "--count", "1"}
                     : command.equals("echo") ? new String[] {"echo", "x", "--count", "1"} : new String[] {"ls"};
-            String[] notDir = java.util.Arrays.copyOf(args, args.length + 1);
+            String[] notDir = Arrays.copyOf(args, args.length + 1);
             notDir[args.length] = "--dir=" + file;
             assertRefused(CliTest.run(notDir), command, "shmtel " + command + ": --dir " + file + ": " + file
                     + " is not a directory");
@@ -168,18 +181,19 @@ class OptionValuesTest {
                             + " regions: use a tmpfs such as /dev/shm (or a real file system for durable regions)");
         }
         // the library says the same when it is not the CLI that chose the directory
-        var layout = io.shmtel.schema.layout.LayoutCompiler.compile(io.shmtel.schema.SchemaParser.parse(Path.of(ARM)));
+        var layout = LayoutCompiler.compile(SchemaParser.parse(Path.of(ARM)));
         for (Path where : List.of(file, Path.of("/proc"))) {
             if (!Files.exists(where)) {
                 continue;
             }
-            var options = io.shmtel.core.region.RegionOptions.defaults().withDirectory(where);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.shmtel.core.Publisher.create("x", layout, options))
-                    .isInstanceOf(io.shmtel.core.region.RegionNotFoundException.class)
+            var options = RegionOptions.defaults().withDirectory(where);
+            Assertions.assertThatThrownBy(() -> Publisher.create("x", layout, options))
+                    .isInstanceOf(RegionNotFoundException.class)
                     .hasMessageStartingWith("cannot create region \"x\": " + where + (where.equals(file)
                             ? " is not a directory" : " is a directory of the kernel's proc file system"));
         }
-        CliTest.Result missing = CliTest.run("pub", "x", "--schema", ARM, "--count", "1", "--dir", tmp.resolve("nope").toString());
+        CliTest.Result missing = CliTest.run("pub", "x", "--schema", ARM, "--count", "1", "--dir",
+                tmp.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(ExitCodes.REGION_NOT_FOUND);
         assertThat(missing.err()).contains("directory " + tmp.resolve("nope") + " does not exist");
     }

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.core.region.PlantedFiles;
 import io.shmtel.core.region.ShmDirectory;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +72,8 @@ class PlantedFilesCommandsTest {
             case "ls" -> {
                 CliTest.Result ls = shmtel("ls");
                 assertThat(ls.code()).as(ls.err()).isZero();
-                assertThat(ls.out()).contains("trap                 ERROR " + refusal).containsPattern("(?m)^good +arm v1 ");
+                assertThat(ls.out()).contains("trap                 ERROR " + refusal)
+                        .containsPattern("(?m)^good +arm v1 ");
             }
             case "top" -> {
                 CliTest.Result top = shmtel("top", "--count", "1");
@@ -88,7 +95,8 @@ class PlantedFilesCommandsTest {
                 CliTest.Result gc = shmtel("gc", "--closed");
                 assertThat(gc.code()).as(gc.out() + gc.err()).isEqualTo(ExitCodes.SKIPPED);
                 assertThat(gc.err()).isEqualTo("shmtel gc: skipped " + fifo + ": " + refusal + "\n");
-                assertThat(gc.out()).contains("removed good (closed cleanly)", "removed 1, kept 0, skipped 1 (see above)");
+                assertThat(gc.out()).contains("removed good (closed cleanly)",
+                        "removed 1, kept 0, skipped 1 (see above)");
             }
             case "stat" -> {
                 CliTest.Result stat = shmtel("stat", "--count", "1", "--interval", "0.2", "--json");
@@ -122,12 +130,14 @@ class PlantedFilesCommandsTest {
         CliTest.Result gc = shmtel("gc", "--closed");
         assertThat(gc.code()).as(gc.out() + gc.err()).isEqualTo(ExitCodes.SKIPPED);
         assertThat(gc.err().lines().toList()).containsExactly(
-                "shmtel gc: skipped " + link + ": region \"a-link\": " + link + " is a symbolic link; shmtel never follows"
+                "shmtel gc: skipped " + link + ": region \"a-link\": " + link
+                        + " is a symbolic link; shmtel never follows"
                         + " links in the region directory: remove it",
                 "shmtel gc: skipped " + fifo + ": " + refusal(fifo, "c-fifo"),
                 "shmtel gc: skipped " + directory + ": region \"e-dir\": " + directory + " is not a regular file (a"
                         + " directory, mode 040" + Integer.toOctalString((Integer) Files.getAttribute(directory,
-                                "unix:mode") & 0777) + "); shmtel opens only regular files in the region directory: remove"
+                                "unix:mode") & 0777) +
+                                        "); shmtel opens only regular files in the region directory: remove"
                         + " it (rm " + directory + ")");
         assertThat(gc.out()).contains("removed b-dead (closed cleanly)", "removed d-dead (closed cleanly)",
                 "removed f-dead (closed cleanly)", "removed 3, kept 0, skipped 3 (see above)");
@@ -164,27 +174,27 @@ class PlantedFilesCommandsTest {
         Process serve = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ShmtelCli.class.getName(), "serve", "--dir=" + dir, "--port", "0").redirectErrorStream(true).start();
-        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> new java.io.BufferedReader(new java.io.InputStreamReader(serve.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8)).lines().forEach(lines::add), "serve output");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> new BufferedReader(new InputStreamReader(serve.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(lines::add), "serve output");
         reader.setDaemon(true);
         reader.start();
         try {
             List<String> seen = new ArrayList<>();
             String refused = "region trap not served: " + refusal(fifo, "trap");
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!seen.contains(refused) || seen.stream().noneMatch(l -> l.contains("advertised good"))) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 assertThat(line).as("serve's output so far: " + seen).isNotNull();
                 seen.add(line);
             }
             serve.toHandle().destroy(); // SIGTERM
-            assertThat(serve.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)).as("ended by SIGTERM").isTrue();
+            assertThat(serve.waitFor(15, TimeUnit.SECONDS)).as("ended by SIGTERM").isTrue();
             assertThat(serve.exitValue()).isEqualTo(128 + 15);
         } finally {
             PlantedFiles.release(fifos);
             serve.destroyForcibly();
-            serve.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            serve.waitFor(10, TimeUnit.SECONDS);
         }
     }
 }

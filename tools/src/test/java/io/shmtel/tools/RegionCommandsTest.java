@@ -2,17 +2,34 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.MailboxReceiver;
+import io.shmtel.core.region.Region;
+import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.view.DynamicView;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ls, inspect, pub, echo and rm against real regions in a private /dev/shm directory. */
 class RegionCommandsTest {
@@ -43,9 +60,11 @@ class RegionCommandsTest {
     void pubSendsToAMailboxAndEchoConsumesIt() throws Exception {
         CompletableFuture<CliTest.Result> consumer = CompletableFuture.supplyAsync(
                 () -> shmtel("echo", "cmd", "--count", "3", "--timeout", "30", "--check"));
-        CliTest.Result pub = shmtel("pub", "cmd", "--schema", COMMANDS, "--count", "3", "--rate", "0", "--pattern", "counter");
+        CliTest.Result pub = shmtel("pub", "cmd", "--schema", COMMANDS, "--count", "3", "--rate", "0", "--pattern",
+                "counter");
         assertThat(pub.code()).as(pub.err()).isZero();
-        assertThat(pub.err()).contains("sending messages to mailbox cmd/arm_command at full rate into " + dir.resolve("shmtel.cmd"),
+        assertThat(pub.err()).contains("sending messages to mailbox cmd/arm_command at full rate into "
+                + dir.resolve("shmtel.cmd"),
                 "each waits for the box to be empty, and its answer is printed", "message 0: done", "message 1: done",
                 "message 2: done", "sent 3 messages to cmd/arm_command: 3 answered done, 0 not; in ");
         CliTest.Result echo = consumer.get(60, TimeUnit.SECONDS);
@@ -53,7 +72,8 @@ class RegionCommandsTest {
         assertThat(echo.err()).contains("echo cmd/arm_command: a mailbox: taking each message and answering it done"
                 + " (no other consumer gets it; --peek watches without taking)");
         assertThat(echo.out().lines().toList()).hasSize(3);
-        assertThat(echo.out().lines().toList().get(0)).startsWith("arm_command #0 t=").contains("mode=HOLD", "request_id=0");
+        assertThat(echo.out().lines().toList().get(0)).startsWith("arm_command #0 t=")
+                .contains("mode=HOLD", "request_id=0");
         assertThat(echo.out().lines().toList().get(2)).startsWith("arm_command #2 t=").contains("mode=TEACH");
 
         CliTest.Result inspect = shmtel("inspect", "cmd");
@@ -69,18 +89,21 @@ class RegionCommandsTest {
 
     @Test
     void pubFlushesAndInspectSaysWhatIsOnStorage() {
-        CliTest.Result pub = shmtel("pub", "kept", "--schema", ARM, "--count", "20", "--rate", "0", "--flush-period-ms", "10");
+        CliTest.Result pub = shmtel("pub", "kept", "--schema", ARM, "--count", "20", "--rate", "0", "--flush-period-ms",
+                "10");
         assertThat(pub.code()).as(pub.err()).isZero();
         assertThat(shmtel("inspect", "kept").out()).contains("    on storage: 20 samples as of the last flush (");
         assertThat(shmtel("inspect", "kept", "--json").out()).contains("\"flushed\":20");
         CliTest.Result bad = shmtel("pub", "kept2", "--schema", ARM, "--count", "1", "--flush-period-ms", "0");
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(bad.err()).contains("shmtel pub: invalid value for option '--flush-period-ms': 0: expected a whole number of milliseconds >= 1");
+        assertThat(bad.err()).contains("shmtel pub: invalid value for option '--flush-period-ms': 0: expected a whole "
+                + "number of milliseconds >= 1");
     }
 
     @Test
     void memoryOptionsOnTheCommandLine() {
-        CliTest.Result locked = shmtel("pub", "locked", "--schema", ARM, "--count", "3", "--rate", "0", "--prefault", "--lock",
+        CliTest.Result locked = shmtel("pub", "locked", "--schema", ARM, "--count", "3", "--rate", "0", "--prefault",
+                "--lock",
                 "--madvise", "willneed");
         assertThat(locked.code()).as(locked.err()).isZero();
         CliTest.Result echo = shmtel("echo", "locked", "--count", "1", "--prefault", "--madvise", "random");
@@ -88,7 +111,7 @@ class RegionCommandsTest {
         CliTest.Result bad = shmtel("echo", "locked", "--madvise", "willned");
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         assertThat(bad.err()).contains("unknown --madvise \"willned\": one of normal, random, sequential, willneed");
-        String why = io.shmtel.core.region.Region.hugePageRefusal(dir.resolve("shmtel.huge"), 8192);
+        String why = Region.hugePageRefusal(dir.resolve("shmtel.huge"), 8192);
         CliTest.Result huge = shmtel("pub", "huge", "--schema", ARM, "--count", "1", "--huge-pages");
         assertThat(huge.code()).isEqualTo(ExitCodes.MEMORY);
         assertThat(huge.err()).contains("region \"huge\": cannot use huge pages: " + why);
@@ -99,14 +122,14 @@ class RegionCommandsTest {
     void pubExitsSixteenWhenAMessageIsAnsweredWithAnError() throws Exception {
         CompletableFuture<CliTest.Result> sender = CompletableFuture.supplyAsync(
                 () -> shmtel("pub", "refused", "--schema", COMMANDS, "--count", "1", "--set", "mode=MOVE"));
-        io.shmtel.core.region.RegionOptions options = io.shmtel.core.region.RegionOptions.defaults().withDirectory(dir);
-        try (io.shmtel.core.MailboxReceiver receiver = io.shmtel.core.MailboxReceiver.open("refused", "arm_command", options)) {
-            io.shmtel.core.view.DynamicView view = null;
+        RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+        try (MailboxReceiver receiver = MailboxReceiver.open("refused", "arm_command", options)) {
+            DynamicView view = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (view == null || !receiver.take(view, TimeUnit.MILLISECONDS.toNanos(100))) {
                 assertThat(System.nanoTime() - deadline).isNegative();
                 if (view == null && receiver.subscriber().record() != null) {
-                    view = new io.shmtel.core.view.DynamicView(receiver.subscriber().record());
+                    view = new DynamicView(receiver.subscriber().record());
                 }
                 receiver.state();
             }
@@ -115,12 +138,14 @@ class RegionCommandsTest {
         }
         CliTest.Result pub = sender.get(60, TimeUnit.SECONDS);
         assertThat(pub.code()).as(pub.err()).isEqualTo(16);
-        assertThat(pub.err()).contains("message 0: failed, code 7", "sent 1 messages to refused/arm_command: 0 answered done, 1 not");
+        assertThat(pub.err()).contains("message 0: failed, code 7",
+                "sent 1 messages to refused/arm_command: 0 answered done, 1 not");
     }
 
     @Test
     void pubThenLsInspectEchoAndRm() {
-        CliTest.Result pub = shmtel("pub", "arm", "--schema", ARM, "--count", "5", "--rate", "0", "--pattern", "counter");
+        CliTest.Result pub = shmtel("pub", "arm", "--schema", ARM, "--count", "5", "--rate", "0", "--pattern",
+                "counter");
         assertThat(pub.code()).as(pub.err()).isZero();
         assertThat(pub.err()).contains("publishing arm/joint_state at full rate into " + dir.resolve("shmtel.arm"))
                 .contains("published 5 samples of arm/joint_state");
@@ -131,7 +156,8 @@ class RegionCommandsTest {
         assertThat(ls.out().lines().toList().get(1)).startsWith("arm").contains("arm v1", "8 KiB", "CLOSED",
                 "joint_state(5)");
         CliTest.Result lsJson = shmtel("ls", "--json");
-        assertThat(lsJson.out()).startsWith("{\"name\":\"arm\",\"file\":\"" + dir.resolve("shmtel.arm") + "\",\"schema\":\"arm\"")
+        assertThat(lsJson.out()).startsWith("{\"name\":\"arm\",\"file\":\"" + dir.resolve("shmtel.arm")
+                + "\",\"schema\":\"arm\"")
                 .contains("\"state\":\"CLOSED\",\"epoch\":1").contains("\"records\":[{\"name\":\"joint_state\",\"published\":5}]");
 
         CliTest.Result inspect = shmtel("inspect", "arm");
@@ -152,7 +178,8 @@ class RegionCommandsTest {
         assertThat(text.out()).startsWith("joint_state #4 t=").contains(" position=[4.0, 4.0, 4.0, 4.0, 4.0, 4.0] rad",
                 " frame_id=\"4\"");
 
-        // echo (blocking by default) prints the newest sample, then sleeps on the record until a newer one: inspect names it.
+        // echo (blocking by default) prints the newest sample, then sleeps on the record until a newer one: inspect
+        // names it.
         CompletableFuture<CliTest.Result> waiting = CompletableFuture.supplyAsync(
                 () -> shmtel("echo", "arm", "--count", "2", "--timeout", "20"));
         String asleep = "readers asleep: 1 (pid " + ProcessHandle.current().pid() + ")";
@@ -162,7 +189,8 @@ class RegionCommandsTest {
             sleeping = shmtel("inspect", "arm");
         }
         assertThat(sleeping.out()).contains(asleep);
-        assertThat(shmtel("inspect", "arm", "--json").out()).contains("\"sleeperPids\":[" + ProcessHandle.current().pid() + "]");
+        assertThat(shmtel("inspect", "arm", "--json").out())
+                .contains("\"sleeperPids\":[" + ProcessHandle.current().pid() + "]");
         assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--rate", "0").code()).isZero();
         CliTest.Result woken = waiting.join();
         assertThat(woken.code()).as(woken.err()).isZero();
@@ -199,7 +227,8 @@ class RegionCommandsTest {
         assertThat(arity.err()).contains("field position has 6 elements; got 2 values");
         CliTest.Result record = shmtel("pub", "other", "--schema", SCALARS, "--count", "1");
         assertThat(record.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(record.err()).contains("schema \"scalars\" has 2 records: choose one with --record ([counter, reading])");
+        assertThat(record.err()).contains("schema \"scalars\" has 2 records: choose one with --record ([counter, "
+                + "reading])");
     }
 
     @Test
@@ -216,7 +245,8 @@ class RegionCommandsTest {
         Files.writeString(dir.resolve("shmtel.junk"), "not a region at all, but long enough? no: shorter than a page");
         CliTest.Result corrupt = shmtel("inspect", "junk");
         assertThat(corrupt.code()).isEqualTo(ExitCodes.CORRUPT_REGION);
-        assertThat(corrupt.err()).contains("region \"junk\": file is 61 bytes, shorter than one header page (4096 bytes)");
+        assertThat(corrupt.err()).contains("region \"junk\": file is 61 bytes, shorter than one header page (4096 "
+                + "bytes)");
         assertThat(shmtel("ls").out()).contains("junk                 ERROR region \"junk\": file is 61 bytes");
         Files.createSymbolicLink(dir.resolve("shmtel.link"), dir.resolve("shmtel.junk"));
         assertThat(shmtel("inspect", "link").code()).isEqualTo(ExitCodes.PERMISSION);
@@ -245,15 +275,16 @@ class RegionCommandsTest {
 
     /** The CLI in a process of its own (the test's class path), as a user runs it: for signals. */
     Process cli(String command, String... args) throws IOException {
-        List<String> all = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+        List<String> all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        ShmtelCli.class.getName(),
                 command, "--dir=" + dir));
         all.addAll(List.of(args));
         return new ProcessBuilder(all).start();
     }
 
-    static String rest(java.io.InputStream in) throws IOException {
-        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    static String rest(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -265,14 +296,14 @@ class RegionCommandsTest {
      */
     @Test
     void echoShowsTheStateOfTheWriterWhoseSamplesItPrints() throws Exception {
-        List<Process> processes = new java.util.ArrayList<>();
+        List<Process> processes = new ArrayList<>();
         try {
             Process pub = cliQuiet("pub", "tk", "--schema", ARM, "--rate", "200", "--set", "frame_id=w0");
             processes.add(pub);
             Process echo = cli("echo", "tk", "--json", "--stream");
             processes.add(echo);
-            List<String> out = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-            List<String> err = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            List<String> out = Collections.synchronizedList(new ArrayList<>());
+            List<String> err = Collections.synchronizedList(new ArrayList<>());
             drain(echo.getInputStream(), out);
             drain(echo.getErrorStream(), err);
             String live = "\"state\":\"LIVE\"";
@@ -302,7 +333,8 @@ class RegionCommandsTest {
                     synchronized (out) {
                         alive = out.stream().filter(l -> l.contains(stamp)).toList(); // printed while w lived
                     }
-                    assertThat(alive).as("writer w%d's samples, after a takeover of a writer killed -9 (stderr: %s)", w, err)
+                    assertThat(alive).as("writer w%d's samples, after a takeover of a writer killed -9 (stderr: %s)", w,
+                            err)
                             .allMatch(l -> l.contains(live));
                     List<String> epochs = alive.stream().map(RegionCommandsTest::epoch).distinct().toList();
                     assertThat(epochs).as("one epoch per writer, the new writer's").hasSize(1)
@@ -328,7 +360,7 @@ class RegionCommandsTest {
     }
 
     static String epoch(String jsonLine) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"epoch\":(\\d+)").matcher(jsonLine);
+        Matcher m = Pattern.compile("\"epoch\":(\\d+)").matcher(jsonLine);
         assertThat(m.find()).as(jsonLine).isTrue();
         return m.group(1);
     }
@@ -341,23 +373,25 @@ class RegionCommandsTest {
 
     static void signal(Process p, String signal) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
-        assertThat(kill.waitFor(20, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, p.pid()).isTrue();
+        assertThat(kill.waitFor(20, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %d", signal, p.pid())
+                .isTrue();
     }
 
     /** A CLI process whose output nobody reads. */
     Process cliQuiet(String command, String... args) throws IOException {
-        List<String> all = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+        List<String> all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        ShmtelCli.class.getName(),
                 command, "--dir=" + dir));
         all.addAll(List.of(args));
         return new ProcessBuilder(all).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    static void drain(java.io.InputStream in, List<String> lines) {
+    static void drain(InputStream in, List<String> lines) {
         Thread t = new Thread(() -> {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(in,
-                    java.nio.charset.StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in,
+                    StandardCharsets.UTF_8))) {
                 for (String l; (l = r.readLine()) != null; ) {
                     lines.add(l);
                 }
@@ -369,7 +403,7 @@ class RegionCommandsTest {
         t.start();
     }
 
-    static void awaitLines(List<String> lines, List<String> err, java.util.function.Predicate<String> which, int n,
+    static void awaitLines(List<String> lines, List<String> err, Predicate<String> which, int n,
             String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -395,7 +429,8 @@ class RegionCommandsTest {
                 "echo plain/joint_state: 1 samples did not follow the counter pattern (of 1 checked)");
         assertThat(bad.code()).as("a corrupt stream outranks the timeout").isEqualTo(ExitCodes.CORRUPT_REGION);
 
-        assertThat(shmtel("pub", "good", "--schema", ARM, "--count", "3", "--rate", "0", "--pattern", "counter").code()).isZero();
+        assertThat(shmtel("pub", "good", "--schema", ARM, "--count", "3", "--rate", "0", "--pattern", "counter").code())
+                .isZero();
         CliTest.Result good = shmtel("echo", "good", "--check", "--timeout", "0.3", "--stream");
         // --stream starts at the newest sample already there (docs/cli.md), not at the ring's oldest
         assertThat(good.out().lines()).hasSize(1);
@@ -417,13 +452,14 @@ class RegionCommandsTest {
         assertThat(shmtel("pub", "plain", "--schema", ARM, "--count", "3", "--rate", "0").code()).isZero();
         Process echo = cli("echo", "plain", "--check");
         try {
-            String first = new java.io.BufferedReader(new java.io.InputStreamReader(echo.getInputStream(),
-                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            String first = new BufferedReader(new InputStreamReader(echo.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
             assertThat(first).startsWith("joint_state #2 t=").endsWith("<- NOT the counter pattern");
             echo.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes)
             assertThat(echo.waitFor(20, TimeUnit.SECONDS)).isTrue();
             String err = rest(echo.getErrorStream());
-            assertThat(err).contains("echo plain/joint_state: 1 samples did not follow the counter pattern (of 1 checked)");
+            assertThat(err).contains("echo plain/joint_state: 1 samples did not follow the counter pattern (of 1 "
+                    + "checked)");
             assertThat(echo.exitValue()).as("the signal's status").isEqualTo(128 + 15);
         } finally {
             echo.destroyForcibly();
@@ -438,7 +474,8 @@ class RegionCommandsTest {
                 () -> shmtel("pub", "tiny", "--schema", ARM, "--rate", "1e-300", "--count", "1"));
         CliTest.Result pub = tiny.get(30, TimeUnit.SECONDS);
         assertThat(pub.code()).as(pub.err()).isZero();
-        assertThat(pub.err()).contains("published 1 samples of tiny/joint_state in 0.", " s, - Hz measured (1.0E-300 Hz asked)");
+        assertThat(pub.err()).contains("published 1 samples of tiny/joint_state in 0.",
+                " s, - Hz measured (1.0E-300 Hz asked)");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
@@ -446,7 +483,7 @@ class RegionCommandsTest {
     void pubSummarisesCountRateAndDuration() throws Exception {
         CliTest.Result pub = shmtel("pub", "five", "--schema", ARM, "--rate", "50", "--count", "5");
         assertThat(pub.code()).as(pub.err()).isZero();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        Matcher m = Pattern.compile(
                 "published 5 samples of five/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(50.0 Hz asked\\)")
                 .matcher(pub.err());
         assertThat(m.find()).as(pub.err()).isTrue();
@@ -459,14 +496,14 @@ class RegionCommandsTest {
     void pubPrintsItsSummaryOnSigterm() throws Exception {
         Process pub = cli("pub", "sig", "--schema", ARM, "--rate", "100");
         try {
-            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(pub.getErrorStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader err = new BufferedReader(new InputStreamReader(pub.getErrorStream(),
+                    StandardCharsets.UTF_8));
             assertThat(err.readLine()).startsWith("publishing sig/joint_state at 100.0 Hz into ");
             Thread.sleep(500);
             pub.toHandle().destroy(); // SIGTERM (Process.destroy would close our end of its pipes)
             assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            String rest = err.lines().collect(java.util.stream.Collectors.joining("\n"));
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+            String rest = err.lines().collect(Collectors.joining("\n"));
+            Matcher m = Pattern.compile(
                     "published (\\d+) samples of sig/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(100.0 Hz asked\\)")
                     .matcher(rest);
             assertThat(m.find()).as(rest).isTrue();
@@ -483,13 +520,13 @@ class RegionCommandsTest {
     void pubStoppedWhileAMessageWaitsForItsAnswerCountsItSentAndNotAnswered() throws Exception {
         Process pub = cli("pub", "unanswered", "--schema", COMMANDS, "--rate", "10");
         try {
-            java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(pub.getErrorStream(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+            BufferedReader err = new BufferedReader(new InputStreamReader(pub.getErrorStream(),
+                    StandardCharsets.UTF_8));
             assertThat(err.readLine()).startsWith("sending messages to mailbox unanswered/arm_command");
             Thread.sleep(500); // message 0 is in the box; no consumer answers it
             pub.toHandle().destroy(); // SIGTERM
             assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            String rest = err.lines().collect(java.util.stream.Collectors.joining("\n"));
+            String rest = err.lines().collect(Collectors.joining("\n"));
             assertThat(rest).contains("sent 1 messages to unanswered/arm_command: 0 answered done, 0 not; in ");
         } finally {
             pub.destroyForcibly();
@@ -500,12 +537,14 @@ class RegionCommandsTest {
     void echoPrintsChosenFieldsAndRefusesAnUnknownOneWithAHint() {
         assertThat(shmtel("pub", "arm", "--schema", ARM, "--count", "1", "--set", "position=1,2,3,4,5,6",
                 "--set", "status=FAULT", "--set", "frame_id=base").code()).isZero();
-        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--field", "status,position", "--field", "frame_id");
+        CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--field", "status,position", "--field",
+                "frame_id");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT position=\\[1.0, 2.0, 3.0, 4.0, 5.0, 6.0\\] rad"
                 + " frame_id=\"base\"");
         CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--field", "frame_id,status");
-        assertThat(json.out()).contains("\"fields\":{\"frame_id\":\"base\",\"status\":\"FAULT\"}").doesNotContain("position");
+        assertThat(json.out()).contains("\"fields\":{\"frame_id\":\"base\",\"status\":\"FAULT\"}")
+                .doesNotContain("position");
         CliTest.Result noArrays = shmtel("echo", "arm", "--count", "1", "--no-arrays");
         assertThat(noArrays.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT frame_id=\"base\"");
 
@@ -521,7 +560,7 @@ class RegionCommandsTest {
     }
 
     @Test
-    void echoCutsLongArraysAndPrintsF32AtFloatPrecision(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    void echoCutsLongArraysAndPrintsF32AtFloatPrecision(@TempDir Path tmp) throws IOException {
         Path schema = tmp.resolve("scan.json");
         Files.writeString(schema, """
                 { "schema": "scan", "version": 1, "records": [ { "name": "scan", "depth": 2, "fields": [
@@ -553,17 +592,17 @@ class RegionCommandsTest {
         long after = System.currentTimeMillis();
         CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--wall-clock");
         assertThat(text.code()).as(text.err()).isZero();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^joint_state #0 t=(\\S+) position=").matcher(text.out());
+        Matcher m = Pattern.compile("^joint_state #0 t=(\\S+) position=").matcher(text.out());
         assertThat(m.find()).as(text.out()).isTrue();
-        java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(m.group(1));
+        OffsetDateTime t = OffsetDateTime.parse(m.group(1));
         assertThat(m.group(1)).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}(Z|[+-]\\d\\d:\\d\\d)");
-        assertThat(t.getOffset()).isEqualTo(java.time.ZoneId.systemDefault().getRules().getOffset(t.toInstant()));
+        assertThat(t.getOffset()).isEqualTo(ZoneId.systemDefault().getRules().getOffset(t.toInstant()));
         assertThat(t.toInstant().toEpochMilli()).as("the sample's publish time").isBetween(before - 50, after + 50);
         CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--wall-clock");
-        java.util.regex.Matcher j = java.util.regex.Pattern.compile("\"wallClock\":\"([^\"]+)\"").matcher(json.out());
+        Matcher j = Pattern.compile("\"wallClock\":\"([^\"]+)\"").matcher(json.out());
         assertThat(j.find()).as(json.out()).isTrue();
         assertThat(json.out()).contains("\"timestampNs\":");
         // each echo measures the clocks' offset when it starts: the same sample, within a millisecond
-        assertThat(Duration.between(t, java.time.OffsetDateTime.parse(j.group(1))).abs()).isLessThan(Duration.ofMillis(1));
+        assertThat(Duration.between(t, OffsetDateTime.parse(j.group(1))).abs()).isLessThan(Duration.ofMillis(1));
     }
 }

@@ -121,7 +121,8 @@ class RunClasspathTest {
         int rc = javac.run(null, diagnostics, diagnostics, "-classpath", System.getProperty("java.class.path"),
                 "-d", classes.toString(), src.toString());
         assertThat(rc).as(diagnostics.toString(StandardCharsets.UTF_8)).isZero();
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files =
+                Files.walk(classes)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
                 Files.copy(f, out);
@@ -161,7 +162,8 @@ class RunClasspathTest {
         Path services = classes.resolve("META-INF/services/io.shmtel.config.ShmtelExtension");
         Files.createDirectories(services.getParent());
         Files.writeString(services, "com.example.tank.TankExtension\n");
-        CliTest.Result r = CliTest.run("run", "--check", "--classpath", work.resolve("nothing-here-but-a-dir") + ":" + classes,
+        CliTest.Result r = CliTest.run("run", "--check", "--classpath",
+                work.resolve("nothing-here-but-a-dir") + ":" + classes,
                 deployment.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT); // the first entry is not there
         Files.createDirectories(work.resolve("nothing-here-but-a-dir"));
@@ -272,7 +274,8 @@ class RunClasspathTest {
         Process p = new ProcessBuilder(cmd).start();
         ByteArrayOutputStream out = drain(p.getInputStream());
         ByteArrayOutputStream err = drain(p.getErrorStream());
-        try (Subscriber s = Subscriber.open("user.ramp", "status", BuiltInSchemas.statusFlag(), ShmDirectory.options(dir))) {
+        try (Subscriber s = Subscriber.open("user.ramp", "status", BuiltInSchemas.statusFlag(),
+                ShmDirectory.options(dir))) {
             DynamicView view = new DynamicView(BuiltInSchemas.statusFlag().record("status").orElseThrow());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             boolean read = false;
@@ -296,9 +299,11 @@ class RunClasspathTest {
                 t.join(5000);
             }
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).as("the user action's output; stderr:\n" + err).contains("user-print saw 10");
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("the user action's output; stderr:\n" + err)
+                .contains("user-print saw 10");
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).as("regions removed on exit").containsExactly("user.json");
+            assertThat(files.map(f -> f.getFileName().toString())).as("regions removed on exit")
+                    .containsExactly("user.json");
         }
     }
 

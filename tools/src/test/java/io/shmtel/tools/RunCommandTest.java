@@ -3,9 +3,13 @@ package io.shmtel.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.core.region.ShmDirectory;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,12 +80,13 @@ class RunCommandTest {
                     "subscribers": [ { "name": "w", "region": "later" } ] } ] }
                 """.formatted(Path.of("../schema/examples").toAbsolutePath()));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                        ShmtelCli.class.getName(),
                 "run", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         StringBuilder err = new StringBuilder();
         Thread reader = new Thread(() -> {
-            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
-                    java.nio.charset.StandardCharsets.UTF_8))) {
+            try (var in = new BufferedReader(new InputStreamReader(p.getErrorStream(),
+                    StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     synchronized (err) {
                         err.append(line).append('\n');
@@ -93,7 +98,7 @@ class RunCommandTest {
         });
         reader.start();
         try {
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline && p.isAlive()) {
                 synchronized (err) {
                     if (err.indexOf("deployment lines: started") >= 0) {
@@ -104,7 +109,7 @@ class RunCommandTest {
             }
         } finally {
             p.destroy();
-            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
         }
         String log;
@@ -135,23 +140,26 @@ class RunCommandTest {
         Path errFile = Files.createTempFile("shmtel-run-stop", ".err");
         try {
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), ShmtelCli.class.getName(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                            ShmtelCli.class.getName(),
                     "run", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(errFile.toFile()).start();
             int code;
             try {
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline && p.isAlive() && !Files.readString(errFile).contains("deployment stop: started")) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && p.isAlive()
+                        && !Files.readString(errFile).contains("deployment stop: started")) {
                     Thread.sleep(50);
                 }
             } finally {
                 p.destroy(); // SIGTERM
-                assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
                 code = p.exitValue();
             }
             String log = Files.readString(errFile);
             assertThat(log).contains(" INFO config: deployment stop: started");
-            assertThat(log).as("exit %d: %s", code, log).contains(" INFO config: deployment stop: stopped; removed s, s.stats");
+            assertThat(log).as("exit %d: %s", code,
+                    log).contains(" INFO config: deployment stop: stopped; removed s, s.stats");
             assertThat(code).as(log).isEqualTo(143); // 128 + SIGTERM, as for any JVM
             try (var files = Files.list(dir)) {
                 assertThat(files.map(f -> f.getFileName().toString())).containsExactly("stop.json");

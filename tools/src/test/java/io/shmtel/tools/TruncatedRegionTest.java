@@ -2,11 +2,14 @@ package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shmtel.core.RegionChild;
 import io.shmtel.core.region.ShmDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.ServerSocket;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -82,7 +85,7 @@ class TruncatedRegionTest {
     private Process writer() throws IOException {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                io.shmtel.core.RegionChild.class.getName(), "publish", dir.toString(), "cut", ARM, "joint_state", "60")
+                RegionChild.class.getName(), "publish", dir.toString(), "cut", ARM, "joint_state", "60")
                 .redirectErrorStream(true).start();
         children.add(p);
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -93,7 +96,7 @@ class TruncatedRegionTest {
         assertThat(line).as("writer's ready line").isNotNull();
         Thread drain = new Thread(() -> {
             try {
-                r.transferTo(java.io.Writer.nullWriter());
+                r.transferTo(Writer.nullWriter());
             } catch (IOException ignored) {
                 // it ended
             }
@@ -104,7 +107,8 @@ class TruncatedRegionTest {
     }
 
     private Process shmtel(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ShmtelCli.class.getName()));
         command.addAll(List.of(args));
@@ -192,7 +196,7 @@ class TruncatedRegionTest {
     }
 
     static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }

@@ -10,7 +10,9 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,7 +121,7 @@ class UnpublishedRecordsTest {
     }
 
     /** The RECORD column of a top row (after the 22-character REGION column). */
-    static final java.util.function.Function<String, String> TOP_RECORD = row -> row.substring(23, 37).strip();
+    static final Function<String, String> TOP_RECORD = row -> row.substring(23, 37).strip();
 
     @Test
     void statOfARegionMeasuresTheRecordsItPublishesUnlessAllRecordsOrNamed() {
@@ -134,7 +136,7 @@ class UnpublishedRecordsTest {
 
     /** The records one stat --json report measures. */
     List<String> statRecords(String... args) {
-        List<String> all = new java.util.ArrayList<>(List.of("stat", "--count", "1", "--interval", "0.1", "--json"));
+        List<String> all = new ArrayList<>(List.of("stat", "--count", "1", "--interval", "0.1", "--json"));
         all.addAll(List.of(args));
         CliTest.Result stat = shmtel(all.toArray(String[]::new));
         assertThat(stat.code()).as(stat.err()).isZero();

@@ -17,7 +17,8 @@ final class BenchIdle {
     static final String BACKOFF = IdleStrategyKind.BACKOFF.strategyName();
     static final String BLOCKING = IdleStrategyKind.BLOCKING.strategyName();
     /** What the default backoff does, for the idle-cost line of the report (its defaults, from core). */
-    static final String BACKOFF_DESCRIPTION = String.format("%s: %d spins, %d yields, then park %d us doubling to %d ms",
+    static final String BACKOFF_DESCRIPTION =
+            String.format("%s: %d spins, %d yields, then park %d us doubling to %d ms",
             BACKOFF, BackoffIdleStrategy.DEFAULT_MAX_SPINS, BackoffIdleStrategy.DEFAULT_MAX_YIELDS,
             TimeUnit.NANOSECONDS.toMicros(BackoffIdleStrategy.DEFAULT_MIN_PARK_NS),
             TimeUnit.NANOSECONDS.toMillis(BackoffIdleStrategy.DEFAULT_MAX_PARK_NS));

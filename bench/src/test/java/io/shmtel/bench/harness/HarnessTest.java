@@ -8,14 +8,17 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +72,8 @@ class HarnessTest {
         }
         assertThat(printed).contains("throughput:", "idle cost:", "fan-out:", "targets (issue 6):");
         assertThat(printed).contains("memory: publish latency into a fresh ring of 256 one-page slots (1 MiB)");
-        assertThat(json.get("memory")).extracting(m -> m.get("mode").asText()).containsExactly("default", "prefault", "lock");
+        assertThat(json.get("memory")).extracting(m -> m.get("mode").asText())
+                .containsExactly("default", "prefault", "lock");
         for (JsonNode m : json.get("memory")) {
             assertThat(m.get("refused").isNull() ? m.get("firstPassNs").get("count").asLong() : 256).isEqualTo(256);
         }
@@ -86,7 +90,8 @@ class HarnessTest {
             }
             JsonNode s = row.get("latencyNs");
             assertThat(s.get("count").asLong()).as(row.get("id").asText()).isPositive();
-            List<Long> ordered = Stream.of("min", "p50", "p90", "p99", "p99.9", "max").map(k -> s.get(k).asLong()).toList();
+            List<Long> ordered = Stream.of("min", "p50", "p90", "p99", "p99.9", "max").map(k -> s.get(k).asLong())
+                    .toList();
             assertThat(ordered).isSorted();
             JsonNode distribution = row.get("distribution");
             assertThat(distribution.size()).isGreaterThan(2);
@@ -104,7 +109,7 @@ class HarnessTest {
     @Test
     void throughputAccountsForEverySample() {
         JsonNode t = json.get("throughput");
-        List<JsonNode> runs = new java.util.ArrayList<>();
+        List<JsonNode> runs = new ArrayList<>();
         runs.add(t.get("unthrottled"));
         t.get("steps").forEach(runs::add);
         assertThat(t.get("steps").size()).isPositive();
@@ -119,7 +124,7 @@ class HarnessTest {
         // A paced step publishes at its rate (the publisher catches up when it falls behind).
         JsonNode first = t.get("steps").get(0);
         assertThat(first.get("publishedPerSecond").asDouble())
-                .isCloseTo(first.get("targetPerSecond").asDouble(), org.assertj.core.data.Percentage.withPercentage(10));
+                .isCloseTo(first.get("targetPerSecond").asDouble(), Percentage.withPercentage(10));
         assertThat(printed).contains("sustained with nothing lost:");
     }
 
@@ -173,7 +178,7 @@ class HarnessTest {
     void anUnknownScenarioIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cli = new CommandLine(new Harness());
-        cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         assertThat(cli.execute("--only", "floor,warp")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown scenario \"warp\"", "floor, oneway");
     }

@@ -2,6 +2,7 @@ package io.shmtel.bridge.aeron;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.ThreadMXBean;
 import io.shmtel.bridge.ReceiverBridge;
 import io.shmtel.bridge.ReceiverConfig;
 import io.shmtel.bridge.SenderBridge;
@@ -19,6 +20,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -37,7 +39,7 @@ class BridgeAllocationTest {
     @Test
     void forwardingAndRepublishingAllocateNothingPerSample(RegionOptions options) throws Exception {
         var layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
-        var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         StringBuilder log = new StringBuilder();
         try (Transport transport = Transports.provider("aeron").open(Map.of(), line -> {
             synchronized (log) {
@@ -45,8 +47,9 @@ class BridgeAllocationTest {
             }
         }); Publisher source = Publisher.create("alloc", layout, options)) {
             ReceiverBridge rx = ReceiverBridge.start(ReceiverConfig.of("rx", "aeron:udp?endpoint=127.0.0.1:40571", 1001,
-                    "mirror.", options).withStatsPeriod(Duration.ofHours(1)).withRemoveOnExit(true), transport, l -> { });
-            SenderBridge tx = SenderBridge.start(SenderConfig.of("tx", java.util.List.of("alloc"),
+                    "mirror.", options).withStatsPeriod(Duration.ofHours(1)).withRemoveOnExit(true), transport,
+                            l -> { });
+            SenderBridge tx = SenderBridge.start(SenderConfig.of("tx", List.of("alloc"),
                     "aeron:udp?endpoint=127.0.0.1:40571", 1001, options), transport, l -> { });
             try {
                 RingWriter sink = source.sink("joint_state");
@@ -62,7 +65,7 @@ class BridgeAllocationTest {
                 // one-off events (384 bytes on the receiver, seen on loaded CI machines) in one window only.
                 long senderBytes = Long.MAX_VALUE;
                 long receiverBytes = Long.MAX_VALUE;
-                List<String> windows = new java.util.ArrayList<>();
+                List<String> windows = new ArrayList<>();
                 for (int window = 0; window < 3; window++) {
                     long senderBefore = mx.getThreadAllocatedBytes(sender.getId());
                     long receiverBefore = mx.getThreadAllocatedBytes(receiver.getId());
@@ -74,9 +77,11 @@ class BridgeAllocationTest {
                     receiverBytes = Math.min(receiverBytes, r);
                 }
                 System.out.println("bridge allocation over 10,000 samples (least of 3 windows " + windows
-                        + ", sender/receiver): sender thread " + senderBytes + " bytes, receiver thread " + receiverBytes + " bytes");
+                        + ", sender/receiver): sender thread " + senderBytes + " bytes, receiver thread "
+                                + receiverBytes + " bytes");
                 assertThat(senderBytes).as("sender thread bytes for 10,000 samples " + windows + "\n" + log).isZero();
-                assertThat(receiverBytes).as("receiver thread bytes for 10,000 samples " + windows + "\n" + log).isZero();
+                assertThat(receiverBytes).as("receiver thread bytes for 10,000 samples " + windows + "\n" + log)
+                        .isZero();
             } finally {
                 tx.close();
                 rx.close();

@@ -56,7 +56,8 @@ public final class CrashPoint {
     public static final List<String> CREATE_POINTS =
             List.of(CREATE_FILE, CREATE_LOCKED, CREATE_RESERVED, CREATE_HEADER, CREATE_LINKED);
     public static final List<String> TAKEOVER_POINTS = List.of(TAKEOVER_LOCKED, TAKEOVER_WRITTEN);
-    public static final List<String> MAILBOX_POINTS = List.of(MAILBOX_PUT, MAILBOX_TAKEN, MAILBOX_ANSWERING, MAILBOX_RECOVERING);
+    public static final List<String> MAILBOX_POINTS = List.of(MAILBOX_PUT, MAILBOX_TAKEN, MAILBOX_ANSWERING,
+            MAILBOX_RECOVERING);
 
     private static final String POINT;
     private static final long AT;
@@ -86,7 +87,8 @@ public final class CrashPoint {
         if (!PUBLISH_POINTS.contains(point) && !CREATE_POINTS.contains(point) && !TAKEOVER_POINTS.contains(point)
                 && !MAILBOX_POINTS.contains(point)) {
             throw new IllegalArgumentException("-D" + property + "=" + spec + ": unknown crash point " + point
-                    + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS + " " + MAILBOX_POINTS);
+                    + "; points: " + PUBLISH_POINTS + " " + CREATE_POINTS + " " + TAKEOVER_POINTS + " "
+                            + MAILBOX_POINTS);
         }
         return point;
     }

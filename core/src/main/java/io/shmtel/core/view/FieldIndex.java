@@ -21,7 +21,8 @@ final class FieldIndex {
     FieldLayout get(String name) {
         FieldLayout f = byName.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name + "\"; its fields: "
+            throw new IllegalArgumentException("record \"" + record.name() + "\" has no field \"" + name
+                    + "\"; its fields: "
                     + record.fields().stream().map(FieldLayout::name).toList());
         }
         return f;

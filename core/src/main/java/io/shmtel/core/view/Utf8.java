@@ -19,7 +19,8 @@ public final class Utf8 {
                 n += 1;
             } else if (c < 0x800) {
                 n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c) && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 n += 4;
                 i++;
             } else if (Character.isSurrogate(c)) {
@@ -46,7 +47,8 @@ public final class Utf8 {
         int length = value.length();
         for (int i = 0; i < length; i++) {
             int c = value.charAt(i);
-            if (Character.isHighSurrogate((char) c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+            if (Character.isHighSurrogate((char) c) && i + 1 < length
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
                 c = Character.toCodePoint((char) c, value.charAt(++i));
             } else if (Character.isSurrogate((char) c)) {
                 c = '?';

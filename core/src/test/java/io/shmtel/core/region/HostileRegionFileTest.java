@@ -3,7 +3,9 @@ package io.shmtel.core.region;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import io.shmtel.core.Publisher;
+import io.shmtel.core.RegionChild;
 import io.shmtel.core.Subscriber;
 import io.shmtel.schema.InputFiles;
 import io.shmtel.schema.SchemaParser;
@@ -16,11 +18,15 @@ import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -48,7 +54,8 @@ class HostileRegionFileTest {
                 + " regular files in the region directory: remove it (rm " + fifo + ")";
         assertThatThrownBy(() -> PlantedFiles.within(BOUND, fifos, () -> Region.open("trap", options)))
                 .isInstanceOf(RegionPermissionException.class).hasMessage(refusal);
-        assertThatThrownBy(() -> PlantedFiles.within(BOUND, fifos, () -> Subscriber.open("trap", "joint_state", options)))
+        assertThatThrownBy(() -> PlantedFiles.within(BOUND, fifos,
+                () -> Subscriber.open("trap", "joint_state", options)))
                 .isInstanceOf(RegionPermissionException.class).hasMessage(refusal);
         assertThatThrownBy(() -> PlantedFiles.within(BOUND, fifos, () -> Publisher.create("trap", ARM, options)))
                 .isInstanceOf(RegionPermissionException.class).hasMessage(refusal);
@@ -68,10 +75,12 @@ class HostileRegionFileTest {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
                 String octal = "0" + Integer.toOctalString((Integer) Files.getAttribute(file, "unix:mode") & 0777);
                 for (RegionOptions reader : List.of(options, options.withAnyOwner(true))) {
-                    assertThatThrownBy(() -> Region.open("shared", reader)).isInstanceOf(RegionPermissionException.class)
+                    assertThatThrownBy(() -> Region.open("shared", reader))
+                            .isInstanceOf(RegionPermissionException.class)
                             .hasMessage("region \"shared\": " + file + " has mode " + octal + ": group or others may"
                                     + " write it, so another process than its writer could change what readers read;"
-                                    + " refused (--any-owner does not lift this). Fix: chmod go-w " + file + " (its owner),"
+                                    + " refused (--any-owner does not lift this). Fix: chmod go-w " + file
+                                            + " (its owner),"
                                     + " or restart its writer (writers create regions 0600, or 0640 for a reader group,"
                                     + " and replace a writable one)");
                     assertThatThrownBy(() -> Subscriber.open("shared", "joint_state", reader))
@@ -124,7 +133,7 @@ class HostileRegionFileTest {
         }
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
 
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         Throwable thrown = null;
         try (Region r = Region.open("hostile", options)) {
@@ -133,9 +142,11 @@ class HostileRegionFileTest {
             thrown = e;
         }
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-        assertThat(thrown).isInstanceOf(CorruptRegionException.class).hasMessage("region \"hostile\": schema text length "
+        assertThat(thrown).isInstanceOf(CorruptRegionException.class)
+                .hasMessage("region \"hostile\": schema text length "
                 + claimed + " at offset " + RegionHeaderDescriptor.SCHEMA_TEXT_LENGTH_OFFSET + "; expected 1 to "
-                + InputFiles.MAX_TEXT_BYTES + " (the text must end inside the header, and an embedded schema is at most "
+                + InputFiles.MAX_TEXT_BYTES +
+                        " (the text must end inside the header, and an embedded schema is at most "
                 + InputFiles.MAX_TEXT_BYTES + " bytes, as a schema file)");
         assertThat(allocated).as("bytes allocated by the refused open").isLessThan(4L << 20);
     }
@@ -171,7 +182,7 @@ class HostileRegionFileTest {
      */
     @Test
     void aTakeoverInPlaceOnAFullTmpfsFailsWithNoSpace(RegionOptions options) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(canMountTmpfs(), "needs unshare and mount (root) for a private tiny tmpfs");
+        Assumptions.assumeTrue(canMountTmpfs(), "needs unshare and mount (root) for a private tiny tmpfs");
         Path schema = options.directory().resolve("wide.json");
         Files.writeString(schema, WIDE.canonicalJson());
         Layout wide = LayoutCompiler.compile(SchemaParser.parse(schema));
@@ -188,18 +199,19 @@ class HostileRegionFileTest {
             region.setLength(wide.regionLength());
         }
         Path tiny = Files.createDirectory(options.directory().resolve("tiny"));
-        List<String> command = new java.util.ArrayList<>(List.of("unshare", "-m", "sh", "-c",
+        List<String> command = new ArrayList<>(List.of("unshare", "-m", "sh", "-c",
                 "mount -t tmpfs -o size=64k tmpfs \"$1\" && cp --sparse=always \"$2\" \"$1/shmtel.wide\""
                         + " && chmod 600 \"$1/shmtel.wide\" && shift 2 && exec \"$@\"",
                 "sh", tiny.toString(), sparse.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), io.shmtel.core.RegionChild.class.getName(), "create",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), RegionChild.class.getName(), "create",
                 tiny.toString(), "wide", schema.toString()));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out;
         try {
-            out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         } finally {
             p.destroyForcibly();
         }
@@ -213,7 +225,7 @@ class HostileRegionFileTest {
             Process p = new ProcessBuilder("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt")
                     .redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -222,7 +234,7 @@ class HostileRegionFileTest {
     /** st_blocks * 512: the bytes the file system has allocated to the file. */
     static long allocatedBytes(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertThat(p.waitFor()).as(out).isZero();
         String[] f = out.split(" ");
         return Long.parseLong(f[0]) * Long.parseLong(f[1]);

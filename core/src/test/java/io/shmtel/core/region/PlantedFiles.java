@@ -2,6 +2,7 @@ package io.shmtel.core.region;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -24,7 +25,7 @@ public final class PlantedFiles {
     /** Makes a FIFO at {@code file} (mkfifo). */
     public static Path mkfifo(Path file) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("mkfifo", "-m", "0644", file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0 || !Files.exists(file)) {
             throw new IOException("mkfifo " + file + " failed: " + out);
         }

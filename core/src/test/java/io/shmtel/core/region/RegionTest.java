@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
+import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
@@ -18,10 +20,13 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -60,7 +65,8 @@ class RegionTest {
             assertThat(region.isWritable()).isFalse();
             assertThat(region.buffer().isReadOnly()).isTrue();
             assertThat(region.writerPid()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(region.writerStartTime()).isEqualTo(ProcessInfo.startTime(ProcessInfo.currentPid())).isPositive();
+            assertThat(region.writerStartTime()).isEqualTo(ProcessInfo.startTime(ProcessInfo.currentPid()))
+                    .isPositive();
             assertThat(region.heartbeatPeriodNs()).isEqualTo(Duration.ofMillis(20).toNanos());
             assertThat(region.layout().fingerprint()).isEqualTo(ALL_TYPES.fingerprint());
             Path file = options.regionDirectory().file("types");
@@ -73,7 +79,8 @@ class RegionTest {
     @Test
     void aModeOptionIsAppliedWithFchmodWhateverTheUmask(RegionOptions options) throws IOException {
         try (Publisher ignored = Publisher.create("grouped", ARM, options.withMode(0640))) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(options.regionDirectory().file("grouped"))))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(options.regionDirectory()
+                    .file("grouped"))))
                     .isEqualTo("rw-r-----");
         }
         assertThatThrownBy(() -> options.withMode(0666)).hasMessageContaining("must not let group or others write");
@@ -84,7 +91,8 @@ class RegionTest {
         try (Publisher ignored = Publisher.create("arm", ARM, options)) {
             assertThatThrownBy(() -> Publisher.create("arm", ARM, options))
                     .isInstanceOf(RegionOwnedException.class)
-                    .hasMessageStartingWith("region \"arm\" is owned by a live writer (owner pid " + ProcessHandle.current().pid()
+                    .hasMessageStartingWith("region \"arm\" is owned by a live writer (owner pid "
+                            + ProcessHandle.current().pid()
                             + ", running): a region has one writer");
         }
     }
@@ -129,7 +137,8 @@ class RegionTest {
     void aWriterWithAnotherLayoutReplacesADeadRegionAndSubscribersFollowTheNewFile(RegionOptions options) {
         Layout armV2 = LayoutCompiler.compile(SchemaParser.parse(ARM.canonicalJson().replace(
                 "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16}",
-                "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16},{\"name\":\"extra\",\"type\":\"f64\"}"), "v2"));
+                "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16},{\"name\":\"extra\",\"type\":\"f64\"}"),
+                        "v2"));
         assertThat(armV2.fingerprint()).isNotEqualTo(ARM.fingerprint());
         Publisher first = Publisher.create("arm", ARM, options);
         publishCounter(first, "joint_state", 3);
@@ -238,15 +247,15 @@ class RegionTest {
         Publisher closed = Publisher.create("closed", ARM, options);
         publishCounter(closed, "joint_state", 1);
         closed.close();
-        for (String name : java.util.List.of("dead", "closed")) {
-            int remover = io.shmtel.core.nativeio.Posix.openExisting(options.regionDirectory().file(name).toString(), false);
+        for (String name : List.of("dead", "closed")) {
+            int remover = Posix.openExisting(options.regionDirectory().file(name).toString(), false);
             try (Region reader = Region.open(name, options)) {
-                assertThat(io.shmtel.core.nativeio.Posix.tryLockShared(remover)).as("the remover's shared lock").isTrue();
+                assertThat(Posix.tryLockShared(remover)).as("the remover's shared lock").isTrue();
                 assertThat(reader.isWriterLockHeld()).as(name + ": a shared lock is no writer's").isFalse();
                 assertThat(reader.writerState(5)).as(name)
                         .isEqualTo(name.equals("dead") ? WriterState.WRITER_DEAD : WriterState.CLOSED);
             } finally {
-                io.shmtel.core.nativeio.Posix.close(remover);
+                Posix.close(remover);
             }
         }
     }
@@ -271,12 +280,14 @@ class RegionTest {
     void missingRegionsAndDirectoriesAreNamed(RegionOptions options) {
         assertThatThrownBy(() -> Region.open("nope", options)).isInstanceOf(RegionNotFoundException.class)
                 .hasMessage("region \"nope\" not found: no file " + options.regionDirectory().file("nope")
-                        + " (is its writer running? 'shmtel ls' lists the regions in " + options.regionDirectory() + ")");
+                        + " (is its writer running? 'shmtel ls' lists the regions in " + options.regionDirectory()
+                                + ")");
         RegionOptions missingDir = options.withDirectory(options.directory().resolve("missing"));
         assertThatThrownBy(() -> Region.open("nope", missingDir)).isInstanceOf(RegionNotFoundException.class)
                 .hasMessageContaining("directory " + missingDir.directory() + " does not exist");
         assertThatThrownBy(() -> Publisher.create("nope", ARM, missingDir)).isInstanceOf(RegionNotFoundException.class)
-                .hasMessageContaining("cannot create region \"nope\": directory " + missingDir.directory() + " does not exist");
+                .hasMessageContaining("cannot create region \"nope\": directory " + missingDir.directory()
+                        + " does not exist");
     }
 
     @ParameterizedTest
@@ -328,7 +339,8 @@ class RegionTest {
     void anIncompatibleReaderIsRefusedWithBothFingerprintsAndACompatibleOneReadsThePrefix(RegionOptions options) {
         Layout extended = LayoutCompiler.compile(SchemaParser.parse(ARM.canonicalJson().replace(
                 "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16}",
-                "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16},{\"name\":\"extra\",\"type\":\"f64\"}"), "v2"));
+                "{\"name\":\"frame_id\",\"type\":\"string\",\"length\":16},{\"name\":\"extra\",\"type\":\"f64\"}"),
+                        "v2"));
         try (Publisher publisher = Publisher.create("arm", extended, options)) {
             publishCounter(publisher, "joint_state", 3);
             // An old reader (the ARM layout) reads the prefix of the extended record.
@@ -338,22 +350,23 @@ class RegionTest {
                 assertThat(view.number(view.field("position"), 5)).isEqualTo(2.0);
                 assertThat(CounterPattern.check(view)).isTrue();
             }
-            Layout other = LayoutCompiler.compile(SchemaParser.parse(ARM.canonicalJson().replace("\"f64\"", "\"f32\""), "x"));
+            Layout other = LayoutCompiler.compile(SchemaParser.parse(ARM.canonicalJson().replace("\"f64\"", "\"f32\""),
+                    "x"));
             assertThatThrownBy(() -> Subscriber.open("arm", "joint_state", other, options))
                     .isInstanceOf(IncompatibleLayoutException.class)
-                    .hasMessageStartingWith("region \"arm\" has layout " + io.shmtel.schema.layout.Fingerprint.hex(extended.fingerprint())
-                            + ", this reader expects " + io.shmtel.schema.layout.Fingerprint.hex(other.fingerprint()))
+                    .hasMessageStartingWith("region \"arm\" has layout " + Fingerprint.hex(extended.fingerprint())
+                            + ", this reader expects " + Fingerprint.hex(other.fingerprint()))
                     .hasMessageContaining("INCOMPATIBLE joint_state.position: type f32 -> f64");
         }
     }
 
     /** Creates region "bad", closes its writer, then lets {@code corrupt} change the file. */
-    static void corrupt(RegionOptions options, java.util.function.Consumer<ByteBuffer> corrupt) throws IOException {
+    static void corrupt(RegionOptions options, Consumer<ByteBuffer> corrupt) throws IOException {
         try (Publisher ignored = Publisher.create("bad", ARM, options)) {
             publishCounter(ignored, "joint_state", 1);
         }
         try (RandomAccessFile file = new RandomAccessFile(options.regionDirectory().file("bad").toFile(), "rw")) {
-            ByteBuffer b = file.getChannel().map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, file.length())
+            ByteBuffer b = file.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, file.length())
                     .order(ByteOrder.LITTLE_ENDIAN);
             corrupt.accept(b);
         }
@@ -380,7 +393,7 @@ class RegionTest {
         corrupt(options, b -> b.putLong(RegionHeaderDescriptor.FINGERPRINT_OFFSET, 42));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
                 .hasMessage("region \"bad\": header fingerprint 0x000000000000002a does not match its embedded schema ("
-                        + io.shmtel.schema.layout.Fingerprint.hex(ARM.fingerprint()) + ")");
+                        + Fingerprint.hex(ARM.fingerprint()) + ")");
     }
 
     @Test
@@ -388,7 +401,8 @@ class RegionTest {
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.SCHEMA_TEXT_LENGTH_OFFSET, 1 << 30));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
                 .hasMessage("region \"bad\": schema text length 1073741824 at offset 44; expected 1 to 3712 (the text must"
-                        + " end inside the header, and an embedded schema is at most 16777216 bytes, as a schema file)");
+                        + " end inside the header, and an embedded schema is at most 16777216 bytes, as a schema "
+                                + "file)");
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.RECORD_COUNT_OFFSET, -7));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
                 .hasMessage("region \"bad\": record count -7 at offset 32; expected 1 to 256");
@@ -409,7 +423,8 @@ class RegionTest {
             file.setLength(4096);
         }
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
-                .hasMessage("region \"bad\": file is 4096 bytes, shorter than the 8192 bytes its header says (offset 16)");
+                .hasMessage("region \"bad\": file is 4096 bytes, shorter than the 8192 bytes its header says (offset "
+                        + "16)");
     }
 
     /** Found by the region fuzzer: a file shorter than the version word used to throw IndexOutOfBoundsException. */

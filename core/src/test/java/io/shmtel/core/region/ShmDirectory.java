@@ -37,7 +37,8 @@ public final class ShmDirectory implements ParameterResolver, AfterEachCallback 
 
     /** A fresh directory under /dev/shm (or the system temp directory); remove it with {@link #delete}. */
     public static Path create() {
-        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+        Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                : Path.of(System.getProperty("java.io.tmpdir"));
         try {
             return Files.createTempDirectory(base, "shmtel-test-");
         } catch (IOException e) {

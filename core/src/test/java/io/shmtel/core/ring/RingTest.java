@@ -17,7 +17,8 @@ class RingTest {
     static final int PAYLOAD = 200; // 25 longs: the last one is a checksum of the others
 
     static ByteBuffer region(RingGeometry g) {
-        return ByteBuffer.allocateDirect(Math.toIntExact(g.blockOffset() + g.blockLength())).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.allocateDirect(Math.toIntExact(g.blockOffset() + g.blockLength()))
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static RingGeometry geometry(int depth) {

@@ -6,6 +6,7 @@ import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /** How a sample prints (text and JSON), as echo, record, serve and the logs show it. */
 class DynamicViewTextTest {
-    static final Layout ALL_TYPES = LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
+    static final Layout ALL_TYPES =
+            LayoutCompiler.compile(SchemaParser.parse(Path.of("../schema/examples/all_types.json")));
     static final RecordLayout EVERY = ALL_TYPES.record("every_type").orElseThrow();
 
     static DynamicView sample(String... sets) {
@@ -41,13 +43,14 @@ class DynamicViewTextTest {
         assertThat(text).contains(" gain=0.1 ", " value=0.1 m ", " floats=[0.1, 0.2, 0.3]", " doubles=[0.1, 0.7]")
                 .doesNotContain("0.1000000", "0.2000000", "0.3000000", "0.2999999");
         String json = view.appendJsonFields(new StringBuilder()).toString();
-        assertThat(json).contains("\"gain\":0.1,", "\"value\":0.1,", "\"floats\":[0.1,0.2,0.3]", "\"doubles\":[0.1,0.7]");
+        assertThat(json).contains("\"gain\":0.1,", "\"value\":0.1,", "\"floats\":[0.1,0.2,0.3]",
+                "\"doubles\":[0.1,0.7]");
     }
 
     @Test
     void chosenFieldsAndCutArrays() {
         DynamicView view = sample("bytes=1,2,3,4,5", "mode=RUN", "label=hi");
-        List<io.shmtel.schema.layout.FieldLayout> fields = List.of(view.field("bytes"), view.field("mode"), view.field("label"));
+        List<FieldLayout> fields = List.of(view.field("bytes"), view.field("mode"), view.field("label"));
         assertThat(view.appendText(new StringBuilder(), fields, 2).toString())
                 .isEqualTo("every_type #0 bytes=[1, 2, ... 3 more] mode=RUN label=\"hi\"");
         assertThat(view.appendText(new StringBuilder(), fields, 0).toString()).contains("bytes=[... 5 more]");

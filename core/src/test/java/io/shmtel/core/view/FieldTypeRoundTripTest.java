@@ -119,7 +119,8 @@ class FieldTypeRoundTripTest {
                 assertThat(rig.publishAndRead().number(x, 0)).isEqualTo(t.maxFiniteMagnitude());
                 rig.writer.set("x", "NaN");
                 assertThat(rig.publishAndRead().number(x, 0)).isNaN();
-                String twiceTheLargest = new BigDecimal(t.maxFiniteMagnitude()).multiply(BigDecimal.valueOf(2)).toString();
+                String twiceTheLargest = new BigDecimal(t.maxFiniteMagnitude()).multiply(BigDecimal.valueOf(2))
+                        .toString();
                 assertThatThrownBy(() -> rig.writer.set("x", twiceTheLargest))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
             }

@@ -58,7 +58,8 @@ public final class LocatedJsonReader {
             int line = at == null ? 1 : Math.max(1, at.getLineNr());
             int column = at == null ? 1 : Math.max(1, at.getColumnNr());
             String message = e.getOriginalMessage();
-            String hint = message.startsWith("Unexpected character (']'") || message.startsWith("Unexpected character ('}'")
+            String hint = message.startsWith("Unexpected character (']'")
+                    || message.startsWith("Unexpected character ('}'")
                     ? " (a trailing comma before it? JSON allows none)" : "";
             reader.problems.add(new Problem(line, column, reader.currentPointer, "malformed JSON: " + message + hint));
             root = null;

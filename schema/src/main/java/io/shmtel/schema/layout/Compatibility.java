@@ -124,7 +124,8 @@ public final class Compatibility {
         }
         for (int i = common; i < w.fields().size(); i++) {
             findings.add(new Finding(r.name(), w.fields().get(i).name(), false,
-                    "field appended by the writer at offset " + w.fields().get(i).offset() + " (not read by the reader)"));
+                    "field appended by the writer at offset " + w.fields().get(i).offset()
+                            + " (not read by the reader)"));
         }
     }
 }

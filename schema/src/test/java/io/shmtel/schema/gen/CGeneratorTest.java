@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +58,8 @@ class CGeneratorTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"gcc", "clang"})
-    void everyExampleHeaderCompilesInAnyIncludeOrderUnderStrictC11(String compiler, @TempDir Path dir) throws Exception {
+    void everyExampleHeaderCompilesInAnyIncludeOrderUnderStrictC11(String compiler,
+            @TempDir Path dir) throws Exception {
         if (!Gcc.available(compiler)) {
             String reason = compiler + " is not on the PATH (install it: apt-get install " + compiler + ")";
             if (compiler.equals("clang") && "1".equals(System.getenv("SHMTEL_REQUIRE_CLANG"))) {
@@ -72,7 +74,7 @@ class CGeneratorTest {
         List<String> compiled = new ArrayList<>();
         for (Layout layout : exampleLayouts()) {
             new CGenerator(layout).generate().get(0).writeTo(dir);
-            for (Map.Entry<String, String> order : new java.util.TreeMap<>(orders).entrySet()) {
+            for (Map.Entry<String, String> order : new TreeMap<>(orders).entrySet()) {
                 String name = layout.schemaName() + "_" + order.getKey();
                 String program = order.getValue().formatted(CGenerator.fileName(layout)) + """
                         int main(void) {
@@ -116,8 +118,10 @@ class CGeneratorTest {
             for (RecordLayout r : layout.records()) {
                 String type = layout.schemaName() + "_" + r.name() + "_t";
                 String m = schemaMacro + "_" + Names.upperSnake(r.name());
-                program.append("    printf(\"").append(r.name()).append(" size %zu slot %u block %u depth %u\\n\", sizeof(")
-                        .append(type).append("), ").append(m).append("_SLOT_LENGTH, ").append(m).append("_BLOCK_OFFSET, ")
+                program.append("    printf(\"").append(r.name())
+                        .append(" size %zu slot %u block %u depth %u\\n\", sizeof(")
+                        .append(type).append("), ").append(m).append("_SLOT_LENGTH, ").append(m)
+                                .append("_BLOCK_OFFSET, ")
                         .append(m).append("_DEPTH);\n");
                 expected.add(String.format("%s size %d slot %d block %d depth %d", r.name(), r.payloadLength(),
                         r.slotLength(), r.blockOffset(), r.depth()));

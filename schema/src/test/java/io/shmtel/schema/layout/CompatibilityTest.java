@@ -64,7 +64,8 @@ class CompatibilityTest {
     void renamedOrReorderedFieldsAndMissingRecordsBreak() {
         Layout renamed = layout(V1.replace("\"position\"", "\"angles\""));
         assertThat(Compatibility.check(layout(V1), renamed).breaking()).extracting(Compatibility.Finding::message)
-                .containsExactly("field 0 is \"position\" for the reader but \"angles\" for the writer: fields may only be appended");
+                .containsExactly("field 0 is \"position\" for the reader but \"angles\" for the writer: fields may "
+                        + "only be appended");
         Layout otherRecord = layout(V1.replace("joint_state", "joints"));
         assertThat(Compatibility.check(layout(V1), otherRecord).breaking()).extracting(Compatibility.Finding::toString)
                 .containsExactly("INCOMPATIBLE joint_state: record missing from the writer's layout");

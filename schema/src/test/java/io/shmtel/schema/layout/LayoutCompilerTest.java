@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.schema.SchemaDef;
 import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.testing.Examples;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -22,7 +25,7 @@ class LayoutCompilerTest {
     }
 
     static Stream<Path> examples() {
-        return io.shmtel.schema.testing.Examples.examples();
+        return Examples.examples();
     }
 
     @Test
@@ -31,11 +34,11 @@ class LayoutCompilerTest {
         RecordLayout r = layout.record("joint_state").orElseThrow();
         assertThat(r.fields()).extracting(FieldLayout::name, FieldLayout::offset, FieldLayout::sizeBytes)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("position", 0, 48),
-                        org.assertj.core.groups.Tuple.tuple("velocity", 48, 48),
-                        org.assertj.core.groups.Tuple.tuple("effort", 96, 48),
-                        org.assertj.core.groups.Tuple.tuple("status", 144, 4),
-                        org.assertj.core.groups.Tuple.tuple("frame_id", 148, 16));
+                        Tuple.tuple("position", 0, 48),
+                        Tuple.tuple("velocity", 48, 48),
+                        Tuple.tuple("effort", 96, 48),
+                        Tuple.tuple("status", 144, 4),
+                        Tuple.tuple("frame_id", 148, 16));
         assertThat(r.payloadLength()).isEqualTo(168); // 164 rounded up to the 8-byte alignment of f64
         assertThat(r.slotLength()).isEqualTo(192);    // 16 + 168 = 184, rounded up to 64
         assertThat(layout.headerLength()).isEqualTo(4096);
@@ -74,7 +77,7 @@ class LayoutCompilerTest {
         assertThat(layout.headerLength() % RegionHeaderDescriptor.PAGE_LENGTH).isZero();
         assertThat(layout.regionLength() % RegionHeaderDescriptor.PAGE_LENGTH).isZero();
         assertThat(layout.headerLength()).isGreaterThanOrEqualTo(RegionHeaderDescriptor.schemaTextOffset(
-                layout.records().size()) + layout.canonicalJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                layout.records().size()) + layout.canonicalJson().getBytes(StandardCharsets.UTF_8).length);
         long previousEnd = layout.headerLength();
         for (RecordLayout r : layout.records()) {
             assertThat(r.slotLength() % 64).as("slot of %s", r.name()).isZero();
@@ -140,7 +143,8 @@ class LayoutCompilerTest {
 
     @Test
     void fingerprintFollowsTheLayoutNotTheProse() {
-        String base = "{\"schema\":\"s\",\"version\":1,\"records\":[{\"name\":\"r\",\"depth\":4,\"fields\":[{\"name\":\"x\","
+        String base =
+                "{\"schema\":\"s\",\"version\":1,\"records\":[{\"name\":\"r\",\"depth\":4,\"fields\":[{\"name\":\"x\","
                 + "\"type\":\"f64\"%s}]}]}";
         long fingerprint = compile(String.format(base, "")).fingerprint();
         assertThat(compile(String.format(base, ",\"unit\":\"m\",\"description\":\"d\"")).fingerprint())

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /** gcc (or clang) and the programs it builds, run as real processes (shared with core's tests through the test jar). */
 public final class Gcc {
-    public static final List<String> STRICT_C11 = List.of("-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2");
+    public static final List<String> STRICT_C11 = List.of("-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic",
+            "-O2");
 
     private Gcc() {}
 

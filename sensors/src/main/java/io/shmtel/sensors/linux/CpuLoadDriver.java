@@ -3,7 +3,6 @@ package io.shmtel.sensors.linux;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.CpuView;

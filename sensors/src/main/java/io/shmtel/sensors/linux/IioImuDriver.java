@@ -3,7 +3,6 @@ package io.shmtel.sensors.linux;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
@@ -38,7 +37,8 @@ public final class IioImuDriver extends RecordDriver<ImuSampleWriter> {
     public static DriverFactory factory() {
         return DriverFactory.of(TYPE, "a Linux IIO accelerometer/gyroscope under /sys/bus/iio/devices (imu.imu_sample)",
                 List.of(DriverParameter.path("sysRoot", "/sys", "where sysfs is mounted"),
-                DriverParameter.text("device", "", "the device's name attribute (default: the first with an accelerometer)")),
+                DriverParameter.text("device", "",
+                        "the device's name attribute (default: the first with an accelerometer)")),
                 p -> new IioImuDriver(p.path("sysRoot"), p.text("device")));
     }
 
@@ -54,7 +54,8 @@ public final class IioImuDriver extends RecordDriver<ImuSampleWriter> {
                     .filter(d -> Files.exists(d.resolve("in_accel_x_raw")))
                     .filter(d -> deviceName.isEmpty() || name(d).equals(deviceName))
                     .findFirst().orElseThrow(() -> new SensorUnavailableException("iio-imu driver: no IIO device"
-                            + (deviceName.isEmpty() ? " with an accelerometer (in_accel_x_raw)" : " named \"" + deviceName
+                            + (deviceName.isEmpty() ? " with an accelerometer (in_accel_x_raw)" : " named \""
+                                    + deviceName
                             + "\" with an accelerometer") + " under " + devices));
         }
         accelScale = ProcFiles.number(device.resolve("in_accel_scale"));

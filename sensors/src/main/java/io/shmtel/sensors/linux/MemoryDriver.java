@@ -3,7 +3,6 @@ package io.shmtel.sensors.linux;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.MemoryView;
@@ -40,7 +39,8 @@ public final class MemoryDriver extends RecordDriver<MemoryWriter> {
         long total = kib(text, "MemTotal") * 1024;
         long available = kib(text, "MemAvailable");
         if (available < 0) { // kernels before 3.14: estimate from free + buffers + cache
-            available = Math.max(0, kib(text, "MemFree")) + Math.max(0, kib(text, "Buffers")) + Math.max(0, kib(text, "Cached"));
+            available = Math.max(0, kib(text, "MemFree")) + Math.max(0, kib(text, "Buffers"))
+                    + Math.max(0, kib(text, "Cached"));
         }
         available *= 1024;
         w.totalBytes(total).availableBytes(available)

@@ -3,7 +3,6 @@ package io.shmtel.sensors.linux;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.system.ThermalView;
@@ -51,8 +50,10 @@ public final class ThermalDriver extends RecordDriver<ThermalWriter> {
             }
         }
         if (found.isEmpty()) {
-            throw new SensorUnavailableException("thermal driver: no temperature sensors under " + thermal + " or " + hwmon
-                    + " (virtual machines and containers often expose none); leave this driver out, or mark it optional");
+            throw new SensorUnavailableException("thermal driver: no temperature sensors under " + thermal + " or "
+                    + hwmon
+                    + " (virtual machines and containers often expose none); leave this driver out, or mark it "
+                            + "optional");
         }
         sensors = List.copyOf(found.subList(0, Math.min(found.size(), ThermalView.TEMPERATURE_COUNT)));
     }

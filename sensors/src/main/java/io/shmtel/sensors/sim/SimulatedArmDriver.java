@@ -3,7 +3,6 @@ package io.shmtel.sensors.sim;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.arm.JointStateWriter;
@@ -25,7 +24,8 @@ public final class SimulatedArmDriver extends RecordDriver<JointStateWriter> {
     private static final double[] GRAVITY_NM = {0.0, 40.0, 25.0, 5.0, 2.0, 0.5};
 
     public SimulatedArmDriver(long seed, double noiseRad, double rateHz) {
-        super(BuiltInSchemas.arm(), JointStateView.RECORD_NAME, sink -> new JointStateWriter(sink).frameId("base_link"));
+        super(BuiltInSchemas.arm(), JointStateView.RECORD_NAME,
+                sink -> new JointStateWriter(sink).frameId("base_link"));
         this.seed = seed;
         this.noiseRad = noiseRad;
         this.rateHz = rateHz;

@@ -3,7 +3,6 @@ package io.shmtel.sensors.sim;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.force_torque.WrenchView;
 import io.shmtel.sensors.gen.force_torque.WrenchWriter;
@@ -24,7 +23,8 @@ public final class SimulatedForceTorqueDriver extends RecordDriver<WrenchWriter>
     private final double contactPeriodS;
 
     public SimulatedForceTorqueDriver(long seed, double noiseN, double rateHz, double payloadKg, double limitN) {
-        super(BuiltInSchemas.forceTorque(), WrenchView.RECORD_NAME, sink -> new WrenchWriter(sink).frameId("ft_sensor"));
+        super(BuiltInSchemas.forceTorque(), WrenchView.RECORD_NAME,
+                sink -> new WrenchWriter(sink).frameId("ft_sensor"));
         this.seed = seed;
         this.noiseN = noiseN;
         this.rateHz = rateHz;
@@ -40,7 +40,8 @@ public final class SimulatedForceTorqueDriver extends RecordDriver<WrenchWriter>
                 DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
                 DriverParameter.number("payloadKg", 1.5, "mass held by the gripper"),
                 DriverParameter.number("limitN", 60, "force above which overload is set")),
-                p -> new SimulatedForceTorqueDriver(p.integer("seed"), p.number("noiseN"), p.number("timeBaseHz"), p.number("payloadKg"), p.number("limitN")));
+                p -> new SimulatedForceTorqueDriver(p.integer("seed"), p.number("noiseN"), p.number("timeBaseHz"),
+                        p.number("payloadKg"), p.number("limitN")));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.shmtel.sensors.sim;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParameter;
-import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.imu.ImuSampleWriter;
@@ -29,7 +28,8 @@ public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
     private final double[] gyroBias = new double[3];
 
     public SimulatedImuDriver(long seed, double accelNoise, double gyroNoise, double rateHz, int sensorId) {
-        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME, sink -> new ImuSampleWriter(sink).sensorId(sensorId & 0xFFFF));
+        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME,
+                sink -> new ImuSampleWriter(sink).sensorId(sensorId & 0xFFFF));
         this.seed = seed;
         this.accelNoise = accelNoise;
         this.gyroNoise = gyroNoise;
@@ -51,7 +51,8 @@ public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
                 DriverParameter.number("gyroNoise", 0.001, "gyroscope noise, rad/s standard deviation"),
                 DriverParameter.number("timeBaseHz", 1000, "samples per simulated second"),
                 DriverParameter.integer("sensorId", 1, "value of the sensor_id field")),
-                p -> new SimulatedImuDriver(p.integer("seed"), p.number("accelNoise"), p.number("gyroNoise"), p.number("timeBaseHz"), (int) p.integer("sensorId")));
+                p -> new SimulatedImuDriver(p.integer("seed"), p.number("accelNoise"), p.number("gyroNoise"),
+                        p.number("timeBaseHz"), (int) p.integer("sensorId")));
     }
 
     @Override

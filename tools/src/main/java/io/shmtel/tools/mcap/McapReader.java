@@ -140,7 +140,8 @@ public final class McapReader {
         Runtime rt = Runtime.getRuntime();
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (size <= MAX_FILE_BYTES && size + size / 2 > available) {
-            throw new InputFiles.UnreadableFileException(file, size + " bytes need about " + (size + size / 2) / (1 << 20)
+            throw new InputFiles.UnreadableFileException(file,
+                    size + " bytes need about " + (size + size / 2) / (1 << 20)
                     + " MiB of memory, more than this JVM has free (" + available / (1 << 20) + " MiB): give it more,"
                     + " e.g. SHMTEL_JAVA_OPTS=-Xmx" + Math.max(2, (size * 2 >> 30) + 1) + "g", null);
         }
@@ -165,7 +166,8 @@ public final class McapReader {
         int footer = bytes.length - magic.length - FOOTER_LENGTH;
         ByteBuffer f = ByteBuffer.wrap(bytes, footer, FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         if ((f.get() & 0xFF) != McapWriter.OP_FOOTER || f.getLong() != FOOTER_LENGTH - 9) {
-            throw new McapFormatException(file, footer, "no footer record before the closing magic: the file is damaged");
+            throw new McapFormatException(file, footer,
+                    "no footer record before the closing magic: the file is damaged");
         }
         long summaryStart = f.getLong();
         f.getLong(); // summary offset start
@@ -204,7 +206,8 @@ public final class McapReader {
         CRC32 crc = new CRC32();
         crc.update(bytes, from, to - from);
         if ((int) crc.getValue() != expected) {
-            throw new McapFormatException(file, at, String.format("%s mismatch: bytes %d to %d hold CRC 0x%08x, the file"
+            throw new McapFormatException(file, at,
+                    String.format("%s mismatch: bytes %d to %d hold CRC 0x%08x, the file"
                     + " says 0x%08x: the file is damaged", what, from, to, (int) crc.getValue(), expected));
         }
     }
@@ -275,7 +278,8 @@ public final class McapReader {
                         long logTime = r.getLong();
                         long publishTime = r.getLong();
                         int data = at + 9 + r.position();
-                        messages.add(new Message(channel, sequence, logTime, publishTime, at, bytes, data, r.remaining()));
+                        messages.add(new Message(channel, sequence, logTime, publishTime, at, bytes, data,
+                                r.remaining()));
                     }
                     case McapWriter.OP_CHUNK -> chunk(r, at, depth);
                     case McapWriter.OP_DATA_END -> {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -148,7 +149,8 @@ public final class McapWriter implements AutoCloseable {
         for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
             map.string(e.getKey()).string(e.getValue());
         }
-        Buffer b = new Buffer().u16(id).u16(schemaId).string(topic).string(messageEncoding).u32(map.length()).append(map);
+        Buffer b = new Buffer().u16(id).u16(schemaId).string(topic).string(messageEncoding).u32(map.length())
+                .append(map);
         channels.add(b.toRecord(OP_CHANNEL));
         record(OP_CHANNEL, b);
         channelMessageCounts.put(id, 0L);
@@ -349,7 +351,7 @@ public final class McapWriter implements AutoCloseable {
 
         private void ensure(int more) {
             if (length + more > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
         }
 
@@ -392,7 +394,7 @@ public final class McapWriter implements AutoCloseable {
         }
 
         byte[] toByteArray() {
-            return java.util.Arrays.copyOf(bytes, length);
+            return Arrays.copyOf(bytes, length);
         }
 
         byte[] toRecord(int opcode) {
