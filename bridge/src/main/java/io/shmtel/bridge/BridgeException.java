@@ -1,6 +1,9 @@
 package io.shmtel.bridge;
 
-/** A bridge cannot start or go on: bad configuration, a transport that cannot run here, a remote schema that does not compile. */
+/**
+ * A bridge cannot start or go on: bad configuration, a transport that cannot run here, a remote schema that does not
+ * compile.
+ */
 public class BridgeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -89,7 +89,10 @@ public final class Frames {
         return SCHEMA_STRINGS + region.length + record.length + label.length + schemaText.length;
     }
 
-    /** Writes a SAMPLE frame header; the caller has put the payload at {@link #SAMPLE_PAYLOAD}. Returns the frame length. */
+    /**
+     * Writes a SAMPLE frame header; the caller has put the payload at {@link #SAMPLE_PAYLOAD}. Returns the frame
+     * length.
+     */
     static int sample(ByteBuffer b, long senderId, int stream, long epoch, long sampleIndex, long sentCount,
             long publishEpochNs, int payloadLength) {
         header(b, SAMPLE, senderId, stream);

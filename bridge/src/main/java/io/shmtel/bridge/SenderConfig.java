@@ -23,7 +23,9 @@ import java.util.List;
 public record SenderConfig(String name, List<String> targets, String channel, int streamId, RegionOptions regions,
         Duration statusPeriod, Duration schemaPeriod, Duration maxPark) {
 
-    /** The default {@link #maxPark}: a bridge without traffic costs a few % of a core, and a 1 kHz stream is not slowed. */
+    /**
+     * The default {@link #maxPark}: a bridge without traffic costs a few % of a core, and a 1 kHz stream is not slowed.
+     */
     public static final Duration DEFAULT_MAX_PARK = Duration.ofMillis(2);
 
     public static final int DEFAULT_STREAM = 1001;

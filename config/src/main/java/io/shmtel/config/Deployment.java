@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 public record Deployment(String name, Path file, Path directory, Duration heartbeatPeriod, boolean removeRegionsOnExit,
         List<RegionSpec> regions, List<NodeSpec> nodes) {
 
-    /** A region: its schema, file mode, memory options (prefault, lock, hints, huge pages) and msync period (zero: none). */
+    /**
+     * A region: its schema, file mode, memory options (prefault, lock, hints, huge pages) and msync period (zero:
+     * none).
+     */
     public record RegionSpec(String name, Path schemaFile, Layout layout, int mode, MemoryOptions memory,
             Duration flushPeriod) {
 
@@ -56,7 +59,10 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
         public static final String RECEIVE = "receive";
     }
 
-    /** A driver of {@code type} filling {@code region/record} at {@code rateHz}; an optional one may be missing its source. */
+    /**
+     * A driver of {@code type} filling {@code region/record} at {@code rateHz}; an optional one may be missing its
+     * source.
+     */
     public record DriverSpec(String type, String region, String record, double rateHz, boolean optional,
             Map<String, Object> params) {}
 

@@ -45,7 +45,10 @@ public final class Shmtel {
         return load(file, (ClassLoader) null, userModules);
     }
 
-    /** As {@link #load(Path, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the context class loader's). */
+    /**
+     * As {@link #load(Path, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the context
+     * class loader's).
+     */
     public static Deployment load(Path file, ClassLoader extensions, Module... userModules) {
         return load(file, parent(extensions, userModules));
     }
@@ -75,7 +78,10 @@ public final class Shmtel {
         return run(file, onlyNode, null, userModules);
     }
 
-    /** As {@link #run(Path, String, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the context class loader's). */
+    /**
+     * As {@link #run(Path, String, Module...)}, with the {@link ShmtelExtension}s {@code extensions} finds (null: the
+     * context class loader's).
+     */
     public static Running run(Path file, String onlyNode, ClassLoader extensions, Module... userModules) {
         Injector parent = parent(extensions, userModules);
         Deployment deployment = load(file, parent);

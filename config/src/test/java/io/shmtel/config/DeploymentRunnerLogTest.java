@@ -82,7 +82,8 @@ class DeploymentRunnerLogTest {
             }
             try (newWriter) {
                 assertThat(options.regionDirectory().list()).containsExactly("manual", "other");
-                assertThat(lines).contains("INFO deployment tidy: stopped; removed ramp, ramp.stats; left manual (it has"
+                assertThat(lines).contains("INFO deployment tidy: stopped; removed ramp, ramp.stats; left manual (it "
+                        + "has"
                         + " a new writer), other (not written by this process)");
                 assertThat(String.join("\n", lines)).doesNotContain("removed its regions");
             }

@@ -71,7 +71,8 @@ class DeploymentTruncationTest {
                   "regions": [ { "name": "ramp", "schema": "%2$s/status_flag.json" } ],
                   "nodes": [ { "name": "all",
                     "drivers": [ { "type": "sim-status", "region": "ramp", "rateHz": 2000 } ],
-                    "subscribers": [ { "name": "watch", "region": "ramp", "action": { "type": "log", "everyMs": 1000 } } ] } ]
+                    "subscribers": [ { "name": "watch", "region": "ramp", "action": { "type": "log", "everyMs": \
+                1000 } } ] } ]
                 }
                 """.formatted(dir, schemas));
         try (Shmtel.Running running = Shmtel.run(file, null)) {

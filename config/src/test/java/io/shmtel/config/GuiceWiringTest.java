@@ -247,7 +247,8 @@ class GuiceWiringTest {
     void aMissingSourceOfARequiredDriverStopsEverythingStarted() throws Exception {
         Path file = deployment("""
                 [ { "name": "n", "drivers": [ { "type": "sim-status", "region": "ramp", "rateHz": 50 },
-                    { "type": "thermal", "region": "heat", "record": "thermal", "params": { "sysRoot": "no-such-sys" } } ] } ]
+                    { "type": "thermal", "region": "heat", "record": "thermal", "params": { "sysRoot": \
+                "no-such-sys" } } ] } ]
                 """);
         assertThatThrownBy(() -> Shmtel.run(file, null)).isInstanceOf(SensorUnavailableException.class)
                 .hasMessageContaining("thermal driver: no temperature sensors");

@@ -75,7 +75,8 @@ class SubscriberWaitLogTest {
                                { "name": "inbox", "schema": "%1$s/commands.json" } ],
                   "nodes": [ { "name": "n",
                     "drivers": [ { "type": "sim-status", "region": "early", "rateHz": 50 } ],
-                    "subscribers": [ { "name": "watcher", "region": "late", "action": { "type": "log", "everyMs": 10 } },
+                    "subscribers": [ { "name": "watcher", "region": "late", "action": { "type": "log", "everyMs": \
+                10 } },
                                      { "name": "on-time", "region": "early" },
                                      { "name": "taker", "region": "inbox", "take": true } ] } ] }
                 """.formatted(Path.of("../schema/examples").toAbsolutePath()));

@@ -90,7 +90,9 @@ public final class MailboxSender implements MailboxSink {
         collect(word); // an answer the previous writer never read
     }
 
-    /** Uses {@code strategy} while {@link #put} and {@link #awaitAnswer} wait (default: {@link BackoffIdleStrategy}). */
+    /**
+     * Uses {@code strategy} while {@link #put} and {@link #awaitAnswer} wait (default: {@link BackoffIdleStrategy}).
+     */
     public MailboxSender idleStrategy(IdleStrategy strategy) {
         this.idle = strategy;
         return this;
@@ -272,7 +274,10 @@ public final class MailboxSender implements MailboxSink {
         return lastAnswered;
     }
 
-    /** The answer to {@link #lastAnsweredMessage()}: {@link #DONE}, a consumer's code (&gt;= 1) or {@link #CONSUMER_DIED}. */
+    /**
+     * The answer to {@link #lastAnsweredMessage()}: {@link #DONE}, a consumer's code (&gt;= 1) or {@link
+     * #CONSUMER_DIED}.
+     */
     public int lastAnswerCode() {
         return lastCode;
     }

@@ -152,7 +152,9 @@ public final class Publisher implements AutoCloseable {
         return region.epoch();
     }
 
-    /** The ring of {@code record}; the same instance on every call. Not thread-safe: one publishing thread per record. */
+    /**
+     * The ring of {@code record}; the same instance on every call. Not thread-safe: one publishing thread per record.
+     */
     public synchronized RingWriter sink(String record) {
         RecordLayout r = recordOf(record);
         if (r.isMailbox()) {
@@ -224,7 +226,10 @@ public final class Publisher implements AutoCloseable {
         return closed;
     }
 
-    /** Marks the region CLOSED and releases it; safe from any thread and more than once (later calls wait for the first). */
+    /**
+     * Marks the region CLOSED and releases it; safe from any thread and more than once (later calls wait for the
+     * first).
+     */
     @Override
     public void close() {
         stop(false);

@@ -78,7 +78,10 @@ class CloseOnShutdownTest {
         return RegionChild.layout(ARM);
     }
 
-    /** Starts a child publishing into "term", signals it once it publishes, and returns the region's state after it exited. */
+    /**
+     * Starts a child publishing into "term", signals it once it publishes, and returns the region's state after it
+     * exited.
+     */
     WriterState stateAfter(String signal, RegionOptions options, boolean closeOnShutdown) throws Exception {
         List<String> command = new ArrayList<>();
         if (signal.equals("INT") && sigintIgnored()) {

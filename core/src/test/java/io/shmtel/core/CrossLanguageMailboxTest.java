@@ -371,7 +371,9 @@ class CrossLanguageMailboxTest {
         }
     }
 
-    /** Rule R6 in C: a C consumer's take wakes the Java sender asleep for its answer (here its sleeps last up to 20 s). */
+    /**
+     * Rule R6 in C: a C consumer's take wakes the Java sender asleep for its answer (here its sleeps last up to 20 s).
+     */
     @Test
     void aCTakeWakesTheJavaSenderAsleepForItsAnswer(@TempDir Path dir, RegionOptions options) throws Exception {
         Path binary = compile(dir);

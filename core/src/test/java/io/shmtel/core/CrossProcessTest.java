@@ -160,7 +160,8 @@ class CrossProcessTest {
         Process second = child("create", dir, "owned", ALL_TYPES);
         String out = output(second, 60);
         assertThat(second.exitValue()).isEqualTo(3);
-        assertThat(out).startsWith("failed: RegionOwnedException: region \"owned\" is owned by a live writer (owner pid "
+        assertThat(out).startsWith("failed: RegionOwnedException: region \"owned\" is owned by a live writer (owner "
+                + "pid "
                 + owner.pid() + ", running)");
     }
 

@@ -163,7 +163,10 @@ class DurableRegionTest {
         long syscall(long number, int fd, Pointer range, Pointer stat, int flags);
     }
 
-    /** {cached, dirty, writeback} pages of {@code [offset, offset + length)} of a file (cachestat), null where the kernel lacks it. */
+    /**
+     * {cached, dirty, writeback} pages of {@code [offset, offset + length)} of a file (cachestat), null where the
+     * kernel lacks it.
+     */
     static long[] cachestat(Path file, long offset, long length) throws Exception {
         if (!Platform.isLinux() || !Platform.is64Bit()) {
             return null;

@@ -294,6 +294,7 @@ class GeneratedJavaTest {
             import io.shmtel.core.ring.RingGeometry;
             import io.shmtel.core.ring.RingReader;
             import io.shmtel.core.ring.RingWriter;
+            import com.sun.management.ThreadMXBean;
             import java.lang.management.ManagementFactory;
             import java.nio.ByteBuffer;
             import java.nio.ByteOrder;
@@ -314,8 +315,7 @@ class GeneratedJavaTest {
                 private final StringBuilder text = new StringBuilder(64);
                 private final double[] efforts = new double[JointStateView.EFFORT_COUNT];
                 private final double[] copied = new double[JointStateView.EFFORT_COUNT];
-                private final com.sun.management.ThreadMXBean threads =
-                        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
                 public double sink;
 
                 private void cycles(int count) {
@@ -364,6 +364,7 @@ class GeneratedJavaTest {
             import io.shmtel.schema.SchemaParser;
             import io.shmtel.schema.layout.Layout;
             import io.shmtel.schema.layout.LayoutCompiler;
+            import com.sun.management.ThreadMXBean;
             import java.lang.management.ManagementFactory;
             import java.nio.file.Path;
             import java.util.function.LongSupplier;
@@ -376,9 +377,9 @@ class GeneratedJavaTest {
                 @Override
                 public long getAsLong() {
                     Layout layout = LayoutCompiler.compile(SchemaParser.parse(ArmSchema.CANONICAL_JSON, "arm"));
-                    RegionOptions options = RegionOptions.defaults().withDirectory(Path.of(System.getProperty("probe.dir")));
-                    com.sun.management.ThreadMXBean threads =
-                            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                    RegionOptions options =
+                            RegionOptions.defaults().withDirectory(Path.of(System.getProperty("probe.dir")));
+                    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
                     try (Publisher publisher = Publisher.create("probe", layout, options);
                             Subscriber latest = Subscriber.open("probe", "joint_state", layout, options);
                             Subscriber stream = Subscriber.open("probe", "joint_state", layout, options)) {

@@ -192,7 +192,10 @@ class MailboxTest {
         }
     }
 
-    /** A consumer killed holding a message: the writer finds it dead and answers CONSUMER_DIED; the message is not delivered again. */
+    /**
+     * A consumer killed holding a message: the writer finds it dead and answers CONSUMER_DIED; the message is not
+     * delivered again.
+     */
     @Test
     void aConsumerThatDiesHoldingAMessageIsAnsweredDeadNotRedelivered(RegionOptions options) throws Exception {
         try (Publisher publisher = Publisher.create("held", LAYOUT, options)) {
@@ -223,7 +226,10 @@ class MailboxTest {
         }
     }
 
-    /** A writer killed with a message in the box: the message stays, a consumer takes it, the next writer goes on numbering. */
+    /**
+     * A writer killed with a message in the box: the message stays, a consumer takes it, the next writer goes on
+     * numbering.
+     */
     @Test
     void aMessageOfADeadWriterIsStillDelivered(RegionOptions options) throws Exception {
         Process writer = RegionChild.start(children, List.of(), "mbox-send", options.directory().toString(), "orphan",
@@ -248,7 +254,10 @@ class MailboxTest {
         }
     }
 
-    /** A writer killed after moving the box to READY but before counting the message: the next writer numbers on after it. */
+    /**
+     * A writer killed after moving the box to READY but before counting the message: the next writer numbers on after
+     * it.
+     */
     @Test
     void aWriterKilledBetweenPuttingAndCountingIsNotNumberedTwice(RegionOptions options) throws Exception {
         Process writer = RegionChild.start(children, List.of("-Dshmtel.crashAt=mailbox.put@2"), "mbox-send",
@@ -277,7 +286,10 @@ class MailboxTest {
         }
     }
 
-    /** Consumers killed right after taking (before storing their start time) and right before answering: both recovered, once. */
+    /**
+     * Consumers killed right after taking (before storing their start time) and right before answering: both recovered,
+     * once.
+     */
     @Test
     void consumersKilledInTheMiddleOfTheHandshakeAreRecovered(RegionOptions options) throws Exception {
         try (Publisher publisher = Publisher.create("steps", LAYOUT, options)) {

@@ -79,13 +79,19 @@ public final class RegionChild {
         }
     }
 
-    /** Starts a child JVM in {@code mode args...} with extra JVM options, added to {@code children} (to be killed after the test). */
+    /**
+     * Starts a child JVM in {@code mode args...} with extra JVM options, added to {@code children} (to be killed after
+     * the test).
+     */
     static Process start(List<Process> children, List<String> jvmOptions, String... args)
             throws IOException {
         return start(children, jvmOptions, null, args);
     }
 
-    /** {@link #start}, appending the child's output to {@code output} (null: a pipe); a file keeps what a killed child said. */
+    /**
+     * {@link #start}, appending the child's output to {@code output} (null: a pipe); a file keeps what a killed child
+     * said.
+     */
     static Process start(List<Process> children, List<String> jvmOptions, Path output, String... args)
             throws IOException {
         List<String> command = new ArrayList<>(List.of(
@@ -111,7 +117,9 @@ public final class RegionChild {
         }
     }
 
-    /** Waits until {@code p} stopped itself (state T in /proc/PID/stat: a stall point, see CrashPoint.STOP_PROPERTY). */
+    /**
+     * Waits until {@code p} stopped itself (state T in /proc/PID/stat: a stall point, see CrashPoint.STOP_PROPERTY).
+     */
     static void awaitStopped(Process p) throws IOException, InterruptedException {
         Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

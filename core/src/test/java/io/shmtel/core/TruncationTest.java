@@ -62,7 +62,9 @@ class TruncationTest {
         }
     }
 
-    /** One poll, checking the sample's counter pattern when {@code check} (not promised while the file is being cut). */
+    /**
+     * One poll, checking the sample's counter pattern when {@code check} (not promised while the file is being cut).
+     */
     static boolean poll(Subscriber s, DynamicView[] view, boolean check) {
         if (s.record() == null) {
             s.state();

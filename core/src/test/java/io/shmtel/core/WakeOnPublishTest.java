@@ -51,7 +51,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ShmDirectory.class)
 class WakeOnPublishTest {
     static final Pattern RESULT = Pattern.compile(
-            "read (\\d+) lost (\\d+) torn (\\d+) backwards (\\d+) sleeps (\\d+) wakeups (\\d+) timeouts (\\d+) fallbacks (\\d+)");
+            "read (\\d+) lost (\\d+) torn (\\d+) backwards (\\d+) sleeps (\\d+) wakeups (\\d+) timeouts (\\d+) "
+                    + "fallbacks (\\d+)");
     final List<Process> children = new ArrayList<>();
 
     @AfterEach
@@ -71,7 +72,10 @@ class WakeOnPublishTest {
         return LayoutCompiler.compile(SchemaParser.parse(Path.of(schema())));
     }
 
-    /** Publishes {@code count} counter samples with gaps that make every race window likely: none, a few µs, 50 µs, 1 ms. */
+    /**
+     * Publishes {@code count} counter samples with gaps that make every race window likely: none, a few µs, 50 µs, 1
+     * ms.
+     */
     static void publishWithGaps(DynamicWriter writer, RingWriter sink, int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {

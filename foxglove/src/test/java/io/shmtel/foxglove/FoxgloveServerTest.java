@@ -385,7 +385,8 @@ class FoxgloveServerTest {
         }
         assertThatThrownBy(() -> ServerConfig.defaults(options)
                 .withAllowedOrigins(List.of("https://evil.example/page")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("--allow-origin \"https://evil.example/page\" is"
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--allow-origin "
+                        + "\"https://evil.example/page\" is"
                         + " not an origin: an origin is scheme://host[:port], without a path (e.g."
                         + " https://viewer.example.com or http://robot.local:8765), or * for any origin");
     }

@@ -57,7 +57,10 @@ public final class MailboxStress {
                 MailboxWords.word(MAILBOX_READY, k + 1));
     }
 
-    /** A consumer's take: READY|1 to READING|pid, then the payload: its value when whole, -2 when mixed, -1 when not won. */
+    /**
+     * A consumer's take: READY|1 to READING|pid, then the payload: its value when whole, -2 when mixed, -1 when not
+     * won.
+     */
     static long take(ByteBuffer box, int pid) {
         if (!MailboxWords.transition(box, GEOMETRY, MailboxWords.word(MAILBOX_READY, 1),
                 MailboxWords.word(MAILBOX_READING, pid))) {

@@ -99,7 +99,9 @@ public final class Child implements AutoCloseable {
         }
     }
 
-    /** True once the process stopped (state T in /proc/PID/stat: SIGSTOP, e.g. a stall point) within {@code seconds}. */
+    /**
+     * True once the process stopped (state T in /proc/PID/stat: SIGSTOP, e.g. a stall point) within {@code seconds}.
+     */
     public boolean awaitStopped(int seconds) {
         Path stat = Path.of("/proc", Long.toString(pid()), "stat");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -157,7 +157,9 @@ public final class CrashSuite {
         checkStream(name, point, contents); // a new reader replays the ring: both writers' samples
     }
 
-    /** Notes whose contents index {@code view.sampleIndex()} had; fails when a reader got it with other contents before. */
+    /**
+     * Notes whose contents index {@code view.sampleIndex()} had; fails when a reader got it with other contents before.
+     */
     private void record(Map<Long, Integer> contents, String point, String reader, DynamicView view) {
         int variant = TortureSample.variant(view.buffer(), view.offset());
         Integer before = contents.putIfAbsent(view.sampleIndex(), variant);
@@ -258,7 +260,10 @@ public final class CrashSuite {
         }
     }
 
-    /** A fresh stream subscriber reads every sample left in the ring: each must be intact (and noted in {@code contents}). */
+    /**
+     * A fresh stream subscriber reads every sample left in the ring: each must be intact (and noted in {@code
+     * contents}).
+     */
     private void checkStream(String name, String point, Map<Long, Integer> contents) {
         try (Subscriber s = Subscriber.open(name, TortureSample.RECORD, options)) {
             DynamicView view = new DynamicView(s.record());

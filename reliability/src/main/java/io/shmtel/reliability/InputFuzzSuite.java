@@ -74,7 +74,8 @@ public final class InputFuzzSuite {
                 break;
             }
         }
-        result.figure("%d mutants in %.1f s: schemas accepted %d, refused with located errors %d; deployments accepted %d,"
+        result.figure("%d mutants in %.1f s: schemas accepted %d, refused with located errors %d; deployments "
+                + "accepted %d,"
                 + " refused with located errors %d", iterations, (System.nanoTime() - start) / 1e9, outcome[0],
                         outcome[1],
                 outcome[2], outcome[3]);

@@ -170,7 +170,8 @@ public final class RaceSuite {
             result.check(unread * 100 <= n, "%d of %d fresh subscribers read no sample in 10 tries (more than 1 %%)",
                     unread, n);
             result.figure("%d of %d fresh subscribers read no sample in 10 tries (contended every time)", unread, n);
-            result.figure("%d latest() calls of fresh subscribers found the newest slot overwritten during every attempt"
+            result.figure("%d latest() calls of fresh subscribers found the newest slot overwritten during every "
+                    + "attempt"
                     + " (contended, retried)", contended);
             result.check(torn.get() == 0, "the concurrent reader saw %d torn snapshots", torn.get());
             String afterClose = useAfterClose(last, lastView);

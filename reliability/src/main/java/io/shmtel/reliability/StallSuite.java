@@ -72,7 +72,8 @@ public final class StallSuite {
                 result.check(WriterWatch.awaitEpoch(s, epoch, TimeUnit.SECONDS.toNanos(2)) >= 0,
                         "the subscriber did not follow the writer after the impostor");
             }
-            result.figure("dead writer's header naming live pid %d (same start time): WRITER_DEAD; next writer took over"
+            result.figure("dead writer's header naming live pid %d (same start time): WRITER_DEAD; next writer took "
+                    + "over"
                     + " at epoch %d", pid, epoch + 1);
         } finally {
             impostor.destroyForcibly();

@@ -55,7 +55,8 @@ public final class TornSuite {
                     lost += r.lost();
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                result.figure("%d reader JVMs (%d latest, %d stream) against a full-rate writer JVM: %,d validated reads"
+                result.figure("%d reader JVMs (%d latest, %d stream) against a full-rate writer JVM: %,d validated "
+                        + "reads"
                         + " in %.1f s, %d torn or out of order; stream readers lapped %,d samples (counted, not torn)",
                         readers, (readers + 1) / 2, readers / 2, validated, seconds, bad, lost);
                 result.check(bad == 0, "%d torn or out-of-order snapshots", bad);

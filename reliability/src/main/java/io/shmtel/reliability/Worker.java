@@ -82,7 +82,10 @@ public final class Worker {
     /** System property: publish mode's contents variant (see {@link TortureSample#VARIANTS}; default 0). */
     public static final String VARIANT_PROPERTY = "shmtel.reliability.variant";
 
-    /** System property: publish mode publishes this many samples, then holds the region until SECONDS pass (default: no limit). */
+    /**
+     * System property: publish mode publishes this many samples, then holds the region until SECONDS pass (default: no
+     * limit).
+     */
     public static final String SAMPLES_PROPERTY = "shmtel.reliability.samples";
 
     /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */

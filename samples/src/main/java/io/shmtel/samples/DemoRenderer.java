@@ -124,7 +124,9 @@ public final class DemoRenderer {
         return sb.toString();
     }
 
-    /** Draws frames until interrupted (or {@code frames} of them); in place on a terminal, one after another otherwise. */
+    /**
+     * Draws frames until interrupted (or {@code frames} of them); in place on a terminal, one after another otherwise.
+     */
     public void run(PrintStream out, long frames, boolean inPlace) throws InterruptedException {
         long periodMs = 1000 / FRAME_RATE_HZ;
         for (long n = 0; n < frames; n++) {

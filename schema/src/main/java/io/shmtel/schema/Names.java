@@ -91,7 +91,9 @@ public final class Names {
         return c ? Optional.of("C") : Optional.empty();
     }
 
-    /** The closest candidate within a small edit distance, or one the input is a prefix of, for "did you mean" hints. */
+    /**
+     * The closest candidate within a small edit distance, or one the input is a prefix of, for "did you mean" hints.
+     */
     public static Optional<String> closest(String input, Collection<String> candidates) {
         if (input.length() >= 3) {
             for (String candidate : candidates) {

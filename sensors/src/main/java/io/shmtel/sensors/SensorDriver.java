@@ -23,7 +23,9 @@ public interface SensorDriver<W extends RecordWriter> extends AutoCloseable {
     /** The typed writer over the record's ring, usually a generated writer's constructor. */
     W newWriter(SampleSink sink);
 
-    /** Checks and opens the source. A missing source throws {@link SensorUnavailableException} saying what and where. */
+    /**
+     * Checks and opens the source. A missing source throws {@link SensorUnavailableException} saying what and where.
+     */
     default void open() throws IOException {
     }
 

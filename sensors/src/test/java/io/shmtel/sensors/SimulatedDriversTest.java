@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SimulatedDriversTest {
 
-    /** Runs a driver for {@code samples} samples over an in-memory ring; returns every sample's field values as text. */
+    /**
+     * Runs a driver for {@code samples} samples over an in-memory ring; returns every sample's field values as text.
+     */
     static <W extends RecordWriter> List<String> run(SensorDriver<W> driver, int samples, List<ByteBuffer> slots)
             throws Exception {
         RecordLayout r = driver.layout().record(driver.record()).orElseThrow();

@@ -76,7 +76,8 @@ final class BridgeCommand implements Runnable {
 
         @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US",
                 converter = OptionValues.MaxParkMicros.class, description = "The longest the "
-                + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after a "
+                + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after "
+                        + "a "
                 + "quiet spell, higher for less idle CPU.")
         long maxParkUs;
 

@@ -22,7 +22,8 @@ final class ClasspathOptionMixin {
     CommandSpec spec;
 
     @Option(names = "--classpath", paramLabel = "PATH[:PATH...]", description = {"Jars and class directories with "
-            + "driver types and actions of your own, each registered by a io.shmtel.config.ShmtelExtension named in its "
+            + "driver types and actions of your own, each registered by a io.shmtel.config.ShmtelExtension named in "
+                    + "its "
             + "META-INF/services (docs/deployment.md#driver-types-and-actions-of-your-own)."})
     String classpath;
 

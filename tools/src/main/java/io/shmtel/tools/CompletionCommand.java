@@ -106,7 +106,8 @@ final class CompletionCommand implements Callable<Integer> {
             OptionSpec field = c.findOption("--field");
             if (field != null) {
                 replace(sb, start, end, "    '--field')\n      return\n",
-                        "    '--field')\n      local IFS=$'\\n'\n      COMPREPLY=( $(compgen -W \"$(_shmtel_candidates fields"
+                        "    '--field')\n      local IFS=$'\\n'\n      COMPREPLY=( $(compgen -W "
+                                + "\"$(_shmtel_candidates fields"
                                 + " \"$(_shmtel_first_positional " + c.name()
                                         + " \"${arg_opts}\")\")\" -- \"${curr_word}\") )\n"
                                 + "      return\n");

@@ -173,7 +173,8 @@ final class DoctorCommand implements Callable<Integer> {
         if (deployment == null) {
             // Information only: nothing here asked for a lock.
             findings.add(new Finding("ok", "memory locking", need + (needed > soft && !capable
-                    ? ": more than the limit; a deployment that locks them needs it raised (shmtel doctor DEPLOYMENT checks one)"
+                    ? ": more than the limit; a deployment that locks them needs it raised (shmtel doctor DEPLOYMENT "
+                            + "checks one)"
                     : ""), ""));
         } else if (needed <= soft || needed == 0) {
             findings.add(new Finding("ok", "memory locking", need, ""));

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "record", description =
         {"Records every sample of records into an MCAP file, until --duration or Ctrl-C.",
         "Stream readers count and report lost samples. One channel per region/record, JSON messages with the"
-                + " record's JSON Schema embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in the"
+                + " record's JSON Schema embedded, so Foxglove and PlotJuggler open it; the shmtel schema travels in "
+                        + "the"
                 + " channel metadata for replay.",
         "Example: shmtel record demo.arm demo.imu -o run.mcap --duration 10"})
 final class RecordCommand implements Callable<Integer> {

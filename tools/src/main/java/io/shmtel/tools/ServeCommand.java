@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         {"Serves regions live over the Foxglove WebSocket protocol, with a built-in plotting page.",
         "The WebSocket and the page share one port; PlotJuggler's Foxglove client connects too. One channel per"
                 + " region/record, JSON messages with the"
-                + " record's JSON Schema (units and descriptions), at most --max-rate messages a second per channel (then"
+                + " record's JSON Schema (units and descriptions), at most --max-rate messages a second per channel "
+                        + "(then"
                 + " the newest sample at that rate). Regions that appear, go, or get a new writer are advertised,"
                 + " withdrawn and advertised again; a record once it has published (--all-records: at once). Listens "
                         + "on loopback unless --bind says otherwise.",
@@ -60,7 +61,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--encoding", defaultValue = "json", paramLabel = "json|cdr", converter = EncodingConverter.class,
             description = "Message encoding (default: ${DEFAULT-VALUE}): json with JSON Schemas (Foxglove, the page), "
-                    + "or cdr, ROS 2 CDR with ros2msg definitions, for clients that take only ROS 2 data (PlotJuggler's "
+                    + "or cdr, ROS 2 CDR with ros2msg definitions, for clients that take only ROS 2 data "
+                            + "(PlotJuggler's "
                     + "Foxglove client). The page needs json.")
     MessageEncoding encoding;
 

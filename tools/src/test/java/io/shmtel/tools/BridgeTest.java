@@ -185,7 +185,8 @@ class BridgeTest {
             Files.writeString(board, """
                     { "deployment": "board", "directory": "%s", "removeRegionsOnExit": true,
                       "regions": [ { "name": "arm", "schema": "%s" } ],
-                      "nodes": [ { "name": "board", "drivers": [ { "type": "sim-arm", "region": "arm", "rateHz": 200 } ],
+                      "nodes": [ { "name": "board", "drivers": [ { "type": "sim-arm", "region": "arm", "rateHz": \
+                    200 } ],
                                    "bridges": [ { "name": "out", "direction": "send", "to": "127.0.0.1:40567",
                                                   "targets": ["arm"] } ] } ] }
                     """.formatted(hosts.dirA, arm));
@@ -227,7 +228,8 @@ class BridgeTest {
             Files.writeString(plant, """
                     { "deployment": "plant", "directory": "%s", "removeRegionsOnExit": true,
                       "regions": [ { "name": "user.ramp", "schema": "%s" } ],
-                      "nodes": [ { "name": "plant", "drivers": [ { "type": "user-ramp", "region": "user.ramp", "rateHz": 50 } ],
+                      "nodes": [ { "name": "plant", "drivers": [ { "type": "user-ramp", "region": "user.ramp", \
+                    "rateHz": 50 } ],
                                    "bridges": [ { "name": "out", "direction": "send", "to": "127.0.0.1:%d",
                                                   "targets": ["user.ramp"] } ] } ] }
                     """.formatted(hosts.dirA, Path.of("../schema/examples/status_flag.json").toAbsolutePath(), port));

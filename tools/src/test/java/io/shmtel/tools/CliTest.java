@@ -121,7 +121,8 @@ class CliTest {
                                 + "}"));
         Result ok = run("compat", v1.toString(), v2.toString());
         assertThat(ok.code()).as(ok.err()).isEqualTo(ExitCodes.OK);
-        assertThat(ok.out()).isEqualTo("compatible\n  compatible   joint_state.temperature: field appended by the writer"
+        assertThat(ok.out()).isEqualTo("compatible\n  compatible   joint_state.temperature: field appended by the "
+                + "writer"
                 + " at offset 164 (not read by the reader)\n");
         Result broken = run("compat", v2.toString(), v1.toString());
         assertThat(broken.code()).isEqualTo(ExitCodes.INCOMPATIBLE);

@@ -45,7 +45,9 @@ final class CounterStream implements AutoCloseable {
         }
     }
 
-    /** Reads every sample there is until none came for {@code quietMs} (for a stream whose last samples may be lost). */
+    /**
+     * Reads every sample there is until none came for {@code quietMs} (for a stream whose last samples may be lost).
+     */
     void drain(long quietMs) {
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < TimeUnit.MILLISECONDS.toNanos(quietMs)) {

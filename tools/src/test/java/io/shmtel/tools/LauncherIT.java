@@ -125,7 +125,8 @@ class LauncherIT {
         Path script = dir.resolve("shmtel.completion");
         Files.writeString(script, shmtel("completion", "bash").out());
         Process bash = launcher("/usr/bin/env", "bash", "-c", "source \"$1\"; COMP_WORDS=(bin/shmtel echo launcher_c);"
-                + " COMP_CWORD=2; COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}; _complete_shmtel 2>/dev/null;"
+                + " COMP_CWORD=2; COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}; _complete_shmtel "
+                        + "2>/dev/null;"
                 + " printf '%s\\n' \"${COMPREPLY[@]}\"", "bash", script.toString()).start();
         String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bash.waitFor(60, TimeUnit.SECONDS)).isTrue();

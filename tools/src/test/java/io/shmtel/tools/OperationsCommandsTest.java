@@ -168,7 +168,8 @@ class OperationsCommandsTest {
     static String handshake(int port, String origin) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: "
+                            + "13\r\n"
                     + "Sec-WebSocket-Protocol: foxglove.websocket.v1\r\nOrigin: " + origin + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new BufferedReader(new InputStreamReader(s.getInputStream(),

@@ -117,7 +117,8 @@ class OptionValuesTest {
                 "shmtel echo: invalid value"
                 + " for option '--idle': unknown idle strategy \"sleepy\": use busy-spin, yield, backoff or blocking");
         assertRefused(shmtel("pub", "m", "--schema", ARM, "--count", "1", "--mode", "0999"), "pub",
-                "shmtel pub: invalid value for option '--mode': 0999: expected permission bits in octal, e.g. 0600 or 0640");
+                "shmtel pub: invalid value for option '--mode': 0999: expected permission bits in octal, e.g. 0600 or "
+                        + "0640");
         try (var files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
@@ -126,7 +127,8 @@ class OptionValuesTest {
     @Test
     void fieldValuesMustFitTheFieldAndEnumsTakeTheirValues() {
         assertRefused(shmtel("pub", "a", "--schema", ARM, "--count", "1", "--set", "status=99"), "pub",
-                "shmtel pub: --set status=99: field status is an enum: 99 is not one of its values OK=0, FAULT=1, ESTOP=2");
+                "shmtel pub: --set status=99: field status is an enum: 99 is not one of its values OK=0, FAULT=1, "
+                        + "ESTOP=2");
         assertRefused(shmtel("pub", "b", "--schema", ARM, "--count", "1", "--set", "position=1e400"), "pub",
                 "shmtel pub: --set position=1e400: field position is f64: 1e400 does not fit (the largest magnitude is"
                         + " 1.7976931348623157E308)");

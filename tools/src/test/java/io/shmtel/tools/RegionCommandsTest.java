@@ -158,7 +158,8 @@ class RegionCommandsTest {
         CliTest.Result lsJson = shmtel("ls", "--json");
         assertThat(lsJson.out()).startsWith("{\"name\":\"arm\",\"file\":\"" + dir.resolve("shmtel.arm")
                 + "\",\"schema\":\"arm\"")
-                .contains("\"state\":\"CLOSED\",\"epoch\":1").contains("\"records\":[{\"name\":\"joint_state\",\"published\":5}]");
+                .contains("\"state\":\"CLOSED\",\"epoch\":1").contains("\"records\":[{\"name\":\"joint_state\","
+                        + "\"published\":5}]");
 
         CliTest.Result inspect = shmtel("inspect", "arm");
         assertThat(inspect.code()).isZero();
@@ -167,7 +168,8 @@ class RegionCommandsTest {
                 "record joint_state: published 5, depth 8, slot 192 bytes, payload 168 bytes, block at 4096",
                 "   148    16  string[16]     frame_id", "mode 0600");
         assertThat(shmtel("inspect", "arm", "--json").out()).contains("\"fingerprint\":\"0x1bb6d530886a84bc\"",
-                "\"fields\":[{\"name\":\"position\",\"type\":\"f64\",\"offset\":0,\"sizeBytes\":48,\"count\":6,\"unit\":\"rad\"}");
+                "\"fields\":[{\"name\":\"position\",\"type\":\"f64\",\"offset\":0,\"sizeBytes\":48,\"count\":6,"
+                        + "\"unit\":\"rad\"}");
 
         CliTest.Result echo = shmtel("echo", "arm", "--count", "1", "--json", "--check");
         assertThat(echo.code()).as(echo.err()).isZero();
@@ -216,7 +218,8 @@ class RegionCommandsTest {
         for (String command : new String[] {"echo", "stat"}) {
             CliTest.Result idle = shmtel(command, "arm", "--count", "1", "--idle", "sleepy");
             assertThat(idle.code()).as(command).isEqualTo(ExitCodes.INVALID_INPUT);
-            assertThat(idle.err()).as(command).contains("unknown idle strategy \"sleepy\": use busy-spin, yield, backoff"
+            assertThat(idle.err()).as(command).contains("unknown idle strategy \"sleepy\": use busy-spin, yield, "
+                    + "backoff"
                     + " or blocking");
         }
         CliTest.Result bad = shmtel("pub", "other", "--schema", ARM, "--count", "1", "--set", "status=BROKEN");
@@ -504,7 +507,8 @@ class RegionCommandsTest {
             assertThat(pub.waitFor(20, TimeUnit.SECONDS)).isTrue();
             String rest = err.lines().collect(Collectors.joining("\n"));
             Matcher m = Pattern.compile(
-                    "published (\\d+) samples of sig/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(100.0 Hz asked\\)")
+                    "published (\\d+) samples of sig/joint_state in ([0-9.]+) s, ([0-9.]+) Hz measured \\(100.0 Hz "
+                            + "asked\\)")
                     .matcher(rest);
             assertThat(m.find()).as(rest).isTrue();
             assertThat(Long.parseLong(m.group(1))).isPositive();
@@ -540,7 +544,8 @@ class RegionCommandsTest {
         CliTest.Result text = shmtel("echo", "arm", "--count", "1", "--field", "status,position", "--field",
                 "frame_id");
         assertThat(text.code()).as(text.err()).isZero();
-        assertThat(text.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT position=\\[1.0, 2.0, 3.0, 4.0, 5.0, 6.0\\] rad"
+        assertThat(text.out().trim()).matches("joint_state #0 t=\\d+ status=FAULT position=\\[1.0, 2.0, 3.0, 4.0, "
+                + "5.0, 6.0\\] rad"
                 + " frame_id=\"base\"");
         CliTest.Result json = shmtel("echo", "arm", "--count", "1", "--json", "--field", "frame_id,status");
         assertThat(json.out()).contains("\"fields\":{\"frame_id\":\"base\",\"status\":\"FAULT\"}")
@@ -582,7 +587,8 @@ class RegionCommandsTest {
         assertThat(json.out()).contains("\"gain\":0.1,\"ranges\":[0.3,").doesNotContain("truncated", "0.1000000");
         assertThat(json.out().split("0\\.3", -1)).hasSize(400 + 1);
         CliTest.Result cut = shmtel("echo", "scan", "--count", "1", "--json", "--max-array", "2");
-        assertThat(cut.out()).contains("\"fields\":{\"gain\":0.1,\"ranges\":[0.3,0.3]},\"truncated\":{\"ranges\":398}}");
+        assertThat(cut.out()).contains("\"fields\":{\"gain\":0.1,\"ranges\":[0.3,0.3]},\"truncated\":{\"ranges\":398}"
+                + "}");
     }
 
     @Test

@@ -64,12 +64,14 @@ class RunClasspathTest {
                 @Override
                 public List<DriverFactory> driverTypes() {
                     return List.of(DriverFactory.of("TYPE", "a ramp from 1000",
-                            List.of(DriverParameter.number("gain", 1.0, "added per sample")), p -> new Ramp(p.number("gain"))));
+                            List.of(DriverParameter.number("gain", 1.0, "added per sample")), 
+                                    p -> new Ramp(p.number("gain"))));
                 }
 
                 @Override
                 public Map<String, SubscriberAction> actions() {
-                    return Map.of("user-print", (subscriber, view) -> System.out.println("user-print saw " + view.number("value")));
+                    return Map.of("user-print", (subscriber, view) -> 
+                            System.out.println("user-print saw " + view.number("value")));
                 }
             }
             """;
@@ -89,8 +91,10 @@ class RunClasspathTest {
                 { "deployment": "user", "directory": ".", "removeRegionsOnExit": true, "heartbeatPeriodMs": 20,
                   "regions": [ { "name": "user.ramp", "schema": "%s" } ],
                   "nodes": [ { "name": "plant",
-                    "drivers": [ { "type": "user-ramp", "region": "user.ramp", "rateHz": 50, "params": { "gain": 2 } } ],
-                    "subscribers": [ { "name": "printer", "region": "user.ramp", "action": { "type": "user-print" } } ] } ] }
+                    "drivers": [ { "type": "user-ramp", "region": "user.ramp", "rateHz": 50, "params": { "gain": 2 \
+                } } ],
+                    "subscribers": [ { "name": "printer", "region": "user.ramp", "action": { "type": "user-print" } \
+                } ] } ] }
                 """.formatted(Path.of("../schema/examples/status_flag.json").toAbsolutePath()));
     }
 
@@ -188,7 +192,8 @@ class RunClasspathTest {
         CliTest.Result r = CliTest.run("run", "--check", "--classpath", userJar("clash", "cpu").toString(),
                 deployment.toString());
         assertThat(r.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(r.err()).isEqualTo("shmtel run: driver extension com.example.tank.TankExtension: driver type \"cpu\" "
+        assertThat(r.err()).isEqualTo("shmtel run: driver extension com.example.tank.TankExtension: driver type "
+                + "\"cpu\" "
                 + "is taken (built in); give it another name\n");
     }
 

@@ -119,7 +119,8 @@ class RunCommandTest {
         assertThat(log.lines().toList()).as(log).hasSizeGreaterThanOrEqualTo(4)
                 .allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARNING|SEVERE) [a-z.]+: \\S.*"));
         assertThat(log).contains(" INFO sensors: driver sim-status publishing s/status at 20.0 Hz",
-                " WARNING config: node n: optional driver thermal skipped: thermal driver: no temperature sensors under ",
+                " WARNING config: node n: optional driver thermal skipped: thermal driver: no temperature sensors "
+                        + "under ",
                 " INFO config: subscriber w: waiting for region later (",
                 " INFO config: deployment lines: started 1 drivers and 1 subscribers in nodes [n]");
     }

@@ -70,7 +70,10 @@ final class AeronTransport implements Transport {
         }
     }
 
-    /** Removes {@code aeron-shmtel-PID} directories of processes that are gone (a bridge killed with SIGKILL leaves one). */
+    /**
+     * Removes {@code aeron-shmtel-PID} directories of processes that are gone (a bridge killed with SIGKILL leaves
+     * one).
+     */
     private void removeStaleDirectories(Path parent) {
         if (parent == null || !Files.isDirectory(parent)) {
             return;

@@ -11,7 +11,10 @@ public interface Outbound extends AutoCloseable {
     /** {@link #offer} result: no receiver is connected; the frame was not sent. */
     int NOT_CONNECTED = 2;
 
-    /** Offers bytes {@code [0, length)} of {@code frame}; returns {@link #SENT}, {@link #BACK_PRESSURED} or {@link #NOT_CONNECTED}. */
+    /**
+     * Offers bytes {@code [0, length)} of {@code frame}; returns {@link #SENT}, {@link #BACK_PRESSURED} or {@link
+     * #NOT_CONNECTED}.
+     */
     int offer(ByteBuffer frame, int length);
 
     /** True while at least one receiver is connected. */

@@ -9,7 +9,9 @@ import java.util.Map;
  */
 public interface Transport extends AutoCloseable {
 
-    /** The sending end of {@code channel}/{@code streamId} (a transport-specific address, e.g. an Aeron channel URI). */
+    /**
+     * The sending end of {@code channel}/{@code streamId} (a transport-specific address, e.g. an Aeron channel URI).
+     */
     Outbound outbound(String channel, int streamId);
 
     /**

@@ -2,7 +2,10 @@ package io.shmtel.core.region;
 
 import io.shmtel.error.ShmtelException;
 
-/** The region's bytes contradict the format: wrong magic, impossible lengths or offsets, a schema that does not match its fingerprint. */
+/**
+ * The region's bytes contradict the format: wrong magic, impossible lengths or offsets, a schema that does not match
+ * its fingerprint.
+ */
 public class CorruptRegionException extends ShmtelException {
     private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,10 @@ package io.shmtel.core.region;
 
 import io.shmtel.error.ShmtelException;
 
-/** The region was written with a layout this reader cannot read (another fingerprint, not compatible by the evolution rule). */
+/**
+ * The region was written with a layout this reader cannot read (another fingerprint, not compatible by the evolution
+ * rule).
+ */
 public final class IncompatibleLayoutException extends ShmtelException {
     private static final long serialVersionUID = 1L;
 

@@ -68,7 +68,9 @@ public record RegionDirectory(Path path) {
         return path.resolve(FILE_PREFIX + checkName(name));
     }
 
-    /** Kernel file systems that hold no files of ours: a directory there exists, yet a region cannot be created in it. */
+    /**
+     * Kernel file systems that hold no files of ours: a directory there exists, yet a region cannot be created in it.
+     */
     static final Set<String> PSEUDO_FILE_SYSTEMS = Set.of("proc", "sysfs", "cgroup", "cgroup2", "debugfs", "tracefs",
             "securityfs", "devpts", "configfs", "bpf", "pstore", "mqueue", "fusectl", "efivarfs", "binfmt_misc",
             "autofs", "selinuxfs");

@@ -34,7 +34,8 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
                     + Integer.toOctalString(mode));
         }
         if ((mode & 0022) != 0) {
-            throw new IllegalArgumentException("mode must not let group or others write a region (one writer per region):"
+            throw new IllegalArgumentException("mode must not let group or others write a region (one writer per "
+                    + "region):"
                     + " mode=0" + Integer.toOctalString(mode) + "; use e.g. 0640 for a reader group");
         }
         if (initTimeout.isNegative() || heartbeatPeriod.isNegative() || heartbeatPeriod.isZero()) {

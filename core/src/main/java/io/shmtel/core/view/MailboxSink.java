@@ -9,9 +9,14 @@ import java.nio.ByteBuffer;
  */
 public interface MailboxSink extends SampleSink {
 
-    /** Puts bytes {@code [0, length)} of {@code payload} in the mailbox if it is empty; false when it holds an unanswered message. */
+    /**
+     * Puts bytes {@code [0, length)} of {@code payload} in the mailbox if it is empty; false when it holds an
+     * unanswered message.
+     */
     boolean offer(ByteBuffer payload, int length, long timestampNs);
 
-    /** Like {@link #offer}, waiting up to {@code timeoutNs} for the mailbox to be empty; false when the time ran out. */
+    /**
+     * Like {@link #offer}, waiting up to {@code timeoutNs} for the mailbox to be empty; false when the time ran out.
+     */
     boolean put(ByteBuffer payload, int length, long timestampNs, long timeoutNs);
 }

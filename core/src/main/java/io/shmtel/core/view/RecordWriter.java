@@ -44,7 +44,10 @@ public abstract class RecordWriter {
         return mailbox().offer(staging, payloadLength, System.nanoTime());
     }
 
-    /** Mailbox records: like {@link #offer()}, waiting up to {@code timeout} for the mailbox to be empty; false when the time ran out. */
+    /**
+     * Mailbox records: like {@link #offer()}, waiting up to {@code timeout} for the mailbox to be empty; false when the
+     * time ran out.
+     */
     public final boolean put(Duration timeout) {
         return mailbox().put(staging, payloadLength, System.nanoTime(), timeout.toNanos());
     }

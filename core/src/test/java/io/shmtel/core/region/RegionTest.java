@@ -292,7 +292,8 @@ class RegionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "../escape", "a/b", ".hidden", "-dash", "with space", "tab\tname", "ünï",
-            "x12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678"})
+            "x12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234"
+                    + "567890123456789012345678"})
     void badNamesAreRefusedBeforeAnyFileCall(String name, RegionOptions options) {
         RegionOptions nowhere = options.withDirectory(Path.of("/nonexistent-dir-for-shmtel-tests"));
         assertThatThrownBy(() -> Region.open(name, nowhere)).isInstanceOf(InvalidRegionNameException.class)
@@ -376,7 +377,8 @@ class RegionTest {
     void aWrongMagicIsNamedWithBothValues(RegionOptions options) throws IOException {
         corrupt(options, b -> b.putLong(RegionHeaderDescriptor.MAGIC_OFFSET, 0x1234));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
-                .hasMessage("region \"bad\": wrong magic at offset 0: found 0x0000000000001234, expected 0x00004c45544d4853"
+                .hasMessage("region \"bad\": wrong magic at offset 0: found 0x0000000000001234, expected "
+                        + "0x00004c45544d4853"
                         + " (\"SHMTEL\"): this is not a shmtel region");
     }
 
@@ -400,7 +402,8 @@ class RegionTest {
     void impossibleLengthsAndOffsetsAreCorrupt(RegionOptions options) throws IOException {
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.SCHEMA_TEXT_LENGTH_OFFSET, 1 << 30));
         assertThatThrownBy(() -> Region.open("bad", options)).isInstanceOf(CorruptRegionException.class)
-                .hasMessage("region \"bad\": schema text length 1073741824 at offset 44; expected 1 to 3712 (the text must"
+                .hasMessage("region \"bad\": schema text length 1073741824 at offset 44; expected 1 to 3712 (the text "
+                        + "must"
                         + " end inside the header, and an embedded schema is at most 16777216 bytes, as a schema "
                                 + "file)");
         corrupt(options, b -> b.putInt(RegionHeaderDescriptor.RECORD_COUNT_OFFSET, -7));

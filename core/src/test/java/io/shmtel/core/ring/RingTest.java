@@ -41,7 +41,9 @@ class RingTest {
         p.putLong(PAYLOAD - 8, sum);
     }
 
-    /** True when the snapshot's payload is one whole sample: every word agrees with the first and the checksum holds. */
+    /**
+     * True when the snapshot's payload is one whole sample: every word agrees with the first and the checksum holds.
+     */
     static boolean consistent(ByteBuffer snapshot) {
         long k = (snapshot.getLong(SlotDescriptor.PAYLOAD_OFFSET)) / 31;
         long sum = 0;

@@ -284,7 +284,8 @@ class CGeneratorTest {
                                                                   SHMTEL_MAILBOX_STATE_OFFSET));
                 }
                 int main(void) {
-                    void *base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                    void *base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE,
+                                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
                     commands_arm_command_t in, out;
                     uint64_t k = 99, taken = 99, ts = 0;
                     int32_t code = 99;

@@ -27,7 +27,8 @@ class CompatibilityTest {
         assertThat(report.render()).isEqualTo("""
                 compatible
                   compatible   joint_state: depth 8 -> 16 (ring geometry is read from the region)
-                  compatible   joint_state.status: enum constant ESTOP added by the writer (the reader sees its raw value)
+                  compatible   joint_state.status: enum constant ESTOP added by the writer (the reader sees its raw \
+                value)
                   compatible   joint_state.effort: field appended by the writer at offset 56 (not read by the reader)
                   compatible   tool: record added by the writer (ignored by the reader)""");
     }
@@ -38,7 +39,8 @@ class CompatibilityTest {
         Compatibility.Report report = Compatibility.check(v2, layout(V1));
         assertThat(report.compatible()).isFalse();
         assertThat(report.breaking()).extracting(Compatibility.Finding::toString).containsExactly(
-                "INCOMPATIBLE joint_state.effort: field missing from the writer's layout (fields may only be appended, never removed)");
+                "INCOMPATIBLE joint_state.effort: field missing from the writer's layout (fields may only be "
+                        + "appended, never removed)");
     }
 
     @Test

@@ -175,7 +175,8 @@ class LayoutCompilerTest {
         assertThat(layout.canonicalJson()).isEqualTo("{\"schema\":\"status_flag\",\"version\":1,\"description\":"
                 + "\"The record of the shared-memory tutorials: an i32 status flag next to an f64 value\","
                 + "\"records\":[{\"name\":\"status\",\"depth\":2,\"rateHz\":10,\"fields\":["
-                + "{\"name\":\"status\",\"type\":\"i32\",\"enum\":{\"EMPTY\":0,\"DATA_READY\":1,\"BEING_READ\":2,\"ERROR\":3}},"
+                + "{\"name\":\"status\",\"type\":\"i32\",\"enum\":{\"EMPTY\":0,\"DATA_READY\":1,\"BEING_READ\":2,"
+                        + "\"ERROR\":3}},"
                 + "{\"name\":\"value\",\"type\":\"f64\"}]}]}");
         assertThat(List.of(example("scalars.json").canonicalJson())).allMatch(s -> s.contains("\"depth\":2"));
     }

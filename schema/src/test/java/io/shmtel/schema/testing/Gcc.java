@@ -31,7 +31,10 @@ public final class Gcc {
         }
     }
 
-    /** Compiles {@code source} with {@code flags} and {@code -I dir} into {@code dir/name}; fails the test on any diagnostic. */
+    /**
+     * Compiles {@code source} with {@code flags} and {@code -I dir} into {@code dir/name}; fails the test on any
+     * diagnostic.
+     */
     public static Path compile(Path dir, Path source, String name, List<String> flags)
             throws IOException, InterruptedException {
         return compile("gcc", dir, source, name, flags);
