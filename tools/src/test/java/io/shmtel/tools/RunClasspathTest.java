@@ -64,13 +64,13 @@ class RunClasspathTest {
                 @Override
                 public List<DriverFactory> driverTypes() {
                     return List.of(DriverFactory.of("TYPE", "a ramp from 1000",
-                            List.of(DriverParameter.number("gain", 1.0, "added per sample")), 
+                            List.of(DriverParameter.number("gain", 1.0, "added per sample")),
                                     p -> new Ramp(p.number("gain"))));
                 }
 
                 @Override
                 public Map<String, SubscriberAction> actions() {
-                    return Map.of("user-print", (subscriber, view) -> 
+                    return Map.of("user-print", (subscriber, view) ->
                             System.out.println("user-print saw " + view.number("value")));
                 }
             }
