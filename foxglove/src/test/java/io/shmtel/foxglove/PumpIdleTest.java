@@ -10,7 +10,7 @@ class PumpIdleTest {
 
     @Test
     void theViewersBackoffKeepsItsNumbersAndTheRegistrysLongestPark() {
-        assertThat(IdleStrategyKind.BACKOFF.create(Pump.VIEWER_BACKOFF).describe())
+        assertThat(IdleStrategyKind.BACKOFF.create(PumpIdle.VIEWER_BACKOFF).describe())
                 .isEqualTo("backoff(spins=20, yields=2, minParkNs=50000, maxParkNs=1000000)");
     }
 }
