@@ -154,7 +154,7 @@ public final class McapReader {
     }
 
     private Contents read() throws McapFormatException {
-        byte[] magic = McapWriter.MAGIC;
+        byte[] magic = McapFormat.MAGIC;
         if (bytes.length < magic.length || !Arrays.equals(Arrays.copyOf(bytes, magic.length), magic)) {
             throw new McapFormatException(file, 0, "not an MCAP file (no \\x89MCAP0 magic)");
         }
@@ -165,7 +165,7 @@ public final class McapReader {
         }
         int footer = bytes.length - magic.length - FOOTER_LENGTH;
         ByteBuffer f = ByteBuffer.wrap(bytes, footer, FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        if ((f.get() & 0xFF) != McapWriter.OP_FOOTER || f.getLong() != FOOTER_LENGTH - 9) {
+        if ((f.get() & 0xFF) != McapFormat.OP_FOOTER || f.getLong() != FOOTER_LENGTH - 9) {
             throw new McapFormatException(file, footer,
                     "no footer record before the closing magic: the file is damaged");
         }
@@ -221,7 +221,7 @@ public final class McapReader {
         long length = ByteBuffer.wrap(bytes, at + 1, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         if (length < 0 || length > b.remaining() - 9) {
             throw new McapFormatException(file, at, "record length " + length + " runs past the end of its "
-                    + (b.limit() == bytes.length - McapWriter.MAGIC.length - FOOTER_LENGTH ? "section" : "chunk")
+                    + (b.limit() == bytes.length - McapFormat.MAGIC.length - FOOTER_LENGTH ? "section" : "chunk")
                     + " (" + (b.remaining() - 9) + " bytes left): the file is damaged");
         }
         return length;
@@ -239,22 +239,22 @@ public final class McapReader {
             int op = bytes[at] & 0xFF;
             ByteBuffer r = ByteBuffer.wrap(bytes, at + 9, (int) length).slice().order(ByteOrder.LITTLE_ENDIAN);
             b.position(at + 9 + (int) length);
-            if (first && op != McapWriter.OP_HEADER) {
+            if (first && op != McapFormat.OP_HEADER) {
                 throw new McapFormatException(file, at, "the first record is not a header (opcode 0x"
                         + Integer.toHexString(op) + "): the file is damaged");
             }
             first = false;
             try {
                 switch (op) {
-                    case McapWriter.OP_HEADER -> {
+                    case McapFormat.OP_HEADER -> {
                         string(r);
                         string(r);
                     }
-                    case McapWriter.OP_SCHEMA -> {
+                    case McapFormat.OP_SCHEMA -> {
                         int id = r.getShort() & 0xFFFF;
                         schemas.putIfAbsent(id, new Schema(id, string(r), string(r), bytes(r, r.getInt())));
                     }
-                    case McapWriter.OP_CHANNEL -> {
+                    case McapFormat.OP_CHANNEL -> {
                         int id = r.getShort() & 0xFFFF;
                         int schemaId = r.getShort() & 0xFFFF;
                         if (schemaId != 0 && !schemas.containsKey(schemaId)) {
@@ -269,7 +269,7 @@ public final class McapReader {
                         }
                         channels.putIfAbsent(id, new Channel(id, schemaId, topic, encoding, metadata));
                     }
-                    case McapWriter.OP_MESSAGE -> {
+                    case McapFormat.OP_MESSAGE -> {
                         int channel = r.getShort() & 0xFFFF;
                         if (!channels.containsKey(channel)) {
                             throw new Damage("names channel " + channel + ", not defined before it");
@@ -281,8 +281,8 @@ public final class McapReader {
                         messages.add(new Message(channel, sequence, logTime, publishTime, at, bytes, data,
                                 r.remaining()));
                     }
-                    case McapWriter.OP_CHUNK -> chunk(r, at, depth);
-                    case McapWriter.OP_DATA_END -> {
+                    case McapFormat.OP_CHUNK -> chunk(r, at, depth);
+                    case McapFormat.OP_DATA_END -> {
                         r.getInt();
                         if (top) {
                             return at;
@@ -336,12 +336,12 @@ public final class McapReader {
 
     private static String name(int op) {
         return switch (op) {
-            case McapWriter.OP_HEADER -> "header";
-            case McapWriter.OP_SCHEMA -> "schema";
-            case McapWriter.OP_CHANNEL -> "channel";
-            case McapWriter.OP_MESSAGE -> "message";
-            case McapWriter.OP_CHUNK -> "chunk";
-            case McapWriter.OP_DATA_END -> "data end";
+            case McapFormat.OP_HEADER -> "header";
+            case McapFormat.OP_SCHEMA -> "schema";
+            case McapFormat.OP_CHANNEL -> "channel";
+            case McapFormat.OP_MESSAGE -> "message";
+            case McapFormat.OP_CHUNK -> "chunk";
+            case McapFormat.OP_DATA_END -> "data end";
             default -> "opcode 0x" + Integer.toHexString(op);
         };
     }

@@ -1,16 +1,29 @@
 package io.shmtel.tools.mcap;
 
+import static io.shmtel.tools.mcap.McapFormat.FOOTER_CONTENT_LENGTH;
+import static io.shmtel.tools.mcap.McapFormat.MAGIC;
+import static io.shmtel.tools.mcap.McapFormat.MESSAGE_PREFIX_LENGTH;
+import static io.shmtel.tools.mcap.McapFormat.OP_CHANNEL;
+import static io.shmtel.tools.mcap.McapFormat.OP_CHUNK;
+import static io.shmtel.tools.mcap.McapFormat.OP_CHUNK_INDEX;
+import static io.shmtel.tools.mcap.McapFormat.OP_DATA_END;
+import static io.shmtel.tools.mcap.McapFormat.OP_FOOTER;
+import static io.shmtel.tools.mcap.McapFormat.OP_HEADER;
+import static io.shmtel.tools.mcap.McapFormat.OP_MESSAGE;
+import static io.shmtel.tools.mcap.McapFormat.OP_MESSAGE_INDEX;
+import static io.shmtel.tools.mcap.McapFormat.OP_SCHEMA;
+import static io.shmtel.tools.mcap.McapFormat.OP_STATISTICS;
+import static io.shmtel.tools.mcap.McapFormat.OP_SUMMARY_OFFSET;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,18 +41,6 @@ import java.util.zip.CRC32;
  * without a summary, so the messages written before stay a readable MCAP.
  */
 public final class McapWriter implements AutoCloseable {
-    static final byte[] MAGIC = {(byte) 0x89, 'M', 'C', 'A', 'P', '0', '\r', '\n'};
-    static final int OP_HEADER = 0x01;
-    static final int OP_FOOTER = 0x02;
-    static final int OP_SCHEMA = 0x03;
-    static final int OP_CHANNEL = 0x04;
-    static final int OP_MESSAGE = 0x05;
-    static final int OP_CHUNK = 0x06;
-    static final int OP_MESSAGE_INDEX = 0x07;
-    static final int OP_CHUNK_INDEX = 0x08;
-    static final int OP_STATISTICS = 0x0B;
-    static final int OP_SUMMARY_OFFSET = 0x0E;
-    static final int OP_DATA_END = 0x0F;
     /** Chunks are flushed when their records reach this size. */
     public static final int CHUNK_BYTES = 1 << 20;
 
@@ -58,8 +59,8 @@ public final class McapWriter implements AutoCloseable {
     private final List<byte[]> channels = new ArrayList<>();
     private final List<byte[]> chunkIndexes = new ArrayList<>();
     private final Map<Integer, Long> channelMessageCounts = new TreeMap<>();
-    private final Buffer chunk = new Buffer();
-    private final Map<Integer, Buffer> chunkMessageIndex = new TreeMap<>();
+    private final McapBuffer chunk = new McapBuffer();
+    private final Map<Integer, McapBuffer> chunkMessageIndex = new TreeMap<>();
     private long chunkStart = Long.MAX_VALUE;
     private long chunkEnd;
     private long messageCount;
@@ -85,7 +86,7 @@ public final class McapWriter implements AutoCloseable {
         this.out = out;
         this.file = file;
         write(MAGIC);
-        Buffer header = new Buffer().string("").string(library);
+        McapBuffer header = new McapBuffer().string("").string(library);
         record(OP_HEADER, header);
     }
 
@@ -134,7 +135,7 @@ public final class McapWriter implements AutoCloseable {
     public int addSchema(String name, String encoding, byte[] data) throws IOException {
         flushChunk();
         int id = schemas.size() + 1;
-        Buffer b = new Buffer().u16(id).string(name).string(encoding).u32(data.length).bytes(data);
+        McapBuffer b = new McapBuffer().u16(id).string(name).string(encoding).u32(data.length).bytes(data);
         schemas.add(b.toRecord(OP_SCHEMA));
         record(OP_SCHEMA, b);
         return id;
@@ -145,11 +146,11 @@ public final class McapWriter implements AutoCloseable {
             throws IOException {
         flushChunk();
         int id = channels.size();
-        Buffer map = new Buffer();
+        McapBuffer map = new McapBuffer();
         for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
             map.string(e.getKey()).string(e.getValue());
         }
-        Buffer b = new Buffer().u16(id).u16(schemaId).string(topic).string(messageEncoding).u32(map.length())
+        McapBuffer b = new McapBuffer().u16(id).u16(schemaId).string(topic).string(messageEncoding).u32(map.length())
                 .append(map);
         channels.add(b.toRecord(OP_CHANNEL));
         record(OP_CHANNEL, b);
@@ -161,9 +162,9 @@ public final class McapWriter implements AutoCloseable {
     public void addMessage(int channelId, long sequence, long logTimeNs, long publishTimeNs, byte[] data, int length)
             throws IOException {
         long offsetInChunk = chunk.length();
-        chunk.u8(OP_MESSAGE).u64(2 + 4 + 8 + 8 + length).u16(channelId).u32((int) sequence).u64(logTimeNs)
+        chunk.u8(OP_MESSAGE).u64(MESSAGE_PREFIX_LENGTH + length).u16(channelId).u32((int) sequence).u64(logTimeNs)
                 .u64(publishTimeNs).bytes(data, 0, length);
-        chunkMessageIndex.computeIfAbsent(channelId, c -> new Buffer()).u64(logTimeNs).u64(offsetInChunk);
+        chunkMessageIndex.computeIfAbsent(channelId, c -> new McapBuffer()).u64(logTimeNs).u64(offsetInChunk);
         chunkStart = Math.min(chunkStart, logTimeNs);
         chunkEnd = Math.max(chunkEnd, logTimeNs);
         fileStart = Math.min(fileStart, logTimeNs);
@@ -183,19 +184,19 @@ public final class McapWriter implements AutoCloseable {
         CRC32 crc = new CRC32();
         crc.update(records);
         long chunkOffset = position;
-        Buffer c = new Buffer().u64(chunkStart).u64(chunkEnd).u64(records.length).u32((int) crc.getValue()).string("")
-                .u64(records.length).bytes(records);
+        McapBuffer c = new McapBuffer().u64(chunkStart).u64(chunkEnd).u64(records.length).u32((int) crc.getValue())
+                .string("").u64(records.length).bytes(records);
         record(OP_CHUNK, c);
         long chunkLength = position - chunkOffset;
-        Buffer offsets = new Buffer();
+        McapBuffer offsets = new McapBuffer();
         long indexStart = position;
-        for (Map.Entry<Integer, Buffer> e : chunkMessageIndex.entrySet()) {
+        for (Map.Entry<Integer, McapBuffer> e : chunkMessageIndex.entrySet()) {
             offsets.u16(e.getKey()).u64(position);
-            Buffer entries = e.getValue();
-            record(OP_MESSAGE_INDEX, new Buffer().u16(e.getKey()).u32(entries.length()).append(entries));
+            McapBuffer entries = e.getValue();
+            record(OP_MESSAGE_INDEX, new McapBuffer().u16(e.getKey()).u32(entries.length()).append(entries));
         }
         long indexLength = position - indexStart;
-        chunkIndexes.add(new Buffer().u64(chunkStart).u64(chunkEnd).u64(chunkOffset).u64(chunkLength)
+        chunkIndexes.add(new McapBuffer().u64(chunkStart).u64(chunkEnd).u64(chunkOffset).u64(chunkLength)
                 .u32(offsets.length()).append(offsets).u64(indexLength).string("").u64(records.length)
                 .u64(records.length).toRecord(OP_CHUNK_INDEX));
         chunkCount++;
@@ -218,15 +219,15 @@ public final class McapWriter implements AutoCloseable {
         flush();
         closed = true;
         dataEnded = true;
-        record(OP_DATA_END, new Buffer().u32((int) dataCrc.getValue()));
+        record(OP_DATA_END, new McapBuffer().u32((int) dataCrc.getValue()));
         long summaryStart = position;
         CRC32 summaryCrc = new CRC32();
         List<long[]> groups = new ArrayList<>(); // {opcode, start, length}
         groups.add(group(OP_SCHEMA, schemas, summaryCrc));
         groups.add(group(OP_CHANNEL, channels, summaryCrc));
-        Buffer counts = new Buffer();
+        McapBuffer counts = new McapBuffer();
         channelMessageCounts.forEach((id, n) -> counts.u16(id).u64(n));
-        byte[] statistics = new Buffer().u64(messageCount).u16(schemas.size()).u32(channels.size()).u32(0).u32(0)
+        byte[] statistics = new McapBuffer().u64(messageCount).u16(schemas.size()).u32(channels.size()).u32(0).u32(0)
                 .u32(chunkCount).u64(messageCount == 0 ? 0 : fileStart).u64(fileEnd).u32(counts.length()).append(counts)
                 .toRecord(OP_STATISTICS);
         groups.add(group(OP_STATISTICS, List.of(statistics), summaryCrc));
@@ -234,16 +235,16 @@ public final class McapWriter implements AutoCloseable {
         long summaryOffsetStart = position;
         for (long[] g : groups) {
             if (g[2] > 0) {
-                byte[] r = new Buffer().u8((int) g[0]).u64(g[1]).u64(g[2]).toRecord(OP_SUMMARY_OFFSET);
+                byte[] r = new McapBuffer().u8((int) g[0]).u64(g[1]).u64(g[2]).toRecord(OP_SUMMARY_OFFSET);
                 summaryCrc.update(r);
                 write(r);
             }
         }
-        byte[] footerStart = new Buffer().u8(OP_FOOTER).u64(8 + 8 + 4).u64(summaryStart).u64(summaryOffsetStart)
-                .toByteArray();
+        byte[] footerStart = new McapBuffer().u8(OP_FOOTER).u64(FOOTER_CONTENT_LENGTH).u64(summaryStart)
+                .u64(summaryOffsetStart).toByteArray();
         summaryCrc.update(footerStart);
         write(footerStart);
-        write(new Buffer().u32((int) summaryCrc.getValue()).toByteArray());
+        write(new McapBuffer().u32((int) summaryCrc.getValue()).toByteArray());
         write(MAGIC);
         try {
             out.close();
@@ -282,10 +283,10 @@ public final class McapWriter implements AutoCloseable {
             if (f.size() != flushedBytes) {
                 return new Salvage(false, f.size(), 0, before);
             }
-            Buffer end = new Buffer();
-            byte[] dataEnd = new Buffer().u32(flushedCrc).toRecord(OP_DATA_END);
+            McapBuffer end = new McapBuffer();
+            byte[] dataEnd = new McapBuffer().u32(flushedCrc).toRecord(OP_DATA_END);
             end.bytes(dataEnd, 0, dataEnd.length);
-            end.u8(OP_FOOTER).u64(8 + 8 + 4).u64(0).u64(0).u32(0).bytes(MAGIC, 0, MAGIC.length);
+            end.u8(OP_FOOTER).u64(FOOTER_CONTENT_LENGTH).u64(0).u64(0).u32(0).bytes(MAGIC, 0, MAGIC.length);
             ByteBuffer trailer = ByteBuffer.wrap(end.toByteArray());
             try {
                 for (long at = flushedBytes; trailer.hasRemaining(); ) {
@@ -317,7 +318,7 @@ public final class McapWriter implements AutoCloseable {
         return new long[] {opcode, start, position - start};
     }
 
-    private void record(int opcode, Buffer content) throws IOException {
+    private void record(int opcode, McapBuffer content) throws IOException {
         write(content.toRecord(opcode));
     }
 
@@ -334,71 +335,5 @@ public final class McapWriter implements AutoCloseable {
             dataCrc.update(bytes);
         }
         position += bytes.length;
-    }
-
-    /** A little-endian byte builder for record contents. */
-    static final class Buffer {
-        private byte[] bytes = new byte[256];
-        private int length;
-
-        int length() {
-            return length;
-        }
-
-        void clear() {
-            length = 0;
-        }
-
-        private void ensure(int more) {
-            if (length + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
-            }
-        }
-
-        Buffer u8(int v) {
-            ensure(1);
-            bytes[length++] = (byte) v;
-            return this;
-        }
-
-        Buffer u16(int v) {
-            return u8(v).u8(v >>> 8);
-        }
-
-        Buffer u32(int v) {
-            return u16(v).u16(v >>> 16);
-        }
-
-        Buffer u64(long v) {
-            return u32((int) v).u32((int) (v >>> 32));
-        }
-
-        Buffer bytes(byte[] b) {
-            return bytes(b, 0, b.length);
-        }
-
-        Buffer bytes(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, bytes, length, len);
-            length += len;
-            return this;
-        }
-
-        Buffer string(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            return u32(b.length).bytes(b);
-        }
-
-        Buffer append(Buffer other) {
-            return bytes(other.bytes, 0, other.length);
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
-        }
-
-        byte[] toRecord(int opcode) {
-            return new Buffer().u8(opcode).u64(length).append(this).toByteArray();
-        }
     }
 }
