@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>The runner holds the order of starting and stopping; the parts live beside it:
  * {@link DeploymentWriters} (drivers and user publishers), {@link DeploymentSubscribers} (subscribers,
  * their threads: {@link SampleLoop}, {@link MessageLoop}; actions: {@link LogAction} or the user's) and
- * {@link RegionRemoval} (removeRegionsOnExit).
+ * {@link ExitCleanup} (removeRegionsOnExit).
  */
 public final class DeploymentRunner implements AutoCloseable {
     /** The deployment's log (logger {@code io.shmtel.config}): every part of the runner writes here. */
@@ -123,6 +123,6 @@ public final class DeploymentRunner implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "deployment " + deployment.name() + ": stopped");
             return;
         }
-        RegionRemoval.removeAndLog(deployment, options, writers.writtenRegions());
+        ExitCleanup.removeAndLog(deployment, options, writers.writtenRegions());
     }
 }

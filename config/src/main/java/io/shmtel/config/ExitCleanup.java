@@ -14,8 +14,8 @@ import java.util.Set;
  * this process wrote, unless a new writer took one over, and logs those it removed and those it left
  * with why.
  */
-final class RegionRemoval {
-    private RegionRemoval() {}
+final class ExitCleanup {
+    private ExitCleanup() {}
 
     /** Removes the regions in {@code written} it may and logs the deployment stopped, saying what it removed. */
     static void removeAndLog(Deployment deployment, RegionOptions options, Set<String> written) {
