@@ -25,16 +25,18 @@ import org.junit.jupiter.api.Test;
 class SeqlockJcstressTest {
     /** C2's scheduling randomisers (diagnostic flags of product JVMs since JDK 17). */
     static final List<String> RANDOMISERS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+StressLCM",
-            "-XX:+StressGCM",
-            "-XX:+StressIGVN", "-XX:+StressCCP");
+            "-XX:+StressGCM", "-XX:+StressIGVN", "-XX:+StressCCP");
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     @Test
     void noMixedSnapshotIsEverObserved() throws Exception {
         Path report = Files.createTempDirectory("shmtel-jcstress-");
         String mode = System.getProperty("jcstress.mode", "");
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-                "org.openjdk.jcstress.Main", "-v", "-t", "io.shmtel.jcstress", "-r", report.toString()));
+        // The tests' JVMs call JNA (futex wake-ups): native access granted, so JDK 22+ prints no warning.
+        List<String> command = new ArrayList<>(List.of(javaBin, NATIVE_ACCESS, "-cp",
+                System.getProperty("java.class.path"), "org.openjdk.jcstress.Main", "-v", "-t", "io.shmtel.jcstress",
+                "-r", report.toString(), "-jvmArgsPrepend", NATIVE_ACCESS));
         if (mode.isEmpty()) {
             List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC"));
             if (accepts(javaBin, RANDOMISERS)) {
