@@ -7,7 +7,7 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
-import io.shmtel.schema.Names;
+import io.shmtel.schema.json.JsonProblems;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
 import java.io.PrintWriter;
@@ -360,7 +360,7 @@ final class EchoCommand implements Callable<Integer> {
         for (String name : fieldNames) {
             FieldLayout f = record.fields().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
             if (f == null) {
-                String hint = Names.closest(name, names).map(c -> "; did you mean \"" + c + "\"?").orElse("");
+                String hint = JsonProblems.didYouMean(name, names);
                 throw new CommandLine.ParameterException(spec.commandLine(), "--field " + name + ": record \""
                         + record.name() + "\" of region \"" + regionName + "\" has no field \"" + name + "\"" + hint
                         + " (its fields: " + String.join(", ", names) + ")");

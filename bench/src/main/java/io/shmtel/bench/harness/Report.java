@@ -13,7 +13,6 @@ import org.HdrHistogram.Histogram;
  * entry points of its JSON ({@link ReportJson}) and plot ({@link LatencyPlot}).
  */
 final class Report {
-    static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
 
     /** A target of issue 6, checked against this run's figures. */
     record Target(String name, String measured, Boolean met) {}

@@ -22,7 +22,6 @@ public final class MemoryCalls {
     public static final int MADV_HUGEPAGE = 14;
     public static final int MADV_POPULATE_READ = 22;
     public static final int MADV_POPULATE_WRITE = 23;
-    public static final int MS_ASYNC = 1;
     public static final int MS_SYNC = 4;
     private static final int RLIMIT_MEMLOCK = 8;
     /** RLIM_INFINITY, reported as {@link Long#MAX_VALUE}. */

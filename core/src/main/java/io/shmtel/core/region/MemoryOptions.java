@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.core.nativeio.MemoryCalls;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +21,10 @@ public record MemoryOptions(boolean prefault, boolean lock, Advice advice, boole
 
     /** {@code madvise} access hints, by their deployment-file and CLI names. */
     public enum Advice {
-        NORMAL("normal", 0),
-        RANDOM("random", 1),
-        SEQUENTIAL("sequential", 2),
-        WILLNEED("willneed", 3);
+        NORMAL("normal", MemoryCalls.MADV_NORMAL),
+        RANDOM("random", MemoryCalls.MADV_RANDOM),
+        SEQUENTIAL("sequential", MemoryCalls.MADV_SEQUENTIAL),
+        WILLNEED("willneed", MemoryCalls.MADV_WILLNEED);
 
         private final String configName;
         private final int value;
