@@ -40,6 +40,13 @@ public final class ReceiverBridge implements AutoCloseable {
     static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
             "bridge_stats"));
     private static final WriterState[] STATES = WriterState.values();
+    /**
+     * The receiving thread's backoff between polls of its transport, beside the default spins: fewer
+     * yields and a longer first park than a subscriber's, as frames come in bursts off the network
+     * and a bridge should cost little while idle; its longest park is {@link ReceiverConfig#maxPark}.
+     */
+    private static final int IDLE_MAX_YIELDS = 10;
+    private static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
 
     private final ReceiverConfig config;
     private final Transport transport;
@@ -66,9 +73,9 @@ public final class ReceiverBridge implements AutoCloseable {
 
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        this.idle = new BackoffIdleStrategy(100, 10, Math.min(TimeUnit.MICROSECONDS.toNanos(20),
-                config.maxPark().toNanos()),
-                config.maxPark().toNanos());
+        long maxParkNs = config.maxPark().toNanos();
+        this.idle = new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, IDLE_MAX_YIELDS,
+                Math.min(IDLE_MIN_PARK_NS, maxParkNs), maxParkNs);
         this.transport = transport;
         this.log = log;
         // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.

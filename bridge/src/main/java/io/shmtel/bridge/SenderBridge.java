@@ -65,7 +65,7 @@ public final class SenderBridge implements AutoCloseable {
     private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
         // Sleeps on the source records until one publishes (wake-on-publish), at most until the next timer.
-        this.idle = new BlockingIdleStrategy(100, BlockingIdleStrategy.DEFAULT_MAX_WAIT_NS);
+        this.idle = new BlockingIdleStrategy();
         this.log = log;
         for (String t : config.targets()) {
             unresolved.add(SenderConfig.Target.parse(t));
