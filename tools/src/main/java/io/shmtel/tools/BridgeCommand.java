@@ -190,7 +190,7 @@ final class BridgeCommand implements Runnable {
                 description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         ClasspathOptionMixin classpath;
 
         @Option(names = "--parent-pid", hidden = true, description =

@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "doctor", description = {"Checks the environment regions need and prints each problem with its fix.",
         "It checks the region directory (tmpfs, size, free space; Docker's 64 MiB default), the memlock limit,"
@@ -44,7 +45,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per finding per line.")
     boolean json;
 
-    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment file: check"
+    @CommandLine.Parameters(arity = "0..1", paramLabel = "DEPLOYMENT", description = "A deployment file: check"
             + " the memlock limit against its regions with \"memory\": {\"lock\": true} (default: every region here).")
     Path deployment;
 

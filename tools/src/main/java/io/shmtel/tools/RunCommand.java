@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "run", description = {"Starts the nodes of a deployment file in this process until Ctrl-C or SIGTERM.",
         "Drivers publish and subscribers consume; at the end every region is closed cleanly (state CLOSED) and"
@@ -37,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Validate the file and exit.")
     boolean check;
 
-    @picocli.CommandLine.Mixin
+    @CommandLine.Mixin
     ClasspathOptionMixin classpath;
 
     @Override
