@@ -30,6 +30,8 @@ import picocli.CommandLine;
 @Command(name = "doctor", description = {"Checks the environment regions need and prints each problem with its fix.",
         "It checks the region directory (tmpfs, size, free space; Docker's 64 MiB default), the memlock limit,"
                 + " systemd-logind's RemoveIPC, and every region's file type, owner, mode and writer.",
+        "For real-time placement it reports isolated and nohz_full CPUs, RLIMIT_RTPRIO, the CPU frequency"
+                + " governors and real-time throttling; its warn lines there are advice and leave the exit status.",
         "Exit " + ExitCodes.OK + " when all is well, " + ExitCodes.DOCTOR_PROBLEMS + " when something needs attention.",
         "Example: shmtel doctor"})
 final class DoctorCommand implements Callable<Integer> {
@@ -52,13 +54,25 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ClasspathOptionMixin classpath;
 
-    /** One finding: level ok, warn or FAIL; what; the fix (empty for ok). */
-    record Finding(String level, String subject, String message, String fix) {}
+    /**
+     * One finding: level ok, warn or FAIL; what; the fix (empty for ok). An advice finding (a real-time one a
+     * default machine has) is printed as it is but not counted as a problem: it leaves the exit status.
+     */
+    record Finding(String level, String subject, String message, String fix, boolean advice) {
+        Finding(String level, String subject, String message, String fix) {
+            this(level, subject, message, fix, false);
+        }
+    }
 
     /** Where systemd-logind's configuration lives (a field so tests can point elsewhere). */
     Path etc = Path.of("/etc");
     Path runSystemd = Path.of("/run/systemd/system");
     Path procLimits = Path.of("/proc/self/limits");
+    /** What the real-time checks read (fields so tests can point them at planted files). */
+    Path sysCpu = Path.of("/sys/devices/system/cpu");
+    Path procCmdline = Path.of("/proc/cmdline");
+    Path procStatus = Path.of("/proc/self/status");
+    Path procSysKernel = Path.of("/proc/sys/kernel");
 
     @Override
     public Integer call() {
@@ -69,6 +83,7 @@ final class DoctorCommand implements Callable<Integer> {
         lockNeeds(options, findings);
         removeIpc(findings);
         regions(options, findings);
+        new RealtimeChecks(sysCpu, procCmdline, procLimits, procStatus, procSysKernel).addTo(findings);
         PrintWriter out = spec.commandLine().getOut();
         for (Finding f : findings) {
             if (json) {
@@ -79,16 +94,21 @@ final class DoctorCommand implements Callable<Integer> {
                     if (!f.fix().isEmpty()) {
                         g.writeStringField("fix", f.fix());
                     }
+                    if (f.advice()) {
+                        g.writeBooleanField("advice", true);
+                    }
                 }));
             } else {
                 out.printf("%-5s %s: %s%s%n", f.level(), f.subject(), f.message(),
-                        f.fix().isEmpty() ? "" : "\n      fix: " + f.fix());
+                        f.fix().isEmpty() ? "" : "\n      fix" + (f.advice() ? " (advice)" : "") + ": " + f.fix());
             }
         }
-        long problems = findings.stream().filter(f -> !f.level().equals("ok")).count();
+        long problems = findings.stream().filter(f -> !f.level().equals("ok") && !f.advice()).count();
+        long advice = findings.stream().filter(Finding::advice).count();
         if (!json) {
-            out.println(problems == 0 ? "no problems found" : problems + " problem" + (problems == 1 ? "" : "s")
-                    + " found");
+            out.println((problems == 0 ? "no problems found" : problems + " problem" + (problems == 1 ? "" : "s")
+                    + " found") + (advice == 0 ? "" : "; " + advice + " warn line" + (advice == 1 ? " is" : "s are")
+                    + " advice for real-time use only"));
         }
         return problems == 0 ? ExitCodes.OK : ExitCodes.DOCTOR_PROBLEMS;
     }
