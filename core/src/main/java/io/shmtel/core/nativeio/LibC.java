@@ -43,4 +43,23 @@ interface LibC extends Library {
     int msync(Pointer address, long length, int flags) throws LastErrorException;
 
     int getrlimit(int resource, Pointer limits) throws LastErrorException;
+
+    int mlockall(int flags) throws LastErrorException;
+
+    /** {@code cpu_set_t} as a {@code long[]}: CPU n is bit n % 64 of word n / 64. */
+    int sched_setaffinity(int pid, long cpusetsize, long[] mask) throws LastErrorException;
+
+    int sched_getaffinity(int pid, long cpusetsize, long[] mask) throws LastErrorException;
+
+    /** {@code struct sched_param} as an {@code int[1]}: its one field, {@code sched_priority}. */
+    int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+
+    int sched_getscheduler(int pid) throws LastErrorException;
+
+    int sched_getparam(int pid, int[] param) throws LastErrorException;
+
+    int setpriority(int which, int who, int prio) throws LastErrorException;
+
+    /** May return -1 as a nice value: errno (not the result) tells an error. */
+    int getpriority(int which, int who) throws LastErrorException;
 }
