@@ -4,6 +4,7 @@ import io.shmtel.bridge.BridgeException;
 import io.shmtel.config.DeploymentException;
 import io.shmtel.config.ExtensionException;
 import io.shmtel.core.nativeio.Posix.PosixException;
+import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.CorruptRegionException;
 import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.InvalidRegionNameException;
@@ -104,9 +105,10 @@ public final class ExitCodes {
     public static final int BRIDGE_FAILED = 15;
     @Meaning("`pub` to a mailbox: a message was answered with an error code, or its consumer died holding it")
     public static final int MAILBOX_FAILED = 16;
-    @Meaning(value = "a region's memory options cannot be applied: `--lock` beyond the locked-memory limit,"
-            + " `--huge-pages` where the tmpfs has none (the message names the limit or setting and the fix)",
-            exceptions = RegionMemoryException.class)
+    @Meaning(value = "a region's memory options or a thread placement cannot be applied: `--lock` beyond the"
+            + " locked-memory limit, `--huge-pages` where the tmpfs has none, a CPU outside the allowed set, a"
+            + " real-time priority or nice value without the right to it (the message names the limit or setting"
+            + " and the fix)", exceptions = {RegionMemoryException.class, PlacementException.class})
     public static final int MEMORY = 17;
     @Meaning("`gc`, and `stat` of every region: done, but files at region names that it may not open or remove"
             + " (a symbolic link, a FIFO or other non-regular file, another user's file) were skipped, each named on"
