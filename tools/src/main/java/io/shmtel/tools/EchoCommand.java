@@ -76,6 +76,9 @@ final class EchoCommand implements Callable<Integer> {
     @Mixin
     IdleOptionMixin idle;
 
+    @Mixin
+    PlacementOptionsMixin placement;
+
     @Option(names = "--check", description = "Check that every sample follows the counter pattern of 'pub --pattern"
             + " counter'; at the end (--count, --timeout, Ctrl-C) say how many did not, and exit "
             + ExitCodes.CORRUPT_REGION + " if one did not.")
@@ -152,6 +155,7 @@ final class EchoCommand implements Callable<Integer> {
         String recordName = slash < 0 ? null : target.substring(slash + 1);
         RegionOptions options = memory.apply(region.options());
         long timeoutNs = timeoutSeconds == null ? Long.MAX_VALUE : (long) (timeoutSeconds * 1e9);
+        placement.apply("echo " + target, err); // this thread reads, from the wait for the region to the end
         if (recordName == null) {
             if (!awaitRegion(regionName, options, timeoutNs, err)) {
                 if (stopRequested) {

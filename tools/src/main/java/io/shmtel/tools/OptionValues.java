@@ -1,6 +1,10 @@
 package io.shmtel.tools;
 
 import io.shmtel.core.idle.IdleStrategyKind;
+import io.shmtel.core.placement.CpuList;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.ThreadPlacement;
+import java.util.BitSet;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -127,6 +131,42 @@ final class OptionValues {
         @Override
         public Long convert(String value) {
             return whole(value, 1, 1_000_000, "a whole number of microseconds from 1 to 1000000");
+        }
+    }
+
+    /** {@code --cpu}: a Linux CPU list naming at least one CPU ("2", "2-3,6"). */
+    static final class Cpus implements ITypeConverter<BitSet> {
+        @Override
+        public BitSet convert(String value) {
+            BitSet cpus;
+            try {
+                cpus = CpuList.parse(value);
+            } catch (PlacementException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+            if (cpus.isEmpty()) {
+                throw new TypeConversionException("\"" + value + "\" names no CPU: expected a CPU list such as 2 or"
+                        + " 2-3,6");
+            }
+            return cpus;
+        }
+    }
+
+    /** {@code --fifo}, {@code --rr}: a real-time priority, 1 to 99. */
+    static final class RealTimePriority implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) whole(value, ThreadPlacement.MIN_PRIORITY, ThreadPlacement.MAX_PRIORITY, "a real-time"
+                    + " priority from " + ThreadPlacement.MIN_PRIORITY + " to " + ThreadPlacement.MAX_PRIORITY);
+        }
+    }
+
+    /** {@code --nice}: a nice value, -20 to 19. */
+    static final class Nice implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            return (int) whole(value, ThreadPlacement.MIN_NICE, ThreadPlacement.MAX_NICE,
+                    "a nice value from " + ThreadPlacement.MIN_NICE + " to " + ThreadPlacement.MAX_NICE);
         }
     }
 }

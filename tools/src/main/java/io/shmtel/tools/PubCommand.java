@@ -44,6 +44,9 @@ final class PubCommand implements Callable<Integer> {
     @Mixin
     MemoryOptionsMixin memory;
 
+    @Mixin
+    PlacementOptionsMixin placement;
+
     @Parameters(paramLabel = "REGION", description = "Region name.")
     String name;
 
@@ -95,6 +98,7 @@ final class PubCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0: rate=" + rate);
         }
         RegionOptions options = memory.apply(region.options());
+        placement.placement(); // its usage errors before the region is created
         if (mode != null) {
             try {
                 options = options.withMode(Integer.parseInt(mode, 8));
@@ -145,6 +149,9 @@ final class PubCommand implements Callable<Integer> {
                                     + (count == null ? "; Ctrl-C to stop" : "")
                             : count == null ? "; Ctrl-C to stop" : "");
             err.flush();
+            // After Publisher.create: its heartbeat and flush threads keep the default placement (a real-time
+            // publisher spinning on their CPU would starve them).
+            placement.apply("pub " + name, err);
             long start = System.nanoTime();
             long firstAt = 0;
             long lastAt = 0;

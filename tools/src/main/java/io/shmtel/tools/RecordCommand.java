@@ -53,6 +53,9 @@ final class RecordCommand implements Callable<Integer> {
     @Mixin
     IdleOptionMixin idleOption;
 
+    @Mixin
+    PlacementOptionsMixin placement;
+
     @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]",
             description = "What to record (a region: all its records).")
     List<String> targets;
@@ -72,6 +75,7 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         RegionOptions options = memory.apply(region.options());
+        placement.apply("record", err); // this thread reads every channel and writes the file
         List<Channel> channels = new ArrayList<>();
         long samples = 0;
         CountDownLatch finished = new CountDownLatch(1);

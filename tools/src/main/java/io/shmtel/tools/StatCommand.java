@@ -49,6 +49,9 @@ final class StatCommand implements Callable<Integer> {
     @Mixin
     IdleOptionMixin idleOption;
 
+    @Mixin
+    PlacementOptionsMixin placement;
+
     @Parameters(arity = "0..*", paramLabel = "REGION[/RECORD]",
             description = "What to measure (default: every region).")
     List<String> targets = List.of();
@@ -99,6 +102,7 @@ final class StatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RegionOptions options = memory.apply(region.options());
+        placement.apply("stat", spec.commandLine().getErr()); // this thread measures every target
         List<Target> measured = targets(options);
         if (measured.isEmpty()) {
             spec.commandLine().getErr().println("shmtel stat: no regions in " + options.regionDirectory());

@@ -105,7 +105,7 @@ class CompletionTest {
                     .containsExactlyInAnyOrder("comp_scalars", "comp_scalars/counter", "comp_scalars/reading");
             assertThat(bash(Map.of("SHMTEL_DIR", tmp.toString()), "echo", "comp_")).as("another directory").isEmpty();
             // options and commands still complete; the callback stays hidden
-            assertThat(bash(env, "echo", "--fi")).containsExactly("--field");
+            assertThat(bash(env, "echo", "--fie")).containsExactly("--field"); // "--fi": --fifo too
             assertThat(bash(env, "")).contains("echo", "stat", "completion").doesNotContain(CompleteCommand.NAME);
         }
     }

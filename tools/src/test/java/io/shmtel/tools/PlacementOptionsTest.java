@@ -1,0 +1,319 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.nativeio.SchedCalls;
+import io.shmtel.core.placement.CpuList;
+import io.shmtel.core.placement.ThreadPlacement;
+import io.shmtel.core.region.ShmDirectory;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code --cpu}, {@code --fifo}, {@code --rr}, {@code --nice}, {@code --lock-memory} ({@link PlacementOptionsMixin}):
+ * bad values are usage errors; in a real child process the placement lands on the thread that reads (its
+ * {@code Cpus_allowed_list} and policy read back from /proc), and the refusals an unprivileged or confined process
+ * meets end it with exit 17 naming the limit and the fix. Placing happens in child JVMs only: the test JVM's own
+ * threads are never placed.
+ */
+class PlacementOptionsTest {
+    /** The commands whose loop thread the options place (the command tree is walked to check the list is whole). */
+    static final Set<String> PLACED = Set.of("shmtel echo", "shmtel stat", "shmtel record", "shmtel pub");
+    private static final List<String> OPTIONS = List.of("--cpu=LIST", "--fifo=PRIORITY", "--rr=PRIORITY", "--nice=N",
+            "--lock-memory");
+    private static final Pattern PLACED_LINE = Pattern.compile(": thread (\\d+) placed: (.*)$");
+    private static final long CHILD_SECONDS = 60;
+    private static final Path CPUSET_ROOT = Path.of("/sys/fs/cgroup/cpuset");
+    /** Fields of /proc/PID/task/TID/stat after the command name: rt_priority is field 40, policy 41 (proc(5)). */
+    private static final int STAT_RT_PRIORITY = 40;
+    private static final int STAT_POLICY = 41;
+    /** The fields before those counted from the text after ") ": pid and comm. */
+    private static final int STAT_FIELDS_BEFORE_STATE = 2;
+    private static final int PRIORITY = 80;
+    private static final int LOW_PRIORITY = 1;
+
+    Path dir;
+
+    @BeforeEach
+    void createDir() {
+        dir = ShmDirectory.create();
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        ShmDirectory.delete(dir);
+    }
+
+    /** Every command of the tree that takes the options. */
+    static List<CommandSpec> placedCommands() {
+        return HelpTest.commands().stream().filter(s -> s.findOption("--cpu") != null).toList();
+    }
+
+    static Stream<String> placedCommandNames() {
+        return placedCommands().stream().map(CommandSpec::qualifiedName);
+    }
+
+    @Test
+    void theCommandsWithALoopTakeTheOptions() {
+        assertThat(placedCommandNames()).containsExactlyInAnyOrderElementsOf(PLACED);
+    }
+
+    @ParameterizedTest
+    @MethodSource("placedCommandNames")
+    void theHelpListsEveryOption(String command) {
+        List<String> path = List.of(command.split(" ")).subList(1, command.split(" ").length);
+        CliTest.Result r = CliTest.run(HelpTest.args(path, List.of("--help")));
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains(OPTIONS).contains("shmtel doctor");
+    }
+
+    /** Parsed before anything runs: one line naming the option, the value and what is allowed; exit 2. */
+    @ParameterizedTest
+    @MethodSource("placedCommandNames")
+    void badValuesAreUsageErrors(String command) {
+        List<String> path = List.of(command.split(" ")).subList(1, command.split(" ").length);
+        record Case(List<String> args, String error) {}
+        for (Case c : List.of(
+                new Case(List.of("--fifo", "0"), "invalid value for option '--fifo': 0: expected a real-time priority"
+                        + " from 1 to 99"),
+                new Case(List.of("--rr", "100"), "invalid value for option '--rr': 100: expected a real-time priority"
+                        + " from 1 to 99"),
+                new Case(List.of("--nice", "20"), "invalid value for option '--nice': 20: expected a nice value from"
+                        + " -20 to 19"),
+                new Case(List.of("--cpu", "x"), "invalid value for option '--cpu': CPU list \"x\": \"x\" is not a CPU"
+                        + " number (expected a list such as 2 or 2-3,6)"),
+                new Case(List.of("--cpu", "3-1"), "invalid value for option '--cpu': CPU list \"3-1\": range \"3-1\""
+                        + " runs backwards (write it as 1-3)"),
+                new Case(List.of("--cpu", " "), "invalid value for option '--cpu': \" \" names no CPU: expected a CPU"
+                        + " list such as 2 or 2-3,6"))) {
+            CliTest.Result r = CliTest.run(HelpTest.args(path, c.args()));
+            assertThat(r.code()).as(command + " " + c.args()).isEqualTo(ExitCodes.INVALID_INPUT);
+            assertThat(r.err().lines().findFirst().orElse("")).isEqualTo(command + ": " + c.error());
+        }
+    }
+
+    /** Two policies at once: refused before the command does anything (no region is created, none waited for). */
+    @Test
+    void twoPoliciesAreAUsageError() throws IOException {
+        CliTest.Result echo = CliTest.run("echo", "--dir=" + dir, "absent", "--fifo", "10", "--nice", "5");
+        assertThat(echo.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(echo.err().lines().findFirst().orElse("")).isEqualTo("shmtel echo: --fifo 10 and --nice 5 exclude"
+                + " each other: a thread has one scheduling policy (--fifo or --rr with a real-time priority, or --nice"
+                + " under the normal policy); give one");
+        CliTest.Result pub = CliTest.run("pub", "--dir=" + dir, "made", "--schema", "../schema/examples/arm.json",
+                "--count", "0", "--fifo", "10", "--rr", "10");
+        assertThat(pub.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(pub.err()).startsWith("shmtel pub: --fifo 10 and --rr 10 exclude each other");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    /** A shmtel command in a child JVM, {@code prefix} (a shell) in front of the java command. */
+    private static ProcessBuilder child(List<String> prefix, String... args) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                ShmtelCli.class.getName()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    /** Runs a child to its end: its exit status and its output (stdout and stderr together). */
+    private static CliTest.Result runChild(ProcessBuilder builder) throws Exception {
+        Process p = builder.redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).as(output).isTrue();
+        return new CliTest.Result(p.exitValue(), output, output);
+    }
+
+    /** The highest CPU this process may use: echo is asked to run there. */
+    private static int allowedCpu() {
+        BitSet allowed = SchedCalls.affinity();
+        return allowed.length() - 1;
+    }
+
+    /** Field {@code field} (1-based, proc(5) numbering) of /proc/PID/task/TID/stat. */
+    private static long statField(long pid, long tid, int field) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat"));
+        String[] after = stat.substring(stat.lastIndexOf(") ") + 2).split(" ");
+        return Long.parseLong(after[field - 1 - STAT_FIELDS_BEFORE_STATE]);
+    }
+
+    private static String cpusAllowed(long pid, long tid) throws IOException {
+        Path status = Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "status");
+        return Files.readAllLines(status).stream().filter(l -> l.startsWith("Cpus_allowed_list:"))
+                .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+    }
+
+    /**
+     * {@code echo --cpu N} (N the highest CPU this process may use), and with a real-time priority when this
+     * process may set one: echo says which thread it placed, prints samples from that thread's loop, and /proc shows
+     * that thread, and only it, on CPU N under the policy asked.
+     */
+    @Test
+    void echoRunsItsReadingThreadOnTheCpuAsked() throws Exception {
+        int cpu = allowedCpu();
+        boolean realTime = SchedCalls.hasCapSysNice() || SchedCalls.rtprioLimit()[0] >= LOW_PRIORITY;
+        List<String> args = new ArrayList<>(List.of("echo", "--dir=" + dir, "types/every_type", "--timeout", "30",
+                "--cpu", Integer.toString(cpu)));
+        if (realTime) {
+            args.addAll(List.of("--fifo", Integer.toString(LOW_PRIORITY)));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("types", McapRecordReplayTest.ALL_TYPES,
+                ShmDirectory.options(dir))) {
+            Thread writer = McapRecordReplayTest.publisher(publisher, stop);
+            Process echo = child(List.of(), args.toArray(String[]::new)).redirectErrorStream(true).start();
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(echo.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                List<String> seen = new ArrayList<>();
+                long tid = -1;
+                int samples = 0;
+                for (String line; samples < 2 && (line = lines.readLine()) != null; ) {
+                    seen.add(line);
+                    Matcher m = PLACED_LINE.matcher(line);
+                    if (m.find()) {
+                        tid = Long.parseLong(m.group(1));
+                        assertThat(m.group(2)).isEqualTo("CPUs " + cpu + (realTime ? ", SCHED_FIFO priority "
+                                + LOW_PRIORITY : ""));
+                    } else if (line.startsWith("every_type")) {
+                        samples++;
+                    }
+                }
+                assertThat(tid).as(String.join("\n", seen)).isPositive();
+                assertThat(samples).as(String.join("\n", seen)).isEqualTo(2);
+                long pid = echo.pid();
+                assertThat(cpusAllowed(pid, tid)).isEqualTo(Integer.toString(cpu));
+                if (realTime) {
+                    assertThat(statField(pid, tid, STAT_POLICY)).isEqualTo(SchedCalls.SCHED_FIFO);
+                    assertThat(statField(pid, tid, STAT_RT_PRIORITY)).isEqualTo(LOW_PRIORITY);
+                }
+                if (SchedCalls.affinity().cardinality() > 1) { // the process's other threads are left as they were
+                    assertThat(cpusAllowed(pid, pid)).isEqualTo(CpuList.format(SchedCalls.affinity()));
+                }
+            } finally {
+                echo.destroy();
+                echo.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
+                stop.set(true);
+                writer.join();
+            }
+        }
+    }
+
+    /** A CPU number the machine lacks: exit 17 naming the CPU, the CPUs there are and the fix. */
+    @Test
+    void aCpuTheMachineLacksEndsTheCommandWithExit17() throws Exception {
+        BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+        int missing = present.length();
+        assumeTrue(missing < SchedCalls.CPU_SETSIZE, "every CPU number exists on this machine");
+        String machine = CpuList.format(present);
+        CliTest.Result r = runChild(child(List.of(), "stat", "--dir=" + dir, "--count", "1", "--cpu",
+                Integer.toString(missing)));
+        assertThat(r.code()).as(r.out()).isEqualTo(ExitCodes.MEMORY);
+        assertThat(r.out().strip()).isEqualTo("shmtel stat: CPU " + missing + " does not exist: this machine has CPUs "
+                + machine + " (/sys/devices/system/cpu/present; fix: choose CPUs from " + machine + ")");
+    }
+
+    /**
+     * A CPU outside the process's cpuset: the child runs in a cgroup v1 cpuset of CPU 0 only and asks for the
+     * highest CPU. Needs root and a writable cpuset hierarchy (skipped otherwise: a test JVM cannot confine itself).
+     */
+    @Test
+    void aCpuOutsideTheCpusetEndsTheCommandWithExit17() throws Exception {
+        int cpu = allowedCpu();
+        assumeTrue(cpu > 0, "one CPU only: no CPU outside a cpuset of CPU 0");
+        assumeTrue(Files.isWritable(CPUSET_ROOT.resolve("tasks")), "no writable cgroup v1 cpuset hierarchy at "
+                + CPUSET_ROOT + " (needs root)");
+        Path cpuset = CPUSET_ROOT.resolve("shmtel-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.createDirectory(cpuset);
+        try {
+            Files.writeString(cpuset.resolve("cpuset.cpus"), "0");
+            Files.writeString(cpuset.resolve("cpuset.mems"), Files.readString(CPUSET_ROOT.resolve("cpuset.mems")));
+            CliTest.Result r = runChild(child(List.of("sh", "-c", "echo $$ > " + cpuset.resolve("tasks")
+                    + " && exec \"$@\"", "sh"), "echo", "--dir=" + dir, "absent", "--timeout", "10", "--cpu",
+                    Integer.toString(cpu)));
+            assertThat(r.code()).as(r.out()).isEqualTo(ExitCodes.MEMORY);
+            assertThat(r.out().strip()).isEqualTo("shmtel echo: CPUs " + cpu + " refused: CPU " + cpu + " is not"
+                    + " among the CPUs this process may use (0: its cpuset and the online CPUs) (fix: choose CPUs from"
+                    + " 0, or widen the cpuset: cgroup cpuset.cpus, docker --cpuset-cpus)");
+        } finally {
+            Files.delete(cpuset);
+        }
+    }
+
+    /** What an unprivileged process is refused: the option, the limit set to 0 for the child, the message. */
+    record Refusal(String option, String value, String limit, String message) {}
+
+    static Stream<Refusal> refusals() {
+        return Stream.of(
+                new Refusal("--fifo", Integer.toString(PRIORITY), "-r", "SCHED_FIFO priority 80 refused: this process"
+                        + " lacks CAP_SYS_NICE and RLIMIT_RTPRIO is 0 (fix: ulimit -r 80, or rtprio in"
+                        + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"),
+                new Refusal("--rr", Integer.toString(PRIORITY), "-r", "SCHED_RR priority 80 refused: this process"
+                        + " lacks CAP_SYS_NICE and RLIMIT_RTPRIO is 0 (fix: ulimit -r 80, or rtprio in"
+                        + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"),
+                new Refusal("--nice", "-5", "-e", "nice value -5 refused: this process lacks CAP_SYS_NICE and"
+                        + " RLIMIT_NICE is 0 (it allows nice values down to 20) (fix: ulimit -e 25, or nice in"
+                        + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"));
+    }
+
+    /**
+     * A process without CAP_SYS_NICE and with the limit at 0 (ulimit in the child's shell; a root test drops the
+     * capability from the child's bounding set with setpriv) is refused: exit 17 naming the limit and the fix.
+     */
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void aPriorityWithoutTheRightEndsTheCommandWithExit17(Refusal refusal) throws Exception {
+        List<String> prefix = new ArrayList<>();
+        if (SchedCalls.hasCapSysNice()) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "this test runs with CAP_SYS_NICE and"
+                    + " setpriv (util-linux), which drops it for the child, is not installed");
+            prefix.addAll(List.of("/usr/bin/setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice"));
+        }
+        // bash: ulimit -e (RLIMIT_NICE) is not in every sh
+        prefix.addAll(List.of("bash", "-c", "ulimit " + refusal.limit() + " 0 && exec \"$@\"", "bash"));
+        CliTest.Result r = runChild(child(prefix, "echo", "--dir=" + dir, "absent", "--timeout", "10",
+                refusal.option(), refusal.value()));
+        assertThat(r.code()).as(r.out()).isEqualTo(ExitCodes.MEMORY);
+        assertThat(r.out().strip()).isEqualTo("shmtel echo: " + refusal.message());
+    }
+
+    /** The words of {@link PlacementOptionsMixin#describe}, each setting. */
+    @Test
+    void theConfirmationNamesEverySetting() {
+        PlacementOptionsMixin mixin = new PlacementOptionsMixin();
+        mixin.cpus = CpuList.parse("2-3,6");
+        mixin.rr = PRIORITY;
+        mixin.lockMemory = true;
+        assertThat(PlacementOptionsMixin.describe(mixin.placement()))
+                .isEqualTo("CPUs 2-3,6, SCHED_RR priority 80, memory locked");
+        mixin.cpus = null;
+        mixin.rr = null;
+        mixin.nice = 3;
+        mixin.lockMemory = false;
+        assertThat(PlacementOptionsMixin.describe(mixin.placement())).isEqualTo("SCHED_OTHER nice 3");
+        assertThat(new PlacementOptionsMixin().placement()).isEqualTo(ThreadPlacement.none());
+    }
+}
