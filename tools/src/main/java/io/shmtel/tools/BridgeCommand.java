@@ -267,6 +267,9 @@ final class BridgeCommand implements Runnable {
         @Mixin
         Common common;
 
+        @Mixin
+        PlacementOptionsMixin placement;
+
         @Option(names = "--to", paramLabel = "HOST:PORT", description = "The receiving bridge's address (unicast).")
         String to;
 
@@ -288,14 +291,17 @@ final class BridgeCommand implements Runnable {
             SenderConfig config;
             try {
                 config = SenderConfig.of("send", targets, channel, common.stream, region.options())
-                        .withMaxPark(common.maxPark());
+                        .withMaxPark(common.maxPark()).withPlacement(placement.placement());
             } catch (BridgeException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             SenderBridge[] bridge = new SenderBridge[1];
-            return runUntilStopped(common, spec.commandLine().getErr(),
-                    transport -> bridge[0] = SenderBridge.start(config,
-                    transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
+            PrintWriter err = spec.commandLine().getErr();
+            return runUntilStopped(common, err, transport -> {
+                bridge[0] = SenderBridge.start(config, transport, log(err)); // its thread places itself first
+                placement.confirm("bridge send", "the bridge thread", err);
+                return bridge[0];
+            }, () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }
 
@@ -312,6 +318,9 @@ final class BridgeCommand implements Runnable {
 
         @Mixin
         Common common;
+
+        @Mixin
+        PlacementOptionsMixin placement;
 
         @Option(names = "--listen", paramLabel = "HOST:PORT",
                 description = "Local address to receive on (default: 0.0.0.0:" + DEFAULT_PORT + ").")
@@ -338,11 +347,15 @@ final class BridgeCommand implements Runnable {
                 RegionDirectory.checkName(prefix + "x");
             }
             ReceiverConfig config = ReceiverConfig.of("receive", channel, common.stream, prefix, region.options())
-                    .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark());
+                    .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark())
+                    .withPlacement(placement.placement());
             ReceiverBridge[] bridge = new ReceiverBridge[1];
-            return runUntilStopped(common, spec.commandLine().getErr(),
-                    transport -> bridge[0] = ReceiverBridge.start(config,
-                    transport, log(spec.commandLine().getErr())), () -> bridge[0] == null ? null : bridge[0].failure());
+            PrintWriter err = spec.commandLine().getErr();
+            return runUntilStopped(common, err, transport -> {
+                bridge[0] = ReceiverBridge.start(config, transport, log(err)); // its thread places itself first
+                placement.confirm("bridge receive", "the bridge thread", err);
+                return bridge[0];
+            }, () -> bridge[0] == null ? null : bridge[0].failure());
         }
     }
 }

@@ -88,8 +88,19 @@ final class PlacementOptionsMixin {
             return;
         }
         placement.apply();
-        err.println(who + ": thread " + SchedCalls.gettid() + " placed: " + describe(placement));
-        err.flush();
+        confirm(who, "thread " + SchedCalls.gettid(), err);
+    }
+
+    /**
+     * Says on {@code err} that {@code thread} ("thread 4711", or "the bridge thread": a thread the command started,
+     * which placed itself with {@link #placement()}) runs as asked; nothing when nothing was asked.
+     */
+    void confirm(String who, String thread, PrintWriter err) {
+        ThreadPlacement placement = placement();
+        if (!placement.equals(ThreadPlacement.none())) {
+            err.println(who + ": " + thread + " placed: " + describe(placement));
+            err.flush();
+        }
     }
 
     /** The settings of {@code placement} in words: "CPUs 2-3, SCHED_FIFO priority 80, memory locked". */

@@ -11,6 +11,7 @@ import io.shmtel.core.region.ShmDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 class PlacementOptionsTest {
     /** The commands whose loop thread the options place (the command tree is walked to check the list is whole). */
-    static final Set<String> PLACED = Set.of("shmtel echo", "shmtel stat", "shmtel record", "shmtel pub");
+    static final Set<String> PLACED = Set.of("shmtel echo", "shmtel stat", "shmtel record", "shmtel pub",
+            "shmtel bridge send", "shmtel bridge receive");
     private static final List<String> OPTIONS = List.of("--cpu=LIST", "--fifo=PRIORITY", "--rr=PRIORITY", "--nice=N",
             "--lock-memory");
     private static final Pattern PLACED_LINE = Pattern.compile(": thread (\\d+) placed: (.*)$");
@@ -52,6 +54,7 @@ class PlacementOptionsTest {
     private static final int STAT_FIELDS_BEFORE_STATE = 2;
     private static final int PRIORITY = 80;
     private static final int LOW_PRIORITY = 1;
+    private static final long BRIDGE_START_MILLIS = 40_000;
 
     Path dir;
 
@@ -219,6 +222,59 @@ class PlacementOptionsTest {
                 stop.set(true);
                 writer.join();
             }
+        }
+    }
+
+    /** The task of process {@code pid} whose name (comm, 15 characters of the Java thread's name) starts so. */
+    private static long task(long pid, String namePrefix) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            List<Long> found = new ArrayList<>();
+            for (Path t : tasks.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).strip().startsWith(namePrefix)) {
+                        found.add(Long.parseLong(t.getFileName().toString()));
+                    }
+                } catch (IOException ended) {
+                    // a thread that ended meanwhile
+                }
+            }
+            assertThat(found).as("threads named " + namePrefix + "* in " + pid).hasSize(1);
+            return found.get(0);
+        }
+    }
+
+    /**
+     * {@code bridge send} and {@code bridge receive} with {@code --cpu N}: each bridge thread runs on CPU N (read
+     * from /proc by its name), each command says so; a CPU the machine lacks fails the start with exit 17.
+     */
+    @Test
+    void bridgeThreadsRunOnTheCpuAsked() throws Exception {
+        int cpu = allowedCpu();
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            String address = hosts.addressB() + ":" + port;
+            BridgeHosts.Child receiver = hosts.onB("receiver", "bridge", "receive", "--listen", address, "--cpu",
+                    Integer.toString(cpu));
+            BridgeHosts.Child sender = hosts.onA("sender", "bridge", "send", "--to", address, "counter", "--cpu",
+                    Integer.toString(cpu));
+            receiver.awaitLog("bridge receive: the bridge thread placed: CPUs " + cpu, BRIDGE_START_MILLIS);
+            sender.awaitLog("bridge send: the bridge thread placed: CPUs " + cpu, BRIDGE_START_MILLIS);
+            long receiving = task(receiver.process.pid(), "shmtel-bridge-r");
+            long sending = task(sender.process.pid(), "shmtel-bridge-s");
+            assertThat(cpusAllowed(receiver.process.pid(), receiving)).isEqualTo(Integer.toString(cpu));
+            assertThat(cpusAllowed(sender.process.pid(), sending)).isEqualTo(Integer.toString(cpu));
+            sender.stop();
+            receiver.stop();
+
+            BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+            BridgeHosts.Child refused = hosts.onB("refused", "bridge", "receive", "--listen", address, "--cpu",
+                    Integer.toString(present.length()));
+            assertThat(refused.process.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.process.exitValue()).as(refused.log()).isEqualTo(ExitCodes.MEMORY);
+            assertThat(refused.log()).contains("shmtel bridge receive: CPU " + present.length() + " does not exist");
         }
     }
 
