@@ -23,21 +23,22 @@ final class PlacementOptionsMixin {
     CommandSpec spec;
 
     @Option(names = "--cpu", paramLabel = "LIST", converter = OptionValues.Cpus.class, description = "Run the"
-            + " command's reading or publishing thread on these CPUs only, a Linux CPU list such as 2 or 2-3,6"
-            + " (shmtel doctor lists isolated CPUs).")
+            + " thread of the command's loop (reading, publishing or bridging) on these CPUs only: a Linux CPU list"
+            + " such as 2 or 2-3,6 (shmtel doctor lists isolated CPUs).")
     BitSet cpus;
 
     @Option(names = "--fifo", paramLabel = "PRIORITY", converter = OptionValues.RealTimePriority.class,
-            description = "Run that thread under SCHED_FIFO at this real-time priority, 1 to 99 (needs CAP_SYS_NICE"
-                    + " or ulimit -r; shmtel doctor reports the limit).")
+            description = "Run the thread of the command's loop under SCHED_FIFO at this real-time priority, 1 to 99"
+                    + " (needs CAP_SYS_NICE or ulimit -r; shmtel doctor reports the limit).")
     Integer fifo;
 
     @Option(names = "--rr", paramLabel = "PRIORITY", converter = OptionValues.RealTimePriority.class,
-            description = "As --fifo, under SCHED_RR (round robin among threads of the same priority).")
+            description = "Run the thread of the command's loop under SCHED_RR at this real-time priority, 1 to 99:"
+                    + " as --fifo, taking turns with threads of the same priority.")
     Integer rr;
 
-    @Option(names = "--nice", paramLabel = "N", converter = OptionValues.Nice.class, description = "Run that"
-            + " thread at nice value N, -20 to 19 (below 0 needs CAP_SYS_NICE or ulimit -e).")
+    @Option(names = "--nice", paramLabel = "N", converter = OptionValues.Nice.class, description = "Run the"
+            + " thread of the command's loop at nice value N, -20 to 19 (below 0 needs CAP_SYS_NICE or ulimit -e).")
     Integer nice;
 
     @Option(names = "--lock-memory", description = "Lock all of the process's memory in RAM (mlockall), now and"

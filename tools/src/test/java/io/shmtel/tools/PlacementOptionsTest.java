@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Publisher;
+import io.shmtel.core.nativeio.MemoryCalls;
 import io.shmtel.core.nativeio.SchedCalls;
 import io.shmtel.core.placement.CpuList;
 import io.shmtel.core.placement.ThreadPlacement;
@@ -53,6 +54,8 @@ class PlacementOptionsTest {
     /** The fields before those counted from the text after ") ": pid and comm. */
     private static final int STAT_FIELDS_BEFORE_STATE = 2;
     private static final int PRIORITY = 80;
+    /** A child JVM's heap: small, as --lock-memory locks what the JVM has mapped. */
+    private static final String CHILD_HEAP = "-Xmx128m";
     private static final int LOW_PRIORITY = 1;
     private static final long BRIDGE_START_MILLIS = 40_000;
 
@@ -137,7 +140,8 @@ class PlacementOptionsTest {
     private static ProcessBuilder child(List<String> prefix, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", CHILD_HEAP, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"),
                 ShmtelCli.class.getName()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
@@ -319,41 +323,68 @@ class PlacementOptionsTest {
         }
     }
 
-    /** What an unprivileged process is refused: the option, the limit set to 0 for the child, the message. */
-    record Refusal(String option, String value, String limit, String message) {}
+    /** What an unprivileged process is refused: the options, the limit lowered for the child, the message. */
+    record Refusal(List<String> options, String ulimit, String message) {}
 
     static Stream<Refusal> refusals() {
         return Stream.of(
-                new Refusal("--fifo", Integer.toString(PRIORITY), "-r", "SCHED_FIFO priority 80 refused: this process"
+                new Refusal(List.of("--fifo", "80"), "-r 0", "SCHED_FIFO priority 80 refused: this process"
                         + " lacks CAP_SYS_NICE and RLIMIT_RTPRIO is 0 (fix: ulimit -r 80, or rtprio in"
                         + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"),
-                new Refusal("--rr", Integer.toString(PRIORITY), "-r", "SCHED_RR priority 80 refused: this process"
+                new Refusal(List.of("--rr", "80"), "-r 0", "SCHED_RR priority 80 refused: this process"
                         + " lacks CAP_SYS_NICE and RLIMIT_RTPRIO is 0 (fix: ulimit -r 80, or rtprio in"
                         + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"),
-                new Refusal("--nice", "-5", "-e", "nice value -5 refused: this process lacks CAP_SYS_NICE and"
-                        + " RLIMIT_NICE is 0 (it allows nice values down to 20) (fix: ulimit -e 25, or nice in"
-                        + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"));
+                new Refusal(List.of("--nice", "-5"), "-e 0", "nice value -5 refused: this process lacks CAP_SYS_NICE"
+                        + " and RLIMIT_NICE is 0 (it allows nice values down to 20) (fix: ulimit -e 25, or nice in"
+                        + " /etc/security/limits.conf, or run with CAP_SYS_NICE)"),
+                new Refusal(List.of("--lock-memory"), "-l 64", "locking the process's memory (mlockall) refused:"
+                        + " this process lacks CAP_IPC_LOCK and its memory exceeds RLIMIT_MEMLOCK of 64 KiB (fix:"
+                        + " ulimit -l unlimited, or memlock in /etc/security/limits.conf, or LimitMEMLOCK=infinity in"
+                        + " a systemd unit, or run with CAP_IPC_LOCK)"));
     }
 
     /**
-     * A process without CAP_SYS_NICE and with the limit at 0 (ulimit in the child's shell; a root test drops the
-     * capability from the child's bounding set with setpriv) is refused: exit 17 naming the limit and the fix.
+     * A process without CAP_SYS_NICE and CAP_IPC_LOCK and with the limit lowered (ulimit in the child's shell; a
+     * privileged test drops the capabilities from the child's bounding set with setpriv) is refused: exit 17
+     * naming the limit and the fix.
      */
     @ParameterizedTest
     @MethodSource("refusals")
-    void aPriorityWithoutTheRightEndsTheCommandWithExit17(Refusal refusal) throws Exception {
+    void aSettingWithoutTheRightEndsTheCommandWithExit17(Refusal refusal) throws Exception {
         List<String> prefix = new ArrayList<>();
-        if (SchedCalls.hasCapSysNice()) {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "this test runs with CAP_SYS_NICE and"
-                    + " setpriv (util-linux), which drops it for the child, is not installed");
-            prefix.addAll(List.of("/usr/bin/setpriv", "--bounding-set", "-sys_nice", "--inh-caps", "-sys_nice"));
+        if (SchedCalls.hasCapSysNice() || MemoryCalls.canLockBeyondLimit()) {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "this test runs with CAP_SYS_NICE or"
+                    + " CAP_IPC_LOCK and setpriv (util-linux), which drops them for the child, is not installed");
+            prefix.addAll(List.of("/usr/bin/setpriv", "--bounding-set", "-sys_nice,-ipc_lock", "--inh-caps",
+                    "-sys_nice,-ipc_lock"));
         }
         // bash: ulimit -e (RLIMIT_NICE) is not in every sh
-        prefix.addAll(List.of("bash", "-c", "ulimit " + refusal.limit() + " 0 && exec \"$@\"", "bash"));
-        CliTest.Result r = runChild(child(prefix, "echo", "--dir=" + dir, "absent", "--timeout", "10",
-                refusal.option(), refusal.value()));
+        prefix.addAll(List.of("bash", "-c", "ulimit " + refusal.ulimit() + " && exec \"$@\"", "bash"));
+        List<String> args = new ArrayList<>(List.of("echo", "--dir=" + dir, "absent", "--timeout", "10"));
+        args.addAll(refusal.options());
+        CliTest.Result r = runChild(child(prefix, args.toArray(String[]::new)));
         assertThat(r.code()).as(r.out()).isEqualTo(ExitCodes.MEMORY);
         assertThat(r.out().strip()).isEqualTo("shmtel echo: " + refusal.message());
+    }
+
+    /** {@code --lock-memory} where the process may lock its memory: its locked size (VmLck) grows past 0. */
+    @Test
+    void lockMemoryLocksTheProcessMemory() throws Exception {
+        assumeTrue(MemoryCalls.canLockBeyondLimit() || MemoryCalls.memlockLimit()[0] == MemoryCalls.UNLIMITED,
+                "this process may not lock its memory (no CAP_IPC_LOCK, RLIMIT_MEMLOCK limited)");
+        Process echo = child(List.of(), "echo", "--dir=" + dir, "absent", "--timeout", "30", "--lock-memory")
+                .redirectErrorStream(true).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(echo.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line = lines.readLine();
+            assertThat(line).endsWith(": memory locked").contains("echo absent: thread ");
+            String locked = Files.readAllLines(Path.of("/proc", Long.toString(echo.pid()), "status")).stream()
+                    .filter(l -> l.startsWith("VmLck:")).findFirst().orElseThrow();
+            assertThat(Long.parseLong(locked.replaceAll("\\D", ""))).as(locked).isPositive();
+        } finally {
+            echo.destroy();
+            echo.waitFor(CHILD_SECONDS, TimeUnit.SECONDS);
+        }
     }
 
     /** The words of {@link PlacementOptionsMixin#describe}, each setting. */
