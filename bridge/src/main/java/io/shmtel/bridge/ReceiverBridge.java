@@ -6,6 +6,8 @@ import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
 import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.idle.IdleStrategyKind;
+import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
@@ -65,6 +68,9 @@ public final class ReceiverBridge implements AutoCloseable {
     private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** Counted down once the thread has applied its placement (or failed to). */
+    private final CountDownLatch placed = new CountDownLatch(1);
+    private volatile PlacementException placementRefused;
     private volatile long received;
     private volatile long badFrames;
     private volatile long withoutSchema;
@@ -74,8 +80,9 @@ public final class ReceiverBridge implements AutoCloseable {
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
         long maxParkNs = config.maxPark().toNanos();
-        this.idle = new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, IDLE_MAX_YIELDS,
-                Math.min(IDLE_MIN_PARK_NS, maxParkNs), maxParkNs);
+        this.idle = config.idle().kind() != IdleStrategyKind.BLOCKING ? config.idle().create()
+                : new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, IDLE_MAX_YIELDS,
+                        Math.min(IDLE_MIN_PARK_NS, maxParkNs), maxParkNs);
         this.transport = transport;
         this.log = log;
         // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.
@@ -86,10 +93,19 @@ public final class ReceiverBridge implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts receiving on {@code config}'s channel through {@code transport} (which the caller closes after this). */
+    /**
+     * Starts receiving on {@code config}'s channel through {@code transport} (which the caller closes after this).
+     *
+     * @throws PlacementException when the system refuses the thread's {@link ReceiverConfig#placement()}
+     */
     public static ReceiverBridge start(ReceiverConfig config, Transport transport, Consumer<String> log) {
         ReceiverBridge bridge = new ReceiverBridge(config, transport, log);
         bridge.thread.start();
+        PlacementException refused = SenderBridge.awaitPlacement(bridge.placed, () -> bridge.placementRefused);
+        if (refused != null) {
+            bridge.close();
+            throw refused;
+        }
         log.accept("bridge " + config.name() + ": receiving on " + config.channel() + " stream " + config.streamId()
                 + (config.reliable() ? "" : " (unreliable: lost samples stay lost and are counted)")
                 + (config.prefix().isEmpty() ? "" : "; mirrors are named " + config.prefix() + "<region>"));
@@ -122,6 +138,14 @@ public final class ReceiverBridge implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            config.placement().apply();
+        } catch (PlacementException e) {
+            placementRefused = e; // start() closes the bridge and throws it
+            return;
+        } finally {
+            placed.countDown();
+        }
         try {
             long nextStats = System.nanoTime() + config.statsPeriod().toNanos();
             while (running) {

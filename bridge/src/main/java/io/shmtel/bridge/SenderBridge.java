@@ -5,8 +5,8 @@ import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.WaitSet;
-import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
+import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionNotFoundException;
 import io.shmtel.core.region.WriterState;
@@ -23,9 +23,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The sending half of a bridge: one thread reads every sample of the chosen records with stream
@@ -56,6 +58,9 @@ public final class SenderBridge implements AutoCloseable {
     private boolean wasConnected;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** Counted down once the thread has applied its placement (or failed to). */
+    private final CountDownLatch placed = new CountDownLatch(1);
+    private volatile PlacementException placementRefused;
 
     // totals, written by the bridge thread, read by anyone
     private volatile long sent;
@@ -64,8 +69,9 @@ public final class SenderBridge implements AutoCloseable {
 
     private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        // Sleeps on the source records until one publishes (wake-on-publish), at most until the next timer.
-        this.idle = new BlockingIdleStrategy();
+        // Blocking (the default) sleeps on the source records until one publishes (wake-on-publish), at most until
+        // the next timer.
+        this.idle = config.idle().create();
         this.log = log;
         for (String t : config.targets()) {
             unresolved.add(SenderConfig.Target.parse(t));
@@ -75,10 +81,19 @@ public final class SenderBridge implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** Starts forwarding {@code config}'s targets through {@code transport} (which the caller closes after this). */
+    /**
+     * Starts forwarding {@code config}'s targets through {@code transport} (which the caller closes after this).
+     *
+     * @throws PlacementException when the system refuses the thread's {@link SenderConfig#placement()}
+     */
     public static SenderBridge start(SenderConfig config, Transport transport, Consumer<String> log) {
         SenderBridge bridge = new SenderBridge(config, transport, log);
         bridge.thread.start();
+        PlacementException refused = awaitPlacement(bridge.placed, () -> bridge.placementRefused);
+        if (refused != null) {
+            bridge.close();
+            throw refused;
+        }
         log.accept("bridge " + config.name() + ": sending " + config.targets() + " to " + config.channel() + " stream "
                 + config.streamId() + " as " + new String(bridge.label, StandardCharsets.UTF_8));
         return bridge;
@@ -118,7 +133,25 @@ public final class SenderBridge implements AutoCloseable {
         return List.copyOf(streams).stream().map(s -> s.region + "/" + s.record).toList();
     }
 
+    /** Waits for a bridge thread to apply its placement; returns what refused it, or null. */
+    static PlacementException awaitPlacement(CountDownLatch placed, Supplier<PlacementException> refused) {
+        try {
+            placed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return refused.get();
+    }
+
     private void run() {
+        try {
+            config.placement().apply();
+        } catch (PlacementException e) {
+            placementRefused = e; // start() closes the bridge and throws it
+            return;
+        } finally {
+            placed.countDown();
+        }
         try {
             long nextResolve = 0;
             long nextStatus = 0;

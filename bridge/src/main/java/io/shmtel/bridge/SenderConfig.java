@@ -1,9 +1,11 @@
 package io.shmtel.bridge;
 
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A sending bridge: which records to forward and where.
@@ -19,9 +21,13 @@ import java.util.List;
  *                      until one publishes (wake-on-publish), at most until its next status or schema
  *                      message; the receiver's {@link ReceiverConfig#maxPark} and the transport's
  *                      idle option still bound polling on the network side
+ * @param placement     where the bridge's thread runs and how it is scheduled, applied first thing on it
+ *                      (default {@link ThreadPlacement#none()})
+ * @param idle          what the bridge's thread does while no source record has a new sample (default
+ *                      {@link BridgeIdle#DEFAULT}: it sleeps until a writer publishes)
  */
 public record SenderConfig(String name, List<String> targets, String channel, int streamId, RegionOptions regions,
-        Duration statusPeriod, Duration schemaPeriod, Duration maxPark) {
+        Duration statusPeriod, Duration schemaPeriod, Duration maxPark, ThreadPlacement placement, BridgeIdle idle) {
 
     /**
      * The default {@link #maxPark}: a bridge without traffic costs a few % of a core, and a 1 kHz stream is not slowed.
@@ -32,6 +38,8 @@ public record SenderConfig(String name, List<String> targets, String channel, in
 
     public SenderConfig {
         targets = List.copyOf(targets);
+        placement = Objects.requireNonNullElse(placement, ThreadPlacement.none());
+        idle = Objects.requireNonNullElse(idle, BridgeIdle.DEFAULT);
         if (targets.isEmpty()) {
             throw new BridgeException("bridge " + name +
                     ": nothing to send (name at least one REGION or REGION/RECORD)");
@@ -44,12 +52,24 @@ public record SenderConfig(String name, List<String> targets, String channel, in
     public static SenderConfig of(String name, List<String> targets, String channel, int streamId,
             RegionOptions regions) {
         return new SenderConfig(name, targets, channel, streamId, regions, Duration.ofMillis(100),
-                Duration.ofSeconds(1),
-                DEFAULT_MAX_PARK);
+                Duration.ofSeconds(1), DEFAULT_MAX_PARK, ThreadPlacement.none(), BridgeIdle.DEFAULT);
     }
 
     public SenderConfig withMaxPark(Duration value) {
-        return new SenderConfig(name, targets, channel, streamId, regions, statusPeriod, schemaPeriod, value);
+        return new SenderConfig(name, targets, channel, streamId, regions, statusPeriod, schemaPeriod, value,
+                placement, idle);
+    }
+
+    /** This config with the bridge thread placed by {@code value}. */
+    public SenderConfig withPlacement(ThreadPlacement value) {
+        return new SenderConfig(name, targets, channel, streamId, regions, statusPeriod, schemaPeriod, maxPark,
+                value, idle);
+    }
+
+    /** This config with the bridge thread idling by {@code value}. */
+    public SenderConfig withIdle(BridgeIdle value) {
+        return new SenderConfig(name, targets, channel, streamId, regions, statusPeriod, schemaPeriod, maxPark,
+                placement, value);
     }
 
     /** A parsed target: a region and one record, or every record when {@code record} is null. */
