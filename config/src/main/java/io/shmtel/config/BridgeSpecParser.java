@@ -14,10 +14,10 @@ import java.util.Map;
  * creates, whether it asks for lost samples again).
  */
 final class BridgeSpecParser {
-    static final List<String> SEND_KEYS = List.of("name", "direction", "transport", "to", "channel", "stream",
-            "targets");
-    static final List<String> RECEIVE_KEYS = List.of("name", "direction", "transport", "listen", "channel", "stream",
-            "prefix", "reliable");
+    static final List<String> SEND_KEYS = PlacementSpecParser.withPlacementKeys("name", "direction", "transport", "to",
+            "channel", "stream", "targets");
+    static final List<String> RECEIVE_KEYS = PlacementSpecParser.withPlacementKeys("name", "direction", "transport",
+            "listen", "channel", "stream", "prefix", "reliable");
     static final String DEFAULT_BRIDGE_PORT = "40456";
     /** The transport stream of a bridge that names none. */
     static final long DEFAULT_STREAM = 1001;
@@ -31,8 +31,11 @@ final class BridgeSpecParser {
         this.problems = ctx.problems;
     }
 
-    /** The bridge {@code node} declares; null after a problem. {@code seen}: the node's bridge names. */
-    Deployment.BridgeSpec bridge(Node node, Map<String, Node> seen) {
+    /**
+     * The bridge {@code node} declares; null after a problem. {@code seen}: the node's bridge names;
+     * {@code nodePlacement}: the node's, the default of the bridge's thread.
+     */
+    Deployment.BridgeSpec bridge(Node node, Map<String, Node> seen, Deployment.PlacementSpec nodePlacement) {
         if (!(node instanceof Node.ObjectNode obj)) {
             problems.problem(node, "expected a bridge object, e.g. { \"name\": \"to-planner\", \"direction\":"
                     + " \"send\", \"to\": \"10.0.0.2:40456\", \"targets\": [\"arm\"] }; found " + node.kind());
@@ -73,11 +76,12 @@ final class BridgeSpecParser {
             }
             reliable = problems.bool(obj, "reliable", true);
         }
-        if (name == null) {
+        Deployment.PlacementSpec placement = PlacementSpecParser.placement(obj, nodePlacement, problems);
+        if (name == null || placement == null) {
             return null;
         }
         return new Deployment.BridgeSpec(name, direction, transport == null ? DEFAULT_TRANSPORT : transport, channel,
-                (int) stream, List.copyOf(targets), prefix, reliable);
+                (int) stream, List.copyOf(targets), prefix, reliable, placement);
     }
 
     /**

@@ -2,8 +2,9 @@ package io.shmtel.config;
 
 import io.shmtel.core.idle.IdleParameter;
 import io.shmtel.core.idle.IdleStrategyKind;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.MemoryOptions;
-
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.schema.layout.Layout;
 import java.nio.file.Path;
@@ -39,11 +40,47 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
         }
     }
 
-    /** A named group of drivers, subscribers and bridges started together. */
+    /**
+     * A named group of drivers, subscribers and bridges started together; {@code placement} is the node's
+     * {@code cpu} and {@code scheduling}, the default of its entries' threads.
+     */
     public record NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers,
-            List<BridgeSpec> bridges) {
+            List<BridgeSpec> bridges, PlacementSpec placement) {
         public NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers) {
             this(name, drivers, subscribers, List.of());
+        }
+
+        public NodeSpec(String name, List<DriverSpec> drivers, List<SubscriberSpec> subscribers,
+                List<BridgeSpec> bridges) {
+            this(name, drivers, subscribers, bridges, PlacementSpec.NONE);
+        }
+    }
+
+    /**
+     * Where a thread of the deployment runs and how it is scheduled (the file's {@code cpu} and {@code scheduling},
+     * docs/deployment.md "Placement and real-time scheduling"), and where the file gave each: the entry's own key or
+     * its node's ({@code /nodes/0/scheduling}), empty when not given, so that a refusal at start names the key to
+     * change.
+     */
+    public record PlacementSpec(ThreadPlacement placement, String cpuAt, String schedulingAt) {
+        /** No placement: threads run where and as they are. */
+        public static final PlacementSpec NONE = new PlacementSpec(ThreadPlacement.none(), "", "");
+
+        /**
+         * The refusal {@code e} of this placement at start, as a {@link PlacementException} that names the file
+         * ({@code source}) and the key that asked for the refused setting, then what {@code e} says (the thread,
+         * the setting, the limit and the fix).
+         */
+        public PlacementException refused(String source, PlacementException e) {
+            PlacementException root = e;
+            while (root.getCause() instanceof PlacementException cause) {
+                root = cause;
+            }
+            // The CPU refusals of ThreadPlacement say "CPU ..." or "CPUs ..."; the others name a policy, a nice value
+            // or the memory lock, all of "scheduling".
+            boolean cpus = root.getMessage() != null && root.getMessage().startsWith("CPU");
+            String at = cpus && !cpuAt.isEmpty() || schedulingAt.isEmpty() ? cpuAt : schedulingAt;
+            return new PlacementException(source + ": " + (at.isEmpty() ? "" : at + ": ") + e.getMessage(), e);
         }
     }
 
@@ -54,26 +91,42 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
      * channel URI, made from the file's {@code to}/{@code listen} HOST:PORT).
      */
     public record BridgeSpec(String name, String direction, String transport, String channel, int stream,
-            List<String> targets, String prefix, boolean reliable) {
+            List<String> targets, String prefix, boolean reliable, PlacementSpec placement) {
         public static final String SEND = "send";
         public static final String RECEIVE = "receive";
+
+        public BridgeSpec(String name, String direction, String transport, String channel, int stream,
+                List<String> targets, String prefix, boolean reliable) {
+            this(name, direction, transport, channel, stream, targets, prefix, reliable, PlacementSpec.NONE);
+        }
     }
 
     /**
      * A driver of {@code type} filling {@code region/record} at {@code rateHz}; an optional one may be missing its
-     * source.
+     * source. {@code placement}: its sampling thread's.
      */
     public record DriverSpec(String type, String region, String record, double rateHz, boolean optional,
-            Map<String, Object> params) {}
+            Map<String, Object> params, PlacementSpec placement) {
+        public DriverSpec(String type, String region, String record, double rateHz, boolean optional,
+                Map<String, Object> params) {
+            this(type, region, record, rateHz, optional, params, PlacementSpec.NONE);
+        }
+    }
 
     /**
      * A subscriber of {@code region/record}, how it idles, and what it does with samples; with
      * {@code take}, the consumer of a mailbox record: each message goes to its action and is answered.
+     * {@code placement}: the thread that runs its action's.
      */
     public record SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action,
-            boolean take) {
+            boolean take, PlacementSpec placement) {
         public SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action) {
             this(name, region, record, idle, action, false);
+        }
+
+        public SubscriberSpec(String name, String region, String record, IdleSpec idle, ActionSpec action,
+                boolean take) {
+            this(name, region, record, idle, action, take, PlacementSpec.NONE);
         }
     }
 
@@ -115,6 +168,11 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
 
     Deployment withFile(Path deploymentFile) {
         return new Deployment(name, deploymentFile, directory, heartbeatPeriod, removeRegionsOnExit, regions, nodes);
+    }
+
+    /** How messages name this deployment: its file, else "deployment NAME". */
+    public String source() {
+        return file != null ? file.toString() : "deployment " + name;
     }
 
     public Optional<RegionSpec> region(String regionName) {

@@ -20,12 +20,14 @@ import java.util.TreeSet;
  *
  * <p>This class reads the file, its top level and its nodes; each section has its own parser:
  * {@link RegionSpecParser}, {@link DriverSpecParser}, {@link SubscriberSpecParser} (with {@link IdleSpecParser})
- * and {@link BridgeSpecParser}, sharing one {@link DeploymentContext}.
+ * and {@link BridgeSpecParser}, sharing one {@link DeploymentContext}; {@link PlacementSpecParser} reads the
+ * {@code cpu} and {@code scheduling} of each node and entry.
  */
 public final class DeploymentParser {
     static final List<String> ROOT_KEYS = List.of("$schema", "deployment", "directory", "heartbeatPeriodMs",
             "removeRegionsOnExit", "regions", "nodes");
-    static final List<String> NODE_KEYS = List.of("name", "drivers", "subscribers", "bridges");
+    static final List<String> NODE_KEYS = PlacementSpecParser.withPlacementKeys("name", "drivers", "subscribers",
+            "bridges");
     static final List<String> ACTIONS = List.of("log", "none");
     /** The fix for a type or action no one registered: where types of one's own come from. */
     static final String OWN_TYPES = "; one of your own: put its jar on the classpath (shmtel run --classpath JAR), "
@@ -138,9 +140,13 @@ public final class DeploymentParser {
             problems.problem(obj.get("name"), "duplicate node name \"" + name + "\" (first declared at "
                     + seen.get(name).pointer() + ")");
         }
+        // The node's cpu and scheduling are its entries' defaults; after a problem there, the entries get none.
+        Deployment.PlacementSpec placement = PlacementSpecParser.placement(obj, Deployment.PlacementSpec.NONE,
+                problems);
+        Deployment.PlacementSpec defaults = placement == null ? Deployment.PlacementSpec.NONE : placement;
         List<Deployment.DriverSpec> drivers = new ArrayList<>();
         for (Node d : problems.array(obj.get("drivers"), "drivers", false)) {
-            Deployment.DriverSpec spec = driverParser.driver(d);
+            Deployment.DriverSpec spec = driverParser.driver(d, defaults);
             if (spec != null) {
                 drivers.add(spec);
             }
@@ -148,7 +154,7 @@ public final class DeploymentParser {
         List<Deployment.SubscriberSpec> subscribers = new ArrayList<>();
         Map<String, Node> subscriberNames = new HashMap<>();
         for (Node s : problems.array(obj.get("subscribers"), "subscribers", false)) {
-            Deployment.SubscriberSpec spec = subscriberParser.subscriber(s, subscriberNames);
+            Deployment.SubscriberSpec spec = subscriberParser.subscriber(s, subscriberNames, defaults);
             if (spec != null) {
                 subscribers.add(spec);
             }
@@ -156,7 +162,7 @@ public final class DeploymentParser {
         List<Deployment.BridgeSpec> bridges = new ArrayList<>();
         Map<String, Node> bridgeNames = new HashMap<>();
         for (Node b : problems.array(obj.get("bridges"), "bridges", false)) {
-            Deployment.BridgeSpec spec = bridgeParser.bridge(b, bridgeNames);
+            Deployment.BridgeSpec spec = bridgeParser.bridge(b, bridgeNames, defaults);
             if (spec != null) {
                 bridges.add(spec);
             }
@@ -164,6 +170,7 @@ public final class DeploymentParser {
         if (obj.get("drivers") == null && obj.get("subscribers") == null && obj.get("bridges") == null) {
             problems.problem(obj, "a node needs \"drivers\", \"subscribers\" or \"bridges\"");
         }
-        return name == null ? null : new Deployment.NodeSpec(name, drivers, subscribers, bridges);
+        return name == null || placement == null ? null : new Deployment.NodeSpec(name, drivers, subscribers, bridges,
+                placement);
     }
 }

@@ -2,6 +2,8 @@ package io.shmtel.config;
 
 import io.shmtel.core.MailboxReceiver;
 import io.shmtel.core.Subscriber;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.PlacementHandshake;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
@@ -15,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A deployment's subscribers: each one the file declares, opened with its region, record and idle
  * strategy, its action run on a thread of its own ({@link SampleLoop}, or {@link MessageLoop} for one
- * that takes a mailbox's messages); and the subscribers handed out to user code. Closing stops the
- * threads and closes them all.
+ * that takes a mailbox's messages), placed first thing as the file's {@code cpu} and {@code scheduling} say; and
+ * the subscribers handed out to user code. Closing stops the threads and closes them all.
  */
 final class DeploymentSubscribers {
     /** How long closing waits for each subscriber's thread to end. */
@@ -44,7 +46,11 @@ final class DeploymentSubscribers {
         return subscriber.idleStrategy(DeploymentRunner.idle(s.idle()));
     }
 
-    /** Opens the file's subscriber {@code s} and starts its action's thread (none for action "none"). */
+    /**
+     * Opens the file's subscriber {@code s} and starts its action's thread (none for action "none").
+     *
+     * @throws PlacementException the thread's placement was refused, naming the file's key, the limit and the fix
+     */
     void start(Deployment.SubscriberSpec s) {
         if (s.take()) {
             startReceiver(s);
@@ -61,7 +67,7 @@ final class DeploymentSubscribers {
         if (action == null) {
             return;
         }
-        startThread(s.name(), new SampleLoop(s.name(), subscriber, action, this::running));
+        startThread(s, new SampleLoop(s.name(), subscriber, action, this::running));
     }
 
     /** A subscriber that takes a mailbox's messages: each goes to its action, whose result answers it. */
@@ -74,19 +80,31 @@ final class DeploymentSubscribers {
         receivers.add(receiver);
         subscriberSpecs.put(s.name(), s);
         DynamicView view = new DynamicView(layout.record(s.record()).orElseThrow());
-        startThread(s.name(), new MessageLoop(s.name(), receiver, action, view, this::running));
+        startThread(s, new MessageLoop(s.name(), receiver, action, view, this::running));
     }
 
-    private void startThread(String name, Runnable loop) {
+    /** Starts {@code s}'s thread running {@code loop}, placed first; returns once it is. */
+    private void startThread(Deployment.SubscriberSpec s, Runnable loop) {
+        PlacementHandshake placing = new PlacementHandshake(s.placement().placement());
         // A region truncated under the subscriber: the JVM raises the fault at a later instruction, maybe past the
         // subscriber's own catch; the loop runs again and the subscriber reports the region CORRUPT (in the log).
-        Thread thread = new Thread(() -> Region.surviving(() -> {
-            loop.run();
-            return null;
-        }), "shmtel-subscriber-" + name);
+        Thread thread = new Thread(() -> {
+            if (placing.apply()) {
+                Region.surviving(() -> {
+                    loop.run();
+                    return null;
+                });
+            }
+        }, "shmtel-subscriber-" + s.name());
         thread.setDaemon(true);
         threads.add(thread);
         thread.start();
+        try {
+            placing.await();
+        } catch (PlacementException e) {
+            throw s.placement().refused(deployment.source(), new PlacementException("subscriber " + s.name() + ": "
+                    + e.getMessage(), e));
+        }
     }
 
     private boolean running() {

@@ -3,6 +3,7 @@ package io.shmtel.config;
 import static io.shmtel.config.DeploymentRunner.LOG;
 
 import io.shmtel.core.Publisher;
+import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.sensors.DriverFactory;
 import io.shmtel.sensors.DriverParams;
@@ -36,7 +37,12 @@ final class DeploymentWriters {
         this.options = options;
     }
 
-    /** Creates driver {@code d}'s region and starts it sampling; an optional one without its source is skipped. */
+    /**
+     * Creates driver {@code d}'s region and starts it sampling, its thread placed as the file says; an optional one
+     * without its source is skipped.
+     *
+     * @throws PlacementException the placement was refused, naming the file's key, the limit and the fix
+     */
     void startDriver(Deployment.NodeSpec node, Deployment.DriverSpec d) {
         DriverFactory factory = driverTypes.get(d.type());
         Deployment.RegionSpec region = deployment.region(d.region()).orElseThrow();
@@ -46,7 +52,9 @@ final class DeploymentWriters {
         try {
             drivers.add(DriverRunner.start(d.type(), factory.create(new DriverParams(d.type(), factory.parameters(),
                     d.params())),
-                    d.region(), region.layout(), d.rateHz(), regionOptions));
+                    d.region(), region.layout(), d.rateHz(), regionOptions, d.placement().placement()));
+        } catch (PlacementException e) {
+            throw d.placement().refused(deployment.source(), e);
         } catch (SensorUnavailableException e) {
             if (!d.optional()) {
                 throw e;

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * built once to check that it writes the region's record layout.
  */
 final class DriverSpecParser {
-    static final List<String> DRIVER_KEYS = List.of("type", "region", "record", "rateHz", "optional", "params");
+    static final List<String> DRIVER_KEYS = PlacementSpecParser.withPlacementKeys("type", "region", "record",
+            "rateHz", "optional", "params");
     /** The highest rate a driver may be given, in samples per second. */
     static final long MAX_RATE_HZ = 1_000_000;
 
@@ -33,8 +34,8 @@ final class DriverSpecParser {
         this.problems = ctx.problems;
     }
 
-    /** The driver {@code node} declares; null after a problem. */
-    Deployment.DriverSpec driver(Node node) {
+    /** The driver {@code node} declares, its sampling thread placed as it says, else as {@code node}'s node. */
+    Deployment.DriverSpec driver(Node node, Deployment.PlacementSpec nodePlacement) {
         if (!(node instanceof Node.ObjectNode obj)) {
             problems.problem(node, "expected a driver object with \"type\" and \"region\"; found " + node.kind());
             return null;
@@ -72,10 +73,12 @@ final class DriverSpecParser {
         }
         double rate = rate(obj, recordLayout);
         boolean optional = problems.bool(obj, "optional", false);
-        if (type == null || factory == null || region == null || record == null || rate <= 0 || params == null) {
+        Deployment.PlacementSpec placement = PlacementSpecParser.placement(obj, nodePlacement, problems);
+        if (type == null || factory == null || region == null || record == null || rate <= 0 || params == null
+                || placement == null) {
             return null;
         }
-        return new Deployment.DriverSpec(type, region.name(), record, rate, optional, params);
+        return new Deployment.DriverSpec(type, region.name(), record, rate, optional, params, placement);
     }
 
     /** The registered factory of driver type {@code type}; null (and a problem, with a hint) when none is. */

@@ -11,7 +11,8 @@ import java.util.Map;
  * ({@link IdleSpecParser}), its action and whether it takes a mailbox's messages.
  */
 final class SubscriberSpecParser {
-    static final List<String> SUBSCRIBER_KEYS = List.of("name", "region", "record", "idle", "action", "take");
+    static final List<String> SUBSCRIBER_KEYS = PlacementSpecParser.withPlacementKeys("name", "region", "record",
+            "idle", "action", "take");
     static final List<String> ACTION_KEYS = List.of("type", "everyMs");
     /** The action of a subscriber that names none. */
     static final String DEFAULT_ACTION = "log";
@@ -27,8 +28,11 @@ final class SubscriberSpecParser {
         this.problems = ctx.problems;
     }
 
-    /** The subscriber {@code node} declares; null after a problem. {@code seen}: the node's subscriber names. */
-    Deployment.SubscriberSpec subscriber(Node node, Map<String, Node> seen) {
+    /**
+     * The subscriber {@code node} declares; null after a problem. {@code seen}: the node's subscriber names;
+     * {@code nodePlacement}: the node's, the default of the subscriber's thread.
+     */
+    Deployment.SubscriberSpec subscriber(Node node, Map<String, Node> seen, Deployment.PlacementSpec nodePlacement) {
         if (!(node instanceof Node.ObjectNode obj)) {
             problems.problem(node, "expected a subscriber object with \"region\"; found " + node.kind());
             return null;
@@ -59,10 +63,21 @@ final class SubscriberSpecParser {
                     + " ran: give it an action (\"log\" or one a Guice module registers), not \"none\"");
             return null;
         }
-        if (region == null || r == null || idle == null || action == null) {
+        Deployment.PlacementSpec placement = PlacementSpecParser.placement(obj, nodePlacement, problems);
+        if (action != null && action.type().equals("none")) {
+            for (String key : PlacementSpecParser.PLACEMENT_KEYS) {
+                if (obj.get(key) != null) {
+                    problems.problem(obj.get(key), "a subscriber with action \"none\" runs no thread to place (its"
+                            + " subscribers are handed to your code's threads): remove \"" + key + "\", or give it an"
+                            + " action");
+                    return null;
+                }
+            }
+        }
+        if (region == null || r == null || idle == null || action == null || placement == null) {
             return null;
         }
-        return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action, take);
+        return new Deployment.SubscriberSpec(name, region.name(), r.name(), idle, action, take, placement);
     }
 
     /** The {@code "action"}: a registered action type and its period; "log" every second when absent. */

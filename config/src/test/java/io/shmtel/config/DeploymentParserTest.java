@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.MemoryOptions;
 import io.shmtel.schema.SchemaProblem;
 import io.shmtel.sensors.BuiltInDrivers;
@@ -63,7 +64,8 @@ class DeploymentParserTest {
                 Path.of("../samples/bridge-board.json"), Path.of("../samples/bridge-planner.json"))) {
             assertThat(schema.validate(Files.readString(good), InputFormat.JSON)).as("%s", good).isEmpty();
         }
-        for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json", "take.json")) {
+        for (String bad : List.of("unknown_names.json", "wrong_kinds.json", "bridges.json", "take.json",
+                "placement.json")) {
             assertThat(schema.validate(Files.readString(DIR.resolve("bad").resolve(bad)), InputFormat.JSON))
                     .as("%s", bad).isNotEmpty();
         }
@@ -89,16 +91,30 @@ class DeploymentParserTest {
                         Tuple.tuple("sim-imu", "imu_sample", 200.0),
                         Tuple.tuple("thermal", "thermal", 1.0));
         assertThat(drivers.drivers().get(0).params()).containsEntry("seed", 7L);
+        // The node's cpu and scheduling are its drivers' unless a driver gives its own (each key whole).
+        Deployment.PlacementSpec nodePlacement = new Deployment.PlacementSpec(
+                ThreadPlacement.onCpus("2-3").fifo(80).lockingMemory(), "/nodes/0/cpu", "/nodes/0/scheduling");
+        assertThat(drivers.placement()).isEqualTo(nodePlacement);
+        assertThat(drivers.drivers()).extracting(Deployment.DriverSpec::placement).containsExactly(nodePlacement,
+                new Deployment.PlacementSpec(ThreadPlacement.onCpus("6").roundRobin(50), "/nodes/0/drivers/1/cpu",
+                        "/nodes/0/drivers/1/scheduling"),
+                nodePlacement);
         Deployment.NodeSpec consumers = d.node("consumers").orElseThrow();
         assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::name)
                 .containsExactly("arm-log", "imu/imu_sample");
         assertThat(consumers.subscribers().get(1).idle().maxParkNs()).isEqualTo(500_000);
+        assertThat(consumers.subscribers()).extracting(Deployment.SubscriberSpec::placement).containsExactly(
+                new Deployment.PlacementSpec(ThreadPlacement.onCpus("0-1,4").normal(-5),
+                        "/nodes/1/subscribers/0/cpu", "/nodes/1/subscribers/0/scheduling"),
+                Deployment.PlacementSpec.NONE);
         assertThat(DeploymentRunner.idle(consumers.subscribers().get(0).idle()).describe())
                 .isEqualTo("blocking(spins=50, maxWaitNs=1000000000)");
         Deployment.NodeSpec network = d.node("network").orElseThrow();
         assertThat(network.bridges()).containsExactly(
                 new Deployment.BridgeSpec("to-planner", "send", "aeron", "aeron:udp?endpoint=10.0.0.2:40456", 1001,
-                        List.of("arm", "imu/imu_sample"), "", true),
+                        List.of("arm", "imu/imu_sample"), "", true, new Deployment.PlacementSpec(
+                                ThreadPlacement.onCpus("1").fifo(60), "/nodes/2/bridges/0/cpu",
+                                "/nodes/2/bridges/0/scheduling")),
                 new Deployment.BridgeSpec("from-board", "receive", "aeron", "aeron:udp?endpoint=0.0.0.0:40457", 7,
                         List.of(), "board.", false));
     }

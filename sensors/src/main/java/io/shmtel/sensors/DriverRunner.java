@@ -1,6 +1,8 @@
 package io.shmtel.sensors;
 
 import io.shmtel.core.Publisher;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
@@ -22,6 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link FixedRateScheduler}, commits each sample, and once a second publishes the sampling
  * statistics into the companion region {@code <region>.stats} (schema {@code driver_stats}), which
  * {@code shmtel echo REGION.stats} and {@code shmtel ls} show.
+ *
+ * <p>The sampling thread can be placed ({@link ThreadPlacement}: CPUs, real-time scheduling, locked memory): it
+ * applies the placement before its first sample, and a refusal is the start's {@link PlacementException}. The
+ * statistics thread, once a second, stays where it is.
  */
 public final class DriverRunner<W extends RecordWriter> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.shmtel.sensors");
@@ -60,6 +66,18 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
      */
     public static <W extends RecordWriter> DriverRunner<W> start(String type, SensorDriver<W> driver, String regionName,
             Layout regionLayout, double rateHz, RegionOptions options) throws IOException {
+        return start(type, driver, regionName, regionLayout, rateHz, options, ThreadPlacement.none());
+    }
+
+    /**
+     * As {@link #start(String, SensorDriver, String, Layout, double, RegionOptions)}, the sampling thread placed
+     * first thing as {@code placement} says.
+     *
+     * @throws PlacementException the placement was refused (naming the driver, the setting, the limit and the fix):
+     *     nothing runs, both regions are closed and the driver too
+     */
+    public static <W extends RecordWriter> DriverRunner<W> start(String type, SensorDriver<W> driver, String regionName,
+            Layout regionLayout, double rateHz, RegionOptions options, ThreadPlacement placement) throws IOException {
         RecordLayout wanted = driver.layout().record(driver.record()).orElseThrow(() -> new IllegalStateException(
                 "driver " + type + " declares record " + driver.record() + " missing from its own layout"));
         RecordLayout actual = regionLayout.record(driver.record()).orElseThrow(() -> new IncompatibleLayoutException(
@@ -80,7 +98,11 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
         try {
             stats = Publisher.create(regionName + STATS_SUFFIX, STATS_LAYOUT, options);
             DriverRunner<W> runner = new DriverRunner<>(type, driver, publisher, stats, rateHz, 0);
-            runner.scheduler.start();
+            try {
+                runner.scheduler.start(placement);
+            } catch (PlacementException e) {
+                throw new PlacementException("driver " + type + " of region " + regionName + ": " + e.getMessage(), e);
+            }
             runner.reporter.start();
             LOG.log(System.Logger.Level.INFO, "driver " + type + " publishing " + regionName + "/" + driver.record()
                     + " at " + rateHz + " Hz (stats in " + regionName + STATS_SUFFIX + ")");

@@ -1,5 +1,9 @@
 package io.shmtel.sensors;
 
+import io.shmtel.core.nativeio.SchedCalls;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.PlacementHandshake;
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.Region;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -7,7 +11,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs a task at a fixed rate on its own thread without drift: run {@code k} is due at
  * {@code start + k / rate}, whatever earlier runs cost. A run that starts a whole period late
- * skips the due times it missed (counted, not bunched up), so timing stays on the grid.
+ * skips the due times it missed (counted, not bunched up), so timing stays on the grid. Its thread can be
+ * placed ({@link #start(ThreadPlacement)}: CPUs, real-time scheduling) before its first run.
  */
 public final class FixedRateScheduler implements AutoCloseable {
 
@@ -25,6 +30,10 @@ public final class FixedRateScheduler implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
+    /** The thread's Linux thread id, once it runs. */
+    private volatile long nativeThreadId;
+    /** How the thread places itself; set before the thread starts. */
+    private PlacementHandshake placing = new PlacementHandshake(ThreadPlacement.none());
     /** The scheduler thread's: when run 0 was due, and the next run's index. */
     private long startNs;
     private long runIndex;
@@ -47,8 +56,32 @@ public final class FixedRateScheduler implements AutoCloseable {
     }
 
     public FixedRateScheduler start() {
+        return start(ThreadPlacement.none());
+    }
+
+    /**
+     * Starts the thread, which applies {@code placement} before its first run; returns once it did.
+     *
+     * @throws PlacementException the placement was refused: the thread ended without running the task
+     */
+    public FixedRateScheduler start(ThreadPlacement placement) {
+        placing = new PlacementHandshake(placement);
         thread.start();
+        placing.await();
         return this;
+    }
+
+    /**
+     * The thread's Linux thread id (gettid: for /proc/PID/task/TID, ps -L, chrt -p, taskset -p), known once
+     * {@link #start} returned; 0 before.
+     */
+    public long nativeThreadId() {
+        return nativeThreadId;
+    }
+
+    /** The placement the thread applied (none unless started with one). */
+    public ThreadPlacement placement() {
+        return placing.placement();
     }
 
     public double rateHz() {
@@ -65,6 +98,10 @@ public final class FixedRateScheduler implements AutoCloseable {
     }
 
     private void loop() {
+        nativeThreadId = SchedCalls.gettid();
+        if (!placing.apply()) {
+            return; // start() throws the refusal
+        }
         startNs = System.nanoTime();
         // A fault on the mapping of a region truncated under the task's writer (SIGBUS, raised by the JVM at a
         // later instruction, possibly past the task's own try) is that run's error: the loop goes on. Any other

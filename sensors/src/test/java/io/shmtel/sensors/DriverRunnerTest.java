@@ -2,8 +2,14 @@ package io.shmtel.sensors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Subscriber;
+import io.shmtel.core.nativeio.SchedCalls;
+import io.shmtel.core.nativeio.ThreadCapabilities;
+import io.shmtel.core.placement.CpuList;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.ThreadPlacement;
 import io.shmtel.core.region.IncompatibleLayoutException;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.RegionTruncatedException;
@@ -13,11 +19,16 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.linux.ThermalDriver;
 import io.shmtel.sensors.sim.SimulatedImuDriver;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -28,6 +39,77 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ShmDirectory.class)
 @SuppressWarnings("try") // the runner is held open only to publish
 class DriverRunnerTest {
+    private static final long JOIN_MILLIS = 10_000;
+
+    /** {@code Cpus_allowed_list} of {@code /proc/self/task/TID/status}: what the kernel says of one thread. */
+    static String cpusAllowedList(long tid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/task/" + tid + "/status")).stream()
+                .filter(l -> l.startsWith("Cpus_allowed_list:")).findFirst().orElseThrow()
+                .substring("Cpus_allowed_list:".length()).strip();
+    }
+
+    @Test
+    void theSamplingThreadIsPlacedOnTheCpuAskedBeforeItsFirstSample(RegionOptions options) throws Exception {
+        BitSet mine = SchedCalls.affinity();
+        int cpu = mine.length() - 1; // the highest CPU this thread may use
+        try (DriverRunner<?> runner = DriverRunner.start(SimulatedImuDriver.TYPE, new SimulatedImuDriver(1, 0.02,
+                0.001, 1000, 9), "imu", BuiltInSchemas.imu(), 250, options,
+                ThreadPlacement.onCpus(Integer.toString(cpu)));
+                Subscriber subscriber = Subscriber.open("imu", ImuSampleView.RECORD_NAME, BuiltInSchemas.imu(),
+                        options)) {
+            long tid = runner.scheduler().nativeThreadId();
+            assertThat(tid).as("the sampling thread's id").isPositive();
+            assertThat(cpusAllowedList(tid)).isEqualTo(Integer.toString(cpu));
+            assertThat(runner.scheduler().placement().cpus()).containsExactly(cpu);
+            assertThat(subscriber.awaitLatest(new ImuSampleView(), TimeUnit.SECONDS.toNanos(2))).as("sampling")
+                    .isTrue();
+        }
+        assertThat(cpusAllowedList(SchedCalls.gettid())).as("the starting thread, left as it was")
+                .isEqualTo(CpuList.format(mine));
+    }
+
+    @Test
+    void aCpuTheMachineLacksIsTheStartsPlacementExceptionAndNothingRuns(RegionOptions options) throws Exception {
+        BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+        int missing = present.length();
+        assumeTrue(missing < SchedCalls.CPU_SETSIZE, "every CPU number exists");
+        SimulatedImuDriver driver = new SimulatedImuDriver(1, 0, 0, 1000, 1);
+        assertThatThrownBy(() -> DriverRunner.start(SimulatedImuDriver.TYPE, driver, "imu", BuiltInSchemas.imu(), 250,
+                options, ThreadPlacement.onCpus(Integer.toString(missing)))).isInstanceOf(PlacementException.class)
+                .hasMessage("driver sim-imu of region imu: CPU " + missing + " does not exist: this machine has CPUs "
+                        + CpuList.format(present) + " (/sys/devices/system/cpu/present; fix: choose CPUs from "
+                        + CpuList.format(present) + ")");
+        try (Subscriber subscriber = Subscriber.open("imu", ImuSampleView.RECORD_NAME, BuiltInSchemas.imu(),
+                options)) {
+            assertThat(subscriber.state()).as("the region, closed by the failed start").isEqualTo(WriterState.CLOSED);
+            assertThat(subscriber.latest(new ImuSampleView())).as("no sample").isFalse();
+        }
+    }
+
+    /**
+     * A real EPERM: the thread that starts the runner drops CAP_SYS_NICE, and the sampling thread it creates
+     * inherits its capabilities; with RLIMIT_RTPRIO 0, SCHED_FIFO is refused there and the start says so.
+     */
+    @Test
+    void fifoWithoutTheRightIsTheStartsPlacementException(RegionOptions options) throws Exception {
+        assumeTrue(SchedCalls.rtprioLimit()[0] == 0, "RLIMIT_RTPRIO is not 0 here");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread starter = new Thread(() -> {
+            assertThat(ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_SYS_NICE)).isZero();
+            try (DriverRunner<?> runner = DriverRunner.start(SimulatedImuDriver.TYPE, new SimulatedImuDriver(1, 0, 0,
+                    1000, 1), "imu", BuiltInSchemas.imu(), 250, options, ThreadPlacement.none().fifo(80))) {
+                thrown.set(new AssertionError("started: " + runner.scheduler()));
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+        }, "placement-starter");
+        starter.start();
+        starter.join(JOIN_MILLIS);
+        assertThat(starter.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(PlacementException.class).hasMessage("driver sim-imu of region imu:"
+                + " SCHED_FIFO priority 80 refused: this process lacks CAP_SYS_NICE and RLIMIT_RTPRIO is 0 (fix: ulimit"
+                + " -r 80, or rtprio in /etc/security/limits.conf, or run with CAP_SYS_NICE)");
+    }
 
     @Test
     void aRunnerPublishesTheDriversSamplesAndItsStatistics(RegionOptions options) throws Exception {

@@ -10,6 +10,7 @@ import io.shmtel.bridge.spi.Transport;
 import io.shmtel.bridge.spi.TransportProvider;
 import io.shmtel.config.Deployment;
 import io.shmtel.config.Shmtel;
+import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.io.PrintWriter;
@@ -218,14 +219,21 @@ final class BridgeCommand implements Runnable {
             List<ReceiverBridge> receivers = new ArrayList<>();
             return runUntilStopped(transports.get(0), Map.of(), durationSeconds, err, transport -> {
                 for (var b : bridges) {
-                    if (b.direction().equals(Deployment.BridgeSpec.SEND)) {
-                        senders.add(SenderBridge.start(SenderConfig.of(b.name(), b.targets(), b.channel(), b.stream(),
-                                regions), transport, log));
-                    } else {
-                        receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(),
-                                b.prefix(),
-                                regions).withReliable(b.reliable()).withRemoveOnExit(deployment.removeRegionsOnExit()),
-                                transport, log));
+                    try {
+                        if (b.direction().equals(Deployment.BridgeSpec.SEND)) {
+                            senders.add(SenderBridge.start(SenderConfig.of(b.name(), b.targets(), b.channel(),
+                                    b.stream(), regions).withPlacement(b.placement().placement()), transport, log));
+                        } else {
+                            receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(),
+                                    b.prefix(), regions).withReliable(b.reliable())
+                                    .withRemoveOnExit(deployment.removeRegionsOnExit())
+                                    .withPlacement(b.placement().placement()), transport, log));
+                        }
+                    } catch (PlacementException e) {
+                        senders.forEach(SenderBridge::close);
+                        receivers.forEach(ReceiverBridge::close);
+                        throw b.placement().refused(deployment.source(), new PlacementException("bridge " + b.name()
+                                + ": " + e.getMessage(), e));
                     }
                 }
                 return () -> {

@@ -1,7 +1,10 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.shmtel.core.nativeio.SchedCalls;
+import io.shmtel.core.placement.CpuList;
 import io.shmtel.core.region.ShmDirectory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.BitSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +65,63 @@ class RunCommandTest {
         assertThat(run.err()).contains("shmtel run: thermal driver: no temperature sensors under");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("hot.json");
+        }
+    }
+
+    /** A CPU this machine lacks: the file may be written for another machine, so the start refuses it, exit 17. */
+    @Test
+    void aRefusedPlacementExits17NamingTheKeyTheLimitAndTheFix() throws IOException {
+        BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+        int missing = present.length();
+        assumeTrue(missing < SchedCalls.CPU_SETSIZE, "every CPU number exists");
+        Path file = dir.resolve("placed.json");
+        Files.writeString(file, """
+                { "deployment": "placed", "directory": ".",
+                  "regions": [ { "name": "s", "schema": "%s" } ],
+                  "nodes": [ { "name": "n", "drivers": [ { "type": "sim-status", "region": "s", "rateHz": 20,
+                                                         "cpu": [%d] } ] } ] }
+                """.formatted(Path.of("../schema/examples/status_flag.json").toAbsolutePath(), missing));
+        CliTest.Result run = CliTest.run("run", file.toString());
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.MEMORY);
+        assertThat(run.err()).isEqualTo("shmtel run: " + file + ": /nodes/0/drivers/0/cpu: driver sim-status of region"
+                + " s: CPU " + missing + " does not exist: this machine has CPUs " + CpuList.format(present)
+                + " (/sys/devices/system/cpu/present; fix: choose CPUs from " + CpuList.format(present) + ")\n");
+    }
+
+    /**
+     * A bridge's placement refused: the bridges run in run's child process, which exits 17 naming the bridge's key;
+     * run stops the deployment and exits with the child's status.
+     */
+    @Test
+    void aRefusedBridgePlacementEndsTheRunWith17() throws Exception {
+        BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+        int missing = present.length();
+        assumeTrue(missing < SchedCalls.CPU_SETSIZE, "every CPU number exists");
+        Path file = dir.resolve("bridged.json");
+        Files.writeString(file, """
+                { "deployment": "bridged", "directory": ".",
+                  "regions": [ { "name": "s", "schema": "%s" } ],
+                  "nodes": [ { "name": "n", "bridges": [ { "name": "out", "direction": "send", "to": "127.0.0.1:9",
+                                                         "targets": ["s"], "cpu": [%d] } ] } ] }
+                """.formatted(Path.of("../schema/examples/status_flag.json").toAbsolutePath(), missing));
+        Path errFile = Files.createTempFile("shmtel-run-bridge", ".err");
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    ShmtelCli.class.getName(), "run", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(errFile.toFile()).start();
+            boolean ended = p.waitFor(90, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            String log = Files.readString(errFile);
+            assertThat(ended).as(log).isTrue();
+            assertThat(p.exitValue()).as(log).isEqualTo(ExitCodes.MEMORY);
+            assertThat(log).contains("shmtel bridge run: " + file + ": /nodes/0/bridges/0/cpu: bridge out: CPU "
+                    + missing + " does not exist: this machine has CPUs " + CpuList.format(present),
+                    "shmtel run: the bridge process exited with status 17; stopping the deployment");
+        } finally {
+            Files.deleteIfExists(errFile);
         }
     }
 

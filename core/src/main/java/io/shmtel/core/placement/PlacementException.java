@@ -14,4 +14,9 @@ public final class PlacementException extends ShmtelException {
     public PlacementException(String message) {
         super(message);
     }
+
+    /** A refusal that repeats or completes {@code cause} (e.g. the refusal a placed thread met, told its starter). */
+    public PlacementException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
