@@ -4,12 +4,15 @@
 //! mutant: NO_EPOCH_CHECK | -m100000 | rule R3 as DESIGN23 words it: the state word re-read after a free lock, without the epoch check
 //! mutant: EPOCH_AFTER_STATE | -m100000 | today's takeover order: state word 0 stored before the new epoch
 //! mutant: DEAD_NEEDS_LIVE | -m100000 | WRITER_DEAD only when the state word is LIVE: a writer that died while taking over is never reported
+//! mutant: GIVEN_EPOCH_NOT_ABOVE | -m100000 | a writer given its epoch (the bridge's mirror) takes the region over in place with the file's own epoch
 
 /*
  * The writer's liveness as a reader decides it (docs/format.md "Owning a region"), with rule R3
  * corrected as this model shows it must be (docs/reliability.md "The model"):
  *
- *   writer, create or take over:  take the lock; epoch = epoch + 1; state = 0; writer line, heartbeat;
+ *   writer, create or take over:  take the lock; epoch = epoch + 1 (or, for a writer given its
+ *                                 epoch such as the bridge's mirror, any epoch above the file's:
+ *                                 + 1 or + 2 here); state = 0; writer line, heartbeat;
  *                                 state = LIVE;  ... heartbeats ...;
  *   writer, clean close:          state = CLOSED (release); release the lock
  *   writer, death at any step:    the kernel releases the lock
@@ -72,18 +75,25 @@ hidden byte crash_reported;        /* a call made while the last holder is dead 
 
 #define CRASH_POINT if :: goto died :: skip fi
 
+/* The taker-over's epoch: the format's count (+ 1) or a given one, in place only when above the file's. */
+#ifndef MUTANT_GIVEN_EPOCH_NOT_ABOVE
+#define NEW_EPOCH if :: epoch = epoch + 1 :: epoch = epoch + 2 fi
+#else
+#define NEW_EPOCH if :: epoch = epoch + 1 :: epoch = epoch + 2 :: skip fi
+#endif
+
 proctype Writer(byte id) {
     atomic { lock == 0 -> lock = id; fate = F_HOLDING; announced = 0; acquisitions++ }   /* F_OFD_SETLK */
     CRASH_POINT;
 #ifndef MUTANT_EPOCH_AFTER_STATE
-    epoch++;
+    NEW_EPOCH;
     CRASH_POINT;
     d_step { state = INIT; announced = 1 }
     CRASH_POINT;
 #else
     d_step { state = INIT; announced = 1 }
     CRASH_POINT;
-    epoch++;
+    NEW_EPOCH;
     CRASH_POINT;
 #endif
     hb = 1;                       /* the writer line and a fresh heartbeat */

@@ -7,11 +7,18 @@
 //! mutant: STREAM_WAITS_AT_HOLE | -m200000 | rule R1 without rule R2: the stream reader waits for ever at an index a dead writer abandoned
 //! mutant: LAPPED_NOT_COUNTED | -m200000 | the stream reader skips lapped samples without counting them lost
 //! mutant: LAPPED_SKIP_WITHOUT_MAX | -m200000 | the stream reader skips to published - depth + 1 even when that is not ahead of its cursor
+//! mutant: ABORT_COMPLETES | -m200000 | an aborted claim is completed (seq 2k+2) with what the caller wrote so far, then index k is written again
+//! mutant: ABORT_RESTORES_SEQ | -m200000 | an aborted claim stores back the slot's old seq, as if the older sample were still whole
+//! mutant: SKIP_WITHOUT_MARK | -m200000 | a writer leaving indexes out does not mark the last depth - 1 of them 2j+1: the stream reader waits at one
+//! mutant: SKIP_MARKS_COMPLETE | -m200000 | a writer leaving indexes out marks them 2j+2: the older sample in the slot is delivered as index j
 
 /*
  * The seqlock ring of docs/format.md ("The seqlock protocol"), at the level of its words and steps,
  * with rule R1 (a writer that takes the region over resumes past every index a slot shows complete
- * or in progress) and rule R2 (a stream reader skips an index a dead writer abandoned).
+ * or in progress) and rule R2 (a stream reader skips an index a dead writer abandoned), and the
+ * writer's two ways of not completing an index it started: a zero-copy claim it aborts (the slot
+ * stays 2k+1, the same index is written again whole) and indexes it leaves out (RingWriter.skipTo,
+ * the bridge's mirror: the last depth - 1 left out are marked 2j+1, as a dying writer leaves them).
  *
  * What is modelled:
  *   - one record, depth 2; per slot its seq word and 2 payload words (the timestamp is one more
@@ -22,7 +29,19 @@
  *     (the lock lets only one live at a time, so one process plays them in turn);
  *   - a reader of the newest sample and a stream reader (cursor from index 0), following format.md's
  *     reader steps, each load one step.
- *   - payload word values are VAL(index, writer life): a copy mixing two publishes is visible.
+ *   - a zero-copy claim (RingWriter.claim/commitClaim) is the publish's own steps with the caller's
+ *     payload stores in the middle, so the publish below is one too; the writer may abort it after
+ *     any of its stores (at most MAXABORT times): nothing stored, the slot stays 2k+1 with whatever
+ *     the caller wrote, and the next publish writes index k again, whole;
+ *   - between two samples the writer may leave out 1 or 2 indexes (at most MAXSKIP times): it marks
+ *     each left-out index j among the last depth - 1 (here: the last one) seq = 2j+1, and may die
+ *     between any two of those stores; the index before a gap of 2 shares its slot with the next
+ *     sample and is not marked;
+ *   - an optimistic (zero-copy) reader, which reads fields in place between its two seq loads, is
+ *     the copying reader below: the copy is already one load per payload word, interleaved with
+ *     every writer step, and reading only some fields is a subset of those loads;
+ *   - payload word values are VAL(index, write): `write` counts writer lives and aborted claims, so
+ *     a copy mixing two writes of an index, or an index delivered with two contents, is visible.
  *
  * Memory model: SPIN executes the steps of the processes interleaved, each load and store atomic
  * and at once visible to all (sequential consistency). The code gets the orders this model relies
@@ -42,9 +61,16 @@
 #ifndef SAMPLES1
 #define SAMPLES1 2             /* samples each later writer publishes at most */
 #endif
-#define NIDX 10                /* bound on any index that can occur (asserted) */
-#define VAL(k, g) ((k) * NGEN + (g) + 1)   /* payload word of index k written by life g; 0 = never written */
-#define IDX(v) (((v) - 1) / NGEN)
+#ifndef MAXABORT
+#define MAXABORT 1             /* aborted claims at most, all lives together */
+#endif
+#ifndef MAXSKIP
+#define MAXSKIP 1              /* gaps left at most, all lives together */
+#endif
+#define NIDX 14                /* bound on any index that can occur (asserted) */
+#define NWRITE (NGEN + MAXABORT)            /* distinct writes of one index: lives and aborted claims */
+#define VAL(k, w) ((k) * NWRITE + (w) + 1)  /* payload word of index k by write w; 0 = never written */
+#define IDX(v) (((v) - 1) / NWRITE)
 
 byte seq[DEPTH];               /* 0 never written, 2k+1 sample k in progress, 2k+2 sample k complete */
 byte pay0[DEPTH];
@@ -70,6 +96,8 @@ hidden byte newest_readable;   /* -DCHECK_NEWEST_READABLE only: the newest publi
 
 /* A writer life may die here: the rest of its steps never happen. */
 #define CRASH_POINT if :: goto died :: skip fi
+/* The claimer may give its claim up here (abortClaim), while it has aborts left. */
+#define ABORT_POINT if :: zc && ab < MAXABORT -> goto aborted :: skip fi
 
 inline deliver(k, c0, c1) {
     d_step {
@@ -84,8 +112,15 @@ inline deliver(k, c0, c1) {
     }
 }
 
-proctype Writer(byte lives) {
+proctype Writer(byte lives; bit zc) {
     byte g = 0;                /* writer life */
+    byte w = 0;                /* write: lives and aborted claims so far (the payload words' tag) */
+    byte ab = 0;               /* aborted claims so far */
+    byte sk = 0;               /* gaps left so far */
+    byte to;                   /* the index after a gap */
+#ifdef MUTANT_ABORT_RESTORES_SEQ
+    byte prev;                 /* the slot's seq before the claim */
+#endif
     byte k;                    /* next index */
     byte n;                    /* samples published in this life */
     byte s;
@@ -139,12 +174,20 @@ proctype Writer(byte lives) {
         }
         do
         :: n < (g == 0 -> SAMPLES0 : SAMPLES1) ->
-            d_step { index_bound = (k + DEPTH < NIDX); assert(index_bound); s = k % DEPTH }
-            seq[s] = 2 * k + 1;                        /* opaque store, then a store-store fence */
+            d_step {
+                index_bound = (k + DEPTH < NIDX); assert(index_bound); s = k % DEPTH;
+#ifdef MUTANT_ABORT_RESTORES_SEQ
+                prev = seq[s]
+#endif
+            }
+            seq[s] = 2 * k + 1;                        /* opaque store, then a store-store fence (claim()) */
+            ABORT_POINT;
             CRASH_POINT;
-            pay0[s] = VAL(k, g);                       /* plain stores */
+            pay0[s] = VAL(k, w);                       /* plain stores (the claimer's, in place) */
+            ABORT_POINT;
             CRASH_POINT;
-            pay1[s] = VAL(k, g);
+            pay1[s] = VAL(k, w);
+            ABORT_POINT;
             CRASH_POINT;
 #ifndef MUTANT_PUBLISHED_BEFORE_SEQ
             d_step {                                   /* release store */
@@ -165,11 +208,43 @@ proctype Writer(byte lives) {
                 completed[k] = 1
             }
 #endif
-            d_step { k++; n++; s = 0 }
+            d_step { k++; n++; s = 0 };
+            goto sampled;
+aborted:    skip;                                      /* abortClaim(): index k is written again */
+#if defined(MUTANT_ABORT_COMPLETES)
+            d_step {
+                abandoned_never_complete = !abandoned[k];
+                assert(abandoned_never_complete);
+                seq[s] = 2 * k + 2;
+                completed[k] = 1
+            }
+#elif defined(MUTANT_ABORT_RESTORES_SEQ)
+            seq[s] = prev;
+#endif
+            d_step { ab++; w++; s = 0 };
+sampled:    skip
+        :: zc && n < (g == 0 -> SAMPLES0 : SAMPLES1) && sk < MAXSKIP ->
+            /* skipTo(to): leave out k .. to-1; mark j = max(k, to-DEPTH+1) .. to-1 seq = 2j+1 */
+            if
+            :: to = k + 1
+            :: to = k + 2
+            fi;
+            d_step { sk++; index_bound = (to + DEPTH < NIDX); assert(index_bound); i = (to + 1 > DEPTH + k -> to + 1 - DEPTH : k) }
+            do
+            :: i < to ->
+#if defined(MUTANT_SKIP_MARKS_COMPLETE)
+                seq[i % DEPTH] = 2 * i + 2;
+#elif !defined(MUTANT_SKIP_WITHOUT_MARK)
+                seq[i % DEPTH] = 2 * i + 1;            /* release store */
+#endif
+                i++;
+                CRASH_POINT
+            :: else -> d_step { k = to; to = 0; i = 0 }; break
+            od
         :: break                                       /* stops (or dies) between two samples */
         od;
 died:    skip;
-        d_step { g++; n = 0; s = 0 }
+        d_step { g++; w++; n = 0; s = 0; to = 0; i = 0 }
     :: else -> break
     od;
 #ifdef CHECK_NEWEST_READABLE
@@ -303,17 +378,23 @@ lapped:
 }
 
 /*
- * Three set-ups in one exhaustive run (init picks one; the search explores all three): both readers
+ * Five set-ups in one exhaustive run (init picks one; the search explores all five): each reader
+ * alone against two writer lives that may also abort a claim and leave a gap (MAXABORT, MAXSKIP:
+ * once each, in either life; first, so that the mutants of those steps fail fast); both readers
  * against two writer lives (the first writer and one takeover, which may die too), and each reader
- * alone against three lives (a takeover of a region whose previous taker-over died). Both readers
- * against three lives is the same model but some 10^8 states, beyond the build's time budget.
+ * alone against three lives (a takeover of a region whose previous taker-over died), these three
+ * without claims aborted or gaps. Both readers against three lives is the same model but some 10^8
+ * states, and claims and gaps in all set-ups over 5 GB of states unfinished after 10 minutes: beyond
+ * the build's time budget.
  */
 init {
     atomic {
         if
-        :: run Writer(2); run Latest(); run Stream()
-        :: run Writer(3); run Stream()
-        :: run Writer(3); run Latest()
+        :: run Writer(2, 1); run Stream()
+        :: run Writer(2, 1); run Latest()
+        :: run Writer(2, 0); run Latest(); run Stream()
+        :: run Writer(3, 0); run Stream()
+        :: run Writer(3, 0); run Latest()
         fi
     }
 }
