@@ -19,6 +19,8 @@ final class Link {
     String label = "";
     long expectedSent = -1;
     long lastIndex = -1;
+    /** Whether a sample of this record was published into the mirror in the current source epoch. */
+    boolean publishedInEpoch;
     long received;
     long lostLink;
     long lostSender;
@@ -38,6 +40,7 @@ final class Link {
     void attach(Mirror m, long sourceEpoch, long senderId, String senderLabel) {
         if (epoch != sourceEpoch || mirror != m) {
             lastIndex = -1; // a new epoch numbers its own samples
+            publishedInEpoch = false;
         }
         if (sender != senderId) {
             expectedSent = -1; // a new sender counts from its own start

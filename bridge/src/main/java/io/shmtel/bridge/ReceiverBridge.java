@@ -10,6 +10,7 @@ import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
@@ -287,10 +288,23 @@ public final class ReceiverBridge implements AutoCloseable {
             withoutSchema++;
             return;
         }
+        RingWriter writer = link.writer;
+        if (index < writer.nextSampleIndex()) {
+            if (link.publishedInEpoch || !link.mirror.restartNumbering(link.record, index, writer.nextSampleIndex())
+                    || link.writer == null) {
+                duplicates++; // the mirror has this index or a later one: a sample is never written backwards
+                return;
+            }
+            writer = link.writer; // the new file's
+        }
+        // The sample at its source index: the indexes skipped are lost for the mirror's readers, counted as a
+        // lapped reader's are (the link's statistics say where they went).
+        writer.skipTo(index);
         link.staging.put(0, frame, Frames.SAMPLE_PAYLOAD, payload);
         long publishEpochNs = frame.getLong(Frames.PUBLISH_EPOCH_NS);
         long nowMonotonic = System.nanoTime();
-        link.writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        link.publishedInEpoch = true;
         long latency = nowMonotonic + monotonicToEpochNs - publishEpochNs;
         link.latency.recordValue(Math.min(Math.max(0, latency), link.latency.getHighestTrackableValue()));
         link.received++;
