@@ -92,6 +92,25 @@ final class Mirror {
         log.accept("bridge " + config.name() + ": " + name + "/" + record + ": the source's sample " + index
                 + " is below the mirror's next index " + next + " at the start of epoch " + sourceEpoch
                 + ": a new source file, numbered from 0 again; the mirror starts a new file at that epoch");
+        return restart(false);
+    }
+
+    /**
+     * A sample came for this mirror after its source's writer ended, in the same epoch, from the sender
+     * that reported the end: the source region was created again (a new file: a takeover in place would
+     * have changed the epoch) and happens to have the same epoch, e.g. 1 after it was removed. The
+     * mirror moves to a new file at that epoch, numbered as the source's new file is; false when the name
+     * could not be had (said in the log).
+     */
+    boolean restartAfterEnd(String record, long index) {
+        log.accept("bridge " + config.name() + ": " + name + "/" + record + ": sample " + index + " of epoch "
+                + sourceEpoch + " after the source's writer was " + ended + ": a new source file at the same"
+                + " epoch; the mirror starts a new file at that epoch");
+        return restart(true);
+    }
+
+    /** A new file at the same epoch, with the records of this epoch attached to it at once. */
+    private boolean restart(boolean newNumbering) {
         List<Link> attached = new ArrayList<>();
         for (Link l : links.values()) {
             if (l.mirror == this && l.writer != null && l.epoch == sourceEpoch) {
@@ -103,6 +122,10 @@ final class Mirror {
         }
         for (Link l : attached) {
             l.writer = publisher.sink(l.record);
+            if (newNumbering) {
+                l.lastIndex = -1;
+                l.publishedInEpoch = false;
+            }
         }
         return true;
     }

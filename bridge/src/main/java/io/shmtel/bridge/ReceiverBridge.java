@@ -261,6 +261,12 @@ public final class ReceiverBridge implements AutoCloseable {
     private void onSample(ByteBuffer frame) {
         Link link = link(frame);
         long epoch = Frames.epoch(frame);
+        if (link != null && link.epoch == epoch && link.writer != null && link.mirror.ended != null
+                && link.mirror.sourceEpoch == epoch) {
+            // A sample of the ended epoch, from the sender that reported the end (it forwards every sample of a
+            // writer before its end, and a takeover in place changes the epoch): a new source file at that epoch.
+            link.mirror.restartAfterEnd(link.record, frame.getLong(Frames.SAMPLE_INDEX));
+        }
         if (link == null || link.epoch != epoch || link.writer == null || link.mirror.ended != null) {
             withoutSchema++;
             return;

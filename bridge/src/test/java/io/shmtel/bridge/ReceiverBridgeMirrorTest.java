@@ -208,6 +208,33 @@ class ReceiverBridgeMirrorTest {
     }
 
     @Test
+    void aSourceFileCreatedAgainAtTheSameEpochAfterItsWriterClosedGivesTheMirrorANewFile() throws Exception {
+        schema(1);
+        samples(1, 0, 5);
+        transport.awaitHandled();
+        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+            DynamicView view = new DynamicView(mirror.record());
+            mirror.seekToOldest();
+            assertThat(pollAll(mirror, view)).isEqualTo("0 1 2 3 4 5");
+            long inode = mirror.region().stat().inode();
+            int length = Frames.status(frame, SENDER, STREAM, 1, WriterState.CLOSED.ordinal(), sent, 0, 0);
+            transport.send(frame, length);
+            transport.awaitHandled();
+            assertThat(mirror.state()).isEqualTo(WriterState.CLOSED);
+            // The source region was removed and created again: epoch 1 again, samples from 0, the same sender.
+            samples(1, 0, 2);
+            transport.awaitHandled();
+            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(mirror.epoch()).isEqualTo(1);
+            assertThat(mirror.region().stat().inode()).as("a new file").isNotEqualTo(inode);
+            assertThat(pollAll(mirror, view)).isEqualTo("0 1 2");
+            assertThat(mirror.lostSamples()).isZero();
+        }
+        assertThat(log).anyMatch(l -> l.contains("counter/counter: sample 0 of epoch 1 after the source's writer was"
+                + " CLOSED: a new source file at the same epoch"));
+    }
+
+    @Test
     void aReceiverRestartedAtTheSameSourceEpochWritesANewFileAtThatEpoch() throws Exception {
         schema(5);
         samples(5, 0, 3);
