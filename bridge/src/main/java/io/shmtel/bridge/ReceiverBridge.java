@@ -30,8 +30,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The receiving half of a bridge: recreates each mirrored region here (same schema and layout,
  * name {@code prefix + source name}) as its single writer and republishes every sample that
- * arrives, stamped with its original publish time, so local subscribers read it with the usual
- * semantics. The mirror follows the source writer: a new source epoch gives a new local epoch, a
+ * arrives at its source index, stamped with its original publish time, so local subscribers read
+ * it with the usual semantics (what the link lost is lost for them). The mirror follows the source
+ * writer: its epoch is the source's (a source takeover is a takeover of the mirror in place), a
  * source that closes closes the mirror, a source writer that dies leaves the mirror's writer dead,
  * and a source or sender that goes quiet stops the mirror's heartbeat (readers see STALLED).
  * Link statistics go to {@code MIRROR.bridge} (schema {@code bridge_stats}). See docs/bridge.md.
@@ -112,7 +113,10 @@ public final class ReceiverBridge implements AutoCloseable {
         return withoutSchema;
     }
 
-    /** Samples that arrived a second time (a restarted sender re-reads its ring) and were dropped. */
+    /**
+     * Samples dropped because the mirror had that index or a later one already: sent a second time (a
+     * restarted sender re-reads its ring) or out of order; a mirror never writes an index backwards.
+     */
     public long duplicates() {
         return duplicates;
     }
