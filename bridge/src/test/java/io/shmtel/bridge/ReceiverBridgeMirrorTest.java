@@ -40,12 +40,15 @@ class ReceiverBridgeMirrorTest {
     private static final long SENDER = 42;
     private static final int STREAM = 0;
     private static final int FRAME_CAPACITY = 4096;
+    private static final int STALLED_AFTER_PERIODS = 100;
 
     private final InProcessTransport transport = new InProcessTransport();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final ByteBuffer frame = ByteBuffer.allocate(FRAME_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private Path dir;
     private RegionOptions options;
+    /** The mirror's readers: STALLED only after 10 s without a heartbeat, however slow this machine is. */
+    private RegionOptions readers;
     private ReceiverBridge bridge;
     private long sent;
 
@@ -53,6 +56,7 @@ class ReceiverBridgeMirrorTest {
     void start() {
         dir = ShmDirectory.create();
         options = ShmDirectory.options(dir);
+        readers = options.withStalledAfterPeriods(STALLED_AFTER_PERIODS);
         bridge = ReceiverBridge.start(ReceiverConfig.of("receive", "test", 1, "", options), transport, log::add);
     }
 
@@ -105,6 +109,18 @@ class ReceiverBridgeMirrorTest {
         }
     }
 
+    /**
+     * The mirror's writer state after a LIVE status frame of the mirror's current epoch (the source's
+     * writer is alive: the mirror's heartbeat beats), as the sender sends every 100 ms.
+     */
+    private WriterState stateAfterLiveStatus(Subscriber mirror) throws InterruptedException {
+        mirror.state(); // follows a new epoch or file
+        int length = Frames.status(frame, SENDER, STREAM, mirror.epoch(), WriterState.LIVE.ordinal(), sent, 0, 0);
+        transport.send(frame, length);
+        transport.awaitHandled();
+        return mirror.state();
+    }
+
     /** Every sample the mirror's stream reader gets now, by index, each checked whole at its own index. */
     private static String pollAll(Subscriber mirror, DynamicView view) {
         StringBuilder read = new StringBuilder();
@@ -120,7 +136,7 @@ class ReceiverBridgeMirrorTest {
         schema(7);
         samples(7, 0, 2);
         transport.awaitHandled();
-        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
             DynamicView view = new DynamicView(mirror.record());
             mirror.seekToOldest();
             assertThat(pollAll(mirror, view)).isEqualTo("0 1 2");
@@ -147,7 +163,7 @@ class ReceiverBridgeMirrorTest {
             transport.awaitHandled();
             assertThat(pollAll(mirror, view)).isEqualTo("30 31");
             assertThat(mirror.lostSamples()).isEqualTo(2 + 22);
-            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
         }
     }
 
@@ -156,7 +172,7 @@ class ReceiverBridgeMirrorTest {
         schema(7);
         samples(7, 0, 4);
         transport.awaitHandled();
-        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
             DynamicView view = new DynamicView(mirror.record());
             mirror.seekToOldest();
             assertThat(pollAll(mirror, view)).isEqualTo("0 1 2 3 4");
@@ -165,7 +181,7 @@ class ReceiverBridgeMirrorTest {
             schema(8);
             samples(8, 6, 7);
             transport.awaitHandled();
-            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
             assertThat(mirror.epoch()).isEqualTo(8);
             assertThat(mirror.region().stat().inode()).as("taken over in place").isEqualTo(inode);
             assertThat(pollAll(mirror, view)).isEqualTo("6 7");
@@ -179,7 +195,7 @@ class ReceiverBridgeMirrorTest {
         schema(3);
         samples(3, 0, 9);
         transport.awaitHandled();
-        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
             DynamicView view = new DynamicView(mirror.record());
             assertThat(pollAll(mirror, view)).isEqualTo("9");
             long inode = mirror.region().stat().inode();
@@ -187,7 +203,7 @@ class ReceiverBridgeMirrorTest {
             schema(1);
             samples(1, 0, 1);
             transport.awaitHandled();
-            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
             assertThat(mirror.epoch()).isEqualTo(1);
             assertThat(mirror.region().stat().inode()).as("a new file").isNotEqualTo(inode);
             assertThat(pollAll(mirror, view)).isEqualTo("0 1");
@@ -196,7 +212,7 @@ class ReceiverBridgeMirrorTest {
             schema(2);
             samples(2, 0, 0);
             transport.awaitHandled();
-            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
             assertThat(mirror.epoch()).isEqualTo(2);
             assertThat(mirror.region().stat().inode()).isNotEqualTo(second);
             assertThat(pollAll(mirror, view)).isEqualTo("0");
@@ -212,7 +228,7 @@ class ReceiverBridgeMirrorTest {
         schema(1);
         samples(1, 0, 5);
         transport.awaitHandled();
-        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
             DynamicView view = new DynamicView(mirror.record());
             mirror.seekToOldest();
             assertThat(pollAll(mirror, view)).isEqualTo("0 1 2 3 4 5");
@@ -224,7 +240,7 @@ class ReceiverBridgeMirrorTest {
             // The source region was removed and created again: epoch 1 again, samples from 0, the same sender.
             samples(1, 0, 2);
             transport.awaitHandled();
-            assertThat(mirror.state()).isEqualTo(WriterState.LIVE);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
             assertThat(mirror.epoch()).isEqualTo(1);
             assertThat(mirror.region().stat().inode()).as("a new file").isNotEqualTo(inode);
             assertThat(pollAll(mirror, view)).isEqualTo("0 1 2");
@@ -248,7 +264,7 @@ class ReceiverBridgeMirrorTest {
         schema(5);
         samples(5, 4, 4);
         transport.awaitHandled();
-        try (Subscriber mirror = Subscriber.open("counter", "counter", options)) {
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
             DynamicView view = new DynamicView(mirror.record());
             mirror.seekToOldest();
             assertThat(mirror.epoch()).isEqualTo(5);
