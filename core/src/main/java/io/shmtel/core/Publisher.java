@@ -156,7 +156,7 @@ public final class Publisher implements AutoCloseable {
         return region.layout();
     }
 
-    /** The writer epoch: 1 for a new region, one more at each takeover. */
+    /** The writer epoch: 1 for a new region, one more at each takeover (or the epoch given to {@code create}). */
     public long epoch() {
         return region.epoch();
     }
