@@ -113,10 +113,7 @@ public final class ReceiverBridge implements AutoCloseable {
         return withoutSchema;
     }
 
-    /**
-     * Samples dropped because the mirror had that index or a later one already: sent a second time (a
-     * restarted sender re-reads its ring) or out of order; a mirror never writes an index backwards.
-     */
+    /** Samples dropped as the mirror had that index or a later one (a restarted sender's, or reordered). */
     public long duplicates() {
         return duplicates;
     }
@@ -265,11 +262,8 @@ public final class ReceiverBridge implements AutoCloseable {
     private void onSample(ByteBuffer frame) {
         Link link = link(frame);
         long epoch = Frames.epoch(frame);
-        if (link != null && link.epoch == epoch && link.writer != null && link.mirror.ended != null
-                && link.mirror.sourceEpoch == epoch) {
-            // A sample of the ended epoch, from the sender that reported the end (it forwards every sample of a
-            // writer before its end, and a takeover in place changes the epoch): a new source file at that epoch.
-            link.mirror.restartAfterEnd(link.record, frame.getLong(Frames.SAMPLE_INDEX));
+        if (link != null) {
+            link.restartIfAfterEnd(epoch, frame.getLong(Frames.SAMPLE_INDEX));
         }
         if (link == null || link.epoch != epoch || link.writer == null || link.mirror.ended != null) {
             withoutSchema++;
@@ -298,18 +292,11 @@ public final class ReceiverBridge implements AutoCloseable {
             withoutSchema++;
             return;
         }
-        RingWriter writer = link.writer;
-        if (index < writer.nextSampleIndex()) {
-            if (link.publishedInEpoch || !link.mirror.restartNumbering(link.record, index, writer.nextSampleIndex())
-                    || link.writer == null) {
-                duplicates++; // the mirror has this index or a later one: a sample is never written backwards
-                return;
-            }
-            writer = link.writer; // the new file's
+        RingWriter writer = link.writerAt(index);
+        if (writer == null) {
+            duplicates++; // the mirror has this index or a later one: a sample is never written backwards
+            return;
         }
-        // The sample at its source index: the indexes skipped are lost for the mirror's readers, counted as a
-        // lapped reader's are (the link's statistics say where they went).
-        writer.skipTo(index);
         link.staging.put(0, frame, Frames.SAMPLE_PAYLOAD, payload);
         long publishEpochNs = frame.getLong(Frames.PUBLISH_EPOCH_NS);
         long nowMonotonic = System.nanoTime();
