@@ -301,4 +301,39 @@ public final class RingWriter implements SampleSink {
     public void close() {
         closed = true;
     }
+
+    /**
+     * Makes {@code k} the next sample's index and leaves out the indexes in between, for a writer that
+     * keeps another ring's numbering and did not get every sample of it (the bridge's mirror publishes
+     * each sample at its source index). Each left-out index {@code j} among the last {@code depth - 1}
+     * before {@code k} gets its slot marked started ({@code seq = 2j+1}) and is never completed, exactly
+     * as a writer that died writing it leaves it: a stream reader counts it lost (abandoned) once
+     * {@code published} passes it, instead of taking the older sample still in its slot for "not yet"
+     * and waiting there until the ring laps (format.md, the stream reader's rule). Older left-out
+     * indexes share their slot with a newer one and read as lapped. Publishes nothing: {@code published}
+     * moves at the next publish. Nothing to do when {@code k} is already next; never goes back.
+     */
+    public void skipTo(long k) {
+        if (k == nextSampleIndex) {
+            return;
+        }
+        if (k < nextSampleIndex) {
+            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex
+                    + ", asked " + k);
+        }
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
+        }
+        try {
+            for (long j = Math.max(nextSampleIndex, k - geometry.depth() + 1); j < k; j++) {
+                // Release: ordered after whatever this writer stored before; the next publish's release store
+                // of published makes the marks visible to a reader that sees published pass them.
+                Words.putLongRelease(buffer, geometry.slotOffset(j) + SlotDescriptor.SEQ_OFFSET,
+                        SlotDescriptor.writingSeq(j));
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        nextSampleIndex = k;
+    }
 }
