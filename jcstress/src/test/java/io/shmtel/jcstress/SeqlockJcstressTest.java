@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * StressIGVN, StressCCP: each fork a new random seed, so the compiled code orders its loads and
  * stores differently from run to run), tiered compilation on (each fork warms up through the
  * interpreter and C1 first), one fork per JVM flag configuration jcstress detects, no split
- * per-actor compilation: about 1.5 minutes for the 12 tests on 2 cores. Where the JVM lacks the
+ * per-actor compilation: about 1.5 minutes for the 14 tests on 2 cores. Where the JVM lacks the
  * randomisers, plain C2 (said on stdout). {@code -Djcstress.mode=default} (or quick, tough,
  * stress) runs a full preset with every JVM configuration instead:
  * {@code mvn -pl jcstress verify -Djcstress.mode=default}.
@@ -67,7 +67,7 @@ class SeqlockJcstressTest {
         assertThat(results).as("jcstress summary").contains("Failed tests: No matches")
                 .contains("Error tests: No matches");
         for (String test : List.of("Latest", "LatestReusesSlots", "StreamLapped", "TakeoverResume",
-                "UnvalidatedControl")) {
+                "UnvalidatedControl", "OptimisticLatest", "OptimisticStreamLapped")) {
             assertThat(results).as("jcstress ran and passed %s", test)
                     .contains("[OK] io.shmtel.jcstress.SeqlockStress." + test);
         }

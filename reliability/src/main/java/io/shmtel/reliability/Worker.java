@@ -9,12 +9,14 @@ import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.core.view.OptimisticReader;
 import io.shmtel.error.ShmtelException;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.SlotDescriptor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -32,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first);
  *                                        with -Dshmtel.reliability.samples=N only N samples, then hold the region;
  *                                        with -Dshmtel.reliability.variant=V samples of contents variant V
- *   read    DIR REGION MODE READS SECS   MODE latest | stream | raw (no seqlock validation: the control);
+ *   read    DIR REGION MODE READS SECS   MODE latest | stream | latest-optimistic | stream-optimistic (zero-copy:
+ *                                        the words read in place) | raw (no seqlock validation: the control);
  *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
  *                                        "lost Class: message"); "release": close and remove what it won
@@ -150,9 +153,11 @@ public final class Worker {
                 }
             }
         } else {
-            boolean stream = mode.equals("stream");
+            boolean stream = mode.startsWith("stream");
+            boolean optimistic = mode.endsWith("-optimistic");
             try (Subscriber s = Subscriber.open(region, TortureSample.RECORD, options)) {
                 DynamicView view = new DynamicView(s.record());
+                TortureCheck inPlace = new TortureCheck();
                 long last = -1;
                 Region attached = s.region();
                 long epoch = s.epoch();
@@ -169,7 +174,10 @@ public final class Worker {
                         s.state(); // liveness, as await does: follows a writer that replaced the file
                         nextState = now + 5_000_000;
                     }
-                    if (!(stream ? s.poll(view) : s.latest(view))) {
+                    boolean got = optimistic
+                            ? (stream ? s.pollOptimistic(view, inPlace) : s.latestOptimistic(view, inPlace))
+                            : (stream ? s.poll(view) : s.latest(view));
+                    if (!got) {
                         Thread.onSpinWait();
                         continue;
                     }
@@ -179,8 +187,10 @@ public final class Worker {
                         epoch = s.epoch();
                         last = -1;
                     }
-                    long k = view.sampleIndex();
-                    if (!TortureSample.check(view.buffer(), view.offset()) || (stream ? k <= last : k < last)) {
+                    long k = s.lastSampleIndex();
+                    boolean whole = optimistic ? inPlace.whole(k)
+                            : TortureSample.check(view.buffer(), view.offset()) && view.sampleIndex() == k;
+                    if (!whole || (stream ? k <= last : k < last)) {
                         bad++;
                     }
                     last = k;
@@ -191,6 +201,31 @@ public final class Worker {
         long rssEnd = rssKb();
         System.out.println("reads " + done + " bad " + bad + " lost " + lost + " rssKb " + rssStart + " " + rssEnd
                 + " heapKb " + heapStart + " " + heapAfterGcKb());
+    }
+
+    /**
+     * The reader of the optimistic read modes, as an optimistic reader should be: inside the window it only
+     * copies the words it needs (the seq and the payload words, one by one, into an image of its own); the
+     * checksum is checked after the read validated ({@link #whole}), never on bytes still being written.
+     */
+    static final class TortureCheck implements OptimisticReader<DynamicView> {
+        private final ByteBuffer image = ByteBuffer.allocate(SlotDescriptor.PAYLOAD_OFFSET
+                + TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+
+        @Override
+        public void read(DynamicView view) {
+            ByteBuffer live = view.buffer();
+            int at = view.offset();
+            image.putLong(SlotDescriptor.SEQ_OFFSET, live.getLong(at + SlotDescriptor.SEQ_OFFSET));
+            for (int i = SlotDescriptor.PAYLOAD_OFFSET; i < image.capacity(); i += Long.BYTES) {
+                image.putLong(i, live.getLong(at + i));
+            }
+        }
+
+        /** After a validated read: true when the words copied are the whole sample {@code k}. */
+        boolean whole(long k) {
+            return TortureSample.check(image, 0) && SlotDescriptor.sampleIndex(image.getLong(0)) == k;
+        }
     }
 
     static void race(RegionOptions options) throws Exception {
