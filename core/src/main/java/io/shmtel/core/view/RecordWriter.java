@@ -30,8 +30,15 @@ public abstract class RecordWriter {
     protected int base;
     private final SampleSink sink;
     private final int payloadLength;
-    /** The sink while a claim is open, else null. */
-    private ClaimableSink claimed;
+    /**
+     * The sink as one that lends its slots, resolved once here (a type check of an interface per claim
+     * costs a scan of the class's interfaces when it fails); null for a mailbox or a sink that lends none.
+     */
+    private final ClaimableSink claimable;
+    /** The buffer that holds the claimable sink's slots; null when {@link #claimable} is. */
+    private final ByteBuffer slots;
+    /** True while a claim is open (a primitive: no reference store, so no GC write barrier, per claim). */
+    private boolean claiming;
 
     protected RecordWriter(SampleSink sink, int payloadLength) {
         if (sink.payloadLength() != payloadLength) {
@@ -43,6 +50,8 @@ public abstract class RecordWriter {
         this.payloadLength = payloadLength;
         this.staging = ByteBuffer.allocateDirect(payloadLength).order(ByteOrder.LITTLE_ENDIAN);
         this.target = staging;
+        this.claimable = sink instanceof ClaimableSink c && !(sink instanceof MailboxSink) ? c : null;
+        this.slots = claimable == null ? null : claimable.claimBuffer();
     }
 
     /**
@@ -50,7 +59,7 @@ public abstract class RecordWriter {
      * claim mode, completes the claimed slot instead (nothing is copied).
      */
     public final long commit() {
-        if (claimed != null) {
+        if (claiming) {
             return commitClaim(System.nanoTime());
         }
         return sink.publish(staging, payloadLength, System.nanoTime());
@@ -61,7 +70,7 @@ public abstract class RecordWriter {
      * In claim mode, completes the claimed slot instead (nothing is copied).
      */
     public final long commit(long timestampNs) {
-        if (claimed != null) {
+        if (claiming) {
             return commitClaim(timestampNs);
         }
         return sink.publish(staging, payloadLength, timestampNs);
@@ -73,16 +82,18 @@ public abstract class RecordWriter {
      * a sink that lends no slots, and while a claim is open on the same ring; the writer then stays staged.
      */
     protected final void beginClaim() {
-        ClaimableSink ring = claimable();
-        ring.claim();
-        target = ring.claimBuffer();
-        base = ring.claimedPayloadOffset();
-        claimed = ring;
+        if (claimable == null) {
+            throw claimRefused();
+        }
+        claimable.claim();
+        target = slots;
+        base = claimable.claimedPayloadOffset();
+        claiming = true;
     }
 
     /** True between a claim and the {@link #commit()} or {@link #abortClaim()} that ends it. */
     public final boolean isClaimed() {
-        return claimed != null;
+        return claiming;
     }
 
     /**
@@ -91,36 +102,31 @@ public abstract class RecordWriter {
      * {@code finally} after {@code commit()}). The writer is staged again, its staging payload unchanged.
      */
     public final boolean abortClaim() {
-        ClaimableSink ring = claimed;
-        if (ring == null) {
+        if (!claiming) {
             return false;
         }
         endClaim();
-        return ring.abortClaim();
+        return claimable.abortClaim();
     }
 
     private long commitClaim(long timestampNs) {
-        ClaimableSink ring = claimed;
         endClaim(); // staged again even when the commit throws (a ring closed or truncated meanwhile)
-        return ring.commitClaim(timestampNs);
+        return claimable.commitClaim(timestampNs);
     }
 
     private void endClaim() {
-        claimed = null;
+        claiming = false;
         target = staging;
         base = 0;
     }
 
-    private ClaimableSink claimable() {
+    private IllegalStateException claimRefused() {
         if (sink instanceof MailboxSink) {
-            throw new IllegalStateException("claim() writes in place into a ring's slot; this writer's record is a"
+            return new IllegalStateException("claim() writes in place into a ring's slot; this writer's record is a"
                     + " mailbox, whose message is put whole: set the fields, then offer() or put()");
         }
-        if (sink instanceof ClaimableSink c) {
-            return c;
-        }
-        throw new IllegalStateException("claim() needs a sink that lends its slots (a RingWriter); this writer's sink "
-                + sink.getClass().getName() + " does not: set the fields, then commit()");
+        return new IllegalStateException("claim() needs a sink that lends its slots (a RingWriter); this writer's"
+                + " sink " + sink.getClass().getName() + " does not: set the fields, then commit()");
     }
 
     /**
