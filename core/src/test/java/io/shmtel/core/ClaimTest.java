@@ -16,12 +16,18 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.SlotDescriptor;
 import io.shmtel.schema.testing.Examples;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -34,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ShmDirectory.class)
 class ClaimTest {
-    static final Layout ARM = RegionChild.layout(Examples.example("arm.json").toAbsolutePath().toString());
+    static final String ARM_FILE = Examples.example("arm.json").toAbsolutePath().toString();
+    static final Layout ARM = RegionChild.layout(ARM_FILE);
     static final String RECORD = "joint_state";
     static final RecordLayout JOINT_STATE = ARM.record(RECORD).orElseThrow();
 
@@ -183,6 +190,47 @@ class ClaimTest {
                 assertThat(CounterPattern.check(view, 2)).isTrue();
                 assertThat(s.lostSamples()).as("index 1 abandoned (R2)").isEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * The same with a real death: a writer process killed (SIGKILL) while it holds a claim with half
+     * the fields written. The claimed bytes are never read; the next writer resumes past the index
+     * and a stream reader counts it lost.
+     */
+    @Test
+    void aWriterProcessKilledWithAClaimOpenLeavesItsIndexLostAndNeverRead(RegionOptions options) throws Exception {
+        List<Process> children = new ArrayList<>();
+        try {
+            Process child = RegionChild.start(children, List.of(), "claim-hold",
+                    options.regionDirectory().path().toString(), "killed", ARM_FILE, RECORD);
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("claimed 1");
+            try (Subscriber s = Subscriber.open("killed", RECORD, ARM, options)) {
+                DynamicView view = new DynamicView(JOINT_STATE);
+                s.seekToOldest();
+                assertThat(s.poll(view)).isTrue();
+                assertThat(view.sampleIndex()).isZero();
+                assertThat(s.poll(view)).as("the claimed index, not committed").isFalse();
+                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL, claim open
+                assertThat(s.poll(view)).isFalse();
+                assertThat(s.latest(view)).isTrue();
+                assertThat(CounterPattern.check(view, 0)).as("the newest sample stays readable").isTrue();
+                try (Publisher next = Publisher.create("killed", ARM, options)) {
+                    RingWriter ring = next.sink(RECORD);
+                    assertThat(ring.nextSampleIndex()).as("resumed past the claimed index (R1)").isEqualTo(2);
+                    DynamicWriter w = new DynamicWriter(ring, JOINT_STATE);
+                    CounterPattern.fill(w, 2);
+                    w.commit();
+                    assertThat(s.poll(view)).isTrue();
+                    assertThat(view.sampleIndex()).isEqualTo(2);
+                    assertThat(CounterPattern.check(view, 2)).isTrue();
+                    assertThat(s.lostSamples()).as("index 1 abandoned (R2)").isEqualTo(1);
+                }
+            }
+        } finally {
+            RegionChild.killAll(children);
         }
     }
 
