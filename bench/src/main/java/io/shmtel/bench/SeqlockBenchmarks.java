@@ -193,4 +193,28 @@ public class SeqlockBenchmarks {
     public double readLatestOptimistic64() {
         return latest1.latestOptimistic(liveView1, firstX) ? firstX.x : -1;
     }
+
+    /**
+     * publish64 written in place (zero-copy claim): claim the slot (busy mark), set all six f64 fields
+     * straight into it (a claim must set every field), complete and count it. No 48-byte copy.
+     */
+    @Benchmark
+    public long publishClaim64() {
+        Line1Writer w = line1.claim();
+        double v = timestamp;
+        for (int i = 0; i < Line1View.X_COUNT; i++) {
+            w.x(i, v);
+        }
+        return w.commit(++timestamp);
+    }
+
+    /** publish64 with all six fields set, as a claim must: the staged path to set beside publishClaim64. */
+    @Benchmark
+    public long publishAllFields64() {
+        double v = timestamp;
+        for (int i = 0; i < Line1View.X_COUNT; i++) {
+            line1.x(i, v);
+        }
+        return line1.commit(++timestamp);
+    }
 }

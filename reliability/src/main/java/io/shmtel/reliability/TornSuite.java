@@ -41,11 +41,22 @@ public final class TornSuite {
     }
 
     public static SuiteResult run(Path dir, long totalReads, int readers, int maxSeconds) {
-        SuiteResult result = new SuiteResult("torn");
+        return run(dir, totalReads, readers, maxSeconds, false);
+    }
+
+    /**
+     * With {@code claims}, the writer JVM writes a third of its samples staged, a third in place through
+     * zero-copy claims, and a third through a claim it aborts half-written and then claims again
+     * ({@link Worker#publishInTurn}).
+     */
+    public static SuiteResult run(Path dir, long totalReads, int readers, int maxSeconds, boolean claims) {
+        SuiteResult result = new SuiteResult(claims ? "torn-claims" : "torn");
         String region = "torn";
         long perReader = totalReads / readers;
         long start = System.nanoTime();
-        try (Child writer = Child.start("publish", dir.toString(), region, Integer.toString(maxSeconds + 30))) {
+        List<String> writerProperties = claims ? List.of("-D" + Worker.CLAIMS_PROPERTY + "=true") : List.of();
+        try (Child writer = Child.start(writerProperties, "publish", dir.toString(), region,
+                Integer.toString(maxSeconds + 30))) {
             writer.await("ready");
             List<Child> children = new ArrayList<>();
             try {
@@ -65,9 +76,10 @@ public final class TornSuite {
                     readsByMode.merge(READ_MODES.get(i % READ_MODES.size()), r.reads(), Long::sum);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                result.figure("%d reader JVMs (modes in turn) against a full-rate writer JVM: %,d validated reads %s"
+                result.figure("%d reader JVMs (modes in turn) against a full-rate writer JVM%s: %,d validated reads %s"
                         + " in %.1f s, %d torn or out of order; stream readers lapped %,d samples (counted, not torn)",
-                        readers, validated, readsByMode, seconds, bad, lost);
+                        readers, claims ? " (staged, claimed, claims aborted)" : "", validated, readsByMode, seconds,
+                        bad, lost);
                 result.check(bad == 0, "%d torn or out-of-order snapshots", bad);
                 result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated,
                         totalReads,

@@ -33,7 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first);
  *                                        with -Dshmtel.reliability.samples=N only N samples, then hold the region;
- *                                        with -Dshmtel.reliability.variant=V samples of contents variant V
+ *                                        with -Dshmtel.reliability.variant=V samples of contents variant V;
+ *                                        with -Dshmtel.reliability.claims=true through zero-copy claims too
  *   read    DIR REGION MODE READS SECS   MODE latest | stream | latest-optimistic | stream-optimistic (zero-copy:
  *                                        the words read in place) | raw (no seqlock validation: the control);
  *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
@@ -91,6 +92,12 @@ public final class Worker {
      */
     public static final String SAMPLES_PROPERTY = "shmtel.reliability.samples";
 
+    /**
+     * System property: publish mode writes samples in turn staged, through a claim, and through a claim
+     * aborted half-written then claimed again ({@link #publishInTurn}); default false: staged only.
+     */
+    public static final String CLAIMS_PROPERTY = "shmtel.reliability.claims";
+
     /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */
     public static RegionOptions options(Path dir) {
         return RegionOptions.defaults().withDirectory(dir)
@@ -113,16 +120,54 @@ public final class Worker {
             System.out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long count = 1;
+            boolean claims = Boolean.getBoolean(CLAIMS_PROPERTY);
             while (System.nanoTime() - deadline < 0 && count < limit) {
                 for (int i = 0; i < 1000 && count < limit; i++, count++) {
-                    TortureSample.fill(payload, sink.nextSampleIndex(), variant);
-                    sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                    if (claims) {
+                        publishInTurn(sink, payload, count, variant);
+                    } else {
+                        TortureSample.fill(payload, sink.nextSampleIndex(), variant);
+                        sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                    }
                 }
             }
             while (System.nanoTime() - deadline < 0) { // the sample limit reached: hold the region
                 Thread.sleep(10);
             }
             System.out.println("published " + sink.nextSampleIndex());
+        }
+    }
+
+    /** Ways {@link #publishInTurn} takes in turn. */
+    private static final int CLAIM_WAYS = 3;
+
+    /**
+     * Publishes the next sample staged (turn 0), written in place through a claim (turn 1), or through a
+     * claim that first scribbles half of another sample into the slot, aborts, and claims the same index
+     * again (turn 2): readers must never validate the scribble nor a mix.
+     */
+    static void publishInTurn(RingWriter sink, ByteBuffer payload, long turn, int variant) {
+        long k = sink.nextSampleIndex();
+        switch ((int) (turn % CLAIM_WAYS)) {
+            case 0 -> {
+                TortureSample.fill(payload, k, variant);
+                sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+            }
+            case 1 -> {
+                sink.claim();
+                TortureSample.fill(sink.claimBuffer(), sink.claimedPayloadOffset(), k, variant);
+                sink.commitClaim(System.nanoTime());
+            }
+            default -> {
+                sink.claim();
+                TortureSample.scribble(sink.claimBuffer(), sink.claimedPayloadOffset(), k + 1);
+                sink.abortClaim();
+                if (sink.claim() != k) {
+                    throw new IllegalStateException("an aborted claim's index was not claimed again: " + k);
+                }
+                TortureSample.fill(sink.claimBuffer(), sink.claimedPayloadOffset(), k, variant);
+                sink.commitClaim(System.nanoTime());
+            }
         }
     }
 
