@@ -17,7 +17,7 @@ final class Scenarios {
             new Scenario("floor", "C floor: seqlock one-way and word ping-pong on one cache line", Kind.FLOOR, true,
                     (bench, results) -> new FloorScenarios(bench).floor(results)),
             new Scenario("oneway", "shmtel one-way, busy-spin subscriber, stream and latest", Kind.LATENCY, true,
-                    (bench, results) -> new OneWayScenarios(bench).fanOut(results, 1, true)),
+                    (bench, results) -> new OneWayScenarios(bench).oneway(results)),
             new Scenario("backoff", "shmtel one-way, default backoff subscriber, samples ms apart", Kind.LATENCY,
                     true, (bench, results) -> new OneWayScenarios(bench).backoff(results)),
             new Scenario("roundtrip", "shmtel ping-pong over two regions, busy-spin", Kind.LATENCY, true,
