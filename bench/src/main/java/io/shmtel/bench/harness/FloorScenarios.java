@@ -137,15 +137,15 @@ final class FloorScenarios {
      * Short one-way and ping-pong floors, measured just before a scenario: on a virtual machine
      * the hypervisor can move the vCPUs during a run (onto hyperthread siblings or apart), which
      * moves every figure by a factor; a floor taken seconds before a row is the fair reference.
-     * Unplaced, and placed on the placed runs' first two CPUs when they have them. Null when there is no
-     * floor program (no gcc).
+     * Unplaced, and with {@code withPlaced} placed on the placed runs' first two CPUs when they have them.
+     * Null when there is no floor program (no gcc).
      */
-    Floors adjacentFloors() throws IOException {
+    Floors adjacentFloors(boolean withPlaced) throws IOException {
         Path binary = bench.work.resolve("floor").resolve("floor");
         if (!Files.isExecutable(binary)) {
             return null;
         }
-        Placement placed = bench.placements.best(2);
+        Placement placed = withPlaced ? bench.placements.best(2) : Placement.UNPLACED;
         return new Floors(adjacent(binary, Placement.UNPLACED), placed.placed() ? adjacent(binary, placed) : null);
     }
 

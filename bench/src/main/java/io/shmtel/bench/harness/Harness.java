@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             "  shmtel bench --quick                 about a minute",
             "  shmtel bench                         the full profile, a few minutes",
             "  shmtel bench --quick --only floor,oneway,aeron",
-            "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more"})
+            "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more",
+            "  shmtel bench --quick --only floor,oneway --cpus 2,3     placed on CPUs 2 and 3, beside unplaced"})
 public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
@@ -232,7 +233,7 @@ public final class Harness implements Callable<Integer> {
         int rowsBefore = results.rows.size();
         try {
             FloorScenarios.Floors floors = scenario.kind().adjacentFloors()
-                    ? new FloorScenarios(bench).adjacentFloors() : null;
+                    ? new FloorScenarios(bench).adjacentFloors(scenario.placed()) : null;
             scenario.body().run(bench, results);
             if (floors != null) {
                 for (int i = rowsBefore; i < results.rows.size(); i++) {
