@@ -61,11 +61,6 @@ record Placement(List<Integer> cpus, int fifoPriority, String skipped) {
         return index < cpus.size() ? cpus.get(index) : -1;
     }
 
-    /** The first {@code n} CPUs of this placement (the adjacent floors' two processes). */
-    Placement first(int n) {
-        return placed() ? new Placement(cpus.subList(0, Math.min(n, cpus.size())), fifoPriority, null) : this;
-    }
-
     /** "CPUs 1,0" with " SCHED_FIFO 10" when asked; "unplaced" when not placed. */
     String describe() {
         if (!placed()) {

@@ -79,11 +79,6 @@ final class Placements {
         }
     }
 
-    /** Unplaced only: what the tests and callers that do not place use. */
-    static Placements unplacedOnly() {
-        return new Placements(Mode.UNPLACED, List.of(), 0);
-    }
-
     /** The CPUs this process may run on (its affinity: taskset, cgroup cpuset). */
     static BitSet usableCpus() {
         try {
@@ -137,11 +132,6 @@ final class Placements {
         }
         Placement placed = placed(processes);
         return placed.placed() ? placed : Placement.UNPLACED;
-    }
-
-    /** Why {@code processes} cannot be placed, or null when they can. */
-    String whyNot(int processes) {
-        return placed(processes).skipped();
     }
 
     private Placement placed(int processes) {

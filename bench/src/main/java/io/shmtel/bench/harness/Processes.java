@@ -44,10 +44,6 @@ final class Processes implements AutoCloseable {
         return refused.isEmpty() ? null : String.join("; ", refused);
     }
 
-    /** The placement these processes were launched with. */
-    Placement placement() {
-        return placement;
-    }
 
     /** Launches {@code main} and waits until it says READY. */
     Proc start(Class<?> main, String name, Object... args) {
