@@ -62,7 +62,7 @@ public final class Harness implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "Short runs (about a minute in all) instead of the full profile.")
+    @Option(names = "--quick", description = "Short runs (a few minutes in all) instead of the full profile.")
     boolean quick;
 
     @Option(names = "--smoke", hidden = true, description = "Tiny runs that only prove every path works (tests).")
