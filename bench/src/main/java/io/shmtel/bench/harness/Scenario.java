@@ -19,6 +19,11 @@ import java.io.IOException;
  */
 record Scenario(String name, String description, Kind kind, boolean quick, boolean placed, Body body) {
 
+    /** A scenario that runs unplaced only (as every scenario did before placed runs). */
+    Scenario(String name, String description, Kind kind, boolean quick, Body body) {
+        this(name, description, kind, quick, false, body);
+    }
+
     /** What a scenario measures, which decides how the harness frames it. */
     enum Kind {
         /** The C floors every ratio is taken against. */
