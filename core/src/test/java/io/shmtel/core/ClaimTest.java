@@ -287,6 +287,8 @@ class ClaimTest {
             assertThat(other.isClaimed()).as("a refused claim leaves the writer staged").isFalse();
             assertThatThrownBy(() -> ring.resumeAt(5)).isInstanceOf(IllegalStateException.class)
                     .hasMessage(open + "resumeAt(5) is refused until commitClaim() or abortClaim() ends it");
+            assertThatThrownBy(() -> ring.skipTo(5)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage(open + "skipTo(5) is refused until commitClaim() or abortClaim() ends it");
             assertThat(w.commit()).isZero();
             assertThat(other.commit()).isEqualTo(1);
             assertThatThrownBy(() -> ring.commitClaim(0)).isInstanceOf(IllegalStateException.class)
