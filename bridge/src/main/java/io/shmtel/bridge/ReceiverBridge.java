@@ -12,6 +12,7 @@ import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
@@ -32,8 +33,9 @@ import org.HdrHistogram.Histogram;
 /**
  * The receiving half of a bridge: recreates each mirrored region here (same schema and layout,
  * name {@code prefix + source name}) as its single writer and republishes every sample that
- * arrives, stamped with its original publish time, so local subscribers read it with the usual
- * semantics. The mirror follows the source writer: a new source epoch gives a new local epoch, a
+ * arrives at its source index, stamped with its original publish time, so local subscribers read
+ * it with the usual semantics (what the link lost is lost for them). The mirror follows the source
+ * writer: its epoch is the source's (a source takeover is a takeover of the mirror in place), a
  * source that closes closes the mirror, a source writer that dies leaves the mirror's writer dead,
  * and a source or sender that goes quiet stops the mirror's heartbeat (readers see STALLED).
  * Link statistics go to {@code MIRROR.bridge} (schema {@code bridge_stats}). See docs/bridge.md.
@@ -127,7 +129,7 @@ public final class ReceiverBridge implements AutoCloseable {
         return withoutSchema;
     }
 
-    /** Samples that arrived a second time (a restarted sender re-reads its ring) and were dropped. */
+    /** Samples dropped as the mirror had that index or a later one (a restarted sender's, or reordered). */
     public long duplicates() {
         return duplicates;
     }
@@ -284,6 +286,9 @@ public final class ReceiverBridge implements AutoCloseable {
     private void onSample(ByteBuffer frame) {
         Link link = link(frame);
         long epoch = Frames.epoch(frame);
+        if (link != null) {
+            link.restartIfAfterEnd(epoch, frame.getLong(Frames.SAMPLE_INDEX));
+        }
         if (link == null || link.epoch != epoch || link.writer == null || link.mirror.ended != null) {
             withoutSchema++;
             return;
@@ -311,10 +316,16 @@ public final class ReceiverBridge implements AutoCloseable {
             withoutSchema++;
             return;
         }
+        RingWriter writer = link.writerAt(index);
+        if (writer == null) {
+            duplicates++; // the mirror has this index or a later one: a sample is never written backwards
+            return;
+        }
         link.staging.put(0, frame, Frames.SAMPLE_PAYLOAD, payload);
         long publishEpochNs = frame.getLong(Frames.PUBLISH_EPOCH_NS);
         long nowMonotonic = System.nanoTime();
-        link.writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        link.publishedInEpoch = true;
         long latency = nowMonotonic + monotonicToEpochNs - publishEpochNs;
         link.latency.recordValue(Math.min(Math.max(0, latency), link.latency.getHighestTrackableValue()));
         link.received++;

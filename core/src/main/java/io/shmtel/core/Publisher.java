@@ -134,6 +134,15 @@ public final class Publisher implements AutoCloseable {
         return new Publisher(Region.createOrTakeOver(name, layout, options), options);
     }
 
+    /**
+     * Creates region {@code name} (or takes over a dead writer's) with writer epoch {@code epoch}, for a
+     * writer that keeps another region's epoch (the bridge's mirror); see
+     * {@link Region#createOrTakeOver(String, Layout, RegionOptions, long)}.
+     */
+    public static Publisher create(String name, Layout layout, RegionOptions options, long epoch) {
+        return new Publisher(Region.createOrTakeOver(name, layout, options, epoch), options);
+    }
+
     @Override
     public String toString() {
         return "Publisher[" + region.name() + "]";
@@ -147,7 +156,7 @@ public final class Publisher implements AutoCloseable {
         return region.layout();
     }
 
-    /** The writer epoch: 1 for a new region, one more at each takeover. */
+    /** The writer epoch: 1 for a new region, one more at each takeover (or the epoch given to {@code create}). */
     public long epoch() {
         return region.epoch();
     }

@@ -7,6 +7,7 @@ import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingReader;
+import io.shmtel.core.view.OptimisticReader;
 import io.shmtel.core.view.RecordView;
 import io.shmtel.schema.layout.Layout;
 import java.util.Objects;
@@ -56,7 +57,14 @@ import java.util.Objects;
  * <p>Where things are: this file holds the read paths (the stream cursor of {@link #poll} and
  * {@link #awaitNext}, {@link #latest}) and the waiting; {@link SubscriberAttachment} how a region is
  * attached and its writers followed ({@link #state()}, {@link #corruption()}); {@link SubscriberWaitTarget}
- * what a sleeping subscriber registers in the region.
+ * what a sleeping subscriber registers in the region. Over 400 lines because the optimistic read paths
+ * ({@link #latestOptimistic}, {@link #pollOptimistic}) share the stream cursor's private state with the
+ * copying ones, and must count lost samples exactly as they do.
+ *
+ * <p>Zero-copy reading: {@link #latestOptimistic} and {@link #pollOptimistic} read fields straight from
+ * the live slot through an {@link OptimisticReader} and validate afterwards, instead of copying the whole
+ * slot first (worth it for large records of which a reader needs a few fields). The reader's values count
+ * only when the call returns true.
  */
 public final class Subscriber extends SubscriberAttachment implements AutoCloseable {
     private IdleStrategy idle;
@@ -332,5 +340,123 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
     @Override
     public void close() {
         closeAttachment();
+    }
+
+    // Optimistic (zero-copy) reads, issue 25: the view reads the live slot inside the reader's call.
+
+    /**
+     * The newest complete sample, read in place: points {@code view} at the live slot of the newest
+     * sample, calls {@code reader} (which copies the fields it needs), unwraps the view, then validates
+     * the slot's seq as {@link #latest} does after its copy. True when the reader's last call read one
+     * whole sample (its index is then {@link #lastSampleIndex()}); an overlapped attempt is discarded and
+     * retried on the newest sample, at most {@link RingReader#MAX_LATEST_ATTEMPTS} times. False, as for
+     * {@link #latest}, when there is none (yet) or every attempt was overlapped: the reader's fields are
+     * then not a sample. See {@link OptimisticReader} for what the reader may do. Allocates nothing.
+     */
+    public <V extends RecordView> boolean latestOptimistic(V view, OptimisticReader<? super V> reader) {
+        if (this.reader == null && !tryAttach(false)) {
+            return false;
+        }
+        if (region.isTruncated()) {
+            dropTruncated();
+            return false;
+        }
+        checkView(view);
+        try {
+            for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
+                long k = this.reader.optimisticLatest();
+                if (k < 0) {
+                    return false;
+                }
+                RuntimeException failure = readLive(view, reader, k);
+                if (this.reader.validate(k)) {
+                    lastSampleIndex = k;
+                    throwIfFailed(failure);
+                    return true;
+                }
+            }
+        } catch (InternalError e) {
+            absorb(e);
+        }
+        return false;
+    }
+
+    /**
+     * The next sample of the stream, read in place: {@link #poll} without the copy. True when
+     * {@code reader}'s last call read sample {@link #lastSampleIndex()} whole; false when the writer has
+     * not published it yet. The stream cursor moves and counts {@link #lostSamples()} exactly as
+     * {@link #poll}'s does: a read that the writer overlapped is the copying read's failed second check
+     * (lapped: the cursor skips to the oldest sample the writer will not overwrite next, counting the
+     * skipped ones lost). See {@link OptimisticReader} for what the reader may do. Allocates nothing.
+     */
+    public <V extends RecordView> boolean pollOptimistic(V view, OptimisticReader<? super V> reader) {
+        if (this.reader == null && !tryAttach(false)) {
+            return false;
+        }
+        if (region.isTruncated()) {
+            dropTruncated();
+            return false;
+        }
+        checkView(view);
+        try {
+            return pollOptimisticAttached(view, reader);
+        } catch (InternalError e) {
+            absorb(e);
+            return false;
+        }
+    }
+
+    private <V extends RecordView> boolean pollOptimisticAttached(V view, OptimisticReader<? super V> reader) {
+        if (cursor < 0) {
+            long published = this.reader.publishedAcquire();
+            cursor = Math.max(0, published - (startAtNewest ? 1 : record.depth()));
+            startAtNewest = false;
+        }
+        for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
+            int result = this.reader.optimisticRead(cursor);
+            if (result == RingReader.OK) {
+                RuntimeException failure = readLive(view, reader, cursor);
+                if (this.reader.validate(cursor)) {
+                    lastSampleIndex = cursor++;
+                    throwIfFailed(failure);
+                    return true;
+                }
+                // Overlapped by the writer: what the copying read's second seq check calls OVERWRITTEN.
+            } else if (result == RingReader.NOT_YET) {
+                return false;
+            } else if (result == RingReader.ABANDONED) {
+                lost++;
+                cursor++;
+                continue;
+            }
+            // Lapped, as in pollAttached: skip to the oldest sample the writer will not overwrite next.
+            long oldestSafe = this.reader.publishedAcquire() - record.depth() + 1;
+            long next = Math.max(cursor + 1, oldestSafe);
+            lost += next - cursor;
+            cursor = next;
+        }
+        return false;
+    }
+
+    /**
+     * Points {@code view} at the live slot of sample {@code k}, runs {@code reader}, unwraps the view; returns
+     * what the reader threw (null: nothing), to be rethrown only if the read validates.
+     */
+    private <V extends RecordView> RuntimeException readLive(V view, OptimisticReader<? super V> reader, long k) {
+        view.wrap(this.reader.sharedBuffer(), this.reader.geometry().slotOffset(k));
+        try {
+            reader.read(view);
+            return null;
+        } catch (RuntimeException e) { // on torn bytes, perhaps: dropped unless the read validates
+            return e;
+        } finally {
+            view.unwrap();
+        }
+    }
+
+    private static void throwIfFailed(RuntimeException failure) {
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

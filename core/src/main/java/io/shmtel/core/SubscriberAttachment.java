@@ -318,4 +318,18 @@ abstract class SubscriberAttachment {
             region.close();
         }
     }
+
+    /**
+     * Throws unless {@code view} is a view of this record (its layout or the expected compatible one), as
+     * {@link #wrap} checks; for optimistic reads, which wrap it on the live slot instead of the snapshot.
+     */
+    final void checkView(RecordView view) {
+        long fingerprint = view.recordFingerprint();
+        if (fingerprint != record.fingerprint() && fingerprint != expectedRecordFingerprint) {
+            throw new IncompatibleLayoutException("view of record \"" + view.recordName() + "\" has layout "
+                    + Fingerprint.hex(fingerprint) + "; record \"" + recordName + "\" of region \"" + regionName
+                    + "\" has " + Fingerprint.hex(record.fingerprint())
+                    + " (open the subscriber with the view's schema layout to read a compatible prefix)");
+        }
+    }
 }

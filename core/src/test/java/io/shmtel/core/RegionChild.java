@@ -38,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  *                                              each ("ready" once subscribed; at the end "read N lost L torn T
  *                                              backwards B sleeps S wakeups W timeouts X fallbacks F")
  *   hold    DIR REGION SCHEMA RECORD           publish one sample, then hold the region ("ready epoch=E")
+ *   claim-hold DIR REGION SCHEMA RECORD        publish one sample, claim the next slot, write half of sample 1's
+ *                                              fields into it, then hold the claim open ("claimed K")
  *   mbox-send DIR REGION SCHEMA RECORD COUNT IDLE   put counter-pattern messages into a mailbox until message
  *                                              COUNT-1 is in (continuing a dead writer's numbering), then wait for
  *                                              its answer ("ready next=K skipped=S", at the end "sent N failures F")
@@ -64,6 +66,7 @@ public final class RegionChild {
             case "create" -> create(options, args[2], layout(args[3]));
             case "sleep" -> sleep(options, args[2], args[3], Long.parseLong(args[4]), Long.parseLong(args[5]));
             case "hold" -> hold(options, args[2], layout(args[3]), args[4]);
+            case "claim-hold" -> claimHold(options, args[2], layout(args[3]), args[4]);
             case "mbox-send" -> mailboxSend(options, args[2], layout(args[3]), args[4], Long.parseLong(args[5]),
                     args[6]);
             case "mbox-take" -> mailboxTake(options, args[2], args[3], Long.parseLong(args[4]), args[5],
@@ -242,6 +245,25 @@ public final class RegionChild {
             CounterPattern.fill(writer, sink.nextSampleIndex());
             writer.commit();
             System.out.println("ready epoch=" + publisher.epoch());
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+
+    static void claimHold(RegionOptions options, String region, Layout layout, String record)
+            throws InterruptedException {
+        try (Publisher publisher = Publisher.create(region, layout, options)) {
+            RingWriter sink = publisher.sink(record);
+            RecordLayout r = layout.record(record).orElseThrow();
+            DynamicWriter writer = new DynamicWriter(sink, r);
+            CounterPattern.fill(writer, sink.nextSampleIndex());
+            writer.commit();
+            long k = sink.nextSampleIndex();
+            writer.claim();
+            for (int i = 0; i < r.fields().size() / 2; i++) { // half the fields: a claimer killed mid-way
+                writer.set(r.fields().get(i).name(), "-1");
+            }
+            System.out.println("claimed " + k);
             System.out.flush();
             Thread.sleep(TimeUnit.MINUTES.toMillis(5));
         }

@@ -227,4 +227,92 @@ public final class SeqlockStress {
             r.r2 = region.getLong(slot + 24);
         }
     }
+
+    /**
+     * Zero-copy reading (issue 25): the newest sample read in place, between {@code optimisticLatest} and
+     * {@code validate}, while the writer reuses the slots under the reader (samples 0 to 4, sample k
+     * carrying k+1 in both words, into the two-slot ring). The words are read straight from the live slot
+     * with plain loads; whatever they were, a read that validates must be sample k, whole. A read the writer
+     * overlapped is discarded (-2), never reported.
+     */
+    @JCStressTest
+    @Outcome(id = "-1, -1, -1", expect = ACCEPTABLE, desc = "nothing published yet")
+    @Outcome(id = "-2, -2, -2", expect = ACCEPTABLE_INTERESTING, desc =
+            "the writer rewrote the slot during the read: validation refused it")
+    @Outcome(id = {"0, 1, 1", "1, 2, 2", "2, 3, 3", "3, 4, 4", "4, 5, 5"}, expect = ACCEPTABLE,
+            desc = "validated: sample k, whole and its own")
+    @Outcome(expect = FORBIDDEN, desc = "a validated in-place read mixing two samples, or not the sample of its index")
+    @State
+    public static class OptimisticLatest {
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        final RingWriter writer = new RingWriter(region, GEOMETRY);
+        final RingReader reader = new RingReader(region, GEOMETRY);
+
+        @Actor
+        public void writer() {
+            for (ByteBuffer sample : COUNTED) {
+                writer.publish(sample, 16, 0);
+            }
+        }
+
+        @Actor
+        public void reader(JJJ_Result r) {
+            long k = reader.optimisticLatest();
+            if (k < 0) {
+                r.r1 = -1; // CONTENDED cannot happen: five publishes, 64 attempts
+                r.r2 = -1;
+                r.r3 = -1;
+                return;
+            }
+            ByteBuffer live = reader.sharedBuffer();
+            int slot = GEOMETRY.slotOffset(k);
+            long a = live.getLong(slot + 16);
+            long b = live.getLong(slot + 24);
+            boolean valid = reader.validate(k);
+            r.r1 = valid ? k : -2;
+            r.r2 = valid ? a : -2;
+            r.r3 = valid ? b : -2;
+        }
+    }
+
+    /**
+     * Sample 0 read in place by index (a stream reader's {@code optimisticRead}) while the writer laps it
+     * (sample 2 goes to sample 0's slot): either whole (1, 1) or refused, never mixed.
+     */
+    @JCStressTest
+    @Outcome(id = "-1, -1", expect = ACCEPTABLE, desc = "not there yet, or overwritten: refused at the begin")
+    @Outcome(id = "-2, -2", expect = ACCEPTABLE_INTERESTING, desc = "overwritten during the read: validation refused")
+    @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "sample 0, whole")
+    @Outcome(expect = FORBIDDEN, desc = "a mixed or torn sample 0 validated")
+    @State
+    public static class OptimisticStreamLapped {
+        final ByteBuffer region = ByteBuffer.allocateDirect((int) GEOMETRY.blockLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        final RingWriter writer = new RingWriter(region, GEOMETRY);
+        final RingReader reader = new RingReader(region, GEOMETRY);
+
+        @Actor
+        public void writer() {
+            writer.publish(ONES, 16, 0);
+            writer.publish(TWOS, 16, 0);
+            writer.publish(THREES, 16, 0); // sample 2 overwrites sample 0's slot
+        }
+
+        @Actor
+        public void reader(JJ_Result r) {
+            if (reader.optimisticRead(0) != RingReader.OK) {
+                r.r1 = -1;
+                r.r2 = -1;
+                return;
+            }
+            ByteBuffer live = reader.sharedBuffer();
+            int slot = GEOMETRY.slotOffset(0);
+            long a = live.getLong(slot + 16);
+            long b = live.getLong(slot + 24);
+            boolean valid = reader.validate(0);
+            r.r1 = valid ? a : -2;
+            r.r2 = valid ? b : -2;
+        }
+    }
 }

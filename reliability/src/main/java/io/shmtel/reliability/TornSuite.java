@@ -3,18 +3,26 @@ package io.shmtel.reliability;
 import io.shmtel.core.region.Region;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Torn-read stress: reader JVMs (half latest-value, half stream) validate the checksum of every
- * snapshot they get from a full-rate writer JVM; a control reader copies the same slots without
+ * Torn-read stress: reader JVMs (latest-value and stream, copying and optimistic in turn) validate the
+ * checksum of every sample they get from a full-rate writer JVM; a control reader copies the same slots without
  * the seqlock checks and must see torn copies, which proves the check can fail.
  */
 public final class TornSuite {
     static final Pattern RESULT = Pattern.compile(
             "reads (\\d+) bad (\\d+) lost (\\d+) rssKb (-?\\d+) (-?\\d+)(?: heapKb (-?\\d+) (-?\\d+))?");
+
+    /**
+     * The reader modes, taken in turn: copying latest and stream readers, and their optimistic (zero-copy)
+     * twins, which check each sample in the live slot and count it only when the read validated.
+     */
+    static final List<String> READ_MODES = List.of("latest", "stream", "latest-optimistic", "stream-optimistic");
 
     private TornSuite() {}
 
@@ -33,32 +41,45 @@ public final class TornSuite {
     }
 
     public static SuiteResult run(Path dir, long totalReads, int readers, int maxSeconds) {
-        SuiteResult result = new SuiteResult("torn");
+        return run(dir, totalReads, readers, maxSeconds, false);
+    }
+
+    /**
+     * With {@code claims}, the writer JVM writes a third of its samples staged, a third in place through
+     * zero-copy claims, and a third through a claim it aborts half-written and then claims again
+     * ({@link Worker#publishInTurn}).
+     */
+    public static SuiteResult run(Path dir, long totalReads, int readers, int maxSeconds, boolean claims) {
+        SuiteResult result = new SuiteResult(claims ? "torn-claims" : "torn");
         String region = "torn";
         long perReader = totalReads / readers;
         long start = System.nanoTime();
-        try (Child writer = Child.start("publish", dir.toString(), region, Integer.toString(maxSeconds + 30))) {
+        List<String> writerProperties = claims ? List.of("-D" + Worker.CLAIMS_PROPERTY + "=true") : List.of();
+        try (Child writer = Child.start(writerProperties, "publish", dir.toString(), region,
+                Integer.toString(maxSeconds + 30))) {
             writer.await("ready");
             List<Child> children = new ArrayList<>();
             try {
                 for (int i = 0; i < readers; i++) {
-                    children.add(Child.start("read", dir.toString(), region, i % 2 == 0 ? "latest" : "stream",
+                    children.add(Child.start("read", dir.toString(), region, READ_MODES.get(i % READ_MODES.size()),
                             Long.toString(perReader), Integer.toString(maxSeconds)));
                 }
                 long validated = 0;
                 long bad = 0;
                 long lost = 0;
-                for (Child c : children) {
-                    Reads r = Reads.parse(c.await("reads"));
+                Map<String, Long> readsByMode = new LinkedHashMap<>();
+                for (int i = 0; i < children.size(); i++) {
+                    Reads r = Reads.parse(children.get(i).await("reads"));
                     validated += r.reads();
                     bad += r.bad();
                     lost += r.lost();
+                    readsByMode.merge(READ_MODES.get(i % READ_MODES.size()), r.reads(), Long::sum);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                result.figure("%d reader JVMs (%d latest, %d stream) against a full-rate writer JVM: %,d validated "
-                        + "reads"
+                result.figure("%d reader JVMs (modes in turn) against a full-rate writer JVM%s: %,d validated reads %s"
                         + " in %.1f s, %d torn or out of order; stream readers lapped %,d samples (counted, not torn)",
-                        readers, (readers + 1) / 2, readers / 2, validated, seconds, bad, lost);
+                        readers, claims ? " (staged, claimed, claims aborted)" : "", validated, readsByMode, seconds,
+                        bad, lost);
                 result.check(bad == 0, "%d torn or out-of-order snapshots", bad);
                 result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated,
                         totalReads,

@@ -48,13 +48,31 @@ public final class TortureSample {
 
     /** Fills {@code payload} (little-endian, at offset 0) with sample {@code k} of contents variant {@code variant}. */
     public static void fill(ByteBuffer payload, long k, int variant) {
+        fill(payload, 0, k, variant);
+    }
+
+    /**
+     * Fills the payload at {@code offset} of {@code buffer} (little-endian) with sample {@code k} of contents
+     * variant {@code variant}: a staging payload at 0, or a claimed slot's payload in place.
+     */
+    public static void fill(ByteBuffer buffer, int offset, long k, int variant) {
         long sum = k;
         for (int i = 0; i < WORDS; i++) {
             long w = word(k, i, variant);
-            payload.putLong(i * Long.BYTES, w);
+            buffer.putLong(offset + i * Long.BYTES, w);
             sum = Long.rotateLeft(sum, 7) ^ w;
         }
-        payload.putLong(WORDS * Long.BYTES, sum);
+        buffer.putLong(offset + WORDS * Long.BYTES, sum);
+    }
+
+    /**
+     * Writes the first half of the words of sample {@code other} at {@code offset}: what a claimer that
+     * gives up half-way leaves in a slot. Read as any sample, it fails {@link #check}.
+     */
+    public static void scribble(ByteBuffer buffer, int offset, long other) {
+        for (int i = 0; i < WORDS / 2; i++) {
+            buffer.putLong(offset + i * Long.BYTES, word(other, i));
+        }
     }
 
     /**

@@ -9,12 +9,14 @@ import io.shmtel.core.ring.MailboxWords;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.core.view.OptimisticReader;
 import io.shmtel.error.ShmtelException;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordBlockDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.layout.SlotDescriptor;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -31,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   publish DIR REGION SECONDS           publish torture samples at full rate ("ready epoch=E" after the first);
  *                                        with -Dshmtel.reliability.samples=N only N samples, then hold the region;
- *                                        with -Dshmtel.reliability.variant=V samples of contents variant V
- *   read    DIR REGION MODE READS SECS   MODE latest | stream | raw (no seqlock validation: the control);
+ *                                        with -Dshmtel.reliability.variant=V samples of contents variant V;
+ *                                        with -Dshmtel.reliability.claims=true through zero-copy claims too
+ *   read    DIR REGION MODE READS SECS   MODE latest | stream | latest-optimistic | stream-optimistic (zero-copy:
+ *                                        the words read in place) | raw (no seqlock validation: the control);
  *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
  *                                        "lost Class: message"); "release": close and remove what it won
@@ -88,6 +92,12 @@ public final class Worker {
      */
     public static final String SAMPLES_PROPERTY = "shmtel.reliability.samples";
 
+    /**
+     * System property: publish mode writes samples in turn staged, through a claim, and through a claim
+     * aborted half-written then claimed again ({@link #publishInTurn}); default false: staged only.
+     */
+    public static final String CLAIMS_PROPERTY = "shmtel.reliability.claims";
+
     /** The suites' region options: heartbeat from {@value #HEARTBEAT_PROPERTY} (20 ms), stalled after 5 periods. */
     public static RegionOptions options(Path dir) {
         return RegionOptions.defaults().withDirectory(dir)
@@ -110,16 +120,54 @@ public final class Worker {
             System.out.flush();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long count = 1;
+            boolean claims = Boolean.getBoolean(CLAIMS_PROPERTY);
             while (System.nanoTime() - deadline < 0 && count < limit) {
                 for (int i = 0; i < 1000 && count < limit; i++, count++) {
-                    TortureSample.fill(payload, sink.nextSampleIndex(), variant);
-                    sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                    if (claims) {
+                        publishInTurn(sink, payload, count, variant);
+                    } else {
+                        TortureSample.fill(payload, sink.nextSampleIndex(), variant);
+                        sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+                    }
                 }
             }
             while (System.nanoTime() - deadline < 0) { // the sample limit reached: hold the region
                 Thread.sleep(10);
             }
             System.out.println("published " + sink.nextSampleIndex());
+        }
+    }
+
+    /** Ways {@link #publishInTurn} takes in turn. */
+    private static final int CLAIM_WAYS = 3;
+
+    /**
+     * Publishes the next sample staged (turn 0), written in place through a claim (turn 1), or through a
+     * claim that first scribbles half of another sample into the slot, aborts, and claims the same index
+     * again (turn 2): readers must never validate the scribble nor a mix.
+     */
+    static void publishInTurn(RingWriter sink, ByteBuffer payload, long turn, int variant) {
+        long k = sink.nextSampleIndex();
+        switch ((int) (turn % CLAIM_WAYS)) {
+            case 0 -> {
+                TortureSample.fill(payload, k, variant);
+                sink.publish(payload, TortureSample.PAYLOAD_LENGTH, System.nanoTime());
+            }
+            case 1 -> {
+                sink.claim();
+                TortureSample.fill(sink.claimBuffer(), sink.claimedPayloadOffset(), k, variant);
+                sink.commitClaim(System.nanoTime());
+            }
+            default -> {
+                sink.claim();
+                TortureSample.scribble(sink.claimBuffer(), sink.claimedPayloadOffset(), k + 1);
+                sink.abortClaim();
+                if (sink.claim() != k) {
+                    throw new IllegalStateException("an aborted claim's index was not claimed again: " + k);
+                }
+                TortureSample.fill(sink.claimBuffer(), sink.claimedPayloadOffset(), k, variant);
+                sink.commitClaim(System.nanoTime());
+            }
         }
     }
 
@@ -150,9 +198,11 @@ public final class Worker {
                 }
             }
         } else {
-            boolean stream = mode.equals("stream");
+            boolean stream = mode.startsWith("stream");
+            boolean optimistic = mode.endsWith("-optimistic");
             try (Subscriber s = Subscriber.open(region, TortureSample.RECORD, options)) {
                 DynamicView view = new DynamicView(s.record());
+                TortureCheck inPlace = new TortureCheck();
                 long last = -1;
                 Region attached = s.region();
                 long epoch = s.epoch();
@@ -169,7 +219,10 @@ public final class Worker {
                         s.state(); // liveness, as await does: follows a writer that replaced the file
                         nextState = now + 5_000_000;
                     }
-                    if (!(stream ? s.poll(view) : s.latest(view))) {
+                    boolean got = optimistic
+                            ? (stream ? s.pollOptimistic(view, inPlace) : s.latestOptimistic(view, inPlace))
+                            : (stream ? s.poll(view) : s.latest(view));
+                    if (!got) {
                         Thread.onSpinWait();
                         continue;
                     }
@@ -179,8 +232,10 @@ public final class Worker {
                         epoch = s.epoch();
                         last = -1;
                     }
-                    long k = view.sampleIndex();
-                    if (!TortureSample.check(view.buffer(), view.offset()) || (stream ? k <= last : k < last)) {
+                    long k = s.lastSampleIndex();
+                    boolean whole = optimistic ? inPlace.whole(k)
+                            : TortureSample.check(view.buffer(), view.offset()) && view.sampleIndex() == k;
+                    if (!whole || (stream ? k <= last : k < last)) {
                         bad++;
                     }
                     last = k;
@@ -191,6 +246,31 @@ public final class Worker {
         long rssEnd = rssKb();
         System.out.println("reads " + done + " bad " + bad + " lost " + lost + " rssKb " + rssStart + " " + rssEnd
                 + " heapKb " + heapStart + " " + heapAfterGcKb());
+    }
+
+    /**
+     * The reader of the optimistic read modes, as an optimistic reader should be: inside the window it only
+     * copies the words it needs (the seq and the payload words, one by one, into an image of its own); the
+     * checksum is checked after the read validated ({@link #whole}), never on bytes still being written.
+     */
+    static final class TortureCheck implements OptimisticReader<DynamicView> {
+        private final ByteBuffer image = ByteBuffer.allocate(SlotDescriptor.PAYLOAD_OFFSET
+                + TortureSample.PAYLOAD_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+
+        @Override
+        public void read(DynamicView view) {
+            ByteBuffer live = view.buffer();
+            int at = view.offset();
+            image.putLong(SlotDescriptor.SEQ_OFFSET, live.getLong(at + SlotDescriptor.SEQ_OFFSET));
+            for (int i = SlotDescriptor.PAYLOAD_OFFSET; i < image.capacity(); i += Long.BYTES) {
+                image.putLong(i, live.getLong(at + i));
+            }
+        }
+
+        /** After a validated read: true when the words copied are the whole sample {@code k}. */
+        boolean whole(long k) {
+            return TortureSample.check(image, 0) && SlotDescriptor.sampleIndex(image.getLong(0)) == k;
+        }
     }
 
     static void race(RegionOptions options) throws Exception {

@@ -19,6 +19,14 @@ class SuitesTest {
         }
     }
 
+    /** The same with the writer publishing through zero-copy claims, some aborted half-written (issue 25). */
+    @Test
+    void tornReadStressThroughClaims() throws Exception {
+        try (Scratch scratch = new Scratch("tornclaims")) {
+            assertPassed(TornSuite.run(scratch.dir(), 2_000_000, 4, 60, true));
+        }
+    }
+
     @Test
     void stallAndPidReuse() throws Exception {
         try (Scratch scratch = new Scratch("stall")) {

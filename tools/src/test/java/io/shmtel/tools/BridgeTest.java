@@ -255,6 +255,8 @@ class BridgeTest {
             assertThat(mirror.first).as("the stream from its first sample").isZero();
             assertThat(mirror.gaps).as("nothing lost").isEmpty();
             assertThat(mirror.read).isEqualTo(1500);
+            assertThat(mirror.subscriber.lostSamples()).isZero();
+            assertThat(mirror.subscriber.epoch()).as("the source's epoch").isEqualTo(sourceEpoch(hosts));
             assertThat(first.await(20)).isZero();
             mirror.awaitState(WriterState.CLOSED, 5_000, hosts::allLogs);
             Map<String, Object> stats = awaitStats(hosts, s -> "CLOSED".equals(s.get("remote_state"))
@@ -283,6 +285,8 @@ class BridgeTest {
                     && (Long) s.get("received") - 1500 + (Long) s.get("lost_sender") == 3000);
             assertThat(stats.get("lost_sender")).as("what the mirror missed is what the bridge reports (gaps "
                     + mirror.gaps + ")").isEqualTo(mirror.missing);
+            assertThat(mirror.lostSinceFirst()).as("and what the mirror's reader counted lost")
+                    .isEqualTo(mirror.missing);
             assertThat(stats).containsEntry("lost_link", 0L).containsEntry("source_epoch", 2L);
             try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirB))) {
                 assertThat(r.writerPid()).as("the receiver kept writing the mirror").isEqualTo(mirrorWriter);
@@ -295,7 +299,7 @@ class BridgeTest {
             BridgeHosts.Child third = hosts.onA("publisher-3", "pub", "counter", "--schema", BridgeHosts.SCHEMA,
                     "--rate", "" + RATE, "--pattern", "counter");
             mirror.readThrough(4500 + 200, 30_000, hosts::allLogs);
-            assertThat(mirror.subscriber.epoch()).isEqualTo(3);
+            assertThat(mirror.subscriber.epoch()).isEqualTo(3).isEqualTo(sourceEpoch(hosts));
             third.kill();
             mirror.awaitState(WriterState.WRITER_DEAD, 5_000, hosts::allLogs);
             restarted.stop();
@@ -321,6 +325,12 @@ class BridgeTest {
                 BridgeHosts.Child sender = hosts.onA("sender-lossy", "bridge", "send", "--to", to, "counter");
                 sender.awaitLog("sending [counter]", 20_000);
                 sender.awaitLog("a receiver is connected", 30_000);
+                // The issue's check: `echo --stream --check` on the mirror, as on the source, from its first sample.
+                BridgeHosts.Child echo = reliable ? null : hosts.onB("echo-check", "echo", "counter/counter",
+                        "--stream", "--check", "--timeout", "120");
+                if (echo != null) {
+                    echo.awaitLog("echo counter/counter: writer ", 30_000);
+                }
                 BridgeHosts.Child publisher = hosts.onA("publisher-lossy", "pub", "counter", "--schema",
                         BridgeHosts.SCHEMA, "--rate", "" + RATE, "--count", "3000", "--pattern", "counter");
                 try (CounterStream mirror = new CounterStream(hosts.dirB, "counter")) {
@@ -356,6 +366,9 @@ class BridgeTest {
                         assertThat((Long) stats.get("lost_link") + (Long) stats.get("lost_sender"))
                                 .as("every missing sample is counted").isEqualTo(mirror.missing + tail);
                         assertThat((Long) stats.get("lost_link")).isPositive();
+                        assertThat(mirror.lostSinceFirst()).as("the mirror's reader counts each gap lost")
+                                .isEqualTo(mirror.missing);
+                        echoChecks(echo, mirror.last);
                     }
                 }
                 sender.stop();
@@ -363,6 +376,48 @@ class BridgeTest {
             }
         } finally {
             hosts.clearLoss();
+        }
+    }
+
+    private static final Pattern ECHO_CHECKED = Pattern.compile(
+            "echo counter/counter: all (\\d+) samples checked followed the counter pattern");
+    private static final Pattern ECHO_LOST = Pattern.compile("echo counter/counter: (\\d+) samples lost");
+
+    /**
+     * Stops {@code echo --stream --check} on the mirror (started before the mirror had a sample, so it
+     * read from sample 0) once it read through source sample {@code last}: every sample it printed
+     * followed the counter pattern at its own index, and what it did not print it counted lost.
+     */
+    private static void echoChecks(BridgeHosts.Child echo, long last) throws Exception {
+        String lastLine = "counter #" + last + " t=";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!echo.log().contains(lastLine) && System.nanoTime() - deadline < 0) {
+            CounterStream.sleep(100);
+        }
+        echo.stop();
+        String log = echo.log();
+        var checked = ECHO_CHECKED.matcher(log);
+        var lost = ECHO_LOST.matcher(log);
+        assertThat(checked.find()).as("echo's verdict (after " + lastLine + "):\n" + tail(log)).isTrue();
+        assertThat(lost.find()).as("echo counted lost samples:\n" + tail(log)).isTrue();
+        long printed = Long.parseLong(checked.group(1));
+        long lostCount = Long.parseLong(lost.group(1));
+        System.out.println("BridgeTest: echo --stream --check on the mirror: " + printed + " samples checked, "
+                + lostCount + " lost, through sample " + last);
+        assertThat(log).doesNotContain("did not follow the counter pattern");
+        assertThat(lostCount).isPositive();
+        assertThat(printed + lostCount).as("every index from 0 through " + last + " printed or counted lost")
+                .isEqualTo(last + 1);
+    }
+
+    private static String tail(String log) {
+        return log.substring(Math.max(0, log.length() - 2_000));
+    }
+
+    /** The source region's writer epoch on host A. */
+    private static long sourceEpoch(BridgeHosts hosts) {
+        try (Region r = Region.open("counter", ShmDirectory.options(hosts.dirA))) {
+            return r.epoch();
         }
     }
 

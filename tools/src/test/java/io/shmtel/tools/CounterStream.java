@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Reads a mirrored counter stream (host B) as any local subscriber would, and checks it: every
- * sample whole (counter pattern with the source's index, carried in field {@code k}), in order,
- * never twice; gaps are counted, not hidden.
+ * sample whole (counter pattern with the source's index, carried in field {@code k}) and at that
+ * same index in the mirror, in order, never twice; gaps are counted, not hidden, and the reader's
+ * own lost count ({@link Subscriber#lostSamples()}) sees them too.
  */
 final class CounterStream implements AutoCloseable {
     final Subscriber subscriber;
@@ -28,6 +29,8 @@ final class CounterStream implements AutoCloseable {
     long last = -1;
     long read;
     long missing;
+    /** The subscriber's lost count when the first sample came (indexes before it it could not read). */
+    long lostBeforeFirst = -1;
     final List<String> gaps = new ArrayList<>();
 
     CounterStream(Path dir, String region) {
@@ -73,6 +76,7 @@ final class CounterStream implements AutoCloseable {
         }
         long value = view.integer(k, 0);
         assertThat(CounterPattern.check(view, value)).as("sample %d is whole", value).isTrue();
+        assertThat(view.sampleIndex()).as("the mirror's index of source sample %d", value).isEqualTo(value);
         assertThat(value).as("samples in order, never twice (after %d)", last).isGreaterThan(last);
         if (last >= 0 && value > last + 1) {
             missing += value - last - 1;
@@ -80,10 +84,16 @@ final class CounterStream implements AutoCloseable {
         }
         if (first < 0) {
             first = value;
+            lostBeforeFirst = subscriber.lostSamples();
         }
         last = value;
         read++;
         return true;
+    }
+
+    /** Samples the subscriber counted lost since the first it read: the gaps, as the mirror's own readers see them. */
+    long lostSinceFirst() {
+        return subscriber.lostSamples() - lostBeforeFirst;
     }
 
     /** Waits until the mirror's writer state is {@code expected}. */

@@ -55,6 +55,7 @@ public final class AeronChild {
             case "aeron-pong" -> pong(aeronDir);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
+        Placement.reportInChild();
         System.out.println("DONE");
         System.out.flush();
     }
@@ -119,6 +120,8 @@ public final class AeronChild {
                 Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
                 ExclusivePublication publication = aeron.addExclusivePublication(pingChannel, PING_STREAM);
                 Subscription subscription = aeron.addSubscription(pongChannel, PONG_STREAM)) {
+            // Placed after the driver and client threads started: they float, as in an unplaced run.
+            Placement.applyInChild();
             Child.ready();
             Child.awaitGo();
             awaitConnected(publication, subscription);
@@ -146,6 +149,7 @@ public final class AeronChild {
         try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir.toString()));
                 ExclusivePublication publication = aeron.addExclusivePublication(pongChannel, PONG_STREAM);
                 Subscription subscription = aeron.addSubscription(pingChannel, PING_STREAM)) {
+            Placement.applyInChild();
             Child.ready();
             awaitConnected(publication, subscription);
             UnsafeBuffer buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));

@@ -39,15 +39,18 @@ final class Bench {
     final List<Integer> fanout;
     /** Whether fan-out counts that need more cores than this machine has run anyway. */
     final boolean oversubscribe;
+    /** Which placements the placeable scenarios run ({@code --placement}, {@code --cpus}, {@code --fifo}). */
+    final Placements placements;
     private final Predicate<String> selected;
 
     Bench(Profile profile, Path work, Path logs, List<Integer> fanout, boolean oversubscribe,
-            Predicate<String> selected) {
+            Placements placements, Predicate<String> selected) {
         this.profile = profile;
         this.work = work;
         this.logs = logs;
         this.fanout = fanout;
         this.oversubscribe = oversubscribe;
+        this.placements = placements;
         this.selected = selected;
     }
 
@@ -58,7 +61,12 @@ final class Bench {
 
     /** A new set of child processes for one run, closed (every process ended) by try-with-resources. */
     Processes processes() {
-        return new Processes(this);
+        return new Processes(this, Placement.UNPLACED);
+    }
+
+    /** As {@link #processes()}, the n-th process launched placed on the n-th CPU of {@code placement}. */
+    Processes processes(Placement placement) {
+        return new Processes(this, placement);
     }
 
     Path scenarioDir(String name) throws IOException {
@@ -82,9 +90,15 @@ final class Bench {
 
     /** The command line of a child JVM running {@code main} with {@code args}, on this JVM's class path. */
     List<String> jvm(Class<?> main, Object... args) {
+        return jvm(main, List.of(), args);
+    }
+
+    /** As {@link #jvm(Class, Object...)} with {@code options} (the child's placement) among the JVM options. */
+    List<String> jvm(Class<?> main, List<String> options, Object... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(options);
         if (AERON_CHILDREN.contains(main)) {
             command.addAll(aeronJvmFlags());
         }
@@ -99,8 +113,11 @@ final class Bench {
         return AeronVersion.VERSION;
     }
 
-    /** Runs a program that is not a {@link Child} (gcc, the C floor) to its end; fails on a non-zero status. */
-    static void exec(List<String> command, String what, Duration timeout) throws IOException {
+    /**
+     * Runs a program that is not a {@link Child} (gcc, the C floor) to its end; fails on a non-zero status.
+     * Returns what it printed (stdout and stderr together).
+     */
+    static String exec(List<String> command, String what, Duration timeout) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -116,6 +133,7 @@ final class Bench {
         if (process.exitValue() != 0) {
             throw new IOException(what + " failed (status " + process.exitValue() + "): " + output.strip());
         }
+        return output;
     }
 
     static void deleteTree(Path root) {

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * One end of the bridge scenario, with the bridge's default settings (runs with Aeron's JVM flag):
  * <pre>
- *   send DIR PORT      forwards region "oneway" of DIR to 127.0.0.1:PORT
- *   receive DIR PORT   mirrors what arrives on 127.0.0.1:PORT into DIR
+ *   send DIR PORT [REGION]   forwards region REGION (default "oneway") of DIR to 127.0.0.1:PORT
+ *   receive DIR PORT         mirrors what arrives on 127.0.0.1:PORT into DIR
  * </pre>
  * READY once started; on STOP (or end of input) it stops and reports its counts, then DONE.
  */
@@ -31,7 +31,8 @@ public final class BridgeChild {
         String channel = "aeron:udp?endpoint=127.0.0.1:" + args[2];
         try (Transport transport = Transports.provider("aeron").open(Map.of(), System.err::println)) {
             if (args[0].equals("send")) {
-                SenderBridge sender = SenderBridge.start(SenderConfig.of("bench", List.of("oneway"), channel,
+                String region = args.length > 3 ? args[3] : "oneway";
+                SenderBridge sender = SenderBridge.start(SenderConfig.of("bench", List.of(region), channel,
                         SenderConfig.DEFAULT_STREAM, options), transport, System.err::println);
                 Child.ready();
                 awaitStop();

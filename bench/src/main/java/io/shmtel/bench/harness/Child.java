@@ -21,11 +21,15 @@ import org.HdrHistogram.Histogram;
  * One side of one harness scenario, run in its own JVM by {@link Harness}. Talks to the harness by
  * lines: it prints {@code READY} once set up, waits for {@code GO} on stdin where the run must start
  * in step with other processes, prints {@code METRIC name value} and {@code HIST name base64} lines
- * with what it measured, and {@code DONE} last. Every latency is in nanoseconds.
+ * with what it measured, {@code PLACEMENT ok|refused ...} when the harness asked it to place its measuring
+ * thread ({@link Placement}: system properties; a refusal is reported, never fatal), and {@code DONE} last. Every
+ * latency is in nanoseconds.
  *
  * <p>Modes (arguments after the mode and the working directory):
  * <pre>
- *   oneway-pub   GAP_MIN_NS GAP_MAX_NS WARMUP COUNT   publish x[0]=i on region "oneway", gap between samples
+ *   oneway-pub   GAP_MIN_NS GAP_MAX_NS WARMUP COUNT [WARMUP_GAP_NS [linger]]
+ *                                                    publish x[0]=i on region "oneway", gap between samples;
+ *                                                    linger: then keep the region open, silent, until STOP
  *   oneway-sub   IDLE [stream|latest]                 await each sample (or the newest); latency = now - slot timestamp
  *   ping         WARMUP COUNT                         shmtel round trip over regions "ping" and "pong"
  *   pong                                              echoes "ping" samples into "pong"
@@ -36,7 +40,8 @@ import org.HdrHistogram.Histogram;
  *   naive-sub    SLEEP_MS                             the tutorials' loop: check the flag, sleep, repeat
  *   tput-pub     SECONDS RATE WARMUP_SECONDS          publish into "tput"/deep1 at RATE samples/s
  *                                                    (0: as fast as it can)
- *   tput-sub                                          stream-poll every sample of "tput"/deep1
+ *   tput-sub     [QUIET_MS]                           stream-poll every sample of "tput"/deep1 (to the end
+ *                                                    marker, or QUIET_MS without a sample after the first)
  *   idle-sub     SECONDS                              default backoff on a silent record; CPU time used
  * </pre>
  * The modes live in {@link ShmtelChild}, {@link PeerChild} and {@link ThroughputChild}; this class
@@ -47,17 +52,22 @@ public final class Child {
     /** x[1] of a sample to measure (x[1] = 0: warm-up); x[0] < 0 ends a run. */
     static final double MEASURED = 1;
     static final int MAX_WAIT_SECONDS = 60;
+    /** oneway-pub's last argument that keeps its region open and silent after the run, until STOP. */
+    static final String LINGER = "linger";
+    static final String STOP = "STOP";
 
     private Child() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         Path dir = Path.of(args[1]);
+        // This (main) thread is the measuring thread of every mode; threads it starts inherit its CPU.
+        Placement.applyInChild();
         RegionOptions options = RegionOptions.defaults().withDirectory(dir);
         switch (mode) {
             case "oneway-pub" -> ShmtelChild.onewayPublisher(options, Long.parseLong(args[2]), Long.parseLong(args[3]),
                     Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-                    args.length > 6 ? Long.parseLong(args[6]) : -1);
+                    args.length > 6 ? Long.parseLong(args[6]) : -1, args.length > 7 && args[7].equals(LINGER));
             case "oneway-sub" -> ShmtelChild.onewaySubscriber(options, args[2], args.length > 3 ? args[3] : "stream");
             case "ping" -> ShmtelChild.ping(options, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "pong" -> ShmtelChild.pong(options);
@@ -71,11 +81,13 @@ public final class Child {
             case "naive-sub" -> PeerChild.naiveSubscriber(dir, Long.parseLong(args[2]));
             case "tput-pub" -> ThroughputChild.throughputPublisher(options, Double.parseDouble(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]));
-            case "tput-sub" -> ThroughputChild.throughputSubscriber(options);
+            case "tput-sub" -> ThroughputChild.throughputSubscriber(options,
+                    args.length > 2 ? TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[2])) : 0);
             case "idle-sub" -> ThroughputChild.idleSubscriber(options, Double.parseDouble(args[2]),
                     args.length > 3 ? args[3] : BenchIdle.BACKOFF);
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
+        Placement.reportInChild();
         System.out.println("DONE");
         System.out.flush();
     }
@@ -95,14 +107,24 @@ public final class Child {
 
     /** Blocks until the harness sends GO (or closes stdin, which ends the run). */
     static void awaitGo() throws IOException {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        awaitLine("GO");
+    }
+
+    /** The child's one reader of the harness's lines (GO, STOP), so that no line is buffered away. */
+    private static BufferedReader stdin;
+
+    /** Blocks until the harness sends {@code word} on a line of its own; fails when it closes stdin first. */
+    static synchronized void awaitLine(String word) throws IOException {
+        if (stdin == null) {
+            stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
         String line;
-        while ((line = in.readLine()) != null) {
-            if (line.equals("GO")) {
+        while ((line = stdin.readLine()) != null) {
+            if (line.equals(word)) {
                 return;
             }
         }
-        throw new IllegalStateException("the harness closed stdin before GO");
+        throw new IllegalStateException("the harness closed stdin before " + word);
     }
 
     static void metric(String name, double value) {

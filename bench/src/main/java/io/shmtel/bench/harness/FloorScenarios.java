@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -49,21 +50,53 @@ final class FloorScenarios {
         }
         Path binary = floorBinary(gcc);
         Path dir = binary.getParent();
-        Path data = dir.resolve("oneway.bin");
-        exec(List.of(binary.toString(), "oneway", String.valueOf(profile.floorWarmup()),
-                String.valueOf(profile.floorOnewayCount()), String.valueOf(ONE_WAY_GAP_NS), data.toString()),
-                "floor oneway", budget(profile.floorOnewayCount() * (double) ONE_WAY_GAP_NS));
-        Histogram oneway = readUint32(data);
-        long missed = profile.floorOnewayCount() - oneway.getTotalCount();
-        results.rows.add(Row.measured(Harness.FLOOR_ONE_WAY, "C floor: seqlock on one cache line, busy-spin",
-                Row.ONE_WAY, oneway, "writer stamps CLOCK_MONOTONIC and a sequence, reader spins; " + missed
-                        + " samples overwritten unseen (reader descheduled)"));
-        data = dir.resolve("pingpong.bin");
-        exec(List.of(binary.toString(), "pingpong", String.valueOf(profile.floorWarmup()),
-                String.valueOf(profile.floorCount()), "0", data.toString()), "floor pingpong",
-                budget(profile.floorCount() * PING_PONG_NS));
-        results.rows.add(Row.measured(Harness.FLOOR_ROUND_TRIP, "C floor: 64-bit word ping-pong, busy-spin",
-                Row.ROUND_TRIP, readUint32(data), "half of each round trip"));
+        String oneWayLabel = "C floor: seqlock on one cache line, busy-spin";
+        for (Placement p : bench.placements.forProcesses(2)) {
+            if (p.skipped() != null) {
+                results.rows.add(Row.missing(Harness.FLOOR_ONE_WAY, oneWayLabel, Row.ONE_WAY, p.skipped())
+                        .placed(p, null));
+                continue;
+            }
+            FloorRun oneway = run(binary, "oneway", profile.floorWarmup(), profile.floorOnewayCount(),
+                    ONE_WAY_GAP_NS, dir.resolve("oneway.bin"), p);
+            long missed = profile.floorOnewayCount() - oneway.latency.getTotalCount();
+            results.rows.add(Row.measured(Harness.FLOOR_ONE_WAY, oneWayLabel, Row.ONE_WAY, oneway.latency,
+                    "writer stamps CLOCK_MONOTONIC and a sequence, reader spins; " + missed
+                            + " samples overwritten unseen (reader descheduled)").placed(p, oneway.refusals));
+        }
+        String pingPongLabel = "C floor: 64-bit word ping-pong, busy-spin";
+        for (Placement p : bench.placements.forProcesses(2)) {
+            if (p.skipped() != null) {
+                results.rows.add(Row.missing(Harness.FLOOR_ROUND_TRIP, pingPongLabel, Row.ROUND_TRIP, p.skipped())
+                        .placed(p, null));
+                continue;
+            }
+            FloorRun pingpong = run(binary, "pingpong", profile.floorWarmup(), profile.floorCount(), 0,
+                    dir.resolve("pingpong.bin"), p);
+            results.rows.add(Row.measured(Harness.FLOOR_ROUND_TRIP, pingPongLabel, Row.ROUND_TRIP, pingpong.latency,
+                    "half of each round trip").placed(p, pingpong.refusals));
+        }
+    }
+
+    /** What one run of the C program measured, and what its processes were refused of their placement (or null). */
+    record FloorRun(Histogram latency, String refusals) {}
+
+    /** One run of the floor program in {@code mode}, its two processes placed as {@code p} says. */
+    FloorRun run(Path binary, String mode, int warmup, int count, long gapNs, Path data, Placement p)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), mode, String.valueOf(warmup),
+                String.valueOf(count), String.valueOf(gapNs), data.toString()));
+        if (p.placed()) {
+            command.add(p.cpuOf(0) + "," + p.cpuOf(1));
+            if (p.fifoPriority() > 0) {
+                command.add(String.valueOf(p.fifoPriority()));
+            }
+        }
+        double expected = mode.equals("pingpong") ? count * PING_PONG_NS : count * (double) gapNs;
+        String output = exec(command, "floor " + mode, budget(expected));
+        List<String> refused = output.lines().filter(l -> l.startsWith("placement " + Placement.REFUSED))
+                .map(l -> "floor " + mode + ": " + l.substring("placement ".length())).toList();
+        return new FloorRun(readUint32(data), refused.isEmpty() ? null : String.join("; ", refused));
     }
 
     /** The C floor program, compiled once per run into the floor scenario's directory. */
@@ -104,22 +137,35 @@ final class FloorScenarios {
      * Short one-way and ping-pong floors, measured just before a scenario: on a virtual machine
      * the hypervisor can move the vCPUs during a run (onto hyperthread siblings or apart), which
      * moves every figure by a factor; a floor taken seconds before a row is the fair reference.
+     * Unplaced, and with {@code withPlaced} placed on the placed runs' first two CPUs when they have them.
      * Null when there is no floor program (no gcc).
      */
-    Histogram[] adjacentFloors() throws IOException {
+    Floors adjacentFloors(boolean withPlaced) throws IOException {
         Path binary = bench.work.resolve("floor").resolve("floor");
         if (!Files.isExecutable(binary)) {
             return null;
         }
+        Placement placed = withPlaced ? bench.placements.best(2) : Placement.UNPLACED;
+        return new Floors(adjacent(binary, Placement.UNPLACED), placed.placed() ? adjacent(binary, placed) : null);
+    }
+
+    /**
+     * The floors measured right before a latency scenario: {@code unplaced} (one-way, ping-pong) always,
+     * {@code placed} when the placed runs have CPUs (else null).
+     */
+    record Floors(Histogram[] unplaced, Histogram[] placed) {
+        /** The floor of {@code row}'s method and placement, or null. */
+        Histogram forRow(Row row) {
+            Histogram[] pair = row.isPlaced() && placed != null ? placed : unplaced;
+            return row.method().equals(Row.ONE_WAY) ? pair[0] : pair[1];
+        }
+    }
+
+    private Histogram[] adjacent(Path binary, Placement p) throws IOException {
         int count = Math.max(ADJACENT_MIN, profile.floorOnewayCount() / ADJACENT_SHARE);
         Path data = bench.work.resolve("floor").resolve("adjacent.bin");
-        exec(List.of(binary.toString(), "oneway", String.valueOf(count / ADJACENT_SHARE), String.valueOf(count),
-                String.valueOf(ONE_WAY_GAP_NS), data.toString()), "floor oneway",
-                budget(count * (double) ONE_WAY_GAP_NS));
-        Histogram oneWay = readUint32(data);
-        exec(List.of(binary.toString(), "pingpong", String.valueOf(count / ADJACENT_SHARE), String.valueOf(count), "0",
-                data.toString()), "floor pingpong", budget(count * PING_PONG_NS));
-        return new Histogram[] {oneWay, readUint32(data)};
+        Histogram oneWay = run(binary, "oneway", count / ADJACENT_SHARE, count, ONE_WAY_GAP_NS, data, p).latency;
+        return new Histogram[] {oneWay, run(binary, "pingpong", count / ADJACENT_SHARE, count, 0, data, p).latency};
     }
 
     /** The C futex wake-up floor of the wake scenario; null without gcc. */

@@ -1,12 +1,14 @@
 package io.shmtel.bench.harness;
 
+import io.shmtel.core.placement.CpuList;
+import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.placement.ThreadPlacement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -34,7 +36,8 @@ import picocli.CommandLine.Spec;
             "  shmtel bench --quick                 about a minute",
             "  shmtel bench                         the full profile, a few minutes",
             "  shmtel bench --quick --only floor,oneway,aeron",
-            "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more"})
+            "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more",
+            "  shmtel bench --quick --only floor,oneway --cpus 2,3     placed on CPUs 2 and 3, beside unplaced"})
 public final class Harness implements Callable<Integer> {
     static final String FLOOR_ONE_WAY = "floor-oneway";
     static final String FLOOR_ROUND_TRIP = "floor-rtt";
@@ -59,7 +62,7 @@ public final class Harness implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--quick", description = "Short runs (about a minute in all) instead of the full profile.")
+    @Option(names = "--quick", description = "Short runs (a few minutes in all) instead of the full profile.")
     boolean quick;
 
     @Option(names = "--smoke", hidden = true, description = "Tiny runs that only prove every path works (tests).")
@@ -80,6 +83,23 @@ public final class Harness implements Callable<Integer> {
             description = "Run fan-out counts that need more cores than this machine has (busy-spinning subscribers "
                     + "then share cores, and measure the scheduler).")
     boolean oversubscribe;
+
+    @Option(names = "--placement", paramLabel = "MODE", defaultValue = "both",
+            description = "both (default): the latency scenarios whose processes fit on CPUs of their own run unplaced"
+                    + " and placed (each process's measuring thread on its own CPU), rows side by side; placed: placed"
+                    + " only; unplaced: unplaced only.")
+    String placement;
+
+    @Option(names = "--cpus", paramLabel = "LIST",
+            description = "CPUs for placed processes, in launch order (a CPU list: 2,3 or 2-5); default: one CPU per"
+                    + " core among those this process may use, highest first. A CPU a child is refused is reported"
+                    + " and the child runs unplaced.")
+    String cpus;
+
+    @Option(names = "--fifo", paramLabel = "PRIORITY",
+            description = "Placed processes also ask SCHED_FIFO at PRIORITY (1..99); refused: they run SCHED_OTHER and"
+                    + " the row says why. Careful: a busy-spinning real-time thread holds its CPU.")
+    int fifo;
 
     @Option(names = "--no-plot", description = "Do not draw latency.png.")
     boolean noPlot;
@@ -105,6 +125,33 @@ public final class Harness implements Callable<Integer> {
                         "--fanout counts must be 1 to " + MAX_FANOUT + ", not " + n);
             }
         }
+        placements();
+    }
+
+    /** What --placement, --cpus and --fifo ask for; a usage error names the bad value. */
+    Placements placements() {
+        try {
+            List<Integer> given = cpus == null ? List.of() : orderedCpus(cpus);
+            if (fifo != 0 && (fifo < ThreadPlacement.MIN_PRIORITY || fifo > ThreadPlacement.MAX_PRIORITY)) {
+                throw new IllegalArgumentException("--fifo must be " + ThreadPlacement.MIN_PRIORITY + " to "
+                        + ThreadPlacement.MAX_PRIORITY + ", not " + fifo);
+            }
+            return new Placements(Placements.Mode.parse(placement), given, fifo);
+        } catch (IllegalArgumentException | PlacementException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** A --cpus list in the order written ("3,1" puts the first process on CPU 3); ranges ascend. */
+    private static List<Integer> orderedCpus(String text) {
+        List<Integer> ordered = new ArrayList<>();
+        for (String part : text.split(",")) {
+            CpuList.parse(part).stream().filter(c -> !ordered.contains(c)).forEach(ordered::add);
+        }
+        if (ordered.isEmpty()) {
+            throw new IllegalArgumentException("--cpus \"" + text + "\" names no CPU (expected a list such as 2,3)");
+        }
+        return ordered;
     }
 
     @Override
@@ -118,10 +165,13 @@ public final class Harness implements Callable<Integer> {
         Path work = Files.createTempDirectory(base, "shmtel-bench-");
         Thread cleanup = new Thread(() -> Bench.deleteTree(work), "shmtel-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        Bench bench = new Bench(profile, work, logs, fanout, oversubscribe, this::selected);
+        Placements placements = placements();
+        Bench bench = new Bench(profile, work, logs, fanout, oversubscribe, placements, this::selected);
         Results results = new Results(profile, commandLine(), Machine.describe());
+        results.machine.put("placement", placements.describe());
         System.out.printf("shmtel bench: %s profile on %s (%s cores), Java %s; work files in %s%n", profile.name(),
                 results.machine.get("cpu"), results.machine.get("cores"), results.machine.get("java"), work);
+        System.out.printf("  %s%n", placements.describe());
         try {
             for (Scenario scenario : Scenarios.ALL) {
                 if (scenario.quick() || profile != Profile.QUICK) {
@@ -159,7 +209,9 @@ public final class Harness implements Callable<Integer> {
                 + (only != null ? " --only " + String.join(",", only) : "")
                 + (fanout.equals(DEFAULT_FANOUT) ? "" : " --fanout " + fanout.stream().map(String::valueOf)
                         .reduce((a, b) -> a + "," + b).orElse(""))
-                + (oversubscribe ? " --oversubscribe" : "");
+                + (oversubscribe ? " --oversubscribe" : "")
+                + (placement.equals("both") ? "" : " --placement " + placement)
+                + (cpus == null ? "" : " --cpus " + cpus) + (fifo == 0 ? "" : " --fifo " + fifo);
     }
 
     private boolean selected(String scenario) {
@@ -180,13 +232,13 @@ public final class Harness implements Callable<Integer> {
         System.out.flush();
         int rowsBefore = results.rows.size();
         try {
-            Histogram[] floors = scenario.kind().adjacentFloors() ? new FloorScenarios(bench).adjacentFloors() : null;
+            FloorScenarios.Floors floors = scenario.kind().adjacentFloors()
+                    ? new FloorScenarios(bench).adjacentFloors(scenario.placed()) : null;
             scenario.body().run(bench, results);
             if (floors != null) {
                 for (int i = rowsBefore; i < results.rows.size(); i++) {
                     Row row = results.rows.get(i);
-                    results.rows.set(i, row.withAdjacentFloor(row.method().equals(Row.ONE_WAY) ? floors[0]
-                            : floors[1]));
+                    results.rows.set(i, row.withAdjacentFloor(floors.forRow(row)));
                 }
             }
             System.out.printf("done in %.1f s%n", (System.nanoTime() - start) / NS_PER_SECOND);

@@ -101,7 +101,8 @@ final class LatencyPlot {
         }
         List<String> legend = new ArrayList<>();
         for (Row row : rows) {
-            legend.add(row.label() + " (" + row.method() + "), p50 " + ns(row.p(50)) + ", p99 " + ns(row.p(99)));
+            legend.add(row.label() + " (" + row.method() + (row.isPlaced() ? ", placed" : "") + "), p50 "
+                    + ns(row.p(50)) + ", p99 " + ns(row.p(99)));
         }
         int boxX = left;
         int boxY = top + plotH + 55;

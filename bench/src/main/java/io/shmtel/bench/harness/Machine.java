@@ -1,5 +1,6 @@
 package io.shmtel.bench.harness;
 
+import io.shmtel.core.placement.CpuList;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ final class Machine {
         m.put("host", host());
         m.put("cpu", cpuModel());
         m.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        m.put("usableCpus", CpuList.format(Placements.usableCpus()));
         m.put("kernel", firstLine(Path.of("/proc/sys/kernel/osrelease"), System.getProperty("os.version")));
         m.put("java", Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         return m;

@@ -24,7 +24,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A child process of the harness and the line protocol of {@link Child}: READY, GO, METRIC, HIST,
- * DONE. Its stderr goes to a log file whose tail is quoted when the child fails.
+ * PLACEMENT, DONE. Its stderr goes to a log file whose tail is quoted when the child fails.
  */
 final class Proc implements AutoCloseable {
     private static final String EOF = "\u0000EOF";
@@ -36,6 +36,8 @@ final class Proc implements AutoCloseable {
     private final Writer stdin;
     final Map<String, Double> metrics = new LinkedHashMap<>();
     final Map<String, Histogram> histograms = new LinkedHashMap<>();
+    /** What the child said of its placement ({@link Placement#LINE}), null when it was not asked to place. */
+    String placement;
 
     private Proc(String name, Process process, Path log) {
         this.name = name;
@@ -90,7 +92,7 @@ final class Proc implements AutoCloseable {
         }
     }
 
-    /** Reads METRIC and HIST lines up to DONE, then waits for a clean exit. */
+    /** Reads METRIC, HIST and PLACEMENT lines up to DONE, then waits for a clean exit. */
     Proc collect(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -101,6 +103,8 @@ final class Proc implements AutoCloseable {
             String[] parts = line.split(" ", 3);
             if (parts[0].equals("METRIC") && parts.length == 3) {
                 metrics.put(parts[1], Double.parseDouble(parts[2]));
+            } else if (parts[0].equals(Placement.LINE) && parts.length >= 2) {
+                placement = line.substring(Placement.LINE.length() + 1);
             } else if (parts[0].equals("HIST") && parts.length == 3) {
                 ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(parts[2]));
                 try {

@@ -12,18 +12,38 @@ import java.util.List;
  */
 final class Processes implements AutoCloseable {
     private final Bench bench;
+    private final Placement placement;
     private final List<Proc> launched = new ArrayList<>();
 
-    Processes(Bench bench) {
+    Processes(Bench bench, Placement placement) {
         this.bench = bench;
+        this.placement = placement;
     }
 
-    /** Launches {@code main} (a {@link Child}, {@link AeronChild} or {@link BridgeChild}) and does not wait. */
+    /**
+     * Launches {@code main} (a {@link Child}, {@link AeronChild} or {@link BridgeChild}) and does not wait; the
+     * n-th process launched here gets the n-th CPU of the placement (when there is one).
+     */
     Proc launch(Class<?> main, String name, Object... args) {
-        Proc proc = Proc.start(name, bench.jvm(main, args), bench.logs);
+        Proc proc = Proc.start(name, bench.jvm(main, placement.jvmOptions(launched.size()), args), bench.logs);
         launched.add(proc);
         return proc;
     }
+
+    /**
+     * After collecting: why the placement did not hold (each refusing process and its reason), or null when
+     * every process asked was placed. Refused processes ran unplaced.
+     */
+    String refusals() {
+        List<String> refused = new ArrayList<>();
+        for (Proc proc : launched) {
+            if (Placement.refused(proc.placement)) {
+                refused.add(proc.name + ": " + proc.placement);
+            }
+        }
+        return refused.isEmpty() ? null : String.join("; ", refused);
+    }
+
 
     /** Launches {@code main} and waits until it says READY. */
     Proc start(Class<?> main, String name, Object... args) {

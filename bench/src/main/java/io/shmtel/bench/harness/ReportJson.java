@@ -27,6 +27,8 @@ final class ReportJson {
             r.put("id", row.id());
             r.put("label", row.label());
             r.put("method", row.method());
+            r.put("placement", row.placement());
+            r.put("cpus", row.cpus());
             r.put("note", row.note());
             if (row.present()) {
                 r.put("latencyNs", summary(row.latency()));
@@ -79,6 +81,8 @@ final class ReportJson {
         for (Results.FanOut f : results.fanOut) {
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("subscribers", f.subscribers());
+            r.put("placement", f.placement());
+            r.put("cpus", f.cpus());
             r.put("note", f.note());
             if (f.present()) {
                 r.put("latencyNs", summary(f.latency()));
@@ -90,6 +94,16 @@ final class ReportJson {
             fan.add(r);
         }
         root.put("fanOut", fan);
+        ReportSections.FanOutRatio ratio = ReportSections.FanOutRatio.of(results);
+        if (ratio != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("subscribers", ratio.most().subscribers());
+            r.put("placement", ratio.most().placement());
+            r.put("onePlacement", ratio.one().placement());
+            r.put("p99OverP99WithOne", ratio.value());
+            root.put("fanOutRatio", r);
+        }
+        root.put("bridge", results.bridge);
         List<Object> targets = new ArrayList<>();
         for (Target t : report.targets()) {
             Map<String, Object> r = new LinkedHashMap<>();
@@ -99,6 +113,15 @@ final class ReportJson {
             targets.add(r);
         }
         root.put("targets", targets);
+        List<Object> targets25 = new ArrayList<>();
+        for (Target t : report.targets25()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("target", t.name());
+            r.put("measured", t.measured());
+            r.put("met", t.met());
+            targets25.add(r);
+        }
+        root.put("targetsIssue25", targets25);
         root.put("floorDrift", report.floorDrift());
         root.put("failures", results.failures);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);

@@ -23,7 +23,8 @@ final class ReportSections {
 
     /** The sections in the order the table prints them. */
     static final List<Section> ALL = List.of(ReportSections::throughput, ReportSections::idle,
-            ReportSections::wake, ReportSections::wakeCost, ReportSections::memory, ReportSections::fanOut);
+            ReportSections::wake, ReportSections::wakeCost, ReportSections::memory, ReportSections::fanOut,
+            ReportSections::bridge);
 
     /** A line of the memory section: the mode, setup, then four figures of each pass. */
     private static final String MEMORY_LINE = "  %-9s %9s %9s %9s %9s %9s   %9s %9s %9s %9s%n";
@@ -138,28 +139,95 @@ final class ReportSections {
         }
     }
 
-    /** One line per subscriber count. */
+    /**
+     * One line per subscriber count: subscriber latency, the publisher's cost per sample, where the processes
+     * ran; then p99 with the most subscribers over p99 with one.
+     */
     static void fanOut(StringBuilder out, Results results) {
         if (results.fanOut.isEmpty()) {
             return;
         }
         out.append(String.format(Locale.ROOT, "%nfan-out: busy-spin subscriber processes on one record, a sample"
-                + " every %d us; publisher cost = commit() per sample (nanoTime around it)%n",
-                results.profile.spinGapNs() / 1000));
-        out.append(String.format(Locale.ROOT, "%-11s %9s %9s %9s %13s %13s %13s %13s %9s%n", "subscribers",
-                "sub p50", "sub p99", "sub p99.9", "worst sub p99", "pub cost p50", "pub cost p99", "pub cost mean",
-                "lost"));
+                + " every %d us; publisher cost = ns per sample measured in the publisher (nanoTime around each"
+                + " commit()); this machine: %s cores, usable CPUs %s%n", results.profile.spinGapNs() / 1000,
+                results.machine.get("cores"), results.machine.get("usableCpus")));
+        out.append(String.format(Locale.ROOT, "%-11s %-9s %9s %9s %9s %13s %13s %13s %13s %9s%n", "subscribers",
+                "placement", "sub p50", "sub p99", "sub p99.9", "worst sub p99", "pub cost p50", "pub cost p99",
+                "pub cost mean", "lost"));
         for (Results.FanOut f : results.fanOut) {
             if (!f.present()) {
-                out.append(String.format(Locale.ROOT, "%-11d %s%n", f.subscribers(), f.note()));
+                out.append(String.format(Locale.ROOT, "%-11d %-9s %s%n", f.subscribers(), f.placement(), f.note()));
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-11d %9s %9s %9s %13s %13s %13s %13s %9d%s%n", f.subscribers(),
-                    ns(f.latency().getValueAtPercentile(50)), ns(f.latency().getValueAtPercentile(99)),
-                    ns(f.latency().getValueAtPercentile(99.9)), ns(f.worstSubscriber().getValueAtPercentile(99)),
-                    ns(f.publishCost().getValueAtPercentile(50)), ns(f.publishCost().getValueAtPercentile(99)),
+            out.append(String.format(Locale.ROOT, "%-11d %-9s %9s %9s %9s %13s %13s %13s %13s %9d%s%n",
+                    f.subscribers(), f.placement(), ns(f.latency().getValueAtPercentile(50)),
+                    ns(f.latency().getValueAtPercentile(99)), ns(f.latency().getValueAtPercentile(99.9)),
+                    ns(f.worstSubscriber().getValueAtPercentile(99)), ns(f.publishCost().getValueAtPercentile(50)),
+                    ns(f.publishCost().getValueAtPercentile(99)),
                     String.format(Locale.ROOT, "%.1f ns", f.publishCost().getMean()), f.lost(),
-                    f.note() == null ? "" : "  (" + f.note() + ")"));
+                    (f.note() == null ? "" : "  (" + f.note() + ")") + (f.cpus().isEmpty() ? "" : "  on " + f.cpus())));
+        }
+        FanOutRatio ratio = FanOutRatio.of(results);
+        if (ratio != null) {
+            out.append(String.format(Locale.ROOT, "  p99 with %d / p99 with 1: %.2fx (%s / %s; %s with %d, %s with 1;"
+                    + " target <= 2x); publisher cost p50 %s with %d, %s with 1%n", ratio.most().subscribers(),
+                    ratio.value(), ns(ratio.most().latency().getValueAtPercentile(99)),
+                    ns(ratio.one().latency().getValueAtPercentile(99)), ratio.most().placement(),
+                    ratio.most().subscribers(), ratio.one().placement(),
+                    ns(ratio.most().publishCost().getValueAtPercentile(50)), ratio.most().subscribers(),
+                    ns(ratio.one().publishCost().getValueAtPercentile(50))));
+        }
+    }
+
+    /**
+     * The fan-out comparison: the line with the most subscribers measured (8 by default) against the line with
+     * one, of the same placement when there is one.
+     */
+    record FanOutRatio(Results.FanOut one, Results.FanOut most, double value) {
+        static FanOutRatio of(Results results) {
+            Results.FanOut most = results.fanOut.stream().filter(Results.FanOut::present)
+                    .filter(f -> f.subscribers() > 1).reduce((a, b) -> b.subscribers() >= a.subscribers() ? b : a)
+                    .orElse(null);
+            if (most == null) {
+                return null;
+            }
+            Results.FanOut one = results.fanOut(1, most.placement());
+            if (one == null) {
+                one = results.fanOut(1);
+            }
+            if (one == null) {
+                return null;
+            }
+            return new FanOutRatio(one, most, (double) most.latency().getValueAtPercentile(99)
+                    / Math.max(1, one.latency().getValueAtPercentile(99)));
+        }
+    }
+
+    /** The bridge beside its transport, its idle cost per process and the rate it carries. */
+    static void bridge(StringBuilder out, Results results) {
+        Map<String, Object> b = results.bridge;
+        if (!b.containsKey("oneWayP50Ns")) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nbridge over loopback UDP, %.0f Hz publisher, default idle policies:%n",
+                (Double) b.get("rateHz")));
+        out.append(String.format(Locale.ROOT, "  %-34s %9s %9s%n", "", "p50", "p99"));
+        out.append(String.format(Locale.ROOT, "  %-34s %9s %9s%n", "bridge one-way", ns((Long) b.get("oneWayP50Ns")),
+                ns((Long) b.get("oneWayP99Ns"))));
+        out.append(String.format(Locale.ROOT, "  %-34s %9s %9s%n", "Aeron UDP ping-pong, half RTT",
+                ns((Long) b.get("aeronUdpHalfRttP50Ns")), ns((Long) b.get("aeronUdpHalfRttP99Ns"))));
+        out.append(String.format(Locale.ROOT, "  %-34s %8.1fx %8.1fx   (targets: <= 2x, <= 3x)%n",
+                "bridge / Aeron UDP", (Double) b.get("p50OverAeronUdp"), (Double) b.get("p99OverAeronUdp")));
+        out.append(String.format(Locale.ROOT, "  idle, publisher alive and silent for %.1f s (/proc/PID/stat utime +"
+                + " stime): bridge send %.2f %% of a core, bridge receive %.2f %% (target <= 2 %% each)%n",
+                (Double) b.get("idleSeconds"), (Double) b.get("senderIdleCpuPercent"),
+                (Double) b.get("receiverIdleCpuPercent")));
+        if (b.containsKey("carriedPerSecond")) {
+            out.append(String.format(Locale.ROOT, "  carried, publisher unpaced (%s published): %s at the mirror"
+                    + " (%d samples in %.2f s; lost at the sender %d, by the mirror's reader %d; target >= 1 M/s)%n",
+                    rate((Double) b.get("unpacedPublishedPerSecond")), rate((Double) b.get("carriedPerSecond")),
+                    (Long) b.get("carriedReceived"), (Double) b.get("carriedSeconds"),
+                    (Long) b.get("carriedLostAtSender"), (Long) b.get("carriedLostAtMirrorReader")));
         }
     }
 

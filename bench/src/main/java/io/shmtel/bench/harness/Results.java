@@ -10,10 +10,11 @@ import org.HdrHistogram.Histogram;
 final class Results {
     /**
      * One fan-out run: subscriber latency (all subscribers together, measured samples only), the
-     * publisher's cost per sample, and what the subscribers received and lost (warm-up included).
+     * publisher's cost per sample, and what the subscribers received and lost (warm-up included);
+     * {@code placement} and {@code cpus} as in {@link Row}.
      */
     record FanOut(int subscribers, Histogram latency, Histogram worstSubscriber, Histogram publishCost, long received,
-            long lost, String note) {
+            long lost, String note, String placement, String cpus) {
         boolean present() {
             return latency != null;
         }
@@ -35,6 +36,9 @@ final class Results {
      */
     record Memory(String mode, long bytes, long setupNs, Histogram firstPass, Histogram secondPass, String refused) {}
 
+    /** What a placed row's id ends with. */
+    static final String PLACED_SUFFIX = "-placed";
+
     final List<Memory> memory = new ArrayList<>();
     final Profile profile;
     final String command;
@@ -46,6 +50,8 @@ final class Results {
     final List<Wake> wake = new ArrayList<>();
     final List<WakeCost> wakeCost = new ArrayList<>();
     final List<String> failures = new ArrayList<>();
+    /** The bridge scenario's summary: one-way beside the transport, idle CPU per bridge process, carried rate. */
+    final Map<String, Object> bridge = new LinkedHashMap<>();
 
     Results(Profile profile, String command, Map<String, String> machine) {
         this.profile = profile;
@@ -68,11 +74,22 @@ final class Results {
         if (row.adjacentFloor() != null && row.adjacentFloor().getTotalCount() > 0) {
             return row.adjacentFloor();
         }
-        Row floor = row(row.method().equals(Row.ONE_WAY) ? Harness.FLOOR_ONE_WAY : Harness.FLOOR_ROUND_TRIP);
+        String id = row.method().equals(Row.ONE_WAY) ? Harness.FLOOR_ONE_WAY : Harness.FLOOR_ROUND_TRIP;
+        Row floor = row.isPlaced() && row(id + PLACED_SUFFIX) != null && row(id + PLACED_SUFFIX).present()
+                ? row(id + PLACED_SUFFIX) : row(id);
         return floor != null && floor.present() ? floor.latency() : null;
     }
 
+    /** The fan-out line for {@code subscribers}: the placed one when there is one, else the first measured. */
     FanOut fanOut(int subscribers) {
-        return fanOut.stream().filter(f -> f.subscribers() == subscribers && f.present()).findFirst().orElse(null);
+        return fanOut.stream().filter(f -> f.subscribers() == subscribers && f.present())
+                .min((a, b) -> Boolean.compare(!a.placement().equals(Placement.PLACED_WORD),
+                        !b.placement().equals(Placement.PLACED_WORD))).orElse(null);
+    }
+
+    /** The fan-out line for {@code subscribers} with this placement word, or null. */
+    FanOut fanOut(int subscribers, String placement) {
+        return fanOut.stream().filter(f -> f.subscribers() == subscribers && f.present()
+                && f.placement().equals(placement)).findFirst().orElse(null);
     }
 }

@@ -33,16 +33,24 @@ final class RoundTripScenarios {
         this.profile = bench.profile;
     }
 
+    /** The ping-pong over two regions, unplaced and placed. */
     void roundTrip(Results results) throws IOException {
-        Path dir = bench.scenarioDir("roundtrip");
-        Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * SPIN_ROUND_TRIP_NS);
-        try (Processes procs = bench.processes()) {
-            procs.start(Child.class, "roundtrip-pong", "pong", dir);
-            Proc ping = procs.start(Child.class, "roundtrip-ping", "ping", dir, profile.pingWarmup(),
-                    profile.pingCount());
-            procs.go(ping, budget);
-            results.rows.add(Row.measured("shmtel-rtt", "shmtel ping-pong over two regions, busy-spin",
-                    Row.ROUND_TRIP, ping.histogram("latency"), "half of each round trip"));
+        String label = "shmtel ping-pong over two regions, busy-spin";
+        for (Placement p : bench.placements.forProcesses(2)) {
+            if (p.skipped() != null) {
+                results.rows.add(Row.missing("shmtel-rtt", label, Row.ROUND_TRIP, p.skipped()).placed(p, null));
+                continue;
+            }
+            Path dir = bench.scenarioDir("roundtrip-" + p.word());
+            Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * SPIN_ROUND_TRIP_NS);
+            try (Processes procs = bench.processes(p)) {
+                procs.start(Child.class, "roundtrip-pong-" + p.word(), "pong", dir);
+                Proc ping = procs.start(Child.class, "roundtrip-ping-" + p.word(), "ping", dir, profile.pingWarmup(),
+                        profile.pingCount());
+                procs.go(ping, budget);
+                results.rows.add(Row.measured("shmtel-rtt", label, Row.ROUND_TRIP, ping.histogram("latency"),
+                        "half of each round trip").placed(p, procs.refusals()));
+            }
         }
     }
 
@@ -83,17 +91,25 @@ final class RoundTripScenarios {
         }
     }
 
+    /** Aeron IPC ping-pong, unplaced and placed (its media driver's threads float in both). */
     void aeron(Results results) throws IOException {
-        Path dir = bench.scenarioDir("aeron");
-        Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * SPIN_ROUND_TRIP_NS);
-        try (Processes procs = bench.processes()) {
-            Proc ping = procs.start(AeronChild.class, "aeron-ping", "aeron-ping", dir, profile.pingWarmup(),
-                    profile.pingCount());
-            procs.start(AeronChild.class, "aeron-pong", "aeron-pong", dir);
-            procs.go(ping, budget);
-            results.rows.add(Row.measured("aeron-ipc", "Aeron IPC ping-pong, embedded driver, busy-spin",
-                    Row.ROUND_TRIP, ping.histogram("latency"), "aeron-all " + Bench.aeronVersion()
-                            + ", 8-byte messages, half of each round trip"));
+        String label = "Aeron IPC ping-pong, embedded driver, busy-spin";
+        for (Placement p : bench.placements.forProcesses(2)) {
+            if (p.skipped() != null) {
+                results.rows.add(Row.missing("aeron-ipc", label, Row.ROUND_TRIP, p.skipped()).placed(p, null));
+                continue;
+            }
+            Path dir = bench.scenarioDir("aeron-" + p.word());
+            Duration budget = budget((profile.pingWarmup() + profile.pingCount()) * SPIN_ROUND_TRIP_NS);
+            try (Processes procs = bench.processes(p)) {
+                Proc ping = procs.start(AeronChild.class, "aeron-ping-" + p.word(), "aeron-ping", dir,
+                        profile.pingWarmup(), profile.pingCount());
+                procs.start(AeronChild.class, "aeron-pong-" + p.word(), "aeron-pong", dir);
+                procs.go(ping, budget);
+                results.rows.add(Row.measured("aeron-ipc", label, Row.ROUND_TRIP, ping.histogram("latency"),
+                        "aeron-all " + Bench.aeronVersion() + ", 8-byte messages, half of each round trip")
+                        .placed(p, procs.refusals()));
+            }
         }
     }
 

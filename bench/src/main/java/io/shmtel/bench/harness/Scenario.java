@@ -13,9 +13,16 @@ import java.io.IOException;
  * @param kind what kind of figures it gives; {@link Kind#adjacentFloors} says whether short C floors
  *     are measured right before it
  * @param quick whether {@code --quick} runs it (with the quick profile's counts)
+ * @param placed whether it runs its processes placed as well as unplaced ({@link Placements}): the harness then
+ *     also measures placed adjacent floors before it
  * @param body what it runs
  */
-record Scenario(String name, String description, Kind kind, boolean quick, Body body) {
+record Scenario(String name, String description, Kind kind, boolean quick, boolean placed, Body body) {
+
+    /** A scenario that runs unplaced only (as every scenario did before placed runs). */
+    Scenario(String name, String description, Kind kind, boolean quick, Body body) {
+        this(name, description, kind, quick, false, body);
+    }
 
     /** What a scenario measures, which decides how the harness frames it. */
     enum Kind {

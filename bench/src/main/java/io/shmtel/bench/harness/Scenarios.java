@@ -15,40 +15,41 @@ final class Scenarios {
     /** The selectable scenarios, in run order. */
     static final List<Scenario> ALL = List.of(
             new Scenario("floor", "C floor: seqlock one-way and word ping-pong on one cache line", Kind.FLOOR, true,
-                    (bench, results) -> new FloorScenarios(bench).floor(results)),
-            new Scenario("oneway", "shmtel one-way, busy-spin subscriber, stream and latest", Kind.LATENCY, true,
-                    (bench, results) -> new OneWayScenarios(bench).fanOut(results, 1, true)),
+                    true, (bench, results) -> new FloorScenarios(bench).floor(results)),
+            new Scenario("oneway", "shmtel one-way, busy-spin subscriber, stream and latest", Kind.LATENCY, true, true,
+                    (bench, results) -> new OneWayScenarios(bench).oneway(results)),
             new Scenario("backoff", "shmtel one-way, default backoff subscriber, samples ms apart", Kind.LATENCY,
-                    true, (bench, results) -> new OneWayScenarios(bench).backoff(results)),
-            new Scenario("roundtrip", "shmtel ping-pong over two regions, busy-spin", Kind.LATENCY, true,
+                    true, false, (bench, results) -> new OneWayScenarios(bench).backoff(results)),
+            new Scenario("roundtrip", "shmtel ping-pong over two regions, busy-spin", Kind.LATENCY, true, true,
                     (bench, results) -> new RoundTripScenarios(bench).roundTrip(results)),
             new Scenario("mailbox", "shmtel mailbox handshake: busy-spin, blocking, default backoff", Kind.LATENCY,
-                    true, (bench, results) -> new RoundTripScenarios(bench).mailbox(results)),
-            new Scenario("aeron", "Aeron IPC ping-pong, embedded driver, busy-spin", Kind.LATENCY, true,
+                    true, false, (bench, results) -> new RoundTripScenarios(bench).mailbox(results)),
+            new Scenario("aeron", "Aeron IPC ping-pong, embedded driver, busy-spin", Kind.LATENCY, true, true,
                     (bench, results) -> new RoundTripScenarios(bench).aeron(results)),
-            new Scenario("uds", "Java Unix-domain socket ping-pong, blocking", Kind.LATENCY, true,
+            new Scenario("uds", "Java Unix-domain socket ping-pong, blocking", Kind.LATENCY, true, false,
                     (bench, results) -> new RoundTripScenarios(bench).uds(results)),
-            new Scenario("naive", "the tutorials' flag + sleep(10 ms) loop on a mapped file", Kind.LATENCY, true,
+            new Scenario("naive", "the tutorials' flag + sleep(10 ms) loop on a mapped file", Kind.LATENCY, true, false,
                     (bench, results) -> new OneWayScenarios(bench).naive(results)),
             new Scenario("throughput", "one publisher into one stream subscriber, unpaced then paced",
-                    Kind.THROUGHPUT, true, (bench, results) -> new ThroughputScenario(bench).throughput(results)),
-            new Scenario("idle", "CPU of a default backoff subscriber on a silent record", Kind.COST, true,
+                    Kind.THROUGHPUT, true, false,
+                    (bench, results) -> new ThroughputScenario(bench).throughput(results)),
+            new Scenario("idle", "CPU of a default backoff subscriber on a silent record", Kind.COST, true, false,
                     (bench, results) -> new CostScenarios(bench).idle(results)),
             new Scenario("wake", "wake-up latency and idle CPU per idle strategy; publisher cost with sleepers",
-                    Kind.COST, true, (bench, results) -> new CostScenarios(bench).wake(results)),
-            new Scenario("memory", "first touch of a ring's pages per memory mode", Kind.COST, true,
+                    Kind.COST, true, false, (bench, results) -> new CostScenarios(bench).wake(results)),
+            new Scenario("memory", "first touch of a ring's pages per memory mode", Kind.COST, true, false,
                     (bench, results) -> new CostScenarios(bench).memory(results)),
             new Scenario("fanout", "busy-spin one-way to 1, 2, 4, 8 (--fanout) subscriber processes", Kind.SCALING,
-                    true, (bench, results) -> new OneWayScenarios(bench).fanOut(results)),
+                    true, false, (bench, results) -> new OneWayScenarios(bench).fanOut(results)),
             new Scenario("bridge", "shmtel bridge one-way over loopback UDP, after the Aeron UDP floor",
-                    Kind.NETWORK, true, (bench, results) -> new BridgeScenario(bench).bridge(results)));
+                    Kind.NETWORK, true, false, (bench, results) -> new BridgeScenario(bench).bridge(results)));
 
     /**
      * Not selectable by {@code --only}: the one-way floor again at the end of a run without
      * {@code --only} that measured the floor and more, to see whether the machine changed.
      */
     static final Scenario FLOOR_AGAIN = new Scenario("floor again", "the one-way C floor again, last", Kind.FLOOR,
-            true, (bench, results) -> new FloorScenarios(bench).floorAgain(results));
+            true, false, (bench, results) -> new FloorScenarios(bench).floorAgain(results));
 
     /** The {@code --only} names, comma-separated, in run order (help text and error messages). */
     static final String NAMES = ALL.stream().map(Scenario::name).collect(Collectors.joining(", "));

@@ -37,9 +37,13 @@ final class ShmtelChild {
 
     // ---- shmtel one-way (and fan-out) ----
 
-    /** Warm-up samples are paced at {@code warmupGapNs} when it is positive (a quicker warm-up of long-gap runs). */
+    /**
+     * Warm-up samples are paced at {@code warmupGapNs} when it is positive (a quicker warm-up of long-gap runs);
+     * with {@code linger} the publisher reports, then keeps its region open without publishing until the harness
+     * says STOP (a silent record with a live writer: the bridge's idle period).
+     */
     static void onewayPublisher(RegionOptions options, long gapMinNs, long gapMaxNs, int warmup, int count,
-            long warmupGapNs) throws IOException {
+            long warmupGapNs, boolean linger) throws IOException {
         try (Publisher publisher = Publisher.create("oneway", layout(), options)) {
             Line1Writer writer = new Line1Writer(publisher.sink("line1"));
             ready();
@@ -58,6 +62,9 @@ final class ShmtelChild {
             }
             writer.x(0, -1).commit();
             report("publish-cost", cost);
+            if (linger) {
+                Child.awaitLine(Child.STOP);
+            }
         }
     }
 

@@ -70,7 +70,11 @@ final class ThroughputChild {
         }
     }
 
-    static void throughputSubscriber(RegionOptions options) {
+    /**
+     * Stream-polls every sample of "tput"/deep1 until the end marker; with {@code quietNs} > 0 also ends (normally)
+     * when nothing has arrived for that long after the first sample (a mirror whose end marker the link lost).
+     */
+    static void throughputSubscriber(RegionOptions options, long quietNs) {
         Deep1View view = new Deep1View();
         try (Subscriber subscriber = Subscriber.open("tput", "deep1", options)) {
             if (subscriber.region() == null) {
@@ -83,13 +87,25 @@ final class ThroughputChild {
             long measured = 0;
             long outOfOrder = 0;
             double last = -1;
+            long firstNs = 0;
+            long lastNs = 0;
+            boolean quiet = false;
             while (true) {
-                if (!subscriber.awaitNext(view, TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS))) {
+                long timeout = quietNs > 0 && received > 0 ? quietNs : TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS);
+                if (!subscriber.awaitNext(view, timeout)) {
+                    if (timeout == quietNs) {
+                        quiet = true;
+                        break;
+                    }
                     throw new IllegalStateException("no sample for " + MAX_WAIT_SECONDS + " s");
                 }
                 double x = view.x(0);
                 if (x < 0) {
                     break;
+                }
+                lastNs = System.nanoTime();
+                if (received == 0) {
+                    firstNs = lastNs;
                 }
                 if (x <= last) {
                     outOfOrder++;
@@ -104,6 +120,10 @@ final class ThroughputChild {
             metric("measured-received", measured);
             metric("lost", subscriber.lostSamples());
             metric("out-of-order", outOfOrder);
+            // When the first and the last sample arrived (CLOCK_MONOTONIC, comparable between processes).
+            metric("first-ns", firstNs);
+            metric("last-ns", lastNs);
+            metric("ended-quiet", quiet ? 1 : 0);
         }
     }
 

@@ -14,7 +14,13 @@
  *       of the sequence: the kernel's wake-up latency, the floor of a blocking subscriber
  *
  * OUTFILE gets one uint32 (nanoseconds, native byte order) per measured exchange (in oneway, per
- * sample the reader saw). Only errors are printed.
+ * sample the reader saw). Only errors are printed, and with the optional arguments
+ *
+ *   floor MODE WARMUP COUNT GAP_NS OUTFILE CPU_A,CPU_B [FIFO_PRIORITY]
+ *
+ * the placement: the first process (writer, pinger) runs on CPU_A, the forked one on CPU_B
+ * (sched_setaffinity), optionally SCHED_FIFO at FIFO_PRIORITY; each prints one line
+ * "placement ok CPU n" or "placement refused CPU n: reason" and runs on (unplaced when refused).
  */
 #define _GNU_SOURCE
 #include <stdatomic.h>
@@ -24,6 +30,8 @@
 #include <string.h>
 #include <linux/futex.h>
 #include <limits.h>
+#include <sched.h>
+#include <errno.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -68,10 +76,41 @@ static uint32_t clamp32(uint64_t v) {
     return v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
 }
 
+/* Places the calling process on CPU cpu (and SCHED_FIFO at fifo when fifo > 0); says how it went, never fails. */
+static void place(int cpu, int fifo) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+        printf("placement refused CPU %d: sched_setaffinity: %s\n", cpu, strerror(errno));
+        fflush(stdout);
+        return;
+    }
+    if (fifo > 0) {
+        struct sched_param param = {.sched_priority = fifo};
+        if (sched_setscheduler(0, SCHED_FIFO, &param) != 0) {
+            printf("placement ok CPU %d; SCHED_FIFO %d refused: %s (ran SCHED_OTHER)\n", cpu, fifo, strerror(errno));
+            fflush(stdout);
+            return;
+        }
+        printf("placement ok CPU %d SCHED_FIFO %d\n", cpu, fifo);
+    } else {
+        printf("placement ok CPU %d\n", cpu);
+    }
+    fflush(stdout);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 6 || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "oneway") != 0
+    if ((argc < 6 || argc > 8) || (strcmp(argv[1], "pingpong") != 0 && strcmp(argv[1], "oneway") != 0
             && strcmp(argv[1], "futex") != 0)) {
-        fprintf(stderr, "usage: floor pingpong|oneway|futex WARMUP COUNT GAP_NS OUTFILE\n");
+        fprintf(stderr, "usage: floor pingpong|oneway|futex WARMUP COUNT GAP_NS OUTFILE [CPU_A,CPU_B [FIFO]]\n");
+        return 2;
+    }
+    int cpu_a = -1;
+    int cpu_b = -1;
+    int fifo = argc > 7 ? atoi(argv[7]) : 0;
+    if (argc > 6 && sscanf(argv[6], "%d,%d", &cpu_a, &cpu_b) != 2) {
+        fprintf(stderr, "floor: CPUs must be two numbers, CPU_A,CPU_B: %s\n", argv[6]);
         return 2;
     }
     int futex = strcmp(argv[1], "futex") == 0;
@@ -97,6 +136,9 @@ int main(int argc, char **argv) {
         return 1;
     }
     if (child == 0) {
+        if (cpu_b >= 0) {
+            place(cpu_b, fifo);
+        }
         if (oneway) {
             /* Reader: an even seq 2i+2 means sample i is complete; a sample overwritten before it
                was seen (the reader was descheduled) is skipped, not waited for. */
@@ -129,6 +171,9 @@ int main(int argc, char **argv) {
             atomic_store_explicit(&line->seq, 2 * i + 2, memory_order_release);
         }
         _exit(0);
+    }
+    if (cpu_a >= 0) {
+        place(cpu_a, fifo);
     }
     for (uint64_t i = 0; i < total; i++) {
         uint64_t t0 = now_ns();

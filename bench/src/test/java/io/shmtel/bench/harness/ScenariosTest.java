@@ -53,6 +53,10 @@ class ScenariosTest {
         assertThat(scenario.description()).isNotBlank();
         assertThat(scenario.kind()).isNotNull();
         assertThat(scenario.body()).isNotNull();
+        if (scenario.placed()) {
+            // Placed rows are compared with placed floors: measured first (floor) or right before (latency).
+            assertThat(scenario.kind()).isIn(Scenario.Kind.FLOOR, Scenario.Kind.LATENCY);
+        }
     }
 
     @Test

@@ -427,7 +427,23 @@ public final class Region implements AutoCloseable {
      * See {@link RegionCreation} and {@link RegionTakeover}.
      */
     public static Region createOrTakeOver(String name, Layout layout, RegionOptions options) {
-        return RegionCreation.createOrTakeOver(name, layout, options);
+        return RegionCreation.createOrTakeOver(name, layout, options, 0);
+    }
+
+    /**
+     * {@link #createOrTakeOver(String, Layout, RegionOptions)} with writer epoch {@code epoch} rather
+     * than the one the format counts, for a writer that keeps another region's epoch (the bridge's
+     * mirror keeps its source's). A new file gets {@code epoch}; a dead writer's file of the same
+     * layout is taken over in place only when {@code epoch} is greater than its epoch (its readers see
+     * the epoch change, as at any takeover), else it is replaced by a new file (its readers follow the
+     * new file, as after any replacement). {@code epoch} must be at least 1.
+     */
+    public static Region createOrTakeOver(String name, Layout layout, RegionOptions options, long epoch) {
+        if (epoch < 1) {
+            throw new IllegalArgumentException("region \"" + name + "\": writer epoch " + epoch
+                    + " is below 1, the first epoch; give 1 or more");
+        }
+        return RegionCreation.createOrTakeOver(name, layout, options, epoch);
     }
 
     /**

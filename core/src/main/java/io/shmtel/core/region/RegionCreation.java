@@ -31,8 +31,12 @@ final class RegionCreation {
     private RegionCreation() {
     }
 
-    /** See {@link Region#createOrTakeOver}. */
-    static Region createOrTakeOver(String name, Layout layout, RegionOptions options) {
+    /**
+     * See {@link Region#createOrTakeOver}; {@code epoch} 0: the format's epochs (1 for a new file, the
+     * replaced file's + 1, + 1 at a takeover in place), else exactly this one
+     * ({@link Region#createOrTakeOver(String, Layout, RegionOptions, long)}).
+     */
+    static Region createOrTakeOver(String name, Layout layout, RegionOptions options, long epoch) {
         RegionDirectory dir = options.regionDirectory();
         Path file = dir.file(name);
         if (layout.regionLength() > Integer.MAX_VALUE) {
@@ -50,13 +54,13 @@ final class RegionCreation {
         int attempts = 0;
         while (true) {
             attempts++;
-            Existing existing = RegionTakeover.openExisting(name, file, layout, options);
+            Existing existing = RegionTakeover.openExisting(name, file, layout, options, epoch);
             if (existing.region() != null) {
                 return existing.region();
             }
             previousEpoch = Math.max(previousEpoch, existing.epochToReplace());
             if (!existing.retry()) {
-                Region created = createNew(name, dir, file, layout, options, previousEpoch + 1);
+                Region created = createNew(name, dir, file, layout, options, epoch > 0 ? epoch : previousEpoch + 1);
                 if (created != null) {
                     return created;
                 }

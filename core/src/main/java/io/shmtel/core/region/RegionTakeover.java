@@ -39,7 +39,12 @@ final class RegionTakeover {
         static final Existing RETRY = new Existing(null, 0, true);
     }
 
-    static Existing openExisting(String name, Path file, Layout layout, RegionOptions options) {
+    /**
+     * Meets the file at {@code file}; {@code epoch} 0: a takeover in place bumps the file's epoch, else
+     * it sets exactly {@code epoch}, and only when that is greater than the file's (readers must see the
+     * epoch change, liveness rule R3): otherwise the file is replaced, as for another layout.
+     */
+    static Existing openExisting(String name, Path file, Layout layout, RegionOptions options, long epoch) {
         int fd;
         try {
             fd = Posix.openExisting(file.toString(), true);
@@ -78,8 +83,11 @@ final class RegionTakeover {
                         LOG.log(Level.WARNING, "replacing unreadable region of a dead writer: " + corrupt.getMessage());
                     }
                 }
-                if (old != null && old.fingerprint() == layout.fingerprint() && !foreignWritable) {
-                    Region region = takeOverInPlace(name, file, fd, buffer, stat, layout, oldEpoch + 1, options);
+                boolean epochAllowsInPlace = epoch == 0 || epoch > oldEpoch;
+                if (old != null && old.fingerprint() == layout.fingerprint() && !foreignWritable
+                        && epochAllowsInPlace) {
+                    Region region = takeOverInPlace(name, file, fd, buffer, stat, layout,
+                            epoch == 0 ? oldEpoch + 1 : epoch, options);
                     keep = true;
                     return new Existing(region, 0, false);
                 }
@@ -88,6 +96,9 @@ final class RegionTakeover {
                 LOG.log(Level.WARNING, "replacing region \"" + name + "\" of a dead writer: " + file + " has mode 0"
                         + Integer.toOctalString(stat.permissions()) + " (group or others may write it, and readers"
                         + " refuse it); its replacement has mode 0" + Integer.toOctalString(options.mode()));
+            } else if (old != null && old.fingerprint() == layout.fingerprint()) {
+                LOG.log(Level.INFO, "replacing region \"" + name + "\" of a dead writer: its epoch " + oldEpoch
+                        + " is not below this writer's " + epoch + " (a takeover in place must change the epoch)");
             } else if (old != null) {
                 LOG.log(Level.INFO, "replacing region \"" + name + "\" of a dead writer: its layout "
                         + Fingerprint.hex(old.fingerprint()) + " differs from this writer's "

@@ -142,4 +142,78 @@ public final class RingReader {
                     + snapshot.capacity() + " slotLength=" + geometry.slotLength());
         }
     }
+
+    // Optimistic reads (zero-copy, issue 25): StampedLock.tryOptimisticRead/validate for the seqlock.
+
+    /**
+     * Begins an optimistic read of the newest complete sample: the first half of {@link #readLatestChecked}
+     * without the copy. Returns its index {@code k} (the stamp: its slot showed {@code seq = 2k+2}, acquire),
+     * or {@link #NONE} / {@link #CONTENDED}. The caller then reads what it needs straight from the slot at
+     * {@code geometry().slotOffset(k)} of {@link #sharedBuffer()} and calls {@link #validate(long) validate(k)}:
+     * only when that returns true were the bytes read one whole sample {@code k}. Until then they may be
+     * anything (a writer may be rewriting the slot): read them with plain loads at fixed offsets, never
+     * branch on them into loops or indexes, and never act on them. A failed validation means the writer
+     * overwrote the slot meanwhile: begin again (the copying path retries {@link #MAX_LATEST_ATTEMPTS}
+     * times). No copy, no snapshot; format.md's latest-value rule with the copy replaced by the reads.
+     */
+    public long optimisticLatest() {
+        for (int attempt = 0; attempt < MAX_LATEST_ATTEMPTS; attempt++) {
+            long published = publishedAcquire();
+            if (published <= 0) {
+                return NONE;
+            }
+            long k = published - 1;
+            if (Words.getLongAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
+                    == SlotDescriptor.completeSeq(k)) {
+                return k;
+            }
+        }
+        return CONTENDED;
+    }
+
+    /**
+     * Begins an optimistic read of sample {@code k} (a stream reader's cursor): the first half of
+     * {@link #readChecked} without the copy, with its outcomes. {@link #OK}: the slot showed
+     * {@code seq = 2k+2} (acquire); read it in place, then {@link #validate(long) validate(k)}, whose
+     * false is the copying path's second-load {@link #OVERWRITTEN} (lapped). {@link #NOT_YET},
+     * {@link #OVERWRITTEN} and {@link #ABANDONED} mean what they mean for {@link #read}, and the stream
+     * reader counts lost samples for them exactly as it does there (format.md, rule 16).
+     */
+    public int optimisticRead(long k) {
+        int slot = geometry.slotOffset(k);
+        long expected = SlotDescriptor.completeSeq(k);
+        long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (Long.compareUnsigned(s0, expected) < 0) {
+            // As in readChecked: published (acquire) only for a slot showing 2k+1, THEN the seq again (R2).
+            if (s0 != SlotDescriptor.writingSeq(k) || publishedAcquire() <= k) {
+                return NOT_YET;
+            }
+            s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+            if (Long.compareUnsigned(s0, expected) < 0) {
+                return ABANDONED;
+            }
+        }
+        return s0 == expected ? OK : OVERWRITTEN;
+    }
+
+    /**
+     * Ends an optimistic read of sample {@code k} begun by {@link #optimisticLatest} or {@link #optimisticRead}:
+     * true when every load from its slot since the begin read sample {@code k} whole (the seq still shows
+     * {@code 2k+2}). A load-load fence first, so that the reads in the slot complete before the seq is
+     * loaded again (opaque), as after the copy of {@link #readChecked}.
+     */
+    public boolean validate(long k) {
+        VarHandle.loadLoadFence();
+        return Words.getLongOpaque(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
+                == SlotDescriptor.completeSeq(k);
+    }
+
+    /**
+     * The region memory this reader reads (little-endian, absolute accesses only; read-only for a
+     * subscriber's mapping): optimistic reads read the slot of sample {@code k} here, at
+     * {@code geometry().slotOffset(k)}.
+     */
+    public ByteBuffer sharedBuffer() {
+        return buffer;
+    }
 }

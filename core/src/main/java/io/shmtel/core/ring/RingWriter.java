@@ -5,7 +5,7 @@ import io.shmtel.core.memory.Words;
 import io.shmtel.core.nativeio.Futex;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionTruncatedException;
-import io.shmtel.core.view.SampleSink;
+import io.shmtel.core.view.ClaimableSink;
 import io.shmtel.schema.layout.SlotDescriptor;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -29,8 +29,15 @@ import java.nio.ByteOrder;
  * {@code membarrier}, and a reader issues the global barrier between setting its bit and its last
  * look at {@code published}, so either the writer sees the bit or the reader sees the sample
  * (where the kernel refuses the registration, the writer issues a full fence instead).
+ *
+ * <p>Zero-copy writing: {@link #claim()} marks the next slot busy and lends it to the caller, who writes
+ * the payload in place; {@link #commitClaim} then does publish's last steps ({@link #abortClaim} gives
+ * the claim up; format.md, "Zero-copy claims").
+ *
+ * <p>Why over 400 lines: the claim shares the writer's index, its closed flag and {@code count} with
+ * publish; a class of its own would need them opened to it.
  */
-public final class RingWriter implements SampleSink {
+public final class RingWriter implements ClaimableSink {
     /** Wake calls that found nobody in a row before the writer looks for sleepers that died asleep. */
     private static final int FRUITLESS_WAKES_BEFORE_HEAL = 64;
     private static final long HEAL_PERIOD_NS = 100_000_000L;
@@ -140,6 +147,9 @@ public final class RingWriter implements SampleSink {
      * {@code published} is left as it is until the next publish.
      */
     public void resumeAt(long k) {
+        if (claimedIndex != NO_CLAIM) {
+            throw claimOpen("resumeAt(" + k + ")");
+        }
         if (k < nextSampleIndex) {
             throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex
                     + ", asked " + k);
@@ -180,7 +190,7 @@ public final class RingWriter implements SampleSink {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
                     + geometry.payloadLength() + " capacity=" + payload.capacity());
         }
-        if (closed || region != null && region.isTruncated()) {
+        if (closed || claimedIndex != NO_CLAIM || region != null && region.isTruncated()) {
             throw closedOrTruncated();
         }
     }
@@ -276,6 +286,9 @@ public final class RingWriter implements SampleSink {
         if (region != null && region.isTruncated()) {
             return region.truncation(TRUNCATED_CONSEQUENCE);
         }
+        if (claimedIndex != NO_CLAIM) {
+            return claimOpen("a publish");
+        }
         return new IllegalStateException("this ring's publisher is closed: the region may have another writer now");
     }
 
@@ -300,5 +313,170 @@ public final class RingWriter implements SampleSink {
     /** Refuses every later {@link #publish} (the publisher closed: another writer may own the region now). */
     public void close() {
         closed = true;
+    }
+
+    // ---- Zero-copy claims (issue 25): the caller writes the payload into the slot itself. ----
+
+    /** {@link #claimedIndex} while no claim is open. */
+    private static final long NO_CLAIM = -1;
+    /** The index of the open claim, or {@link #NO_CLAIM}; written and read by the publishing thread only. */
+    private long claimedIndex = NO_CLAIM;
+    /** Offset of the claimed slot in {@link #buffer}. */
+    private int claimedSlot;
+    /** What {@link #claimBuffer()} hands out: the writer's buffer duplicated, so a caller cannot move its own. */
+    private ByteBuffer claimView;
+
+    /**
+     * Claims the slot of the next sample and marks it busy ({@code seq = 2k+1}, store-store fence), as
+     * {@link #publish} does first; returns the index {@code k}. The caller then writes the whole payload
+     * at {@link #claimedPayloadOffset()} of {@link #claimBuffer()} and calls {@link #commitClaim} (which
+     * stores the timestamp, completes the slot and counts it) or {@link #abortClaim}. Until then
+     * {@link #publish}, {@link #writeSlot}, {@link #resumeAt} and another claim are refused.
+     *
+     * <p>The slot holds sample {@code k - depth} (or the bytes of an aborted claim): write every payload
+     * byte readers rely on. Readers never see the claimed bytes before the commit: an open claim is, for
+     * them and for a writer taking the region over, exactly a writer in the middle of a publish (or one
+     * that died there, format.md rules R1 and R2). A claim that is aborted leaves the slot busy and the
+     * next sample gets index {@code k} again, written whole (format.md, "Zero-copy claims").
+     *
+     * @throws IllegalStateException a claim is already open, or the ring is closed
+     * @throws RegionTruncatedException the region's file was truncated
+     */
+    @Override
+    public long claim() {
+        if (claimedIndex != NO_CLAIM) {
+            throw claimOpen("claim() again");
+        }
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
+        }
+        long k = nextSampleIndex;
+        int slot = geometry.slotOffset(k);
+        try {
+            // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
+            Words.putLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        // The caller's payload stores must not become visible before the busy mark.
+        VarHandle.storeStoreFence();
+        claimedSlot = slot;
+        claimedIndex = k;
+        return k;
+    }
+
+    /**
+     * The buffer the claimed payload is written into (little-endian, absolute puts only): this ring's
+     * whole region, so write only {@code [claimedPayloadOffset(), claimedPayloadOffset() + payloadLength())}
+     * and only while the claim is open. The same instance on every call.
+     */
+    @Override
+    public ByteBuffer claimBuffer() {
+        if (claimView == null) {
+            claimView = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return claimView;
+    }
+
+    /** Offset in {@link #claimBuffer()} of the open claim's payload (field offsets are relative to it). */
+    @Override
+    public int claimedPayloadOffset() {
+        if (claimedIndex == NO_CLAIM) {
+            throw new IllegalStateException("no claim is open: call claim() first");
+        }
+        return claimedSlot + SlotDescriptor.PAYLOAD_OFFSET;
+    }
+
+    /** True between {@link #claim()} and its {@link #commitClaim} or {@link #abortClaim}. */
+    public boolean isClaimed() {
+        return claimedIndex != NO_CLAIM;
+    }
+
+    /**
+     * Completes the open claim as {@link #publish} completes a sample: the timestamp, {@code seq = 2k+2}
+     * (release), {@code published = k+1} (release), sleepers woken; returns {@code k}. On a ring closed or
+     * truncated since the claim, completes nothing and throws: the claim ends as a writer that died in
+     * the middle of a publish (slot busy, index skipped by the next writer).
+     */
+    @Override
+    public long commitClaim(long timestampNs) {
+        long k = claimedIndex;
+        if (k == NO_CLAIM) {
+            throw new IllegalStateException("no claim is open: call claim() first");
+        }
+        claimedIndex = NO_CLAIM;
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
+        }
+        int slot = claimedSlot;
+        try {
+            buffer.putLong(slot + SlotDescriptor.TIMESTAMP_OFFSET, timestampNs);
+            // Release: a reader that acquires 2k+2 sees the whole payload the caller wrote.
+            Words.putLongRelease(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.completeSeq(k));
+            count(k);
+            return k;
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    /**
+     * Gives up the open claim without completing it (false when none is open, so it fits a
+     * {@code finally}). The slot stays busy ({@code seq = 2k+1}) with whatever the caller wrote, and the
+     * next publish or claim writes index {@code k} again: {@code published} never passed {@code k} and
+     * no reader validates an odd seq, so no reader took {@code k} as complete or as abandoned (format.md,
+     * "Zero-copy claims"). Completing the slot instead would publish a mix of the caller's bytes and
+     * sample {@code k - depth}'s.
+     */
+    @Override
+    public boolean abortClaim() {
+        if (claimedIndex == NO_CLAIM) {
+            return false;
+        }
+        claimedIndex = NO_CLAIM;
+        return true;
+    }
+
+    private IllegalStateException claimOpen(String refused) {
+        return new IllegalStateException("a claim of sample " + claimedIndex + " is open: " + refused
+                + " is refused until commitClaim() or abortClaim() ends it");
+    }
+
+    /**
+     * Makes {@code k} the next sample's index and leaves out the indexes in between, for a writer that
+     * keeps another ring's numbering and did not get every sample of it (the bridge's mirror publishes
+     * each sample at its source index). Each left-out index {@code j} among the last {@code depth - 1}
+     * before {@code k} gets its slot marked started ({@code seq = 2j+1}) and is never completed, exactly
+     * as a writer that died writing it leaves it: a stream reader counts it lost (abandoned) once
+     * {@code published} passes it, instead of taking the older sample still in its slot for "not yet"
+     * and waiting there until the ring laps (format.md, the stream reader's rule). Older left-out
+     * indexes share their slot with a newer one and read as lapped. Publishes nothing: {@code published}
+     * moves at the next publish. Nothing to do when {@code k} is already next; never goes back.
+     */
+    public void skipTo(long k) {
+        if (claimedIndex != NO_CLAIM) {
+            throw claimOpen("skipTo(" + k + ")");
+        }
+        if (k == nextSampleIndex) {
+            return;
+        }
+        if (k < nextSampleIndex) {
+            throw new IllegalArgumentException("a writer never goes back: next sample " + nextSampleIndex
+                    + ", asked " + k);
+        }
+        if (closed || region != null && region.isTruncated()) {
+            throw closedOrTruncated();
+        }
+        try {
+            for (long j = Math.max(nextSampleIndex, k - geometry.depth() + 1); j < k; j++) {
+                // Release: ordered after whatever this writer stored before; the next publish's release store
+                // of published makes the marks visible to a reader that sees published pass them.
+                Words.putLongRelease(buffer, geometry.slotOffset(j) + SlotDescriptor.SEQ_OFFSET,
+                        SlotDescriptor.writingSeq(j));
+            }
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        nextSampleIndex = k;
     }
 }

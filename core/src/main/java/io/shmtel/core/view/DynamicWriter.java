@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * Writes any field of a record by name, from the record layout: the generic publisher of tools
- * ({@code shmtel pub}, replay). Numeric setters allocate nothing.
+ * ({@code shmtel pub}, replay). Numeric setters allocate nothing. Setters write where
+ * {@link RecordWriter} points them: the staging payload, or a claimed slot.
  */
 public final class DynamicWriter extends RecordWriter {
     private final RecordLayout record;
@@ -31,19 +32,29 @@ public final class DynamicWriter extends RecordWriter {
     }
 
     /**
+     * Claims the ring's next slot: the setters write straight into it until {@link #commit()} completes it
+     * or {@link #abortClaim()} gives it up ({@link RecordWriter}, claim mode). The slot holds an old
+     * sample's bytes: set every field; the staged values are not copied into it.
+     */
+    public DynamicWriter claim() {
+        beginClaim();
+        return this;
+    }
+
+    /**
      * Sets element {@code index} to {@code value}, converted to the field's type as a Java cast would
      * (bool: non-zero).
      */
     public DynamicWriter setLong(FieldLayout f, int index, long value) {
         int at = elementOffset(f, index);
         switch (f.type()) {
-            case BOOL -> staging.put(at, (byte) (value != 0 ? 1 : 0));
-            case I8, U8 -> staging.put(at, (byte) value);
-            case I16, U16 -> staging.putShort(at, (short) value);
-            case I32, U32 -> staging.putInt(at, (int) value);
-            case I64 -> staging.putLong(at, value);
-            case F32 -> staging.putFloat(at, value);
-            case F64 -> staging.putDouble(at, value);
+            case BOOL -> target.put(base + at, (byte) (value != 0 ? 1 : 0));
+            case I8, U8 -> target.put(base + at, (byte) value);
+            case I16, U16 -> target.putShort(base + at, (short) value);
+            case I32, U32 -> target.putInt(base + at, (int) value);
+            case I64 -> target.putLong(base + at, value);
+            case F32 -> target.putFloat(base + at, value);
+            case F64 -> target.putDouble(base + at, value);
             case STRING -> throw new IllegalArgumentException("field " + f.name() + " is a string, not a number");
         }
         return this;
@@ -52,8 +63,8 @@ public final class DynamicWriter extends RecordWriter {
     /** Sets element {@code index} to {@code value}; integer fields take the value truncated toward zero. */
     public DynamicWriter setDouble(FieldLayout f, int index, double value) {
         switch (f.type()) {
-            case F32 -> staging.putFloat(elementOffset(f, index), (float) value);
-            case F64 -> staging.putDouble(elementOffset(f, index), value);
+            case F32 -> target.putFloat(base + elementOffset(f, index), (float) value);
+            case F64 -> target.putDouble(base + elementOffset(f, index), value);
             case BOOL, I8, U8, I16, U16, I32, U32, I64, STRING -> setLong(f, index, (long) value);
         }
         return this;
@@ -63,7 +74,7 @@ public final class DynamicWriter extends RecordWriter {
         if (f.type() != FieldType.STRING) {
             throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ", not a string");
         }
-        Utf8.encode(value, staging, f.offset(), f.length(), f.name());
+        Utf8.encode(value, target, base + f.offset(), f.length(), f.name());
         return this;
     }
 

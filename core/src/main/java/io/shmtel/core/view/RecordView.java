@@ -7,8 +7,15 @@ import java.nio.ByteOrder;
 /**
  * Base of generated typed views. A view reads one slot image (seq, timestamp, payload; see
  * {@link SlotDescriptor}) in a buffer, normally the subscriber's private snapshot that the seqlock
- * read validated, never the live slot. Views are flyweights: {@code wrap} re-points them, nothing
- * is copied or allocated.
+ * read validated. Views are flyweights: {@code wrap} re-points them, nothing is copied or allocated.
+ *
+ * <p>An optimistic read ({@code Subscriber.latestOptimistic}, {@code pollOptimistic}) points the view at
+ * the live slot only for the duration of its {@link OptimisticReader} call, and {@link #unwrap}s it
+ * afterwards. Every getter of a generated view and of {@link DynamicView} is safe on live bytes that a
+ * writer is rewriting: fields sit at fixed offsets, so a torn slot gives wrong values but never an
+ * exception or a loop (arrays are indexed by the caller's index, checked against the fixed count; text is
+ * bounded by its capacity and decodes bad bytes as U+FFFD; an enum getter gives {@code null} for a value
+ * the schema does not declare).
  */
 public abstract class RecordView {
     protected ByteBuffer buffer;
@@ -64,5 +71,17 @@ public abstract class RecordView {
     /** Publish time, CLOCK_MONOTONIC nanoseconds (the clock of {@code System.nanoTime()} on Linux). */
     public final long timestampNs() {
         return buffer.getLong(offset + SlotDescriptor.TIMESTAMP_OFFSET);
+    }
+
+    /**
+     * Detaches this view from its buffer (an optimistic read does so when its reader returns, so that no
+     * getter reads the live slot outside the validated window): every getter then throws
+     * {@link NullPointerException} until the view is wrapped again (a generated view's {@code toString} says
+     * "unwrapped").
+     */
+    public final void unwrap() {
+        this.buffer = null;
+        this.offset = 0;
+        this.payloadOffset = 0;
     }
 }

@@ -25,7 +25,11 @@ final class JavaAccess {
         };
     }
 
-    /** The statement storing {@code value} (of the type's Java type) at byte {@code index} of {@code staging}. */
+    /**
+     * The statement storing {@code value} (of the type's Java type) at payload byte {@code index}: at
+     * {@code base + index} of {@code target}, where the writer points its setters (its staging payload, or a
+     * claimed slot).
+     */
     static String store(FieldType t, String index, String value) {
         String stored = switch (t.kind()) {
             case BOOLEAN -> "(byte) (" + value + " ? 1 : 0)";
@@ -33,7 +37,7 @@ final class JavaAccess {
             case SIGNED_INTEGER, FLOAT -> value;
             case TEXT -> throw new IllegalStateException("strings are stored with Utf8");
         };
-        return "staging.put" + accessorSuffix(t) + "(" + index + ", " + stored + ");";
+        return "target.put" + accessorSuffix(t) + "(base + " + index + ", " + stored + ");";
     }
 
     /** The largest value of an integer type as a Java literal: {@code 0xFF}, {@code 0xFFFF}, {@code 0xFFFF_FFFFL}. */

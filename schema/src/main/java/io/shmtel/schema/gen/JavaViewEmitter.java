@@ -41,7 +41,12 @@ final class JavaViewEmitter {
             }
         }
         w.line();
-        w.line("/** Points this view at a slot image (normally a validated snapshot) at {@code offset}. */");
+        w.line("/**");
+        w.line(" * Points this view at a slot image (normally a validated snapshot) at {@code offset}. Every getter"
+                + " reads at");
+        w.line(" * fixed offsets, so it is also safe on a live slot that a writer is rewriting (an optimistic read,");
+        w.line(" * {@code Subscriber.latestOptimistic}): torn bytes give wrong values, never an exception or a loop.");
+        w.line(" */");
         w.line("@Override");
         w.open("public " + cls + " wrap(ByteBuffer buffer, int offset) {");
         w.line("wrapSlot(buffer, offset, PAYLOAD_LENGTH);");

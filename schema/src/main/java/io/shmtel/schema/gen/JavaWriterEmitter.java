@@ -4,10 +4,13 @@ import io.shmtel.schema.FieldType;
 import io.shmtel.schema.Names;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
+import java.util.stream.Collectors;
 
 /**
  * Emits a record's typed writer ({@code <Record>Writer}): a setter per field (with bulk setters for arrays)
- * storing into the writer's staging payload, unsigned values checked against their type's range.
+ * storing where the writer points its setters (its staging payload, or during a claim the ring's slot
+ * itself: {@code target} at {@code base}), unsigned values checked against their type's range, and a
+ * {@code claim()} for zero-copy writing.
  */
 final class JavaWriterEmitter {
     private final JavaSource src;
@@ -33,11 +36,30 @@ final class JavaWriterEmitter {
         w.open("public " + cls + "(SampleSink sink) {");
         w.line("super(sink, " + view + ".PAYLOAD_LENGTH);");
         w.close("}");
+        claim(w, cls, r);
         for (FieldLayout f : r.fields()) {
             setter(w, cls, view, f);
         }
         w.close("}");
         return w.toString();
+    }
+
+    /** {@code claim()}: zero-copy writing, with the fields a claim must set named. */
+    private static void claim(SourceWriter w, String cls, RecordLayout r) {
+        String fields = r.fields().stream().map(FieldLayout::name).collect(Collectors.joining(", "));
+        w.line();
+        w.line("/**");
+        w.line(" * Claims the ring's next slot (zero-copy): the setters write straight into it until"
+                + " {@link #commit()}");
+        w.line(" * completes it or {@link #abortClaim()} gives it up. Ring records only (a mailbox refuses it).");
+        w.line(" * The slot still holds an older sample's bytes, so set every field before commit():");
+        w.line(" * " + fields + ".");
+        w.line(" * The staged values are not copied into the slot, and the claim's values do not reach them.");
+        w.line(" */");
+        w.open("public " + cls + " claim() {");
+        w.line("beginClaim();");
+        w.line("return this;");
+        w.close("}");
     }
 
     private void setter(SourceWriter w, String cls, String view, FieldLayout f) {
@@ -49,7 +71,7 @@ final class JavaWriterEmitter {
             w.line("/** Sets " + doc + " Text longer than " + f.length()
                     + " UTF-8 bytes is refused with IllegalArgumentException. */");
             w.open("public " + cls + " " + m + "(CharSequence value) {");
-            w.line("Utf8.encode(value, staging, " + c + "_OFFSET, " + c + "_LENGTH, \"" + f.name() + "\");");
+            w.line("Utf8.encode(value, target, base + " + c + "_OFFSET, " + c + "_LENGTH, \"" + f.name() + "\");");
             w.line("return this;");
             w.close("}");
             return;
@@ -58,13 +80,13 @@ final class JavaWriterEmitter {
             String type = view + "." + Names.pascalCase(f.name());
             w.line("/** Sets " + doc + " */");
             w.open("public " + cls + " " + m + "(" + type + " value) {");
-            w.line("staging.putInt(" + c + "_OFFSET, value.value());");
+            w.line("target.putInt(base + " + c + "_OFFSET, value.value());");
             w.line("return this;");
             w.close("}");
             w.line();
             w.line("/** Sets " + doc + " As the raw i32 value. */");
             w.open("public " + cls + " " + m + "Raw(int value) {");
-            w.line("staging.putInt(" + c + "_OFFSET, value);");
+            w.line("target.putInt(base + " + c + "_OFFSET, value);");
             w.line("return this;");
             w.close("}");
             return;
