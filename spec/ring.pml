@@ -53,7 +53,9 @@
  * writer lives sequential, which the single Writer process does.
  */
 
+#ifndef DEPTH
 #define DEPTH 2
+#endif
 #define NGEN 3                 /* writer lives at most: the first writer and two takeovers */
 #ifndef SAMPLES0
 #define SAMPLES0 2             /* samples the first writer publishes at most */
@@ -228,6 +230,9 @@ sampled:    skip
             if
             :: to = k + 1
             :: to = k + 2
+#if DEPTH > 2
+            :: to = k + DEPTH                          /* a gap of depth: the marks cover published - 1's slot */
+#endif
             fi;
             d_step { sk++; index_bound = (to + DEPTH < NIDX); assert(index_bound); i = (to + 1 > DEPTH + k -> to + 1 - DEPTH : k) }
             do
