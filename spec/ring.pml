@@ -343,8 +343,12 @@ lapped:
                 k = next;
                 next = 0
             }
+#ifndef STREAM_LOADS_PUBLISHED_BELOW
         :: s0 < 2 * k + 1 -> skip                       /* not yet written: published is not loaded (Java's empty poll) */
         :: s0 == 2 * k + 1 ->                           /* in progress, or abandoned: the only value an abandoned index shows */
+#else
+        :: s0 < 2 * k + 2 ->                            /* remedy for -DDEPTH=3 (spec/README.md): R2 below 2k+1 too */
+#endif
 #ifndef MUTANT_STREAM_WAITS_AT_HOLE
             p = published;                              /* acquire, after the first seq load */
 #ifndef MUTANT_STREAM_NO_SEQ_RELOAD
