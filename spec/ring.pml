@@ -234,7 +234,12 @@ sampled:    skip
             :: to = k + DEPTH                          /* a gap of depth: the marks cover published - 1's slot */
 #endif
             fi;
-            d_step { sk++; index_bound = (to + DEPTH < NIDX); assert(index_bound); i = (to + 1 > DEPTH + k -> to + 1 - DEPTH : k) }
+            d_step {
+                sk++;
+                index_bound = (to + DEPTH < NIDX);
+                assert(index_bound);
+                i = (to + 1 > DEPTH + k -> to + 1 - DEPTH : k)
+            }
             do
             :: i < to ->
 #if defined(MUTANT_SKIP_MARKS_COMPLETE)
