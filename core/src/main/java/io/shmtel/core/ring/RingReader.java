@@ -102,6 +102,40 @@ public final class RingReader {
     }
 
     /**
+     * The latest-value waiter's read: copies the newest complete sample into {@code snapshot} (as
+     * {@link #readLatestChecked}) and returns its index when it is newer than {@code last}; returns {@link #NONE}
+     * when there is none newer (or none at all), {@link #CONTENDED} as {@code readLatestChecked} does.
+     *
+     * <p>It watches the slot the next sample takes, {@code last + 1}'s, rather than {@code published}: while that
+     * slot still holds an older complete sample nothing newer exists (a writer stores sample {@code last + 1}
+     * there before counting it), and a call costs one load of a line the writer's next sample brings anyway. When
+     * the slot shows {@code last + 1} complete, that sample is copied and {@code published} (a load independent of
+     * the slot's, so the two cache misses overlap) says whether it is still the newest; when it shows anything
+     * else (the writer lapped the reader, or {@code last + 1} is in progress or abandoned by a dead writer) this
+     * reads as {@link #readLatestChecked} does: the newest sample by {@code published}, which settles every case.
+     * {@code last} = -1: anything published is newer.
+     */
+    public long readLatestAfter(long last, ByteBuffer snapshot) {
+        long k = last + 1;
+        int slot = slotOffset(k);
+        long expected = SlotDescriptor.completeSeq(k);
+        long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (s0 == expected) {
+            snapshot.put(0, buffer, slot, slotLength);
+            // The copy's loads must complete before the seq is read again.
+            VarHandle.loadLoadFence();
+            if (Words.getLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET) == expected
+                    && publishedAcquire() <= k + 1) {
+                return k; // complete, unchanged during the copy, and nothing newer counted
+            }
+        } else if (below(s0, expected) && s0 != SlotDescriptor.writingSeq(k)) {
+            return NONE; // the slot still holds an older sample: last + 1 is not even begun
+        }
+        long newest = readLatestChecked(snapshot);
+        return newest > last || newest == CONTENDED ? newest : NONE;
+    }
+
+    /**
      * Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK},
      * {@link #NOT_YET}, {@link #OVERWRITTEN} or {@link #ABANDONED}.
      */
