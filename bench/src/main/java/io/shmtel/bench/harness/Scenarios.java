@@ -41,7 +41,9 @@ final class Scenarios {
             new Scenario("fanout", "busy-spin one-way to 1, 2, 4, 8 (--fanout) subscriber processes", Kind.SCALING,
                     true, (bench, results) -> new OneWayScenarios(bench).fanOut(results)),
             new Scenario("bridge", "shmtel bridge one-way over loopback UDP, after the Aeron UDP floor",
-                    Kind.NETWORK, true, (bench, results) -> new BridgeScenario(bench).bridge(results)));
+                    Kind.NETWORK, true, (bench, results) -> new BridgeScenario(bench).bridge(results)),
+            new Scenario("cops", "the JMH benchmarks' operations in C (publish, read latest, empty poll): their floor",
+                    Kind.COST, true, (bench, results) -> new COpsScenario(bench).cops(results)));
 
     /**
      * Not selectable by {@code --only}: the one-way floor again at the end of a run without
