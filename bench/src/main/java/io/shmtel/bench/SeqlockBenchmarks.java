@@ -217,4 +217,56 @@ public class SeqlockBenchmarks {
         }
         return line1.commit(++timestamp);
     }
+
+    /**
+     * A latest-value reader of its own (a region of its own, so nothing here depends on the order of JMH's
+     * setups) that has read the newest sample: {@link #latestPollNothingNew} polls it with nothing newer.
+     */
+    @State(Scope.Thread)
+    public static class LatestWatch {
+        private Path dir;
+        private Publisher publisher;
+        private Subscriber subscriber;
+        private final Line1View view = new Line1View();
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            dir = Files.createTempDirectory(Path.of(tempBase()), "shmtel-bench-");
+            RegionOptions options = RegionOptions.defaults().withDirectory(dir);
+            Layout layout = LayoutCompiler.compile(SchemaParser.parse(BenchSchema.CANONICAL_JSON, "bench"));
+            publisher = Publisher.create("watch", layout, options);
+            Line1Writer writer = new Line1Writer(publisher.sink("line1"));
+            for (int i = 0; i < 16; i++) {
+                writer.x(0, i).commit(i);
+            }
+            subscriber = Subscriber.open("watch", "line1", layout, options);
+            if (!subscriber.pollLatest(view) || subscriber.pollLatest(view)) {
+                throw new IllegalStateException("the watch subscriber should have read sample 15 and nothing newer");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            subscriber.close();
+            publisher.close();
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        private static String tempBase() {
+            return Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir");
+        }
+    }
+
+    /**
+     * The latest-value waiter's step with nothing newer: {@code Subscriber.pollLatest} loads the seq word of the
+     * slot the next sample takes (not {@code published}) and finds an older sample there.
+     */
+    @Benchmark
+    public boolean latestPollNothingNew(LatestWatch watch) {
+        return watch.subscriber.pollLatest(watch.view);
+    }
 }

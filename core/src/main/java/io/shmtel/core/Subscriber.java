@@ -74,6 +74,11 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
     private boolean startAtNewest;
     private long lost;
     private long lastSampleIndex = -1;
+    /**
+     * The index {@link #pollLatest} must exceed: the last sample handed out from the attached file; -1 after a new
+     * file is attached (it numbers its samples from 0 again) or the region dropped.
+     */
+    private long latestAfter = -1;
 
     private Subscriber(String regionName, String recordName, Layout expected, RegionOptions options) {
         super(regionName, recordName, expected, options);
@@ -155,9 +160,46 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
         if (k < 0) {
             return false;
         }
-        lastSampleIndex = k;
+        handedOut(k);
         wrap(view);
         return true;
+    }
+
+    /**
+     * Fills {@code view} with the newest complete sample when it is newer than the last one this subscriber handed
+     * out ({@link #lastSampleIndex()}, by any read); false when there is none newer yet. The latest-value waiter's
+     * step ({@link #awaitLatest} spins on it): it watches the slot the next sample takes rather than the published
+     * count, so a call with nothing new loads one word, on the cache line the writer's next sample brings, and the
+     * call that finds it moves that one line ({@link RingReader#readLatestAfter}). A writer that laps this reader,
+     * or dies in the middle of the sample watched, is read past by {@code published}: the newest sample is handed
+     * out, as {@link #latest} would.
+     */
+    public boolean pollLatest(RecordView view) {
+        if (reader == null && !tryAttach(false)) {
+            return false;
+        }
+        if (region.isTruncated()) {
+            dropTruncated();
+            return false;
+        }
+        long k;
+        try {
+            k = reader.readLatestAfter(latestAfter, snapshot);
+        } catch (InternalError e) {
+            absorb(e);
+            return false;
+        }
+        if (k < 0) {
+            return false;
+        }
+        handedOut(k);
+        wrap(view);
+        return true;
+    }
+
+    private void handedOut(long k) {
+        lastSampleIndex = k;
+        latestAfter = k;
     }
 
     /** Fills {@code view} with the next sample of the stream; false when the writer has not published it yet. */
@@ -186,7 +228,7 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
         for (int attempt = 0; attempt < RingReader.MAX_LATEST_ATTEMPTS; attempt++) {
             int result = reader.readChecked(cursor, snapshot);
             if (result == RingReader.OK) {
-                lastSampleIndex = cursor++;
+                handedOut(cursor++);
                 wrap(view);
                 return true;
             }
@@ -228,7 +270,7 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
             absorb(e);
             return -1;
         }
-        lastSampleIndex = k;
+        handedOut(k);
         wrap(view);
         return k;
     }
@@ -274,20 +316,22 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
         return await(view, timeoutNs, true);
     }
 
-    /** Waits up to {@code timeoutNs} for a sample newer than the last one handed out. */
+    /**
+     * Waits up to {@code timeoutNs} for a sample newer than the last one handed out and fills {@code view} with the
+     * newest ({@link #pollLatest} in the {@link #idleStrategy()}'s loop).
+     */
     public boolean awaitLatest(RecordView view, long timeoutNs) {
         return await(view, timeoutNs, false);
     }
 
     private boolean await(RecordView view, long timeoutNs, boolean stream) {
         long deadline = System.nanoTime() + timeoutNs;
-        long before = lastSampleIndex;
         if (ownWaitSet == null) {
             ownWaitSet = new WaitSet().add(this);
         }
         boolean wokenEmpty = false;
         while (true) {
-            boolean got = stream ? poll(view) : latest(view) && lastSampleIndex != before;
+            boolean got = stream ? poll(view) : pollLatest(view);
             if (got) {
                 idle.reset();
                 return true;
@@ -323,11 +367,13 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
             startAtNewest = false; // a replacing writer's samples are all newer than this subscriber
         }
         cursor = -1; // a new file numbers its samples from 0 again
+        latestAfter = -1;
     }
 
     @Override
     void dropped() {
         cursor = -1;
+        latestAfter = -1;
         startAtNewest = false;
     }
 

@@ -77,6 +77,18 @@ final class ReportJson {
             memory.add(r);
         }
         root.put("memory", memory);
+        List<Object> cOps = new ArrayList<>();
+        for (Results.COp c : results.cOps) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("op", c.op().name());
+            r.put("jmh", c.op().jmh());
+            r.put("description", c.op().description());
+            r.put("minNs", c.minNs());
+            r.put("medianNs", c.medianNs());
+            cOps.add(r);
+        }
+        root.put("cOps", cOps);
+        root.put("cOpsSkipped", results.cOpsSkipped);
         List<Object> fan = new ArrayList<>();
         for (Results.FanOut f : results.fanOut) {
             Map<String, Object> r = new LinkedHashMap<>();

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The sections of the harness's table after the latency rows (throughput, idle cost, wake-up,
- * publisher cost, memory, fan-out), each printed only when its scenario ran. {@link Report}
+ * publisher cost, memory, fan-out, the C operations), each printed only when its scenario ran. {@link Report}
  * calls them in {@link #ALL}'s order.
  */
 final class ReportSections {
@@ -24,7 +24,8 @@ final class ReportSections {
     /** The sections in the order the table prints them. */
     static final List<Section> ALL = List.of(ReportSections::throughput, ReportSections::idle,
             ReportSections::wake, ReportSections::wakeCost, ReportSections::memory, ReportSections::fanOut,
-            ReportSections::bridge);
+            ReportSections::bridge,
+            COpsScenario::append);
 
     /** A line of the memory section: the mode, setup, then four figures of each pass. */
     private static final String MEMORY_LINE = "  %-9s %9s %9s %9s %9s %9s   %9s %9s %9s %9s%n";

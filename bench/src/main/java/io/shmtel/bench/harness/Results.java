@@ -39,7 +39,13 @@ final class Results {
     /** What a placed row's id ends with. */
     static final String PLACED_SUFFIX = "-placed";
 
+    /** One C operation of the {@code cops} scenario: thread CPU time per call, fastest and median batch. */
+    record COp(COpsScenario.Op op, double minNs, double medianNs) {}
+
     final List<Memory> memory = new ArrayList<>();
+    final List<COp> cOps = new ArrayList<>();
+    /** Why the {@code cops} scenario measured nothing (no gcc); null when it ran or was not asked for. */
+    String cOpsSkipped;
     final Profile profile;
     final String command;
     final Map<String, String> machine;

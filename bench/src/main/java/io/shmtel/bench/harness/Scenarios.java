@@ -42,7 +42,9 @@ final class Scenarios {
             new Scenario("fanout", "busy-spin one-way to 1, 2, 4, 8 (--fanout) subscriber processes", Kind.SCALING,
                     true, false, (bench, results) -> new OneWayScenarios(bench).fanOut(results)),
             new Scenario("bridge", "shmtel bridge one-way over loopback UDP, after the Aeron UDP floor",
-                    Kind.NETWORK, true, false, (bench, results) -> new BridgeScenario(bench).bridge(results)));
+                    Kind.NETWORK, true, false, (bench, results) -> new BridgeScenario(bench).bridge(results)),
+            new Scenario("cops", "the JMH benchmarks' operations in C (publish, read latest, empty poll): their floor",
+                    Kind.COST, true, (bench, results) -> new COpsScenario(bench).cops(results)));
 
     /**
      * Not selectable by {@code --only}: the one-way floor again at the end of a run without

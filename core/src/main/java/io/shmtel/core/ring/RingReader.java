@@ -37,6 +37,8 @@ public final class RingReader {
      * that will ever be complete already is: a stream reader counts {@code k} lost and moves on.
      */
     public static final int ABANDONED = 3;
+    /** {@link #inProgress} outcome (never returned by {@link #read}): the slot now holds {@code k}, copy it. */
+    private static final int COPY = -1;
 
     /** {@link #readLatest} result when nothing was ever published. */
     public static final long NONE = -1;
@@ -48,11 +50,22 @@ public final class RingReader {
 
     private final ByteBuffer buffer;
     private final RingGeometry geometry;
+    // The geometry's words the hot paths use, copied here: one load from this object instead of two in a row.
+    private final int publishedOffset;
+    /** Offset of slot 0 in the buffer. */
+    private final int slotsOffset;
+    /** depth - 1: a sample's slot is its index masked. */
+    private final int slotMask;
+    private final int slotLength;
 
     public RingReader(ByteBuffer region, RingGeometry geometry) {
         geometry.checkFits(region.capacity());
         this.buffer = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.geometry = geometry;
+        this.publishedOffset = geometry.publishedOffset();
+        this.slotsOffset = geometry.slotOffset(0);
+        this.slotMask = geometry.depth() - 1;
+        this.slotLength = geometry.slotLength();
     }
 
     public RingGeometry geometry() {
@@ -61,7 +74,7 @@ public final class RingReader {
 
     /** Count of complete samples published so far (acquire: the newest one is complete in its slot). */
     public long publishedAcquire() {
-        return Words.getLongAcquire(buffer, geometry.publishedOffset());
+        return Words.getLongAcquire(buffer, publishedOffset);
     }
 
     /**
@@ -89,6 +102,40 @@ public final class RingReader {
     }
 
     /**
+     * The latest-value waiter's read: copies the newest complete sample into {@code snapshot} (as
+     * {@link #readLatestChecked}) and returns its index when it is newer than {@code last}; returns {@link #NONE}
+     * when there is none newer (or none at all), {@link #CONTENDED} as {@code readLatestChecked} does.
+     *
+     * <p>It watches the slot the next sample takes, {@code last + 1}'s, rather than {@code published}: while that
+     * slot still holds an older complete sample nothing newer exists (a writer stores sample {@code last + 1}
+     * there before counting it), and a call costs one load of a line the writer's next sample brings anyway. When
+     * the slot shows {@code last + 1} complete, that sample is copied and {@code published} (a load independent of
+     * the slot's, so the two cache misses overlap) says whether it is still the newest; when it shows anything
+     * else (the writer lapped the reader, or {@code last + 1} is in progress or abandoned by a dead writer) this
+     * reads as {@link #readLatestChecked} does: the newest sample by {@code published}, which settles every case.
+     * {@code last} = -1: anything published is newer.
+     */
+    public long readLatestAfter(long last, ByteBuffer snapshot) {
+        long k = last + 1;
+        int slot = slotOffset(k);
+        long expected = SlotDescriptor.completeSeq(k);
+        long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (s0 == expected) {
+            snapshot.put(0, buffer, slot, slotLength);
+            // The copy's loads must complete before the seq is read again.
+            VarHandle.loadLoadFence();
+            if (Words.getLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET) == expected
+                    && publishedAcquire() <= k + 1) {
+                return k; // complete, unchanged during the copy, and nothing newer counted
+            }
+        } else if (below(s0, expected) && s0 != SlotDescriptor.writingSeq(k)) {
+            return NONE; // the slot still holds an older sample: last + 1 is not even begun
+        }
+        long newest = readLatestChecked(snapshot);
+        return newest > last || newest == CONTENDED ? newest : NONE;
+    }
+
+    /**
      * Copies sample {@code k} into {@code snapshot} at offset 0; returns {@link #OK},
      * {@link #NOT_YET}, {@link #OVERWRITTEN} or {@link #ABANDONED}.
      */
@@ -99,40 +146,62 @@ public final class RingReader {
 
     /** {@link #read} for a snapshot already checked with {@link #checkSnapshot} (hot paths). */
     public int readChecked(long k, ByteBuffer snapshot) {
-        int slot = geometry.slotOffset(k);
+        int slot = slotOffset(k);
         long expected = SlotDescriptor.completeSeq(k);
         long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
-        if (Long.compareUnsigned(s0, expected) < 0) {
-            // Not complete: not yet, or never (R2). An index a dead writer abandoned shows 2k+1 until it
-            // is lapped (the takeover rule skips only indexes a slot shows started), so only then is
-            // published worth a load: an empty poll (the slot still holds an older sample) costs none.
-            // published (acquire) first, THEN the seq again: a writer stores published = k+1 only after
-            // seq = 2k+2, so a seq still short of 2k+2 after published > k was seen is one no writer
-            // will complete.
-            if (s0 != SlotDescriptor.writingSeq(k) || publishedAcquire() <= k) {
-                return NOT_YET;
-            }
-            s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
-            if (Long.compareUnsigned(s0, expected) < 0) {
-                return ABANDONED;
-            }
-        }
         if (s0 != expected) {
-            return OVERWRITTEN;
+            if (!below(s0, expected)) {
+                return OVERWRITTEN;
+            }
+            if (s0 != SlotDescriptor.writingSeq(k)) {
+                return NOT_YET; // the slot holds an older complete sample: an empty stream poll ends here
+            }
+            int settled = inProgress(k, slot);
+            if (settled != COPY) {
+                return settled;
+            }
         }
-        snapshot.put(0, buffer, slot, geometry.slotLength());
+        snapshot.put(0, buffer, slot, slotLength);
         // The copy's loads must complete before the seq is read again.
         VarHandle.loadLoadFence();
         long s1 = Words.getLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET);
-        if (s1 != s0) {
-            return OVERWRITTEN;
+        return s1 == expected ? OK : OVERWRITTEN;
+    }
+
+    /**
+     * Sample {@code k}'s slot showed {@code 2k+1}: {@code k} in progress, or abandoned by a dead writer (R2). An
+     * index a dead writer abandoned shows 2k+1 until it is lapped (the takeover rule skips only indexes a slot shows
+     * started), so only then is {@code published} worth a load: an empty poll (the slot still holds an older
+     * sample) costs none. {@code published} (acquire) first, THEN the seq again: a writer stores
+     * {@code published = k+1} only after seq = 2k+2, so a seq still short of 2k+2 after {@code published > k} was
+     * seen is one no writer will complete. Returns {@link #NOT_YET}, {@link #ABANDONED}, {@link #OVERWRITTEN}, or
+     * {@link #COPY} when the seq now shows {@code k} complete.
+     */
+    private int inProgress(long k, int slot) {
+        if (publishedAcquire() <= k) {
+            return NOT_YET;
         }
-        return OK;
+        long expected = SlotDescriptor.completeSeq(k);
+        long again = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
+        if (below(again, expected)) {
+            return ABANDONED;
+        }
+        return again == expected ? COPY : OVERWRITTEN;
+    }
+
+    /** {@code a < b}, both read as unsigned 64-bit seq words. */
+    private static boolean below(long a, long b) {
+        return a + Long.MIN_VALUE < b + Long.MIN_VALUE;
+    }
+
+    /** Offset in the buffer of the slot that holds sample {@code k} (the geometry's, from this reader's copies). */
+    private int slotOffset(long k) {
+        return slotsOffset + (int) (k & slotMask) * slotLength;
     }
 
     /** The seq word of the slot that holds sample {@code k} (acquire). */
     public long slotSeqAcquire(long k) {
-        return Words.getLongAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET);
+        return Words.getLongAcquire(buffer, slotOffset(k) + SlotDescriptor.SEQ_OFFSET);
     }
 
     /** Throws unless {@code snapshot} is writable and holds a whole slot of this ring. */

@@ -48,6 +48,14 @@ public final class RingWriter implements ClaimableSink {
     private final Region region;
     private final int sleepersOffset;
     private final long publishedAddress;
+    // The geometry's words the hot path uses, copied here: one load from this object instead of two in a row.
+    private final int publishedOffset;
+    /** Offset of slot 0 in the buffer. */
+    private final int slotsOffset;
+    /** depth - 1: a sample's slot is its index masked. */
+    private final int slotMask;
+    private final int slotLength;
+    private final int payloadLength;
     private long nextSampleIndex;
     /**
      * Written by the thread that closes the publisher (any thread: {@code Publisher.close}, its
@@ -94,6 +102,11 @@ public final class RingWriter implements ClaimableSink {
         this.buffer = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.geometry = geometry;
         this.sleepersOffset = Sleepers.maskOffset(geometry);
+        this.publishedOffset = geometry.publishedOffset();
+        this.slotsOffset = geometry.slotOffset(0);
+        this.slotMask = geometry.depth() - 1;
+        this.slotLength = geometry.slotLength();
+        this.payloadLength = geometry.payloadLength();
         WriterBarrier.register();
         long base = Futex.address(region); // 0 for a heap buffer: nobody can sleep on one
         this.publishedAddress = base == 0 ? 0 : base + geometry.publishedOffset();
@@ -186,9 +199,9 @@ public final class RingWriter implements ClaimableSink {
     }
 
     private void checkPublishable(ByteBuffer payload, int length) {
-        if (length < 0 || length > geometry.payloadLength() || length > payload.capacity()) {
+        if (length < 0 || length > payloadLength || length > payload.capacity()) {
             throw new IllegalArgumentException("payload length out of range: length=" + length + " payloadLength="
-                    + geometry.payloadLength() + " capacity=" + payload.capacity());
+                    + payloadLength + " capacity=" + payload.capacity());
         }
         if (closed || claimedIndex != NO_CLAIM || region != null && region.isTruncated()) {
             throw closedOrTruncated();
@@ -197,7 +210,7 @@ public final class RingWriter implements ClaimableSink {
 
     private long writeSlotOnly(ByteBuffer payload, int length, long timestampNs) {
         long k = nextSampleIndex;
-        int slot = geometry.slotOffset(k);
+        int slot = slotsOffset + (int) (k & slotMask) * slotLength;
         // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
         Words.putLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));
         // The payload stores below must not become visible before the busy mark.
@@ -237,7 +250,7 @@ public final class RingWriter implements ClaimableSink {
 
     private void count(long k) {
         // Release: a reader that acquires k+1 finds sample k complete in its slot.
-        Words.putLongRelease(buffer, geometry.publishedOffset(), k + 1);
+        Words.putLongRelease(buffer, publishedOffset, k + 1);
         nextSampleIndex = k + 1;
         if (CrashPoint.ENABLED) {
             CrashPoint.reached(CrashPoint.PUBLISH_COUNTED);
