@@ -273,7 +273,8 @@ final class EchoCommand implements Callable<Integer> {
      */
     private int summary(PrintWriter err, String name, String what, long lost, long recovered, int code) {
         if (lost > 0) {
-            err.println("echo " + name + ": " + lost + " samples lost (overwritten before they were read)");
+            err.println("echo " + name + ": " + lost + " samples lost (overwritten before they were read, or never"
+                    + " complete: a writer died writing them, or a mirror's link lost them)");
         }
         if (recovered > 0) {
             err.println("echo " + name + ": " + recovered + " messages answered CONSUMER_DIED"
