@@ -4,9 +4,8 @@ import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
 import io.shmtel.bridge.spi.Inbound;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
-import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
-import io.shmtel.core.idle.IdleStrategyKind;
+import io.shmtel.core.idle.WakeSignal;
 import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.RegionDirectory;
@@ -26,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -43,14 +43,6 @@ public final class ReceiverBridge implements AutoCloseable {
     static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
             "bridge_stats"));
     private static final WriterState[] STATES = WriterState.values();
-    /**
-     * The receiving thread's backoff between polls of its transport, beside the default spins: fewer
-     * yields and a longer first park than a subscriber's, as frames come in bursts off the network
-     * and a bridge should cost little while idle; its longest park is {@link ReceiverConfig#maxPark}.
-     */
-    private static final int IDLE_MAX_YIELDS = 10;
-    private static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
-
     private final ReceiverConfig config;
     private final Transport transport;
     private final Inbound in;
@@ -62,6 +54,8 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Map<Long, Layout> layouts = new HashMap<>();
     private final Set<String> unmirrorable = new HashSet<>();
     private final IdleStrategy idle;
+    /** What a blocking idle strategy sleeps on here: a park, ended by the transport's unpark or the bound. */
+    private static final WakeSignal PARK = LockSupport::parkNanos;
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
     private final StreamKey probe = new StreamKey();
@@ -79,10 +73,7 @@ public final class ReceiverBridge implements AutoCloseable {
 
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        long maxParkNs = config.maxPark().toNanos();
-        this.idle = config.idle().kind() != IdleStrategyKind.BLOCKING ? config.idle().create()
-                : new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, IDLE_MAX_YIELDS,
-                        Math.min(IDLE_MIN_PARK_NS, maxParkNs), maxParkNs);
+        this.idle = config.idle().receiving();
         this.transport = transport;
         this.log = log;
         // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.
@@ -157,7 +148,9 @@ public final class ReceiverBridge implements AutoCloseable {
                     publishStats(now);
                 }
                 if (n == 0) {
-                    idle.idle();
+                    // Blocking parks until the transport wakes this thread (a frame may have arrived) or the
+                    // next statistics; over a transport that does not, at most maxPark. Polling strategies poll.
+                    idle.idle(PARK, in.wakesPoller() ? nextStats - now : config.maxPark().toNanos());
                 } else {
                     idle.reset();
                 }

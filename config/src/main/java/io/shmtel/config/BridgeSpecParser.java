@@ -11,13 +11,13 @@ import java.util.Map;
 /**
  * One entry of a node's {@code "bridges"}: a sending bridge (its receiver's address or transport channel and
  * the regions or records it forwards) or a receiving one (where it listens, the prefix of the regions it
- * creates, whether it asks for lost samples again).
+ * creates, whether it asks for lost samples again), and how its threads idle ({@code "idle"}, as a subscriber's).
  */
 final class BridgeSpecParser {
     static final List<String> SEND_KEYS = List.of("name", "direction", "transport", "to", "channel", "stream",
-            "targets");
+            "targets", "idle");
     static final List<String> RECEIVE_KEYS = List.of("name", "direction", "transport", "listen", "channel", "stream",
-            "prefix", "reliable");
+            "prefix", "reliable", "idle");
     static final String DEFAULT_BRIDGE_PORT = "40456";
     /** The transport stream of a bridge that names none. */
     static final long DEFAULT_STREAM = 1001;
@@ -58,6 +58,8 @@ final class BridgeSpecParser {
         String transport = problems.string(obj, "transport", false);
         long stream = problems.integer(obj, "stream", 1, Integer.MAX_VALUE, DEFAULT_STREAM);
         String channel = channel(obj, send);
+        // As a subscriber's "idle" (same keys and checks); absent: the bridge's default, blocking.
+        Deployment.IdleSpec idle = obj.get("idle") == null ? null : IdleSpecParser.idle(obj.get("idle"), problems);
         List<String> targets = new ArrayList<>();
         String prefix = "";
         boolean reliable = true;
@@ -77,7 +79,7 @@ final class BridgeSpecParser {
             return null;
         }
         return new Deployment.BridgeSpec(name, direction, transport == null ? DEFAULT_TRANSPORT : transport, channel,
-                (int) stream, List.copyOf(targets), prefix, reliable);
+                (int) stream, List.copyOf(targets), prefix, reliable, idle);
     }
 
     /**
