@@ -1,5 +1,8 @@
 package io.shmtel.bridge;
 
+// Over 400 lines: the one receiving thread and the frames it handles (schemas, samples, status, statistics), which
+// share its maps of mirrors and links.
+
 import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
 import io.shmtel.bridge.spi.Inbound;
 import io.shmtel.bridge.spi.Transport;
@@ -16,6 +19,7 @@ import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +47,7 @@ public final class ReceiverBridge implements AutoCloseable {
     static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
             "bridge_stats"));
     private static final WriterState[] STATES = WriterState.values();
+    private static final int UNBATCHED_CAPACITY = 4096;
     private final ReceiverConfig config;
     private final Transport transport;
     private final Inbound in;
@@ -59,6 +64,8 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
     private final StreamKey probe = new StreamKey();
+    /** One sample of a SAMPLES frame as a SAMPLE frame, for {@link #onSample}. */
+    private ByteBuffer unbatched = ByteBuffer.allocateDirect(UNBATCHED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -174,7 +181,22 @@ public final class ReceiverBridge implements AutoCloseable {
         switch (Frames.type(frame)) {
             case Frames.SCHEMA -> onSchema(frame);
             case Frames.SAMPLE -> onSample(frame);
+            case Frames.SAMPLES -> onSamples(frame);
             default -> onStatus(frame);
+        }
+    }
+
+    /** Each sample of a SAMPLES frame, in order, through {@link #onSample} as the SAMPLE frame it stands for. */
+    private void onSamples(ByteBuffer frame) {
+        int count = Frames.batchCount(frame);
+        for (int i = 0; i < count; i++) {
+            int payload = frame.getInt(Frames.BATCH_PAYLOAD_LENGTH);
+            if (unbatched.capacity() < Frames.SAMPLE_PAYLOAD + payload) {
+                unbatched = ByteBuffer.allocateDirect(Integer.highestOneBit(Frames.SAMPLE_PAYLOAD + payload) * 2)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+            }
+            Frames.unbatch(frame, i, unbatched);
+            onSample(unbatched);
         }
     }
 
