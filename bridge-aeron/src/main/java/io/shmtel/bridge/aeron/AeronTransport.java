@@ -59,6 +59,11 @@ final class AeronTransport implements Transport {
     /** The backoff's yields before parking and its first park, ns (the driver's own loop, not a bridge thread's). */
     private static final int BACKOFF_MAX_YIELDS = 10;
     private static final long BACKOFF_MIN_PARK_NS = 1_000;
+    /**
+     * Bytes a subscriber consumes before it wakes a sleeping driver to report them to the sender: an eighth of the
+     * smallest receiver window Aeron uses by default (128 KiB), well before the sender runs out of window.
+     */
+    static final long WAKE_AFTER_BYTES = 16 * 1024;
 
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -248,6 +253,9 @@ final class AeronTransport implements Transport {
                 return NOT_CONNECTED;
             }
             if (result == Publication.BACK_PRESSURED || result == Publication.ADMIN_ACTION) {
+                if (driverIdle != null) {
+                    driverIdle.wake(); // the driver drains the full window now (status messages, sending)
+                }
                 return BACK_PRESSURED;
             }
             throw new BridgeException(result == Publication.MAX_POSITION_EXCEEDED
@@ -274,6 +282,8 @@ final class AeronTransport implements Transport {
         private final DriverIdle driverIdle;
         /** The thread that polls, unparked by the driver after it did work (set on the first poll). */
         private Thread poller;
+        /** Bytes consumed since the driver was last woken to report them. */
+        private long unreported;
 
         AeronInbound(Subscription subscription, DriverIdle driverIdle) {
             this.subscription = subscription;
@@ -290,12 +300,36 @@ final class AeronTransport implements Transport {
 
         @Override
         public int poll(FrameHandler handler, int limit) {
-            if (poller == null && driverIdle != null) {
+            if (driverIdle == null) {
+                target = handler;
+                return subscription.poll(assembler, limit);
+            }
+            if (poller == null) {
                 poller = Thread.currentThread();
                 driverIdle.addPoller(poller);
             }
             target = handler;
-            return subscription.poll(assembler, limit);
+            long before = consumedPosition();
+            int n = subscription.poll(assembler, limit);
+            if (n > 0) {
+                // The sleeping driver tells the sender how far this subscriber has read (a status message) only
+                // when it wakes: after a window's worth, wake it, or a fast sender stalls on a full window.
+                unreported += Math.max(0, consumedPosition() - before); // 0 when an image came or went
+                if (unreported >= WAKE_AFTER_BYTES) {
+                    unreported = 0;
+                    driverIdle.wake();
+                }
+            }
+            return n;
+        }
+
+        /** The sum of the images' positions: how many bytes this subscription has consumed. */
+        private long consumedPosition() {
+            long sum = 0;
+            for (int i = 0, n = subscription.imageCount(); i < n; i++) {
+                sum += subscription.imageAtIndex(i).position();
+            }
+            return sum;
         }
 
         @Override

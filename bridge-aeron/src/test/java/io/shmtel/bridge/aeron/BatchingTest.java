@@ -89,7 +89,9 @@ class BatchingTest {
                             sink.publish(payload, sink.payloadLength(), System.nanoTime());
                         }
                         int want = expected.size();
-                        await("burst " + burst + " read from the mirror (read " + read + ")", () -> {
+                        await("burst " + burst + " read from the mirror (read " + read + ", sent " + tx.sent()
+                                + ", received " + rx.received() + ", failures " + tx.failure() + " " + rx.failure()
+                                + ")", () -> {
                             while (mirror.poll(view)) {
                                 ByteBuffer b = view.buffer().duplicate().order(ByteOrder.LITTLE_ENDIAN);
                                 read.add(b.getLong(view.offset() + SlotDescriptor.PAYLOAD_OFFSET));
