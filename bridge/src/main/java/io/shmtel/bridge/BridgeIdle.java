@@ -1,7 +1,11 @@
 package io.shmtel.bridge;
 
+import io.shmtel.bridge.spi.TransportProvider;
+import io.shmtel.core.idle.BlockingIdleStrategy;
+import io.shmtel.core.idle.IdleParameter;
 import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.idle.IdleStrategyKind;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,6 +36,38 @@ public record BridgeIdle(IdleStrategyKind kind, Map<String, Long> parameters) {
     /** A new strategy instance (strategies keep per-thread state: one per bridge thread). */
     public IdleStrategy create() {
         return kind.create(parameters);
+    }
+
+    /**
+     * The receiving thread's strategy: blocking spins, then sleeps on the signal it is given for as long as the
+     * receiver allows (a park that a transport which wakes its poller, as Aeron's does, ends when a frame
+     * arrives); the others as {@link #create()}.
+     */
+    public IdleStrategy receiving() {
+        if (kind != IdleStrategyKind.BLOCKING) {
+            return create();
+        }
+        return new BlockingIdleStrategy(Math.toIntExact(parameters.getOrDefault(IdleParameter.MAX_SPINS,
+                (long) BlockingIdleStrategy.DEFAULT_MAX_SPINS)), Long.MAX_VALUE);
+    }
+
+    /**
+     * The transport options that make the transport's own threads idle the same way ({@link
+     * TransportProvider#IDLE_STRATEGY}, {@link TransportProvider#IDLE_MAX_SPINS} and {@link
+     * TransportProvider#IDLE_MAX_PARK_US} where this strategy has them), for {@code TransportProvider.open}.
+     */
+    public Map<String, String> transportOptions() {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put(TransportProvider.IDLE_STRATEGY, kind.strategyName());
+        Long spins = parameters.get(IdleParameter.MAX_SPINS);
+        if (spins != null) {
+            options.put(TransportProvider.IDLE_MAX_SPINS, spins.toString());
+        }
+        Long maxParkUs = parameters.get(IdleParameter.MAX_PARK_US);
+        if (maxParkUs != null) {
+            options.put(TransportProvider.IDLE_MAX_PARK_US, maxParkUs.toString());
+        }
+        return options;
     }
 
     /** The strategy's name, e.g. {@code busy-spin}. */

@@ -19,7 +19,20 @@ import java.nio.charset.StandardCharsets;
  * <li>{@link #STATUS}: source epoch, the source writer's state, samples sent so far (so a lost
  *     tail is counted too), samples the sender's reader lost, and the sender's clock; every
  *     100 ms.</li>
+ * <li>{@link #SAMPLES}: several samples of one stream and epoch in one message, sent when the
+ *     sender's reader finds more than one waiting (a fast publisher): source epoch, the count, the
+ *     payload length (the record's, the same for each), then per sample its index, the sender's
+ *     count, its publish time and its payload. A receiver applies each as the {@link #SAMPLE}
+ *     frame {@link #unbatch} makes of it.</li>
  * </ul>
+ * <pre>
+ *  SAMPLES (type 4), after the 24-byte header:
+ *   24  source epoch           u64
+ *   32  count (>= 1)           u32
+ *   36  payload length P       u32
+ *   40  entry 0: sample index u64 | sent count u64 | publish ns u64 | P payload bytes   (24 + P bytes)
+ *   ..  entry 1 at 40 + (24 + P), and so on: frame length = 40 + count * (24 + P)
+ * </pre>
  */
 public final class Frames {
     public static final int MAGIC = 0x52424853; // "SHBR" little-endian
@@ -27,6 +40,7 @@ public final class Frames {
     public static final int SCHEMA = 1;
     public static final int SAMPLE = 2;
     public static final int STATUS = 3;
+    public static final int SAMPLES = 4;
 
     public static final int HEADER_LENGTH = 24;
     static final int EPOCH = 24;
@@ -50,6 +64,15 @@ public final class Frames {
     static final int SENDER_LOST = 48;
     static final int SENDER_CLOCK_NS = 56;
     public static final int STATUS_LENGTH = 64;
+    // SAMPLES
+    static final int BATCH_COUNT = 32;
+    static final int BATCH_PAYLOAD_LENGTH = 36;
+    public static final int BATCH_ENTRIES = 40;
+    /** Offsets within one entry of a SAMPLES frame. */
+    static final int ENTRY_SAMPLE_INDEX = 0;
+    static final int ENTRY_SENT_COUNT = 8;
+    static final int ENTRY_PUBLISH_EPOCH_NS = 16;
+    public static final int ENTRY_PAYLOAD = 24;
 
     private Frames() {}
 
@@ -105,6 +128,49 @@ public final class Frames {
         return SAMPLE_PAYLOAD + payloadLength;
     }
 
+    /**
+     * Writes a SAMPLES frame header for {@code count} entries of {@code payloadLength} bytes each (the caller has
+     * put them at {@link #entryOffset}); returns the frame length.
+     */
+    static int samples(ByteBuffer b, long senderId, int stream, long epoch, int count, int payloadLength) {
+        header(b, SAMPLES, senderId, stream);
+        b.putLong(EPOCH, epoch);
+        b.putInt(BATCH_COUNT, count);
+        b.putInt(BATCH_PAYLOAD_LENGTH, payloadLength);
+        return entryOffset(count, payloadLength);
+    }
+
+    /** Where entry {@code i} of a SAMPLES frame starts (for {@code i} = count: the frame's length). */
+    static int entryOffset(int i, int payloadLength) {
+        return BATCH_ENTRIES + i * (ENTRY_PAYLOAD + payloadLength);
+    }
+
+    /**
+     * Writes the fixed fields of the entry at {@code at}; the caller puts the payload at {@code at + ENTRY_PAYLOAD}.
+     */
+    static void entry(ByteBuffer b, int at, long sampleIndex, long sentCount, long publishEpochNs) {
+        b.putLong(at + ENTRY_SAMPLE_INDEX, sampleIndex);
+        b.putLong(at + ENTRY_SENT_COUNT, sentCount);
+        b.putLong(at + ENTRY_PUBLISH_EPOCH_NS, publishEpochNs);
+    }
+
+    /** The number of samples in a (checked) SAMPLES frame. */
+    static int batchCount(ByteBuffer b) {
+        return b.getInt(BATCH_COUNT);
+    }
+
+    /**
+     * Writes entry {@code i} of the checked SAMPLES frame {@code batch} as the SAMPLE frame it stands for into
+     * {@code sample} (at least {@link #SAMPLE_PAYLOAD} plus the payload length long); returns its length.
+     */
+    static int unbatch(ByteBuffer batch, int i, ByteBuffer sample) {
+        int payloadLength = batch.getInt(BATCH_PAYLOAD_LENGTH);
+        int at = entryOffset(i, payloadLength);
+        sample.put(SAMPLE_PAYLOAD, batch, at + ENTRY_PAYLOAD, payloadLength);
+        return sample(sample, senderId(batch), stream(batch), epoch(batch), batch.getLong(at + ENTRY_SAMPLE_INDEX),
+                batch.getLong(at + ENTRY_SENT_COUNT), batch.getLong(at + ENTRY_PUBLISH_EPOCH_NS), payloadLength);
+    }
+
     static int status(ByteBuffer b, long senderId, int stream, long epoch, int writerState, long sentTotal,
             long senderLost, long senderClockNs) {
         header(b, STATUS, senderId, stream);
@@ -130,6 +196,11 @@ public final class Frames {
                     + " (run the same shmtel version on both hosts)";
         }
         int type = type(b);
+        if (type == SAMPLES && length >= BATCH_ENTRIES && (b.getInt(BATCH_COUNT) < 1
+                || b.getInt(BATCH_PAYLOAD_LENGTH) < 0)) {
+            return "frame type " + type + " with " + b.getInt(BATCH_COUNT) + " samples of "
+                    + b.getInt(BATCH_PAYLOAD_LENGTH) + " bytes (need at least 1 sample, a length of at least 0)";
+        }
         int need = switch (type) {
             case SCHEMA -> length < SCHEMA_STRINGS ? SCHEMA_STRINGS
                     : SCHEMA_STRINGS + (b.getShort(REGION_NAME_LENGTH) & 0xFFFF)
@@ -138,6 +209,7 @@ public final class Frames {
             case SAMPLE -> length < SAMPLE_PAYLOAD ? SAMPLE_PAYLOAD : SAMPLE_PAYLOAD
                     + Math.max(0, b.getInt(PAYLOAD_LENGTH));
             case STATUS -> STATUS_LENGTH;
+            case SAMPLES -> length < BATCH_ENTRIES ? BATCH_ENTRIES : batchLength(b);
             default -> -1;
         };
         if (need < 0) {
@@ -147,6 +219,13 @@ public final class Frames {
             return "frame type " + type + " of " + length + " bytes; its fields say " + need;
         }
         return null;
+    }
+
+    /** The length a SAMPLES frame's count and payload length give (both checked to be in range first). */
+    private static int batchLength(ByteBuffer b) {
+        long count = b.getInt(BATCH_COUNT);
+        long payload = b.getInt(BATCH_PAYLOAD_LENGTH);
+        return (int) Math.min(Integer.MAX_VALUE, BATCH_ENTRIES + count * (ENTRY_PAYLOAD + payload));
     }
 
     static int type(ByteBuffer b) {

@@ -1,12 +1,14 @@
 package io.shmtel.bridge;
 
+// Over 400 lines: the one receiving thread and the frames it handles (schemas, samples, status, statistics), which
+// share its maps of mirrors and links.
+
 import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
 import io.shmtel.bridge.spi.Inbound;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
-import io.shmtel.core.idle.BackoffIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
-import io.shmtel.core.idle.IdleStrategyKind;
+import io.shmtel.core.idle.WakeSignal;
 import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.InvalidRegionNameException;
 import io.shmtel.core.region.RegionDirectory;
@@ -18,6 +20,7 @@ import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
@@ -45,14 +49,7 @@ public final class ReceiverBridge implements AutoCloseable {
     static final Layout STATS_LAYOUT = LayoutCompiler.compile(SchemaParser.parse(BridgeStatsSchema.CANONICAL_JSON,
             "bridge_stats"));
     private static final WriterState[] STATES = WriterState.values();
-    /**
-     * The receiving thread's backoff between polls of its transport, beside the default spins: fewer
-     * yields and a longer first park than a subscriber's, as frames come in bursts off the network
-     * and a bridge should cost little while idle; its longest park is {@link ReceiverConfig#maxPark}.
-     */
-    private static final int IDLE_MAX_YIELDS = 10;
-    private static final long IDLE_MIN_PARK_NS = TimeUnit.MICROSECONDS.toNanos(20);
-
+    private static final int UNBATCHED_CAPACITY = 4096;
     private final ReceiverConfig config;
     private final Transport transport;
     private final Inbound in;
@@ -64,9 +61,13 @@ public final class ReceiverBridge implements AutoCloseable {
     private final Map<Long, Layout> layouts = new HashMap<>();
     private final Set<String> unmirrorable = new HashSet<>();
     private final IdleStrategy idle;
+    /** What a blocking idle strategy sleeps on here: a park, ended by the transport's unpark or the bound. */
+    private static final WakeSignal PARK = LockSupport::parkNanos;
     private final Inbound.FrameHandler handler = this::onFrame;
     private final Thread thread;
     private final StreamKey probe = new StreamKey();
+    /** One sample of a SAMPLES frame as a SAMPLE frame, for {@link #onSample}. */
+    private ByteBuffer unbatched = ByteBuffer.allocateDirect(UNBATCHED_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -81,10 +82,7 @@ public final class ReceiverBridge implements AutoCloseable {
 
     private ReceiverBridge(ReceiverConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
-        long maxParkNs = config.maxPark().toNanos();
-        this.idle = config.idle().kind() != IdleStrategyKind.BLOCKING ? config.idle().create()
-                : new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_MAX_SPINS, IDLE_MAX_YIELDS,
-                        Math.min(IDLE_MIN_PARK_NS, maxParkNs), maxParkNs);
+        this.idle = config.idle().receiving();
         this.transport = transport;
         this.log = log;
         // The bridge's owner closes it (and so its mirrors, as their sources ended) on shutdown: no hook of their own.
@@ -159,7 +157,9 @@ public final class ReceiverBridge implements AutoCloseable {
                     publishStats(now);
                 }
                 if (n == 0) {
-                    idle.idle();
+                    // Blocking parks until the transport wakes this thread (a frame may have arrived) or the
+                    // next statistics; over a transport that does not, at most maxPark. Polling strategies poll.
+                    idle.idle(PARK, in.wakesPoller() ? nextStats - now : config.maxPark().toNanos());
                 } else {
                     idle.reset();
                 }
@@ -183,7 +183,22 @@ public final class ReceiverBridge implements AutoCloseable {
         switch (Frames.type(frame)) {
             case Frames.SCHEMA -> onSchema(frame);
             case Frames.SAMPLE -> onSample(frame);
+            case Frames.SAMPLES -> onSamples(frame);
             default -> onStatus(frame);
+        }
+    }
+
+    /** Each sample of a SAMPLES frame, in order, through {@link #onSample} as the SAMPLE frame it stands for. */
+    private void onSamples(ByteBuffer frame) {
+        int count = Frames.batchCount(frame);
+        for (int i = 0; i < count; i++) {
+            int payload = frame.getInt(Frames.BATCH_PAYLOAD_LENGTH);
+            if (unbatched.capacity() < Frames.SAMPLE_PAYLOAD + payload) {
+                unbatched = ByteBuffer.allocateDirect(Integer.highestOneBit(Frames.SAMPLE_PAYLOAD + payload) * 2)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+            }
+            Frames.unbatch(frame, i, unbatched);
+            onSample(unbatched);
         }
     }
 

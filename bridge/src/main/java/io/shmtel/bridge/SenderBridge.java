@@ -1,5 +1,8 @@
 package io.shmtel.bridge;
 
+// Over 400 lines: the one bridge thread's loop and everything it does with its state (resolving targets, forwarding
+// and batching samples, schemas, status); split, each part would reach into the same fields.
+
 import io.shmtel.bridge.spi.Outbound;
 import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Clocks;
@@ -36,6 +39,11 @@ import java.util.function.Supplier;
  */
 public final class SenderBridge implements AutoCloseable {
     private static final int BATCH = 256;
+    /**
+     * The most bytes of one SAMPLES frame: one Aeron datagram at its default MTU (1,408 bytes less its 32-byte
+     * header), so a batch is never split into fragments and a lost datagram loses one batch.
+     */
+    static final int BATCH_BYTES = 1376;
     private static final long RESOLVE_PERIOD_NS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long LOG_PERIOD_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -54,6 +62,10 @@ public final class SenderBridge implements AutoCloseable {
     private final IdleStrategy idle;
     private final Thread thread;
     private ByteBuffer frame = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    /** The SAMPLES frame being filled: {@link #batched} samples of {@link #batchPayload} bytes each. */
+    private ByteBuffer batch = ByteBuffer.allocateDirect(BATCH_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    private int batched;
+    private int batchPayload;
     private long monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
     private boolean wasConnected;
     private volatile boolean running = true;
@@ -66,6 +78,7 @@ public final class SenderBridge implements AutoCloseable {
     private volatile long sent;
     private volatile long notConnected;
     private volatile long backPressured;
+    private volatile long batches;
 
     private SenderBridge(SenderConfig config, Transport transport, Consumer<String> log) {
         this.config = config;
@@ -112,6 +125,11 @@ public final class SenderBridge implements AutoCloseable {
     /** Offers the transport refused for a moment (each retried until it took the sample). */
     public long backPressured() {
         return backPressured;
+    }
+
+    /** SAMPLES frames sent: messages that carried several samples (a fast publisher's). */
+    public long batches() {
+        return batches;
     }
 
     /** Samples the bridge's readers lost because a writer lapped them (the bridge fell behind). */
@@ -282,13 +300,60 @@ public final class SenderBridge implements AutoCloseable {
             // refreshed only by state()).
             long epoch = sub.region().epoch();
             if (epoch != s.schemaEpoch) {
+                flush(s); // the samples of the old epoch first
                 sendSchema(s, epoch);
             }
-            sendSample(s);
+            add(s);
             n++;
         }
+        flush(s); // what was waiting goes now: a batch never waits for more samples
         s.lost = sub.lostSamples();
         return n;
+    }
+
+    /** Adds the sample in {@code s.view} to the batch, sending the batch first when it would not fit. */
+    private void add(Stream s) {
+        DynamicView view = s.view;
+        int payload = view.payloadLength();
+        int at = Frames.entryOffset(batched, payload);
+        if (batched > 0 && at + Frames.ENTRY_PAYLOAD + payload > BATCH_BYTES) {
+            flush(s);
+            at = Frames.entryOffset(0, payload);
+        }
+        int end = at + Frames.ENTRY_PAYLOAD + payload;
+        if (batch.capacity() < end) {
+            batch = ByteBuffer.allocateDirect(Integer.highestOneBit(end) * 2).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        batch.put(at + Frames.ENTRY_PAYLOAD, view.buffer(), view.offset() + SlotDescriptor.PAYLOAD_OFFSET, payload);
+        Frames.entry(batch, at, view.sampleIndex(), s.sent + batched, view.timestampNs() + monotonicToEpochNs);
+        batched++;
+        batchPayload = payload;
+    }
+
+    /** Sends the batched samples of {@code s}: one as a SAMPLE frame, more as one SAMPLES frame. */
+    private void flush(Stream s) {
+        int count = batched;
+        if (count == 0) {
+            return;
+        }
+        batched = 0;
+        int length = Frames.samples(batch, senderId, s.index, s.schemaEpoch, count, batchPayload);
+        boolean sentNow;
+        if (count == 1) {
+            ensure(Frames.SAMPLE_PAYLOAD + batchPayload);
+            sentNow = offer(frame, Frames.unbatch(batch, 0, frame));
+        } else {
+            sentNow = offer(batch, length);
+            if (sentNow) {
+                batches++;
+            }
+        }
+        if (sentNow) {
+            s.sent += count;
+            sent += count;
+        } else {
+            notConnected += count;
+        }
     }
 
     private void sendSchema(Stream s, long epoch) {
@@ -304,23 +369,8 @@ public final class SenderBridge implements AutoCloseable {
         ensure(length);
         length = Frames.schema(frame, senderId, s.index, epoch, layout.fingerprint(), record.fingerprint(),
                 s.regionBytes, s.recordBytes, label, text);
-        if (offer(length)) {
+        if (offer(frame, length)) {
             s.schemaEpoch = epoch;
-        }
-    }
-
-    private void sendSample(Stream s) {
-        DynamicView view = s.view;
-        int payload = view.payloadLength();
-        ensure(Frames.SAMPLE_PAYLOAD + payload);
-        frame.put(Frames.SAMPLE_PAYLOAD, view.buffer(), view.offset() + SlotDescriptor.PAYLOAD_OFFSET, payload);
-        int length = Frames.sample(frame, senderId, s.index, s.schemaEpoch, view.sampleIndex(), s.sent,
-                view.timestampNs() + monotonicToEpochNs, payload);
-        if (offer(length)) {
-            s.sent++;
-            sent++;
-        } else {
-            notConnected++;
         }
     }
 
@@ -336,14 +386,16 @@ public final class SenderBridge implements AutoCloseable {
         }
         int length = Frames.status(frame, senderId, s.index, s.schemaEpoch, state.ordinal(), s.sent, s.lost,
                 System.nanoTime() + monotonicToEpochNs);
-        offer(length);
+        offer(frame, length);
     }
 
-    /** Offers the frame, retrying while the transport is back-pressured; false when no receiver is connected. */
-    private boolean offer(int length) {
+    /**
+     * Offers {@code b}'s frame, retrying while the transport is back-pressured; false when no receiver is connected.
+     */
+    private boolean offer(ByteBuffer b, int length) {
         int spins = 0;
         while (true) {
-            int result = out.offer(frame, length);
+            int result = out.offer(b, length);
             if (result == Outbound.SENT) {
                 return true;
             }

@@ -11,13 +11,13 @@ import java.util.Map;
 /**
  * One entry of a node's {@code "bridges"}: a sending bridge (its receiver's address or transport channel and
  * the regions or records it forwards) or a receiving one (where it listens, the prefix of the regions it
- * creates, whether it asks for lost samples again).
+ * creates, whether it asks for lost samples again), and how its threads idle ({@code "idle"}, as a subscriber's).
  */
 final class BridgeSpecParser {
     static final List<String> SEND_KEYS = PlacementSpecParser.withPlacementKeys("name", "direction", "transport", "to",
-            "channel", "stream", "targets");
+            "channel", "stream", "targets", "idle");
     static final List<String> RECEIVE_KEYS = PlacementSpecParser.withPlacementKeys("name", "direction", "transport",
-            "listen", "channel", "stream", "prefix", "reliable");
+            "listen", "channel", "stream", "prefix", "reliable", "idle");
     static final String DEFAULT_BRIDGE_PORT = "40456";
     /** The transport stream of a bridge that names none. */
     static final long DEFAULT_STREAM = 1001;
@@ -61,6 +61,8 @@ final class BridgeSpecParser {
         String transport = problems.string(obj, "transport", false);
         long stream = problems.integer(obj, "stream", 1, Integer.MAX_VALUE, DEFAULT_STREAM);
         String channel = channel(obj, send);
+        // As a subscriber's "idle" (same keys and checks); absent: the bridge's default, blocking.
+        Deployment.IdleSpec idle = obj.get("idle") == null ? null : IdleSpecParser.idle(obj.get("idle"), problems);
         List<String> targets = new ArrayList<>();
         String prefix = "";
         boolean reliable = true;
@@ -81,7 +83,7 @@ final class BridgeSpecParser {
             return null;
         }
         return new Deployment.BridgeSpec(name, direction, transport == null ? DEFAULT_TRANSPORT : transport, channel,
-                (int) stream, List.copyOf(targets), prefix, reliable, placement);
+                (int) stream, List.copyOf(targets), prefix, reliable, placement, idle);
     }
 
     /**

@@ -88,16 +88,18 @@ public record Deployment(String name, Path file, Path directory, Duration heartb
      * A network bridge (docs/bridge.md): {@code send} forwards {@code targets} ("region" or
      * "region/record") to {@code channel}; {@code receive} mirrors what arrives on {@code channel},
      * naming mirrors {@code prefix + region}. {@code channel} is the transport's address (for Aeron a
-     * channel URI, made from the file's {@code to}/{@code listen} HOST:PORT).
+     * channel URI, made from the file's {@code to}/{@code listen} HOST:PORT). {@code idle}: how its threads wait
+     * while nothing is new, or null for the bridge's default (blocking).
      */
     public record BridgeSpec(String name, String direction, String transport, String channel, int stream,
-            List<String> targets, String prefix, boolean reliable, PlacementSpec placement) {
+            List<String> targets, String prefix, boolean reliable, PlacementSpec placement, IdleSpec idle) {
         public static final String SEND = "send";
         public static final String RECEIVE = "receive";
 
+        /** A bridge with its node's placement (none) and the default idle policy. */
         public BridgeSpec(String name, String direction, String transport, String channel, int stream,
                 List<String> targets, String prefix, boolean reliable) {
-            this(name, direction, transport, channel, stream, targets, prefix, reliable, PlacementSpec.NONE);
+            this(name, direction, transport, channel, stream, targets, prefix, reliable, PlacementSpec.NONE, null);
         }
     }
 

@@ -182,7 +182,9 @@ class IdleRegistryTest {
     private static void findIdle(Node node, List<Node.ObjectNode> found) {
         if (node instanceof Node.ObjectNode obj) {
             for (Node.Member m : obj.members().values()) {
-                if (m.key().equals("idle") && m.value() instanceof Node.ObjectNode idle) {
+                // The definition only: a bridge entry's "idle" refers to it ($ref), a oneOf branch allows the key ({}).
+                if (m.key().equals("idle") && m.value() instanceof Node.ObjectNode idle && idle.get("$ref") == null
+                        && !idle.members().isEmpty()) {
                     found.add(idle);
                 }
                 findIdle(m.value(), found);

@@ -1,6 +1,7 @@
 package io.shmtel.tools;
 
 import io.shmtel.bridge.BridgeException;
+import io.shmtel.bridge.BridgeIdle;
 import io.shmtel.bridge.ReceiverBridge;
 import io.shmtel.bridge.ReceiverConfig;
 import io.shmtel.bridge.SenderBridge;
@@ -11,12 +12,14 @@ import io.shmtel.bridge.spi.TransportProvider;
 import io.shmtel.config.Deployment;
 import io.shmtel.config.Shmtel;
 import io.shmtel.core.placement.PlacementException;
+import io.shmtel.core.idle.IdleStrategyKind;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,8 @@ import picocli.CommandLine.Spec;
         subcommands = {BridgeCommand.Send.class, BridgeCommand.Receive.class, BridgeCommand.Run.class})
 final class BridgeCommand implements Runnable {
     static final String DEFAULT_PORT = "40456";
+    /** The default of --max-park-us. */
+    static final long DEFAULT_MAX_PARK_US = 2000;
 
     @Spec
     CommandSpec spec;
@@ -75,20 +80,24 @@ final class BridgeCommand implements Runnable {
                 description = "Stop after S seconds (default: Ctrl-C).")
         Double durationSeconds;
 
-        @Option(names = "--max-park-us", defaultValue = "2000", paramLabel = "US",
+        @Option(names = "--max-park-us", paramLabel = "US",
                 converter = OptionValues.MaxParkMicros.class, description = "The longest the "
-                + "bridge's threads sleep when nothing is new (default: ${DEFAULT-VALUE}): lower for less delay after "
-                        + "a "
-                + "quiet spell, higher for less idle CPU.")
-        long maxParkUs;
+                + "bridge's threads sleep when nothing is new (default: " + DEFAULT_MAX_PARK_US + "; with --idle"
+                + " blocking the transport's own thread sleeps until a datagram or a sample comes, at most 10000):"
+                + " lower for less delay after a quiet spell, higher for less idle CPU.")
+        Long maxParkUs;
 
         Duration maxPark() {
-            return Duration.ofNanos(maxParkUs * 1000);
+            return Duration.ofNanos((maxParkUs == null ? DEFAULT_MAX_PARK_US : maxParkUs) * 1000);
         }
 
-        Map<String, String> transportOptions() {
+        /** The transport's options: --transport-option, then what --idle and --max-park-us imply. */
+        Map<String, String> transportOptions(BridgeIdle idle) {
             Map<String, String> m = new LinkedHashMap<>(transportOptions);
-            m.putIfAbsent(TransportProvider.IDLE_MAX_PARK_US, Long.toString(maxParkUs));
+            idle.transportOptions().forEach(m::putIfAbsent);
+            if (maxParkUs != null) {
+                m.putIfAbsent(TransportProvider.IDLE_MAX_PARK_US, Long.toString(maxParkUs));
+            }
             return m;
         }
     }
@@ -122,10 +131,10 @@ final class BridgeCommand implements Runnable {
     }
 
     /** Runs one bridge until the duration ends, Ctrl-C, or the bridge fails. */
-    static int runUntilStopped(Common common, PrintWriter err, Function<Transport, AutoCloseable> start,
-            Supplier<Throwable> failure) throws Exception {
-        return runUntilStopped(common.transport, common.transportOptions(), common.durationSeconds, err, start, failure,
-                null);
+    static int runUntilStopped(Common common, BridgeIdle idle, PrintWriter err,
+            Function<Transport, AutoCloseable> start, Supplier<Throwable> failure) throws Exception {
+        return runUntilStopped(common.transport, common.transportOptions(idle), common.durationSeconds, err, start,
+                failure, null);
     }
 
     /** Runs bridges on one transport until the duration ends, Ctrl-C, the parent process ends, or a bridge fails. */
@@ -217,17 +226,23 @@ final class BridgeCommand implements Runnable {
             Consumer<String> log = log(err);
             List<SenderBridge> senders = new ArrayList<>();
             List<ReceiverBridge> receivers = new ArrayList<>();
-            return runUntilStopped(transports.get(0), Map.of(), durationSeconds, err, transport -> {
+            // One transport serves them all: it idles as the most eager of their policies (busy-spin first).
+            BridgeIdle transportIdle = bridges.stream().map(BridgeCommand::idleOf)
+                    .min(Comparator.comparing(BridgeIdle::kind)).orElse(BridgeIdle.DEFAULT);
+            return runUntilStopped(transports.get(0), transportIdle.transportOptions(), durationSeconds, err,
+                    transport -> {
                 for (var b : bridges) {
                     try {
                         if (b.direction().equals(Deployment.BridgeSpec.SEND)) {
                             senders.add(SenderBridge.start(SenderConfig.of(b.name(), b.targets(), b.channel(),
-                                    b.stream(), regions).withPlacement(b.placement().placement()), transport, log));
+                                    b.stream(), regions).withPlacement(b.placement().placement())
+                                    .withIdle(idleOf(b)), transport, log));
                         } else {
                             receivers.add(ReceiverBridge.start(ReceiverConfig.of(b.name(), b.channel(), b.stream(),
                                     b.prefix(), regions).withReliable(b.reliable())
                                     .withRemoveOnExit(deployment.removeRegionsOnExit())
-                                    .withPlacement(b.placement().placement()), transport, log));
+                                    .withPlacement(b.placement().placement())
+                                    .withIdle(idleOf(b)), transport, log));
                         }
                     } catch (PlacementException e) {
                         senders.forEach(SenderBridge::close);
@@ -256,6 +271,12 @@ final class BridgeCommand implements Runnable {
         }
     }
 
+    /** The idle policy of a deployment file's bridge entry (its {@code idle}, or the default). */
+    static BridgeIdle idleOf(Deployment.BridgeSpec b) {
+        return b.idle() == null ? BridgeIdle.DEFAULT
+                : new BridgeIdle(IdleStrategyKind.byName(b.idle().strategy()), b.idle().parameters());
+    }
+
     /** The bridges of the deployment's nodes ({@code only}: one node), in file order. */
     static List<Deployment.BridgeSpec> bridgesOf(Deployment d, String only) {
         return d.nodes().stream().filter(n -> only == null || n.name().equals(only))
@@ -281,6 +302,9 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--to", paramLabel = "HOST:PORT", description = "The receiving bridge's address (unicast).")
         String to;
 
+        @Mixin
+        IdleOptionMixin idle;
+
         @Parameters(arity = "1..*", paramLabel = "REGION[/RECORD]", description = "What to forward: a region "
                 + "(every record) or one record.")
         List<String> targets = new ArrayList<>();
@@ -299,13 +323,14 @@ final class BridgeCommand implements Runnable {
             SenderConfig config;
             try {
                 config = SenderConfig.of("send", targets, channel, common.stream, region.options())
-                        .withMaxPark(common.maxPark()).withPlacement(placement.placement());
+                        .withMaxPark(common.maxPark()).withPlacement(placement.placement())
+                        .withIdle(BridgeIdle.of(idle.name()));
             } catch (BridgeException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             SenderBridge[] bridge = new SenderBridge[1];
             PrintWriter err = spec.commandLine().getErr();
-            return runUntilStopped(common, err, transport -> {
+            return runUntilStopped(common, config.idle(), err, transport -> {
                 bridge[0] = SenderBridge.start(config, transport, log(err)); // its thread places itself first
                 placement.confirm("bridge send", "the bridge thread", err);
                 return bridge[0];
@@ -345,6 +370,9 @@ final class BridgeCommand implements Runnable {
         @Option(names = "--remove-on-exit", description = "Remove the mirrors and their .bridge regions on exit.")
         boolean removeOnExit;
 
+        @Mixin
+        IdleOptionMixin idle;
+
         @Override
         public Integer call() throws Exception {
             String channel = channel(spec, common, listen, "--listen");
@@ -356,10 +384,10 @@ final class BridgeCommand implements Runnable {
             }
             ReceiverConfig config = ReceiverConfig.of("receive", channel, common.stream, prefix, region.options())
                     .withReliable(!unreliable).withRemoveOnExit(removeOnExit).withMaxPark(common.maxPark())
-                    .withPlacement(placement.placement());
+                    .withPlacement(placement.placement()).withIdle(BridgeIdle.of(idle.name()));
             ReceiverBridge[] bridge = new ReceiverBridge[1];
             PrintWriter err = spec.commandLine().getErr();
-            return runUntilStopped(common, err, transport -> {
+            return runUntilStopped(common, config.idle(), err, transport -> {
                 bridge[0] = ReceiverBridge.start(config, transport, log(err)); // its thread places itself first
                 placement.confirm("bridge receive", "the bridge thread", err);
                 return bridge[0];

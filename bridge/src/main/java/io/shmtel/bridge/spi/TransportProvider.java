@@ -10,6 +10,14 @@ import java.util.function.Consumer;
 public interface TransportProvider {
     /** The option every engine may honour: the longest its threads sleep when idle, in microseconds. */
     String IDLE_MAX_PARK_US = "idle-max-park-us";
+    /**
+     * The option every engine may honour: how its threads wait while idle, an idle strategy's name
+     * ({@code busy-spin}, {@code yield}, {@code backoff}, {@code blocking}: sleep until a datagram arrives or a
+     * frame is offered, where the engine can; the default), as the bridges' {@code --idle} names it.
+     */
+    String IDLE_STRATEGY = "idle-strategy";
+    /** The option every engine may honour: how many times its threads spin after work before they wait. */
+    String IDLE_MAX_SPINS = "idle-max-spins";
 
     /** The engine's name, e.g. {@code aeron}. */
     String name();
