@@ -19,6 +19,9 @@ import java.util.function.ToLongFunction;
  *   java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar io.shmtel.bench.CpuTimeLoop \
  *       publish64,readLatest64,streamPollNothingNew,latestPollNothingNew [BATCHES]
  * </pre>
+ * Also publishAllFields64, publishClaim64, readLatestField64 and readLatestOptimistic64 (the zero-copy paths and
+ * their copying twins): time each in a JVM of its own, as JMH forks do, so that one path's profile does not shape
+ * another's code.
  */
 public final class CpuTimeLoop {
     /** Calls per batch. */
@@ -66,6 +69,34 @@ public final class CpuTimeLoop {
                     long s = 0;
                     for (int i = 0; i < n; i++) {
                         s += b.latestPollNothingNew(watch) ? 1 : 0;
+                    }
+                    return s;
+                },
+                "publishAllFields64", n -> {
+                    long s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += b.publishAllFields64();
+                    }
+                    return s;
+                },
+                "publishClaim64", n -> {
+                    long s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += b.publishClaim64();
+                    }
+                    return s;
+                },
+                "readLatestField64", n -> {
+                    long s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += (long) b.readLatestField64();
+                    }
+                    return s;
+                },
+                "readLatestOptimistic64", n -> {
+                    long s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += (long) b.readLatestOptimistic64();
                     }
                     return s;
                 });

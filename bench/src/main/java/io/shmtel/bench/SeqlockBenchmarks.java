@@ -269,4 +269,13 @@ public class SeqlockBenchmarks {
     public boolean latestPollNothingNew(LatestWatch watch) {
         return watch.subscriber.pollLatest(watch.view);
     }
+
+    /**
+     * The copying twin of {@link #readLatestOptimistic64}: {@link #readLatest64} and then the same one field read
+     * from the snapshot and handed out, so that the two latest reads compare like for like.
+     */
+    @Benchmark
+    public double readLatestField64() {
+        return latest1.latest(view1) ? view1.x(0) : -1;
+    }
 }

@@ -489,7 +489,7 @@ public final class Subscriber extends SubscriberAttachment implements AutoClosea
      * what the reader threw (null: nothing), to be rethrown only if the read validates.
      */
     private <V extends RecordView> RuntimeException readLive(V view, OptimisticReader<? super V> reader, long k) {
-        view.wrap(this.reader.sharedBuffer(), this.reader.geometry().slotOffset(k));
+        view.wrap(this.reader.sharedBuffer(), this.reader.slotOffset(k));
         try {
             reader.read(view);
             return null;

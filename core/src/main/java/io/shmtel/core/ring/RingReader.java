@@ -194,8 +194,11 @@ public final class RingReader {
         return a + Long.MIN_VALUE < b + Long.MIN_VALUE;
     }
 
-    /** Offset in the buffer of the slot that holds sample {@code k} (the geometry's, from this reader's copies). */
-    private int slotOffset(long k) {
+    /**
+     * Offset in the buffer of the slot that holds sample {@code k}: {@code geometry().slotOffset(k)}, from this
+     * reader's copies of the geometry's words (hot paths, optimistic reads among them).
+     */
+    public int slotOffset(long k) {
         return slotsOffset + (int) (k & slotMask) * slotLength;
     }
 
@@ -218,7 +221,7 @@ public final class RingReader {
      * Begins an optimistic read of the newest complete sample: the first half of {@link #readLatestChecked}
      * without the copy. Returns its index {@code k} (the stamp: its slot showed {@code seq = 2k+2}, acquire),
      * or {@link #NONE} / {@link #CONTENDED}. The caller then reads what it needs straight from the slot at
-     * {@code geometry().slotOffset(k)} of {@link #sharedBuffer()} and calls {@link #validate(long) validate(k)}:
+     * {@link #slotOffset(long) slotOffset(k)} of {@link #sharedBuffer()} and calls {@link #validate(long) validate(k)}:
      * only when that returns true were the bytes read one whole sample {@code k}. Until then they may be
      * anything (a writer may be rewriting the slot): read them with plain loads at fixed offsets, never
      * branch on them into loops or indexes, and never act on them. A failed validation means the writer
@@ -232,7 +235,7 @@ public final class RingReader {
                 return NONE;
             }
             long k = published - 1;
-            if (Words.getLongAcquire(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
+            if (Words.getLongAcquire(buffer, slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
                     == SlotDescriptor.completeSeq(k)) {
                 return k;
             }
@@ -249,7 +252,7 @@ public final class RingReader {
      * reader counts lost samples for them exactly as it does there (format.md, rule 16).
      */
     public int optimisticRead(long k) {
-        int slot = geometry.slotOffset(k);
+        int slot = slotOffset(k);
         long expected = SlotDescriptor.completeSeq(k);
         long s0 = Words.getLongAcquire(buffer, slot + SlotDescriptor.SEQ_OFFSET);
         if (Long.compareUnsigned(s0, expected) < 0) {
@@ -273,14 +276,14 @@ public final class RingReader {
      */
     public boolean validate(long k) {
         VarHandle.loadLoadFence();
-        return Words.getLongOpaque(buffer, geometry.slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
+        return Words.getLongOpaque(buffer, slotOffset(k) + SlotDescriptor.SEQ_OFFSET)
                 == SlotDescriptor.completeSeq(k);
     }
 
     /**
      * The region memory this reader reads (little-endian, absolute accesses only; read-only for a
      * subscriber's mapping): optimistic reads read the slot of sample {@code k} here, at
-     * {@code geometry().slotOffset(k)}.
+     * {@link #slotOffset(long) slotOffset(k)}.
      */
     public ByteBuffer sharedBuffer() {
         return buffer;

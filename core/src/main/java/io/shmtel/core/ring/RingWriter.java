@@ -364,7 +364,7 @@ public final class RingWriter implements ClaimableSink {
             throw closedOrTruncated();
         }
         long k = nextSampleIndex;
-        int slot = geometry.slotOffset(k);
+        int slot = slotsOffset + (int) (k & slotMask) * slotLength; // geometry.slotOffset(k), from the copies
         try {
             // Mark the slot busy first: a reader that sees 2k+1 (or sees it change) discards its copy.
             Words.putLongOpaque(buffer, slot + SlotDescriptor.SEQ_OFFSET, SlotDescriptor.writingSeq(k));

@@ -48,13 +48,13 @@ public final class DynamicWriter extends RecordWriter {
     public DynamicWriter setLong(FieldLayout f, int index, long value) {
         int at = elementOffset(f, index);
         switch (f.type()) {
-            case BOOL -> target.put(base + at, (byte) (value != 0 ? 1 : 0));
-            case I8, U8 -> target.put(base + at, (byte) value);
-            case I16, U16 -> target.putShort(base + at, (short) value);
-            case I32, U32 -> target.putInt(base + at, (int) value);
-            case I64 -> target.putLong(base + at, value);
-            case F32 -> target.putFloat(base + at, value);
-            case F64 -> target.putDouble(base + at, value);
+            case BOOL -> target().put(base + at, (byte) (value != 0 ? 1 : 0));
+            case I8, U8 -> target().put(base + at, (byte) value);
+            case I16, U16 -> target().putShort(base + at, (short) value);
+            case I32, U32 -> target().putInt(base + at, (int) value);
+            case I64 -> target().putLong(base + at, value);
+            case F32 -> target().putFloat(base + at, value);
+            case F64 -> target().putDouble(base + at, value);
             case STRING -> throw new IllegalArgumentException("field " + f.name() + " is a string, not a number");
         }
         return this;
@@ -63,8 +63,8 @@ public final class DynamicWriter extends RecordWriter {
     /** Sets element {@code index} to {@code value}; integer fields take the value truncated toward zero. */
     public DynamicWriter setDouble(FieldLayout f, int index, double value) {
         switch (f.type()) {
-            case F32 -> target.putFloat(base + elementOffset(f, index), (float) value);
-            case F64 -> target.putDouble(base + elementOffset(f, index), value);
+            case F32 -> target().putFloat(base + elementOffset(f, index), (float) value);
+            case F64 -> target().putDouble(base + elementOffset(f, index), value);
             case BOOL, I8, U8, I16, U16, I32, U32, I64, STRING -> setLong(f, index, (long) value);
         }
         return this;
@@ -74,7 +74,7 @@ public final class DynamicWriter extends RecordWriter {
         if (f.type() != FieldType.STRING) {
             throw new IllegalArgumentException("field " + f.name() + " is " + f.type().schemaName() + ", not a string");
         }
-        Utf8.encode(value, target, base + f.offset(), f.length(), f.name());
+        Utf8.encode(value, target(), base + f.offset(), f.length(), f.name());
         return this;
     }
 

@@ -19,12 +19,7 @@ public abstract class RecordWriter {
     /** The staging payload (little-endian); generated setters write at the field offsets. */
     protected final ByteBuffer staging;
     /**
-     * Where setters write: {@link #staging}, or during a claim the ring's buffer that holds the claimed
-     * slot. Set only by this class.
-     */
-    protected ByteBuffer target;
-    /**
-     * Offset of the payload in {@link #target} (0 for the staging payload, the claimed slot's payload
+     * Offset of the payload in {@link #target()} (0 for the staging payload, the claimed slot's payload
      * during a claim): setters write field {@code f} at {@code base + f's offset}. Set only by this class.
      */
     protected int base;
@@ -49,9 +44,18 @@ public abstract class RecordWriter {
         this.sink = sink;
         this.payloadLength = payloadLength;
         this.staging = ByteBuffer.allocateDirect(payloadLength).order(ByteOrder.LITTLE_ENDIAN);
-        this.target = staging;
         this.claimable = sink instanceof ClaimableSink c && !(sink instanceof MailboxSink) ? c : null;
         this.slots = claimable == null ? null : claimable.claimBuffer();
+    }
+
+    /**
+     * Where setters write: {@link #staging}, or during a claim the ring's buffer that holds the claimed slot
+     * (at {@link #base}). Chosen per call between two final fields rather than kept in a field that a claim
+     * re-points: a claim then stores no reference, and so pays no GC write barrier (a G1 post-barrier per
+     * store, with a StoreLoad fence once the writer is in the old generation).
+     */
+    protected final ByteBuffer target() {
+        return claiming ? slots : staging;
     }
 
     /**
@@ -86,7 +90,6 @@ public abstract class RecordWriter {
             throw claimRefused();
         }
         claimable.claim();
-        target = slots;
         base = claimable.claimedPayloadOffset();
         claiming = true;
     }
@@ -116,7 +119,6 @@ public abstract class RecordWriter {
 
     private void endClaim() {
         claiming = false;
-        target = staging;
         base = 0;
     }
 

@@ -27,7 +27,7 @@ final class JavaAccess {
 
     /**
      * The statement storing {@code value} (of the type's Java type) at payload byte {@code index}: at
-     * {@code base + index} of {@code target}, where the writer points its setters (its staging payload, or a
+     * {@code base + index} of {@code target()}, where the writer points its setters (its staging payload, or a
      * claimed slot).
      */
     static String store(FieldType t, String index, String value) {
@@ -37,7 +37,7 @@ final class JavaAccess {
             case SIGNED_INTEGER, FLOAT -> value;
             case TEXT -> throw new IllegalStateException("strings are stored with Utf8");
         };
-        return "target.put" + accessorSuffix(t) + "(base + " + index + ", " + stored + ");";
+        return "target().put" + accessorSuffix(t) + "(base + " + index + ", " + stored + ");";
     }
 
     /** The largest value of an integer type as a Java literal: {@code 0xFF}, {@code 0xFFFF}, {@code 0xFFFF_FFFFL}. */

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /**
  * Emits a record's typed writer ({@code <Record>Writer}): a setter per field (with bulk setters for arrays)
  * storing where the writer points its setters (its staging payload, or during a claim the ring's slot
- * itself: {@code target} at {@code base}), unsigned values checked against their type's range, and a
+ * itself: {@code target()} at {@code base}), unsigned values checked against their type's range, and a
  * {@code claim()} for zero-copy writing.
  */
 final class JavaWriterEmitter {
@@ -71,7 +71,7 @@ final class JavaWriterEmitter {
             w.line("/** Sets " + doc + " Text longer than " + f.length()
                     + " UTF-8 bytes is refused with IllegalArgumentException. */");
             w.open("public " + cls + " " + m + "(CharSequence value) {");
-            w.line("Utf8.encode(value, target, base + " + c + "_OFFSET, " + c + "_LENGTH, \"" + f.name() + "\");");
+            w.line("Utf8.encode(value, target(), base + " + c + "_OFFSET, " + c + "_LENGTH, \"" + f.name() + "\");");
             w.line("return this;");
             w.close("}");
             return;
@@ -80,13 +80,13 @@ final class JavaWriterEmitter {
             String type = view + "." + Names.pascalCase(f.name());
             w.line("/** Sets " + doc + " */");
             w.open("public " + cls + " " + m + "(" + type + " value) {");
-            w.line("target.putInt(base + " + c + "_OFFSET, value.value());");
+            w.line("target().putInt(base + " + c + "_OFFSET, value.value());");
             w.line("return this;");
             w.close("}");
             w.line();
             w.line("/** Sets " + doc + " As the raw i32 value. */");
             w.open("public " + cls + " " + m + "Raw(int value) {");
-            w.line("target.putInt(base + " + c + "_OFFSET, value);");
+            w.line("target().putInt(base + " + c + "_OFFSET, value);");
             w.line("return this;");
             w.close("}");
             return;

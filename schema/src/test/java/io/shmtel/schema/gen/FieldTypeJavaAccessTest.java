@@ -24,7 +24,8 @@ class FieldTypeJavaAccessTest {
         String accessor = t.javaBufferType().equals("byte") ? ""
                 : Character.toUpperCase(t.javaBufferType().charAt(0)) + t.javaBufferType().substring(1);
         assertThat(JavaAccess.read(t, "at")).startsWith("buffer.get" + accessor + "(at)");
-        assertThat(JavaAccess.store(t, "at", "v")).startsWith("target.put" + accessor + "(base + at, ").endsWith(");");
+        assertThat(JavaAccess.store(t, "at", "v")).startsWith("target().put" + accessor + "(base + at, ")
+                .endsWith(");");
     }
 
     @ParameterizedTest
