@@ -114,7 +114,7 @@ class DeploymentParserTest {
                 new Deployment.BridgeSpec("to-planner", "send", "aeron", "aeron:udp?endpoint=10.0.0.2:40456", 1001,
                         List.of("arm", "imu/imu_sample"), "", true, new Deployment.PlacementSpec(
                                 ThreadPlacement.onCpus("1").fifo(60), "/nodes/2/bridges/0/cpu",
-                                "/nodes/2/bridges/0/scheduling")),
+                                "/nodes/2/bridges/0/scheduling"), null),
                 new Deployment.BridgeSpec("from-board", "receive", "aeron", "aeron:udp?endpoint=0.0.0.0:40457", 7,
                         List.of(), "board.", false));
     }

@@ -60,8 +60,8 @@ final class OneWayScenarios {
             OneWay latest = oneWay("latest-" + p.word(), 1, BenchIdle.BUSY_SPIN, "latest", profile.spinGapNs(),
                     profile.spinGapNs(), warmup, count, -1, p);
             results.rows.add(Row.measured("shmtel-spin-latest", label, Row.ONE_WAY, latest.latency, "awaitLatest:"
-                    + " the semantics of the one-slot floor (a sample overwritten unseen is skipped); reads the"
-                    + " published count, then the slot").placed(p, latest.refusals));
+                    + " the semantics of the one-slot floor (a sample overwritten unseen is skipped); watches the"
+                    + " slot the next sample takes, then checks the published count").placed(p, latest.refusals));
         }
     }
 

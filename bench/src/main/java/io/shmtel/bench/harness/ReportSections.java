@@ -37,8 +37,8 @@ final class ReportSections {
         if (results.throughput.isEmpty()) {
             return;
         }
-        out.append(String.format(Locale.ROOT, "%nthroughput: one publisher, one busy-spin stream subscriber, %s%n",
-                results.throughput.get("record")));
+        out.append(String.format(Locale.ROOT, "%nthroughput: one publisher, one busy-spin stream subscriber, %s, %s%n",
+                results.throughput.get("record"), results.throughput.getOrDefault("placement", "unplaced")));
         out.append(String.format(Locale.ROOT, "  %-22s %9s %14s %14s %12s %8s%n", "publisher", "seconds",
                 "published/s", "received/s", "lost", "lost %"));
         List<Map<String, Object>> runs = new ArrayList<>();
