@@ -30,6 +30,10 @@ final class Mirror {
     private Layout layout;
     long sourceEpoch = -1;
     WriterState ended;
+    /** The label ({@code host:pid}) of the sender whose schema asked for this mirror last. */
+    String sender;
+    /** The last reason said in the log for not mirroring onto the sender's own source (said once). */
+    private String selfMirrorRefusal;
 
     Mirror(String name, ReceiverConfig config, RegionOptions mirrorOptions, Consumer<String> log,
             Map<String, Link> links) {
@@ -49,6 +53,16 @@ final class Mirror {
     boolean start(Layout layout, long epoch) {
         if (publisher != null && ended == null) {
             publisher.close();
+        }
+        String loop = SelfMirror.refusal(name, mirrorOptions, sender);
+        if (loop != null) {
+            publisher = null;
+            detachLinks();
+            if (!loop.equals(selfMirrorRefusal)) {
+                selfMirrorRefusal = loop;
+                log.accept("bridge " + config.name() + ": cannot mirror into " + name + ": " + loop);
+            }
+            return false;
         }
         try {
             publisher = Publisher.create(name, layout, mirrorOptions, epoch);

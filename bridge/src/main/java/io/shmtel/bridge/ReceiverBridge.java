@@ -239,6 +239,7 @@ public final class ReceiverBridge implements AutoCloseable {
             if (mirror.sourceEpoch == epoch && mirror.layoutFingerprint == layoutFingerprint && mirror.ended != null) {
                 return; // the source writer of this epoch closed or died: wait for a new epoch
             }
+            mirror.sender = strings[2];
             if (!mirror.start(layout, epoch)) {
                 return;
             }
