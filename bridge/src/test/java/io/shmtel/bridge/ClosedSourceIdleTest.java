@@ -2,9 +2,6 @@ package io.shmtel.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shmtel.bridge.spi.Inbound;
-import io.shmtel.bridge.spi.Outbound;
-import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
@@ -18,16 +15,10 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,8 +45,6 @@ class ClosedSourceIdleTest {
     private static final long SOURCE_SAMPLES = 3;
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
-    private final AtomicLong offered = new AtomicLong();
     private Path dir;
     private RegionOptions options;
 
@@ -71,61 +60,7 @@ class ClosedSourceIdleTest {
     }
 
     /** A loopback transport: what the sender offers, the receiver polls (the receiver is woken by nobody). */
-    private final Transport transport = new Transport() {
-        @Override
-        public Outbound outbound(String channel, int streamId) {
-            return new Outbound() {
-                @Override
-                public int offer(ByteBuffer frame, int length) {
-                    byte[] f = new byte[length];
-                    frame.get(0, f);
-                    offered.incrementAndGet();
-                    frames.add(f);
-                    return SENT;
-                }
-
-                @Override
-                public boolean isConnected() {
-                    return true;
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-
-        @Override
-        public Inbound inbound(String channel, int streamId, boolean reliable) {
-            return new Inbound() {
-                @Override
-                public int poll(FrameHandler handler, int limit) {
-                    int n = 0;
-                    byte[] f;
-                    while (n < limit && (f = frames.poll()) != null) {
-                        handler.onFrame(ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN), f.length);
-                        n++;
-                    }
-                    return n;
-                }
-
-                @Override
-                public boolean isConnected() {
-                    return true;
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final InProcessTransport transport = new InProcessTransport();
 
     private static void publish(Publisher p, long k) {
         DynamicWriter w = new DynamicWriter(p.sink("counter"), LAYOUT.record("counter").orElseThrow());
@@ -159,14 +94,14 @@ class ClosedSourceIdleTest {
     private String measure(double[] shares) throws InterruptedException {
         long send0 = cpuNs("shmtel-bridge-send-");
         long receive0 = cpuNs("shmtel-bridge-receive-");
-        long offered0 = offered.get();
+        long offered0 = transport.queued();
         long t0 = System.nanoTime();
         Thread.sleep(MEASURE_MS);
         long wall = System.nanoTime() - t0;
         shares[0] = (double) (cpuNs("shmtel-bridge-send-") - send0) / wall;
         shares[1] = (double) (cpuNs("shmtel-bridge-receive-") - receive0) / wall;
         return String.format("CPU share: sender %.3f, receiver %.3f; frames offered %d; log %s", shares[0], shares[1],
-                offered.get() - offered0, log);
+                transport.queued() - offered0, log);
     }
 
     @Test

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in transport for receiver tests: frames the test queues are handed to the receiving
- * bridge's thread in order, and the test can wait until every queued frame was handled.
+ * A stand-in transport for bridge tests, a loopback: frames the test queues ({@link #send}) or a sending
+ * bridge offers are handed to the receiving bridge's thread in order, and the test can wait until every
+ * queued frame was handled. Nobody wakes the receiver: it finds the frames at its next poll.
  */
 final class InProcessTransport implements Transport {
     private static final long HANDLED_TIMEOUT_S = 10;
@@ -41,9 +42,28 @@ final class InProcessTransport implements Transport {
         }
     }
 
+    /** Frames queued so far, by the test or a sending bridge. */
+    long queued() {
+        return queued.get();
+    }
+
     @Override
     public Outbound outbound(String channel, int streamId) {
-        throw new UnsupportedOperationException("receive only");
+        return new Outbound() {
+            @Override
+            public int offer(ByteBuffer frame, int length) {
+                send(frame, length);
+                return SENT;
+            }
+
+            @Override
+            public boolean isConnected() {
+                return true;
+            }
+
+            @Override
+            public void close() {}
+        };
     }
 
     @Override

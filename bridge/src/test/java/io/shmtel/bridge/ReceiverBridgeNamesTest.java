@@ -3,9 +3,6 @@ package io.shmtel.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shmtel.bridge.gen.bridge_stats.BridgeStatsSchema;
-import io.shmtel.bridge.spi.Inbound;
-import io.shmtel.bridge.spi.Outbound;
-import io.shmtel.bridge.spi.Transport;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.schema.layout.Layout;
 import java.nio.ByteBuffer;
@@ -13,9 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * real processes over Aeron.)
  */
 class ReceiverBridgeNamesTest {
-    private final Queue<byte[]> frames = new ConcurrentLinkedQueue<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
     private Path dir;
 
@@ -42,44 +35,7 @@ class ReceiverBridgeNamesTest {
         ShmDirectory.delete(dir);
     }
 
-    private final Transport transport = new Transport() {
-        @Override
-        public Outbound outbound(String channel, int streamId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Inbound inbound(String channel, int streamId, boolean reliable) {
-            return new Inbound() {
-                @Override
-                public int poll(FrameHandler handler, int limit) {
-                    int n = 0;
-                    byte[] f;
-                    while (n < limit && (f = frames.poll()) != null) {
-                        handler.onFrame(ByteBuffer.wrap(f).order(ByteOrder.LITTLE_ENDIAN), f.length);
-                        n++;
-                    }
-                    return n;
-                }
-
-                @Override
-                public boolean isConnected() {
-                    return true;
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-
-        @Override
-        public Map<String, Long> counters() {
-            return Map.of();
-        }
-
-        @Override
-        public void close() {}
-    };
+    private final InProcessTransport transport = new InProcessTransport();
 
     private void schemaFrame(String region, int stream) {
         Layout layout = ReceiverBridge.STATS_LAYOUT;
@@ -92,9 +48,7 @@ class ReceiverBridgeNamesTest {
         int length = Frames.schema(b, 42, stream, 1, layout.fingerprint(),
                 layout.record("link").orElseThrow().fingerprint(),
                 name, record, label, schema);
-        byte[] f = new byte[length];
-        b.get(0, f);
-        frames.add(f);
+        transport.send(b, length);
     }
 
     @Test
@@ -106,12 +60,7 @@ class ReceiverBridgeNamesTest {
                 schemaFrame(tooLong, 1);
                 schemaFrame("fits", 2);
             }
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!frames.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            Thread.sleep(100); // the last frame handled
-            assertThat(frames).isEmpty();
+            transport.awaitHandled();
             assertThat(bridge.failure()).isNull();
         }
         assertThat(log).filteredOn(l -> l.contains(tooLong)).containsExactly("bridge receive: cannot mirror region "
