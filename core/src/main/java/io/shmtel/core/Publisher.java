@@ -83,20 +83,25 @@ public final class Publisher implements AutoCloseable {
         return region.flush();
     }
 
+    /**
+     * The flush thread. A fault on a truncated file's mapping (SIGBUS) reaches Java as an InternalError that the JVM
+     * may raise at a later instruction than the faulting one, so the whole turn is inside the catch, not one call.
+     */
     private void flushEvery(long periodNs) {
         while (!closed) {
-            LockSupport.parkNanos(periodNs);
-            if (!closed) {
-                if (truncated()) {
+            try {
+                LockSupport.parkNanos(periodNs);
+                if (closed || truncated()) {
                     return;
                 }
-                try {
-                    region.flush();
-                } catch (RuntimeException e) {
-                    System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING, e.getMessage());
-                } catch (InternalError e) {
-                    absorb(e);
+                region.flush();
+            } catch (RuntimeException e) {
+                System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING, e.getMessage());
+            } catch (InternalError e) {
+                if (Region.truncatedMappingFault(e) == null) {
+                    throw e;
                 }
+                // the next turn's truncated() says so once and ends the thread
             }
         }
     }
@@ -112,8 +117,13 @@ public final class Publisher implements AutoCloseable {
         }
         // Not under the publisher's monitor: stop() holds it while it waits for the heartbeat thread, which comes here.
         if (warnedTruncated.compareAndSet(false, true)) {
-            System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING,
-                    region.truncation(TRUNCATED_CONSEQUENCE).getMessage());
+            try {
+                System.getLogger("io.shmtel.publisher").log(System.Logger.Level.WARNING,
+                        region.truncation(TRUNCATED_CONSEQUENCE).getMessage());
+            } catch (InternalError e) { // the mapping's late fault, raised here: the caller's next turn says it
+                warnedTruncated.set(false);
+                throw e;
+            }
         }
         return true;
     }
@@ -214,19 +224,25 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
-    /** The heartbeat thread: also where a truncated file is noticed (one statx per period) when nobody publishes. */
+    /**
+     * The heartbeat thread: also where a truncated file is noticed (one statx per period) when nobody publishes.
+     * As in {@link #flushEvery}, the whole turn is inside the catch: the JVM may raise a fault on the mapping
+     * (SIGBUS) past the heartbeat store, even inside {@link #truncated()}'s logging.
+     */
     private void beat(long periodNs) {
         while (!closed) {
-            if (truncated()) {
-                return; // no heartbeat into a truncated file: its readers report it CORRUPT
-            }
             try {
+                if (truncated()) {
+                    return; // no heartbeat into a truncated file: its readers report it CORRUPT
+                }
                 region.heartbeat();
+                LockSupport.parkNanos(periodNs);
             } catch (InternalError e) {
-                absorb(e);
-                return;
+                if (Region.truncatedMappingFault(e) == null) {
+                    throw e;
+                }
+                // the next turn's truncated() says so once and ends the thread
             }
-            LockSupport.parkNanos(periodNs);
         }
     }
 
