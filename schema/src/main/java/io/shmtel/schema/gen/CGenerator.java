@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * Generates one C11 header per schema: a struct per record laid out exactly as the payload
- * ({@code _Static_assert} on every offset and size), the record's block offset and ring geometry,
- * and {@code static inline} seqlock publish and read functions using {@code <stdatomic.h>}, so a C
+ * (a static assertion on every offset and size), the record's block offset and ring geometry,
+ * and {@code static inline} seqlock publish and read functions using the __atomic builtins, so a C
  * or C++ driver can publish into a region that Java processes read, and read what Java publishes.
  *
  * <p>This class writes the header's frame (guard, schema constants, region checks) and each record's
@@ -68,8 +68,7 @@ public final class CGenerator {
         w.open("static inline int " + prefix + "_check_region(const void *base) {");
         w.line("const char *b = (const char *)base;");
         w.line("/* Acquire: the format version is stored last on create, after every other header word. */");
-        w.line("uint32_t version = atomic_load_explicit((_Atomic uint32_t *)(void *)(b + SHMTEL_VERSION_OFFSET),"
-                + " memory_order_acquire);");
+        w.line("uint32_t version = SHMTEL_LOAD_(shmtel_u32_(b, SHMTEL_VERSION_OFFSET), ACQUIRE);");
         w.line("uint64_t magic;");
         w.line("uint64_t fingerprint;");
         w.line("if (version == 0) return SHMTEL_ERR_INITIALISING;");
@@ -143,13 +142,14 @@ public final class CGenerator {
         }
         w.close("} " + type + ";");
         for (FieldLayout f : r.fields()) {
-            w.line("_Static_assert(offsetof(" + type + ", " + f.name() + ") == " + f.offset() + ", \"" + r.name()
+            w.line("SHMTEL_STATIC_ASSERT(offsetof(" + type + ", " + f.name() + ") == " + f.offset() + ", \"" + r.name()
                     + "." + f.name() + " offset\");");
         }
-        w.line("_Static_assert(sizeof(" + type + ") == " + m + "_PAYLOAD_LENGTH, \"" + r.name()
+        w.line("SHMTEL_STATIC_ASSERT(sizeof(" + type + ") == " + m + "_PAYLOAD_LENGTH, \"" + r.name()
                 + " payload length\");");
         int cacheLine = SlotDescriptor.CACHE_LINE_LENGTH;
-        w.line("_Static_assert((SHMTEL_PAYLOAD_OFFSET + sizeof(" + type + ") + " + (cacheLine - 1) + ") / " + cacheLine
+        w.line("SHMTEL_STATIC_ASSERT((SHMTEL_PAYLOAD_OFFSET + sizeof(" + type + ") + " + (cacheLine - 1) + ") / "
+                + cacheLine
                 + " * " + cacheLine + " == " + m + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
         w.line();
         CRecordFunctions.write(w, r, type, fn, m);

@@ -87,17 +87,17 @@ final class CRecordFunctions {
         w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
                 + " *sample, uint64_t timestamp_ns) {");
         w.line("char *block = (char *)base + " + m + "_BLOCK_OFFSET;");
-        w.line("_Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);");
-        w.line("uint64_t k = atomic_load_explicit(published, memory_order_relaxed); /* single writer */");
+        w.line("uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);");
+        w.line("uint64_t k = SHMTEL_LOAD_(published, RELAXED); /* single writer */");
         w.line("char *slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) "
                 + "* " + m + "_SLOT_LENGTH;");
-        w.line("_Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);");
-        w.line("atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */");
-        w.line("atomic_thread_fence(memory_order_release); /* busy mark before any payload store */");
+        w.line("uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);");
+        w.line("SHMTEL_STORE_(seq, 2 * k + 1, RELAXED); /* slot busy */");
+        w.line("SHMTEL_FENCE_(RELEASE); /* busy mark before any payload store */");
         w.line("memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);");
         w.line("memcpy(slot + SHMTEL_PAYLOAD_OFFSET, sample, sizeof *sample);");
-        w.line("atomic_store_explicit(seq, 2 * k + 2, memory_order_release); /* payload complete */");
-        w.line("atomic_store_explicit(published, k + 1, memory_order_release); /* newest sample is k */");
+        w.line("SHMTEL_STORE_(seq, 2 * k + 2, RELEASE); /* payload complete */");
+        w.line("SHMTEL_STORE_(published, k + 1, RELEASE); /* newest sample is k */");
         w.line("shmtel_wake_sleepers(base, " + m + "_BLOCK_OFFSET); /* readers asleep on this record */");
         w.line("return k;");
         w.close("}");
@@ -112,19 +112,19 @@ final class CRecordFunctions {
                 + " *out, uint64_t *sample_index, uint64_t *timestamp_ns) {");
         w.line("const char *block = (const char *)base + " + m + "_BLOCK_OFFSET;");
         w.open("for (int attempt = 0; attempt < SHMTEL_MAX_LATEST_ATTEMPTS; attempt++) {");
-        w.line("uint64_t published = atomic_load_explicit(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET), "
-                + "memory_order_acquire);");
+        w.line("uint64_t published = SHMTEL_LOAD_(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET), "
+                + "ACQUIRE);");
         w.line("uint64_t k, s0, s1, ts;");
         w.line("const char *slot;");
         w.line("if (published == 0) return 0;");
         w.line("k = published - 1;");
         w.line("slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) * " + m + "_SLOT_LENGTH;");
-        w.line("s0 = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);");
+        w.line("s0 = SHMTEL_LOAD_(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), ACQUIRE);");
         w.line("if (s0 != 2 * k + 2) continue; /* overwritten or being written: look again */");
         w.line("memcpy(&ts, slot + SHMTEL_TIMESTAMP_OFFSET, sizeof ts);");
         w.line("memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, sizeof *out);");
-        w.line("atomic_thread_fence(memory_order_acquire); /* copy before the second seq load */");
-        w.line("s1 = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_relaxed);");
+        w.line("SHMTEL_FENCE_(ACQUIRE); /* copy before the second seq load */");
+        w.line("s1 = SHMTEL_LOAD_(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), RELAXED);");
         w.line("if (s1 != s0) continue; /* torn: the writer reused the slot during the copy */");
         w.line("if (sample_index) *sample_index = k;");
         w.line("if (timestamp_ns) *timestamp_ns = ts;");

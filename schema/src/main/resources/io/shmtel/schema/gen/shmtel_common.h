@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,14 +23,32 @@
 /* ---- region format, shared by every shmtel header ---- */
 #ifndef SHMTEL_FORMAT_1_DEFINED
 #define SHMTEL_FORMAT_1_DEFINED
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "shmtel regions are little-endian");
-_Static_assert(sizeof(bool) == 1, "shmtel bool fields are one byte");
+/* The header is C11 and C++17 alike. Atomics are the GCC and Clang __atomic builtins on plain words (C++17 has
+ * no <stdatomic.h>, C has no std::atomic_ref): SHMTEL_LOAD_(p, ACQUIRE), SHMTEL_STORE_(p, v, RELEASE), with
+ * the orders of docs/format.md ("opaque" is RELAXED, "volatile" and compare-and-swap SEQ_CST). */
+#ifdef __cplusplus
+#define SHMTEL_STATIC_ASSERT(condition, message) static_assert(condition, message)
+#else
+#define SHMTEL_STATIC_ASSERT(condition, message) _Static_assert(condition, message)
+#endif
+#define SHMTEL_LOAD_(p, order) __atomic_load_n((p), __ATOMIC_##order)
+#define SHMTEL_STORE_(p, v, order) __atomic_store_n((p), (v), __ATOMIC_##order)
+#define SHMTEL_FENCE_(order) __atomic_thread_fence(__ATOMIC_##order)
+#define SHMTEL_FETCH_ADD_(p, v) __atomic_fetch_add((p), (v), __ATOMIC_SEQ_CST)
+SHMTEL_STATIC_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "shmtel regions are little-endian");
+SHMTEL_STATIC_ASSERT(sizeof(bool) == 1, "shmtel bool fields are one byte");
+#if __GCC_ATOMIC_LLONG_LOCK_FREE != 2
+#error "shmtel needs lock-free 64-bit atomics (the __atomic builtins of GCC or Clang)"
+#endif
 /* Strict C11 hides the POSIX and Linux calls used here, and only feature-test macros defined before a
- * program's first include show them, so what is hidden is declared here as the C library declares it. */
+ * program's first include show them, so what is hidden is declared here as the C library declares it.
+ * (g++ and clang++ define _GNU_SOURCE: C++ sees every declaration, and a second one would differ.) */
+#ifndef __cplusplus
 long syscall(long, ...);
+#endif
 #ifdef CLOCK_MONOTONIC
 #define SHMTEL_CLOCK_MONOTONIC_ CLOCK_MONOTONIC
-#else /* <time.h> hid clock_gettime too */
+#elif !defined __cplusplus /* <time.h> hid clock_gettime too */
 int clock_gettime(int, struct timespec *); /* clockid_t is int on Linux */
 #define SHMTEL_CLOCK_MONOTONIC_ 1 /* CLOCK_MONOTONIC on Linux */
 #endif
@@ -98,8 +115,17 @@ static inline uint64_t shmtel_now_ns(void) {
     return (uint64_t)ts.tv_sec * UINT64_C(1000000000) + (uint64_t)ts.tv_nsec;
 }
 
-static inline _Atomic uint64_t *shmtel_u64_(const void *base, size_t offset) {
-    return (_Atomic uint64_t *)(void *)((char *)(uintptr_t)base + offset);
+/* The u64 word at base + offset; shmtel_u32_ the u32 word (atomics go through the SHMTEL_ macros). */
+static inline uint64_t *shmtel_u64_(const void *base, size_t offset) {
+    return (uint64_t *)(void *)((char *)(uintptr_t)base + offset);
+}
+
+static inline uint32_t *shmtel_u32_(const void *base, size_t offset) {
+    return (uint32_t *)(void *)((char *)(uintptr_t)base + offset);
+}
+
+static inline int32_t *shmtel_i32_(const void *base, size_t offset) {
+    return (int32_t *)(void *)((char *)(uintptr_t)base + offset);
 }
 
 /* Wakes the readers asleep on the record whose block starts at block_offset (format 1.1+): a full
@@ -108,15 +134,15 @@ static inline _Atomic uint64_t *shmtel_u64_(const void *base, size_t offset) {
  * by other means calls it after storing the published count. */
 static inline void shmtel_wake_sleepers(void *base, size_t block_offset) {
     char *block = (char *)base + block_offset;
-    atomic_thread_fence(memory_order_seq_cst); /* published store before the sleeper-bits load */
-    if (atomic_load_explicit((_Atomic uint32_t *)(void *)(block + SHMTEL_SLEEPERS_OFFSET), memory_order_relaxed) != 0) {
+    SHMTEL_FENCE_(SEQ_CST); /* published store before the sleeper-bits load */
+    if (SHMTEL_LOAD_(shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET), RELAXED) != 0) {
         /* The futex word is the low half of the little-endian published count. */
         syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
     }
 }
 
 /* ---- mailbox handshake (format 1.2): the transitions above, by compare-and-swap ---- */
-static inline _Atomic uint64_t *shmtel_mailbox_word_(void *base, size_t block_offset) {
+static inline uint64_t *shmtel_mailbox_word_(void *base, size_t block_offset) {
     return shmtel_u64_((char *)base + block_offset, SHMTEL_MAILBOX_STATE_OFFSET);
 }
 
@@ -129,15 +155,15 @@ static inline uint64_t shmtel_widen_(uint32_t low, uint64_t near) {
     return near + (uint64_t)(int64_t)(int32_t)(low - (uint32_t)near);
 }
 
-static inline bool shmtel_cas_(_Atomic uint64_t *word, uint64_t expected, uint64_t next) {
-    return atomic_compare_exchange_strong(word, &expected, next);
+static inline bool shmtel_cas_(uint64_t *word, uint64_t expected, uint64_t next) {
+    return __atomic_compare_exchange_n(word, &expected, next, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 /* Wakes whoever sleeps on the mailbox's state word, when a sleeper bit is set. */
 static inline void shmtel_mailbox_wake_(void *base, size_t block_offset) {
     char *block = (char *)base + block_offset;
-    atomic_thread_fence(memory_order_seq_cst); /* the transition before the sleeper-bits load */
-    if (atomic_load_explicit((_Atomic uint32_t *)(void *)(block + SHMTEL_SLEEPERS_OFFSET), memory_order_relaxed) != 0) {
+    SHMTEL_FENCE_(SEQ_CST); /* the transition before the sleeper-bits load */
+    if (SHMTEL_LOAD_(shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET), RELAXED) != 0) {
         syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_MAILBOX_STATE_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
     }
 }
@@ -185,18 +211,18 @@ static inline int shmtel_mailbox_offer_(void *base, size_t block_offset, const v
                                         uint64_t timestamp_ns, uint64_t *message_index) {
     char *block = (char *)base + block_offset;
     char *slot = block + SHMTEL_SLOTS_OFFSET;
-    _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-    _Atomic uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
-    _Atomic uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
-    uint64_t seen = atomic_load(word), k, s;
+    uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+    uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
+    uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
+    uint64_t seen = SHMTEL_LOAD_(word, SEQ_CST), k, s;
     if ((uint32_t)seen == SHMTEL_MAILBOX_ERROR) { /* an answer nobody read: ERROR|n -> EMPTY|n */
         if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
         seen = shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32);
     }
     if ((uint32_t)seen != SHMTEL_MAILBOX_EMPTY) return 0;
     /* EMPTY|n: n messages put and answered (exact even when a writer died before counting its last) */
-    k = shmtel_widen_((uint32_t)(seen >> 32), atomic_load_explicit(published, memory_order_relaxed));
-    s = atomic_load_explicit(seq, memory_order_relaxed);
+    k = shmtel_widen_((uint32_t)(seen >> 32), SHMTEL_LOAD_(published, RELAXED));
+    s = SHMTEL_LOAD_(seq, RELAXED);
     if (s != 0 && (s - 1) / 2 + 1 > k) {
         /* a writer died after writing message (s-1)/2 (or while writing it) but before putting it: that index
          * is never written again with other contents; skipped, counted answered, never delivered */
@@ -205,13 +231,13 @@ static inline int shmtel_mailbox_offer_(void *base, size_t block_offset, const v
         seen = skipped;
         k = (s - 1) / 2 + 1;
     }
-    atomic_store_explicit(seq, 2 * k + 1, memory_order_relaxed); /* slot busy */
-    atomic_thread_fence(memory_order_release);
+    SHMTEL_STORE_(seq, 2 * k + 1, RELAXED); /* slot busy */
+    SHMTEL_FENCE_(RELEASE);
     memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);
     memcpy(slot + SHMTEL_PAYLOAD_OFFSET, message, length);
-    atomic_store_explicit(seq, 2 * k + 2, memory_order_release); /* message complete */
+    SHMTEL_STORE_(seq, 2 * k + 2, RELEASE); /* message complete */
     if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_READY, k + 1))) return SHMTEL_ERR_CORRUPT;
-    atomic_store_explicit(published, k + 1, memory_order_release);
+    SHMTEL_STORE_(published, k + 1, RELEASE);
     shmtel_wake_sleepers(base, block_offset); /* subscribers watching the mailbox */
     shmtel_mailbox_wake_(base, block_offset); /* consumers asleep on the state */
     *message_index = k;
@@ -220,15 +246,15 @@ static inline int shmtel_mailbox_offer_(void *base, size_t block_offset, const v
 
 static inline int shmtel_mailbox_poll_answer_(void *base, size_t block_offset, int32_t *code) {
     char *block = (char *)base + block_offset;
-    _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-    uint64_t seen = atomic_load(word);
+    uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+    uint64_t seen = SHMTEL_LOAD_(word, SEQ_CST);
     int32_t answer;
     switch ((uint32_t)seen) {
     case SHMTEL_MAILBOX_EMPTY:
         *code = 0;
         return 1;
     case SHMTEL_MAILBOX_ERROR:
-        answer = atomic_load((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET));
+        answer = SHMTEL_LOAD_(shmtel_i32_(block, SHMTEL_MAILBOX_CODE_OFFSET), SEQ_CST);
         if (!shmtel_cas_(word, seen, shmtel_mailbox_pack_(SHMTEL_MAILBOX_EMPTY, seen >> 32))) return SHMTEL_ERR_CORRUPT;
         *code = answer;
         return 1;
@@ -243,8 +269,8 @@ static inline int shmtel_mailbox_poll_answer_(void *base, size_t block_offset, i
 static inline int shmtel_mailbox_answer_(void *base, size_t block_offset, uint64_t message_index, int32_t code) {
     char *block = (char *)base + block_offset;
     uint64_t held = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
-    atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
-    if (code != 0) atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), code);
+    SHMTEL_STORE_(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0, SEQ_CST);
+    if (code != 0) SHMTEL_STORE_(shmtel_i32_(block, SHMTEL_MAILBOX_CODE_OFFSET), code, SEQ_CST);
     if (!shmtel_cas_(shmtel_mailbox_word_(base, block_offset), held, shmtel_mailbox_pack_(
             code != 0 ? SHMTEL_MAILBOX_ERROR : SHMTEL_MAILBOX_EMPTY, message_index + 1))) return SHMTEL_ERR_NOT_HELD;
     shmtel_mailbox_wake_(base, block_offset); /* the sender waits for the answer */
@@ -255,8 +281,8 @@ static inline int shmtel_mailbox_take_(void *base, size_t block_offset, void *ou
                                        uint64_t *message_index, uint64_t *timestamp_ns) {
     char *block = (char *)base + block_offset;
     char *slot = block + SHMTEL_SLOTS_OFFSET;
-    _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-    uint64_t seen = atomic_load(word), seq;
+    uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+    uint64_t seen = SHMTEL_LOAD_(word, SEQ_CST), seq;
     int pid = (int)getpid();
     int64_t start;
     if ((uint32_t)seen != SHMTEL_MAILBOX_READY) return 0;
@@ -265,12 +291,12 @@ static inline int shmtel_mailbox_take_(void *base, size_t block_offset, void *ou
     }
     shmtel_mailbox_wake_(base, block_offset); /* the sender asleep for its answer: a consumer holds it */
     start = shmtel_process_start_time(pid);
-    atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)(start > 0 ? start : 0));
-    seq = atomic_load_explicit(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), memory_order_acquire);
+    SHMTEL_STORE_(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), (uint64_t)(start > 0 ? start : 0), SEQ_CST);
+    seq = SHMTEL_LOAD_(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), ACQUIRE);
     if (seq < 2 || (seq & 1) != 0 || (uint32_t)(seq / 2) != (uint32_t)(seen >> 32)) {
         /* READY without that complete message: answered undeliverable, as a Java consumer does */
         shmtel_mailbox_answer_(base, block_offset, shmtel_widen_((uint32_t)(seen >> 32),
-                atomic_load(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET))) - 1, SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
+                SHMTEL_LOAD_(shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET), SEQ_CST)) - 1, SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
         return SHMTEL_ERR_CORRUPT;
     }
     memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, length); /* nobody writes the slot while READING */
@@ -281,33 +307,33 @@ static inline int shmtel_mailbox_take_(void *base, size_t block_offset, void *ou
 
 static inline int shmtel_mailbox_recover_(void *base, size_t block_offset) {
     char *block = (char *)base + block_offset;
-    _Atomic uint64_t *word = shmtel_mailbox_word_(base, block_offset);
-    _Atomic uint64_t *seq = shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET);
-    uint64_t s = atomic_load_explicit(seq, memory_order_acquire); /* the slot first, then the word */
-    uint64_t seen = atomic_load(word), held, own;
+    uint64_t *word = shmtel_mailbox_word_(base, block_offset);
+    uint64_t *seq = shmtel_u64_(block + SHMTEL_SLOTS_OFFSET, SHMTEL_SEQ_OFFSET);
+    uint64_t s = SHMTEL_LOAD_(seq, ACQUIRE); /* the slot first, then the word */
+    uint64_t seen = SHMTEL_LOAD_(word, SEQ_CST), held, own;
     int pid = (int)(uint32_t)(seen >> 32);
     int64_t start, now;
     if ((uint32_t)seen != SHMTEL_MAILBOX_READING || pid <= 0) return 0;
     if (syscall(SYS_kill, pid, 0) == 0 || errno != ESRCH) { /* the pid is in use: by the holder? */
-        start = (int64_t)atomic_load(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET));
+        start = (int64_t)SHMTEL_LOAD_(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), SEQ_CST);
         if (start <= 0) return 0; /* no start time stored: the pid alone decides */
         now = shmtel_process_start_time(pid);
         if (now < 0 || now == start) return 0; /* unreadable (hidepid, another PID namespace): alive */
     }
     /* The same message around the check: else the start time read may be a later holder's. */
-    if (atomic_load_explicit(seq, memory_order_acquire) != s) return 0;
+    if (SHMTEL_LOAD_(seq, ACQUIRE) != s) return 0;
     if (s < 2 || (s & 1) != 0) return 0; /* no message the writer put: nothing to answer */
     SHMTEL_MAILBOX_RECOVERING_HOOK();
     /* Become the holder first, then answer as a consumer does: a recoverer that stalled after looking
      * stores nothing but this harmless 0 once the box has moved on (a holder's check turns pid-only). */
-    atomic_store(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0);
+    SHMTEL_STORE_(shmtel_u64_(block, SHMTEL_MAILBOX_HOLDER_START_OFFSET), 0, SEQ_CST);
     own = shmtel_mailbox_pack_(SHMTEL_MAILBOX_READING, (uint32_t)getpid());
     if (!shmtel_cas_(word, seen, own)) return 0; /* someone moved first */
-    held = atomic_load_explicit(seq, memory_order_acquire); /* nobody writes the slot while it is held */
+    held = SHMTEL_LOAD_(seq, ACQUIRE); /* nobody writes the slot while it is held */
     if (held >= 2 && (held & 1) == 0) s = held;
-    atomic_store((_Atomic int32_t *)(void *)(block + SHMTEL_MAILBOX_CODE_OFFSET), SHMTEL_MAILBOX_CODE_CONSUMER_DIED);
+    SHMTEL_STORE_(shmtel_i32_(block, SHMTEL_MAILBOX_CODE_OFFSET), SHMTEL_MAILBOX_CODE_CONSUMER_DIED, SEQ_CST);
     if (!shmtel_cas_(word, own, shmtel_mailbox_pack_(SHMTEL_MAILBOX_ERROR, s / 2))) return 0;
-    atomic_fetch_add(shmtel_u64_(block, SHMTEL_MAILBOX_RECOVERED_OFFSET), 1);
+    SHMTEL_FETCH_ADD_(shmtel_u64_(block, SHMTEL_MAILBOX_RECOVERED_OFFSET), 1);
     shmtel_mailbox_wake_(base, block_offset);
     return 1;
 }

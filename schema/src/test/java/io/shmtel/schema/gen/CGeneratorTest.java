@@ -280,8 +280,8 @@ class CGeneratorTest {
                 #include <sys/mman.h>
                 #include <sys/wait.h>
                 static int state(void *base) {
-                    return (int)(uint32_t)atomic_load(shmtel_u64_((char *)base + COMMANDS_ARM_COMMAND_BLOCK_OFFSET,
-                                                                  SHMTEL_MAILBOX_STATE_OFFSET));
+                    return (int)(uint32_t)SHMTEL_LOAD_(shmtel_u64_((char *)base + COMMANDS_ARM_COMMAND_BLOCK_OFFSET,
+                                                                  SHMTEL_MAILBOX_STATE_OFFSET), SEQ_CST);
                 }
                 int main(void) {
                     void *base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE,
