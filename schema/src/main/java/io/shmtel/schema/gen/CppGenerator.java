@@ -201,8 +201,8 @@ public final class CppGenerator {
             function(w, "int read_next(const void *base, std::uint64_t *cursor, " + type
                     + " *out, std::uint64_t *sample_index, std::uint64_t *timestamp_ns, std::uint64_t *lost)",
                     fn + "_read_next(base, cursor, out, sample_index, timestamp_ns, lost)");
-            function(w, "int wait(shmtel_region_t *r, std::uint64_t seen_published, std::uint64_t timeout_ns)",
-                    fn + "_wait(r, seen_published, timeout_ns)");
+            function(w, "int wait(const void *base, void *sleepers, std::uint64_t seen_published,"
+                    + " std::uint64_t timeout_ns)", fn + "_wait(base, sleepers, seen_published, timeout_ns)");
         }
         function(w, "int read_latest(const void *base, " + type
                 + " *out, std::uint64_t *sample_index, std::uint64_t *timestamp_ns)",

@@ -255,7 +255,8 @@ class Reader {
 
 public:
     explicit Reader(const Region<typename traits::schema> &region) noexcept
-        : r_(region.c_region()), base_(region.base()) {}
+        : base_(region.base()), sleepers_(region.owner() ? region.base() : region.is_open()
+                                                  ? region.c_region()->sleepers : nullptr) {}
 
     /* Copies the newest complete sample into out: true; false when nothing is published yet (or the writer
      * overwrote the newest slot during every attempt: call again). */
@@ -282,7 +283,7 @@ public:
         static_assert(!traits::MAILBOX, "a mailbox record is read with latest() or taken with MailboxConsumer");
         start();
         std::int64_t ns = timeout.count();
-        return traits::wait(r_, cursor_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
+        return traits::wait(base_, sleepers_, cursor_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
     }
 
     /* The stream goes on with the oldest sample the ring still holds. */
@@ -308,8 +309,8 @@ private:
         }
     }
 
-    shmtel_region_t *r_;
     const void *base_;
+    void *sleepers_; /* the writable mapping where a sleeping reader registers, or nullptr: wait() then polls */
     std::uint64_t cursor_ = 0;
     bool started_ = false;
 };
