@@ -169,6 +169,12 @@ public:
     }
     /* Owner: stores the heartbeat now (call it at least every heartbeat period, or start_heartbeat()). */
     int beat() noexcept { return open_ ? shmtel_region_beat(r_) : SHMTEL_ERR_CLOSED; }
+    /* Owner: beat every `period` from now on (100 ms unless set; readers say STALLED after 5 periods unbeaten). */
+    int set_heartbeat_period(std::chrono::nanoseconds period) noexcept {
+        std::int64_t ns = period.count();
+        return open_ ? shmtel_region_set_heartbeat_period(r_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0)
+                     : SHMTEL_ERR_CLOSED;
+    }
     /* Owner: a thread that beats every period until close. */
     int start_heartbeat() noexcept { return open_ ? shmtel_region_start_heartbeat(r_) : SHMTEL_ERR_CLOSED; }
     /* Closes now (the destructor does it otherwise): owner: CLOSED; reader: unmapped. */

@@ -135,6 +135,7 @@ class CppGeneratorTest {
         p.append("    }\n");
         p.append("#endif\n");
         p.append("    rc += owner.beat() + owner.start_heartbeat() + reader.state_code() + (owner.owner() ? 1 : 0);\n");
+        p.append("    rc += owner.set_heartbeat_period(std::chrono::milliseconds(20));\n");
         p.append("    rc += static_cast<int>(shmtel::to_string(reader.state())[0]) + shmtel::strerror(rc)[0];\n");
         p.append("    std::uint64_t index = static_cast<std::uint64_t>(argc);\n");
         p.append("    std::uint64_t lost = 0;\n");
