@@ -93,13 +93,12 @@ class CppGeneratorTest {
             for (GeneratedFile f : new CppGenerator(layout).generate()) {
                 f.writeTo(dir);
             }
-            CppStubs.writeIfMissing(dir, layout);
             String program = usesOfEveryRecord(layout);
             Path source = dir.resolve(layout.schemaName() + "_uses.cpp");
             Files.writeString(source, program, StandardCharsets.UTF_8);
             assertThat(Gcc.run(compileCommand(compiler, flags, dir, source), 120)).as("%s diagnostics", source)
                     .isEmpty();
-            all.append(CppStubs.include(layout)).append("#include \"").append(CppGenerator.fileName(layout))
+            all.append("#include \"").append(CppGenerator.fileName(layout))
                     .append("\"\n");
         }
         Path together = dir.resolve("all_examples.cpp");
@@ -118,8 +117,7 @@ class CppGeneratorTest {
     /** A program that instantiates every template of the header on every record of the schema. */
     static String usesOfEveryRecord(Layout layout) {
         String ns = "shmtel::" + layout.schemaName();
-        StringBuilder p = new StringBuilder(CppStubs.include(layout));
-        p.append("#include \"").append(CppGenerator.fileName(layout)).append("\"\n");
+        StringBuilder p = new StringBuilder("#include \"").append(CppGenerator.fileName(layout)).append("\"\n");
         p.append("#include <utility>\n\n");
         p.append("int uses(int argc) {\n");
         p.append("    ").append(ns).append("::Region owner;\n");
