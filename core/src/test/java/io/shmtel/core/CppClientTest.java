@@ -11,6 +11,7 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.gen.CppGenerator;
 import io.shmtel.schema.gen.GeneratedFile;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.testing.CCounterPattern;
 import io.shmtel.schema.testing.Examples;
@@ -52,6 +53,10 @@ class CppClientTest {
     /** Samples the Java writer publishes, paced, to the C++ stream reader. */
     static final int STREAMED = 300;
     static final long STREAM_GAP_US = 300;
+    /** The page whose complete example the last test compiles and runs. */
+    static final Path CPP_MD = Path.of("..", "docs", "cpp.md");
+    /** Samples the doc example publishes (its own pace: 2 ms apart). */
+    static final int DOC_SAMPLES = 50;
 
     static final String PROGRAM = """
             #include "arm.hpp"
@@ -216,13 +221,7 @@ class CppClientTest {
     }
 
     CRegionOwnerTest.Lines cpp(RegionOptions options, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SHMTEL_DIR", options.directory().toString());
-        Process p = builder.start();
-        children.add(p);
-        return new CRegionOwnerTest.Lines(p);
+        return new CRegionOwnerTest.Lines(start(options, binary, args));
     }
 
     /** Every sample of the C++ writer has the counter pattern of its index, read in order by a Java subscriber. */
@@ -332,5 +331,79 @@ class CppClientTest {
         }
         assertThat(reader.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(writer.isAlive()).as("the writer still publishing").isTrue();
+    }
+
+    /** The one ```cpp block of docs/cpp.md: its complete example. */
+    static String docExample() throws IOException {
+        String doc = Files.readString(CPP_MD, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("```cpp\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).as("docs/cpp.md has a ```cpp block").isTrue();
+        String program = m.group(1);
+        assertThat(m.find()).as("docs/cpp.md has one ```cpp block (the others are ```c++ snippets)").isFalse();
+        return program;
+    }
+
+    /**
+     * docs/cpp.md's complete example, compiled from the page's text: its publisher's samples are read by Java (the
+     * newest with every value, CLOSED once it returned), and its reader follows a Java writer's samples in order.
+     */
+    @Test
+    void theDocsExampleRunsAgainstJavaBothWays(@TempDir Path dir, RegionOptions options) throws Exception {
+        NativeTools.require("g++");
+        Layout arm = RegionChild.layout(ARM);
+        for (GeneratedFile f : new CppGenerator(arm).generate()) {
+            f.writeTo(dir);
+        }
+        Files.writeString(dir.resolve("arm_example.cpp"), docExample(), StandardCharsets.UTF_8);
+        Path example = Gcc.compile("g++", dir, dir.resolve("arm_example.cpp"), "arm_example", List.of("-std=c++17",
+                "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", "-pthread"));
+
+        CRegionOwnerTest.Lines publisher = new CRegionOwnerTest.Lines(start(options, example, "publish", "doc-pub",
+                Integer.toString(DOC_SAMPLES)));
+        assertThat(publisher.await("published")).isEqualTo("published " + DOC_SAMPLES);
+        assertThat(publisher.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(publisher.process.exitValue()).isZero();
+        try (Subscriber s = Subscriber.open("doc-pub", "joint_state", arm, options)) {
+            assertThat(s.state()).isEqualTo(WriterState.CLOSED);
+            DynamicView view = new DynamicView(s.record());
+            s.seekToOldest();
+            long newest = -1;
+            while (s.poll(view)) {
+                newest = view.sampleIndex();
+            }
+            assertThat(newest).isEqualTo(DOC_SAMPLES - 1);
+            FieldLayout position = view.field("position");
+            for (int j = 0; j < 6; j++) {
+                assertThat(view.number(position, j)).isEqualTo(0.01 * newest + j);
+                assertThat(view.number(view.field("velocity"), j)).isEqualTo(0.5);
+            }
+            assertThat(view.value("status")).hasToString("OK");
+            assertThat(view.value("frame_id")).isEqualTo("base");
+        }
+
+        try (Publisher java = Publisher.create("doc-read", arm, options)) {
+            RingWriter sink = java.sink("joint_state");
+            DynamicWriter writer = new DynamicWriter(sink, arm.record("joint_state").orElseThrow());
+            for (int k = 0; k < 3; k++) {
+                writer.setDouble(writer.field("position"), 0, k + 0.25).setText(writer.field("frame_id"), "java");
+                writer.commit();
+            }
+            Process reader = start(options, example, "read", "doc-read", "3");
+            assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
+                    .containsExactly("0 position[0]=0.25 frame=java", "1 position[0]=1.25 frame=java",
+                            "2 position[0]=2.25 frame=java", "lost 0");
+            assertThat(reader.exitValue()).isZero();
+        }
+    }
+
+    Process start(RegionOptions options, Path program, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        Process p = builder.start();
+        children.add(p);
+        return p;
     }
 }
