@@ -13,12 +13,15 @@ import io.shmtel.schema.gen.CppGenerator;
 import io.shmtel.schema.gen.GeneratedFile;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.testing.CCounterPattern;
 import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.testing.Gcc;
 import io.shmtel.schema.testing.NativeTools;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CppClientTest {
     static final String ARM = Examples.example("arm.json").toAbsolutePath().toString();
     static final String ALL_TYPES = Examples.example("all_types.json").toAbsolutePath().toString();
+    static final String COMMANDS = Examples.example("commands.json").toAbsolutePath().toString();
     static final String FLAT_RECORD = "every_type";
+    /** Messages through the mailbox each way. */
+    static final int MESSAGES = 500;
     /** Reads of each kind by the C++ reader against the flat-out writer (the issue's figure). */
     static final long TORN_CHECKED_READS = 1_000_000;
     /** Samples the C++ writer publishes: fewer than arm's depth (8), so a subscriber from the oldest loses none. */
@@ -61,15 +67,66 @@ class CppClientTest {
     static final String PROGRAM = """
             #include "arm.hpp"
             #include "all_types.hpp"
+            #include "commands.hpp"
             #include <cstdio>
             #include <cstdlib>
             #include <cstring>
             #include <iostream>
+            #include <sched.h>
             #include <string>
 
             %s
             namespace arm = shmtel::arm;
             namespace all_types = shmtel::all_types;
+            namespace commands = shmtel::commands;
+            static const uint64_t MAILBOX_WAIT_NS = UINT64_C(30000000000);
+
+            /* consume NAME COUNT: takes COUNT messages of a Java sender (request_id and target[0] = i), answers
+             * each with code i %% 3. */
+            static int consume(const char *name, uint64_t count) {
+                commands::Region region = commands::Region::open(name);
+                shmtel::MailboxConsumer<commands::ArmCommand> consumer(region);
+                if (!consumer) { std::printf("no writable mapping\\n"); return 4; }
+                commands::ArmCommand m{};
+                uint64_t wrong = 0, index = 0;
+                for (uint64_t i = 0; i < count; i++) {
+                    uint64_t deadline = shmtel_now_ns() + MAILBOX_WAIT_NS;
+                    int r;
+                    while ((r = consumer.take(m, index)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1) { std::printf("take %%d at %%llu\\n", r, (unsigned long long)i); return 5; }
+                    if (m.request_id != (uint32_t)i || m.target[0] != (double)i || index != i) wrong++;
+                    if (consumer.answer(index, (int32_t)(i %% 3)) != SHMTEL_OK) wrong++;
+                }
+                std::printf("consumed %%llu wrong %%llu\\n", (unsigned long long)count, (unsigned long long)wrong);
+                return 0;
+            }
+
+            /* send NAME COUNT: creates the region, sends COUNT messages to a Java consumer, reads each answer. */
+            static int send(const char *name, uint64_t count) {
+                commands::Region region = commands::Region::create(name);
+                region.start_heartbeat();
+                shmtel::MailboxSender<commands::ArmCommand> sender(region);
+                std::printf("created\\n");
+                commands::ArmCommand m{};
+                uint64_t wrong = 0, index = 0;
+                for (uint64_t i = 0; i < count; i++) {
+                    m.request_id = (uint32_t)i;
+                    m.target[0] = (double)i;
+                    uint64_t deadline = shmtel_now_ns() + MAILBOX_WAIT_NS;
+                    int r;
+                    while ((r = sender.offer(m, index)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1 || index != i) {
+                        std::printf("offer %%d at %%llu\\n", r, (unsigned long long)i);
+                        return 5;
+                    }
+                    int32_t code = -100;
+                    while ((r = sender.poll_answer(code)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1) { std::printf("answer %%d at %%llu\\n", r, (unsigned long long)i); return 5; }
+                    if (code != (i %% 2 == 0 ? 0 : 5)) wrong++;
+                }
+                std::printf("sent %%llu wrong %%llu\\n", (unsigned long long)count, (unsigned long long)wrong);
+                return 0;
+            }
 
             /* writer NAME COUNT: creates, publishes COUNT samples (pattern of their index), says so, waits for a line
              * (or EOF) on stdin, then leaves the scope of its Region: CLOSED. */
@@ -185,6 +242,8 @@ class CppClientTest {
                     if (mode == "latest") return latest(argv[2]);
                     if (mode == "stream") return stream(argv[2], std::strtoull(argv[3], nullptr, 10));
                     if (mode == "torn") return torn(argv[2], std::strtoull(argv[3], nullptr, 10));
+                    if (mode == "consume") return consume(argv[2], std::strtoull(argv[3], nullptr, 10));
+                    if (mode == "send") return send(argv[2], std::strtoull(argv[3], nullptr, 10));
                 } catch (const shmtel::Error &e) {
                     std::printf("error %%d %%s\\n", e.code(), e.what());
                     return 3;
@@ -202,7 +261,7 @@ class CppClientTest {
         NativeTools.require("g++");
         Layout arm = RegionChild.layout(ARM);
         Layout allTypes = RegionChild.layout(ALL_TYPES);
-        for (Layout layout : List.of(arm, allTypes)) {
+        for (Layout layout : List.of(arm, allTypes, RegionChild.layout(COMMANDS))) {
             for (GeneratedFile f : new CppGenerator(layout).generate()) {
                 f.writeTo(dir);
             }
@@ -331,6 +390,51 @@ class CppClientTest {
         }
         assertThat(reader.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(writer.isAlive()).as("the writer still publishing").isTrue();
+    }
+
+    /**
+     * A Java sender's messages are taken by a C++ MailboxConsumer (on the region's writable mapping) with their
+     * values and answered; the Java sender reads each answer code.
+     */
+    @Test
+    void aCppConsumerTakesAndAnswersAJavaSendersMessages(RegionOptions options) throws Exception {
+        Layout layout = RegionChild.layout(COMMANDS);
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        try (Publisher publisher = Publisher.create("cpp-mbox", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command");
+            CRegionOwnerTest.Lines consumer = cpp(options, "consume", "cpp-mbox", Integer.toString(MESSAGES));
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < MESSAGES; i++) {
+                assertThat(sender.put(CrossLanguageMailboxTest.message(record, payload, i), record.payloadLength(),
+                        System.nanoTime(), CrossLanguageMailboxTest.WAIT_NS)).as("message %d put", i).isTrue();
+                assertThat(sender.awaitAnswer(CrossLanguageMailboxTest.WAIT_NS)).as("message %d answered", i)
+                        .isTrue();
+                assertThat(sender.lastAnswerCode()).as("answer to message %d", i).isEqualTo((int) (i % 3));
+            }
+            assertThat(consumer.await("consumed")).isEqualTo("consumed " + MESSAGES + " wrong 0");
+        }
+    }
+
+    /** A C++ MailboxSender, in a region the C++ process created, hands every message to a Java consumer. */
+    @Test
+    void aCppSenderHandsEveryMessageToAJavaConsumerAndReadsItsAnswers(RegionOptions options) throws Exception {
+        Layout layout = RegionChild.layout(COMMANDS);
+        CRegionOwnerTest.Lines sender = cpp(options, "send", "cpp-send", Integer.toString(MESSAGES));
+        sender.await("created");
+        try (MailboxReceiver receiver = MailboxReceiver.open("cpp-send", "arm_command", layout, options)) {
+            DynamicView view = new DynamicView(layout.record("arm_command").orElseThrow());
+            for (long i = 0; i < MESSAGES; i++) {
+                assertThat(receiver.take(view, CrossLanguageMailboxTest.WAIT_NS)).as("message %d taken", i).isTrue();
+                assertThat(view.integer(view.field("request_id"), 0)).isEqualTo(i);
+                assertThat(view.number(view.field("target"), 0)).isEqualTo((double) i);
+                if (i % 2 == 0) {
+                    receiver.done();
+                } else {
+                    receiver.fail(5);
+                }
+            }
+            assertThat(sender.await("sent")).isEqualTo("sent " + MESSAGES + " wrong 0");
+        }
     }
 
     /** The one ```cpp block of docs/cpp.md: its complete example. */
