@@ -169,9 +169,11 @@ class CppClientTest {
                 arm::JointState s{};
                 shmtel::SampleInfo info{};
                 bool got = reader.latest(s, info);
-                std::printf("latest %%d index=%%llu pattern=%%d state=%%s\\n", got ? 1 : 0,
+                shmtel::Publisher<arm::JointState> not_owner(region); /* empty: this process does not own it */
+                bool empty = !not_owner && not_owner.publish(s) == shmtel::Publisher<arm::JointState>::NOT_PUBLISHED;
+                std::printf("latest %%d index=%%llu pattern=%%d state=%%s empty-publisher=%%d\\n", got ? 1 : 0,
                             (unsigned long long)info.index, joint_check(&s, info.index),
-                            shmtel::to_string(region.state()));
+                            shmtel::to_string(region.state()), empty ? 1 : 0);
                 return 0;
             }
 
@@ -353,7 +355,7 @@ class CppClientTest {
             DynamicWriter writer = new DynamicWriter(sink, publisher.layout().record("joint_state").orElseThrow());
             CReaderTest.publish(sink, writer, 3);
             CRegionOwnerTest.Lines latest = cpp(options, "latest", "j2cpp");
-            assertThat(latest.await("latest")).isEqualTo("latest 1 index=2 pattern=1 state=LIVE");
+            assertThat(latest.await("latest")).isEqualTo("latest 1 index=2 pattern=1 state=LIVE empty-publisher=1");
 
             CRegionOwnerTest.Lines stream = cpp(options, "stream", "j2cpp", Integer.toString(STREAMED));
             stream.await("ready");
