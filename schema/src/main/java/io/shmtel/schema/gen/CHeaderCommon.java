@@ -59,6 +59,8 @@ final class CHeaderCommon {
         define(w, "SHMTEL_PUBLISHED_OFFSET", RecordBlockDescriptor.PUBLISHED_OFFSET);
         define(w, "SHMTEL_SLOTS_OFFSET", RecordBlockDescriptor.SLOTS_OFFSET);
         define(w, "SHMTEL_SLEEPERS_OFFSET", RecordBlockDescriptor.SLEEPERS_OFFSET);
+        define(w, "SHMTEL_SLEEPER_PIDS_OFFSET", RecordBlockDescriptor.SLEEPER_PIDS_OFFSET);
+        define(w, "SHMTEL_SLEEPER_SLOTS", RecordBlockDescriptor.SLEEPER_SLOTS);
         w.line("/* Mailbox records (format 1.2, schema \"sync\": \"mailbox\"): one slot, and after published a u64 of");
         w.line(" * state (low half, the futex word) and, in the high half, the holder pid while READING, else a count");
         w.line(" * (messages put while READY, answered while EMPTY or ERROR), changed only by compare-and-swap:");

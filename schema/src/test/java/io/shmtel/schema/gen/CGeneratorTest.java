@@ -180,6 +180,82 @@ class CGeneratorTest {
     }
 
     /**
+     * The generated {@code _wait} between C processes: without a writable mapping it polls and times out (0);
+     * a published count that already differs returns 1 at once; a forked sleeper registered in a shared mapping is
+     * woken by the parent's {@code _publish} long before its 60 s timeout, and frees its slot; a sleeper that finds
+     * every slot held by dead processes frees them (as Java readers do, since a C writer does not heal) and sleeps.
+     */
+    @Test
+    void generatedWaitSleepsUntilAPublishAndFreesDeadSleepersSlots(@TempDir Path dir) throws Exception {
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
+        new CGenerator(layout).generate().get(0).writeTo(dir);
+        String program = """
+                #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, fork: the program's own needs */
+                #include "arm.h"
+                #include <stdio.h>
+                #include <sys/mman.h>
+                #include <sys/wait.h>
+                #define BLOCK(b) ((char *)(b) + ARM_JOINT_STATE_BLOCK_OFFSET)
+                static unsigned mask(void *b) {
+                    return SHMTEL_LOAD_(shmtel_u32_(BLOCK(b), SHMTEL_SLEEPERS_OFFSET), SEQ_CST);
+                }
+                int main(void) {
+                    void *base = mmap(NULL, ARM_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                                      -1, 0);
+                    arm_joint_state_t s;
+                    int status, i, dead, r;
+                    pid_t child;
+                    uint64_t start;
+                    memset(&s, 0, sizeof s);
+                    printf("poll timeout %d\\n", arm_joint_state_wait(base, NULL, 0, 3000000));
+                    r = arm_joint_state_wait(base, base, 0, 3000000);
+                    printf("sleep timeout %d mask %u\\n", r, mask(base));
+                    printf("at once %d\\n", arm_joint_state_wait(base, NULL, 5, 60000000000u));
+                    fflush(stdout);
+                    child = fork();
+                    if (child == 0) {
+                        start = shmtel_now_ns();
+                        r = arm_joint_state_wait(base, base, 0, 60000000000u);
+                        _exit(r == 1 && shmtel_now_ns() - start < 30000000000u ? 0 : 1);
+                    }
+                    while (mask(base) == 0) {} /* the child registered: it sleeps or is about to */
+                    printf("child registered pid %d\\n",
+                           SHMTEL_LOAD_(shmtel_i32_(BLOCK(base), SHMTEL_SLEEPER_PIDS_OFFSET), SEQ_CST) == child);
+                    arm_joint_state_publish(base, &s, 1);
+                    waitpid(child, &status, 0);
+                    printf("child woken %d mask %u\\n", WIFEXITED(status) && WEXITSTATUS(status) == 0, mask(base));
+                    child = fork();
+                    if (child == 0) _exit(0);
+                    waitpid(child, &status, 0);
+                    dead = (int)child; /* what sleepers killed asleep leave: every slot held by a dead pid */
+                    for (i = 0; i < (int)SHMTEL_SLEEPER_SLOTS; i++) {
+                        SHMTEL_STORE_(shmtel_i32_(BLOCK(base), SHMTEL_SLEEPER_PIDS_OFFSET + 4 * i), dead, SEQ_CST);
+                    }
+                    SHMTEL_STORE_(shmtel_u32_(BLOCK(base), SHMTEL_SLEEPERS_OFFSET), (1u << SHMTEL_SLEEPER_SLOTS) - 1,
+                                  SEQ_CST);
+                    r = arm_joint_state_wait(base, base, 1, 2000000);
+                    printf("healed sleep %d mask %u\\n", r, mask(base));
+                    for (i = 0; i < (int)SHMTEL_SLEEPER_SLOTS; i++) {
+                        if (SHMTEL_LOAD_(shmtel_i32_(BLOCK(base), SHMTEL_SLEEPER_PIDS_OFFSET + 4 * i), SEQ_CST) != 0) {
+                            printf("slot %d still held\\n", i);
+                        }
+                    }
+                    return 0;
+                }
+                """;
+        Path source = dir.resolve("wait.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        assertThat(Gcc.run(List.of(Gcc.compile(dir, source, "wait", Gcc.STRICT_C11).toString()), 120).lines())
+                .containsExactly(
+                "poll timeout 0",
+                "sleep timeout 0 mask 0",
+                "at once 1",
+                "child registered pid 1",
+                "child woken 1 mask 0",
+                "healed sleep 0 mask 0");
+    }
+
+    /**
      * Truncated files: {@code arm_check_mapping} refuses a mapping shorter than the region (before
      * touching it: NULL passes) and a header that says the region is longer than the mapping; and the
      * pattern docs/format.md shows for a C reader that must survive its file truncated while mapped
