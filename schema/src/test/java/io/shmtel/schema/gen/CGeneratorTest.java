@@ -140,7 +140,8 @@ class CGeneratorTest {
                             .append("            std::memset(&out, 0, sizeof out);\n")
                             .append("            int next = ").append(fn)
                             .append("_read_next(base, &cursor, &out, &k, &ts, &lost);\n")
-                            .append("            int woken = ").append(fn).append("_wait(base, nullptr, 0, 1000000);\n")
+                            .append("            int woken = ").append(fn).append("_wait(base, nullptr, 0, 1000000)")
+                            .append(" == 1 && ").append(fn).append("_published(base) == 1;\n")
                             .append("            std::printf(\"").append(fn)
                             .append(" %d %d %d %d %d %d\\n\", (int)first, latest, next, ").append(t)
                             .append("_check(&out, 41), (int)cursor, woken);\n");
