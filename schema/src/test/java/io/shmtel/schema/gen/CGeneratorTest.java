@@ -318,6 +318,58 @@ class CGeneratorTest {
     }
 
     /**
+     * The example of docs/c.md's "Reading" section, as the page holds it, follows a forked writer: it starts at the
+     * published count, sleeps in {@code _wait} (the writer publishes only once a sleeper bit is set), reads the
+     * writer's samples in order, and returns after a second without one; {@code _read_latest} gives the newest.
+     */
+    @Test
+    void theReadingExampleOfTheCPageFollowsAWriter(@TempDir Path dir) throws Exception {
+        String page = Files.readString(Path.of("../docs/c.md"), StandardCharsets.UTF_8);
+        String section = page.substring(page.indexOf("\n## Reading\n"));
+        int start = section.indexOf("```c\n") + "```c\n".length();
+        String example = section.substring(start, section.indexOf("```\n", start));
+        new CGenerator(LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")))).generate().get(0)
+                .writeTo(dir);
+        String program = "#define _DEFAULT_SOURCE /* mmap, fork */\n" + example + """
+                #include <sys/mman.h>
+                #include <sys/wait.h>
+                int main(void) {
+                    void *base = mmap(NULL, ARM_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                                      -1, 0);
+                    const char *block = (const char *)base + ARM_JOINT_STATE_BLOCK_OFFSET;
+                    arm_joint_state_t s;
+                    pid_t writer;
+                    memset(&s, 0, sizeof s);
+                    s.position[0] = 0.5;
+                    arm_joint_state_publish(base, &s, shmtel_now_ns()); /* before the reader: not followed */
+                    fflush(stdout);
+                    writer = fork();
+                    if (writer == 0) {
+                        for (int k = 1; k <= 3; k++) {
+                            while (SHMTEL_LOAD_(shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET), SEQ_CST) == 0) {}
+                            s.position[0] = k;
+                            s.status = k;
+                            arm_joint_state_publish(base, &s, shmtel_now_ns());
+                        }
+                        _exit(0);
+                    }
+                    printf("read %llu\\n", (unsigned long long)follow_joint_state(base, base));
+                    waitpid(writer, NULL, 0);
+                    return print_newest_joint_state(base) == 1 ? 0 : 1;
+                }
+                """;
+        Path source = dir.resolve("reading.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        Path binary = Gcc.compile(dir, source, "reading", Gcc.STRICT_C11);
+        assertThat(Gcc.run(List.of(binary.toString()), 60).lines()).containsExactly(
+                "sample 1 position[0] 1.0 lost 0",
+                "sample 2 position[0] 2.0 lost 0",
+                "sample 3 position[0] 3.0 lost 0",
+                "read 3",
+                "newest 3 status 3");
+    }
+
+    /**
      * Truncated files: {@code arm_check_mapping} refuses a mapping shorter than the region (before
      * touching it: NULL passes) and a header that says the region is longer than the mapping; and the
      * pattern docs/format.md shows for a C reader that must survive its file truncated while mapped
