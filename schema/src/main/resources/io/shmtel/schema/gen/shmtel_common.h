@@ -300,6 +300,7 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         capped = 1;
 #endif
         if (capped && nap > SHMTEL_POLL_FALLBACK_NS_) nap = SHMTEL_POLL_FALLBACK_NS_;
+        SHMTEL_FENCE_(SEQ_CST); /* the bit before the last look (the membarrier is one too, unknown to compilers) */
         changed = SHMTEL_LOAD_(published, ACQUIRE) != seen; /* the last look, after the barrier */
         if (!changed) {
             relative.tv_sec = (time_t)(nap / UINT64_C(1000000000));
