@@ -425,6 +425,57 @@ class CRegionOwnerTest {
         }
     }
 
+    /** The one C program of docs/c.md, as the page shows it. */
+    static String docExample() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "c.md"));
+        Matcher m = Pattern.compile("```c\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).as("a ```c block in docs/c.md").isTrue();
+        String program = m.group(1);
+        assertThat(m.find()).as("one complete example in docs/c.md").isFalse();
+        return program;
+    }
+
+    /**
+     * docs/c.md's driver, compiled from the page's text under strict C11 with no feature-test macro: Java reads its
+     * values while it runs LIVE, and SIGTERM closes it cleanly (CLOSED, exit 0).
+     */
+    @Test
+    void theDocsDriverRunsAgainstJava(RegionOptions options, @TempDir Path dir) throws Exception {
+        new CGenerator(RegionChild.layout(ARM)).generate().get(0).writeTo(dir);
+        Files.writeString(dir.resolve("arm_driver.c"), docExample(), StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.add("-pthread");
+        Path driver = Gcc.compile(dir, dir.resolve("arm_driver.c"), "arm_driver", flags);
+        ProcessBuilder builder = new ProcessBuilder(driver.toString(), "doc-arm").redirectErrorStream(true);
+        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        Process p = builder.start();
+        children.add(p);
+        Lines lines = new Lines(p);
+        assertThat(lines.await("arm_driver: region")).isEqualTo("arm_driver: region \"doc-arm\" epoch 1");
+        try (Subscriber s = Subscriber.open("doc-arm", RECORD, RegionChild.layout(ARM), options)) {
+            DynamicView view = new DynamicView(s.record());
+            FieldLayout position = view.field("position");
+            assertThat(s.awaitNext(view, TimeUnit.SECONDS.toNanos(10))).isTrue();
+            assertThat(s.awaitNext(view, TimeUnit.SECONDS.toNanos(10))).as("a second sample: it publishes on")
+                    .isTrue();
+            double first = view.number(position, 0);
+            for (int j = 0; j < 6; j++) {
+                assertThat(view.number(position, j)).isEqualTo(first + j);
+                assertThat(view.number(view.field("velocity"), j)).isEqualTo(0.5);
+                assertThat(view.number(view.field("effort"), j)).isEqualTo(-1.0 * j);
+            }
+            assertThat(first).isEqualTo(0.001 * view.sampleIndex());
+            assertThat(view.value("status")).isEqualTo("OK");
+            assertThat(view.value("frame_id")).isEqualTo("base_link");
+            assertThat(awaitState(s, WriterState.LIVE)).isEqualTo(WriterState.LIVE);
+            signal("TERM", p);
+            assertThat(lines.await("arm_driver: closed after")).isNotEmpty();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(awaitState(s, WriterState.CLOSED)).isEqualTo(WriterState.CLOSED);
+        }
+    }
+
     /** A region larger than its tmpfs (4 KiB, private to the child): SHMTEL_ERR_NO_SPACE, and no file left. */
     @Test
     void aRegionTooLargeForItsTmpfsIsNoSpace(RegionOptions options) throws Exception {
