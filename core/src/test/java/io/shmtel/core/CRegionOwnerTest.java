@@ -23,6 +23,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -423,6 +424,100 @@ class CRegionOwnerTest {
         try (Stream<Path> files = Files.list(options.directory())) {
             assertThat(files.toList()).as("nothing created by the refused calls").isEmpty();
         }
+    }
+
+    /**
+     * Six C writers started at once for one name: exactly one creates it (linkat never replaces a name), the others
+     * meet its file and are refused with its pid; the winner's heartbeat thread (a 60 s period) stops at once when
+     * it closes.
+     */
+    @Test
+    void ofWritersRacingForANameExactlyOneWins(RegionOptions options) throws Exception {
+        List<Lines> racers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            racers.add(c(options, "owner", "race", "60000", "1"));
+        }
+        List<Lines> winners = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (Lines racer : racers) {
+            String line = racer.await("");
+            if (line.startsWith("created")) {
+                assertThat(line).isEqualTo("created rc=0 epoch=1");
+                winners.add(racer);
+            } else {
+                refusals.add(line);
+            }
+        }
+        assertThat(winners).hasSize(1);
+        Process winner = winners.get(0).process;
+        assertThat(refusals).hasSize(5).allSatisfy(line -> assertThat(line)
+                .startsWith("error rc=-9 pid=" + winner.pid() + " ").contains("owned by a live writer"));
+        winners.get(0).await("published");
+        signal("TERM", winner);
+        assertThat(winners.get(0).await("closed")).as("closed without waiting for the heartbeat's period")
+                .isEqualTo("closed state=-15");
+        assertThat(winner.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try (Stream<Path> files = Files.list(options.directory())) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("shmtel.race");
+        }
+    }
+
+    /**
+     * A dead writer's region that group or others may write is never taken over in place: replaced by a new file
+     * (another inode) with the next epoch and the writer's own mode.
+     */
+    @Test
+    void aDeadWritersGroupWritableRegionIsReplaced(RegionOptions options) throws Exception {
+        Lines first = cOwner(options, "loose");
+        first.await("published");
+        signal("KILL", first.process);
+        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path file = options.directory().resolve("shmtel.loose");
+        Object inode = Files.getAttribute(file, "unix:ino");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        Map<String, String> out = cTry(options, "loose", "600");
+        assertThat(out.get("rc")).as(out.toString()).isEqualTo("0");
+        assertThat(out.get("epoch")).isEqualTo("2");
+        assertThat(Files.getAttribute(file, "unix:ino")).as("a new file").isNotEqualTo(inode);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    /** What Java's reader refuses, the C reader refuses too, with its code. */
+    @Test
+    void aCReaderRefusesWhatJavasReaderRefuses(RegionOptions options) throws Exception {
+        assertThat(cOpen(options, "missing")).isEqualTo("open rc=-12");
+
+        Lines imu = javaHolder(options, "imu", IMU, "imu_sample");
+        imu.await("ready");
+        assertThat(cOpen(options, "imu")).as("another layout").isEqualTo("open rc=-4");
+
+        Lines arm = javaHolder(options, "loose", ARM, RECORD);
+        arm.await("ready");
+        Path loose = options.directory().resolve("shmtel.loose");
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw--w----"));
+        assertThat(cOpen(options, "loose")).as("group may write it").isEqualTo("open rc=-11");
+
+        Path shortFile = options.directory().resolve("shmtel.short");
+        Files.write(shortFile, Files.readAllBytes(loose));
+        try (RandomAccessFile raf = new RandomAccessFile(shortFile.toFile(), "rw")) {
+            raf.setLength(4096);
+        }
+        Files.setPosixFilePermissions(shortFile, PosixFilePermissions.fromString("rw-------"));
+        assertThat(cOpen(options, "short")).as("shorter than its region").isEqualTo("open rc=-8");
+
+        Path unborn = Files.write(options.directory().resolve("shmtel.unborn"), new byte[8192]);
+        Files.setPosixFilePermissions(unborn, PosixFilePermissions.fromString("rw-------"));
+        long start = System.nanoTime();
+        assertThat(cOpen(options, "unborn")).as("format version 0").isEqualTo("open rc=-1");
+        assertThat(System.nanoTime() - start).as("waited (bounded) for it to be created")
+                .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
+    }
+
+    /** The first line of a C reader's open of {@code name}, up to its code. */
+    String cOpen(RegionOptions options, String name) throws Exception {
+        Lines lines = c(options, "watch", name);
+        String line = lines.await("open");
+        return line.contains(" epoch") ? line.substring(0, line.indexOf(" epoch")) : line;
     }
 
     /** The one C program of docs/c.md, as the page shows it. */
