@@ -96,7 +96,7 @@ class CRegionOwnerTest {
 
             int main(int argc, char **argv) {
                 shmtel_region_t r;
-                int rc, last = -100, state;
+                int rc, last = -100, state, replaced = 0;
                 setvbuf(stdout, NULL, _IOLBF, 0);
                 if (argc < 3) return 2;
                 if (strcmp(argv[1], "owner") == 0) { /* owner NAME PERIOD_MS COUNT: create, publish, close on TERM */
@@ -134,6 +134,8 @@ class CRegionOwnerTest {
                         state = shmtel_region_state(&r);
                         if (state != last) printf("state %d\\n", state);
                         last = state;
+                        if (!replaced && shmtel_region_replaced(&r) == 1) printf("replaced\\n");
+                        replaced = replaced || shmtel_region_replaced(&r) == 1;
                         usleep(2000);
                     }
                 }
@@ -474,8 +476,11 @@ class CRegionOwnerTest {
         assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Path file = options.directory().resolve("shmtel.loose");
         Object inode = Files.getAttribute(file, "unix:ino");
+        Lines reader = c(options, "watch", "loose");
+        reader.await("state 3");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
         Map<String, String> out = cTry(options, "loose", "600");
+        assertThat(reader.await("replaced")).as("the C reader notices the new file").isEqualTo("replaced");
         assertThat(out.get("rc")).as(out.toString()).isEqualTo("0");
         assertThat(out.get("epoch")).isEqualTo("2");
         assertThat(Files.getAttribute(file, "unix:ino")).as("a new file").isNotEqualTo(inode);
