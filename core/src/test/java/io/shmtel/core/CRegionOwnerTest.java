@@ -208,10 +208,15 @@ class CRegionOwnerTest {
     }
 
     Lines c(RegionOptions options, String... args) throws IOException {
+        return c(options.directory(), args);
+    }
+
+    /** The C program with {@code SHMTEL_DIR=dir}. */
+    Lines c(Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        builder.environment().put("SHMTEL_DIR", dir.toString());
         Process p = builder.start();
         children.add(p);
         return new Lines(p);
@@ -412,6 +417,11 @@ class CRegionOwnerTest {
         assertThat(mode.get("text")).contains("mode refused", "group or others");
         assertThat(cTry(options, "writable", "602").get("rc")).isEqualTo("-17");
         assertThat(cTry(options, "writable", "400").get("rc")).as("no owner write").isEqualTo("-17");
+
+        Path nowhere = options.directory().resolve("no-such-directory");
+        String missing = c(nowhere, "try", "x", "600").await("rc=");
+        assertThat(missing).as("SHMTEL_DIR names no directory").startsWith("rc=-12 pid=0 errno=2 ")
+                .contains("set SHMTEL_DIR");
 
         Path fifo = options.directory().resolve("shmtel.fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
