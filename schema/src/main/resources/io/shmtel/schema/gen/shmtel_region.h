@@ -786,6 +786,17 @@ static inline int shmtel_region_state(const shmtel_region_t *r) {
     return SHMTEL_WRITER_DEAD;
 }
 
+/* 1 when the region's name no longer refers to the file r maps (removed, or replaced by a writer that could not
+ * take it over in place: another layout, a group-writable file), else 0: a reader then closes and opens the name
+ * again (a new file's samples number from 0), as Java's readers follow a new inode. SHMTEL_ERR_CLOSED when closed. */
+static inline int shmtel_region_replaced(const shmtel_region_t *r) {
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
+    st.inode = r->inode_;
+    st.device = r->device_;
+    return !shmtel_names_file_(r->path_, &st);
+}
+
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock
  * by closing the descriptor, and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second
  * close does nothing. */

@@ -318,14 +318,14 @@ class CGeneratorTest {
     }
 
     /**
-     * The example of docs/c.md's "Reading" section, as the page holds it, follows a forked writer: it starts at the
+     * The example of docs/c.md's "Reading samples" section, as the page holds it, follows a forked writer: it starts at the
      * published count, sleeps in {@code _wait} (the writer publishes only once a sleeper bit is set), reads the
      * writer's samples in order, and returns after a second without one; {@code _read_latest} gives the newest.
      */
     @Test
     void theReadingExampleOfTheCPageFollowsAWriter(@TempDir Path dir) throws Exception {
         String page = Files.readString(Path.of("../docs/c.md"), StandardCharsets.UTF_8);
-        String section = page.substring(page.indexOf("\n## Reading\n"));
+        String section = page.substring(page.indexOf("\n## Reading samples\n"));
         int start = section.indexOf("```c\n") + "```c\n".length();
         String example = section.substring(start, section.indexOf("```\n", start));
         new CGenerator(LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")))).generate().get(0)

@@ -163,11 +163,13 @@ class RegionHeaderResourceTest {
     /**
      * The descriptor's canonical text, as C sees it after joining its pieces, is the schema's canonical JSON byte for
      * byte: every example, and a schema whose text runs over several 4000-byte pieces with quotes, backslashes,
-     * question marks and multi-byte UTF-8 cut at piece boundaries. Compiled as strict C11 (no -Woverlength-strings).
+     * question marks and multi-byte UTF-8 cut at piece boundaries. Compiled as strict C11 (no -Woverlength-strings)
+     * and as C++17, every example header in one unit.
      */
-    @Test
-    void theDescriptorHoldsTheCanonicalTextOfEverySchema(@TempDir Path dir) throws Exception {
-        require("gcc");
+    @ParameterizedTest
+    @ValueSource(strings = {"gcc", "g++"})
+    void theDescriptorHoldsTheCanonicalTextOfEverySchema(String compiler, @TempDir Path dir) throws Exception {
+        require(compiler);
         List<Layout> layouts = new ArrayList<>();
         examples().forEach(example -> layouts.add(LayoutCompiler.compile(SchemaParser.parse(example))));
         layouts.add(LayoutCompiler.compile(SchemaParser.parse(longSchema(), "long_text.json")));
@@ -189,7 +191,8 @@ class RegionHeaderResourceTest {
         program.append("    return 0;\n}\n");
         Path source = dir.resolve("texts.c");
         Files.writeString(source, program, StandardCharsets.UTF_8);
-        Path binary = Gcc.compile(dir, source, "texts", Gcc.STRICT_C11);
+        Path binary = Gcc.compile(compiler, dir, source, "texts",
+                compiler.endsWith("++") ? STRICT_CPP17 : Gcc.STRICT_C11);
         StringBuilder expected = new StringBuilder();
         for (Layout layout : layouts) {
             int length = layout.canonicalJson().getBytes(StandardCharsets.UTF_8).length;
