@@ -1,0 +1,12 @@
+"""shmtel for Python: read (and write) shmtel regions in /dev/shm, from the schema embedded in each region.
+
+Standard library only (numpy is used for array fields when it is importable). See docs/python.md.
+"""
+
+from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionError, InvalidRegionNameError,
+                     RegionClosedError, RegionNotFoundError, RegionNotReadyError, RegionPermissionError, SchemaError,
+                     ShmtelError)
+
+__all__ = ["ShmtelError", "SchemaError", "InvalidRegionNameError", "RegionNotFoundError", "RegionPermissionError",
+           "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
+           "ContentionError"]
