@@ -10,3 +10,11 @@ from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionErro
 __all__ = ["ShmtelError", "SchemaError", "InvalidRegionNameError", "RegionNotFoundError", "RegionPermissionError",
            "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
            "ContentionError"]
+
+# Writing (writer.py, _owner.py, _fields.py, mailbox.py).
+from ._fields import FieldError, FieldTypeError
+from ._owner import InvalidModeError, NoSpaceError, RegionIoError, RegionOwnedError
+from .writer import Writer, create
+
+__all__ += ["create", "Writer", "RegionOwnedError", "NoSpaceError", "RegionIoError", "FieldError", "FieldTypeError",
+            "InvalidModeError"]
