@@ -14,7 +14,8 @@ __all__ = ["ShmtelError", "SchemaError", "InvalidRegionNameError", "RegionNotFou
 # Writing (writer.py, _owner.py, _fields.py, mailbox.py).
 from ._fields import FieldError, FieldTypeError
 from ._owner import InvalidModeError, NoSpaceError, RegionIoError, RegionOwnedError
+from .mailbox import CONSUMER_DIED, DONE, MailboxTimeoutError, Message
 from .writer import Writer, create
 
 __all__ += ["create", "Writer", "RegionOwnedError", "NoSpaceError", "RegionIoError", "FieldError", "FieldTypeError",
-            "InvalidModeError"]
+            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message"]

@@ -56,6 +56,11 @@ class Writer:
         self._records = {}
         for r in self.layout.records:
             self._records[r.name] = _RecordState(self, r)
+        from .mailbox import SenderState
+        for state in self._records.values():
+            if state.record.is_mailbox:
+                # The mailbox rules number messages (R7) and repair what a dead writer left half done.
+                state.sender = SenderState(self, state)
         # A writer that cannot issue a full fence itself (x86-64 without libatomic) registers for membarrier,
         # as Java does: sleepers then run the fence for it (format.md, "Wake-on-publish").
         self._fence = atomics.HAVE_RMW
@@ -250,10 +255,7 @@ class _RecordState:
         self.base = base
         self.mask = record.depth - 1
         self.next = self.resume_index()
-        # mailbox writer side (mailbox.py)
-        self.pending = -1
-        self.last_code = 0
-        self.skipped = 0
+        self.sender = None  # a mailbox's writer side (mailbox.SenderState)
 
     def resume_index(self):
         """max(published, 1 + max{k : some slot's seq is 2k+1 or 2k+2}) (format.md, the takeover rule)."""
