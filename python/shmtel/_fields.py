@@ -111,8 +111,14 @@ class RecordEncoder:
                 if value not in constants:
                     raise FieldError(f"{self._describe(f)}: no constant \"{value}\"")
                 return constants[value]
-            if not _is_integer(value) or isinstance(value, bool) or int(value) not in constants.values():
-                raise FieldError(f"{self._describe(f)}: got {value!r}; give a constant's name or value")
+            # A raw i32 is taken as it is, declared or not (as Java's raw setters do): a newer schema may
+            # declare it, and readers show an undeclared value as its int.
+            if not _is_integer(value) or isinstance(value, bool):
+                raise FieldTypeError(f"{self._describe(f)}: got {type(value).__name__} {value!r}; give a "
+                                     f"constant's name (a str) or an int")
+            low, high = _INT_RANGES["i32"]
+            if not low <= int(value) <= high:
+                raise FieldError(f"{self._describe(f)}: {int(value)} is out of range {low} to {high}")
             return int(value)
         if t == "bool":
             if isinstance(value, bool) or (_is_integer(value) and int(value) in (0, 1)):
@@ -131,7 +137,11 @@ class RecordEncoder:
             return v
         if not isinstance(value, numbers.Real) or isinstance(value, bool):
             raise FieldTypeError(f"{self._describe(f)}{at}: got {type(value).__name__} {value!r}; give a number")
-        v = float(value)
+        try:
+            v = float(value)
+        except OverflowError:
+            raise FieldError(f"{self._describe(f)}{at}: {value!r} does not fit (the largest magnitude is "
+                             f"{_FLOAT_MAX[t]!r})") from None
         if math.isfinite(v) and abs(v) > _FLOAT_MAX[t]:
             raise FieldError(f"{self._describe(f)}{at}: {value!r} does not fit (the largest magnitude is "
                              f"{_FLOAT_MAX[t]!r})")

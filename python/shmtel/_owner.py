@@ -200,7 +200,8 @@ def _open_existing(name, path, layout, period_ns):
             pin = atomics.Pin(mm)
             try:
                 version = atomics.load_u32(pin.address + L.VERSION_OFFSET, atomics.ACQUIRE)
-                if version != 0:
+                magic = struct.unpack_from("<Q", mm, L.MAGIC_OFFSET)[0]
+                if version != 0 and magic == L.MAGIC and version >> L.FORMAT_MAJOR_SHIFT == L.FORMAT_MAJOR:
                     old_epoch = struct.unpack_from("<Q", mm, L.WRITER_EPOCH_OFFSET)[0]
                     same = _same_layout(mm, st.st_size, layout, version)
             finally:
