@@ -6,9 +6,11 @@ Standard library only (numpy is used for array fields when it is importable). Se
 from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionError, InvalidRegionNameError,
                      RegionClosedError, RegionNotFoundError, RegionNotReadyError, RegionPermissionError, SchemaError,
                      ShmtelError)
+from .region import Region, State, Stream, open  # noqa: A004 (shmtel.open is the package's entry point)
+from .sample import Sample
 
-__all__ = ["ShmtelError", "SchemaError", "InvalidRegionNameError", "RegionNotFoundError", "RegionPermissionError",
-           "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
+__all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",
+           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
            "ContentionError"]
 
 # Writing (writer.py, _owner.py, _fields.py, mailbox.py).
