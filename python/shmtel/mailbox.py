@@ -396,10 +396,10 @@ class Message(Mapping):
     def answer(self, code=DONE):
         """Answers the message: 0 done, >= 1 an error code. False when it had been answered for this consumer
         already (found dead, answered -1 by a recoverer: the answer is void)."""
-        if self.answered:
-            raise ShmtelError(f"message {self.index} of mailbox \"{self._consumer.where}\" was already answered")
         if not isinstance(code, int) or isinstance(code, bool) or code < 0 or code > (1 << 31) - 1:
             raise ValueError(f"an answer code is 0 (done) or an error code from 1 to {(1 << 31) - 1}: code={code!r}")
+        if self.answered:
+            raise ShmtelError(f"message {self.index} of mailbox \"{self._consumer.where}\" was already answered")
         self.answered = True
         return self._consumer.answer(self.index, code)
 
@@ -424,6 +424,40 @@ class Message(Mapping):
         return f"Message({self.record}#{self.index} t={self.timestamp_ns}: {shown})"
 
 
+def take(region, record, timeout=0.0):
+    """``Region.take``: the next message of mailbox record ``record`` of an opened region, or None.
+
+    ``timeout``: seconds to wait for one (0: look once; None: no limit). Answer the message (``done()``,
+    ``fail(code)``) before taking the next. The consumer maps the region file writable (the handshake word is
+    stored by consumers too), so it needs write permission on the file.
+    """
+    r = region._record(record)
+    if not r.is_mailbox:
+        raise ShmtelError(f"record \"{record}\" of region \"{region.name}\" is a ring, not a mailbox: read it with "
+                          f"region.latest(\"{record}\") or region.stream(\"{record}\")")
+    consumers = region.__dict__.setdefault("_consumers", {})
+    c = consumers.get(record)
+    try:
+        named = os.stat(region.path, follow_symlinks=False)
+        if (named.st_dev, named.st_ino) != region._m().ident:
+            region.state  # noqa: B018 (follows a new file under the name: format.md, rule 18)
+    except FileNotFoundError:
+        pass
+    m = region._m()
+    if c is None or (c.ident != m.ident and c.held < 0):
+        if c is not None:
+            c.close()
+        c = Consumer(region.name, region.path, m.layout, m.layout.record(record), region._numpy)
+        consumers[record] = c
+    return c.take(timeout)
+
+
+def close_consumers(region):
+    """Closes the consumers ``take`` opened on ``region`` (``Region.close``)."""
+    for c in region.__dict__.pop("_consumers", {}).values():
+        c.close()
+
+
 class Consumer:
     """A consumer of one mailbox record of region file ``path``: its own read-write mapping of the file.
 
@@ -432,6 +466,7 @@ class Consumer:
     """
 
     def __init__(self, name, path, layout, record, numpy=None):
+        """``numpy``: the numpy module for array fields (None: tuples)."""
         self.name = name
         self.path = path
         self.layout = layout
@@ -445,7 +480,7 @@ class Consumer:
         self._fd = -1
         self._mm = None
         self._pin = None
-        self._ino = None
+        self.ident = None
         self.box = None
         self._open()
 
@@ -476,7 +511,7 @@ class Consumer:
             raise CorruptRegionError(f"mailbox \"{self.where}\": {self.path} now holds another layout (a writer "
                                      f"replaced the region): open the region again")
         self.close()
-        self._fd, self._mm, self._pin, self._ino = fd, mm, pin, (st.st_dev, st.st_ino)
+        self._fd, self._mm, self._pin, self.ident = fd, mm, pin, (st.st_dev, st.st_ino)
         self.box = _Box(pin.address, self.record)
 
     def _follow(self):
@@ -485,7 +520,7 @@ class Consumer:
             st = os.stat(self.path, follow_symlinks=False)
         except FileNotFoundError:
             return
-        if (st.st_dev, st.st_ino) != self._ino and self.held < 0:
+        if (st.st_dev, st.st_ino) != self.ident and self.held < 0:
             self._open()
 
     def take(self, timeout=0.0):

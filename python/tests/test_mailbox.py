@@ -55,19 +55,17 @@ class MailboxTest(unittest.TestCase):
             self.assertEqual(mailbox.word_of(mailbox.EMPTY, 30), self.word(w.path))
             self.assertEqual(30, w.next_index("arm_command"))
 
-    def test_take_looks_once_by_default_and_an_unanswered_message_blocks_the_next_take(self):
-        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
-            c = consumer_of(w)
-            self.addCleanup(c.close)
-            self.assertIsNone(c.take())
+    def test_region_take_looks_once_by_default_and_an_unanswered_message_blocks_the_next_take(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w, shmtel.open("mb", dir=self.dir) as region:
+            self.assertIsNone(region.take("arm_command"))
             result = []
             t = threading.Thread(target=lambda: result.append(w.send("arm_command", request_id=7, timeout=10)))
             t.start()
-            m = c.take(timeout=10)
+            m = region.take("arm_command", timeout=10)
             self.assertEqual((0, 7), (m.index, m.request_id))
             self.assertEqual(mailbox.word_of(mailbox.READING, os.getpid()), self.word(w.path))
             with self.assertRaisesRegex(shmtel.ShmtelError, "not answered yet"):
-                c.take()
+                region.take("arm_command")
             with m:
                 pass  # leaving the block answers done
             t.join(10)
@@ -75,7 +73,10 @@ class MailboxTest(unittest.TestCase):
             with self.assertRaisesRegex(shmtel.ShmtelError, "already answered"):
                 m.done()
             with self.assertRaises(ValueError):
-                shmtel.Message.fail(m, 0)
+                m.answer(-1)
+        with shmtel.create("ring", ARM, dir=self.dir), shmtel.open("ring", dir=self.dir) as region:
+            with self.assertRaisesRegex(shmtel.ShmtelError, "is a ring, not a mailbox"):
+                region.take("joint_state")
 
     def test_send_times_out_saying_whether_the_message_was_put(self):
         with shmtel.create("mb", COMMANDS, dir=self.dir) as w:

@@ -9,7 +9,7 @@ Modes (the package on PYTHONPATH or installed)::
     mbox-send DIR REGION SCHEMA RECORD COUNT              create REGION, say "ready next=K skipped=S", send
                                                           counter-pattern messages until message COUNT-1 is
                                                           answered; say "sent N codes C1,C2,..."; close
-    mbox-take DIR REGION SCHEMA RECORD COUNT              take messages until message COUNT-1, checking each;
+    mbox-take DIR REGION SCHEMA RECORD COUNT              open REGION (shmtel.open), take messages until message COUNT-1, checking each;
                                                           answer message k with code k % 3; say "ready", then
                                                           "taken N torn T backwards B"
     create   DIR REGION SCHEMA MODE                       create REGION with MODE (octal): "created epoch=E" or
@@ -25,8 +25,6 @@ import sys
 import time
 
 import shmtel
-from shmtel import layout as L
-from shmtel import mailbox
 
 _INT_BITS = {"i8": 8, "u8": 8, "i16": 16, "u16": 16, "i32": 32, "u32": 32, "i64": 64}
 
@@ -104,14 +102,13 @@ def mbox_send(directory, region, schema, record, count):
 
 
 def mbox_take(directory, region, schema, record, count):
-    layout = L.load(schema)
-    rec = layout.record(record)
-    consumer = mailbox.Consumer(region, f"{directory}/shmtel.{region}", layout, rec)
+    opened = shmtel.open(region, dir=directory, numpy=False)
+    rec = opened.records[record]
     say("ready")
     taken = torn = backwards = 0
     last = -1
     while last < count - 1:
-        m = consumer.take(timeout=60)
+        m = opened.take(record, timeout=60)
         if m is None:
             say(f"nothing for 60 s after {last}")
             sys.exit(4)
