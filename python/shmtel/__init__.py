@@ -12,3 +12,12 @@ from .sample import Sample
 __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",
            "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
            "ContentionError"]
+
+# Writing (writer.py, _owner.py, _fields.py, mailbox.py).
+from ._fields import FieldError, FieldTypeError
+from ._owner import InvalidModeError, NoSpaceError, RegionIoError, RegionOwnedError
+from .mailbox import CONSUMER_DIED, DONE, MailboxTimeoutError, Message
+from .writer import Writer, create
+
+__all__ += ["create", "Writer", "RegionOwnedError", "NoSpaceError", "RegionIoError", "FieldError", "FieldTypeError",
+            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message"]

@@ -602,8 +602,15 @@ class Region:
         return m.sleep_refusal
 
     # ------------------------------------------------------------------ closing
+    def take(self, record, timeout=0.0):
+        """Mailbox records: the next message (``shmtel.Message``) or None; see ``shmtel.mailbox.take``."""
+        from . import mailbox
+        return mailbox.take(self, record, timeout)
+
     def close(self):
         """Unmaps the region and closes its file; later calls raise RegionClosedError. Idempotent."""
+        from . import mailbox
+        mailbox.close_consumers(self)
         if self._map is not None:
             self._map.close()
             self._map = None
