@@ -146,9 +146,17 @@ proctype Writer(byte lives; bit zc) {
     :: g < lives ->
         /* Create (g = 0) or take over in place. The previous life is dead: nobody else stores,
          * so the resume computation is one step. */
+#if defined(LAZY_RESUME) && defined(LAZY_MIXED)
+        if                                             /* by hand: a later life is a C writer (lazy) */
+        :: g > 0 -> lazy = 1; cz = 0                   /* or a Java one (R1 now, claims and gaps) */
+        :: true -> lazy = 0; cz = zc
+        fi;
+#endif
         d_step {
             k = published;
-#ifdef LAZY_RESUME
+#if defined(LAZY_RESUME) && defined(LAZY_MIXED)
+            skip;                                      /* lazy and cz chosen before the d_step */
+#elif defined(LAZY_RESUME)
             lazy = (g > 0);
             cz = (zc && g == 0);
 #else
