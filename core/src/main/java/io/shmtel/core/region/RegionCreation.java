@@ -6,6 +6,7 @@ import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.PosixException;
 import io.shmtel.core.region.RegionTakeover.Existing;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.ProtocolConstants;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +23,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class RegionCreation {
     /** How long creation may keep losing races for the name before it gives up. */
-    private static final long GIVE_UP_SECONDS = 2;
+    private static final long GIVE_UP_SECONDS = TimeUnit.NANOSECONDS.toSeconds(ProtocolConstants.CREATE_GIVE_UP_NS);
     /** Attempts made in any case, however long they take, before giving up. */
-    private static final int MIN_ATTEMPTS = 3;
+    private static final int MIN_ATTEMPTS = ProtocolConstants.CREATE_MIN_ATTEMPTS;
     /** The pause before looking again at a file someone else is removing or has just released. */
-    private static final long RETRY_PAUSE_NS = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final long RETRY_PAUSE_NS = ProtocolConstants.CREATE_RETRY_PAUSE_NS;
 
     private RegionCreation() {
     }

@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.schema.layout.ProtocolConstants;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public record RegionDirectory(Path path) {
     public static final Path DEFAULT = Path.of("/dev/shm");
     public static final String FILE_PREFIX = "shmtel.";
     /** The longest region name, in characters. */
-    public static final int MAX_NAME_LENGTH = 128;
+    public static final int MAX_NAME_LENGTH = ProtocolConstants.MAX_REGION_NAME_LENGTH;
     public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0," + (MAX_NAME_LENGTH - 1) + "}");
     /**
      * What a receiving bridge appends to a mirror's name to name the region of its link statistics

@@ -1,5 +1,7 @@
 package io.shmtel.core.region;
 
+import io.shmtel.schema.layout.ProtocolConstants;
+
 import static io.shmtel.schema.layout.RegionHeaderDescriptor.STATE_CLOSED;
 
 /**
@@ -10,7 +12,7 @@ import static io.shmtel.schema.layout.RegionHeaderDescriptor.STATE_CLOSED;
  */
 final class RegionLiveness {
     /** Times {@link #writerState} starts again when the epoch changed under it, before it answers with what it saw. */
-    private static final int MAX_STATE_ATTEMPTS = 64;
+    private static final int MAX_STATE_ATTEMPTS = ProtocolConstants.MAX_STATE_ATTEMPTS;
 
     private RegionLiveness() {
     }

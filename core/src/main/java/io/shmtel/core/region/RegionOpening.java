@@ -5,10 +5,10 @@ import io.shmtel.core.nativeio.Posix;
 import io.shmtel.core.nativeio.Posix.FileStat;
 import io.shmtel.core.nativeio.Posix.PosixException;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.ProtocolConstants;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.shmtel.schema.layout.RegionHeaderDescriptor.PAGE_LENGTH;
@@ -20,7 +20,7 @@ import static io.shmtel.schema.layout.RegionHeaderDescriptor.PAGE_LENGTH;
  */
 final class RegionOpening {
     /** How long an opener sleeps between two looks at a region that is still being created. */
-    private static final long CREATION_POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long CREATION_POLL_NS = ProtocolConstants.CREATION_POLL_NS;
 
     private RegionOpening() {
     }

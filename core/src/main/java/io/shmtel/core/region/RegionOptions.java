@@ -1,5 +1,6 @@
 package io.shmtel.core.region;
 
+import io.shmtel.schema.layout.ProtocolConstants;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -71,7 +72,9 @@ public record RegionOptions(Path directory, int mode, Duration initTimeout, Dura
     }
 
     public static RegionOptions defaults() {
-        return new RegionOptions(null, DEFAULT_MODE, Duration.ofSeconds(2), Duration.ofMillis(100), true, 5, false,
+        return new RegionOptions(null, DEFAULT_MODE, Duration.ofNanos(ProtocolConstants.DEFAULT_INIT_TIMEOUT_NS),
+                Duration.ofNanos(ProtocolConstants.DEFAULT_HEARTBEAT_PERIOD_NS), true,
+                ProtocolConstants.DEFAULT_STALLED_AFTER_PERIODS, false,
                 MemoryOptions.defaults(), Duration.ZERO, true);
     }
 

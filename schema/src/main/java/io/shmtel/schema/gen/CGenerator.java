@@ -8,6 +8,8 @@ import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.layout.SlotDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +24,17 @@ import java.util.Map;
  * (copied by CHeaderCommon), and each record's functions are written by CRecordFunctions.
  */
 public final class CGenerator {
+    /**
+     * Bytes of canonical schema text per C string literal: strict C11 promises literals of 4095 characters only
+     * ({@code -Woverlength-strings} under {@code -pedantic}).
+     */
+    static final int TEXT_PART_BYTES = 4000;
+    /** Characters of escaped text per source line of a literal. */
+    private static final int TEXT_LINE_CHARS = 96;
+    private static final int BYTE_MASK = 0xFF;
+    private static final int FIRST_PRINTABLE = 0x20;
+    private static final int DELETE = 0x7F;
+
     private final Layout layout;
     private final String prefix;
     private final String upper;
@@ -49,7 +62,9 @@ public final class CGenerator {
         w.line(" *");
         w.line(" * Needs nothing: C11 on Linux, included before or after any header,"
                 + " with or without feature-test macros.");
-        w.line(" * The region layout is described in docs/format.md. */");
+        w.line(" * The region layout is described in docs/format.md; owning and opening regions from C in docs/c.md"
+                + " (link with");
+        w.line(" * -pthread when calling shmtel_region_start_heartbeat). */");
         w.line("#ifndef " + guard);
         w.line("#define " + guard);
         w.line();
@@ -103,6 +118,7 @@ public final class CGenerator {
         for (RecordLayout r : layout.records()) {
             record(w, r);
         }
+        regionFunctions(w);
         w.line();
         w.line("#endif /* " + guard + " */");
         return w.toString();
@@ -153,6 +169,85 @@ public final class CGenerator {
                 + " * " + cacheLine + " == " + m + "_SLOT_LENGTH, \"" + r.name() + " slot length\");");
         w.line();
         CRecordFunctions.write(w, r, type, fn, m);
+    }
+
+    /**
+     * The schema's layout descriptor ({@code <schema>_layout_desc()}: what a new region's header holds and what an
+     * opener checks) and {@code <schema>_region_create} / {@code <schema>_region_open} over the generic functions
+     * of {@value CHeaderCommon#REGION_RESOURCE}.
+     */
+    private void regionFunctions(SourceWriter w) {
+        byte[] text = layout.canonicalJson().getBytes(StandardCharsets.UTF_8);
+        w.line();
+        w.line("/* ---- owning and opening regions of schema \"" + layout.schemaName() + "\" (docs/c.md) ---- */");
+        w.line("/* The layout of schema \"" + layout.schemaName() + "\" as its regions' headers hold it, with its"
+                + " canonical text (" + text.length + " bytes). */");
+        w.open("static inline const shmtel_layout_desc_t *" + prefix + "_layout_desc(void) {");
+        w.open("static const char *const text[] = {");
+        for (int start = 0; start < text.length; start += TEXT_PART_BYTES) {
+            int end = Math.min(text.length, start + TEXT_PART_BYTES);
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (int i = start; i < end; i++) {
+                line.append(escape(text[i]));
+                if (line.length() >= TEXT_LINE_CHARS) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+            }
+            if (line.length() > 0) {
+                lines.add(line.toString());
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                w.line("\"" + lines.get(i) + "\"" + (i == lines.size() - 1 ? "," : ""));
+            }
+        }
+        w.line("NULL");
+        w.close("};");
+        w.open("static const shmtel_record_desc_t records[] = {");
+        for (RecordLayout r : layout.records()) {
+            w.line("{" + SourceWriter.literal(r.name(), false) + ", " + r.blockOffset() + "u, " + r.blockLength()
+                    + "u, UINT64_C(" + CHeaderCommon.hex(r.fingerprint()) + "), " + r.slotLength() + "u, " + r.depth()
+                    + "u, " + r.payloadLength() + "u, " + r.fields().size() + "u, "
+                    + (r.isMailbox() ? "SHMTEL_SYNC_MAILBOX" : "SHMTEL_SYNC_RING") + "},");
+        }
+        w.close("};");
+        w.open("static const shmtel_layout_desc_t layout = {");
+        w.line(upper + "_SCHEMA_NAME, " + upper + "_SCHEMA_VERSION, " + upper + "_FINGERPRINT, " + upper
+                + "_HEADER_LENGTH, " + upper + "_REGION_LENGTH,");
+        w.line("text, " + text.length + "u, " + layout.records().size() + "u, records");
+        w.close("};");
+        w.line("return &layout;");
+        w.close("}");
+        w.line();
+        w.line("/* Creates region name of this schema in $SHMTEL_DIR or /dev/shm with mode (0600, or 0640 for a reader"
+                + " group), or");
+        w.line(" * takes a dead writer's region of that name over: SHMTEL_OK (r owns it: beat it, close it) or a"
+                + " SHMTEL_ERR_ code. */");
+        w.open("static inline int " + prefix + "_region_create(shmtel_region_t *r, const char *name, unsigned mode) {");
+        w.line("return shmtel_region_create_(r, name, mode, " + prefix + "_layout_desc());");
+        w.close("}");
+        w.line();
+        w.line("/* Opens region name of this schema read-only: SHMTEL_OK or a SHMTEL_ERR_ code. */");
+        w.open("static inline int " + prefix + "_region_open(shmtel_region_t *r, const char *name) {");
+        w.line("return shmtel_region_open_(r, name, " + prefix + "_layout_desc());");
+        w.close("}");
+    }
+
+    /**
+     * One byte of the canonical text inside a C string literal: printable ASCII as it is but for {@code "},
+     * {@code \} and {@code ?} (trigraphs), everything else as a three-digit octal escape, so that a literal may
+     * end anywhere, even inside a UTF-8 sequence.
+     */
+    private static String escape(byte b) {
+        int c = b & BYTE_MASK;
+        if (c == '"' || c == '\\' || c == '?') {
+            return "\\" + (char) c;
+        }
+        if (c >= FIRST_PRINTABLE && c < DELETE) {
+            return Character.toString(c);
+        }
+        return String.format("\\%03o", c);
     }
 
     private static String cType(FieldLayout f) {

@@ -5,9 +5,11 @@ import io.shmtel.schema.layout.RecordLayout;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The C functions CGenerator writes for each record after its struct: {@code _publish} and {@code _read_latest}
- * for a ring, {@code _offer}, {@code _poll_answer}, {@code _take}, {@code _answer}, {@code _recover} and
- * {@code _read_latest} for a mailbox. They call the common functions of {@value CHeaderCommon#RESOURCE}.
+ * The C functions CGenerator writes for each record after its struct: {@code _publish} (with the takeover rule,
+ * applied lazily), {@code _read_latest}, {@code _read_next}, {@code _published} and {@code _wait} for a ring,
+ * {@code _offer}, {@code _poll_answer}, {@code _take}, {@code _answer}, {@code _recover}, {@code _read_latest},
+ * {@code _published} and {@code _wait} for a mailbox. They call the common functions of
+ * {@value CHeaderCommon#RESOURCE}.
  */
 final class CRecordFunctions {
     private CRecordFunctions() {}
@@ -23,6 +25,18 @@ final class CRecordFunctions {
             publish(w, r, type, fn, m);
         }
         readLatest(w, r, type, fn, m);
+        w.line();
+        if (!r.isMailbox()) {
+            readNext(w, r, type, fn, m);
+        }
+        function(w, """
+            /* The count of samples (messages) of "%s" published so far (acquire): where a stream that wants only
+             * new samples starts, and what _wait compares with. */
+            """.formatted(r.name()),
+                "static inline uint64_t " + fn + "_published(const void *base)",
+                "return SHMTEL_LOAD_(shmtel_u64_((const char *)base + " + m + "_BLOCK_OFFSET, "
+                        + "SHMTEL_PUBLISHED_OFFSET), ACQUIRE);");
+        waitFor(w, r, fn, m);
     }
 
     private static void mailbox(SourceWriter w, RecordLayout r, String type, String fn, String m) {
@@ -83,7 +97,8 @@ final class CRecordFunctions {
 
     private static void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
-        w.line(" * returns its sample index. Only the region's single writer may call this. */");
+        w.line(" * returns its sample index. Only the region's single writer may call this. It keeps no index of its");
+        w.line(" * own: it continues from the region's published count, past any index a writer that died started. */");
         w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
                 + " *sample, uint64_t timestamp_ns) {");
         w.line("char *block = (char *)base + " + m + "_BLOCK_OFFSET;");
@@ -92,6 +107,13 @@ final class CRecordFunctions {
         w.line("char *slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) "
                 + "* " + m + "_SLOT_LENGTH;");
         w.line("uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);");
+        w.open("if (SHMTEL_LOAD_(seq, RELAXED) >= 2 * k + 1) {");
+        w.line("/* A writer that died started (or completed) index k, or more: resume past every index a slot shows");
+        w.line(" * started (the takeover rule); never in steady state, where the slot holds index k - depth. */");
+        w.line("k = shmtel_resume_index_(block, k, " + m + "_DEPTH, " + m + "_SLOT_LENGTH);");
+        w.line("slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (" + m + "_DEPTH - 1)) * " + m + "_SLOT_LENGTH;");
+        w.line("seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);");
+        w.close("}");
         w.line("SHMTEL_STORE_(seq, 2 * k + 1, RELAXED); /* slot busy */");
         w.line("SHMTEL_FENCE_(RELEASE); /* busy mark before any payload store */");
         w.line("memcpy(slot + SHMTEL_TIMESTAMP_OFFSET, &timestamp_ns, sizeof timestamp_ns);");
@@ -131,6 +153,34 @@ final class CRecordFunctions {
         w.line("return 1;");
         w.close("}");
         w.line("return -1;");
+        w.close("}");
+    }
+
+    private static void readNext(SourceWriter w, RecordLayout r, String type, String fn, String m) {
+        function(w, """
+            /* Reads the stream of "%s" in order: copies sample *cursor (or the next one still to be had) into *out.
+             * 1: delivered, *cursor moved past it (and *sample_index, *timestamp_ns set when not NULL); 0: nothing
+             * new yet; -1: the writer overwrote the slot during every attempt (call again). Samples the writer
+             * overwrote before they were read, and indexes a writer that died never completed, are skipped and
+             * added to *lost (when not NULL). Start with *cursor = 0 (every sample: those no longer in the ring count
+             * as lost) or with the published count (only new samples). */
+            """.formatted(r.name()),
+                "static inline int " + fn + "_read_next(const void *base, uint64_t *cursor, " + type
+                        + " *out, uint64_t *sample_index, uint64_t *timestamp_ns, uint64_t *lost)",
+                "return shmtel_read_next_(base, " + m + "_BLOCK_OFFSET, " + m + "_DEPTH, " + m + "_SLOT_LENGTH,",
+                "                         cursor, out, sizeof *out, sample_index, timestamp_ns, lost);");
+    }
+
+    private static void waitFor(SourceWriter w, RecordLayout r, String fn, String m) {
+        w.lines("""
+            /* Sleeps until "%s"'s published count differs from seen_published (a new %s): 1 when it
+             * does (at once or after sleeping), 0 after timeout_ns, SHMTEL_ERR_SYSTEM when the futex call fails
+             * (errno). base: the region's mapping; sleepers: a writable shared mapping of the same file (the writer
+             * wakes only the readers registered there), or NULL to poll every 1 ms at most. */
+            """.formatted(r.name(), r.isMailbox() ? "message" : "sample"));
+        w.open("static inline int " + fn + "_wait(const void *base, void *sleepers, uint64_t seen_published, "
+                + "uint64_t timeout_ns) {");
+        w.line("return shmtel_wait_(base, sleepers, " + m + "_BLOCK_OFFSET, seen_published, timeout_ns);");
         w.close("}");
     }
 }

@@ -76,6 +76,8 @@ int clock_gettime(int, struct timespec *); /* clockid_t is int on Linux */
 #define SHMTEL_PUBLISHED_OFFSET 0u
 #define SHMTEL_SLOTS_OFFSET 128u
 #define SHMTEL_SLEEPERS_OFFSET 64u
+#define SHMTEL_SLEEPER_PIDS_OFFSET 68u
+#define SHMTEL_SLEEPER_SLOTS 15u
 /* Mailbox records (format 1.2, schema "sync": "mailbox"): one slot, and after published a u64 of
  * state (low half, the futex word) and, in the high half, the holder pid while READING, else a count
  * (messages put while READY, answered while EMPTY or ERROR), changed only by compare-and-swap:
@@ -107,6 +109,7 @@ int clock_gettime(int, struct timespec *); /* clockid_t is int on Linux */
 #define SHMTEL_ERR_NOT_HELD (-6)     /* mailbox answer: someone else answered it (taken for dead) */
 #define SHMTEL_ERR_ARGUMENT (-7)     /* mailbox answer: a code below 0 (0 is done, >= 1 an error) */
 #define SHMTEL_ERR_SHORT (-8)        /* the mapping (or the file) is shorter than the region: truncated */
+#define SHMTEL_ERR_SYSTEM (-16)      /* a system call failed: errno or r->sys_errno says why (-9.. in shmtel_region.h) */
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of Java's System.nanoTime() on Linux. */
 static inline uint64_t shmtel_now_ns(void) {
@@ -138,6 +141,180 @@ static inline void shmtel_wake_sleepers(void *base, size_t block_offset) {
     if (SHMTEL_LOAD_(shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET), RELAXED) != 0) {
         /* The futex word is the low half of the little-endian published count. */
         syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    }
+}
+
+/* ---- ring writers and stream readers (docs/format.md, "The seqlock protocol") ---- */
+/* The takeover rule R1 (docs/format.md, "Creating, taking over and opening") for the ring whose block starts at
+ * block: the index to write next, past `published` and past every index some slot shows started (seq 2k+1) or
+ * complete (2k+2) by a writer that died before counting it. Generated _publish functions call it only when the
+ * slot of index `published` shows that index already started (seq >= 2*published+1), which a slot never does
+ * in steady state: they keep no index outside the region, so they apply the rule lazily, at any publish. */
+static inline uint64_t shmtel_resume_index_(const char *block, uint64_t published, uint64_t depth,
+                                            size_t slot_length) {
+    uint64_t next = published, j;
+    for (j = 0; j < depth; j++) {
+        uint64_t s = SHMTEL_LOAD_(shmtel_u64_(block, SHMTEL_SLOTS_OFFSET + (size_t)j * slot_length
+                                                        + SHMTEL_SEQ_OFFSET), RELAXED);
+        if (s != 0 && (s - 1) / 2 + 1 > next) next = (s - 1) / 2 + 1; /* s names index (s-1)/2 */
+    }
+    return next;
+}
+
+/* The stream reader of docs/format.md: copies sample *cursor of the ring at block_offset (depth slots of
+ * slot_length bytes) into out (length payload bytes). 1: delivered, *cursor moved past it; 0: not published yet;
+ * -1: the writer overwrote the slot during every attempt (retry). Indexes no writer will complete (abandoned by a
+ * writer that died) and indexes the writer overwrote before they were read (lapped: the cursor jumps to the oldest
+ * index the writer does not overwrite next) are added to *lost (when not NULL) and skipped. */
+static inline int shmtel_read_next_(const void *base, size_t block_offset, uint64_t depth, size_t slot_length,
+                                    uint64_t *cursor, void *out, size_t length, uint64_t *sample_index,
+                                    uint64_t *timestamp_ns, uint64_t *lost) {
+    const char *block = (const char *)base + block_offset;
+    uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
+    int attempt;
+    for (attempt = 0; attempt < SHMTEL_MAX_LATEST_ATTEMPTS; attempt++) {
+        uint64_t k = *cursor, complete = 2 * k + 2, s0, ts, p, next;
+        const char *slot = block + SHMTEL_SLOTS_OFFSET + (size_t)(k & (depth - 1)) * slot_length;
+        uint64_t *seq = shmtel_u64_(slot, SHMTEL_SEQ_OFFSET);
+        s0 = SHMTEL_LOAD_(seq, ACQUIRE);
+        if (s0 < complete) {
+            /* Only 2k+1 may be an abandoned index (it shows 2k+1 until lapped): anything lower is an older sample,
+             * k not begun, and costs no second load. */
+            if (s0 != complete - 1) return 0;
+            if (SHMTEL_LOAD_(published, ACQUIRE) <= k) return 0; /* k in progress */
+            s0 = SHMTEL_LOAD_(seq, ACQUIRE);                     /* after published, not before */
+            if (s0 < complete) {                                 /* published > k and k never complete */
+                *cursor = k + 1;
+                if (lost != NULL) *lost += 1;
+                continue;
+            }
+        }
+        if (s0 == complete) {
+            memcpy(&ts, slot + SHMTEL_TIMESTAMP_OFFSET, sizeof ts);
+            memcpy(out, slot + SHMTEL_PAYLOAD_OFFSET, length);
+            SHMTEL_FENCE_(ACQUIRE); /* the copy before the second seq load */
+            if (SHMTEL_LOAD_(seq, RELAXED) == s0) {
+                *cursor = k + 1;
+                if (sample_index != NULL) *sample_index = k;
+                if (timestamp_ns != NULL) *timestamp_ns = ts;
+                return 1;
+            }
+        }
+        /* Lapped: skip to the oldest index the writer does not overwrite next, counting the ones skipped. */
+        p = SHMTEL_LOAD_(published, ACQUIRE);
+        next = p + 1 > depth ? p + 1 - depth : 0;
+        if (next < k + 1) next = k + 1;
+        if (lost != NULL) *lost += next - k;
+        *cursor = next;
+    }
+    return -1;
+}
+
+/* ---- wake-on-publish, the reader's half (docs/format.md, "Wake-on-publish") ---- */
+#define SHMTEL_POLL_FALLBACK_NS_ UINT64_C(1000000) /* the longest nap of a reader that cannot sleep: 1 ms */
+#define SHMTEL_HEAL_PERIOD_NS_ UINT64_C(1000000000) /* how often a sleeper frees dead sleepers' slots */
+#define SHMTEL_SLEEPER_HEALING_ (-1)                /* a slot's pid while a healer frees it; never a pid */
+#define SHMTEL_MEMBARRIER_CMD_GLOBAL_EXPEDITED_ (1 << 1) /* <linux/membarrier.h>, Linux 4.16 */
+
+static inline int32_t *shmtel_sleeper_pid_(char *block, int slot) {
+    return shmtel_i32_(block, SHMTEL_SLEEPER_PIDS_OFFSET + (size_t)slot * sizeof(int32_t));
+}
+
+/* Frees the sleeper slots of the record whose writable block is `block` whose owner process no longer exists (a
+ * reader killed asleep), as Java's Sleepers.healDead: the pid swapped for a marker, the bit cleared, then 0. */
+static inline int shmtel_heal_sleepers_(char *block) {
+    uint32_t *mask = shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET);
+    int slot, healed = 0;
+    for (slot = 0; slot < (int)SHMTEL_SLEEPER_SLOTS; slot++) {
+        int32_t *word = shmtel_sleeper_pid_(block, slot);
+        int32_t pid = SHMTEL_LOAD_(word, RELAXED);
+        if (pid > 0 && syscall(SYS_kill, (long)pid, 0L) != 0 && errno == ESRCH
+                && __atomic_compare_exchange_n(word, &pid, SHMTEL_SLEEPER_HEALING_, false, __ATOMIC_SEQ_CST,
+                                               __ATOMIC_SEQ_CST)) {
+            __atomic_fetch_and(mask, ~((uint32_t)1 << slot), __ATOMIC_SEQ_CST);
+            SHMTEL_STORE_(word, 0, RELEASE); /* free only once its bit is clear */
+            healed++;
+        }
+    }
+    return healed;
+}
+
+/* Claims a free sleeper slot (pid 0 -> pid by compare-and-swap) and sets its bit (a full barrier); -1 when all
+ * are taken even after freeing the slots of dead sleepers. */
+static inline int shmtel_sleeper_claim_(char *block, int32_t pid) {
+    int attempt, slot;
+    for (attempt = 0; attempt < 2; attempt++) {
+        for (slot = 0; slot < (int)SHMTEL_SLEEPER_SLOTS; slot++) {
+            int32_t *word = shmtel_sleeper_pid_(block, slot);
+            int32_t free_pid = 0;
+            if (SHMTEL_LOAD_(word, RELAXED) == 0 && __atomic_compare_exchange_n(word, &free_pid, pid, false,
+                                                                              __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+                __atomic_fetch_or(shmtel_u32_(block, SHMTEL_SLEEPERS_OFFSET), (uint32_t)1 << slot, __ATOMIC_SEQ_CST);
+                return slot;
+            }
+        }
+        if (shmtel_heal_sleepers_(block) == 0) return -1;
+    }
+    return -1;
+}
+
+/* Waits until the `published` count of the record whose block starts at block_offset differs from seen: 1 when it
+ * does (at once or after sleeping), 0 when timeout_ns passed first, SHMTEL_ERR_SYSTEM when the futex call failed
+ * (errno says why). base: the region's mapping (read-only will do). sleepers_base: a writable shared mapping of
+ * the same file, where the sleeper words are claimed so that the writer wakes this reader; NULL (no write
+ * permission on the file) polls instead, every 1 ms at most, as does a reader that finds every sleeper slot taken
+ * or whose kernel refuses membarrier. A sleep may also end early (a signal): it then looks again. */
+static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t block_offset, uint64_t seen,
+                               uint64_t timeout_ns) {
+    static uint64_t next_heal_ns; /* per program (per translation unit), shared by its threads */
+    if (base == NULL) return SHMTEL_ERR_ARGUMENT;
+    const char *block = (const char *)base + block_offset;
+    uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
+    char *own = sleepers_base == NULL ? NULL : (char *)sleepers_base + block_offset;
+    uint64_t start = shmtel_now_ns();
+    uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
+    int32_t pid = (int32_t)getpid();
+    for (;;) {
+        uint64_t now, nap;
+        struct timespec relative;
+        int slot = -1, capped, changed;
+        long r = 0;
+        if (SHMTEL_LOAD_(published, ACQUIRE) != seen) return 1;
+        now = shmtel_now_ns();
+        if (now >= deadline) return 0;
+        nap = deadline - now;
+        if (own != NULL) {
+            uint64_t heal_at = SHMTEL_LOAD_(&next_heal_ns, RELAXED);
+            if (now >= heal_at && SHMTEL_LOAD_(shmtel_u32_(own, SHMTEL_SLEEPERS_OFFSET), RELAXED) != 0
+                    && __atomic_compare_exchange_n(&next_heal_ns, &heal_at, now + SHMTEL_HEAL_PERIOD_NS_, false,
+                                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+                shmtel_heal_sleepers_(own); /* a C writer does not heal: its readers do */
+            }
+            slot = shmtel_sleeper_claim_(own, pid);
+        }
+        capped = slot < 0; /* no slot: nobody wakes it, it polls */
+#ifdef SYS_membarrier
+        /* The writer loads the sleeper bits without a fence of its own (Java): this runs one on its CPUs. */
+        if (!capped && syscall(SYS_membarrier, (long)SHMTEL_MEMBARRIER_CMD_GLOBAL_EXPEDITED_, 0L) != 0) capped = 1;
+#else
+        capped = 1;
+#endif
+        if (capped && nap > SHMTEL_POLL_FALLBACK_NS_) nap = SHMTEL_POLL_FALLBACK_NS_;
+        SHMTEL_FENCE_(SEQ_CST); /* the bit before the last look (the membarrier is one too, unknown to compilers) */
+        changed = SHMTEL_LOAD_(published, ACQUIRE) != seen; /* the last look, after the barrier */
+        if (!changed) {
+            relative.tv_sec = (time_t)(nap / UINT64_C(1000000000));
+            relative.tv_nsec = (long)(nap % UINT64_C(1000000000));
+            /* The futex word is the low half of the little-endian published count; shared, not private. */
+            r = syscall(SYS_futex, (uint32_t *)(void *)published, FUTEX_WAIT, (uint32_t)seen, &relative, NULL, 0);
+            if (r != 0 && (errno == ETIMEDOUT || errno == EAGAIN || errno == EINTR)) r = 0;
+        }
+        if (slot >= 0) {
+            __atomic_fetch_and(shmtel_u32_(own, SHMTEL_SLEEPERS_OFFSET), ~((uint32_t)1 << slot), __ATOMIC_SEQ_CST);
+            SHMTEL_STORE_(shmtel_sleeper_pid_(own, slot), 0, RELEASE); /* free only once its bit is clear */
+        }
+        if (r != 0) return SHMTEL_ERR_SYSTEM;
+        if (changed) return 1;
     }
 }
 
