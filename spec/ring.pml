@@ -1,4 +1,5 @@
 //! run: -m200000
+//! run: -DLAZY_RESUME | -m200000
 //! cc: -DSAFETY -DCOLLAPSE
 //! mutant: TAKEOVER_RESUMES_AT_PUBLISHED | -m200000 | the new writer resumes at published and rewrites an index the dead writer completed (hole 1, the ABA)
 //! mutant: NO_RECHECK | -m200000 | readers skip the second seq load after the copy
@@ -11,6 +12,8 @@
 //! mutant: ABORT_RESTORES_SEQ | -m200000 | an aborted claim stores back the slot's old seq, as if the older sample were still whole
 //! mutant: SKIP_WITHOUT_MARK | -m200000 | a writer leaving indexes out does not mark the last depth - 1 of them 2j+1: the stream reader waits at one
 //! mutant: SKIP_MARKS_COMPLETE | -m200000 | a writer leaving indexes out marks them 2j+2: the older sample in the slot is delivered as index j
+//! mutant: LAZY_RESUMES_AT_PUBLISHED | -m200000 | the C writer's lazy resume without its check: it publishes index published, which the dead writer completed (the ABA of issue 23)
+//! mutant: LAZY_CHECKED_SLOT_ONLY | -m200000 | the lazy resume jumps past the index the checked slot shows, not past every slot's: it rewrites an index a dead writer started after a gap
 
 /*
  * The seqlock ring of docs/format.md ("The seqlock protocol"), at the level of its words and steps,
@@ -42,6 +45,13 @@
  *     every writer step, and reading only some fields is a subset of those loads;
  *   - payload word values are VAL(index, write): `write` counts writer lives and aborted claims, so
  *     a copy mixing two writes of an index, or an index delivered with two contents, is visible.
+ *   - -DLAZY_RESUME (a second run): every writer life after the first is the generated C writer,
+ *     whose _publish keeps no index of its own and applies R1 lazily, at each publish: k =
+ *     published; if seq[k mod depth] >= 2k+1 (index k, or a later one of that slot, was started),
+ *     k = max(k, 1 + the highest index any slot shows); then the usual publish. Such a life
+ *     neither claims nor leaves gaps (C has neither); the first life may do both and die in the
+ *     middle of either, so a lazy life may meet a gap's marks above an older, unmarked slot at
+ *     `published`: it publishes that index (never started by anyone), then meets a mark and jumps.
  *
  * Memory model: SPIN executes the steps of the processes interleaved, each load and store atomic
  * and at once visible to all (sequential consistency). The code gets the orders this model relies
@@ -55,6 +65,9 @@
 
 #ifndef DEPTH
 #define DEPTH 2
+#endif
+#if defined(MUTANT_LAZY_RESUMES_AT_PUBLISHED) || defined(MUTANT_LAZY_CHECKED_SLOT_ONLY)
+#define LAZY_RESUME
 #endif
 #define NGEN 3                 /* writer lives at most: the first writer and two takeovers */
 #ifndef SAMPLES0
@@ -99,7 +112,7 @@ hidden byte newest_readable;   /* -DCHECK_NEWEST_READABLE only: the newest publi
 /* A writer life may die here: the rest of its steps never happen. */
 #define CRASH_POINT if :: goto died :: skip fi
 /* The claimer may give its claim up here (abortClaim), while it has aborts left. */
-#define ABORT_POINT if :: zc && ab < MAXABORT -> goto aborted :: skip fi
+#define ABORT_POINT if :: cz && ab < MAXABORT -> goto aborted :: skip fi
 
 inline deliver(k, c0, c1) {
     d_step {
@@ -124,6 +137,8 @@ proctype Writer(byte lives; bit zc) {
     byte prev;                 /* the slot's seq before the claim */
 #endif
     byte k;                    /* next index */
+    bit cz;                    /* this life may abort claims and leave gaps (zc; a lazy life does neither) */
+    bit lazy;                  /* this life applies R1 lazily, at each publish (LAZY_RESUME: the C writer) */
     byte n;                    /* samples published in this life */
     byte s;
     byte i;
@@ -131,8 +146,26 @@ proctype Writer(byte lives; bit zc) {
     :: g < lives ->
         /* Create (g = 0) or take over in place. The previous life is dead: nobody else stores,
          * so the resume computation is one step. */
+#if defined(LAZY_RESUME) && defined(LAZY_MIXED)
+        if                                             /* by hand: a later life is a C writer (lazy) */
+        :: g > 0 -> lazy = 1; cz = 0                   /* or a Java one (R1 now, claims and gaps) */
+        :: true -> lazy = 0; cz = zc
+        fi;
+#endif
         d_step {
             k = published;
+#if defined(LAZY_RESUME) && defined(LAZY_MIXED)
+            skip;                                      /* lazy and cz chosen before the d_step */
+#elif defined(LAZY_RESUME)
+            lazy = (g > 0);
+            cz = (zc && g == 0);
+#else
+            cz = zc;
+#endif
+            if
+            :: lazy -> skip                            /* nothing now: each publish checks (below) */
+            :: else ->
+            skip;
 #if defined(RESUME_REUSES_IN_PROGRESS)
             /* The alternative to R1 (see spec/README.md): publish what a slot shows complete, then
              * resume past it, reusing an index that a slot shows only in progress. */
@@ -159,7 +192,8 @@ proctype Writer(byte lives; bit zc) {
             od;
             i = 0;
 #elif !defined(MUTANT_TAKEOVER_RESUMES_AT_PUBLISHED)
-            /* R1: past every index any slot shows complete (2k+2) or in progress (2k+1) */
+            /* R1: past every index any slot shows complete (2k+2) or in progress (2k+1); a lazy
+             * life (LAZY_RESUME, below) applies it at each publish instead */
             i = 0;
             do
             :: i < DEPTH ->
@@ -172,11 +206,43 @@ proctype Writer(byte lives; bit zc) {
             od;
             i = 0;
 #endif
+            fi;
             n = 0
         }
         do
         :: n < (g == 0 -> SAMPLES0 : SAMPLES1) ->
             d_step {
+#ifdef LAZY_RESUME
+                /* The C writer's _publish (format.md, "Creating, taking over and opening"): it keeps
+                 * no index of its own, so it starts from published and applies R1 only when the
+                 * slot of that index shows it started (a slot's seq never decreases). */
+                if
+                :: lazy ->
+                    k = published;                     /* relaxed: only writers store it */
+#ifndef MUTANT_LAZY_RESUMES_AT_PUBLISHED
+                    if
+                    :: seq[k % DEPTH] >= 2 * k + 1 ->  /* relaxed: index k started, or a later one */
+#ifdef MUTANT_LAZY_CHECKED_SLOT_ONLY
+                        k = (seq[k % DEPTH] - 1) / 2 + 1
+#else
+                        i = 0;                         /* R1 in full: past every index a slot shows */
+                        do
+                        :: i < DEPTH ->
+                            if
+                            :: seq[i] > 0 && (seq[i] - 1) / 2 + 1 > k -> k = (seq[i] - 1) / 2 + 1
+                            :: else -> skip
+                            fi;
+                            i++
+                        :: else -> break
+                        od;
+                        i = 0
+#endif
+                    :: else -> skip                    /* index k never started: publish it */
+                    fi
+#endif
+                :: else -> skip
+                fi;
+#endif
                 index_bound = (k + DEPTH < NIDX); assert(index_bound); s = k % DEPTH;
 #ifdef MUTANT_ABORT_RESTORES_SEQ
                 prev = seq[s]
@@ -225,13 +291,16 @@ aborted:    skip;                                      /* abortClaim(): index k 
 #endif
             d_step { ab++; w++; s = 0 };
 sampled:    skip
-        :: zc && n < (g == 0 -> SAMPLES0 : SAMPLES1) && sk < MAXSKIP ->
+        :: cz && n < (g == 0 -> SAMPLES0 : SAMPLES1) && sk < MAXSKIP ->
             /* skipTo(to): leave out k .. to-1; mark j = max(k, to-DEPTH+1) .. to-1 seq = 2j+1 */
             if
             :: to = k + 1
             :: to = k + 2
 #if DEPTH > 2
             :: to = k + DEPTH                          /* a gap of depth: the marks cover published - 1's slot */
+#endif
+#ifdef GAP_PAST_DEPTH
+            :: to = k + DEPTH + 1                      /* by hand only (spec/README.md) */
 #endif
             fi;
             d_step {
@@ -392,6 +461,8 @@ lapped:
 }
 
 /*
+ * (With -DLAZY_RESUME the same five set-ups, lives 1 and 2 lazy; -DLAZY_THREE_LIVES adds two with
+ * three lives after a first life that may abort a claim and leave a gap, by hand only.)
  * Five set-ups in one exhaustive run (init picks one; the search explores all five): each reader
  * alone against two writer lives that may also abort a claim and leave a gap (MAXABORT, MAXSKIP:
  * once each, in either life; first, so that the mutants of those steps fail fast); both readers
@@ -409,6 +480,10 @@ init {
         :: run Writer(2, 0); run Latest(); run Stream()
         :: run Writer(3, 0); run Stream()
         :: run Writer(3, 0); run Latest()
+#if defined(LAZY_RESUME) && defined(LAZY_THREE_LIVES)
+        :: run Writer(3, 1); run Stream()          /* lazy lives 1 and 2 after life 0's claim and gap */
+        :: run Writer(3, 1); run Latest()          /* (by hand: 29,555,550 states, spec/README.md) */
+#endif
         fi
     }
 }

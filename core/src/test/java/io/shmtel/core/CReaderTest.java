@@ -50,6 +50,8 @@ class CReaderTest {
     static final long OTHER = 1_000_000;
     /** Reads of each kind by the C readers against the flat-out writer (the issue's figure). */
     static final long TORN_CHECKED_READS = 1_000_000;
+    /** The depth of every_type in the flat-out test's copy of the schema. */
+    static final int DEEP = 1024;
 
     static final String C_PROGRAM = """
             #define _DEFAULT_SOURCE /* mmap, open, usleep: the program's needs */
@@ -97,8 +99,7 @@ class CReaderTest {
                     uint64_t want = strtoull(argv[3], NULL, 10), last = 0;
                     uint64_t deadline = shmtel_now_ns() + strtoull(argv[4], NULL, 10) * UINT64_C(1000000000);
                     int stream = strcmp(mode, "stream") == 0;
-                    cursor = SHMTEL_LOAD_(shmtel_u64_((char *)base + ALL_TYPES_EVERY_TYPE_BLOCK_OFFSET,
-                                                      SHMTEL_PUBLISHED_OFFSET), ACQUIRE);
+                    cursor = all_types_every_type_published(base);
                     while (reads < want && shmtel_now_ns() < deadline) {
                         r = stream ? all_types_every_type_read_next(base, &cursor, &s, &k, &ts, &lost)
                                    : all_types_every_type_read_latest(base, &s, &k, &ts);
@@ -137,8 +138,13 @@ class CReaderTest {
 
     /** The C program built against the generated all_types header. */
     static Path build(Path dir) throws Exception {
+        return build(dir, ALL_TYPES);
+    }
+
+    /** The C program built against the header generated from {@code schema} (all_types, or a copy of it). */
+    static Path build(Path dir, String schema) throws Exception {
         NativeTools.require("gcc");
-        Layout layout = RegionChild.layout(ALL_TYPES);
+        Layout layout = RegionChild.layout(schema);
         new CGenerator(layout).generate().get(0).writeTo(dir);
         RecordLayout r = layout.record(RECORD).orElseThrow();
         String pattern = CCounterPattern.functions(r, "all_types_every_type_t", "every");
@@ -265,9 +271,13 @@ class CReaderTest {
      */
     @Test
     void cReadersSeeNoTornSampleOfAFlatOutJavaWriter(@TempDir Path dir, RegionOptions options) throws Exception {
-        Path binary = build(dir);
+        // A deep ring: a stream reader lapped at depth 4 by a writer on the next core spends most reads on laps.
+        Path schema = dir.resolve("all_types_deep.json");
+        Files.writeString(schema, Files.readString(Path.of(ALL_TYPES)).replace("\"depth\": 4,", "\"depth\": "
+                + DEEP + ","));
+        Path binary = build(dir, schema.toString());
         Process writer = RegionChild.start(children, List.of(), "publish", options.directory().toString(), "flat",
-                ALL_TYPES, RECORD, "120");
+                schema.toString(), RECORD, "120");
         CrossProcessTest.firstLine(writer, "ready");
         Path file = options.regionDirectory().file("flat");
         String reads = Long.toString(TORN_CHECKED_READS);

@@ -23,6 +23,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +96,7 @@ class CRegionOwnerTest {
 
             int main(int argc, char **argv) {
                 shmtel_region_t r;
-                int rc, last = -100, state;
+                int rc, last = -100, state, replaced = 0;
                 setvbuf(stdout, NULL, _IOLBF, 0);
                 if (argc < 3) return 2;
                 if (strcmp(argv[1], "owner") == 0) { /* owner NAME PERIOD_MS COUNT: create, publish, close on TERM */
@@ -133,6 +134,8 @@ class CRegionOwnerTest {
                         state = shmtel_region_state(&r);
                         if (state != last) printf("state %d\\n", state);
                         last = state;
+                        if (!replaced && shmtel_region_replaced(&r) == 1) printf("replaced\\n");
+                        replaced = replaced || shmtel_region_replaced(&r) == 1;
                         usleep(2000);
                     }
                 }
@@ -205,10 +208,15 @@ class CRegionOwnerTest {
     }
 
     Lines c(RegionOptions options, String... args) throws IOException {
+        return c(options.directory(), args);
+    }
+
+    /** The C program with {@code SHMTEL_DIR=dir}. */
+    Lines c(Path dir, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(binary.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        builder.environment().put("SHMTEL_DIR", dir.toString());
         Process p = builder.start();
         children.add(p);
         return new Lines(p);
@@ -410,6 +418,11 @@ class CRegionOwnerTest {
         assertThat(cTry(options, "writable", "602").get("rc")).isEqualTo("-17");
         assertThat(cTry(options, "writable", "400").get("rc")).as("no owner write").isEqualTo("-17");
 
+        Path nowhere = options.directory().resolve("no-such-directory");
+        String missing = c(nowhere, "try", "x", "600").await("rc=");
+        assertThat(missing).as("SHMTEL_DIR names no directory").startsWith("rc=-12 pid=0 errno=2 ")
+                .contains("set SHMTEL_DIR");
+
         Path fifo = options.directory().resolve("shmtel.fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -422,6 +435,156 @@ class CRegionOwnerTest {
         Files.delete(options.directory().resolve("shmtel.link"));
         try (Stream<Path> files = Files.list(options.directory())) {
             assertThat(files.toList()).as("nothing created by the refused calls").isEmpty();
+        }
+    }
+
+    /**
+     * Six C writers started at once for one name: exactly one creates it (linkat never replaces a name), the others
+     * meet its file and are refused with its pid; the winner's heartbeat thread (a 60 s period) stops at once when
+     * it closes.
+     */
+    @Test
+    void ofWritersRacingForANameExactlyOneWins(RegionOptions options) throws Exception {
+        List<Lines> racers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            racers.add(c(options, "owner", "race", "60000", "1"));
+        }
+        List<Lines> winners = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (Lines racer : racers) {
+            String line = racer.await("");
+            if (line.startsWith("created")) {
+                assertThat(line).isEqualTo("created rc=0 epoch=1");
+                winners.add(racer);
+            } else {
+                refusals.add(line);
+            }
+        }
+        assertThat(winners).hasSize(1);
+        Process winner = winners.get(0).process;
+        assertThat(refusals).hasSize(5).allSatisfy(line -> assertThat(line)
+                .startsWith("error rc=-9 pid=" + winner.pid() + " ").contains("owned by a live writer"));
+        winners.get(0).await("published");
+        signal("TERM", winner);
+        assertThat(winners.get(0).await("closed")).as("closed without waiting for the heartbeat's period")
+                .isEqualTo("closed state=-15");
+        assertThat(winner.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try (Stream<Path> files = Files.list(options.directory())) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("shmtel.race");
+        }
+    }
+
+    /**
+     * A dead writer's region that group or others may write is never taken over in place: replaced by a new file
+     * (another inode) with the next epoch and the writer's own mode.
+     */
+    @Test
+    void aDeadWritersGroupWritableRegionIsReplaced(RegionOptions options) throws Exception {
+        Lines first = cOwner(options, "loose");
+        first.await("published");
+        signal("KILL", first.process);
+        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path file = options.directory().resolve("shmtel.loose");
+        Object inode = Files.getAttribute(file, "unix:ino");
+        Lines reader = c(options, "watch", "loose");
+        reader.await("state 3");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        Map<String, String> out = cTry(options, "loose", "600");
+        assertThat(reader.await("replaced")).as("the C reader notices the new file").isEqualTo("replaced");
+        assertThat(out.get("rc")).as(out.toString()).isEqualTo("0");
+        assertThat(out.get("epoch")).isEqualTo("2");
+        assertThat(Files.getAttribute(file, "unix:ino")).as("a new file").isNotEqualTo(inode);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    /** What Java's reader refuses, the C reader refuses too, with its code. */
+    @Test
+    void aCReaderRefusesWhatJavasReaderRefuses(RegionOptions options) throws Exception {
+        assertThat(cOpen(options, "missing")).isEqualTo("open rc=-12");
+
+        Lines imu = javaHolder(options, "imu", IMU, "imu_sample");
+        imu.await("ready");
+        assertThat(cOpen(options, "imu")).as("another layout").isEqualTo("open rc=-4");
+
+        Lines arm = javaHolder(options, "loose", ARM, RECORD);
+        arm.await("ready");
+        Path loose = options.directory().resolve("shmtel.loose");
+        Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw--w----"));
+        assertThat(cOpen(options, "loose")).as("group may write it").isEqualTo("open rc=-11");
+
+        Path shortFile = options.directory().resolve("shmtel.short");
+        Files.write(shortFile, Files.readAllBytes(loose));
+        try (RandomAccessFile raf = new RandomAccessFile(shortFile.toFile(), "rw")) {
+            raf.setLength(4096);
+        }
+        Files.setPosixFilePermissions(shortFile, PosixFilePermissions.fromString("rw-------"));
+        assertThat(cOpen(options, "short")).as("shorter than its region").isEqualTo("open rc=-8");
+
+        Path unborn = Files.write(options.directory().resolve("shmtel.unborn"), new byte[8192]);
+        Files.setPosixFilePermissions(unborn, PosixFilePermissions.fromString("rw-------"));
+        long start = System.nanoTime();
+        assertThat(cOpen(options, "unborn")).as("format version 0").isEqualTo("open rc=-1");
+        assertThat(System.nanoTime() - start).as("waited (bounded) for it to be created")
+                .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(2));
+    }
+
+    /** The first line of a C reader's open of {@code name}, up to its code. */
+    String cOpen(RegionOptions options, String name) throws Exception {
+        Lines lines = c(options, "watch", name);
+        String line = lines.await("open");
+        return line.contains(" epoch") ? line.substring(0, line.indexOf(" epoch")) : line;
+    }
+
+    /** The one C program of docs/c.md's "A complete driver" section, as the page shows it. */
+    static String docExample() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "c.md"));
+        int section = doc.indexOf("\n## A complete driver\n");
+        assertThat(section).as("docs/c.md's section \"A complete driver\"").isPositive();
+        Matcher m = Pattern.compile("```c\n(.*?)```", Pattern.DOTALL).matcher(doc.substring(section));
+        assertThat(m.find()).as("a ```c block in docs/c.md's complete driver").isTrue();
+        String program = m.group(1);
+        assertThat(m.find()).as("one complete example in that section").isFalse();
+        return program;
+    }
+
+    /**
+     * docs/c.md's driver, compiled from the page's text under strict C11 with no feature-test macro: Java reads its
+     * values while it runs LIVE, and SIGTERM closes it cleanly (CLOSED, exit 0).
+     */
+    @Test
+    void theDocsDriverRunsAgainstJava(RegionOptions options, @TempDir Path dir) throws Exception {
+        new CGenerator(RegionChild.layout(ARM)).generate().get(0).writeTo(dir);
+        Files.writeString(dir.resolve("arm_driver.c"), docExample(), StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.add("-pthread");
+        Path driver = Gcc.compile(dir, dir.resolve("arm_driver.c"), "arm_driver", flags);
+        ProcessBuilder builder = new ProcessBuilder(driver.toString(), "doc-arm").redirectErrorStream(true);
+        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        Process p = builder.start();
+        children.add(p);
+        Lines lines = new Lines(p);
+        assertThat(lines.await("arm_driver: region")).isEqualTo("arm_driver: region \"doc-arm\" epoch 1");
+        try (Subscriber s = Subscriber.open("doc-arm", RECORD, RegionChild.layout(ARM), options)) {
+            DynamicView view = new DynamicView(s.record());
+            FieldLayout position = view.field("position");
+            assertThat(s.awaitNext(view, TimeUnit.SECONDS.toNanos(10))).isTrue();
+            assertThat(s.awaitNext(view, TimeUnit.SECONDS.toNanos(10))).as("a second sample: it publishes on")
+                    .isTrue();
+            double first = view.number(position, 0);
+            for (int j = 0; j < 6; j++) {
+                assertThat(view.number(position, j)).isEqualTo(first + j);
+                assertThat(view.number(view.field("velocity"), j)).isEqualTo(0.5);
+                assertThat(view.number(view.field("effort"), j)).isEqualTo(-1.0 * j);
+            }
+            assertThat(first).isEqualTo(0.001 * view.sampleIndex());
+            assertThat(view.value("status")).isEqualTo("OK");
+            assertThat(view.value("frame_id")).isEqualTo("base_link");
+            assertThat(awaitState(s, WriterState.LIVE)).isEqualTo(WriterState.LIVE);
+            signal("TERM", p);
+            assertThat(lines.await("arm_driver: closed after")).isNotEmpty();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(awaitState(s, WriterState.CLOSED)).isEqualTo(WriterState.CLOSED);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.shmtel.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.idle.BlockingIdleStrategy;
 import io.shmtel.core.idle.IdleStrategy;
@@ -22,6 +21,7 @@ import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.testing.Gcc;
+import io.shmtel.schema.testing.NativeTools;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -80,7 +80,7 @@ class CrossLanguageMailboxTest {
 
     @BeforeAll
     static void needsGcc() {
-        assumeTrue(Gcc.available(), "gcc is not on the PATH: the cross-language tests need it");
+        NativeTools.require("gcc");
     }
 
     static final String C_PROGRAM = """

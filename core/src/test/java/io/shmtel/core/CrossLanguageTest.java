@@ -1,7 +1,6 @@
 package io.shmtel.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.memory.Words;
 import io.shmtel.core.region.RegionOptions;
@@ -18,6 +17,7 @@ import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.testing.Gcc;
+import io.shmtel.schema.testing.NativeTools;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -45,7 +45,7 @@ class CrossLanguageTest {
 
     @BeforeAll
     static void needsGcc() {
-        assumeTrue(Gcc.available(), "gcc is not on the PATH: the cross-language tests need it");
+        NativeTools.require("gcc");
     }
 
     static final String C_PROGRAM = """

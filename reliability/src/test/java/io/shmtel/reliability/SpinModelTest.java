@@ -67,15 +67,15 @@ class SpinModelTest {
                     .isNotEmpty();
             List<DynamicNode> tests = new ArrayList<>();
             for (SpinModels.RunDirective run : d.runs()) {
-                Future<Checked> result = pool.submit(() -> check(model, name, null, d.ccFlags(), run.panFlags(),
-                        false));
-                tests.add(DynamicTest.dynamicTest("run " + run.panFlags(), () -> report(result)));
+                Future<Checked> result = pool.submit(() -> check(model, name, run.defines(), null, d.ccFlags(),
+                        run.panFlags(), false));
+                tests.add(DynamicTest.dynamicTest("run " + run.title(), () -> report(result)));
             }
             for (SpinModels.Mutant m : d.mutants()) {
                 assertThat(Files.readString(model)).as(name + ":" + m.line() + ": the model has no MUTANT_" + m.name())
                         .contains("MUTANT_" + m.name());
-                Future<Checked> result = pool.submit(() -> check(model, name, m.name(), d.ccFlags(), m.panFlags(),
-                        true));
+                Future<Checked> result = pool.submit(() -> check(model, name, List.of(), m.name(), d.ccFlags(),
+                        m.panFlags(), true));
                 tests.add(DynamicTest.dynamicTest("mutant " + m.name() + " (" + m.description() + ")",
                         () -> report(result)));
             }
@@ -101,13 +101,14 @@ class SpinModelTest {
         }
     }
 
-    private static Checked check(Path model, String name, String mutant, List<String> cc, String panFlags,
-                                 boolean expectCounterexample) throws Exception {
+    private static Checked check(Path model, String name, List<String> defines, String mutant, List<String> cc,
+                                 String panFlags, boolean expectCounterexample) throws Exception {
         Path dir = Files.createTempDirectory(work, model.getFileName() + "-" + (mutant == null ? "run" : mutant) + "-");
-        String what = name + (mutant == null ? " run " : " mutant " + mutant + " ") + panFlags;
+        String what = name + (mutant == null ? " run " : " mutant " + mutant + " ")
+                + (defines.isEmpty() ? "" : String.join(" ", defines) + " | ") + panFlags;
         SpinModels.Outcome o;
         try {
-            o = SpinModels.verify(model, mutant, cc, panFlags, dir);
+            o = SpinModels.verify(model, defines, mutant, cc, panFlags, dir);
         } catch (SpinModels.StepFailed e) {
             return new Checked(what + ": failed", what + ": " + e.getMessage());
         }
@@ -118,7 +119,7 @@ class SpinModelTest {
             return new Checked(figures, null);
         }
         String trail = expectCounterexample ? "" : "\ncounterexample (spin -t -p), last lines:\n"
-                + SpinModels.tail(SpinModels.replay(dir, model));
+                + SpinModels.tail(SpinModels.replay(dir, model, defines));
         return new Checked(figures, what + ": " + String.join("; ", problems) + "\n" + o.command() + "\n"
                 + SpinModels.tail(o.output()) + trail);
     }
@@ -156,7 +157,7 @@ class SpinModelTest {
         assertThat(o.errors()).isEqualTo(1);
         assertThat(SpinModels.problems(o, false)).contains("errors: 1")
                 .anyMatch(p -> p.startsWith("pan:1: assertion violated"));
-        assertThat(SpinModels.replay(dir.resolve("run"), model)).contains("x = 1").contains("assert(");
+        assertThat(SpinModels.replay(dir.resolve("run"), model, List.of())).contains("x = 1").contains("assert(");
         // The same outcome is what a mutant must give.
         assertThat(SpinModels.problems(o, true)).isEmpty();
     }
@@ -177,6 +178,19 @@ class SpinModelTest {
         assertThat(SpinModels.problems(o, false)).isEmpty();
         assertThat(SpinModels.problems(o, true)).singleElement().asString()
                 .startsWith("the mutant gave no counterexample");
+    }
+
+    /** A run's defines reach spin: the self-test model with -DMUTANT_FIXED given as a define holds. */
+    @Test
+    void aRunsDefinesSelectTheVariantOfTheModel(@TempDir Path dir) throws Exception {
+        SpinModels.skipOrFail(SpinModels.toolsMissing(System.getenv("PATH")), REQUIRED);
+        Path model = selfTestModel(dir);
+        SpinModels.Outcome plain = SpinModels.verify(model, List.of(), null, FAST, "-m1000", dir.resolve("p"));
+        assertThat(plain.errors()).isEqualTo(1);
+        SpinModels.Outcome variant = SpinModels.verify(model, List.of("-DMUTANT_FIXED"), null, FAST, "-m1000",
+                dir.resolve("v"));
+        assertThat(variant.command()).startsWith("spin -a -DMUTANT_FIXED selftest.pml && ");
+        assertThat(SpinModels.problems(variant, false)).isEmpty();
     }
 
     /** A deadlock (invalid end state) and too small a depth bound fail a correct run. */
@@ -210,18 +224,28 @@ class SpinModelTest {
         Files.writeString(model, """
                 //! run: -m100
                 //! run: -a -N claim
+                //! run: -DLAZY -DDEPTH=3 | -m300
                 //! cc: -DSAFETY -DNOREDUCE
                 //! mutant: DROP_IT | -m200 | drops the re-check
                 active proctype P() { skip }
                 """);
         SpinModels.Directives d = SpinModels.parse(model);
-        assertThat(d.runs()).extracting(SpinModels.RunDirective::panFlags).containsExactly("-m100", "-a -N claim");
+        assertThat(d.runs()).extracting(SpinModels.RunDirective::panFlags)
+                .containsExactly("-m100", "-a -N claim", "-m300");
+        assertThat(d.runs()).extracting(SpinModels.RunDirective::defines)
+                .containsExactly(List.of(), List.of(), List.of("-DLAZY", "-DDEPTH=3"));
+        assertThat(d.runs().get(2).title()).isEqualTo("-DLAZY -DDEPTH=3 | -m300");
         assertThat(d.ccFlags()).containsExactly("-DSAFETY", "-DNOREDUCE");
-        assertThat(d.mutants()).containsExactly(new SpinModels.Mutant(4, "DROP_IT", "-m200", "drops the re-check"));
+        assertThat(d.mutants()).containsExactly(new SpinModels.Mutant(5, "DROP_IT", "-m200", "drops the re-check"));
 
         Files.writeString(model, "//! run: -m100\n//! mutant: DROP_IT -m200 drops it\n");
         assertThatThrownBy(() -> SpinModels.parse(model)).hasMessageStartingWith("m.pml:2: malformed mutant directive")
                 .hasMessageContaining("expected //! mutant: NAME | <pan flags> | one-line description");
+        Files.writeString(model, "//! run: -m100\n//! run: LAZY | -m100\n");
+        assertThatThrownBy(() -> SpinModels.parse(model)).hasMessageStartingWith("m.pml:2: malformed run directive")
+                .hasMessageContaining("expected //! run: <pan flags> or //! run: -DNAME ... | <pan flags>");
+        Files.writeString(model, "//! run: -m100\n//! run: | -m100\n");
+        assertThatThrownBy(() -> SpinModels.parse(model)).hasMessageStartingWith("m.pml:2: malformed run directive");
         Files.writeString(model, "//! run: -m100\n//! runs: -m100\n");
         assertThatThrownBy(() -> SpinModels.parse(model))
                 .hasMessage("m.pml:2: unknown directive \"runs\"; expected run, cc or mutant (spec/README.md)");

@@ -27,8 +27,19 @@ final class SpinModels {
 
     private SpinModels() {}
 
-    /** One verification run of the correct model. */
-    record RunDirective(int line, String panFlags) {}
+    /**
+     * One verification run of the correct model: {@code defines} are spin's {@code -D} flags (a variant
+     * of the model, e.g. {@code -DLAZY_RESUME}; empty for the model as it is), {@code panFlags} the verifier's.
+     */
+    record RunDirective(int line, List<String> defines, String panFlags) {
+        /** How the run is named in the report: its defines, then its pan flags. */
+        String title() {
+            return defines.isEmpty() ? panFlags : String.join(" ", defines) + " | " + panFlags;
+        }
+    }
+
+    /** A spin {@code -D} flag a run directive may give: {@code -DNAME} or {@code -DNAME=VALUE}. */
+    private static final Pattern DEFINE = Pattern.compile("-D[A-Za-z_][A-Za-z0-9_]*(=[A-Za-z0-9_]+)?");
 
     /** A mutant: the model compiled with {@code -DMUTANT_<name>} must give a counterexample under {@code panFlags}. */
     record Mutant(int line, String name, String panFlags, String description) {}
@@ -122,7 +133,7 @@ final class SpinModels {
             String key = colon < 0 ? body : body.substring(0, colon).strip();
             String value = colon < 0 ? "" : body.substring(colon + 1).strip();
             switch (key) {
-                case "run" -> runs.add(new RunDirective(number, value));
+                case "run" -> runs.add(runDirective(where, line, number, value));
                 case "cc" -> {
                     List<String> flags = Arrays.stream(value.split("\\s+")).filter(s -> !s.isEmpty()).toList();
                     if (flags.stream().anyMatch(f -> f.startsWith("-DBITSTATE"))) {
@@ -152,13 +163,36 @@ final class SpinModels {
         return new Directives(runs, cc, mutants);
     }
 
-    /**
-     * Copies {@code model} into {@code work}, generates its verifier ({@code spin -a}, with
-     * {@code -DMUTANT_<mutant>} when {@code mutant} is not null), compiles it with
-     * {@code gcc -O2 <cc>} and runs it with {@code panFlags}.
-     */
+    /** {@code //! run: <pan flags>} or {@code //! run: -DNAME ... | <pan flags>} (a variant of the model). */
+    private static RunDirective runDirective(String where, String line, int number, String value) {
+        int bar = value.indexOf('|');
+        if (bar < 0) {
+            return new RunDirective(number, List.of(), value);
+        }
+        List<String> defines = Arrays.stream(value.substring(0, bar).split("\\s+")).filter(s -> !s.isEmpty())
+                .toList();
+        String pan = value.substring(bar + 1).strip();
+        if (defines.isEmpty() || !defines.stream().allMatch(f -> DEFINE.matcher(f).matches()) || pan.contains("|")) {
+            throw new IllegalArgumentException(where + "malformed run directive \"" + line
+                    + "\"; expected //! run: <pan flags> or //! run: -DNAME ... | <pan flags> (spin's -D flags"
+                    + " before the bar)");
+        }
+        return new RunDirective(number, defines, pan);
+    }
+
+    /** {@link #verify(Path, List, String, List, String, Path)} of the model as it is (no run defines). */
     static Outcome verify(Path model, String mutant, List<String> cc, String panFlags, Path work)
             throws IOException, InterruptedException, StepFailed {
+        return verify(model, List.of(), mutant, cc, panFlags, work);
+    }
+
+    /**
+     * Copies {@code model} into {@code work}, generates its verifier ({@code spin -a}, with
+     * {@code -DMUTANT_<mutant>} when {@code mutant} is not null, and {@code defines}), compiles it with
+     * {@code gcc -O2 <cc>} and runs it with {@code panFlags}.
+     */
+    static Outcome verify(Path model, List<String> defines, String mutant, List<String> cc, String panFlags,
+                          Path work) throws IOException, InterruptedException, StepFailed {
         Files.createDirectories(work);
         Path copy = work.resolve(model.getFileName());
         Files.copy(model, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -166,6 +200,7 @@ final class SpinModels {
         if (mutant != null) {
             spin.add("-DMUTANT_" + mutant);
         }
+        spin.addAll(defines);
         spin.add(copy.getFileName().toString());
         step(work, spin);
         List<String> gcc = new ArrayList<>(List.of("gcc", "-O2"));
@@ -226,14 +261,19 @@ final class SpinModels {
         return problems;
     }
 
-    /** Replays the trail the last failed verification in {@code work} left (spin -t -p), for the report. */
-    static String replay(Path work, Path model) throws IOException, InterruptedException {
+    /**
+     * Replays the trail the last failed verification in {@code work} left (spin -t -p, with the run's
+     * {@code defines}), for the report.
+     */
+    static String replay(Path work, Path model, List<String> defines) throws IOException, InterruptedException {
         Path copy = work.resolve(model.getFileName());
         if (!Files.exists(work.resolve(model.getFileName() + ".trail"))) {
             return "(no trail)";
         }
-        Result r = exec(work, List.of("spin", "-t", "-p", "-k", copy.getFileName() + ".trail",
-                copy.getFileName().toString()));
+        List<String> command = new ArrayList<>(List.of("spin", "-t", "-p"));
+        command.addAll(defines);
+        command.addAll(List.of("-k", copy.getFileName() + ".trail", copy.getFileName().toString()));
+        Result r = exec(work, command);
         return r.output;
     }
 

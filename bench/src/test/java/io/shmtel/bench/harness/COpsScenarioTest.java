@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shmtel.schema.testing.NativeTools;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,9 +76,7 @@ class COpsScenarioTest {
     @ParameterizedTest
     @MethodSource("ops")
     void everyOperationIsMeasuredAndPrintedBesideItsJmhName(COpsScenario.Op op) {
-        if (!haveGcc()) {
-            return; // the skip is checked above
-        }
+        NativeTools.require("gcc"); // without it the scenario's skip is checked above
         List<JsonNode> found = new ArrayList<>();
         json.get("cOps").forEach(c -> {
             if (c.get("op").asText().equals(op.name())) {

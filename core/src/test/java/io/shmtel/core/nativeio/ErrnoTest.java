@@ -1,9 +1,9 @@
 package io.shmtel.core.nativeio;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.schema.testing.Gcc;
+import io.shmtel.schema.testing.NativeTools;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -37,7 +37,7 @@ class ErrnoTest {
 
     @Test
     void everyConstantIsTheCLibrarysNumber(@TempDir Path dir) throws IOException, InterruptedException {
-        assumeTrue(Gcc.available(), "gcc is not installed");
+        NativeTools.require("gcc");
         Map<String, Integer> constants = constants();
         StringBuilder c = new StringBuilder("#include <errno.h>\n#include <stdio.h>\nint main(void) {\n");
         constants.keySet().forEach(name -> c.append("    printf(\"").append(name).append(" %d\\n\", ").append(name)

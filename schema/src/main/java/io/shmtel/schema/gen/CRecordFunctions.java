@@ -6,9 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The C functions CGenerator writes for each record after its struct: {@code _publish} (with the takeover rule,
- * applied lazily), {@code _read_latest}, {@code _read_next} and {@code _wait} for a ring, {@code _offer},
- * {@code _poll_answer}, {@code _take}, {@code _answer}, {@code _recover}, {@code _read_latest} and {@code _wait} for
- * a mailbox. They call the common functions of {@value CHeaderCommon#RESOURCE}.
+ * applied lazily), {@code _read_latest}, {@code _read_next}, {@code _published} and {@code _wait} for a ring,
+ * {@code _offer}, {@code _poll_answer}, {@code _take}, {@code _answer}, {@code _recover}, {@code _read_latest},
+ * {@code _published} and {@code _wait} for a mailbox. They call the common functions of
+ * {@value CHeaderCommon#RESOURCE}.
  */
 final class CRecordFunctions {
     private CRecordFunctions() {}
@@ -28,6 +29,13 @@ final class CRecordFunctions {
         if (!r.isMailbox()) {
             readNext(w, r, type, fn, m);
         }
+        function(w, """
+            /* The count of samples (messages) of "%s" published so far (acquire): where a stream that wants only
+             * new samples starts, and what _wait compares with. */
+            """.formatted(r.name()),
+                "static inline uint64_t " + fn + "_published(const void *base)",
+                "return SHMTEL_LOAD_(shmtel_u64_((const char *)base + " + m + "_BLOCK_OFFSET, "
+                        + "SHMTEL_PUBLISHED_OFFSET), ACQUIRE);");
         waitFor(w, r, fn, m);
     }
 

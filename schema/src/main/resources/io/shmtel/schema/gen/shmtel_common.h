@@ -109,7 +109,7 @@ int clock_gettime(int, struct timespec *); /* clockid_t is int on Linux */
 #define SHMTEL_ERR_NOT_HELD (-6)     /* mailbox answer: someone else answered it (taken for dead) */
 #define SHMTEL_ERR_ARGUMENT (-7)     /* mailbox answer: a code below 0 (0 is done, >= 1 an error) */
 #define SHMTEL_ERR_SHORT (-8)        /* the mapping (or the file) is shorter than the region: truncated */
-#define SHMTEL_ERR_SYSTEM (-16)      /* a system call failed unexpectedly: errno says why */
+#define SHMTEL_ERR_SYSTEM (-16)      /* a system call failed: errno or r->sys_errno says why (-9.. in shmtel_region.h) */
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of Java's System.nanoTime() on Linux. */
 static inline uint64_t shmtel_now_ns(void) {
@@ -300,6 +300,7 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         capped = 1;
 #endif
         if (capped && nap > SHMTEL_POLL_FALLBACK_NS_) nap = SHMTEL_POLL_FALLBACK_NS_;
+        SHMTEL_FENCE_(SEQ_CST); /* the bit before the last look (the membarrier is one too, unknown to compilers) */
         changed = SHMTEL_LOAD_(published, ACQUIRE) != seen; /* the last look, after the barrier */
         if (!changed) {
             relative.tv_sec = (time_t)(nap / UINT64_C(1000000000));

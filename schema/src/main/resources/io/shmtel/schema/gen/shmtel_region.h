@@ -69,7 +69,6 @@
 #define SHMTEL_ERR_NAME (-13)         /* not [A-Za-z0-9][A-Za-z0-9._-]{0,127} */
 #define SHMTEL_ERR_NOT_REGULAR (-14)  /* a FIFO, socket, device, directory or symbolic link at the name */
 #define SHMTEL_ERR_CLOSED (-15)       /* the region was closed (or never opened) */
-#define SHMTEL_ERR_SYSTEM (-16)       /* another system call failed: r->sys_errno */
 #define SHMTEL_ERR_MODE (-17)         /* create: a mode with group/others write bits, or without owner rw */
 /* What shmtel_region_state returns (non-negative; the numbers of Java's WriterState, Python's shmtel.State). */
 #define SHMTEL_WAITING 0      /* no region file of that name */
@@ -785,6 +784,17 @@ static inline int shmtel_region_state(const shmtel_region_t *r) {
         /* a writer took the region over meanwhile: look again */
     }
     return SHMTEL_WRITER_DEAD;
+}
+
+/* 1 when the region's name no longer refers to the file r maps (removed, or replaced by a writer that could not
+ * take it over in place: another layout, a group-writable file), else 0: a reader then closes and opens the name
+ * again (a new file's samples number from 0), as Java's readers follow a new inode. SHMTEL_ERR_CLOSED when closed. */
+static inline int shmtel_region_replaced(const shmtel_region_t *r) {
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
+    st.inode = r->inode_;
+    st.device = r->device_;
+    return !shmtel_names_file_(r->path_, &st);
 }
 
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock

@@ -13,8 +13,27 @@ import java.util.concurrent.TimeUnit;
 public final class Gcc {
     public static final List<String> STRICT_C11 = List.of("-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic",
             "-O2");
+    /** The C++ counterpart of {@link #STRICT_C11}: a generated C header must compile included from C++17 too. */
+    public static final List<String> STRICT_CXX17 = List.of("-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic",
+            "-O2");
+
+    /** Set to 1 to make a missing clang or clang++ a failure instead of a skip. */
+    public static final String REQUIRE_CLANG = "SHMTEL_REQUIRE_CLANG";
 
     private Gcc() {}
+
+    /**
+     * The gate of a test that runs {@code compiler}: gcc and g++ through {@link NativeTools#require}; clang and
+     * clang++ keep their own gate, a skip with the reason unless {@value #REQUIRE_CLANG}=1 makes it a failure.
+     */
+    public static void require(String compiler) {
+        if (compiler.startsWith("clang")) {
+            NativeTools.skipOrFail(NativeTools.available(compiler) ? null : NativeTools.missing(compiler, null),
+                    "1".equals(System.getenv(REQUIRE_CLANG)));
+        } else {
+            NativeTools.require(compiler);
+        }
+    }
 
     public static boolean available() {
         return available("gcc");
@@ -49,6 +68,15 @@ public final class Gcc {
         command.addAll(List.of("-I", dir.toString(), "-o", binary.toString(), source.toString()));
         run(command, 120);
         return binary;
+    }
+
+    /**
+     * Compiles the C++ {@code source} with {@code compiler} (g++, clang++) under {@link #STRICT_CXX17} and {@code -I
+     * dir} into {@code dir/name}; fails the test on any diagnostic.
+     */
+    public static Path compileCpp(String compiler, Path dir, Path source, String name)
+            throws IOException, InterruptedException {
+        return compile(compiler, dir, source, name, STRICT_CXX17);
     }
 
     /** Runs a command, expects exit 0 within the timeout, returns its output (stdout and stderr). */
