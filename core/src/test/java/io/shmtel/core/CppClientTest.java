@@ -152,7 +152,8 @@ class CppClientTest {
             static int errors(const char *name) {
                 arm::Region region;
                 int rc = arm::Region::create(region, "mode-refused", 0666);
-                std::printf("nothrow rc=%%d open=%%d text=%%s\\n", rc, region.is_open() ? 1 : 0, shmtel::strerror(rc));
+                std::printf("nothrow rc=%%d open=%%d text=%%s\\n", rc, region.is_open() ? 1 : 0,
+                            shmtel::error_text(rc));
                 try {
                     arm::Region held = arm::Region::create(name);
                     std::printf("created\\n");

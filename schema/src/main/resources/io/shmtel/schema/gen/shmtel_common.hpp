@@ -50,8 +50,9 @@ inline const char *to_string(State state) noexcept {
     return "UNKNOWN";
 }
 
-/* The text of SHMTEL_OK or a SHMTEL_ERR_ code. */
-inline const char *strerror(int code) noexcept {
+/* The text of SHMTEL_OK or a SHMTEL_ERR_ code (shmtel_strerror; not named strerror, which a program that says
+ * "using namespace shmtel" would then call ambiguously with ::strerror). */
+inline const char *error_text(int code) noexcept {
     return shmtel_strerror(code);
 }
 

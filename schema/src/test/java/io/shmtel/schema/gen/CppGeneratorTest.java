@@ -135,7 +135,7 @@ class CppGeneratorTest {
         p.append("#endif\n");
         p.append("    rc += owner.beat() + owner.start_heartbeat() + reader.state_code() + (owner.owner() ? 1 : 0);\n");
         p.append("    rc += owner.set_heartbeat_period(std::chrono::milliseconds(20));\n");
-        p.append("    rc += static_cast<int>(shmtel::to_string(reader.state())[0]) + shmtel::strerror(rc)[0];\n");
+        p.append("    rc += static_cast<int>(shmtel::to_string(reader.state())[0]) + shmtel::error_text(rc)[0];\n");
         p.append("    std::uint64_t index = static_cast<std::uint64_t>(argc);\n");
         p.append("    std::uint64_t lost = 0;\n");
         p.append("    std::int32_t code = 0;\n");
@@ -238,7 +238,7 @@ class CppGeneratorTest {
                         + " the schema's types in namespace shmtel::and; rename the schema (e.g. \"and_data\")");
         assertThatThrownBy(() -> new CppGenerator(schema("shmtel", "joint_state", "position")))
                 .hasMessageContaining("schema name \"shmtel\" cannot be a C++ namespace (it is reserved: one of"
-                        + " [detail, record_traits, shmtel, std, strerror, to_string])");
+                        + " [detail, error_text, record_traits, shmtel, std, to_string])");
     }
 
     @Test
