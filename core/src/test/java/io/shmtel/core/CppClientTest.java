@@ -132,9 +132,10 @@ class CppClientTest {
              * (or EOF) on stdin, then leaves the scope of its Region: CLOSED. */
             static int writer(const char *name, long count) {
                 arm::Region created = arm::Region::create(name); /* throws shmtel::Error */
-                arm::Region region = std::move(created);         /* move-only; the C region stays where it is */
-                region.set_heartbeat_period(std::chrono::milliseconds(20));
-                if (region.start_heartbeat() != SHMTEL_OK || created.is_open()) return 4;
+                created.set_heartbeat_period(std::chrono::milliseconds(20));
+                if (created.start_heartbeat() != SHMTEL_OK) return 4;
+                arm::Region region = std::move(created); /* move-only; the heartbeat thread beats on */
+                if (created.is_open() || !region.owner()) return 4;
                 shmtel::Publisher<arm::JointState> publisher(region);
                 arm::JointState s{};
                 for (long i = 0; i < count; i++) {
