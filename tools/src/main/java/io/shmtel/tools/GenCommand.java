@@ -3,6 +3,7 @@ package io.shmtel.tools;
 import io.shmtel.schema.SchemaDef;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.gen.CGenerator;
+import io.shmtel.schema.gen.CppGenerator;
 import io.shmtel.schema.gen.GeneratedFile;
 import io.shmtel.schema.gen.JavaGenerator;
 import io.shmtel.schema.layout.Layout;
@@ -19,16 +20,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "gen", description = {
-        "Generates typed code from a schema file: Java views and writers, or a C11 header.",
+        "Generates typed code from a schema file: Java views and writers, a C11 header, or a C++17 header"
+                + " (with the C header it includes).",
         "Example: shmtel gen --lang java --package com.example.arm -o src/gen schema/examples/arm.json"})
 final class GenCommand implements Callable<Integer> {
 
-    enum Lang { java, c }
+    enum Lang { java, c, cpp }
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lang", required = true, paramLabel = "java|c",
+    @Option(names = "--lang", required = true, paramLabel = "java|c|cpp",
             description = "Target language: ${COMPLETION-CANDIDATES}.")
     Lang lang;
 
@@ -47,8 +49,9 @@ final class GenCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (lang == Lang.c && packageName != null) {
-            err.println("shmtel gen: --package applies to --lang java only; C names are prefixed with the schema name");
+        if (lang != Lang.java && packageName != null) {
+            err.println("shmtel gen: --package applies to --lang java only; C names are prefixed with the schema name"
+                    + (lang == Lang.cpp ? " and C++ names are in namespace shmtel::<schema>" : ""));
             return ExitCodes.INVALID_INPUT;
         }
         SchemaDef schema = SchemaParser.parse(file);
@@ -59,6 +62,13 @@ final class GenCommand implements Callable<Integer> {
             try {
                 files = new JavaGenerator(layout, pkg).generate();
             } catch (IllegalArgumentException | IllegalStateException e) {
+                err.println("shmtel gen: " + e.getMessage());
+                return ExitCodes.INVALID_INPUT;
+            }
+        } else if (lang == Lang.cpp) {
+            try {
+                files = new CppGenerator(layout).generate();
+            } catch (IllegalArgumentException e) {
                 err.println("shmtel gen: " + e.getMessage());
                 return ExitCodes.INVALID_INPUT;
             }

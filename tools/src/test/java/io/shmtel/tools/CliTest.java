@@ -84,6 +84,30 @@ class CliTest {
     }
 
     @Test
+    void genCppWritesTheCppHeaderAndTheCHeaderItIncludes(@TempDir Path dir) throws IOException {
+        Result cpp = run("gen", "--lang", "cpp", "-o", dir.toString(), EXAMPLES.resolve("arm.json").toString());
+        assertThat(cpp.code()).as(cpp.err()).isZero();
+        assertThat(cpp.out().lines()).containsExactly(dir.resolve("arm.h").toString(),
+                dir.resolve("arm.hpp").toString());
+        assertThat(Files.readString(dir.resolve("arm.hpp"))).contains("#include \"arm.h\"")
+                .contains("using JointState = arm_joint_state_t;");
+        assertThat(Files.readString(dir.resolve("arm.h"))).contains("typedef struct arm_joint_state {");
+        Result pkg = run("gen", "--lang", "cpp", "--package", "x", "-o", dir.toString(),
+                EXAMPLES.resolve("arm.json").toString());
+        assertThat(pkg.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(pkg.err()).contains("--package applies to --lang java only").contains("shmtel::<schema>");
+        Path keyword = dir.resolve("and.json");
+        Files.writeString(keyword, """
+                {"schema": "and", "version": 1, "records": [
+                  {"name": "joint_state", "depth": 4, "fields": [{"name": "position", "type": "f64"}]}]}
+                """);
+        Result clash = run("gen", "--lang", "cpp", "-o", dir.resolve("out").toString(), keyword.toString());
+        assertThat(clash.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(clash.err()).startsWith("shmtel gen: schema name \"and\" cannot be a C++ namespace");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void genRefusesBadInputWithExit2(@TempDir Path dir) {
         Result bad = run("gen", "--lang", "java", "-o", dir.toString(), BAD.resolve("bad_sizes.json").toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.INVALID_INPUT);
@@ -97,7 +121,7 @@ class CliTest {
         assertThat(cPackage.code()).isEqualTo(ExitCodes.INVALID_INPUT);
         Result lang = run("gen", "--lang", "rust", "-o", dir.toString(), EXAMPLES.resolve("arm.json").toString());
         assertThat(lang.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c] "
+        assertThat(lang.err()).contains("shmtel gen: invalid value for option '--lang': expected one of [java, c, cpp] "
                 + "(case-sensitive) but was 'rust'");
     }
 

@@ -318,7 +318,8 @@ class CGeneratorTest {
     }
 
     /**
-     * The example of docs/c.md's "Reading samples" section, as the page holds it, follows a forked writer: it starts at the
+     * The example of docs/c.md's "Reading samples" section, as the page holds it, follows a forked writer: it starts at
+     * the
      * published count, sleeps in {@code _wait} (the writer publishes only once a sleeper bit is set), reads the
      * writer's samples in order, and returns after a second without one; {@code _read_latest} gives the newest.
      */

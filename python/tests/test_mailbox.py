@@ -1,0 +1,185 @@
+"""Mailbox records between Python processes: send/take/answer, codes, recovery of a dead consumer, rule R7.
+
+Java <-> Python mailboxes are tested in tools' PythonWriterTest.
+"""
+
+import mmap
+import os
+import struct
+import subprocess
+import sys
+import textwrap
+import threading
+import unittest
+
+import shmtel
+from shmtel import layout as L
+from shmtel import mailbox
+
+from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop
+
+COMMANDS = os.path.join(EXAMPLES, "commands.json")
+ARM = os.path.join(EXAMPLES, "arm.json")
+
+
+def consumer_of(writer):
+    return mailbox.Consumer(writer.name, writer.path, writer.layout, writer.layout.record("arm_command"))
+
+
+class MailboxTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = shm_dir(self)
+        self.rec = L.load(COMMANDS).record("arm_command")
+
+    def word(self, path):
+        return struct.unpack_from("<Q", read(path), self.rec.block_offset + L.MAILBOX_STATE_OFFSET)[0]
+
+    def test_each_message_is_taken_once_in_order_and_its_answer_code_returned(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            c = consumer_of(w)
+            self.addCleanup(c.close)
+            seen = []
+
+            def consume():
+                for i in range(30):
+                    m = c.take(timeout=10)
+                    seen.append((m.index, m["request_id"], m.mode, tuple(m.target)))
+                    m.answer(i % 4)
+
+            t = threading.Thread(target=consume)
+            t.start()
+            codes = [w.send("arm_command", request_id=i, mode="MOVE", target=[i] * 6, timeout=10) for i in range(30)]
+            t.join(30)
+            self.assertEqual([i % 4 for i in range(30)], codes)
+            self.assertEqual([(i, i, "MOVE", (float(i),) * 6) for i in range(30)], seen)
+            self.assertEqual(mailbox.word_of(mailbox.EMPTY, 30), self.word(w.path))
+            self.assertEqual(30, w.next_index("arm_command"))
+
+    def test_region_take_looks_once_by_default_and_an_unanswered_message_blocks_the_next_take(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w, shmtel.open("mb", dir=self.dir) as region:
+            self.assertIsNone(region.take("arm_command"))
+            result = []
+            t = threading.Thread(target=lambda: result.append(w.send("arm_command", request_id=7, timeout=10)))
+            t.start()
+            m = region.take("arm_command", timeout=10)
+            self.assertEqual((0, 7), (m.index, m.request_id))
+            self.assertEqual(mailbox.word_of(mailbox.READING, os.getpid()), self.word(w.path))
+            with self.assertRaisesRegex(shmtel.ShmtelError, "not answered yet"):
+                region.take("arm_command")
+            with m:
+                pass  # leaving the block answers done
+            t.join(10)
+            self.assertEqual([shmtel.DONE], result)
+            with self.assertRaisesRegex(shmtel.ShmtelError, "already answered"):
+                m.done()
+            with self.assertRaises(ValueError):
+                m.answer(-1)
+        with shmtel.create("ring", ARM, dir=self.dir), shmtel.open("ring", dir=self.dir) as region:
+            with self.assertRaisesRegex(shmtel.ShmtelError, "is a ring, not a mailbox"):
+                region.take("joint_state")
+
+    def test_send_times_out_saying_whether_the_message_was_put(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            with self.assertRaises(shmtel.MailboxTimeoutError) as caught:
+                w.send("arm_command", request_id=1, timeout=0.1)
+            self.assertTrue(caught.exception.put)
+            self.assertEqual(0, caught.exception.index)
+            with self.assertRaises(shmtel.MailboxTimeoutError) as caught:
+                w.send("arm_command", request_id=2, timeout=0.1)
+            self.assertFalse(caught.exception.put, "the box still holds message 0")
+            with self.assertRaisesRegex(shmtel.ShmtelError, "is a mailbox"):
+                w.publish("arm_command")
+        with shmtel.create("ring", ARM, dir=self.dir) as w:
+            with self.assertRaisesRegex(shmtel.ShmtelError, "is a ring"):
+                w.send("joint_state")
+
+    def test_a_consumer_killed_holding_a_message_is_answered_consumer_died(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+                import sys, time, shmtel
+                from shmtel import mailbox, layout
+                lay = layout.load(sys.argv[2])
+                c = mailbox.Consumer("mb", sys.argv[1], lay, lay.record("arm_command"))
+                m = c.take(timeout=30)
+                print("holding", m.index, flush=True)
+                time.sleep(60)
+            """), w.path, COMMANDS], env=dict(os.environ, PYTHONPATH=PYTHON_DIR), stdout=subprocess.PIPE, text=True)
+            self.addCleanup(stop, holder)
+            result = []
+            t = threading.Thread(target=lambda: result.append(w.send("arm_command", request_id=1, timeout=30)))
+            t.start()
+            self.assertEqual("holding 0\n", holder.stdout.readline())
+            holder.kill()
+            holder.wait()
+            t.join(30)
+            self.assertEqual([shmtel.CONSUMER_DIED], result)
+            recovered = struct.unpack_from("<Q", read(w.path), self.rec.block_offset + L.MAILBOX_RECOVERED_OFFSET)[0]
+            self.assertEqual(1, recovered)
+            # The box works again: the next message goes to a live consumer.
+            c = consumer_of(w)
+            self.addCleanup(c.close)
+            t = threading.Thread(target=lambda: result.append(w.send("arm_command", request_id=2, timeout=30)))
+            t.start()
+            m = c.take(timeout=10)
+            self.assertEqual((1, 2), (m.index, m.request_id))
+            m.fail(9)
+            t.join(30)
+            self.assertEqual([shmtel.CONSUMER_DIED, 9], result)
+
+    def test_a_new_writer_skips_a_message_its_predecessor_wrote_but_never_put(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            path = w.path
+        # A writer that died after writing message 0 into the slot (seq 2) before its READY swap: EMPTY|0.
+        with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+            struct.pack_into("<Q", m, self.rec.slot_offset(0), 2)
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            self.assertEqual(1, w.next_index("arm_command"))
+            self.assertEqual(mailbox.word_of(mailbox.EMPTY, 1), self.word(path))
+            c = consumer_of(w)
+            self.addCleanup(c.close)
+            result = []
+            t = threading.Thread(target=lambda: result.append(w.send("arm_command", request_id=5, timeout=10)))
+            t.start()
+            m = c.take(timeout=10)
+            self.assertEqual(1, m.index)
+            m.done()
+            t.join(10)
+
+    def test_a_writer_that_died_between_put_and_published_is_repaired(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            path = w.path
+        # Message 0 written and put (READY|1) but published never stored.
+        with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+            struct.pack_into("<Q", m, self.rec.slot_offset(0), 2)
+            struct.pack_into("<Q", m, self.rec.block_offset + L.MAILBOX_STATE_OFFSET,
+                             mailbox.word_of(mailbox.READY, 1))
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            self.assertEqual(1, struct.unpack_from("<Q", read(path), self.rec.block_offset)[0])
+            self.assertEqual(1, w.next_index("arm_command"))
+            c = consumer_of(w)
+            self.addCleanup(c.close)
+            m = c.take(timeout=1)
+            self.assertEqual(0, m.index, "the dead writer's message is still delivered")
+            m.done()
+
+    def test_a_slot_that_disagrees_with_the_ready_count_is_answered_undeliverable(self):
+        with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
+            c = consumer_of(w)
+            self.addCleanup(c.close)
+            with open(w.path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+                struct.pack_into("<Q", m, self.rec.block_offset + L.MAILBOX_STATE_OFFSET,
+                                 mailbox.word_of(mailbox.READY, 4))
+            with self.assertRaises(shmtel.CorruptRegionError):
+                c.take()
+            self.assertEqual(mailbox.word_of(mailbox.ERROR, 4), self.word(w.path))
+
+    def test_widen_recovers_the_full_count_within_two_to_the_31(self):
+        for near in (0, 5, 2**32 - 1, 2**32, 2**40 + 7):
+            for delta in (-2, -1, 0, 1, 2):
+                full = near + delta
+                if full >= 0:
+                    self.assertEqual(full, mailbox.widen(full & 0xFFFFFFFF, near))
+
+
+if __name__ == "__main__":
+    unittest.main()

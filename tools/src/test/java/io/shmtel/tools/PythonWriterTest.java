@@ -1,0 +1,442 @@
+package io.shmtel.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shmtel.core.Publisher;
+import io.shmtel.core.RegionChild;
+import io.shmtel.core.Subscriber;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.region.WriterState;
+import io.shmtel.core.ring.RingWriter;
+import io.shmtel.core.view.CounterPattern;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.testing.NativeTools;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Python package's writer (python/shmtel: {@code shmtel.create}, {@code Writer.publish}, {@code .send}) and
+ * its mailbox consumer, against Java in other processes: Java's {@code shmtel echo --check} reads a Python
+ * writer's counter pattern with no mismatch; Java sees a Python writer LIVE, STALLED (SIGSTOP), WRITER_DEAD
+ * (SIGKILL), CLOSED (SIGTERM: the package closes cleanly) and follows its restart (a takeover in place, epoch + 1,
+ * the numbering continued); Python takes over a dead Java writer's region past the index it died in (rule R1)
+ * and Java a dead Python writer's; a Java sleeper is woken by every Python publish; mailbox messages go both
+ * ways with their answer codes (and rule R7 after a Java sender killed mid-message); the writer's errors. The
+ * Python side is python/tests/writer_child.py run with {@code python3} (PYTHONPATH=python).
+ */
+class PythonWriterTest {
+    static final Path PYTHON = Path.of("../python").toAbsolutePath().normalize();
+    static final Path CHILD = PYTHON.resolve("tests/writer_child.py");
+    static final Path EXAMPLES = Path.of("../schema/examples").toAbsolutePath().normalize();
+    static final String ALL_TYPES = EXAMPLES.resolve("all_types.json").toString();
+    static final String COMMANDS = EXAMPLES.resolve("commands.json").toString();
+    static final int EXIT_SIGTERM = 143;
+    static final int EXIT_SIGKILL = 137;
+    static final int PATIENCE_S = 60;
+
+    Path dir;
+    RegionOptions options;
+    final List<Process> children = new ArrayList<>();
+
+    @BeforeEach
+    void createDir() {
+        NativeTools.require("python3");
+        dir = ShmDirectory.create();
+        options = ShmDirectory.options(dir);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : children) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (dir != null) {
+            ShmDirectory.delete(dir);
+        }
+    }
+
+    /** A child process whose output (stdout and stderr together) is collected as it comes. */
+    static final class Child {
+        final Process process;
+        final StringBuffer out = new StringBuffer();
+
+        Child(Process process) {
+            this.process = process;
+            Thread t = new Thread(() -> pump(process.getInputStream()));
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void pump(InputStream in) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }
+
+        /** The first line starting with {@code prefix}, waiting for it at most {@code seconds}. */
+        String await(String prefix, int seconds) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            while (true) {
+                for (String line : out.toString().split("\n")) {
+                    if (line.startsWith(prefix)) {
+                        return line;
+                    }
+                }
+                assertThat(System.nanoTime() - deadline).as("waiting for \"" + prefix + "\" from " + this).isNegative();
+                Thread.sleep(10);
+            }
+        }
+
+        /** Waits for the end; its output. */
+        String finish(int seconds) throws InterruptedException {
+            assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("child finished: " + this).isTrue();
+            Thread.sleep(50); // the pump's last lines
+            return out.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "pid " + process.pid() + ", output so far:\n" + out;
+        }
+    }
+
+    Child python(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("python3", CHILD.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PYTHONPATH", PYTHON.toString());
+        return started(builder);
+    }
+
+    Child java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return started(new ProcessBuilder(command).redirectErrorStream(true));
+    }
+
+    Child started(ProcessBuilder builder) throws IOException {
+        Process p = builder.start();
+        children.add(p);
+        return new Child(p);
+    }
+
+    static Layout layout(String schemaFile) throws IOException {
+        return LayoutCompiler.compile(SchemaParser.parse(Files.readString(Path.of(schemaFile)), schemaFile));
+    }
+
+    static WriterState awaitState(Subscriber s, WriterState wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        WriterState state = s.state();
+        while (state != wanted && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+            state = s.state();
+        }
+        return state;
+    }
+
+    static void signal(String name, Child child) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.process.pid())).start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    /** Java's echo --check, in its own JVM as bin/shmtel runs it, reads a flat-out Python writer: 0 mismatches. */
+    @Test
+    void javaEchoCheckFindsEveryPythonSampleFollowingTheCounterPattern() throws Exception {
+        Child writer = python("publish", dir.toString(), "py", ALL_TYPES, "every_type", "0", "0", "hold");
+        writer.await("ready epoch=1 next=0", PATIENCE_S);
+        int count = 5000;
+        Child echo = java(List.of(), ShmtelCli.class, "echo", "py/every_type", "--dir", dir.toString(), "--check",
+                "--stream", "--count", Integer.toString(count), "--timeout", "30");
+        String out = echo.finish(PATIENCE_S);
+        assertThat(echo.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("all " + count + " samples checked followed the counter pattern")
+                .doesNotContain("did not follow");
+    }
+
+    /**
+     * States as Java sees a Python writer: LIVE, STALLED while SIGSTOPped, LIVE again, WRITER_DEAD after SIGKILL
+     * (the last sample still readable); a restarted writer takes the region over (epoch 2) and continues the
+     * numbering; SIGTERM closes it cleanly (CLOSED, not WRITER_DEAD) and the process still dies of the signal.
+     */
+    @Test
+    void javaSeesAPythonWriterLiveStalledDeadRestartedAndClosed() throws Exception {
+        Child first = python("publish", dir.toString(), "st", ALL_TYPES, "every_type", "0", "0.002", "hold");
+        first.await("ready epoch=1", PATIENCE_S);
+        try (Subscriber subscriber = Subscriber.open("st", "every_type", options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            assertThat(subscriber.awaitLatest(view, TimeUnit.SECONDS.toNanos(10))).isTrue();
+            assertThat(CounterPattern.check(view)).isTrue();
+            assertThat(awaitState(subscriber, WriterState.LIVE, Duration.ofSeconds(5))).isEqualTo(WriterState.LIVE);
+
+            signal("STOP", first);
+            assertThat(awaitState(subscriber, WriterState.STALLED, Duration.ofSeconds(5)))
+                    .isEqualTo(WriterState.STALLED);
+            signal("CONT", first);
+            assertThat(awaitState(subscriber, WriterState.LIVE, Duration.ofSeconds(5))).isEqualTo(WriterState.LIVE);
+
+            first.process.destroyForcibly();
+            assertThat(first.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(awaitState(subscriber, WriterState.WRITER_DEAD, Duration.ofSeconds(5)))
+                    .isEqualTo(WriterState.WRITER_DEAD);
+            assertThat(subscriber.latest(view)).as("the last complete sample stays readable").isTrue();
+            assertThat(CounterPattern.check(view)).isTrue();
+            long lastOfFirst = view.sampleIndex();
+
+            Child second = python("publish", dir.toString(), "st", ALL_TYPES, "every_type", "0", "0.002", "hold");
+            String ready = second.await("ready epoch=2", PATIENCE_S);
+            long next = Long.parseLong(ready.replaceAll(".*next=", ""));
+            assertThat(next).as("resumes past the dead writer's samples").isGreaterThan(lastOfFirst);
+            assertThat(awaitState(subscriber, WriterState.LIVE, Duration.ofSeconds(5))).isEqualTo(WriterState.LIVE);
+            assertThat(subscriber.epoch()).isEqualTo(2);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                assertThat(subscriber.awaitLatest(view, TimeUnit.SECONDS.toNanos(5))).isTrue();
+            } while (view.sampleIndex() < next && System.nanoTime() < deadline);
+            assertThat(view.sampleIndex()).as("the numbering continues").isGreaterThanOrEqualTo(next);
+            assertThat(CounterPattern.check(view)).isTrue();
+
+            signal("TERM", second);
+            assertThat(second.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.process.exitValue()).as("dies of SIGTERM as before\n" + second).isEqualTo(EXIT_SIGTERM);
+            assertThat(awaitState(subscriber, WriterState.CLOSED, Duration.ofSeconds(5)))
+                    .as("closed cleanly on SIGTERM").isEqualTo(WriterState.CLOSED);
+        }
+    }
+
+    /**
+     * A Java writer killed right after completing index 4 but before counting it (published 4, slot seq 10): the
+     * Python writer that takes over numbers its first sample 5, never 4 again (rule R1), with epoch 2; Java
+     * reads it.
+     */
+    @Test
+    void pythonTakesOverADeadJavaWritersRegionPastTheIndexItDiedIn() throws Exception {
+        Child dead = java(List.of("-Dshmtel.crashAt=publish.complete@5"), RegionChild.class, "publish",
+                dir.toString(), "jp", ALL_TYPES, "every_type", "60");
+        assertThat(dead.process.waitFor(PATIENCE_S, TimeUnit.SECONDS)).as(dead.toString()).isTrue();
+        assertThat(dead.process.exitValue()).as("killed at publish.complete\n" + dead).isEqualTo(EXIT_SIGKILL);
+
+        Child writer = python("publish", dir.toString(), "jp", ALL_TYPES, "every_type", "3", "0", "close");
+        assertThat(writer.await("ready", PATIENCE_S)).isEqualTo("ready epoch=2 next=5");
+        String out = writer.finish(PATIENCE_S);
+        assertThat(writer.process.exitValue()).as(out).isZero();
+        try (Subscriber subscriber = Subscriber.open("jp", "every_type", options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            assertThat(subscriber.latest(view)).isTrue();
+            assertThat(view.sampleIndex()).isEqualTo(7);
+            assertThat(CounterPattern.check(view)).isTrue();
+            assertThat(subscriber.epoch()).isEqualTo(2);
+            assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+        }
+    }
+
+    /**
+     * A Python writer SIGKILLed: a Java writer takes its region over in place (epoch 2) and continues its numbering.
+     */
+    @Test
+    void javaTakesOverADeadPythonWritersRegion() throws Exception {
+        Child writer = python("publish", dir.toString(), "pj", ALL_TYPES, "every_type", "0", "0", "hold");
+        writer.await("ready epoch=1", PATIENCE_S);
+        long last;
+        try (Subscriber subscriber = Subscriber.open("pj", "every_type", options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            assertThat(subscriber.awaitLatest(view, TimeUnit.SECONDS.toNanos(10))).isTrue();
+            writer.process.destroyForcibly();
+            assertThat(writer.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(subscriber.latest(view)).isTrue();
+            last = view.sampleIndex();
+        }
+        Layout layout = layout(ALL_TYPES);
+        try (Publisher publisher = Publisher.create("pj", layout, options)) {
+            assertThat(publisher.epoch()).isEqualTo(2);
+            RingWriter sink = publisher.sink("every_type");
+            assertThat(sink.nextSampleIndex()).isGreaterThan(last);
+            DynamicWriter w = new DynamicWriter(sink, layout.record("every_type").orElseThrow());
+            CounterPattern.fill(w, sink.nextSampleIndex());
+            w.commit();
+        }
+    }
+
+    /**
+     * A Java subscriber asleep in the kernel (a blocking WaitSet, sleeps of up to 10 s) is woken by every Python
+     * publish: it reads 40 samples published 50 ms apart, none lost, with no sleep ended by its time-out.
+     */
+    @Test
+    void aJavaSleeperIsWokenByEveryPythonPublish() throws Exception {
+        Path go = dir.resolve("go");
+        Child writer = python("publish", dir.toString(), "wake", ALL_TYPES, "every_type", "0", "0.05", "hold",
+                go.toString());
+        writer.await("ready epoch=1", PATIENCE_S);
+        Child sleeper = java(List.of(), RegionChild.class, "sleep", dir.toString(), "wake", "every_type", "40",
+                "10000");
+        sleeper.await("ready", PATIENCE_S);
+        Files.createFile(go); // sample 0 is out; 1 to 40 follow, 50 ms apart
+        String out = sleeper.finish(PATIENCE_S).trim();
+        Matcher m = Pattern.compile("read (\\d+) lost (\\d+) torn (\\d+) backwards (\\d+) sleeps (\\d+) wakeups (\\d+)"
+                + " timeouts (\\d+) fallbacks (\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(2))).as("lost, " + out).isZero();
+        assertThat(Long.parseLong(m.group(3))).as("torn, " + out).isZero();
+        assertThat(Long.parseLong(m.group(6))).as("wake-ups, " + out).isPositive();
+        assertThat(Long.parseLong(m.group(7))).as("sleeps ended by their 10 s time-out, " + out).isZero();
+        assertThat(Long.parseLong(m.group(8))).as("polling fallbacks, " + out).isZero();
+    }
+
+    /** A Python sender hands 200 counter-pattern messages to a Java consumer asleep between them; each answered 0. */
+    @Test
+    void aPythonSenderHandsEveryMessageToAJavaConsumer() throws Exception {
+        int count = 200;
+        Path log = dir.resolve("taken.log");
+        Child consumer = java(List.of(), RegionChild.class, "mbox-take", dir.toString(), "mb", "arm_command",
+                Integer.toString(count), "blocking", log.toString());
+        consumer.await("ready", PATIENCE_S);
+        Child sender = python("mbox-send", dir.toString(), "mb", COMMANDS, "arm_command", Integer.toString(count));
+        String sent = sender.finish(PATIENCE_S);
+        assertThat(sender.process.exitValue()).as(sent).isZero();
+        assertThat(sent).contains("sent " + count + " codes " + String.join(",", Collections.nCopies(count, "0")));
+        String taken = consumer.finish(PATIENCE_S);
+        assertThat(taken).contains("taken " + count + " recovered 0").doesNotContain("TORN", "BACKWARDS");
+        assertThat(Files.size(log)).as("messages handled").isEqualTo(8L * count);
+    }
+
+    /**
+     * A Java sender (asleep while its message waits) hands 200 messages to a Python consumer, which answers message
+     * k with code k % 3: the Java sender counts the non-zero answers as failures.
+     */
+    @Test
+    void aJavaSenderHandsEveryMessageToAPythonConsumerAndReadsItsAnswerCodes() throws Exception {
+        int count = 200;
+        Child sender = java(List.of(), RegionChild.class, "mbox-send", dir.toString(), "mj", COMMANDS, "arm_command",
+                Integer.toString(count), "blocking");
+        sender.await("ready next=0", PATIENCE_S);
+        Child consumer = python("mbox-take", dir.toString(), "mj", COMMANDS, "arm_command", Integer.toString(count));
+        String taken = consumer.finish(PATIENCE_S);
+        assertThat(consumer.process.exitValue()).as(taken).isZero();
+        assertThat(taken).contains("taken " + count + " torn 0 backwards 0");
+        long failures = LongStream.range(0, count).filter(k -> k % 3 != 0).count();
+        assertThat(sender.finish(PATIENCE_S)).contains("sent " + count + " failures " + failures + " recovered 0");
+    }
+
+    /**
+     * Rule R7 in Python: a Java sender killed after writing message 1 into the slot but before putting it; the
+     * Python sender that takes the region over numbers its message 2 (skipping 1, which no consumer ever gets).
+     */
+    @Test
+    void aPythonSenderResumesPastAMessageADeadJavaSenderWroteButNeverPut() throws Exception {
+        Child dead = java(List.of("-Dshmtel.crashAt=publish.complete@2"), RegionChild.class, "mbox-send",
+                dir.toString(), "r7", COMMANDS, "arm_command", "5", "yield");
+        dead.await("ready next=0", PATIENCE_S);
+        Child consumer = python("mbox-take", dir.toString(), "r7", COMMANDS, "arm_command", "3");
+        consumer.await("ready", PATIENCE_S);
+        assertThat(dead.process.waitFor(PATIENCE_S, TimeUnit.SECONDS)).isTrue();
+        assertThat(dead.process.exitValue()).as("killed at publish.complete\n" + dead).isEqualTo(EXIT_SIGKILL);
+        Child sender = python("mbox-send", dir.toString(), "r7", COMMANDS, "arm_command", "3");
+        assertThat(sender.await("ready", PATIENCE_S)).isEqualTo("ready next=2 skipped=1");
+        assertThat(sender.finish(PATIENCE_S)).contains("sent 1 codes 2");
+        assertThat(consumer.finish(PATIENCE_S)).contains("taken 2 torn 0 backwards 0");
+    }
+
+    /** A live Java writer holds the region: Python's create fails naming the Java process's pid. */
+    @Test
+    void aRegionHeldByALiveJavaWriterIsRefusedWithItsPid() throws Exception {
+        Child owner = java(List.of(), RegionChild.class, "hold", dir.toString(), "held", ALL_TYPES, "every_type");
+        owner.await("ready epoch=1", PATIENCE_S);
+        Child second = python("create", dir.toString(), "held", ALL_TYPES, "600");
+        String out = second.finish(PATIENCE_S);
+        assertThat(second.process.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).startsWith("failed: RegionOwnedError: region \"held\" is owned by a live writer (owner pid "
+                + owner.process.pid() + ", running): a region has one writer; stop that writer first or publish"
+                + " under another name (" + dir.resolve("shmtel.held") + ")");
+    }
+
+    /** Bad names and modes are refused before any file call, with the rule and the fix; nothing is left behind. */
+    @Test
+    void badNamesAndGroupWritableModesAreRefusedAndLeaveNoFile() throws Exception {
+        Map<List<String>, String> cases = Map.of(
+                List.of("bad/name", "600"), "failed: InvalidRegionNameError: invalid region name 'bad/name': names"
+                        + " match [A-Za-z0-9][A-Za-z0-9._-]{0,127}",
+                List.of(".hidden", "600"), "failed: InvalidRegionNameError: invalid region name '.hidden'",
+                List.of("ok", "664"), "failed: InvalidModeError: mode must not let group or others write a region"
+                        + " (one writer per region): mode=0o664; use e.g. 0o640 for a reader group",
+                List.of("ok", "400"), "failed: InvalidModeError: mode must keep owner read-write");
+        for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+            Child p = python("create", dir.toString(), c.getKey().get(0), ALL_TYPES, c.getKey().get(1));
+            String out = p.finish(PATIENCE_S);
+            assertThat(p.process.exitValue()).as(out).isEqualTo(3);
+            assertThat(out).startsWith(c.getValue());
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.toList()).isEmpty();
+        }
+        Child ok = python("create", dir.toString(), "ok", ALL_TYPES, "640");
+        assertThat(ok.finish(PATIENCE_S)).startsWith("created epoch=1");
+        assertThat(Files.getPosixFilePermissions(dir.resolve("shmtel.ok")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    /** A region larger than its (private, 64 KiB) tmpfs: a no-space error with the bytes needed and free, no file. */
+    @Test
+    void aRegionTooLargeForItsTmpfsFailsWithTheBytesNeededAndLeavesNoFile() throws Exception {
+        assumeTrue(canMountTmpfs(),
+                "needs unshare and mount (root) for a private tiny tmpfs");
+        Path tiny = dir.resolve("tiny");
+        Files.createDirectory(tiny);
+        Path schema = dir.resolve("big.json");
+        Files.writeString(schema, "{\"schema\":\"big\",\"version\":1,\"records\":[{\"name\":\"cloud\",\"depth\":16,"
+                + "\"fields\":[{\"name\":\"points\",\"type\":\"f64\",\"count\":1024}]}]}");
+        ProcessBuilder builder = new ProcessBuilder("unshare", "-m", "sh", "-c",
+                "mount -t tmpfs -o size=64k tmpfs \"$1\" && shift && exec \"$@\"", "sh",
+                tiny.toString(), "python3", CHILD.toString(), "create", tiny.toString(), "big", schema.toString(),
+                        "600")
+                .redirectErrorStream(true);
+        builder.environment().put("PYTHONPATH", PYTHON.toString());
+        Child p = started(builder);
+        String out = p.finish(PATIENCE_S);
+        assertThat(p.process.exitValue()).as(out).isEqualTo(3);
+        assertThat(out).startsWith("failed: NoSpaceError: cannot create region \"big\": it needs 139264 bytes and "
+                + tiny + " has 65536 bytes free.").contains("in Docker: --shm-size=256m").contains("left: []");
+    }
+
+    static boolean canMountTmpfs() {
+        try {
+            Process p = new ProcessBuilder("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=4k tmpfs /mnt")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+}
