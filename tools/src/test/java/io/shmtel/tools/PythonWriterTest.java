@@ -1,6 +1,7 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Publisher;
@@ -13,6 +14,7 @@ import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.SchemaParser;
@@ -57,6 +59,8 @@ class PythonWriterTest {
     static final int EXIT_SIGTERM = 143;
     static final int EXIT_SIGKILL = 137;
     static final int PATIENCE_S = 60;
+    /** pip 22.3 added {@code --python} (install for another interpreter, e.g. a venv made without pip). */
+    static final int PIP_WITH_PYTHON_OPTION = 23;
 
     Path dir;
     RegionOptions options;
@@ -366,6 +370,106 @@ class PythonWriterTest {
         assertThat(sender.await("ready", PATIENCE_S)).isEqualTo("ready next=2 skipped=1");
         assertThat(sender.finish(PATIENCE_S)).contains("sent 1 codes 2");
         assertThat(consumer.finish(PATIENCE_S)).contains("taken 2 torn 0 backwards 0");
+    }
+
+    /**
+     * {@code pip install} of the package works with no network (the in-tree backend needs nothing): into a target
+     * directory, and into a venv made without pip when this pip can install for another interpreter; a program run
+     * from elsewhere with only the installed copy on its path writes a region Java reads. Skipped with the reason
+     * where pip is missing (a failure when native tests are required).
+     */
+    @Test
+    void pipInstallsThePackageOfflineAndItWritesARegionJavaReads() throws Exception {
+        Child pip = started(new ProcessBuilder("python3", "-m", "pip", "--version").redirectErrorStream(true));
+        String version = pip.finish(PATIENCE_S);
+        if (pip.process.exitValue() != 0) {
+            String why = "python3 -m pip is missing (" + version.trim() + "): install python3-pip";
+            if ("1".equals(System.getenv(NativeTools.REQUIRE_VARIABLE))) {
+                throw new AssertionError(why + " (" + NativeTools.REQUIRE_VARIABLE + "=1)");
+            }
+            assumeTrue(false, why);
+        }
+        Path target = dir.resolve("site");
+        Child install = started(new ProcessBuilder("python3", "-m", "pip", "install", "--no-index", "--no-cache-dir",
+                "--disable-pip-version-check", "--target", target.toString(), PYTHON.toString())
+                .redirectErrorStream(true));
+        String out = install.finish(PATIENCE_S * 3);
+        assertThat(install.process.exitValue()).as(out).isZero();
+        List<String> interpreters = new ArrayList<>(List.of("python3"));
+        Matcher pipVersion = Pattern.compile("pip (\\d+)\\.").matcher(version);
+        if (pipVersion.find() && Integer.parseInt(pipVersion.group(1)) >= PIP_WITH_PYTHON_OPTION) {
+            Path venv = dir.resolve("venv");
+            Child make = started(new ProcessBuilder("python3", "-m", "venv", "--without-pip", venv.toString())
+                    .redirectErrorStream(true));
+            assertThat(make.process.waitFor(PATIENCE_S, TimeUnit.SECONDS)).isTrue();
+            if (make.process.exitValue() == 0) {
+                Child venvInstall = started(new ProcessBuilder("python3", "-m", "pip", "--python",
+                        venv.resolve("bin/python").toString(), "install", "--no-index", "--no-cache-dir",
+                        "--disable-pip-version-check", PYTHON.toString()).redirectErrorStream(true));
+                String venvOut = venvInstall.finish(PATIENCE_S * 3);
+                assertThat(venvInstall.process.exitValue()).as(venvOut).isZero();
+                interpreters.add(venv.resolve("bin/python").toString());
+            }
+        }
+        String program = "import shmtel, sys\n"
+                + "print(shmtel.__file__)\n"
+                + "with shmtel.create(sys.argv[1], sys.argv[2], dir=sys.argv[3]) as w:\n"
+                + "    w.publish('joint_state', position=[1.5] * 6, status='FAULT', frame_id='installed')\n";
+        Layout arm = layout(EXAMPLES.resolve("arm.json").toString());
+        for (int i = 0; i < interpreters.size(); i++) {
+            String region = "installed" + i;
+            ProcessBuilder run = new ProcessBuilder(interpreters.get(i), "-c", program, region,
+                    EXAMPLES.resolve("arm.json").toString(), dir.toString()).redirectErrorStream(true)
+                    .directory(dir.toFile());
+            run.environment().remove("PYTHONPATH");
+            if (i == 0) {
+                run.environment().put("PYTHONPATH", target.toString());
+            }
+            Child p = started(run);
+            String said = p.finish(PATIENCE_S);
+            assertThat(p.process.exitValue()).as(said).isZero();
+            assertThat(said).as("imported the installed copy, not the source tree")
+                    .doesNotContain(PYTHON.resolve("shmtel").toString()).contains("shmtel/__init__.py");
+            try (Subscriber subscriber = Subscriber.open(region, "joint_state", arm, options)) {
+                DynamicView view = new DynamicView(subscriber.record());
+                assertThat(subscriber.latest(view)).isTrue();
+                assertThat(view.number("position")).isEqualTo(1.5);
+                assertThat(view.value("status")).hasToString("FAULT");
+                assertThat(view.value("frame_id")).hasToString("installed");
+                assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+            }
+        }
+    }
+
+    /** The complete writer of docs/python.md, run as its text says, writes a region whose samples Java reads. */
+    @Test
+    void theDocumentedWriterRunsAndJavaReadsItsRegion() throws Exception {
+        String doc = Files.readString(PYTHON.resolveSibling("docs").resolve("python.md"));
+        String section = doc.substring(doc.indexOf("## A complete writer"));
+        Matcher block = Pattern.compile("```python\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertThat(block.find()).as("a python block under '## A complete writer'").isTrue();
+        Path program = dir.resolve("example.py");
+        Files.writeString(program, block.group(1));
+        ProcessBuilder run = new ProcessBuilder("python3", program.toString()).redirectErrorStream(true)
+                .directory(PYTHON.getParent().toFile());
+        run.environment().put("PYTHONPATH", PYTHON.toString());
+        run.environment().put("SHMTEL_DIR", dir.toString());
+        Child p = started(run);
+        String out = p.finish(PATIENCE_S);
+        assertThat(p.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("published 50 samples at epoch 1");
+        try (Subscriber subscriber = Subscriber.open("arm", "joint_state", options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            assertThat(subscriber.latest(view)).isTrue();
+            assertThat(view.sampleIndex()).isEqualTo(49);
+            FieldLayout position = view.field("position");
+            for (int axis = 0; axis < 6; axis++) {
+                assertThat(view.number(position, axis)).isCloseTo(0.49 * (axis + 1), within(1e-12));
+            }
+            assertThat(view.value("status")).hasToString("ESTOP");
+            assertThat(view.value("frame_id")).hasToString("base_link");
+            assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+        }
     }
 
     /** A live Java writer holds the region: Python's create fails naming the Java process's pid. */
