@@ -193,6 +193,14 @@ class _Box:
             atomics.store_u32(self.pids + 4 * slot, 0, atomics.RELEASE)
 
 
+def require_rmw(where):
+    """Mailboxes move their word by compare-and-swap: refuse before touching anything when the shim has none."""
+    if not atomics.HAVE_RMW:
+        raise atomics.AtomicsUnavailableError(
+            f"mailbox \"{where}\": mailboxes need compare-and-swap, which needs libatomic.so.1 (it did not load). "
+            f"Fix: install libatomic1 (Debian/Ubuntu: apt-get install libatomic1)")
+
+
 def can_sleep():
     """Whether this process can sleep on a word (compare-and-swap for the sleeper slot, and membarrier)."""
     return atomics.HAVE_RMW and _linux.global_barrier_available()
@@ -356,6 +364,7 @@ def send(writer, record, values, timeout):
         raise ShmtelError(f"record \"{record}\" of region \"{writer.name}\" is a ring, not a mailbox: publish to it "
                           f"with writer.publish(\"{record}\", ...)")
     payload = rs.encoder.encode(values)
+    require_rmw(f"{writer.name}/{record}")
     return rs.sender.send(payload, timeout)
 
 
@@ -472,6 +481,7 @@ class Consumer:
         self.layout = layout
         self.record = record
         self.where = f"{name}/{record.name}"
+        require_rmw(self.where)
         from .sample import Decoder  # the reader's decoding of a slot
         self.decoder = Decoder(record, numpy)
         self.sleeps = can_sleep()

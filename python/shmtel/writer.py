@@ -54,6 +54,19 @@ class Writer:
         self._lock = threading.RLock()
         self._closed = False
         self._records = {}
+        try:
+            self._prepare()
+        except BaseException:
+            self._release_owned()  # the region stays as a dead writer's: the next writer takes it over
+            raise
+        self._stop = threading.Event()
+        self._thread = None
+        if heartbeat_thread:
+            self._thread = threading.Thread(target=self._beat_every_period, name=f"shmtel-heartbeat-{self.name}",
+                                            daemon=True)
+            self._thread.start()
+
+    def _prepare(self):
         for r in self.layout.records:
             self._records[r.name] = _RecordState(self, r)
         from .mailbox import SenderState
@@ -64,18 +77,11 @@ class Writer:
         # A writer that cannot issue a full fence itself (x86-64 without libatomic) registers for membarrier,
         # as Java does: sleepers then run the fence for it (format.md, "Wake-on-publish").
         self._fence = atomics.HAVE_RMW
-        if not self._fence and not _linux.membarrier(_linux.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) == 0:
-            self._release_owned()
+        if not self._fence and _linux.membarrier(_linux.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) != 0:
             raise atomics.AtomicsUnavailableError(
                 "a writer must wake sleeping readers safely: that needs a full fence (libatomic.so.1, which did not "
                 "load) or membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED), which the kernel refused. Fix: "
                 "install libatomic1 (Debian/Ubuntu: apt-get install libatomic1)")
-        self._stop = threading.Event()
-        self._thread = None
-        if heartbeat_thread:
-            self._thread = threading.Thread(target=self._beat_every_period, name=f"shmtel-heartbeat-{self.name}",
-                                            daemon=True)
-            self._thread.start()
 
     # ------------------------------------------------------------------ publishing
     def publish(self, record, values=None, /, *, timestamp_ns=None, **fields):

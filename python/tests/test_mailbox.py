@@ -181,5 +181,36 @@ class MailboxTest(unittest.TestCase):
                     self.assertEqual(full, mailbox.widen(full & 0xFFFFFFFF, near))
 
 
+class WithoutLibatomicTest(unittest.TestCase):
+    """x86-64 without libatomic: writers publish (registered for membarrier), mailboxes refuse with the fix."""
+
+    def test_publish_works_and_send_says_libatomic_is_needed(self):
+        if not shmtel._atomics._X86_64:
+            self.skipTest("plain accesses are x86-64 only")
+        directory = shm_dir(self)
+        code = textwrap.dedent("""
+            import sys, shmtel
+            assert shmtel._atomics.BACKEND == "x86-64 plain", shmtel._atomics.BACKEND
+            with shmtel.create("ring", sys.argv[1]) as w:
+                w.publish("joint_state", position=[1] * 6)
+            with shmtel.create("mb", sys.argv[2]) as w, shmtel.open("mb") as region:
+                for attempt in (lambda: w.send("arm_command"), lambda: region.take("arm_command")):
+                    try:
+                        attempt()
+                    except shmtel.ShmtelError as e:
+                        print(type(e).__name__, e)
+                assert w.next_index("arm_command") == 0
+        """)
+        env = dict(os.environ, PYTHONPATH=PYTHON_DIR, SHMTEL_DIR=directory, SHMTEL_PY_NO_LIBATOMIC="1")
+        out = subprocess.run([sys.executable, "-c", code, ARM, COMMANDS], env=env, capture_output=True, text=True,
+                             timeout=60)
+        self.assertEqual(0, out.returncode, out.stderr)
+        refusal = "AtomicsUnavailableError mailbox \"mb/arm_command\": mailboxes need compare-and-swap"
+        self.assertEqual(2, out.stdout.count(refusal), out.stdout)
+        self.assertIn("libatomic1", out.stdout)
+        self.assertEqual(1, struct.unpack_from("<Q", read(os.path.join(directory, "shmtel.ring")),
+                                               L.load(ARM).records[0].block_offset)[0])
+
+
 if __name__ == "__main__":
     unittest.main()

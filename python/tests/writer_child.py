@@ -10,8 +10,8 @@ Modes (the package on PYTHONPATH or installed)::
                                                           counter-pattern messages until message COUNT-1 is
                                                           answered; say "sent N codes C1,C2,..."; close
     mbox-take DIR REGION SCHEMA RECORD COUNT              open REGION (shmtel.open), take messages until message
-                                                          COUNT-1, checking each; answer message k with code k % 3; say "ready", then
-                                                          "taken N torn T backwards B"
+                                                          COUNT-1, checking each; answer message k with code
+                                                          k % 3; say "ready", then "taken N torn T backwards B"
     create   DIR REGION SCHEMA MODE                       create REGION with MODE (octal): "created epoch=E" or
                                                           "failed: ErrorClass: message" and "left: [files]" (exit 3)
 

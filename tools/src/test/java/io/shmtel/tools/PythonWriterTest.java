@@ -39,6 +39,8 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Python package's writer (python/shmtel: {@code shmtel.create}, {@code Writer.publish}, {@code .send}) and
@@ -59,6 +61,8 @@ class PythonWriterTest {
     static final int EXIT_SIGTERM = 143;
     static final int EXIT_SIGKILL = 137;
     static final int PATIENCE_S = 60;
+    /** Set to 1, the shim does without libatomic (python/shmtel/_atomics.py). */
+    static final String NO_LIBATOMIC = "SHMTEL_PY_NO_LIBATOMIC";
     /** pip 22.3 added {@code --python} (install for another interpreter, e.g. a venv made without pip). */
     static final int PIP_WITH_PYTHON_OPTION = 23;
 
@@ -134,11 +138,32 @@ class PythonWriterTest {
     }
 
     Child python(String... args) throws IOException {
+        return python(Atomics.LIBATOMIC, args);
+    }
+
+    /** writer_child.py with {@code args}, its atomics shim on {@code atomics}. */
+    Child python(Atomics atomics, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("python3", CHILD.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PYTHONPATH", PYTHON.toString());
+        if (atomics == Atomics.PLAIN_X86_64) {
+            builder.environment().put(NO_LIBATOMIC, "1");
+        }
         return started(builder);
+    }
+
+    /**
+     * The atomics shim's backends (python/shmtel/_atomics.py): libatomic's functions, or (x86-64 without libatomic)
+     * plain aligned loads and stores, with which a writer registers for membarrier instead of issuing full fences.
+     */
+    enum Atomics { LIBATOMIC, PLAIN_X86_64 }
+
+    static void assumeBackend(Atomics atomics) {
+        if (atomics == Atomics.PLAIN_X86_64) {
+            String arch = System.getProperty("os.arch");
+            assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "plain accesses are x86-64 only, not " + arch);
+        }
     }
 
     Child java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
@@ -176,10 +201,15 @@ class PythonWriterTest {
         assertThat(kill.exitValue()).isZero();
     }
 
-    /** Java's echo --check, in its own JVM as bin/shmtel runs it, reads a flat-out Python writer: 0 mismatches. */
-    @Test
-    void javaEchoCheckFindsEveryPythonSampleFollowingTheCounterPattern() throws Exception {
-        Child writer = python("publish", dir.toString(), "py", ALL_TYPES, "every_type", "0", "0", "hold");
+    /**
+     * Java's echo --check, in its own JVM as bin/shmtel runs it, reads a flat-out Python writer: 0 mismatches, with
+     * either backend of the atomics shim.
+     */
+    @ParameterizedTest
+    @EnumSource(Atomics.class)
+    void javaEchoCheckFindsEveryPythonSampleFollowingTheCounterPattern(Atomics atomics) throws Exception {
+        assumeBackend(atomics);
+        Child writer = python(atomics, "publish", dir.toString(), "py", ALL_TYPES, "every_type", "0", "0", "hold");
         writer.await("ready epoch=1 next=0", PATIENCE_S);
         int count = 5000;
         Child echo = java(List.of(), ShmtelCli.class, "echo", "py/every_type", "--dir", dir.toString(), "--check",
@@ -295,12 +325,16 @@ class PythonWriterTest {
 
     /**
      * A Java subscriber asleep in the kernel (a blocking WaitSet, sleeps of up to 10 s) is woken by every Python
-     * publish: it reads 40 samples published 50 ms apart, none lost, with no sleep ended by its time-out.
+     * publish: it reads 40 samples published 50 ms apart, none lost, with no sleep ended by its time-out. Without
+     * libatomic the writer issues no fence of its own: it registered for membarrier, and the sleeper's barrier runs
+     * it.
      */
-    @Test
-    void aJavaSleeperIsWokenByEveryPythonPublish() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Atomics.class)
+    void aJavaSleeperIsWokenByEveryPythonPublish(Atomics atomics) throws Exception {
+        assumeBackend(atomics);
         Path go = dir.resolve("go");
-        Child writer = python("publish", dir.toString(), "wake", ALL_TYPES, "every_type", "0", "0.05", "hold",
+        Child writer = python(atomics, "publish", dir.toString(), "wake", ALL_TYPES, "every_type", "0", "0.05", "hold",
                 go.toString());
         writer.await("ready epoch=1", PATIENCE_S);
         Child sleeper = java(List.of(), RegionChild.class, "sleep", dir.toString(), "wake", "every_type", "40",
