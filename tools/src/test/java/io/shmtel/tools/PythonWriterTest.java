@@ -387,6 +387,36 @@ class PythonWriterTest {
         assertThat(sender.finish(PATIENCE_S)).contains("sent " + count + " failures " + failures + " recovered 0");
     }
 
+    /** A Java consumer SIGKILLed holding a Python sender's message: the sender finds it dead and gets -1. */
+    @Test
+    void aJavaConsumerKilledHoldingAPythonMessageIsAnsweredConsumerDied() throws Exception {
+        Child sender = python("mbox-send", dir.toString(), "jd", COMMANDS, "arm_command", "1");
+        sender.await("ready next=0", PATIENCE_S);
+        Child holder = java(List.of(), RegionChild.class, "mbox-hold", dir.toString(), "jd", "arm_command");
+        holder.await("holding 0", PATIENCE_S);
+        holder.process.destroyForcibly();
+        assertThat(sender.finish(PATIENCE_S)).contains("sent 1 codes -1");
+    }
+
+    /**
+     * A Python consumer SIGKILLed holding a Java sender's message: Java finds it dead (by the pid and start time the
+     * Python consumer stored), answers it -1, and hands the next message to another Python consumer.
+     */
+    @Test
+    void aPythonConsumerKilledHoldingAJavaMessageIsRecoveredByTheJavaSender() throws Exception {
+        Child sender = java(List.of(), RegionChild.class, "mbox-send", dir.toString(), "pd", COMMANDS, "arm_command",
+                "2", "blocking");
+        sender.await("ready next=0", PATIENCE_S);
+        Child holder = python("mbox-hold", dir.toString(), "pd", "arm_command");
+        holder.await("holding 0", PATIENCE_S);
+        holder.process.destroyForcibly();
+        assertThat(holder.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Child consumer = python("mbox-take", dir.toString(), "pd", COMMANDS, "arm_command", "2");
+        assertThat(consumer.finish(PATIENCE_S)).contains("taken 1 torn 0 backwards 0");
+        // message 0: -1 (recovered), message 1: code 1 % 3 = 1
+        assertThat(sender.finish(PATIENCE_S)).contains("sent 2 failures 2 recovered 1");
+    }
+
     /**
      * Rule R7 in Python: a Java sender killed after writing message 1 into the slot but before putting it; the
      * Python sender that takes the region over numbers its message 2 (skipping 1, which no consumer ever gets).
