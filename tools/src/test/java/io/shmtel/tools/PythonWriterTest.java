@@ -18,6 +18,8 @@ import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.gen.CGenerator;
+import io.shmtel.schema.testing.Gcc;
 import io.shmtel.schema.testing.NativeTools;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,6 +37,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -415,6 +418,97 @@ class PythonWriterTest {
         assertThat(consumer.finish(PATIENCE_S)).contains("taken 1 torn 0 backwards 0");
         // message 0: -1 (recovered), message 1: code 1 % 3 = 1
         assertThat(sender.finish(PATIENCE_S)).contains("sent 2 failures 2 recovered 1");
+    }
+
+    /**
+     * A C program on the generated header's mailbox functions: it consumes or sends the counter pattern (every field
+     * = k) and answers or expects code k % 3, as writer_child.py does.
+     */
+    static final String C_MAILBOX = """
+            #include "commands.h"
+            #include <fcntl.h>
+            #include <sched.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <sys/mman.h>
+
+            static int counter(const commands_arm_command_t *m, uint64_t k) {
+                int ok = m->request_id == (uint32_t)k && m->mode == (int32_t)k && m->max_speed == (double)k;
+                for (int i = 0; i < 6; i++) ok = ok && m->target[i] == (double)k;
+                return ok;
+            }
+
+            /* usage: prog FILE consume N | prog FILE send N */
+            int main(int argc, char **argv) {
+                commands_arm_command_t m;
+                uint64_t k = 0;
+                long n = argc > 3 ? atol(argv[3]) : 0, wrong = 0;
+                int r, fd = argc > 3 ? open(argv[1], O_RDWR) : -1;
+                void *base;
+                if (fd < 0) { perror("open"); return 2; }
+                base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+                if (base == MAP_FAILED) { perror("mmap"); return 2; }
+                if ((r = commands_check_region(base)) != SHMTEL_OK) { printf("check %d\\n", r); return 3; }
+                for (long i = 0; i < n; i++) {
+                    if (argv[2][0] == 'c') {
+                        while ((r = commands_arm_command_take(base, &m, &k, NULL)) == 0) sched_yield();
+                        if (r < 0) { printf("take %d\\n", r); return 4; }
+                        if (!counter(&m, k) || k != (uint64_t)i) wrong++;
+                        if ((r = commands_arm_command_answer(base, k, (int32_t)(k % 3))) != SHMTEL_OK) return 4;
+                    } else {
+                        int32_t code = -9;
+                        m.request_id = (uint32_t)i;
+                        m.mode = (int32_t)i;
+                        m.max_speed = (double)i;
+                        for (int j = 0; j < 6; j++) m.target[j] = (double)i;
+                        while ((r = commands_arm_command_offer(base, &m, shmtel_now_ns(), &k)) == 0) sched_yield();
+                        if (r < 0) { printf("offer %d\\n", r); return 4; }
+                        while ((r = commands_arm_command_poll_answer(base, &code)) == 0) sched_yield();
+                        if (r < 0 || k != (uint64_t)i || code != (int32_t)(i % 3)) wrong++;
+                    }
+                }
+                printf("%s %ld wrong %ld\\n", argv[2], n, wrong);
+                return 0;
+            }
+            """;
+
+    Path compileCMailbox() throws Exception {
+        NativeTools.require("gcc");
+        Path build = Files.createDirectories(dir.resolve("c"));
+        new CGenerator(layout(COMMANDS)).generate().get(0).writeTo(build);
+        Files.writeString(build.resolve("xmailbox.c"), C_MAILBOX, StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.add("-D_DEFAULT_SOURCE"); // mmap, open
+        return Gcc.compile(build, build.resolve("xmailbox.c"), "xmailbox", flags);
+    }
+
+    /** Python sends 100 counter-pattern messages to a C consumer (the generated _take/_answer) and reads its codes. */
+    @Test
+    void aPythonSenderHandsEveryMessageToACConsumer() throws Exception {
+        Path binary = compileCMailbox();
+        int count = 100;
+        Child sender = python("mbox-send", dir.toString(), "pc", COMMANDS, "arm_command", Integer.toString(count));
+        sender.await("ready next=0", PATIENCE_S);
+        Child c = started(new ProcessBuilder(binary.toString(), dir.resolve("shmtel.pc").toString(), "consume",
+                Integer.toString(count)).redirectErrorStream(true));
+        assertThat(c.finish(PATIENCE_S)).contains("consume " + count + " wrong 0");
+        String codes = LongStream.range(0, count).mapToObj(k -> Long.toString(k % 3)).collect(Collectors.joining(","));
+        assertThat(sender.finish(PATIENCE_S)).contains("sent " + count + " codes " + codes);
+    }
+
+    /** A C sender (the generated _offer/_poll_answer) hands 100 messages to a Python consumer and reads its codes. */
+    @Test
+    void aCSenderHandsEveryMessageToAPythonConsumer() throws Exception {
+        Path binary = compileCMailbox();
+        int count = 100;
+        Child create = python("create", dir.toString(), "cp", COMMANDS, "600");
+        assertThat(create.finish(PATIENCE_S)).startsWith("created epoch=1");
+        Child consumer = python("mbox-take", dir.toString(), "cp", COMMANDS, "arm_command", Integer.toString(count));
+        consumer.await("ready", PATIENCE_S);
+        Child c = started(new ProcessBuilder(binary.toString(), dir.resolve("shmtel.cp").toString(), "send",
+                Integer.toString(count)).redirectErrorStream(true));
+        assertThat(c.finish(PATIENCE_S)).contains("send " + count + " wrong 0");
+        assertThat(consumer.finish(PATIENCE_S)).contains("taken " + count + " torn 0 backwards 0");
     }
 
     /**
