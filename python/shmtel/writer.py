@@ -53,7 +53,9 @@ class Writer:
         self._base = owned.base
         self._lock = threading.RLock()
         self._closed = False
+        self._forked_from = None
         self._records = {}
+        _ALL.add(self)
         try:
             self._prepare()
         except BaseException:
@@ -186,7 +188,8 @@ class Writer:
         atomics.store_u32(self._base + L.STATE_OFFSET, L.STATE_CLOSED, atomics.RELEASE)
         fd, self._owned.fd = self._owned.fd, -1
         if fd >= 0:
-            os.close(fd)  # releases the lock, after CLOSED
+            os.close(fd)  # after CLOSED; the lock goes with the mapping's reference too, at the unmap that follows
+        # Sleepers woken now find CLOSED whether or not the lock is released yet (the state word decides first).
         for s in self._records.values():
             _linux.futex_wake(s.published)
             if s.record.is_mailbox:
@@ -236,8 +239,22 @@ class Writer:
 
     def _check_open(self):
         if self._closed:
+            if self._forked_from:
+                raise RegionClosedError(f"region \"{self.name}\": this writer belongs to process "
+                                        f"{self._forked_from}, which forked this one; a region has one writer: "
+                                        f"publish from that process, or create a writer here under another name")
             raise RegionClosedError(f"region \"{self.name}\": this writer is closed (close() was called); create "
                                     f"it again to publish")
+
+    def _forget_in_child(self, parent):
+        """After fork: the child drops its copies of the descriptor and the mapping, so the lock dies with the parent."""
+        self._forked_from = parent
+        self._closed = True
+        self._lock = threading.RLock()  # the parent's threads are gone; a lock they held must not block the child
+        self._stop = threading.Event()
+        self._thread = None
+        # The mapping holds the open file description too (and with it the lock): unmap as well.
+        self._release_owned()
 
     def _wake(self, state, word_address):
         """After a store sleepers wait for: full fence, the sleeper bits (relaxed), FUTEX_WAKE when one is set."""
@@ -298,8 +315,24 @@ def _merge(values, fields):
 
 
 # ---------------------------------------------------------------------- create, and closing at exit
-_OPEN = weakref.WeakSet()
+_OPEN = weakref.WeakSet()   # the writers to close at exit
+_ALL = weakref.WeakSet()    # every writer of this process (a forked child drops their descriptors)
 _EXIT_HOOKS = []
+_PID = [os.getpid()]
+
+
+def _after_fork_in_child():
+    # A child forked without exec (multiprocessing) would hold each writer's lock on through its copies of the
+    # descriptor and the mapping (the lock belongs to the open file description, which both reference): the
+    # region would read STALLED, not WRITER_DEAD, after the writer died. The child drops them and cannot publish.
+    parent, _PID[0] = _PID[0], os.getpid()
+    for w in list(_ALL):
+        w._forget_in_child(parent)
+    _OPEN.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def create(name, schema, dir=None, mode=0o600, *, heartbeat_period=_owner.DEFAULT_HEARTBEAT_PERIOD_S,

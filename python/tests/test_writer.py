@@ -323,6 +323,34 @@ class ExitTest(unittest.TestCase):
         """)
         self.assertEqual((-signal.SIGTERM, L.STATE_CLOSED), (rc, state), out)
 
+    def test_a_forked_child_drops_the_lock_so_the_writer_dying_reads_dead(self):
+        p = child("""
+            import os, shmtel, sys, time
+            w = shmtel.create("x", sys.argv[1])
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    w.publish("joint_state")
+                except shmtel.RegionClosedError as e:
+                    print("child:", e, flush=True)
+                time.sleep(30)
+                os._exit(0)
+            print("child", pid, flush=True)
+            time.sleep(30)
+        """, self.dir, ARM)
+        self.addCleanup(stop, p)
+        first = p.stdout.readline()
+        second = p.stdout.readline()
+        lines = first + second
+        self.assertIn("this writer belongs to process " + str(p.pid), lines)
+        forked = int([x for x in (first, second) if x.startswith("child ")][0].split()[1])
+        self.addCleanup(lambda: os.kill(forked, signal.SIGKILL))
+        with shmtel.open("x", dir=self.dir) as region:
+            self.assertEqual(shmtel.State.LIVE, region.state)
+            p.kill()
+            p.wait()
+            self.assertEqual(shmtel.State.WRITER_DEAD, region.state, "the forked child holds no lock")
+
     def test_a_handler_of_the_programs_own_is_left_alone(self):
         rc, out, state = self.state_after("""
             import os, shmtel, signal, sys
