@@ -29,8 +29,13 @@ from . import _linux
 from . import layout as L
 from ._fields import RecordEncoder
 from .errors import RegionClosedError, ShmtelError
+from .region import _heal
 
 _TIMESTAMP = struct.Struct("<Q")
+#: A writer frees dead sleepers' slots after this many wakes in a row that woke nobody (Java's rule 22 numbers),
+HEAL_AFTER_WAKES = 64
+#: and at most this often.
+HEAL_PERIOD_S = 0.1
 _NS_PER_S = 1_000_000_000
 
 
@@ -261,7 +266,17 @@ class Writer:
         if self._fence:
             atomics.fence(atomics.SEQ_CST)  # the store above before the load of the bits (store-load)
         if atomics.load_u32(state.sleepers, atomics.RELAXED) != 0:
-            _linux.futex_wake(word_address)
+            if _linux.futex_wake(word_address) > 0:
+                state.fruitless_wakes = 0
+                return
+            # Nobody woke: a reader killed asleep left its bit. After HEAL_AFTER_WAKES fruitless wakes in a row (at
+            # most every HEAL_PERIOD_S) free the slots of dead processes, as Java writers do (format.md, rule 22).
+            state.fruitless_wakes += 1
+            now = time.monotonic()
+            if state.fruitless_wakes >= HEAL_AFTER_WAKES and now >= state.next_heal and atomics.HAVE_RMW:
+                state.next_heal = now + HEAL_PERIOD_S
+                state.fruitless_wakes = 0
+                state.healed += _heal(self._base + state.record.block_offset)
 
 
 class _RecordState:
@@ -279,6 +294,9 @@ class _RecordState:
         self.mask = record.depth - 1
         self.next = self.resume_index()
         self.sender = None  # a mailbox's writer side (mailbox.SenderState)
+        self.fruitless_wakes = 0
+        self.next_heal = 0.0
+        self.healed = 0
 
     def resume_index(self):
         """max(published, 1 + max{k : some slot's seq is 2k+1 or 2k+2}) (format.md, the takeover rule)."""
