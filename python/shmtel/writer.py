@@ -252,7 +252,7 @@ class Writer:
                                     f"it again to publish")
 
     def _forget_in_child(self, parent):
-        """After fork: the child drops its copies of the descriptor and the mapping, so the lock dies with the parent."""
+        """After fork: the child drops its copies of the descriptor and mapping, so the lock dies with the parent."""
         self._forked_from = parent
         self._closed = True
         self._lock = threading.RLock()  # the parent's threads are gone; a lock they held must not block the child
