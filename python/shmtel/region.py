@@ -603,14 +603,14 @@ class Region:
 
     # ------------------------------------------------------------------ closing
     def take(self, record, timeout=0.0):
-        """Mailbox records: the next message (``shmtel.Message``) or None; see ``shmtel.mailbox.take``."""
-        from . import mailbox
-        return mailbox.take(self, record, timeout)
+        """Mailbox records: the next message (``shmtel.Message``) or None; see ``shmtel._consumer.take``."""
+        from . import _consumer
+        return _consumer.take(self, record, timeout)
 
     def close(self):
         """Unmaps the region and closes its file; later calls raise RegionClosedError. Idempotent."""
-        from . import mailbox
-        mailbox.close_consumers(self)
+        from . import _consumer
+        _consumer.close_consumers(self)
         if self._map is not None:
             self._map.close()
             self._map = None

@@ -13,6 +13,9 @@ Publishing sample ``k`` of a ring record (format.md, "The seqlock protocol", con
 The writer numbers samples itself: at a takeover it resumes past every index a previous writer published,
 completed or started (rule R1: ``next = max(published, 1 + max started index over the slots)``) and keeps
 ``next`` in the Writer object. Mailbox records are written with ``send`` (``mailbox.py``).
+
+(Over 400 lines on purpose: the Writer's publish, heartbeat, close, exit and fork handling share its lock and
+its state; the file steps, the field encoding and the mailboxes are in their own modules.)
 """
 
 import atexit
@@ -180,7 +183,12 @@ class Writer:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join()
         with self._lock:
-            self._finish_close(flush=True)
+            self._finish_close(flush=True)  # CLOSED, and every sleeper woken: a waiting send() sees the close
+        for state in self._records.values():
+            if state.sender is not None:
+                with state.sender.lock:  # a send() in another thread has left the mapping (it raises)
+                    pass
+        with self._lock:
             self._release_owned()
 
     def _finish_close(self, flush):

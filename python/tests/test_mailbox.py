@@ -10,11 +10,12 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import unittest
 
 import shmtel
 from shmtel import layout as L
-from shmtel import mailbox
+from shmtel import _consumer, mailbox
 
 from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop
 
@@ -23,7 +24,7 @@ ARM = os.path.join(EXAMPLES, "arm.json")
 
 
 def consumer_of(writer):
-    return mailbox.Consumer(writer.name, writer.path, writer.layout, writer.layout.record("arm_command"))
+    return _consumer.Consumer(writer.name, writer.path, writer.layout, writer.layout.record("arm_command"))
 
 
 class MailboxTest(unittest.TestCase):
@@ -96,11 +97,9 @@ class MailboxTest(unittest.TestCase):
     def test_a_consumer_killed_holding_a_message_is_answered_consumer_died(self):
         with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
             holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
-                import sys, time, shmtel
-                from shmtel import mailbox, layout
-                lay = layout.load(sys.argv[2])
-                c = mailbox.Consumer("mb", sys.argv[1], lay, lay.record("arm_command"))
-                m = c.take(timeout=30)
+                import os, sys, time, shmtel
+                region = shmtel.open("mb", dir=os.path.dirname(sys.argv[1]))
+                m = region.take("arm_command", timeout=30)
                 print("holding", m.index, flush=True)
                 time.sleep(60)
             """), w.path, COMMANDS], env=dict(os.environ, PYTHONPATH=PYTHON_DIR), stdout=subprocess.PIPE, text=True)
@@ -172,6 +171,34 @@ class MailboxTest(unittest.TestCase):
             with self.assertRaises(shmtel.CorruptRegionError):
                 c.take()
             self.assertEqual(mailbox.word_of(mailbox.ERROR, 4), self.word(w.path))
+
+    def test_closing_while_another_thread_sends_or_takes_ends_the_wait_with_an_error(self):
+        errors = []
+
+        def run(call):
+            try:
+                call()
+            except shmtel.RegionClosedError as e:
+                errors.append(str(e))
+
+        w = shmtel.create("mb", COMMANDS, dir=self.dir)
+        sender = threading.Thread(target=run, args=(lambda: w.send("arm_command", timeout=None),))
+        sender.start()
+        region = shmtel.open("mb", dir=self.dir)
+        m = region.take("arm_command", timeout=10)
+        m.done()  # message 0 answered; the next take waits
+        taker = threading.Thread(target=run, args=(lambda: region.take("arm_command", timeout=None),))
+        taker.start()
+        sender.join(10)
+        sender = threading.Thread(target=run, args=(lambda: w.send("arm_command", timeout=None),))
+        sender.start()  # message 1 goes to the waiting taker or stays; a third send waits for room
+        time.sleep(0.2)
+        region.close()
+        taker.join(10)
+        w.close()
+        sender.join(10)
+        self.assertFalse(taker.is_alive() or sender.is_alive())
+        self.assertTrue(any("closed" in e for e in errors), errors)
 
     def test_widen_recovers_the_full_count_within_two_to_the_31(self):
         for near in (0, 5, 2**32 - 1, 2**32, 2**40 + 7):
