@@ -33,6 +33,7 @@ from . import _atomics as atomics
 from . import _linux
 from . import layout as L
 from .errors import CorruptRegionError, RegionClosedError, ShmtelError
+from .writer import stamped
 
 EMPTY, READY, READING, ERROR = 0, 1, 2, 3
 STATE_NAMES = {EMPTY: "EMPTY", READY: "READY", READING: "READING", ERROR: "ERROR"}
@@ -296,7 +297,7 @@ class SenderState:
             if word & _U32 != EMPTY:
                 return False, word
             k = self.rs.next
-            self.rs.write_slot(k, stamp, payload)
+            self.rs.write_slot(k, stamped(stamp, payload))
             if not self.box.cas(word, word_of(READY, k + 1)):
                 raise self._corrupt(self.box.load_word())
             atomics.store_u64(self.box.published, k + 1, atomics.RELEASE)

@@ -107,11 +107,11 @@ class Writer:
             raise ShmtelError(f"record \"{record}\" of region \"{self.name}\" is a mailbox, not a ring: send to it "
                               f"with writer.send(\"{record}\", ...), which waits for the consumer's answer")
         payload = state.encoder.encode(_merge(values, fields))
-        stamp = time.monotonic_ns() if timestamp_ns is None else int(timestamp_ns)
+        contents = stamped(timestamp_ns, payload)
         with self._lock:
             self._check_open()
             k = state.next
-            state.write_slot(k, stamp, payload)
+            state.write_slot(k, contents)
             # published = k+1 (release): a reader that sees it finds 2k+2 (or later) in the slot.
             atomics.store_u64(state.published, k + 1, atomics.RELEASE)
             state.next = k + 1
@@ -318,15 +318,24 @@ class _RecordState:
     def slot_address(self, k):
         return self.base + self.record.slot_offset(k & self.mask)
 
-    def write_slot(self, k, stamp, payload):
-        """The seqlock stores of index k, up to and including seq = 2k+2 (not published)."""
+    def write_slot(self, k, contents):
+        """The seqlock stores of index k (``contents``: timestamp and payload), up to seq = 2k+2 (not published)."""
         offset = self.record.slot_offset(k & self.mask)
         seq = self.base + offset + L.SEQ_OFFSET
         atomics.store_u64(seq, 2 * k + 1, atomics.RELAXED)  # busy
         atomics.fence(atomics.RELEASE)  # the busy mark before any payload store
         start = offset + L.TIMESTAMP_OFFSET
-        self.mm[start:start + 8 + len(payload)] = _TIMESTAMP.pack(stamp) + payload
+        self.mm[start:start + len(contents)] = contents
         atomics.store_u64(seq, 2 * k + 2, atomics.RELEASE)  # complete
+
+
+def stamped(timestamp_ns, payload):
+    """The slot's bytes after seq: the timestamp (default now, CLOCK_MONOTONIC ns), then the payload."""
+    stamp = time.monotonic_ns() if timestamp_ns is None else timestamp_ns
+    if not isinstance(stamp, int) or isinstance(stamp, bool) or not 0 <= stamp < 1 << 64:
+        raise ValueError(f"timestamp_ns must be CLOCK_MONOTONIC nanoseconds, an int from 0 to 2^64-1 (e.g. "
+                         f"time.monotonic_ns()): timestamp_ns={timestamp_ns!r}")
+    return _TIMESTAMP.pack(stamp) + payload
 
 
 def _merge(values, fields):

@@ -125,6 +125,10 @@ class CreateTest(unittest.TestCase):
             self.assertEqual(before[strip:], after[strip:])
             with self.assertRaises(shmtel.ShmtelError):
                 w.publish("no_such_record")
+            for stamp in (-1, 1 << 64, 1.5, "now"):
+                with self.assertRaisesRegex(ValueError, "timestamp_ns must be"):
+                    w.publish("joint_state", timestamp_ns=stamp)
+            self.assertEqual(before[strip:], read(w.path)[strip:])
 
     def test_every_type_takes_its_range_and_refuses_the_next_value(self):
         with shmtel.create("all", ALL_TYPES, dir=self.dir) as w:
