@@ -13,11 +13,13 @@ import threading
 import time
 import unittest
 
-import shmtel
-from shmtel import layout as L
-from shmtel import _consumer, mailbox
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop
+import shmtel  # noqa: E402
+from shmtel import layout as L  # noqa: E402
+from shmtel import _consumer, mailbox  # noqa: E402
+
+from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop  # noqa: E402
 
 COMMANDS = os.path.join(EXAMPLES, "commands.json")
 ARM = os.path.join(EXAMPLES, "arm.json")

@@ -16,9 +16,11 @@ import time
 import unittest
 from unittest import mock
 
-import shmtel
-from shmtel import _owner
-from shmtel import layout as L
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import shmtel  # noqa: E402
+from shmtel import _owner  # noqa: E402
+from shmtel import layout as L  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON_DIR = os.path.dirname(HERE)
