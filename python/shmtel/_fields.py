@@ -123,7 +123,7 @@ class RecordEncoder:
         if t == "bool":
             if isinstance(value, bool) or (_is_integer(value) and int(value) in (0, 1)):
                 return bool(value)
-            if type(value).__name__ == "bool_":  # numpy.bool_
+            if getattr(getattr(value, "dtype", None), "kind", None) == "b":  # a numpy bool
                 return bool(value)
             raise FieldTypeError(f"{self._describe(f)}{at}: got {value!r}; give True or False (or 1, 0)")
         if t in _INT_RANGES:

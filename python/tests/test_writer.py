@@ -154,6 +154,21 @@ class CreateTest(unittest.TestCase):
             with self.assertRaises(shmtel.FieldTypeError):
                 w.publish("every_type", value="1.0")
 
+    def test_numpy_arrays_and_scalars_are_taken_when_numpy_is_there(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy is not installed (optional: Debian's python3-numpy)")
+        with shmtel.create("np", ALL_TYPES, dir=self.dir) as w, shmtel.open("np", dir=self.dir, numpy=False) as r:
+            w.publish("every_type", doubles=np.array([1.5, 2.5]), ints=np.arange(3, dtype=np.int32),
+                      flags=np.array([True, False, True]), small=np.int8(-3), value=np.float32(1.25),
+                      flag=np.bool_(True), mask=np.uint32(7))
+            s = r.latest("every_type")
+            self.assertEqual(((1.5, 2.5), (0, 1, 2), (True, False, True), -3, 1.25, True, 7),
+                             (s["doubles"], s["ints"], s["flags"], s["small"], s["value"], s["flag"], s["mask"]))
+            with self.assertRaises(shmtel.FieldError):
+                w.publish("every_type", doubles=np.zeros(3))
+
     def test_the_heartbeat_thread_beats_every_period_and_beat_stores_now(self):
         with shmtel.create("hb", ARM, dir=self.dir, heartbeat_period=0.02) as w:
             first = words(w.path, "<Q", L.HEARTBEAT_OFFSET)[0]
