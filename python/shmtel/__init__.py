@@ -14,6 +14,7 @@ __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "Schema
            "ContentionError"]
 
 # Writing (writer.py, _owner.py, _fields.py, mailbox.py, _consumer.py).
+from ._atomics import AtomicsUnavailableError
 from ._fields import FieldError, FieldTypeError
 from ._owner import InvalidModeError, NoSpaceError, RegionIoError, RegionOwnedError
 from ._consumer import Message
@@ -21,4 +22,4 @@ from .mailbox import CONSUMER_DIED, DONE, MailboxTimeoutError
 from .writer import Writer, create
 
 __all__ += ["create", "Writer", "RegionOwnedError", "NoSpaceError", "RegionIoError", "FieldError", "FieldTypeError",
-            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message"]
+            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message", "AtomicsUnavailableError"]
