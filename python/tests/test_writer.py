@@ -6,6 +6,7 @@ Cross-language checks (Java reading these regions, Java writers taken over) are 
 import errno
 import mmap
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -153,6 +154,21 @@ class CreateTest(unittest.TestCase):
                 w.publish("every_type", flag=2)
             with self.assertRaises(shmtel.FieldTypeError):
                 w.publish("every_type", value="1.0")
+
+    def test_large_arrays_go_the_fast_way_and_bad_elements_are_still_named(self):
+        schema = {"schema": "cloud", "version": 1, "records": [{"name": "points", "fields": [
+            {"name": "xyz", "type": "f32", "count": 4096}, {"name": "ids", "type": "u16", "count": 100}]}]}
+        with shmtel.create("cloud", schema, dir=self.dir) as w, shmtel.open("cloud", dir=self.dir, numpy=False) as r:
+            w.publish("points", xyz=[0.25] * 4096, ids=range(100))
+            s = r.latest("points")
+            self.assertEqual(((0.25,) * 4096, tuple(range(100))), (s["xyz"], s["ids"]))
+            for values, message in ((dict(xyz=[0.0] * 4095 + [1e39]), "element 4095: 1e+39 does not fit"),
+                                    (dict(ids=[0] * 99 + [65536]), "element 99: 65536 is out of range 0 to 65535"),
+                                    (dict(ids=[0] * 99 + [1.5]), "element 99: got float 1.5; give an int"),
+                                    (dict(xyz=[0.0] * 4095 + [True]), "element 4095: got bool True; give a number")):
+                with self.assertRaisesRegex(shmtel.FieldError, re.escape(message)):
+                    w.publish("points", **values)
+            self.assertEqual(1, w.next_index("points"))
 
     def test_numpy_arrays_and_scalars_are_taken_when_numpy_is_there(self):
         try:
