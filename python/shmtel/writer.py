@@ -31,7 +31,7 @@ from . import _owner
 from . import _linux
 from . import layout as L
 from ._fields import RecordEncoder
-from .errors import RegionClosedError, ShmtelError
+from .errors import RegionClosedError, SchemaError, ShmtelError
 from .region import _heal
 
 _TIMESTAMP = struct.Struct("<Q")
@@ -404,7 +404,11 @@ def _layout_of(schema):
         return L.compile_schema(schema)
     if isinstance(schema, str) and schema.lstrip().startswith("{"):
         return L.compile_schema(schema)
-    return L.load(schema)
+    try:
+        return L.load(schema)
+    except OSError as e:
+        raise SchemaError(os.fspath(schema), [f"cannot read the schema file: {e.strerror} (give the path of a "
+                                              f"schema file, its JSON text, or a parsed dict)"]) from None
 
 
 def _close_all_at_exit():

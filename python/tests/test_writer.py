@@ -236,6 +236,10 @@ class CreateTest(unittest.TestCase):
         with shmtel.create("m", ARM, dir=self.dir, mode=0o640) as w:
             self.assertEqual(0o640, os.stat(w.path).st_mode & 0o777)
 
+    def test_a_missing_schema_file_is_a_schema_error_naming_it(self):
+        with self.assertRaisesRegex(shmtel.SchemaError, "nope.json: cannot read the schema file: No such file"):
+            shmtel.create("x", os.path.join(self.dir, "nope.json"), dir=self.dir)
+
     def test_a_missing_directory_is_named(self):
         with self.assertRaisesRegex(shmtel.RegionNotFoundError, "does not exist"):
             shmtel.create("x", ARM, dir=os.path.join(self.dir, "nope"))
