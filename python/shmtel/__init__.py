@@ -10,5 +10,5 @@ from .region import Region, State, Stream, open  # noqa: A004 (shmtel.open is th
 from .sample import Sample
 
 __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",
-           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
-           "ContentionError"]
+           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError",
+           "IncompatibleRegionError", "RegionClosedError", "ContentionError"]
