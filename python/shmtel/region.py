@@ -563,7 +563,9 @@ class Region:
 
     def _sleeper_mapping(self, m):
         """The writable mapping for the sleeper words, or None (then this reader polls; the reason said once)."""
-        if m.writable is not None or m.sleep_refusal is not None:
+        if m.sleep_refusal is not None:
+            return None
+        if m.writable is not None:
             return m.writable
         minor = m.version & 0xFFFF
         if minor < L.WAKE_MINOR_VERSION:

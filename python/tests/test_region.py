@@ -418,6 +418,25 @@ class Waiting(RegionTestCase):
         self.assertFalse(r.wait("c", timeout=0.05))
         self.assertEqual(bytes(64), w.mm[r.records["c"].block_offset + 64:r.records["c"].block_offset + 128])
 
+    def test_a_kernel_refusing_membarrier_makes_the_reader_poll_not_spin(self):
+        w = self.writer()
+        r = self.open()
+        calls = []
+        real = shmtel.region._linux.membarrier
+        query = shmtel.region._linux.MEMBARRIER_CMD_QUERY
+        shmtel.region._linux.membarrier = lambda cmd: real(cmd) if cmd == query else calls.append(cmd) or -1
+        try:
+            start = time.monotonic()
+            self.assertFalse(r.wait("c", timeout=0.3))
+            self.assertGreaterEqual(time.monotonic() - start, 0.3)
+        finally:
+            shmtel.region._linux.membarrier = real
+        self.assertEqual(1, len(calls))
+        self.assertIn("refused membarrier", r.sleep_refusal)
+        self.assertFalse(r.sleeps)
+        block = r.records["c"].block_offset
+        self.assertEqual(bytes(64), w.mm[block + 64:block + 128])
+
     @unittest.skipUnless(os.geteuid() == 0, "needs root to read as another user")
     def test_a_reader_that_may_not_write_the_file_polls_and_says_why(self):
         w = self.writer(mode=0o644)
