@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -376,7 +377,7 @@ class Waiting(RegionTestCase):
                 self.assertEqual("S", f.read().rsplit(")", 1)[1].split()[0])
             w.publish("c", 0, {"k": 42})
             _, status = os.waitpid(pid, 0)
-            self.assertEqual(0, os.waitstatus_to_exitcode(status))
+            self.assertEqual((True, 0), (os.WIFEXITED(status), os.WEXITSTATUS(status)))
         finally:
             try:
                 os.kill(pid, 9)
@@ -436,6 +437,23 @@ class Waiting(RegionTestCase):
         self.assertFalse(r.sleeps)
         block = r.records["c"].block_offset
         self.assertEqual(bytes(64), w.mm[block + 64:block + 128])
+
+    @unittest.skipUnless(os.uname().machine == "x86_64", "the plain backend exists on x86-64 only")
+    def test_without_libatomic_an_x86_64_reader_reads_and_polls(self):
+        w = self.writer()
+        w.publish("c", 0, {"k": 5, "label": "five"})
+        code = ("import shmtel, json\n"
+                f"r = shmtel.open('t', {self.dir!r})\n"
+                "s = r.latest('c')\n"
+                "print(json.dumps([shmtel._atomics.BACKEND, s['k'], s['label'], str(r.state), r.sleeps,"
+                " r.sleep_refusal, r.wait('c', timeout=0.05)]))\n")
+        env = dict(os.environ, SHMTEL_PY_NO_LIBATOMIC="1",
+                   PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, out.returncode, out.stderr)
+        backend, k, label, state, sleeps, why, woken = json.loads(out.stdout)
+        self.assertEqual(["x86-64 plain", 5, "five", "LIVE", False, False], [backend, k, label, state, sleeps, woken])
+        self.assertIn("libatomic.so.1", why)
 
     @unittest.skipUnless(os.geteuid() == 0, "needs root to read as another user")
     def test_a_reader_that_may_not_write_the_file_polls_and_says_why(self):
