@@ -7,6 +7,7 @@ from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionErro
                      RegionClosedError, RegionNotFoundError, RegionNotReadyError, RegionPermissionError, SchemaError,
                      ShmtelError)
 from .region import Region, State, Stream, open  # noqa: A004 (shmtel.open is the package's entry point)
+WAITING, LIVE, STALLED, WRITER_DEAD, CLOSED, CORRUPT = State   # shmtel.LIVE ..., the C header's numbers
 from .sample import Sample
 
 __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",

@@ -491,6 +491,8 @@ class Helpers(unittest.TestCase):
     def test_states_have_the_c_numbers(self):
         self.assertEqual([("WAITING", 0), ("LIVE", 1), ("STALLED", 2), ("WRITER_DEAD", 3), ("CLOSED", 4),
                           ("CORRUPT", 5)], [(s.name, int(s)) for s in State])
+        for s in State:
+            self.assertIs(s, getattr(shmtel, s.name))
 
     def test_every_type_has_a_counter_value(self):
         for t in L.TYPES:
