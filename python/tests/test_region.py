@@ -1,6 +1,7 @@
 """The reader: open checks, writer states, latest, stream (lost counts), wait (futex), against fake_writer regions."""
 
 import json
+import mmap
 import os
 import shutil
 import subprocess
@@ -180,6 +181,59 @@ class States(RegionTestCase):
         self.assertEqual(State.LIVE, r.state)
         w.close()
         self.assertEqual(State.CLOSED, r.state)
+
+    def probe_then(self, action):
+        """Runs action just before the reader's lock probe answers (the race rule 17's re-checks are for)."""
+        real = shmtel.region._linux.write_lock_holder
+        calls = []
+
+        def probe(fd):
+            calls.append(fd)
+            if len(calls) == 1:
+                action()
+            return real(fd)
+        shmtel.region._linux.write_lock_holder = probe
+        self.addCleanup(setattr, shmtel.region._linux, "write_lock_holder", real)
+        return calls
+
+    def test_a_clean_close_between_the_state_load_and_the_probe_is_closed_not_dead(self):
+        w = self.writer()
+        r = self.open()
+        self.probe_then(w.close)
+        self.assertEqual(State.CLOSED, r.state)
+
+    def test_a_takeover_between_the_probe_and_the_reload_is_looked_at_again_not_dead(self):
+        w = self.writer()
+        r = self.open()
+        new_writer = []
+
+        def die_and_take_over():
+            w.drop()                                       # the lock is free at the probe...
+            fd = os.open(w.path, os.O_RDWR)                # ...and a new writer takes the region over
+            new_writer.append(fd)
+            self.assertTrue(shmtel._linux.try_write_lock(fd))
+            mm = mmap.mmap(fd, 4096)
+            mm[80:88] = (2).to_bytes(8, "little")          # its epoch, then state 0
+            mm[68:72] = (0).to_bytes(4, "little")
+            mm.close()
+        real = shmtel.region._linux.write_lock_holder
+        calls = []
+
+        def probe(fd):
+            calls.append(fd)
+            if len(calls) == 1:
+                die_and_take_over()
+                return False                               # the probe saw the lock free
+            return real(fd)
+        shmtel.region._linux.write_lock_holder = probe
+        try:
+            self.assertEqual(State.LIVE, r.state)          # not WRITER_DEAD: the epoch changed, looked again
+            self.assertEqual(2, len(calls))
+            self.assertEqual(2, r.epoch)
+        finally:
+            shmtel.region._linux.write_lock_holder = real
+            for fd in new_writer:
+                os.close(fd)
 
     def test_a_writer_that_let_go_without_closing_is_dead(self):
         w = self.writer()
