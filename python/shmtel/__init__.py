@@ -7,11 +7,12 @@ from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionErro
                      RegionClosedError, RegionNotFoundError, RegionNotReadyError, RegionPermissionError, SchemaError,
                      ShmtelError)
 from .region import Region, State, Stream, open  # noqa: A004 (shmtel.open is the package's entry point)
+WAITING, LIVE, STALLED, WRITER_DEAD, CLOSED, CORRUPT = State   # shmtel.LIVE ..., the C header's numbers
 from .sample import Sample
 
 __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",
-           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
-           "ContentionError"]
+           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError",
+           "IncompatibleRegionError", "RegionClosedError", "ContentionError"]
 
 # Writing (writer.py, _owner.py, _fields.py, mailbox.py, _consumer.py).
 from ._atomics import AtomicsUnavailableError

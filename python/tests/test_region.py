@@ -1,8 +1,10 @@
 """The reader: open checks, writer states, latest, stream (lost counts), wait (futex), against fake_writer regions."""
 
 import json
+import mmap
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -179,6 +181,59 @@ class States(RegionTestCase):
         self.assertEqual(State.LIVE, r.state)
         w.close()
         self.assertEqual(State.CLOSED, r.state)
+
+    def probe_then(self, action):
+        """Runs action just before the reader's lock probe answers (the race rule 17's re-checks are for)."""
+        real = shmtel.region._linux.write_lock_holder
+        calls = []
+
+        def probe(fd):
+            calls.append(fd)
+            if len(calls) == 1:
+                action()
+            return real(fd)
+        shmtel.region._linux.write_lock_holder = probe
+        self.addCleanup(setattr, shmtel.region._linux, "write_lock_holder", real)
+        return calls
+
+    def test_a_clean_close_between_the_state_load_and_the_probe_is_closed_not_dead(self):
+        w = self.writer()
+        r = self.open()
+        self.probe_then(w.close)
+        self.assertEqual(State.CLOSED, r.state)
+
+    def test_a_takeover_between_the_probe_and_the_reload_is_looked_at_again_not_dead(self):
+        w = self.writer()
+        r = self.open()
+        new_writer = []
+
+        def die_and_take_over():
+            w.drop()                                       # the lock is free at the probe...
+            fd = os.open(w.path, os.O_RDWR)                # ...and a new writer takes the region over
+            new_writer.append(fd)
+            self.assertTrue(shmtel._linux.try_write_lock(fd))
+            mm = mmap.mmap(fd, 4096)
+            mm[80:88] = (2).to_bytes(8, "little")          # its epoch, then state 0
+            mm[68:72] = (0).to_bytes(4, "little")
+            mm.close()
+        real = shmtel.region._linux.write_lock_holder
+        calls = []
+
+        def probe(fd):
+            calls.append(fd)
+            if len(calls) == 1:
+                die_and_take_over()
+                return False                               # the probe saw the lock free
+            return real(fd)
+        shmtel.region._linux.write_lock_holder = probe
+        try:
+            self.assertEqual(State.LIVE, r.state)          # not WRITER_DEAD: the epoch changed, looked again
+            self.assertEqual(2, len(calls))
+            self.assertEqual(2, r.epoch)
+        finally:
+            shmtel.region._linux.write_lock_holder = real
+            for fd in new_writer:
+                os.close(fd)
 
     def test_a_writer_that_let_go_without_closing_is_dead(self):
         w = self.writer()
@@ -376,7 +431,7 @@ class Waiting(RegionTestCase):
                 self.assertEqual("S", f.read().rsplit(")", 1)[1].split()[0])
             w.publish("c", 0, {"k": 42})
             _, status = os.waitpid(pid, 0)
-            self.assertEqual(0, os.waitstatus_to_exitcode(status))
+            self.assertEqual((True, 0), (os.WIFEXITED(status), os.WEXITSTATUS(status)))
         finally:
             try:
                 os.kill(pid, 9)
@@ -418,6 +473,42 @@ class Waiting(RegionTestCase):
         self.assertFalse(r.wait("c", timeout=0.05))
         self.assertEqual(bytes(64), w.mm[r.records["c"].block_offset + 64:r.records["c"].block_offset + 128])
 
+    def test_a_kernel_refusing_membarrier_makes_the_reader_poll_not_spin(self):
+        w = self.writer()
+        r = self.open()
+        calls = []
+        real = shmtel.region._linux.membarrier
+        query = shmtel.region._linux.MEMBARRIER_CMD_QUERY
+        shmtel.region._linux.membarrier = lambda cmd: real(cmd) if cmd == query else calls.append(cmd) or -1
+        try:
+            start = time.monotonic()
+            self.assertFalse(r.wait("c", timeout=0.3))
+            self.assertGreaterEqual(time.monotonic() - start, 0.3)
+        finally:
+            shmtel.region._linux.membarrier = real
+        self.assertEqual(1, len(calls))
+        self.assertIn("refused membarrier", r.sleep_refusal)
+        self.assertFalse(r.sleeps)
+        block = r.records["c"].block_offset
+        self.assertEqual(bytes(64), w.mm[block + 64:block + 128])
+
+    @unittest.skipUnless(os.uname().machine == "x86_64", "the plain backend exists on x86-64 only")
+    def test_without_libatomic_an_x86_64_reader_reads_and_polls(self):
+        w = self.writer()
+        w.publish("c", 0, {"k": 5, "label": "five"})
+        code = ("import shmtel, json\n"
+                f"r = shmtel.open('t', {self.dir!r})\n"
+                "s = r.latest('c')\n"
+                "print(json.dumps([shmtel._atomics.BACKEND, s['k'], s['label'], str(r.state), r.sleeps,"
+                " r.sleep_refusal, r.wait('c', timeout=0.05)]))\n")
+        env = dict(os.environ, SHMTEL_PY_NO_LIBATOMIC="1",
+                   PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(0, out.returncode, out.stderr)
+        backend, k, label, state, sleeps, why, woken = json.loads(out.stdout)
+        self.assertEqual(["x86-64 plain", 5, "five", "LIVE", False, False], [backend, k, label, state, sleeps, woken])
+        self.assertIn("libatomic.so.1", why)
+
     @unittest.skipUnless(os.geteuid() == 0, "needs root to read as another user")
     def test_a_reader_that_may_not_write_the_file_polls_and_says_why(self):
         w = self.writer(mode=0o644)
@@ -454,6 +545,8 @@ class Helpers(unittest.TestCase):
     def test_states_have_the_c_numbers(self):
         self.assertEqual([("WAITING", 0), ("LIVE", 1), ("STALLED", 2), ("WRITER_DEAD", 3), ("CLOSED", 4),
                           ("CORRUPT", 5)], [(s.name, int(s)) for s in State])
+        for s in State:
+            self.assertIs(s, getattr(shmtel, s.name))
 
     def test_every_type_has_a_counter_value(self):
         for t in L.TYPES:
