@@ -289,6 +289,28 @@ class TakeoverTest(unittest.TestCase):
         self.assertEqual(holder.pid, caught.exception.pid)
         self.assertIn(f"owned by a live writer (owner pid {holder.pid}, running)", str(caught.exception))
 
+    def test_of_writers_racing_for_a_name_exactly_one_wins_and_the_others_name_its_pid(self):
+        start = time.time() + 1.5
+        racers = [child("""
+            import sys, time, shmtel
+            time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all start together
+            try:
+                w = shmtel.create("race", sys.argv[1])
+                print("won", flush=True)
+                time.sleep(3)
+            except shmtel.RegionOwnedError as e:
+                print("owned", e.pid, flush=True)
+        """, self.dir, ARM, str(start)) for _ in range(6)]
+        outcomes = []
+        for p in racers:
+            out, _ = p.communicate(timeout=60)
+            p.stdout.close()
+            outcomes.append(out.strip())
+        winners = [p.pid for p, o in zip(racers, outcomes) if o == "won"]
+        self.assertEqual(1, len(winners), outcomes)
+        self.assertEqual(["owned " + str(winners[0])] * 5, [o for o in outcomes if o != "won"])
+        self.assertEqual(["shmtel.race"], os.listdir(self.dir), "no hidden or temporary file left")
+
     def test_a_dead_writers_region_is_taken_over_in_place_past_every_started_index(self):
         rec = L.load(ARM).records[0]  # depth 8
         with shmtel.create("t", ARM, dir=self.dir) as w:
