@@ -10,8 +10,8 @@ from .region import Region, State, Stream, open  # noqa: A004 (shmtel.open is th
 from .sample import Sample
 
 __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "SchemaError", "InvalidRegionNameError",
-           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
-           "ContentionError"]
+           "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError",
+           "IncompatibleRegionError", "RegionClosedError", "ContentionError"]
 
 # Writing (writer.py, _owner.py, _fields.py, mailbox.py, _consumer.py).
 from ._atomics import AtomicsUnavailableError

@@ -245,8 +245,9 @@ class Region:
         u64 = lambda off: int.from_bytes(mm[off:off + 8], "little")   # noqa: E731
         magic = u64(L.MAGIC_OFFSET)
         if magic != L.MAGIC:
-            raise CorruptRegionError(f"{where}: wrong magic at offset {L.MAGIC_OFFSET}: found {L.fingerprint_hex(magic)}"
-                                     f", expected {L.fingerprint_hex(L.MAGIC)} (\"SHMTEL\"): this is not a shmtel region")
+            raise CorruptRegionError(f"{where}: wrong magic at offset {L.MAGIC_OFFSET}: found "
+                                     f"{L.fingerprint_hex(magic)}, expected {L.fingerprint_hex(L.MAGIC)} "
+                                     "(\"SHMTEL\"): this is not a shmtel region")
         version = atomics.load_u32(base + L.VERSION_OFFSET, atomics.ACQUIRE)
         major, minor = version >> L.FORMAT_MAJOR_SHIFT, version & 0xFFFF
         if major != L.FORMAT_MAJOR:
