@@ -300,6 +300,31 @@ class PythonReaderTest {
     }
 
     @Test
+    void theReadingExampleOfDocsPythonMdRuns() throws Exception {
+        String doc = Files.readString(ROOT.resolve("docs/python.md"));
+        int section = doc.indexOf("\n## Reading\n");
+        assertThat(section).as("docs/python.md has a \"## Reading\" section").isNotNegative();
+        int start = doc.indexOf("```python\n", section);
+        int end = doc.indexOf("\n```\n", start);
+        assertThat(start).as("a python block in the Reading section").isPositive();
+        Path example = dir.resolve("reading_example.py");
+        Files.writeString(example, doc.substring(start + "```python\n".length(), end + 1));
+        pub("--rate", "200");
+        ProcessBuilder pb = new ProcessBuilder("python3", example.toString()).directory(ROOT.toFile())
+                .redirectErrorStream(true);
+        pb.environment().put("PYTHONPATH", ROOT.resolve("python").toString());
+        pb.environment().put("SHMTEL_DIR", dir.toString());
+        Process p = pb.start();
+        children.add(p);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out.lines().findFirst()).hasValue("LIVE");
+        assertThat(out).contains("joint_state 8 [('position', 'f64', 6, 'rad'), ", "lost ", "\nnew ");
+        assertThat(out.lines().filter(l -> l.startsWith("stream "))).hasSize(10);
+    }
+
+    @Test
     void pythonShmtelLsAndEchoReadAJavaRegion() throws Exception {
         Child writer = pub("--rate", "0", "--count", "50");
         assertThat(writer.exit(60)).isZero();
