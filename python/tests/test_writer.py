@@ -217,6 +217,22 @@ class CreateTest(unittest.TestCase):
             self.assertEqual((0, 0), words(w.path, "<Ii", rec.block_offset + L.SLEEPERS_OFFSET)[:1]
                              + words(w.path, "<i", rec.block_offset + L.SLEEPER_PIDS_OFFSET + 12))
 
+    def test_flush_records_each_records_published_count_and_the_time(self):
+        rec = L.load(ARM).records[0]
+        entry = L.RECORD_TABLE_OFFSET + L.RECORD_ENTRY_FLUSHED_OFFSET
+        with tempfile.TemporaryDirectory(prefix="shmtel-pytest-disk-") as disk:  # a real file system, not tmpfs
+            with shmtel.create("durable", ARM, dir=disk) as w:
+                self.assertEqual((0, 0), (words(w.path, "<Q", entry)[0], words(w.path, "<Q", L.FLUSHED_AT_OFFSET)[0]))
+                for _ in range(3):
+                    w.publish("joint_state")
+                before = time.time_ns()
+                w.flush()
+                self.assertEqual(3, words(w.path, "<Q", entry)[0])
+                self.assertGreaterEqual(words(w.path, "<Q", L.FLUSHED_AT_OFFSET)[0], before)
+                w.publish("joint_state")
+            self.assertEqual(4, words(w.path, "<Q", entry)[0], "close flushes too")
+            self.assertEqual(rec.index, 0)
+
     def test_a_closed_writer_refuses_to_publish(self):
         w = shmtel.create("c", ARM, dir=self.dir)
         w.close()
