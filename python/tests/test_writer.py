@@ -217,6 +217,22 @@ class CreateTest(unittest.TestCase):
             self.assertEqual((0, 0), words(w.path, "<Ii", rec.block_offset + L.SLEEPERS_OFFSET)[:1]
                              + words(w.path, "<i", rec.block_offset + L.SLEEPER_PIDS_OFFSET + 12))
 
+    def test_flush_records_each_records_published_count_and_the_time(self):
+        rec = L.load(ARM).records[0]
+        entry = L.RECORD_TABLE_OFFSET + L.RECORD_ENTRY_FLUSHED_OFFSET
+        with tempfile.TemporaryDirectory(prefix="shmtel-pytest-disk-") as disk:  # a real file system, not tmpfs
+            with shmtel.create("durable", ARM, dir=disk) as w:
+                self.assertEqual((0, 0), (words(w.path, "<Q", entry)[0], words(w.path, "<Q", L.FLUSHED_AT_OFFSET)[0]))
+                for _ in range(3):
+                    w.publish("joint_state")
+                before = time.time_ns()
+                w.flush()
+                self.assertEqual(3, words(w.path, "<Q", entry)[0])
+                self.assertGreaterEqual(words(w.path, "<Q", L.FLUSHED_AT_OFFSET)[0], before)
+                w.publish("joint_state")
+            self.assertEqual(4, words(w.path, "<Q", entry)[0], "close flushes too")
+            self.assertEqual(rec.index, 0)
+
     def test_a_closed_writer_refuses_to_publish(self):
         w = shmtel.create("c", ARM, dir=self.dir)
         w.close()
@@ -288,6 +304,28 @@ class TakeoverTest(unittest.TestCase):
             shmtel.create("held", ARM, dir=self.dir)
         self.assertEqual(holder.pid, caught.exception.pid)
         self.assertIn(f"owned by a live writer (owner pid {holder.pid}, running)", str(caught.exception))
+
+    def test_of_writers_racing_for_a_name_exactly_one_wins_and_the_others_name_its_pid(self):
+        start = time.time() + 1.5
+        racers = [child("""
+            import sys, time, shmtel
+            time.sleep(max(0.0, float(sys.argv[2]) - time.time()))  # all start together
+            try:
+                w = shmtel.create("race", sys.argv[1])
+                print("won", flush=True)
+                time.sleep(3)
+            except shmtel.RegionOwnedError as e:
+                print("owned", e.pid, flush=True)
+        """, self.dir, ARM, str(start)) for _ in range(6)]
+        outcomes = []
+        for p in racers:
+            out, _ = p.communicate(timeout=60)
+            p.stdout.close()
+            outcomes.append(out.strip())
+        winners = [p.pid for p, o in zip(racers, outcomes) if o == "won"]
+        self.assertEqual(1, len(winners), outcomes)
+        self.assertEqual(["owned " + str(winners[0])] * 5, [o for o in outcomes if o != "won"])
+        self.assertEqual(["shmtel.race"], os.listdir(self.dir), "no hidden or temporary file left")
 
     def test_a_dead_writers_region_is_taken_over_in_place_past_every_started_index(self):
         rec = L.load(ARM).records[0]  # depth 8

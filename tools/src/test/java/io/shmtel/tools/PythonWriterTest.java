@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -297,6 +298,35 @@ class PythonWriterTest {
             assertThat(subscriber.epoch()).isEqualTo(2);
             assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
         }
+    }
+
+    /**
+     * Python writers publishing flat out are SIGKILLed wherever they are (mid-publish included) and replaced, five
+     * times, while a Java stream reader reads every sample: it never accepts a torn sample nor an index going
+     * back, so no new writer ever wrote an index a dead one had started (rule R1), and each takes over in place.
+     */
+    @Test
+    void pythonWritersKilledAnywhereAndTakenOverNeverGiveAJavaStreamReaderATornOrRepeatedSample() throws Exception {
+        Child writer = python("publish", dir.toString(), "kill", ALL_TYPES, "every_type", "0", "0", "hold");
+        writer.await("ready epoch=1", PATIENCE_S);
+        Child reader = java(List.of(), RegionChild.class, "stream", dir.toString(), "kill", "every_type",
+                Long.toString(Long.MAX_VALUE), "12");
+        Random random = new Random();
+        Thread.sleep(2000); // the reader attached
+        int lives = 5;
+        for (int life = 2; life <= lives + 1; life++) {
+            Thread.sleep(200 + random.nextInt(400));
+            writer.process.destroyForcibly();
+            assertThat(writer.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            writer = python("publish", dir.toString(), "kill", ALL_TYPES, "every_type", "0", "0", "hold");
+            writer.await("ready epoch=" + life + " ", PATIENCE_S);
+        }
+        String out = reader.finish(PATIENCE_S).trim();
+        Matcher m = Pattern.compile("reads (\\d+) torn (\\d+) lost (\\d+) backwards (\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("samples read, " + out).isPositive();
+        assertThat(Long.parseLong(m.group(2))).as("torn, " + out).isZero();
+        assertThat(Long.parseLong(m.group(4))).as("indexes going back, " + out).isZero();
     }
 
     /**
