@@ -10,6 +10,10 @@ Modes (the region directory is $SHMTEL_DIR; the package on PYTHONPATH)::
                                             K ok|bad": the counter pattern of K or not)
     sleep NAME TIMEOUT_MS                   open NAME, say "waiting asleep|polling", wait for the next publish,
                                             say "woken 1" (or "woken 0" after the time-out)
+    torn NAME READS DELIVERIES              open NAME, make READS latest() reads, then take DELIVERIES samples
+                                            from a stream, each checked against the counter pattern of its index;
+                                            say "latest reads N torn T backwards B contended C" and "stream reads
+                                            N torn T backwards B lost L"
 """
 
 import os
@@ -65,6 +69,40 @@ def sleep(name, timeout_ms):
     say(f"woken {1 if woken else 0}")
 
 
+def torn(name, reads, deliveries):
+    region = shmtel.open(name, numpy=False)
+    rec = region.layout.record(RECORD)
+    done = bad = backwards = contended = 0
+    last = -1
+    while done < reads:
+        try:
+            sample = region.latest(RECORD)
+        except shmtel.ContentionError:
+            contended += 1
+            continue
+        if not counter.check(sample, rec):
+            bad += 1
+        if sample.index < last:
+            backwards += 1
+        last = sample.index
+        done += 1
+    say(f"latest reads {done} torn {bad} backwards {backwards} contended {contended}")
+    stream = region.stream(RECORD, start="oldest")
+    done = bad = backwards = 0
+    last = -1
+    while done < deliveries:
+        sample = stream.poll()
+        if sample is None:
+            continue
+        if not counter.check(sample, rec):
+            bad += 1
+        if sample.index <= last:
+            backwards += 1
+        last = sample.index
+        done += 1
+    say(f"stream reads {done} torn {bad} backwards {backwards} lost {stream.lost}")
+
+
 def main(argv):
     mode = argv[0]
     if mode == "writer":
@@ -73,6 +111,8 @@ def main(argv):
         reader(argv[1])
     elif mode == "sleep":
         sleep(argv[1], int(argv[2]))
+    elif mode == "torn":
+        torn(argv[1], int(argv[2]), int(argv[3]))
     else:
         raise SystemExit(f"unknown mode {mode}")
 
