@@ -156,6 +156,9 @@ proctype Writer(byte lives; bit zc) {
             k = published;
 #if defined(LAZY_RESUME) && defined(LAZY_MIXED)
             skip;                                      /* lazy and cz chosen before the d_step */
+#elif defined(LAZY_RESUME) && defined(LAZY_CLAIMS)
+            lazy = (g > 0);                            /* by hand: lazy lives also give claims up, and */
+            cz = zc;                                   /* the next publish's check skips the index */
 #elif defined(LAZY_RESUME)
             lazy = (g > 0);
             cz = (zc && g == 0);
@@ -291,7 +294,7 @@ aborted:    skip;                                      /* abortClaim(): index k 
 #endif
             d_step { ab++; w++; s = 0 };
 sampled:    skip
-        :: cz && n < (g == 0 -> SAMPLES0 : SAMPLES1) && sk < MAXSKIP ->
+        :: cz && !lazy && n < (g == 0 -> SAMPLES0 : SAMPLES1) && sk < MAXSKIP ->
             /* skipTo(to): leave out k .. to-1; mark j = max(k, to-DEPTH+1) .. to-1 seq = 2j+1 */
             if
             :: to = k + 1

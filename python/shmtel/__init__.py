@@ -13,11 +13,13 @@ __all__ = ["open", "State", "Region", "Stream", "Sample", "ShmtelError", "Schema
            "RegionNotFoundError", "RegionPermissionError", "RegionNotReadyError", "CorruptRegionError", "IncompatibleRegionError", "RegionClosedError",
            "ContentionError"]
 
-# Writing (writer.py, _owner.py, _fields.py, mailbox.py).
+# Writing (writer.py, _owner.py, _fields.py, mailbox.py, _consumer.py).
+from ._atomics import AtomicsUnavailableError
 from ._fields import FieldError, FieldTypeError
 from ._owner import InvalidModeError, NoSpaceError, RegionIoError, RegionOwnedError
-from .mailbox import CONSUMER_DIED, DONE, MailboxTimeoutError, Message
+from ._consumer import Message
+from .mailbox import CONSUMER_DIED, DONE, MailboxTimeoutError
 from .writer import Writer, create
 
 __all__ += ["create", "Writer", "RegionOwnedError", "NoSpaceError", "RegionIoError", "FieldError", "FieldTypeError",
-            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message"]
+            "InvalidModeError", "DONE", "CONSUMER_DIED", "MailboxTimeoutError", "Message", "AtomicsUnavailableError"]

@@ -61,11 +61,26 @@ class RecordEncoder:
             if f.type == "string":
                 struct.pack_into(f"{f.length}s", payload, f.offset, self._text(f, value))
             elif f.is_array:
-                elements = self._elements(f, value)
-                struct.pack_into(f"<{f.count}{TYPES[f.type][1]}", payload, f.offset, *elements)
+                fmt = f"<{f.count}{TYPES[f.type][1]}"
+                if f.type != "bool" and self._fast(fmt, payload, f, value):
+                    continue
+                struct.pack_into(fmt, payload, f.offset, *self._elements(f, value))
             else:
                 struct.pack_into("<" + TYPES[f.type][1], payload, f.offset, self._element(f, value, None))
         return bytes(payload)
+
+    def _fast(self, fmt, payload, f, value):
+        """Numbers packed as they are (struct checks kind and range): True when that worked and took nothing a
+        field refuses (bools); anything else goes the element-by-element way, which says what is wrong."""
+        if isinstance(value, (str, bytes, bytearray)) or not hasattr(value, "__len__") or len(value) != f.count:
+            return False
+        try:
+            struct.pack_into(fmt, payload, f.offset, *value)
+        except (struct.error, OverflowError, TypeError, ValueError):
+            return False
+        if f.type in _FLOAT_MAX and any(isinstance(v, bool) for v in value):
+            return False
+        return True
 
     def _unknown(self, name):
         names = list(self._fields)
@@ -123,7 +138,7 @@ class RecordEncoder:
         if t == "bool":
             if isinstance(value, bool) or (_is_integer(value) and int(value) in (0, 1)):
                 return bool(value)
-            if type(value).__name__ == "bool_":  # numpy.bool_
+            if getattr(getattr(value, "dtype", None), "kind", None) == "b":  # a numpy bool
                 return bool(value)
             raise FieldTypeError(f"{self._describe(f)}{at}: got {value!r}; give True or False (or 1, 0)")
         if t in _INT_RANGES:

@@ -14,6 +14,9 @@ and ``RegionTakeover`` step by step:
   state 0, the writer line, LIVE, the version);
 * another layout, an unreadable header, a group/world-writable file: removed under the lock and replaced
   by a new file with the next epoch.
+
+(Over 400 lines on purpose: one place for the whole create/take-over sequence, in format.md's order, and
+for the messages of its errors.)
 """
 
 import ctypes

@@ -3,8 +3,8 @@
 The writer's side is ``Writer.send(record, **fields)``: it puts the message when the box is EMPTY (first
 collecting an ERROR answer), then waits for its answer and returns the code: ``DONE`` (0), the consumer's
 error code (1 or more), or ``CONSUMER_DIED`` (-1) when the consumer that held it died. The consumer's side
-is ``take(region, record)`` (also ``region.take(record)``) -> a ``Message`` or None, and
-``message.answer(code)`` (``done()``, ``fail(code)``).
+is ``region.take(record)`` -> a ``Message`` or None, and ``message.answer(code)`` (``done()``, ``fail(code)``),
+in ``_consumer.py``.
 
 The handshake word (block +8, u64, changed only by compare-and-swap, every access sequentially
 consistent): low half the state (EMPTY 0, READY 1, READING 2, ERROR 3; the futex word), high half the
@@ -25,17 +25,15 @@ EMPTY|k', and that message is never delivered) and repairs ``published`` when th
 between its READY swap and storing it.
 """
 
-import mmap
 import os
-import stat
 import threading
 import time
-from collections.abc import Mapping
 
 from . import _atomics as atomics
 from . import _linux
 from . import layout as L
-from .errors import CorruptRegionError, RegionClosedError, RegionPermissionError, ShmtelError
+from .errors import CorruptRegionError, RegionClosedError, ShmtelError
+from .writer import stamped
 
 EMPTY, READY, READING, ERROR = 0, 1, 2, 3
 STATE_NAMES = {EMPTY: "EMPTY", READY: "READY", READING: "READING", ERROR: "ERROR"}
@@ -159,11 +157,12 @@ class _Box:
         self.wake_state()
         return True
 
-    def sleep(self, seen, timeout_s, can_sleep):
+    def sleep(self, seen, timeout_s, can_sleep, closed=lambda: False):
         """Sleeps on the state word while it is ``seen`` (the whole u64), at most ``timeout_s``.
 
         The sleeper protocol of format.md: claim a sleeper slot (CAS pid 0 -> own pid), set its bit, membarrier,
-        look again, FUTEX_WAIT on the low half, then clear the bit and free the slot. Polls (at most every 1 ms)
+        look again (and at ``closed()``: a close wakes sleepers), FUTEX_WAIT on the low half, then clear the bit
+        and free the slot. Polls (at most every 1 ms)
         where it cannot sleep in the kernel or every sleeper slot is taken.
         """
         if timeout_s <= 0:
@@ -185,12 +184,20 @@ class _Box:
             atomics.fetch_or_u32(self.sleepers, 1 << slot)
             _linux.membarrier(_linux.MEMBARRIER_CMD_GLOBAL_EXPEDITED)
             atomics.fence(atomics.SEQ_CST)
-            if atomics.load_u64(self.word, atomics.ACQUIRE) != seen:
+            if atomics.load_u64(self.word, atomics.ACQUIRE) != seen or closed():
                 return
             _linux.futex_wait(self.word, seen & _U32, int(timeout_s * _NS_PER_S))
         finally:
             atomics.fetch_and_u32(self.sleepers, ~(1 << slot) & _U32)
             atomics.store_u32(self.pids + 4 * slot, 0, atomics.RELEASE)
+
+
+def require_rmw(where):
+    """Mailboxes move their word by compare-and-swap: refuse before touching anything when the shim has none."""
+    if not atomics.HAVE_RMW:
+        raise atomics.AtomicsUnavailableError(
+            f"mailbox \"{where}\": mailboxes need compare-and-swap, which needs libatomic.so.1 (it did not load). "
+            f"Fix: install libatomic1 (Debian/Ubuntu: apt-get install libatomic1)")
 
 
 def can_sleep():
@@ -290,7 +297,7 @@ class SenderState:
             if word & _U32 != EMPTY:
                 return False, word
             k = self.rs.next
-            self.rs.write_slot(k, stamp, payload)
+            self.rs.write_slot(k, stamped(stamp, payload))
             if not self.box.cas(word, word_of(READY, k + 1)):
                 raise self._corrupt(self.box.load_word())
             atomics.store_u64(self.box.published, k + 1, atomics.RELEASE)
@@ -318,7 +325,7 @@ class SenderState:
             if self._recover_if_due(word):
                 return True
             wait = min(wait, max(0.0, self.next_holder_check - now))
-        self.box.sleep(word, wait, self.sleeps)
+        self.box.sleep(word, wait, self.sleeps, lambda: self.writer.closed)
         return True
 
     def send(self, payload, timeout):
@@ -356,246 +363,5 @@ def send(writer, record, values, timeout):
         raise ShmtelError(f"record \"{record}\" of region \"{writer.name}\" is a ring, not a mailbox: publish to it "
                           f"with writer.publish(\"{record}\", ...)")
     payload = rs.encoder.encode(values)
+    require_rmw(f"{writer.name}/{record}")
     return rs.sender.send(payload, timeout)
-
-
-# ---------------------------------------------------------------------- the consumer's side
-class Message(Mapping):
-    """A message taken from a mailbox: its fields (a mapping, as a sample), ``index``, ``timestamp_ns``.
-
-    Answer it exactly once: ``done()`` (``answer(0)``) or ``fail(code)`` (``answer(code)``, code >= 1); the
-    writer's ``send`` returns that code. A context manager: leaving the ``with`` block answers ``done()``
-    when nothing was answered, or ``fail(1)`` on an exception.
-    """
-
-    def __init__(self, consumer, sample):
-        self._consumer = consumer
-        self._sample = sample
-        self.record = sample.record
-        self.index = sample.index
-        self.timestamp_ns = sample.timestamp_ns
-        self.answered = False
-
-    def __getitem__(self, name):
-        return self._sample[name]
-
-    def __iter__(self):
-        return iter(self._sample)
-
-    def __len__(self):
-        return len(self._sample)
-
-    def __getattr__(self, name):
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._sample, name)
-
-    def raw(self, name):
-        return self._sample.raw(name)
-
-    def answer(self, code=DONE):
-        """Answers the message: 0 done, >= 1 an error code. False when it had been answered for this consumer
-        already (found dead, answered -1 by a recoverer: the answer is void)."""
-        if not isinstance(code, int) or isinstance(code, bool) or code < 0 or code > (1 << 31) - 1:
-            raise ValueError(f"an answer code is 0 (done) or an error code from 1 to {(1 << 31) - 1}: code={code!r}")
-        if self.answered:
-            raise ShmtelError(f"message {self.index} of mailbox \"{self._consumer.where}\" was already answered")
-        self.answered = True
-        return self._consumer.answer(self.index, code)
-
-    def done(self):
-        return self.answer(DONE)
-
-    def fail(self, code=1):
-        if code == DONE:
-            raise ValueError("fail() needs an error code of 1 or more; use done() for success")
-        return self.answer(code)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if not self.answered:
-            self.answer(DONE if exc_type is None else 1)
-        return False
-
-    def __repr__(self):
-        shown = ", ".join(f"{k}={v!r}" for k, v in self._sample.items())
-        return f"Message({self.record}#{self.index} t={self.timestamp_ns}: {shown})"
-
-
-def take(region, record, timeout=0.0):
-    """``Region.take``: the next message of mailbox record ``record`` of an opened region, or None.
-
-    ``timeout``: seconds to wait for one (0: look once; None: no limit). Answer the message (``done()``,
-    ``fail(code)``) before taking the next. The consumer maps the region file writable (the handshake word is
-    stored by consumers too), so it needs write permission on the file.
-    """
-    r = region._record(record)
-    if not r.is_mailbox:
-        raise ShmtelError(f"record \"{record}\" of region \"{region.name}\" is a ring, not a mailbox: read it with "
-                          f"region.latest(\"{record}\") or region.stream(\"{record}\")")
-    consumers = region.__dict__.setdefault("_consumers", {})
-    c = consumers.get(record)
-    try:
-        named = os.stat(region.path, follow_symlinks=False)
-        if (named.st_dev, named.st_ino) != region._m().ident:
-            region.state  # noqa: B018 (follows a new file under the name: format.md, rule 18)
-    except FileNotFoundError:
-        pass
-    m = region._m()
-    if c is None or (c.ident != m.ident and c.held < 0):
-        if c is not None:
-            c.close()
-        c = Consumer(region.name, region.path, m.layout, m.layout.record(record), region._numpy)
-        consumers[record] = c
-    return c.take(timeout)
-
-
-def close_consumers(region):
-    """Closes the consumers ``take`` opened on ``region`` (``Region.close``)."""
-    for c in region.__dict__.pop("_consumers", {}).values():
-        c.close()
-
-
-class Consumer:
-    """A consumer of one mailbox record of region file ``path``: its own read-write mapping of the file.
-
-    Readers map regions read-only; taking and answering store the handshake word, so a consumer maps the file
-    writable (it needs write permission on it) and stores only the mailbox words (format.md, rule 19).
-    """
-
-    def __init__(self, name, path, layout, record, numpy=None):
-        """``numpy``: the numpy module for array fields (None: tuples)."""
-        self.name = name
-        self.path = path
-        self.layout = layout
-        self.record = record
-        self.where = f"{name}/{record.name}"
-        from .sample import Decoder  # the reader's decoding of a slot
-        self.decoder = Decoder(record, numpy)
-        self.sleeps = can_sleep()
-        self.held = -1
-        self.next_holder_check = 0.0
-        self._fd = -1
-        self._mm = None
-        self._pin = None
-        self.ident = None
-        self.box = None
-        self._open()
-
-    def _open(self):
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except PermissionError:
-            raise RegionPermissionError(
-                f"mailbox \"{self.where}\": taking messages stores the mailbox's handshake word, which needs write "
-                f"permission on {self.path}; run the consumer as the writer's user") from None
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_mode & 0o022 or st.st_size < self.layout.region_length:
-                raise CorruptRegionError(f"mailbox \"{self.where}\": {self.path} is not the region it was opened as "
-                                         f"(not a regular file, group/world-writable, or shorter than "
-                                         f"{self.layout.region_length} bytes)")
-            mm = mmap.mmap(fd, st.st_size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
-        except BaseException:
-            os.close(fd)
-            raise
-        pin = atomics.Pin(mm)
-        if (atomics.load_u32(pin.address + L.VERSION_OFFSET, atomics.ACQUIRE) == 0
-                or int.from_bytes(mm[L.FINGERPRINT_OFFSET:L.FINGERPRINT_OFFSET + 8], "little")
-                != self.layout.fingerprint):
-            pin.release()
-            mm.close()
-            os.close(fd)
-            raise CorruptRegionError(f"mailbox \"{self.where}\": {self.path} now holds another layout (a writer "
-                                     f"replaced the region): open the region again")
-        self.close()
-        self._fd, self._mm, self._pin, self.ident = fd, mm, pin, (st.st_dev, st.st_ino)
-        self.box = _Box(pin.address, self.record)
-
-    def _follow(self):
-        """Maps the file again when the name now refers to another file (a writer replaced the region)."""
-        try:
-            st = os.stat(self.path, follow_symlinks=False)
-        except FileNotFoundError:
-            return
-        if (st.st_dev, st.st_ino) != self.ident and self.held < 0:
-            self._open()
-
-    def take(self, timeout=0.0):
-        """The next message, or None when none came within ``timeout`` seconds (0: look once; None: no limit)."""
-        if self._mm is None:
-            raise RegionClosedError(f"mailbox \"{self.where}\": this consumer is closed")
-        if self.held >= 0:
-            raise ShmtelError(f"mailbox \"{self.where}\": message {self.held} taken by this consumer is not "
-                              f"answered yet: answer it (message.done() or .fail(code)) before taking the next")
-        deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
-        self._follow()
-        box = self.box
-        while True:
-            word = box.load_word()
-            st = word & _U32
-            if st == READY:
-                message = self._take(word)
-                if message is not None:
-                    return message
-                continue
-            if st == READING and time.monotonic() >= self.next_holder_check:
-                self.next_holder_check = time.monotonic() + HOLDER_CHECK_S
-                if box.recover(word):
-                    continue
-            now = time.monotonic()
-            if deadline is not None and now >= deadline:
-                return None
-            wait = MAX_SLEEP_S if deadline is None else min(MAX_SLEEP_S, deadline - now)
-            if st == READING:
-                wait = min(wait, max(0.0, self.next_holder_check - now))
-            box.sleep(word, wait, self.sleeps)
-
-    def _take(self, word):
-        box = self.box
-        n = word >> 32
-        if not box.cas(word, word_of(READING, os.getpid())):
-            return None  # another consumer took it
-        # Rule R6: the take wakes too (the writer asleep for its answer starts its holder checks).
-        box.wake_state()
-        start = _linux.start_time()
-        atomics.store_u64(box.holder_start, start if start is not None else 0, atomics.SEQ_CST)
-        slot_offset = self.record.slot_offset(0)
-        slot = bytes(self._mm[slot_offset:slot_offset + self.record.slot_length])
-        seq = int.from_bytes(slot[:8], "little")
-        k = seq // 2 - 1
-        if seq < 2 or seq % 2 or (k + 1) & _U32 != n:
-            # A box that a program outside this protocol wrote: answer it undeliverable so the writer gets an
-            # answer and the box works again, and say the region is corrupt.
-            published = atomics.load_u64(box.published, atomics.ACQUIRE)
-            self.held = widen(n, published) - 1
-            self.answer(self.held, CONSUMER_DIED)
-            raise CorruptRegionError(f"mailbox \"{self.where}\": the box said READY with message count {n} but its "
-                                     f"slot holds seq {seq} (expected {2 * n} = message {n - 1} complete); answered "
-                                     f"it -1 (undeliverable): is another program writing this region?")
-        self.held = k
-        return Message(self, self.decoder.decode(slot, k))
-
-    def answer(self, k, code):
-        """READING|own pid -> EMPTY|k+1 (code 0) or ERROR|k+1; False when the message was answered for us."""
-        box = self.box
-        self.held = -1
-        atomics.store_u64(box.holder_start, 0, atomics.SEQ_CST)
-        if code != DONE:
-            atomics.store_u32(box.code, code & _U32, atomics.SEQ_CST)
-        ok = box.cas(word_of(READING, os.getpid()), word_of(EMPTY if code == DONE else ERROR, k + 1))
-        box.wake_state()
-        return ok
-
-    def close(self):
-        if self._pin is not None:
-            self._pin.release()
-            self._pin = None
-        if self._mm is not None:
-            self._mm.close()
-            self._mm = None
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1

@@ -603,14 +603,14 @@ class Region:
 
     # ------------------------------------------------------------------ closing
     def take(self, record, timeout=0.0):
-        """Mailbox records: the next message (``shmtel.Message``) or None; see ``shmtel.mailbox.take``."""
-        from . import mailbox
-        return mailbox.take(self, record, timeout)
+        """Mailbox records: the next message (``shmtel.Message``) or None; see ``shmtel._consumer.take``."""
+        from . import _consumer
+        return _consumer.take(self, record, timeout)
 
     def close(self):
         """Unmaps the region and closes its file; later calls raise RegionClosedError. Idempotent."""
-        from . import mailbox
-        mailbox.close_consumers(self)
+        from . import _consumer
+        _consumer.close_consumers(self)
         if self._map is not None:
             self._map.close()
             self._map = None
@@ -677,19 +677,26 @@ class Stream:
         return self
 
     def __next__(self):
-        deadline = None if self.timeout is None else time.monotonic_ns() + int(self.timeout * 1e9)
+        sample = self.next(self.timeout)
+        if sample is None:
+            raise StopIteration
+        return sample
+
+    def next(self, timeout=None):
+        """The next sample in order, waiting up to ``timeout`` seconds (None: for ever); None after the timeout."""
+        deadline = None if timeout is None else time.monotonic_ns() + int(timeout * 1e9)
         while True:
             sample = self.poll()
             if sample is not None:
                 return sample
             if deadline is not None and time.monotonic_ns() >= deadline:
-                raise StopIteration
+                return None
             # Sleep until published moves past both the cursor and what it says now (a sample complete before
             # its count, or one not readable yet though counted, would otherwise make this loop spin).
             r = self.region._record(self.record)
             seen = max(self._cursor, self.region.published(self.record))
             if not self.region._wait_until_not(r, seen, deadline):
-                raise StopIteration
+                return None
 
     def poll(self):
         """The next sample in order, or None when it is not published yet."""

@@ -13,6 +13,9 @@ Publishing sample ``k`` of a ring record (format.md, "The seqlock protocol", con
 The writer numbers samples itself: at a takeover it resumes past every index a previous writer published,
 completed or started (rule R1: ``next = max(published, 1 + max started index over the slots)``) and keeps
 ``next`` in the Writer object. Mailbox records are written with ``send`` (``mailbox.py``).
+
+(Over 400 lines on purpose: the Writer's publish, heartbeat, close, exit and fork handling share its lock and
+its state; the file steps, the field encoding and the mailboxes are in their own modules.)
 """
 
 import atexit
@@ -28,9 +31,14 @@ from . import _owner
 from . import _linux
 from . import layout as L
 from ._fields import RecordEncoder
-from .errors import RegionClosedError, ShmtelError
+from .errors import RegionClosedError, SchemaError, ShmtelError
+from .region import _heal
 
 _TIMESTAMP = struct.Struct("<Q")
+#: A writer frees dead sleepers' slots after this many wakes in a row that woke nobody (Java's rule 22 numbers),
+HEAL_AFTER_WAKES = 64
+#: and at most this often.
+HEAL_PERIOD_S = 0.1
 _NS_PER_S = 1_000_000_000
 
 
@@ -53,7 +61,22 @@ class Writer:
         self._base = owned.base
         self._lock = threading.RLock()
         self._closed = False
+        self._forked_from = None
         self._records = {}
+        _ALL.add(self)
+        try:
+            self._prepare()
+        except BaseException:
+            self._release_owned()  # the region stays as a dead writer's: the next writer takes it over
+            raise
+        self._stop = threading.Event()
+        self._thread = None
+        if heartbeat_thread:
+            self._thread = threading.Thread(target=self._beat_every_period, name=f"shmtel-heartbeat-{self.name}",
+                                            daemon=True)
+            self._thread.start()
+
+    def _prepare(self):
         for r in self.layout.records:
             self._records[r.name] = _RecordState(self, r)
         from .mailbox import SenderState
@@ -64,18 +87,11 @@ class Writer:
         # A writer that cannot issue a full fence itself (x86-64 without libatomic) registers for membarrier,
         # as Java does: sleepers then run the fence for it (format.md, "Wake-on-publish").
         self._fence = atomics.HAVE_RMW
-        if not self._fence and not _linux.membarrier(_linux.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) == 0:
-            self._release_owned()
+        if not self._fence and _linux.membarrier(_linux.MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED) != 0:
             raise atomics.AtomicsUnavailableError(
                 "a writer must wake sleeping readers safely: that needs a full fence (libatomic.so.1, which did not "
                 "load) or membarrier(MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED), which the kernel refused. Fix: "
                 "install libatomic1 (Debian/Ubuntu: apt-get install libatomic1)")
-        self._stop = threading.Event()
-        self._thread = None
-        if heartbeat_thread:
-            self._thread = threading.Thread(target=self._beat_every_period, name=f"shmtel-heartbeat-{self.name}",
-                                            daemon=True)
-            self._thread.start()
 
     # ------------------------------------------------------------------ publishing
     def publish(self, record, values=None, /, *, timestamp_ns=None, **fields):
@@ -91,11 +107,11 @@ class Writer:
             raise ShmtelError(f"record \"{record}\" of region \"{self.name}\" is a mailbox, not a ring: send to it "
                               f"with writer.send(\"{record}\", ...), which waits for the consumer's answer")
         payload = state.encoder.encode(_merge(values, fields))
-        stamp = time.monotonic_ns() if timestamp_ns is None else int(timestamp_ns)
+        contents = stamped(timestamp_ns, payload)
         with self._lock:
             self._check_open()
             k = state.next
-            state.write_slot(k, stamp, payload)
+            state.write_slot(k, contents)
             # published = k+1 (release): a reader that sees it finds 2k+2 (or later) in the slot.
             atomics.store_u64(state.published, k + 1, atomics.RELEASE)
             state.next = k + 1
@@ -167,7 +183,12 @@ class Writer:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join()
         with self._lock:
-            self._finish_close(flush=True)
+            self._finish_close(flush=True)  # CLOSED, and every sleeper woken: a waiting send() sees the close
+        for state in self._records.values():
+            if state.sender is not None:
+                with state.sender.lock:  # a send() in another thread has left the mapping (it raises)
+                    pass
+        with self._lock:
             self._release_owned()
 
     def _finish_close(self, flush):
@@ -180,7 +201,8 @@ class Writer:
         atomics.store_u32(self._base + L.STATE_OFFSET, L.STATE_CLOSED, atomics.RELEASE)
         fd, self._owned.fd = self._owned.fd, -1
         if fd >= 0:
-            os.close(fd)  # releases the lock, after CLOSED
+            os.close(fd)  # after CLOSED; the lock goes with the mapping's reference too, at the unmap that follows
+        # Sleepers woken now find CLOSED whether or not the lock is released yet (the state word decides first).
         for s in self._records.values():
             _linux.futex_wake(s.published)
             if s.record.is_mailbox:
@@ -230,15 +252,39 @@ class Writer:
 
     def _check_open(self):
         if self._closed:
+            if self._forked_from:
+                raise RegionClosedError(f"region \"{self.name}\": this writer belongs to process "
+                                        f"{self._forked_from}, which forked this one; a region has one writer: "
+                                        f"publish from that process, or create a writer here under another name")
             raise RegionClosedError(f"region \"{self.name}\": this writer is closed (close() was called); create "
                                     f"it again to publish")
+
+    def _forget_in_child(self, parent):
+        """After fork: the child drops its copies of the descriptor and mapping, so the lock dies with the parent."""
+        self._forked_from = parent
+        self._closed = True
+        self._lock = threading.RLock()  # the parent's threads are gone; a lock they held must not block the child
+        self._stop = threading.Event()
+        self._thread = None
+        # The mapping holds the open file description too (and with it the lock): unmap as well.
+        self._release_owned()
 
     def _wake(self, state, word_address):
         """After a store sleepers wait for: full fence, the sleeper bits (relaxed), FUTEX_WAKE when one is set."""
         if self._fence:
             atomics.fence(atomics.SEQ_CST)  # the store above before the load of the bits (store-load)
         if atomics.load_u32(state.sleepers, atomics.RELAXED) != 0:
-            _linux.futex_wake(word_address)
+            if _linux.futex_wake(word_address) > 0:
+                state.fruitless_wakes = 0
+                return
+            # Nobody woke: a reader killed asleep left its bit. After HEAL_AFTER_WAKES fruitless wakes in a row (at
+            # most every HEAL_PERIOD_S) free the slots of dead processes, as Java writers do (format.md, rule 22).
+            state.fruitless_wakes += 1
+            now = time.monotonic()
+            if state.fruitless_wakes >= HEAL_AFTER_WAKES and now >= state.next_heal and atomics.HAVE_RMW:
+                state.next_heal = now + HEAL_PERIOD_S
+                state.fruitless_wakes = 0
+                state.healed += _heal(self._base + state.record.block_offset)
 
 
 class _RecordState:
@@ -256,6 +302,9 @@ class _RecordState:
         self.mask = record.depth - 1
         self.next = self.resume_index()
         self.sender = None  # a mailbox's writer side (mailbox.SenderState)
+        self.fruitless_wakes = 0
+        self.next_heal = 0.0
+        self.healed = 0
 
     def resume_index(self):
         """max(published, 1 + max{k : some slot's seq is 2k+1 or 2k+2}) (format.md, the takeover rule)."""
@@ -269,15 +318,24 @@ class _RecordState:
     def slot_address(self, k):
         return self.base + self.record.slot_offset(k & self.mask)
 
-    def write_slot(self, k, stamp, payload):
-        """The seqlock stores of index k, up to and including seq = 2k+2 (not published)."""
+    def write_slot(self, k, contents):
+        """The seqlock stores of index k (``contents``: timestamp and payload), up to seq = 2k+2 (not published)."""
         offset = self.record.slot_offset(k & self.mask)
         seq = self.base + offset + L.SEQ_OFFSET
         atomics.store_u64(seq, 2 * k + 1, atomics.RELAXED)  # busy
         atomics.fence(atomics.RELEASE)  # the busy mark before any payload store
         start = offset + L.TIMESTAMP_OFFSET
-        self.mm[start:start + 8 + len(payload)] = _TIMESTAMP.pack(stamp) + payload
+        self.mm[start:start + len(contents)] = contents
         atomics.store_u64(seq, 2 * k + 2, atomics.RELEASE)  # complete
+
+
+def stamped(timestamp_ns, payload):
+    """The slot's bytes after seq: the timestamp (default now, CLOCK_MONOTONIC ns), then the payload."""
+    stamp = time.monotonic_ns() if timestamp_ns is None else timestamp_ns
+    if not isinstance(stamp, int) or isinstance(stamp, bool) or not 0 <= stamp < 1 << 64:
+        raise ValueError(f"timestamp_ns must be CLOCK_MONOTONIC nanoseconds, an int from 0 to 2^64-1 (e.g. "
+                         f"time.monotonic_ns()): timestamp_ns={timestamp_ns!r}")
+    return _TIMESTAMP.pack(stamp) + payload
 
 
 def _merge(values, fields):
@@ -292,8 +350,24 @@ def _merge(values, fields):
 
 
 # ---------------------------------------------------------------------- create, and closing at exit
-_OPEN = weakref.WeakSet()
+_OPEN = weakref.WeakSet()   # the writers to close at exit
+_ALL = weakref.WeakSet()    # every writer of this process (a forked child drops their descriptors)
 _EXIT_HOOKS = []
+_PID = [os.getpid()]
+
+
+def _after_fork_in_child():
+    # A child forked without exec (multiprocessing) would hold each writer's lock on through its copies of the
+    # descriptor and the mapping (the lock belongs to the open file description, which both reference): the
+    # region would read STALLED, not WRITER_DEAD, after the writer died. The child drops them and cannot publish.
+    parent, _PID[0] = _PID[0], os.getpid()
+    for w in list(_ALL):
+        w._forget_in_child(parent)
+    _OPEN.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def create(name, schema, dir=None, mode=0o600, *, heartbeat_period=_owner.DEFAULT_HEARTBEAT_PERIOD_S,
@@ -330,7 +404,11 @@ def _layout_of(schema):
         return L.compile_schema(schema)
     if isinstance(schema, str) and schema.lstrip().startswith("{"):
         return L.compile_schema(schema)
-    return L.load(schema)
+    try:
+        return L.load(schema)
+    except OSError as e:
+        raise SchemaError(os.fspath(schema), [f"cannot read the schema file: {e.strerror} (give the path of a "
+                                              f"schema file, its JSON text, or a parsed dict)"]) from None
 
 
 def _close_all_at_exit():

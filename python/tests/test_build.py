@@ -96,6 +96,14 @@ class BuildBackendTest(unittest.TestCase):
         for want in ("PKG-INFO", "pyproject.toml", "_build/shmtel_build.py", "shmtel/__init__.py"):
             self.assertIn(base + "/" + want, names)
 
+    def test_fallback_reader_of_pyproject_reads_the_keys_the_metadata_needs(self):
+        with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+            project = self.backend._read_project_keys(f.read().decode("utf-8"))
+        self.assertEqual("shmtel", project["name"])
+        self.assertRegex(project["version"], r"^[0-9]+\.[0-9]+\.[0-9]+")
+        self.assertRegex(project["requires-python"], r"^>=3\.[0-9]+$")
+        self.assertEqual({"numpy": ["numpy"]}, project["optional-dependencies"])
+
     def test_fallback_reader_of_pyproject_agrees_with_tomllib(self):
         try:
             import tomllib

@@ -10,20 +10,23 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import unittest
 
-import shmtel
-from shmtel import layout as L
-from shmtel import mailbox
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop
+import shmtel  # noqa: E402
+from shmtel import layout as L  # noqa: E402
+from shmtel import _consumer, mailbox  # noqa: E402
+
+from test_writer import PYTHON_DIR, EXAMPLES, read, shm_dir, stop  # noqa: E402
 
 COMMANDS = os.path.join(EXAMPLES, "commands.json")
 ARM = os.path.join(EXAMPLES, "arm.json")
 
 
 def consumer_of(writer):
-    return mailbox.Consumer(writer.name, writer.path, writer.layout, writer.layout.record("arm_command"))
+    return _consumer.Consumer(writer.name, writer.path, writer.layout, writer.layout.record("arm_command"))
 
 
 class MailboxTest(unittest.TestCase):
@@ -96,11 +99,9 @@ class MailboxTest(unittest.TestCase):
     def test_a_consumer_killed_holding_a_message_is_answered_consumer_died(self):
         with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
             holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
-                import sys, time, shmtel
-                from shmtel import mailbox, layout
-                lay = layout.load(sys.argv[2])
-                c = mailbox.Consumer("mb", sys.argv[1], lay, lay.record("arm_command"))
-                m = c.take(timeout=30)
+                import os, sys, time, shmtel
+                region = shmtel.open("mb", dir=os.path.dirname(sys.argv[1]))
+                m = region.take("arm_command", timeout=30)
                 print("holding", m.index, flush=True)
                 time.sleep(60)
             """), w.path, COMMANDS], env=dict(os.environ, PYTHONPATH=PYTHON_DIR), stdout=subprocess.PIPE, text=True)
@@ -173,12 +174,71 @@ class MailboxTest(unittest.TestCase):
                 c.take()
             self.assertEqual(mailbox.word_of(mailbox.ERROR, 4), self.word(w.path))
 
+    def test_closing_while_another_thread_sends_or_takes_ends_the_wait_with_an_error(self):
+        errors = []
+
+        def run(call):
+            try:
+                call()
+            except shmtel.RegionClosedError as e:
+                errors.append(str(e))
+
+        w = shmtel.create("mb", COMMANDS, dir=self.dir)
+        sender = threading.Thread(target=run, args=(lambda: w.send("arm_command", timeout=None),))
+        sender.start()
+        region = shmtel.open("mb", dir=self.dir)
+        m = region.take("arm_command", timeout=10)
+        m.done()  # message 0 answered; the next take waits
+        taker = threading.Thread(target=run, args=(lambda: region.take("arm_command", timeout=None),))
+        taker.start()
+        sender.join(10)
+        sender = threading.Thread(target=run, args=(lambda: w.send("arm_command", timeout=None),))
+        sender.start()  # message 1 goes to the waiting taker or stays; a third send waits for room
+        time.sleep(0.2)
+        region.close()
+        taker.join(10)
+        w.close()
+        sender.join(10)
+        self.assertFalse(taker.is_alive() or sender.is_alive())
+        self.assertTrue(any("closed" in e for e in errors), errors)
+
     def test_widen_recovers_the_full_count_within_two_to_the_31(self):
         for near in (0, 5, 2**32 - 1, 2**32, 2**40 + 7):
             for delta in (-2, -1, 0, 1, 2):
                 full = near + delta
                 if full >= 0:
                     self.assertEqual(full, mailbox.widen(full & 0xFFFFFFFF, near))
+
+
+class WithoutLibatomicTest(unittest.TestCase):
+    """x86-64 without libatomic: writers publish (registered for membarrier), mailboxes refuse with the fix."""
+
+    def test_publish_works_and_send_says_libatomic_is_needed(self):
+        if not shmtel._atomics._X86_64:
+            self.skipTest("plain accesses are x86-64 only")
+        directory = shm_dir(self)
+        code = textwrap.dedent("""
+            import sys, shmtel
+            assert shmtel._atomics.BACKEND == "x86-64 plain", shmtel._atomics.BACKEND
+            with shmtel.create("ring", sys.argv[1]) as w:
+                w.publish("joint_state", position=[1] * 6)
+            with shmtel.create("mb", sys.argv[2]) as w, shmtel.open("mb") as region:
+                for attempt in (lambda: w.send("arm_command"), lambda: region.take("arm_command")):
+                    try:
+                        attempt()
+                    except shmtel.ShmtelError as e:
+                        print(type(e).__name__, e)
+                assert w.next_index("arm_command") == 0
+        """)
+        env = dict(os.environ, PYTHONPATH=PYTHON_DIR, SHMTEL_DIR=directory, SHMTEL_PY_NO_LIBATOMIC="1")
+        out = subprocess.run([sys.executable, "-c", code, ARM, COMMANDS], env=env, capture_output=True, text=True,
+                             timeout=60)
+        self.assertEqual(0, out.returncode, out.stderr)
+        refusal = "AtomicsUnavailableError mailbox \"mb/arm_command\": mailboxes need compare-and-swap"
+        self.assertEqual(2, out.stdout.count(refusal), out.stdout)
+        self.assertIn("libatomic1", out.stdout)
+        self.assertEqual(1, struct.unpack_from("<Q", read(os.path.join(directory, "shmtel.ring")),
+                                               L.load(ARM).records[0].block_offset)[0])
 
 
 if __name__ == "__main__":

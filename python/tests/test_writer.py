@@ -6,6 +6,7 @@ Cross-language checks (Java reading these regions, Java writers taken over) are 
 import errno
 import mmap
 import os
+import re
 import signal
 import struct
 import subprocess
@@ -16,9 +17,11 @@ import time
 import unittest
 from unittest import mock
 
-import shmtel
-from shmtel import _owner
-from shmtel import layout as L
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import shmtel  # noqa: E402
+from shmtel import _owner  # noqa: E402
+from shmtel import layout as L  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYTHON_DIR = os.path.dirname(HERE)
@@ -125,6 +128,10 @@ class CreateTest(unittest.TestCase):
             self.assertEqual(before[strip:], after[strip:])
             with self.assertRaises(shmtel.ShmtelError):
                 w.publish("no_such_record")
+            for stamp in (-1, 1 << 64, 1.5, "now"):
+                with self.assertRaisesRegex(ValueError, "timestamp_ns must be"):
+                    w.publish("joint_state", timestamp_ns=stamp)
+            self.assertEqual(before[strip:], read(w.path)[strip:])
 
     def test_every_type_takes_its_range_and_refuses_the_next_value(self):
         with shmtel.create("all", ALL_TYPES, dir=self.dir) as w:
@@ -148,6 +155,36 @@ class CreateTest(unittest.TestCase):
             with self.assertRaises(shmtel.FieldTypeError):
                 w.publish("every_type", value="1.0")
 
+    def test_large_arrays_go_the_fast_way_and_bad_elements_are_still_named(self):
+        schema = {"schema": "cloud", "version": 1, "records": [{"name": "points", "fields": [
+            {"name": "xyz", "type": "f32", "count": 4096}, {"name": "ids", "type": "u16", "count": 100}]}]}
+        with shmtel.create("cloud", schema, dir=self.dir) as w, shmtel.open("cloud", dir=self.dir, numpy=False) as r:
+            w.publish("points", xyz=[0.25] * 4096, ids=range(100))
+            s = r.latest("points")
+            self.assertEqual(((0.25,) * 4096, tuple(range(100))), (s["xyz"], s["ids"]))
+            for values, message in ((dict(xyz=[0.0] * 4095 + [1e39]), "element 4095: 1e+39 does not fit"),
+                                    (dict(ids=[0] * 99 + [65536]), "element 99: 65536 is out of range 0 to 65535"),
+                                    (dict(ids=[0] * 99 + [1.5]), "element 99: got float 1.5; give an int"),
+                                    (dict(xyz=[0.0] * 4095 + [True]), "element 4095: got bool True; give a number")):
+                with self.assertRaisesRegex(shmtel.FieldError, re.escape(message)):
+                    w.publish("points", **values)
+            self.assertEqual(1, w.next_index("points"))
+
+    def test_numpy_arrays_and_scalars_are_taken_when_numpy_is_there(self):
+        try:
+            import numpy as np
+        except ImportError:
+            self.skipTest("numpy is not installed (optional: Debian's python3-numpy)")
+        with shmtel.create("np", ALL_TYPES, dir=self.dir) as w, shmtel.open("np", dir=self.dir, numpy=False) as r:
+            w.publish("every_type", doubles=np.array([1.5, 2.5]), ints=np.arange(3, dtype=np.int32),
+                      flags=np.array([True, False, True]), small=np.int8(-3), value=np.float32(1.25),
+                      flag=np.bool_(True), mask=np.uint32(7))
+            s = r.latest("every_type")
+            self.assertEqual(((1.5, 2.5), (0, 1, 2), (True, False, True), -3, 1.25, True, 7),
+                             (s["doubles"], s["ints"], s["flags"], s["small"], s["value"], s["flag"], s["mask"]))
+            with self.assertRaises(shmtel.FieldError):
+                w.publish("every_type", doubles=np.zeros(3))
+
     def test_the_heartbeat_thread_beats_every_period_and_beat_stores_now(self):
         with shmtel.create("hb", ARM, dir=self.dir, heartbeat_period=0.02) as w:
             first = words(w.path, "<Q", L.HEARTBEAT_OFFSET)[0]
@@ -162,6 +199,23 @@ class CreateTest(unittest.TestCase):
             self.assertEqual(first, words(w.path, "<Q", L.HEARTBEAT_OFFSET)[0], "no thread: no beat")
             w.beat()
             self.assertGreater(words(w.path, "<Q", L.HEARTBEAT_OFFSET)[0], first)
+
+    def test_the_slot_of_a_sleeper_that_died_asleep_is_freed_after_64_fruitless_wakes(self):
+        if not shmtel._atomics.HAVE_RMW:
+            self.skipTest("healing needs compare-and-swap (libatomic)")
+        rec = L.load(ARM).records[0]
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()  # a pid that no longer exists (reaped)
+        with shmtel.create("heal", ARM, dir=self.dir) as w:
+            with open(w.path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+                struct.pack_into("<I", m, rec.block_offset + L.SLEEPERS_OFFSET, 1 << 3)
+                struct.pack_into("<i", m, rec.block_offset + L.SLEEPER_PIDS_OFFSET + 12, dead.pid)
+            for _ in range(63):
+                w.publish("joint_state")
+            self.assertEqual(1 << 3, words(w.path, "<I", rec.block_offset + L.SLEEPERS_OFFSET)[0])
+            w.publish("joint_state")
+            self.assertEqual((0, 0), words(w.path, "<Ii", rec.block_offset + L.SLEEPERS_OFFSET)[:1]
+                             + words(w.path, "<i", rec.block_offset + L.SLEEPER_PIDS_OFFSET + 12))
 
     def test_a_closed_writer_refuses_to_publish(self):
         w = shmtel.create("c", ARM, dir=self.dir)
@@ -181,6 +235,10 @@ class CreateTest(unittest.TestCase):
         self.assertEqual(["shmtel." + "x" * 128], os.listdir(self.dir))
         with shmtel.create("m", ARM, dir=self.dir, mode=0o640) as w:
             self.assertEqual(0o640, os.stat(w.path).st_mode & 0o777)
+
+    def test_a_missing_schema_file_is_a_schema_error_naming_it(self):
+        with self.assertRaisesRegex(shmtel.SchemaError, "nope.json: cannot read the schema file: No such file"):
+            shmtel.create("x", os.path.join(self.dir, "nope.json"), dir=self.dir)
 
     def test_a_missing_directory_is_named(self):
         with self.assertRaisesRegex(shmtel.RegionNotFoundError, "does not exist"):
@@ -322,6 +380,36 @@ class ExitTest(unittest.TestCase):
             time.sleep(30)
         """)
         self.assertEqual((-signal.SIGTERM, L.STATE_CLOSED), (rc, state), out)
+
+    def test_a_forked_child_drops_the_lock_so_the_writer_dying_reads_dead(self):
+        p = child("""
+            import os, shmtel, sys, time
+            w = shmtel.create("x", sys.argv[1])
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    w.publish("joint_state")
+                except shmtel.RegionClosedError as e:
+                    os.write(1, f"child: {e}\\n".encode())
+                time.sleep(30)
+                os._exit(0)
+            os.write(1, f"child {pid}\\n".encode())
+            time.sleep(30)
+        """, self.dir, ARM)
+        self.addCleanup(stop, p)
+        lines = []
+        while len([x for x in lines if x.startswith("child")]) < 2 and len(lines) < 10:
+            lines.append(p.stdout.readline())  # (Python 3.12 also warns that forking a threaded process is risky)
+        self.assertIn("this writer belongs to process " + str(p.pid), "".join(lines))
+        forked = [int(x.split()[1]) for x in lines if x.startswith("child ")]
+        self.assertEqual(1, len(forked), lines)
+        forked = forked[0]
+        self.addCleanup(lambda: os.kill(forked, signal.SIGKILL))
+        with shmtel.open("x", dir=self.dir) as region:
+            self.assertEqual(shmtel.State.LIVE, region.state)
+            p.kill()
+            p.wait()
+            self.assertEqual(shmtel.State.WRITER_DEAD, region.state, "the forked child holds no lock")
 
     def test_a_handler_of_the_programs_own_is_left_alone(self):
         rc, out, state = self.state_after("""

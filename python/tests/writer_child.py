@@ -9,9 +9,11 @@ Modes (the package on PYTHONPATH or installed)::
     mbox-send DIR REGION SCHEMA RECORD COUNT              create REGION, say "ready next=K skipped=S", send
                                                           counter-pattern messages until message COUNT-1 is
                                                           answered; say "sent N codes C1,C2,..."; close
-    mbox-take DIR REGION SCHEMA RECORD COUNT              open REGION (shmtel.open), take messages until message COUNT-1, checking each;
-                                                          answer message k with code k % 3; say "ready", then
-                                                          "taken N torn T backwards B"
+    mbox-take DIR REGION SCHEMA RECORD COUNT              open REGION (shmtel.open), take messages until message
+                                                          COUNT-1, checking each; answer message k with code
+                                                          k % 3; say "ready", then "taken N torn T backwards B"
+    mbox-hold DIR REGION RECORD                           open REGION, take one message and hold it unanswered
+                                                          ("holding K")
     create   DIR REGION SCHEMA MODE                       create REGION with MODE (octal): "created epoch=E" or
                                                           "failed: ErrorClass: message" and "left: [files]" (exit 3)
 
@@ -123,6 +125,13 @@ def mbox_take(directory, region, schema, record, count):
     say(f"taken {taken} torn {torn} backwards {backwards}")
 
 
+def mbox_hold(directory, region, record):
+    opened = shmtel.open(region, dir=directory)
+    m = opened.take(record, timeout=60)
+    say(f"holding {m.index}")
+    time.sleep(600)
+
+
 def create(directory, region, schema, mode):
     try:
         w = shmtel.create(region, schema, dir=directory, mode=int(mode, 8))
@@ -143,6 +152,8 @@ def main(argv):
         mbox_send(argv[1], argv[2], argv[3], argv[4], int(argv[5]))
     elif mode == "mbox-take":
         mbox_take(argv[1], argv[2], argv[3], argv[4], int(argv[5]))
+    elif mode == "mbox-hold":
+        mbox_hold(argv[1], argv[2], argv[3])
     elif mode == "create":
         create(argv[1], argv[2], argv[3], argv[4])
     else:

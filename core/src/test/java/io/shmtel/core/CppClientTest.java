@@ -11,13 +11,17 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.gen.CppGenerator;
 import io.shmtel.schema.gen.GeneratedFile;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.testing.CCounterPattern;
 import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.testing.Gcc;
 import io.shmtel.schema.testing.NativeTools;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CppClientTest {
     static final String ARM = Examples.example("arm.json").toAbsolutePath().toString();
     static final String ALL_TYPES = Examples.example("all_types.json").toAbsolutePath().toString();
+    static final String COMMANDS = Examples.example("commands.json").toAbsolutePath().toString();
     static final String FLAT_RECORD = "every_type";
+    /** Messages through the mailbox each way. */
+    static final int MESSAGES = 500;
     /** Reads of each kind by the C++ reader against the flat-out writer (the issue's figure). */
     static final long TORN_CHECKED_READS = 1_000_000;
     /** Samples the C++ writer publishes: fewer than arm's depth (8), so a subscriber from the oldest loses none. */
@@ -52,27 +59,83 @@ class CppClientTest {
     /** Samples the Java writer publishes, paced, to the C++ stream reader. */
     static final int STREAMED = 300;
     static final long STREAM_GAP_US = 300;
+    /** The page whose complete example the last test compiles and runs. */
+    static final Path CPP_MD = Path.of("..", "docs", "cpp.md");
+    /** Samples the doc example publishes (its own pace: 2 ms apart). */
+    static final int DOC_SAMPLES = 50;
 
     static final String PROGRAM = """
             #include "arm.hpp"
             #include "all_types.hpp"
+            #include "commands.hpp"
             #include <cstdio>
             #include <cstdlib>
             #include <cstring>
             #include <iostream>
+            #include <sched.h>
             #include <string>
 
             %s
             namespace arm = shmtel::arm;
             namespace all_types = shmtel::all_types;
+            namespace commands = shmtel::commands;
+            static const uint64_t MAILBOX_WAIT_NS = UINT64_C(30000000000);
+
+            /* consume NAME COUNT: takes COUNT messages of a Java sender (request_id and target[0] = i), answers
+             * each with code i %% 3. */
+            static int consume(const char *name, uint64_t count) {
+                commands::Region region = commands::Region::open(name);
+                shmtel::MailboxConsumer<commands::ArmCommand> consumer(region);
+                if (!consumer) { std::printf("no writable mapping\\n"); return 4; }
+                commands::ArmCommand m{};
+                uint64_t wrong = 0, index = 0;
+                for (uint64_t i = 0; i < count; i++) {
+                    uint64_t deadline = shmtel_now_ns() + MAILBOX_WAIT_NS;
+                    int r;
+                    while ((r = consumer.take(m, index)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1) { std::printf("take %%d at %%llu\\n", r, (unsigned long long)i); return 5; }
+                    if (m.request_id != (uint32_t)i || m.target[0] != (double)i || index != i) wrong++;
+                    if (consumer.answer(index, (int32_t)(i %% 3)) != SHMTEL_OK) wrong++;
+                }
+                std::printf("consumed %%llu wrong %%llu\\n", (unsigned long long)count, (unsigned long long)wrong);
+                return 0;
+            }
+
+            /* send NAME COUNT: creates the region, sends COUNT messages to a Java consumer, reads each answer. */
+            static int send(const char *name, uint64_t count) {
+                commands::Region region = commands::Region::create(name);
+                region.start_heartbeat();
+                shmtel::MailboxSender<commands::ArmCommand> sender(region);
+                std::printf("created\\n");
+                commands::ArmCommand m{};
+                uint64_t wrong = 0, index = 0;
+                for (uint64_t i = 0; i < count; i++) {
+                    m.request_id = (uint32_t)i;
+                    m.target[0] = (double)i;
+                    uint64_t deadline = shmtel_now_ns() + MAILBOX_WAIT_NS;
+                    int r;
+                    while ((r = sender.offer(m, index)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1 || index != i) {
+                        std::printf("offer %%d at %%llu\\n", r, (unsigned long long)i);
+                        return 5;
+                    }
+                    int32_t code = -100;
+                    while ((r = sender.poll_answer(code)) == 0 && shmtel_now_ns() < deadline) sched_yield();
+                    if (r != 1) { std::printf("answer %%d at %%llu\\n", r, (unsigned long long)i); return 5; }
+                    if (code != (i %% 2 == 0 ? 0 : 5)) wrong++;
+                }
+                std::printf("sent %%llu wrong %%llu\\n", (unsigned long long)count, (unsigned long long)wrong);
+                return 0;
+            }
 
             /* writer NAME COUNT: creates, publishes COUNT samples (pattern of their index), says so, waits for a line
              * (or EOF) on stdin, then leaves the scope of its Region: CLOSED. */
             static int writer(const char *name, long count) {
                 arm::Region created = arm::Region::create(name); /* throws shmtel::Error */
-                arm::Region region = std::move(created);         /* move-only; the C region stays where it is */
-                region.set_heartbeat_period(std::chrono::milliseconds(20));
-                if (region.start_heartbeat() != SHMTEL_OK || created.is_open()) return 4;
+                created.set_heartbeat_period(std::chrono::milliseconds(20));
+                if (created.start_heartbeat() != SHMTEL_OK) return 4;
+                arm::Region region = std::move(created); /* move-only; the heartbeat thread beats on */
+                if (created.is_open() || !region.owner()) return 4;
                 shmtel::Publisher<arm::JointState> publisher(region);
                 arm::JointState s{};
                 for (long i = 0; i < count; i++) {
@@ -90,7 +153,8 @@ class CppClientTest {
             static int errors(const char *name) {
                 arm::Region region;
                 int rc = arm::Region::create(region, "mode-refused", 0666);
-                std::printf("nothrow rc=%%d open=%%d text=%%s\\n", rc, region.is_open() ? 1 : 0, shmtel::strerror(rc));
+                std::printf("nothrow rc=%%d open=%%d text=%%s\\n", rc, region.is_open() ? 1 : 0,
+                            shmtel::error_text(rc));
                 try {
                     arm::Region held = arm::Region::create(name);
                     std::printf("created\\n");
@@ -107,9 +171,11 @@ class CppClientTest {
                 arm::JointState s{};
                 shmtel::SampleInfo info{};
                 bool got = reader.latest(s, info);
-                std::printf("latest %%d index=%%llu pattern=%%d state=%%s\\n", got ? 1 : 0,
+                shmtel::Publisher<arm::JointState> not_owner(region); /* empty: this process does not own it */
+                bool empty = !not_owner && not_owner.publish(s) == shmtel::Publisher<arm::JointState>::NOT_PUBLISHED;
+                std::printf("latest %%d index=%%llu pattern=%%d state=%%s empty-publisher=%%d\\n", got ? 1 : 0,
                             (unsigned long long)info.index, joint_check(&s, info.index),
-                            shmtel::to_string(region.state()));
+                            shmtel::to_string(region.state()), empty ? 1 : 0);
                 return 0;
             }
 
@@ -180,6 +246,8 @@ class CppClientTest {
                     if (mode == "latest") return latest(argv[2]);
                     if (mode == "stream") return stream(argv[2], std::strtoull(argv[3], nullptr, 10));
                     if (mode == "torn") return torn(argv[2], std::strtoull(argv[3], nullptr, 10));
+                    if (mode == "consume") return consume(argv[2], std::strtoull(argv[3], nullptr, 10));
+                    if (mode == "send") return send(argv[2], std::strtoull(argv[3], nullptr, 10));
                 } catch (const shmtel::Error &e) {
                     std::printf("error %%d %%s\\n", e.code(), e.what());
                     return 3;
@@ -197,7 +265,7 @@ class CppClientTest {
         NativeTools.require("g++");
         Layout arm = RegionChild.layout(ARM);
         Layout allTypes = RegionChild.layout(ALL_TYPES);
-        for (Layout layout : List.of(arm, allTypes)) {
+        for (Layout layout : List.of(arm, allTypes, RegionChild.layout(COMMANDS))) {
             for (GeneratedFile f : new CppGenerator(layout).generate()) {
                 f.writeTo(dir);
             }
@@ -216,13 +284,7 @@ class CppClientTest {
     }
 
     CRegionOwnerTest.Lines cpp(RegionOptions options, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("SHMTEL_DIR", options.directory().toString());
-        Process p = builder.start();
-        children.add(p);
-        return new CRegionOwnerTest.Lines(p);
+        return new CRegionOwnerTest.Lines(start(options, binary, args));
     }
 
     /** Every sample of the C++ writer has the counter pattern of its index, read in order by a Java subscriber. */
@@ -295,7 +357,7 @@ class CppClientTest {
             DynamicWriter writer = new DynamicWriter(sink, publisher.layout().record("joint_state").orElseThrow());
             CReaderTest.publish(sink, writer, 3);
             CRegionOwnerTest.Lines latest = cpp(options, "latest", "j2cpp");
-            assertThat(latest.await("latest")).isEqualTo("latest 1 index=2 pattern=1 state=LIVE");
+            assertThat(latest.await("latest")).isEqualTo("latest 1 index=2 pattern=1 state=LIVE empty-publisher=1");
 
             CRegionOwnerTest.Lines stream = cpp(options, "stream", "j2cpp", Integer.toString(STREAMED));
             stream.await("ready");
@@ -332,5 +394,124 @@ class CppClientTest {
         }
         assertThat(reader.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(writer.isAlive()).as("the writer still publishing").isTrue();
+    }
+
+    /**
+     * A Java sender's messages are taken by a C++ MailboxConsumer (on the region's writable mapping) with their
+     * values and answered; the Java sender reads each answer code.
+     */
+    @Test
+    void aCppConsumerTakesAndAnswersAJavaSendersMessages(RegionOptions options) throws Exception {
+        Layout layout = RegionChild.layout(COMMANDS);
+        RecordLayout record = layout.record("arm_command").orElseThrow();
+        try (Publisher publisher = Publisher.create("cpp-mbox", layout, options)) {
+            MailboxSender sender = publisher.mailbox("arm_command");
+            CRegionOwnerTest.Lines consumer = cpp(options, "consume", "cpp-mbox", Integer.toString(MESSAGES));
+            ByteBuffer payload = ByteBuffer.allocateDirect(record.payloadLength()).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < MESSAGES; i++) {
+                assertThat(sender.put(CrossLanguageMailboxTest.message(record, payload, i), record.payloadLength(),
+                        System.nanoTime(), CrossLanguageMailboxTest.WAIT_NS)).as("message %d put", i).isTrue();
+                assertThat(sender.awaitAnswer(CrossLanguageMailboxTest.WAIT_NS)).as("message %d answered", i)
+                        .isTrue();
+                assertThat(sender.lastAnswerCode()).as("answer to message %d", i).isEqualTo((int) (i % 3));
+            }
+            assertThat(consumer.await("consumed")).isEqualTo("consumed " + MESSAGES + " wrong 0");
+        }
+    }
+
+    /** A C++ MailboxSender, in a region the C++ process created, hands every message to a Java consumer. */
+    @Test
+    void aCppSenderHandsEveryMessageToAJavaConsumerAndReadsItsAnswers(RegionOptions options) throws Exception {
+        Layout layout = RegionChild.layout(COMMANDS);
+        CRegionOwnerTest.Lines sender = cpp(options, "send", "cpp-send", Integer.toString(MESSAGES));
+        sender.await("created");
+        try (MailboxReceiver receiver = MailboxReceiver.open("cpp-send", "arm_command", layout, options)) {
+            DynamicView view = new DynamicView(layout.record("arm_command").orElseThrow());
+            for (long i = 0; i < MESSAGES; i++) {
+                assertThat(receiver.take(view, CrossLanguageMailboxTest.WAIT_NS)).as("message %d taken", i).isTrue();
+                assertThat(view.integer(view.field("request_id"), 0)).isEqualTo(i);
+                assertThat(view.number(view.field("target"), 0)).isEqualTo((double) i);
+                if (i % 2 == 0) {
+                    receiver.done();
+                } else {
+                    receiver.fail(5);
+                }
+            }
+            assertThat(sender.await("sent")).isEqualTo("sent " + MESSAGES + " wrong 0");
+        }
+    }
+
+    /** The one ```cpp block of docs/cpp.md: its complete example. */
+    static String docExample() throws IOException {
+        String doc = Files.readString(CPP_MD, StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("```cpp\n(.*?)```", Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).as("docs/cpp.md has a ```cpp block").isTrue();
+        String program = m.group(1);
+        assertThat(m.find()).as("docs/cpp.md has one ```cpp block (the others are ```c++ snippets)").isFalse();
+        return program;
+    }
+
+    /**
+     * docs/cpp.md's complete example, compiled from the page's text: its publisher's samples are read by Java (the
+     * newest with every value, CLOSED once it returned), and its reader follows a Java writer's samples in order.
+     */
+    @Test
+    void theDocsExampleRunsAgainstJavaBothWays(@TempDir Path dir, RegionOptions options) throws Exception {
+        NativeTools.require("g++");
+        Layout arm = RegionChild.layout(ARM);
+        for (GeneratedFile f : new CppGenerator(arm).generate()) {
+            f.writeTo(dir);
+        }
+        Files.writeString(dir.resolve("arm_example.cpp"), docExample(), StandardCharsets.UTF_8);
+        Path example = Gcc.compile("g++", dir, dir.resolve("arm_example.cpp"), "arm_example", List.of("-std=c++17",
+                "-Wall", "-Wextra", "-Werror", "-pedantic", "-O2", "-pthread"));
+
+        CRegionOwnerTest.Lines publisher = new CRegionOwnerTest.Lines(start(options, example, "publish", "doc-pub",
+                Integer.toString(DOC_SAMPLES)));
+        assertThat(publisher.await("published")).isEqualTo("published " + DOC_SAMPLES);
+        assertThat(publisher.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(publisher.process.exitValue()).isZero();
+        try (Subscriber s = Subscriber.open("doc-pub", "joint_state", arm, options)) {
+            assertThat(s.state()).isEqualTo(WriterState.CLOSED);
+            DynamicView view = new DynamicView(s.record());
+            s.seekToOldest();
+            long newest = -1;
+            while (s.poll(view)) {
+                newest = view.sampleIndex();
+            }
+            assertThat(newest).isEqualTo(DOC_SAMPLES - 1);
+            FieldLayout position = view.field("position");
+            for (int j = 0; j < 6; j++) {
+                assertThat(view.number(position, j)).isEqualTo(0.01 * newest + j);
+                assertThat(view.number(view.field("velocity"), j)).isEqualTo(0.5);
+            }
+            assertThat(view.value("status")).hasToString("OK");
+            assertThat(view.value("frame_id")).isEqualTo("base");
+        }
+
+        try (Publisher java = Publisher.create("doc-read", arm, options)) {
+            RingWriter sink = java.sink("joint_state");
+            DynamicWriter writer = new DynamicWriter(sink, arm.record("joint_state").orElseThrow());
+            for (int k = 0; k < 3; k++) {
+                writer.setDouble(writer.field("position"), 0, k + 0.25).setText(writer.field("frame_id"), "java");
+                writer.commit();
+            }
+            Process reader = start(options, example, "read", "doc-read", "3");
+            assertThat(reader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines())
+                    .containsExactly("0 position[0]=0.25 frame=java", "1 position[0]=1.25 frame=java",
+                            "2 position[0]=2.25 frame=java", "lost 0");
+            assertThat(reader.exitValue()).isZero();
+        }
+    }
+
+    Process start(RegionOptions options, Path program, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("SHMTEL_DIR", options.directory().toString());
+        Process p = builder.start();
+        children.add(p);
+        return p;
     }
 }

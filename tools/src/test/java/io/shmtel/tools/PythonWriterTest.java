@@ -1,6 +1,7 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shmtel.core.Publisher;
@@ -13,9 +14,12 @@ import io.shmtel.core.ring.RingWriter;
 import io.shmtel.core.view.CounterPattern;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.gen.CGenerator;
+import io.shmtel.schema.testing.Gcc;
 import io.shmtel.schema.testing.NativeTools;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,10 +37,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The Python package's writer (python/shmtel: {@code shmtel.create}, {@code Writer.publish}, {@code .send}) and
@@ -57,6 +64,10 @@ class PythonWriterTest {
     static final int EXIT_SIGTERM = 143;
     static final int EXIT_SIGKILL = 137;
     static final int PATIENCE_S = 60;
+    /** Set to 1, the shim does without libatomic (python/shmtel/_atomics.py). */
+    static final String NO_LIBATOMIC = "SHMTEL_PY_NO_LIBATOMIC";
+    /** pip 22.3 added {@code --python} (install for another interpreter, e.g. a venv made without pip). */
+    static final int PIP_WITH_PYTHON_OPTION = 23;
 
     Path dir;
     RegionOptions options;
@@ -130,11 +141,32 @@ class PythonWriterTest {
     }
 
     Child python(String... args) throws IOException {
+        return python(Atomics.LIBATOMIC, args);
+    }
+
+    /** writer_child.py with {@code args}, its atomics shim on {@code atomics}. */
+    Child python(Atomics atomics, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("python3", CHILD.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PYTHONPATH", PYTHON.toString());
+        if (atomics == Atomics.PLAIN_X86_64) {
+            builder.environment().put(NO_LIBATOMIC, "1");
+        }
         return started(builder);
+    }
+
+    /**
+     * The atomics shim's backends (python/shmtel/_atomics.py): libatomic's functions, or (x86-64 without libatomic)
+     * plain aligned loads and stores, with which a writer registers for membarrier instead of issuing full fences.
+     */
+    enum Atomics { LIBATOMIC, PLAIN_X86_64 }
+
+    static void assumeBackend(Atomics atomics) {
+        if (atomics == Atomics.PLAIN_X86_64) {
+            String arch = System.getProperty("os.arch");
+            assumeTrue(arch.equals("amd64") || arch.equals("x86_64"), "plain accesses are x86-64 only, not " + arch);
+        }
     }
 
     Child java(List<String> jvmOptions, Class<?> main, String... args) throws IOException {
@@ -172,10 +204,15 @@ class PythonWriterTest {
         assertThat(kill.exitValue()).isZero();
     }
 
-    /** Java's echo --check, in its own JVM as bin/shmtel runs it, reads a flat-out Python writer: 0 mismatches. */
-    @Test
-    void javaEchoCheckFindsEveryPythonSampleFollowingTheCounterPattern() throws Exception {
-        Child writer = python("publish", dir.toString(), "py", ALL_TYPES, "every_type", "0", "0", "hold");
+    /**
+     * Java's echo --check, in its own JVM as bin/shmtel runs it, reads a flat-out Python writer: 0 mismatches, with
+     * either backend of the atomics shim.
+     */
+    @ParameterizedTest
+    @EnumSource(Atomics.class)
+    void javaEchoCheckFindsEveryPythonSampleFollowingTheCounterPattern(Atomics atomics) throws Exception {
+        assumeBackend(atomics);
+        Child writer = python(atomics, "publish", dir.toString(), "py", ALL_TYPES, "every_type", "0", "0", "hold");
         writer.await("ready epoch=1 next=0", PATIENCE_S);
         int count = 5000;
         Child echo = java(List.of(), ShmtelCli.class, "echo", "py/every_type", "--dir", dir.toString(), "--check",
@@ -291,12 +328,16 @@ class PythonWriterTest {
 
     /**
      * A Java subscriber asleep in the kernel (a blocking WaitSet, sleeps of up to 10 s) is woken by every Python
-     * publish: it reads 40 samples published 50 ms apart, none lost, with no sleep ended by its time-out.
+     * publish: it reads 40 samples published 50 ms apart, none lost, with no sleep ended by its time-out. Without
+     * libatomic the writer issues no fence of its own: it registered for membarrier, and the sleeper's barrier runs
+     * it.
      */
-    @Test
-    void aJavaSleeperIsWokenByEveryPythonPublish() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Atomics.class)
+    void aJavaSleeperIsWokenByEveryPythonPublish(Atomics atomics) throws Exception {
+        assumeBackend(atomics);
         Path go = dir.resolve("go");
-        Child writer = python("publish", dir.toString(), "wake", ALL_TYPES, "every_type", "0", "0.05", "hold",
+        Child writer = python(atomics, "publish", dir.toString(), "wake", ALL_TYPES, "every_type", "0", "0.05", "hold",
                 go.toString());
         writer.await("ready epoch=1", PATIENCE_S);
         Child sleeper = java(List.of(), RegionChild.class, "sleep", dir.toString(), "wake", "every_type", "40",
@@ -349,6 +390,127 @@ class PythonWriterTest {
         assertThat(sender.finish(PATIENCE_S)).contains("sent " + count + " failures " + failures + " recovered 0");
     }
 
+    /** A Java consumer SIGKILLed holding a Python sender's message: the sender finds it dead and gets -1. */
+    @Test
+    void aJavaConsumerKilledHoldingAPythonMessageIsAnsweredConsumerDied() throws Exception {
+        Child sender = python("mbox-send", dir.toString(), "jd", COMMANDS, "arm_command", "1");
+        sender.await("ready next=0", PATIENCE_S);
+        Child holder = java(List.of(), RegionChild.class, "mbox-hold", dir.toString(), "jd", "arm_command");
+        holder.await("holding 0", PATIENCE_S);
+        holder.process.destroyForcibly();
+        assertThat(sender.finish(PATIENCE_S)).contains("sent 1 codes -1");
+    }
+
+    /**
+     * A Python consumer SIGKILLed holding a Java sender's message: Java finds it dead (by the pid and start time the
+     * Python consumer stored), answers it -1, and hands the next message to another Python consumer.
+     */
+    @Test
+    void aPythonConsumerKilledHoldingAJavaMessageIsRecoveredByTheJavaSender() throws Exception {
+        Child sender = java(List.of(), RegionChild.class, "mbox-send", dir.toString(), "pd", COMMANDS, "arm_command",
+                "2", "blocking");
+        sender.await("ready next=0", PATIENCE_S);
+        Child holder = python("mbox-hold", dir.toString(), "pd", "arm_command");
+        holder.await("holding 0", PATIENCE_S);
+        holder.process.destroyForcibly();
+        assertThat(holder.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Child consumer = python("mbox-take", dir.toString(), "pd", COMMANDS, "arm_command", "2");
+        assertThat(consumer.finish(PATIENCE_S)).contains("taken 1 torn 0 backwards 0");
+        // message 0: -1 (recovered), message 1: code 1 % 3 = 1
+        assertThat(sender.finish(PATIENCE_S)).contains("sent 2 failures 2 recovered 1");
+    }
+
+    /**
+     * A C program on the generated header's mailbox functions: it consumes or sends the counter pattern (every field
+     * = k) and answers or expects code k % 3, as writer_child.py does.
+     */
+    static final String C_MAILBOX = """
+            #include "commands.h"
+            #include <fcntl.h>
+            #include <sched.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <sys/mman.h>
+
+            static int counter(const commands_arm_command_t *m, uint64_t k) {
+                int ok = m->request_id == (uint32_t)k && m->mode == (int32_t)k && m->max_speed == (double)k;
+                for (int i = 0; i < 6; i++) ok = ok && m->target[i] == (double)k;
+                return ok;
+            }
+
+            /* usage: prog FILE consume N | prog FILE send N */
+            int main(int argc, char **argv) {
+                commands_arm_command_t m;
+                uint64_t k = 0;
+                long n = argc > 3 ? atol(argv[3]) : 0, wrong = 0;
+                int r, fd = argc > 3 ? open(argv[1], O_RDWR) : -1;
+                void *base;
+                if (fd < 0) { perror("open"); return 2; }
+                base = mmap(NULL, COMMANDS_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+                if (base == MAP_FAILED) { perror("mmap"); return 2; }
+                if ((r = commands_check_region(base)) != SHMTEL_OK) { printf("check %d\\n", r); return 3; }
+                for (long i = 0; i < n; i++) {
+                    if (argv[2][0] == 'c') {
+                        while ((r = commands_arm_command_take(base, &m, &k, NULL)) == 0) sched_yield();
+                        if (r < 0) { printf("take %d\\n", r); return 4; }
+                        if (!counter(&m, k) || k != (uint64_t)i) wrong++;
+                        if ((r = commands_arm_command_answer(base, k, (int32_t)(k % 3))) != SHMTEL_OK) return 4;
+                    } else {
+                        int32_t code = -9;
+                        m.request_id = (uint32_t)i;
+                        m.mode = (int32_t)i;
+                        m.max_speed = (double)i;
+                        for (int j = 0; j < 6; j++) m.target[j] = (double)i;
+                        while ((r = commands_arm_command_offer(base, &m, shmtel_now_ns(), &k)) == 0) sched_yield();
+                        if (r < 0) { printf("offer %d\\n", r); return 4; }
+                        while ((r = commands_arm_command_poll_answer(base, &code)) == 0) sched_yield();
+                        if (r < 0 || k != (uint64_t)i || code != (int32_t)(i % 3)) wrong++;
+                    }
+                }
+                printf("%s %ld wrong %ld\\n", argv[2], n, wrong);
+                return 0;
+            }
+            """;
+
+    Path compileCMailbox() throws Exception {
+        NativeTools.require("gcc");
+        Path build = Files.createDirectories(dir.resolve("c"));
+        new CGenerator(layout(COMMANDS)).generate().get(0).writeTo(build);
+        Files.writeString(build.resolve("xmailbox.c"), C_MAILBOX, StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.add("-D_DEFAULT_SOURCE"); // mmap, open
+        return Gcc.compile(build, build.resolve("xmailbox.c"), "xmailbox", flags);
+    }
+
+    /** Python sends 100 counter-pattern messages to a C consumer (the generated _take/_answer) and reads its codes. */
+    @Test
+    void aPythonSenderHandsEveryMessageToACConsumer() throws Exception {
+        Path binary = compileCMailbox();
+        int count = 100;
+        Child sender = python("mbox-send", dir.toString(), "pc", COMMANDS, "arm_command", Integer.toString(count));
+        sender.await("ready next=0", PATIENCE_S);
+        Child c = started(new ProcessBuilder(binary.toString(), dir.resolve("shmtel.pc").toString(), "consume",
+                Integer.toString(count)).redirectErrorStream(true));
+        assertThat(c.finish(PATIENCE_S)).contains("consume " + count + " wrong 0");
+        String codes = LongStream.range(0, count).mapToObj(k -> Long.toString(k % 3)).collect(Collectors.joining(","));
+        assertThat(sender.finish(PATIENCE_S)).contains("sent " + count + " codes " + codes);
+    }
+
+    /** A C sender (the generated _offer/_poll_answer) hands 100 messages to a Python consumer and reads its codes. */
+    @Test
+    void aCSenderHandsEveryMessageToAPythonConsumer() throws Exception {
+        Path binary = compileCMailbox();
+        int count = 100;
+        Child create = python("create", dir.toString(), "cp", COMMANDS, "600");
+        assertThat(create.finish(PATIENCE_S)).startsWith("created epoch=1");
+        Child consumer = python("mbox-take", dir.toString(), "cp", COMMANDS, "arm_command", Integer.toString(count));
+        consumer.await("ready", PATIENCE_S);
+        Child c = started(new ProcessBuilder(binary.toString(), dir.resolve("shmtel.cp").toString(), "send",
+                Integer.toString(count)).redirectErrorStream(true));
+        assertThat(c.finish(PATIENCE_S)).contains("send " + count + " wrong 0");
+        assertThat(consumer.finish(PATIENCE_S)).contains("taken " + count + " torn 0 backwards 0");
+    }
+
     /**
      * Rule R7 in Python: a Java sender killed after writing message 1 into the slot but before putting it; the
      * Python sender that takes the region over numbers its message 2 (skipping 1, which no consumer ever gets).
@@ -366,6 +528,106 @@ class PythonWriterTest {
         assertThat(sender.await("ready", PATIENCE_S)).isEqualTo("ready next=2 skipped=1");
         assertThat(sender.finish(PATIENCE_S)).contains("sent 1 codes 2");
         assertThat(consumer.finish(PATIENCE_S)).contains("taken 2 torn 0 backwards 0");
+    }
+
+    /**
+     * {@code pip install} of the package works with no network (the in-tree backend needs nothing): into a target
+     * directory, and into a venv made without pip when this pip can install for another interpreter; a program run
+     * from elsewhere with only the installed copy on its path writes a region Java reads. Skipped with the reason
+     * where pip is missing (a failure when native tests are required).
+     */
+    @Test
+    void pipInstallsThePackageOfflineAndItWritesARegionJavaReads() throws Exception {
+        Child pip = started(new ProcessBuilder("python3", "-m", "pip", "--version").redirectErrorStream(true));
+        String version = pip.finish(PATIENCE_S);
+        if (pip.process.exitValue() != 0) {
+            String why = "python3 -m pip is missing (" + version.trim() + "): install python3-pip";
+            if ("1".equals(System.getenv(NativeTools.REQUIRE_VARIABLE))) {
+                throw new AssertionError(why + " (" + NativeTools.REQUIRE_VARIABLE + "=1)");
+            }
+            assumeTrue(false, why);
+        }
+        Path target = dir.resolve("site");
+        Child install = started(new ProcessBuilder("python3", "-m", "pip", "install", "--no-index", "--no-cache-dir",
+                "--disable-pip-version-check", "--target", target.toString(), PYTHON.toString())
+                .redirectErrorStream(true));
+        String out = install.finish(PATIENCE_S * 3);
+        assertThat(install.process.exitValue()).as(out).isZero();
+        List<String> interpreters = new ArrayList<>(List.of("python3"));
+        Matcher pipVersion = Pattern.compile("pip (\\d+)\\.").matcher(version);
+        if (pipVersion.find() && Integer.parseInt(pipVersion.group(1)) >= PIP_WITH_PYTHON_OPTION) {
+            Path venv = dir.resolve("venv");
+            Child make = started(new ProcessBuilder("python3", "-m", "venv", "--without-pip", venv.toString())
+                    .redirectErrorStream(true));
+            assertThat(make.process.waitFor(PATIENCE_S, TimeUnit.SECONDS)).isTrue();
+            if (make.process.exitValue() == 0) {
+                Child venvInstall = started(new ProcessBuilder("python3", "-m", "pip", "--python",
+                        venv.resolve("bin/python").toString(), "install", "--no-index", "--no-cache-dir",
+                        "--disable-pip-version-check", PYTHON.toString()).redirectErrorStream(true));
+                String venvOut = venvInstall.finish(PATIENCE_S * 3);
+                assertThat(venvInstall.process.exitValue()).as(venvOut).isZero();
+                interpreters.add(venv.resolve("bin/python").toString());
+            }
+        }
+        String program = "import shmtel, sys\n"
+                + "print(shmtel.__file__)\n"
+                + "with shmtel.create(sys.argv[1], sys.argv[2], dir=sys.argv[3]) as w:\n"
+                + "    w.publish('joint_state', position=[1.5] * 6, status='FAULT', frame_id='installed')\n";
+        Layout arm = layout(EXAMPLES.resolve("arm.json").toString());
+        for (int i = 0; i < interpreters.size(); i++) {
+            String region = "installed" + i;
+            ProcessBuilder run = new ProcessBuilder(interpreters.get(i), "-c", program, region,
+                    EXAMPLES.resolve("arm.json").toString(), dir.toString()).redirectErrorStream(true)
+                    .directory(dir.toFile());
+            run.environment().remove("PYTHONPATH");
+            if (i == 0) {
+                run.environment().put("PYTHONPATH", target.toString());
+            }
+            Child p = started(run);
+            String said = p.finish(PATIENCE_S);
+            assertThat(p.process.exitValue()).as(said).isZero();
+            assertThat(said).as("imported the installed copy, not the source tree")
+                    .doesNotContain(PYTHON.resolve("shmtel").toString()).contains("shmtel/__init__.py");
+            try (Subscriber subscriber = Subscriber.open(region, "joint_state", arm, options)) {
+                DynamicView view = new DynamicView(subscriber.record());
+                assertThat(subscriber.latest(view)).isTrue();
+                assertThat(view.number("position")).isEqualTo(1.5);
+                assertThat(view.value("status")).hasToString("FAULT");
+                assertThat(view.value("frame_id")).hasToString("installed");
+                assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+            }
+        }
+    }
+
+    /** The complete writer of docs/python.md, run as its text says, writes a region whose samples Java reads. */
+    @Test
+    void theDocumentedWriterRunsAndJavaReadsItsRegion() throws Exception {
+        String doc = Files.readString(PYTHON.resolveSibling("docs").resolve("python.md"));
+        String section = doc.substring(doc.indexOf("## A complete writer"));
+        Matcher block = Pattern.compile("```python\\n(.*?)```", Pattern.DOTALL).matcher(section);
+        assertThat(block.find()).as("a python block under '## A complete writer'").isTrue();
+        Path program = dir.resolve("example.py");
+        Files.writeString(program, block.group(1));
+        ProcessBuilder run = new ProcessBuilder("python3", program.toString()).redirectErrorStream(true)
+                .directory(PYTHON.getParent().toFile());
+        run.environment().put("PYTHONPATH", PYTHON.toString());
+        run.environment().put("SHMTEL_DIR", dir.toString());
+        Child p = started(run);
+        String out = p.finish(PATIENCE_S);
+        assertThat(p.process.exitValue()).as(out).isZero();
+        assertThat(out).contains("published 50 samples at epoch 1");
+        try (Subscriber subscriber = Subscriber.open("arm", "joint_state", options)) {
+            DynamicView view = new DynamicView(subscriber.record());
+            assertThat(subscriber.latest(view)).isTrue();
+            assertThat(view.sampleIndex()).isEqualTo(49);
+            FieldLayout position = view.field("position");
+            for (int axis = 0; axis < 6; axis++) {
+                assertThat(view.number(position, axis)).isCloseTo(0.49 * (axis + 1), within(1e-12));
+            }
+            assertThat(view.value("status")).hasToString("ESTOP");
+            assertThat(view.value("frame_id")).hasToString("base_link");
+            assertThat(subscriber.state()).isEqualTo(WriterState.CLOSED);
+        }
     }
 
     /** A live Java writer holds the region: Python's create fails naming the Java process's pid. */

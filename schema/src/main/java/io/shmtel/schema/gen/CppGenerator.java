@@ -48,7 +48,7 @@ public final class CppGenerator {
      * Names a schema cannot take as namespace shmtel::&lt;schema&gt;: the standard library's (which the templates
      * name inside shmtel), the common templates' own lower-case names, and shmtel itself.
      */
-    static final Set<String> RESERVED_NAMESPACES = Set.of("std", "shmtel", "detail", "record_traits", "strerror",
+    static final Set<String> RESERVED_NAMESPACES = Set.of("std", "shmtel", "detail", "record_traits", "error_text",
             "to_string");
     /** Names the generated namespace declares itself, which a record's C++ name cannot be. */
     static final Set<String> RESERVED_TYPE_NAMES = Set.of("Schema", "Region");

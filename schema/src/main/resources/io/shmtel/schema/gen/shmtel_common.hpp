@@ -50,8 +50,9 @@ inline const char *to_string(State state) noexcept {
     return "UNKNOWN";
 }
 
-/* The text of SHMTEL_OK or a SHMTEL_ERR_ code. */
-inline const char *strerror(int code) noexcept {
+/* The text of SHMTEL_OK or a SHMTEL_ERR_ code (shmtel_strerror; not named strerror, which a program that says
+ * "using namespace shmtel" would then call ambiguously with ::strerror). */
+inline const char *error_text(int code) noexcept {
     return shmtel_strerror(code);
 }
 
@@ -254,7 +255,8 @@ private:
 /* Reads record T of a region: latest() the newest sample, next() every sample in order with a lost count, wait()
  * asleep until the writer publishes (futex wake-on-publish). The stream starts as a Java Subscriber's: at the
  * newest complete sample at the first next(), or where seek_to_oldest() / seek_to_newest() put it. Copyable (each
- * copy has its own position); no call allocates or throws. */
+ * copy has its own position); no call allocates or throws. Made from a region that is not open, it reads nothing
+ * (latest and next false, wait SHMTEL_ERR_CLOSED). */
 template <typename T>
 class Reader {
     using traits = record_traits<T>;
@@ -266,9 +268,11 @@ public:
 
     /* Copies the newest complete sample into out: true; false when nothing is published yet (or the writer
      * overwrote the newest slot during every attempt: call again). */
-    bool latest(T &out) noexcept { return traits::read_latest(base_, &out, nullptr, nullptr) == 1; }
+    bool latest(T &out) noexcept {
+        return base_ != nullptr && traits::read_latest(base_, &out, nullptr, nullptr) == 1;
+    }
     bool latest(T &out, SampleInfo &info) noexcept {
-        return traits::read_latest(base_, &out, &info.index, &info.timestamp_ns) == 1;
+        return base_ != nullptr && traits::read_latest(base_, &out, &info.index, &info.timestamp_ns) == 1;
     }
 
     /* Copies the next sample of the stream into out: true, and lost grows by the samples skipped since the
@@ -280,13 +284,17 @@ public:
     bool next(T &out, std::uint64_t &lost, SampleInfo &info) noexcept {
         static_assert(!traits::MAILBOX, "a mailbox record is read with latest() or taken with MailboxConsumer");
         start();
-        return traits::read_next(base_, &cursor_, &out, &info.index, &info.timestamp_ns, &lost) == 1;
+        return base_ != nullptr && traits::read_next(base_, &cursor_, &out, &info.index, &info.timestamp_ns,
+                                                     &lost) == 1;
     }
 
     /* Sleeps until a sample next() would deliver is published: 1 (at once when there is one), 0 after timeout,
      * or a negative SHMTEL_ERR_ code. */
     int wait(std::chrono::nanoseconds timeout) noexcept {
         static_assert(!traits::MAILBOX, "a mailbox record is read with latest() or taken with MailboxConsumer");
+        if (base_ == nullptr) {
+            return SHMTEL_ERR_CLOSED;
+        }
         start();
         std::int64_t ns = timeout.count();
         return traits::wait(base_, sleepers_, cursor_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
@@ -294,22 +302,22 @@ public:
 
     /* The stream goes on with the oldest sample the ring still holds. */
     void seek_to_oldest() noexcept {
-        std::uint64_t p = detail::published<T>(base_);
+        std::uint64_t p = published_count();
         cursor_ = p > traits::DEPTH ? p - traits::DEPTH : 0;
         started_ = true;
     }
     /* The stream goes on with the first sample published after this call. */
     void seek_to_newest() noexcept {
-        cursor_ = detail::published<T>(base_);
+        cursor_ = published_count();
         started_ = true;
     }
     /* The samples published so far (the next index the writer gives). */
-    std::uint64_t published_count() const noexcept { return detail::published<T>(base_); }
+    std::uint64_t published_count() const noexcept { return base_ != nullptr ? detail::published<T>(base_) : 0; }
 
 private:
     void start() noexcept {
         if (!started_) {
-            std::uint64_t p = detail::published<T>(base_);
+            std::uint64_t p = published_count();
             cursor_ = p > 0 ? p - 1 : 0;
             started_ = true;
         }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,7 +135,7 @@ class CppGeneratorTest {
         p.append("#endif\n");
         p.append("    rc += owner.beat() + owner.start_heartbeat() + reader.state_code() + (owner.owner() ? 1 : 0);\n");
         p.append("    rc += owner.set_heartbeat_period(std::chrono::milliseconds(20));\n");
-        p.append("    rc += static_cast<int>(shmtel::to_string(reader.state())[0]) + shmtel::strerror(rc)[0];\n");
+        p.append("    rc += static_cast<int>(shmtel::to_string(reader.state())[0]) + shmtel::error_text(rc)[0];\n");
         p.append("    std::uint64_t index = static_cast<std::uint64_t>(argc);\n");
         p.append("    std::uint64_t lost = 0;\n");
         p.append("    std::int32_t code = 0;\n");
@@ -175,6 +176,60 @@ class CppGeneratorTest {
         return p.toString();
     }
 
+    /** Misuses the header turns into compile errors, each with the text the compiler must say. */
+    static Stream<Arguments> misuses() {
+        return Stream.of(
+                Arguments.of("shmtel::Publisher<shmtel::commands::ArmCommand> p(owner);", List.of(),
+                        "a mailbox record has no Publisher: use shmtel::MailboxSender"),
+                Arguments.of("shmtel::MailboxSender<shmtel::arm::JointState> s(owner);", List.of(),
+                        "a ring record is written with shmtel::Publisher"),
+                Arguments.of("shmtel::MailboxConsumer<shmtel::arm::JointState> c(owner);", List.of(),
+                        "a ring record is read with shmtel::Reader"),
+                Arguments.of("shmtel::Reader<shmtel::commands::ArmCommand> r(owner); shmtel::commands::ArmCommand m{};"
+                        + " std::uint64_t lost = 0; r.next(m, lost);", List.of(),
+                        "a mailbox record is read with latest() or taken with MailboxConsumer"),
+                Arguments.of("shmtel::arm::Region copy = arm_owner;", List.of(), "deleted"),
+                Arguments.of("shmtel::Publisher<shmtel::arm::JointState> p(arm_owner); auto q = p;", List.of(),
+                        "deleted"),
+                Arguments.of("auto r = shmtel::arm::Region::create(\"x\");", List.of("-fno-exceptions"),
+                        "no matching function"));
+    }
+
+    /**
+     * Each misuse fails to compile with g++ and says why: a ring's writer on a mailbox record and the other way
+     * round, a stream read of a mailbox, a copy of a move-only type, and the throwing create under -fno-exceptions.
+     * (Without the check in the header each would compile: the last line of each program is valid C++ otherwise.)
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("misuses")
+    void misusesDoNotCompileAndSayWhy(String statement, List<String> extraFlags, String diagnostic,
+            @TempDir Path dir) throws Exception {
+        NativeTools.require("g++");
+        for (String schema : List.of("arm.json", "commands.json")) {
+            for (GeneratedFile f : new CppGenerator(layout(Examples.example(schema))).generate()) {
+                f.writeTo(dir);
+            }
+        }
+        Path source = dir.resolve("misuse.cpp");
+        Files.writeString(source, """
+                #include "arm.hpp"
+                #include "commands.hpp"
+                void misuse(shmtel::commands::Region &owner, shmtel::arm::Region &arm_owner) {
+                    (void)owner;
+                    (void)arm_owner;
+                    %s
+                }
+                """.formatted(statement), StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(List.of("-std=c++17"));
+        flags.addAll(STRICT);
+        flags.addAll(extraFlags);
+        Process p = new ProcessBuilder(compileCommand("g++", flags, dir, source)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("g++ refused it:\n%s", output).isNotZero();
+        assertThat(output).contains(diagnostic);
+    }
+
     @Test
     void aSchemaNameThatIsACppKeywordIsRefusedWithTheFix() {
         assertThatThrownBy(() -> new CppGenerator(schema("and", "joint_state", "position")))
@@ -183,7 +238,7 @@ class CppGeneratorTest {
                         + " the schema's types in namespace shmtel::and; rename the schema (e.g. \"and_data\")");
         assertThatThrownBy(() -> new CppGenerator(schema("shmtel", "joint_state", "position")))
                 .hasMessageContaining("schema name \"shmtel\" cannot be a C++ namespace (it is reserved: one of"
-                        + " [detail, record_traits, shmtel, std, strerror, to_string])");
+                        + " [detail, error_text, record_traits, shmtel, std, to_string])");
     }
 
     @Test
