@@ -688,16 +688,17 @@ class Stream:
     def next(self, timeout=None):
         """The next sample in order, waiting up to ``timeout`` seconds (None: for ever); None after the timeout."""
         deadline = None if timeout is None else time.monotonic_ns() + int(timeout * 1e9)
+        r = self.region._record(self.record)
         while True:
+            # The published count BEFORE the look (format.md, "Wake-on-publish"): a sample published between an
+            # empty poll and this load would otherwise be slept past; and the wait compares with this count, not
+            # with the cursor (a cursor past published, after a sample complete before its count, must sleep).
+            seen = self.region.published(self.record)
             sample = self.poll()
             if sample is not None:
                 return sample
             if deadline is not None and time.monotonic_ns() >= deadline:
                 return None
-            # Sleep until published moves past both the cursor and what it says now (a sample complete before
-            # its count, or one not readable yet though counted, would otherwise make this loop spin).
-            r = self.region._record(self.record)
-            seen = max(self._cursor, self.region.published(self.record))
             if not self.region._wait_until_not(r, seen, deadline):
                 return None
 

@@ -370,6 +370,38 @@ class Reading(RegionTestCase):
         w.publish("c", 0, {"k": 0}, count=False)
         self.assertEqual([0], [s.index for s in stream])
 
+    def test_a_sample_published_right_after_an_empty_poll_is_delivered_not_slept_past(self):
+        w = self.writer()
+        r = self.open()
+        stream = r.stream("c", start="next")
+        real_poll = stream.poll
+        injected = []
+
+        def poll_then_publish():     # the writer publishes between the empty look and the reader's sleep
+            sample = real_poll()
+            if sample is None and not injected:
+                injected.append(True)
+                w.publish("c", 0, {"k": 7})
+            return sample
+        stream.poll = poll_then_publish
+        start = time.monotonic()
+        sample = stream.next(timeout=2)
+        self.assertIsNotNone(sample, "sample 0 was published and complete but the stream slept past it")
+        self.assertEqual((0, 7), (sample.index, sample["k"]))
+        self.assertLess(time.monotonic() - start, 1.5)
+
+    def test_a_cursor_past_published_sleeps_instead_of_spinning(self):
+        w = self.writer()
+        r = self.open()
+        stream = r.stream("c", start="oldest")
+        w.publish("c", 0, {"k": 0}, count=False)   # complete, published still 0 (its writer died before counting)
+        self.assertEqual(0, stream.next(timeout=0).index)
+        polls = []
+        real_poll = stream.poll
+        stream.poll = lambda: polls.append(1) or real_poll()
+        self.assertIsNone(stream.next(timeout=0.3))
+        self.assertLess(len(polls), 20, f"{len(polls)} polls in 0.3 s: the stream spins while cursor > published")
+
     def test_a_latest_reader_retries_while_the_slot_is_rewritten(self):
         w = self.writer()
         r = self.open()
