@@ -491,6 +491,42 @@ class Waiting(RegionTestCase):
             os.waitpid(pid, 0)
         self.assertEqual(list(range(5)), got)
 
+    def test_close_from_another_thread_ends_its_wait_with_region_closed_not_a_crash(self):
+        w = self.writer()
+        # In a child process: before the fix the waiter touched the unmapped region (SIGSEGV, exit 139).
+        code = ("import shmtel, threading, time, json, sys\n"
+                f"mode, poll = sys.argv[1], sys.argv[2] == 'poll'\n"
+                f"r = shmtel.open('t', {self.dir!r})\n"
+                "if poll:\n"
+                "    r._map.sleep_refusal = 'polling, for the test'\n"
+                "out = {}\n"
+                "def waiter():\n"
+                "    start = time.monotonic()\n"
+                "    try:\n"
+                "        got = r.wait('c', timeout=3) if mode == 'wait' else r.stream('c', start='next').next(3)\n"
+                "        out['result'] = repr(got)\n"
+                "    except shmtel.RegionClosedError as e:\n"
+                "        out['error'] = str(e)\n"
+                "    out['took'] = time.monotonic() - start\n"
+                "t = threading.Thread(target=waiter)\n"
+                "t.start()\n"
+                "time.sleep(0.3)\n"
+                "r.close()\n"
+                "t.join()\n"
+                "print(json.dumps(out))\n")
+        env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        for mode in ("wait", "stream"):
+            for how in ("sleep", "poll"):
+                with self.subTest(mode=mode, how=how):
+                    out = subprocess.run([sys.executable, "-c", code, mode, how], env=env, capture_output=True,
+                                         text=True, timeout=60)
+                    self.assertEqual(0, out.returncode, f"exit {out.returncode}: {out.stderr}")
+                    result = json.loads(out.stdout)
+                    self.assertIn("closed (by another thread) while waiting", result.get("error", ""), result)
+                    self.assertLess(result["took"], 2.5, result)
+        block = w.layout.record("c").block_offset
+        self.assertEqual(bytes(64), w.mm[block + 64:block + 128])   # every sleeper slot and bit given back
+
     def test_dead_sleepers_slots_are_freed(self):
         w = self.writer()
         r = self.open()
