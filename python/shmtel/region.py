@@ -146,6 +146,8 @@ class Region:
         self._map = None
         self._waiters = threading.Condition()   # close() against waits in other threads
         self._waiting = 0                       # waits in progress (they use the mapping)
+        self._waiting_threads = set()
+        self._close_deferred = False            # close() came from a waiting thread (a signal handler)
         self._closing = False
         self._truncated = None      # the message, once the file was found shorter than its mapping
         self._seen = {}             # record -> the published count the last latest() saw
@@ -638,6 +640,11 @@ class Region:
         if waiters is not None:
             with waiters:
                 self._closing = True
+                if threading.get_ident() in self._waiting_threads:
+                    # A signal handler of a thread that waits here: that wait ends (RegionClosedError) and the
+                    # last wait to leave unmaps; waiting for it here would wait for ever.
+                    self._close_deferred = True
+                    return
                 while self._waiting > 0:
                     self._wake_own_sleepers()
                     waiters.wait(CLOSE_WAKE_S)
@@ -686,13 +693,18 @@ class _WaitGuard:
             region._check_not_closing()
             region._m()
             region._waiting += 1
+            region._waiting_threads.add(threading.get_ident())
         return self
 
     def __exit__(self, *exc):
         region = self.region
         with region._waiters:
             region._waiting -= 1
+            region._waiting_threads.discard(threading.get_ident())
             region._waiters.notify_all()
+            deferred = region._close_deferred and region._waiting == 0
+        if deferred:
+            region.close()
         return False
 
 

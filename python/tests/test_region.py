@@ -4,6 +4,7 @@ import json
 import mmap
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -526,6 +527,23 @@ class Waiting(RegionTestCase):
                     self.assertLess(result["took"], 2.5, result)
         block = w.layout.record("c").block_offset
         self.assertEqual(bytes(64), w.mm[block + 64:block + 128])   # every sleeper slot and bit given back
+
+    def test_close_from_a_signal_handler_of_the_waiting_thread_ends_the_wait_and_then_unmaps(self):
+        self.writer()
+        r = shmtel.open("t", self.dir)
+        previous = signal.signal(signal.SIGALRM, lambda *_: r.close())
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            start = time.monotonic()
+            with self.assertRaises(shmtel.RegionClosedError):
+                r.wait("c", timeout=3)
+            self.assertLess(time.monotonic() - start, 2.5)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        self.assertIsNone(r._map, "the wait left: the deferred close unmapped")
+        with self.assertRaises(shmtel.RegionClosedError):
+            r.latest("c")
 
     def test_dead_sleepers_slots_are_freed(self):
         w = self.writer()
