@@ -199,7 +199,7 @@ def _open_existing(name, path, layout, period_ns):
         old_epoch = 0
         same = False
         if st.st_size >= L.PAGE_LENGTH:
-            mm = mmap.mmap(fd, st.st_size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+            mm = map_separately(fd, st.st_size)
             pin = atomics.Pin(mm)
             try:
                 version = atomics.load_u32(pin.address + L.VERSION_OFFSET, atomics.ACQUIRE)
@@ -315,7 +315,7 @@ def _create_new(name, directory, path, layout, mode, period_ns, epoch):
             raise RegionIoError(f"region \"{name}\": cannot lock the new, unnamed file")
         reserve(name, path, fd, layout.region_length, "create")
         os.fchmod(fd, mode)
-        mm = mmap.mmap(fd, layout.region_length, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+        mm = map_separately(fd, layout.region_length)
         owned = Owned(name, path, fd, mm, layout, epoch, False)
         _write_static_header(mm, layout)
         write_writer_line(owned.base, mm, epoch, period_ns)
@@ -343,6 +343,19 @@ def _create_new(name, directory, path, layout, mode, period_ns, epoch):
             if mm is not None:
                 mm.close()
             os.close(fd)  # an unnamed file vanishes with its last descriptor
+
+
+def map_separately(fd, length):
+    """A read-write shared mapping of fd's file made through a second open of ``/proc/self/fd/N`` (as Java's
+    RegionFiles.map): the mapping references another open file description than the locked ``fd``, so closing
+    ``fd`` releases the writer's lock at once (format.md rule 13: CLOSED, unlock, wake), and a mapping left
+    behind (a buffer still exported at close, a forked child's copy) can never keep the lock.
+    """
+    second = os.open(f"/proc/self/fd/{fd}", os.O_RDWR | os.O_CLOEXEC)  # the magic link is followed on purpose
+    try:
+        return mmap.mmap(second, length, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+    finally:
+        os.close(second)
 
 
 def link_descriptor(fd, path):

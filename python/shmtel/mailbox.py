@@ -121,6 +121,16 @@ class _Box:
         if atomics.load_u32(self.sleepers, atomics.RELAXED) != 0:
             _linux.futex_wake(self.word)
 
+    def wake_published(self):
+        """After a store of ``published``: full fence, the sleeper bits (relaxed), FUTEX_WAKE when one is set.
+
+        Without libatomic (no full fence here) the writer registered for membarrier: sleepers fence for it.
+        """
+        if atomics.HAVE_RMW:
+            atomics.fence(atomics.SEQ_CST)
+        if atomics.load_u32(self.sleepers, atomics.RELAXED) != 0:
+            _linux.futex_wake(self.published)
+
     def holder_dead(self, word):
         """READING|p with p gone: ESRCH, or a readable start time that is not the non-zero one the holder stored."""
         pid = _signed32(word >> 32)
@@ -236,6 +246,7 @@ class SenderState:
         if put > nxt:
             # A writer that died between putting a message (READY swap) and counting it.
             atomics.store_u64(box.published, put, atomics.RELEASE)
+            box.wake_published()  # a reader asleep on published (seen: the old count) is woken, as by a put
             nxt = put
         after_slot = box.slot_index() + 1
         if word & _U32 == EMPTY and after_slot > put:

@@ -4,7 +4,8 @@ Over 400 lines because the open checks, the liveness decision, the seqlock reads
 protocol all act on one mapping's private state (its words' addresses, the writable sleeper mapping,
 the file identity a reader follows); the value decoding lives in sample.py, the layout in layout.py.
 
-A Region object is for one thread at a time (``wait`` included); open one per thread otherwise.
+A Region object is for one thread at a time (``wait`` included); open one per thread otherwise. One
+exception: ``close()`` from another thread ends a ``wait``/``stream`` wait there (RegionClosedError) first.
 """
 
 import enum
@@ -14,6 +15,7 @@ import mmap
 import os
 import re
 import stat
+import threading
 import time
 
 from . import _atomics as atomics
@@ -39,6 +41,8 @@ MAX_SCHEMA_TEXT_LENGTH = 16 * 1024 * 1024
 MAX_FILE_LENGTH = (1 << 31) - 1
 #: A reader that may not sleep polls at most this often.
 POLL_S = 0.001
+#: While a wait in another thread has not left, close() wakes it again this often.
+CLOSE_WAKE_S = 0.01
 #: A sleeping reader frees the slots of dead sleepers at most this often (and when every slot is taken).
 HEAL_PERIOD_NS = 1_000_000_000
 _MIN_LIVENESS_NS = 1_000_000
@@ -140,6 +144,11 @@ class Region:
         self._any_owner = any_owner
         self._init_timeout = init_timeout
         self._map = None
+        self._waiters = threading.Condition()   # close() against waits in other threads
+        self._waiting = 0                       # waits in progress (they use the mapping)
+        self._waiting_threads = set()
+        self._close_deferred = False            # close() came from a waiting thread (a signal handler)
+        self._closing = False
         self._truncated = None      # the message, once the file was found shorter than its mapping
         self._seen = {}             # record -> the published count the last latest() saw
         self._last_heal = {}
@@ -498,13 +507,23 @@ class Region:
             if seen is None:
                 seen = self.published(record)
         deadline = None if timeout is None else time.monotonic_ns() + int(timeout * 1e9)
-        return self._wait_until_not(r, seen, deadline)
+        with self._in_wait():
+            return self._wait_until_not(r, seen, deadline)
+
+    def _in_wait(self):
+        """Counts a wait (or a stream's next) in progress, so that close() from another thread ends it first."""
+        return _WaitGuard(self)
+
+    def _check_not_closing(self):
+        if self._closing:
+            raise RegionClosedError(f"{self._where()} was closed (by another thread) while waiting")
 
     def _wait_until_not(self, r, seen, deadline):
         generation = self.generation
         period = max(_MIN_LIVENESS_NS, self.heartbeat_period_ns)
         next_check = time.monotonic_ns() + period
         while True:
+            self._check_not_closing()
             m = self._check_readable()
             if atomics.load_u64(m.base + r.published_offset, atomics.ACQUIRE) != seen:
                 return True
@@ -611,12 +630,37 @@ class Region:
         return _consumer.take(self, record, timeout)
 
     def close(self):
-        """Unmaps the region and closes its file; later calls raise RegionClosedError. Idempotent."""
+        """Unmaps the region and closes its file; later calls raise RegionClosedError. Idempotent.
+
+        A ``wait`` (or a stream's ``next``) in another thread ends first, with RegionClosedError: close wakes
+        it and unmaps only once it has left the mapping.
+        """
         from . import _consumer
+        waiters = self.__dict__.get("_waiters")
+        if waiters is not None:
+            with waiters:
+                self._closing = True
+                if threading.get_ident() in self._waiting_threads:
+                    # A signal handler of a thread that waits here: that wait ends (RegionClosedError) and the
+                    # last wait to leave unmaps; waiting for it here would wait for ever.
+                    self._close_deferred = True
+                    return
+                while self._waiting > 0:
+                    self._wake_own_sleepers()
+                    waiters.wait(CLOSE_WAKE_S)
         _consumer.close_consumers(self)
         if self._map is not None:
             self._map.close()
             self._map = None
+
+    def _wake_own_sleepers(self):
+        """FUTEX_WAKE on every record's published word (a waiter of another process re-checks and sleeps on)."""
+        m = self._map
+        writable = m.writable if m is not None else None
+        if writable is None:
+            return      # a polling waiter looks again within 1 ms
+        for r in m.layout.records:
+            _linux.futex_wake(writable[1].address + r.block_offset + L.PUBLISHED_OFFSET)
 
     def __enter__(self):
         return self
@@ -635,6 +679,33 @@ class Region:
             return f"<shmtel.Region {self.name} closed>"
         return (f"<shmtel.Region {self.name} schema={self._map.layout.schema_name} "
                 f"records={[r.name for r in self._map.layout.records]}>")
+
+
+class _WaitGuard:
+    """``with region._in_wait():`` around a wait; refuses to start once close() began."""
+
+    def __init__(self, region):
+        self.region = region
+
+    def __enter__(self):
+        region = self.region
+        with region._waiters:
+            region._check_not_closing()
+            region._m()
+            region._waiting += 1
+            region._waiting_threads.add(threading.get_ident())
+        return self
+
+    def __exit__(self, *exc):
+        region = self.region
+        with region._waiters:
+            region._waiting -= 1
+            region._waiting_threads.discard(threading.get_ident())
+            region._waiters.notify_all()
+            deferred = region._close_deferred and region._waiting == 0
+        if deferred:
+            region.close()
+        return False
 
 
 def _heal(block):
@@ -688,16 +759,21 @@ class Stream:
     def next(self, timeout=None):
         """The next sample in order, waiting up to ``timeout`` seconds (None: for ever); None after the timeout."""
         deadline = None if timeout is None else time.monotonic_ns() + int(timeout * 1e9)
+        with self.region._in_wait():
+            return self._next(deadline)
+
+    def _next(self, deadline):
+        r = self.region._record(self.record)
         while True:
+            # The published count BEFORE the look (format.md, "Wake-on-publish"): a sample published between an
+            # empty poll and this load would otherwise be slept past; and the wait compares with this count, not
+            # with the cursor (a cursor past published, after a sample complete before its count, must sleep).
+            seen = self.region.published(self.record)
             sample = self.poll()
             if sample is not None:
                 return sample
             if deadline is not None and time.monotonic_ns() >= deadline:
                 return None
-            # Sleep until published moves past both the cursor and what it says now (a sample complete before
-            # its count, or one not readable yet though counted, would otherwise make this loop spin).
-            r = self.region._record(self.record)
-            seen = max(self._cursor, self.region.published(self.record))
             if not self.region._wait_until_not(r, seen, deadline):
                 return None
 

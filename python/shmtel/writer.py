@@ -19,6 +19,7 @@ its state; the file steps, the field encoding and the mailboxes are in their own
 """
 
 import atexit
+import logging
 import os
 import signal
 import struct
@@ -33,6 +34,8 @@ from . import layout as L
 from ._fields import RecordEncoder
 from .errors import RegionClosedError, SchemaError, ShmtelError
 from .region import _heal
+
+LOG = logging.getLogger("shmtel")
 
 _TIMESTAMP = struct.Struct("<Q")
 #: A writer frees dead sleepers' slots after this many wakes in a row that woke nobody (Java's rule 22 numbers),
@@ -201,8 +204,8 @@ class Writer:
         atomics.store_u32(self._base + L.STATE_OFFSET, L.STATE_CLOSED, atomics.RELEASE)
         fd, self._owned.fd = self._owned.fd, -1
         if fd >= 0:
-            os.close(fd)  # after CLOSED; the lock goes with the mapping's reference too, at the unmap that follows
-        # Sleepers woken now find CLOSED whether or not the lock is released yet (the state word decides first).
+            os.close(fd)  # after CLOSED: the lock goes now (the mapping was made through another description)
+        # Then the sleepers: woken, they find CLOSED (format.md rule 13's order: CLOSED, unlock, wake).
         for s in self._records.values():
             _linux.futex_wake(s.published)
             if s.record.is_mailbox:
@@ -221,7 +224,12 @@ class Writer:
         self._owned.pin.release()
         try:
             self._owned.mm.close()
-        except (BufferError, ValueError):
+        except BufferError as e:
+            # Something still exports the mapping (a memoryview, a numpy array of it): it stays mapped until that
+            # goes. The lock does not depend on it (the mapping has its own open file description).
+            LOG.warning("region \"%s\": the writer's mapping stays until what still uses it is released (%s); "
+                        "the region is closed and its lock released all the same", self.name, e)
+        except ValueError:
             pass
         if self._owned.fd >= 0:
             os.close(self._owned.fd)
@@ -266,7 +274,8 @@ class Writer:
         self._lock = threading.RLock()  # the parent's threads are gone; a lock they held must not block the child
         self._stop = threading.Event()
         self._thread = None
-        # The mapping holds the open file description too (and with it the lock): unmap as well.
+        # The descriptor holds the lock; the mapping (another open file description) does not, but the child must
+        # not write the parent's region either: unmap it too.
         self._release_owned()
 
     def _wake(self, state, word_address):
@@ -357,9 +366,9 @@ _PID = [os.getpid()]
 
 
 def _after_fork_in_child():
-    # A child forked without exec (multiprocessing) would hold each writer's lock on through its copies of the
-    # descriptor and the mapping (the lock belongs to the open file description, which both reference): the
-    # region would read STALLED, not WRITER_DEAD, after the writer died. The child drops them and cannot publish.
+    # A child forked without exec (multiprocessing) would hold each writer's lock on through its copy of the
+    # descriptor (the lock belongs to the open file description): the region would read STALLED, not
+    # WRITER_DEAD, after the writer died. The child drops the descriptor and the mapping and cannot publish.
     parent, _PID[0] = _PID[0], os.getpid()
     for w in list(_ALL):
         w._forget_in_child(parent)

@@ -163,6 +163,31 @@ class MailboxTest(unittest.TestCase):
             self.assertEqual(0, m.index, "the dead writer's message is still delivered")
             m.done()
 
+    def test_the_repair_of_published_wakes_a_reader_asleep_on_it(self):
+        # A dead writer of a long heartbeat period: the reader's sleeps are not cut short by its liveness checks.
+        with shmtel.create("mb", COMMANDS, dir=self.dir, heartbeat_period=60) as w:
+            path = w.path
+        with open(path, "r+b") as f, mmap.mmap(f.fileno(), 0) as m:
+            struct.pack_into("<Q", m, self.rec.slot_offset(0), 2)
+            struct.pack_into("<Q", m, self.rec.block_offset + L.MAILBOX_STATE_OFFSET,
+                             mailbox.word_of(mailbox.READY, 1))
+        r = shmtel.open("mb", self.dir)
+        self.addCleanup(r.close)
+        self.assertTrue(r.sleeps, r.sleep_refusal)
+        result = []
+        t = threading.Thread(target=lambda: result.append(r.wait("arm_command", timeout=8, seen=0)))
+        t.start()
+        bits = self.rec.block_offset + L.SLEEPERS_OFFSET
+        deadline = time.monotonic() + 5
+        while struct.unpack_from("<I", read(path), bits)[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.05)   # the reader is in FUTEX_WAIT (or about to be: then it sees the new count first)
+        start = time.monotonic()
+        with shmtel.create("mb", COMMANDS, dir=self.dir):
+            t.join(10)
+        self.assertEqual([True], result)
+        self.assertLess(time.monotonic() - start, 4, "the reader slept on after published was repaired")
+
     def test_a_slot_that_disagrees_with_the_ready_count_is_answered_undeliverable(self):
         with shmtel.create("mb", COMMANDS, dir=self.dir) as w:
             c = consumer_of(w)

@@ -4,6 +4,7 @@ import json
 import mmap
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -370,6 +371,38 @@ class Reading(RegionTestCase):
         w.publish("c", 0, {"k": 0}, count=False)
         self.assertEqual([0], [s.index for s in stream])
 
+    def test_a_sample_published_right_after_an_empty_poll_is_delivered_not_slept_past(self):
+        w = self.writer()
+        r = self.open()
+        stream = r.stream("c", start="next")
+        real_poll = stream.poll
+        injected = []
+
+        def poll_then_publish():     # the writer publishes between the empty look and the reader's sleep
+            sample = real_poll()
+            if sample is None and not injected:
+                injected.append(True)
+                w.publish("c", 0, {"k": 7})
+            return sample
+        stream.poll = poll_then_publish
+        start = time.monotonic()
+        sample = stream.next(timeout=2)
+        self.assertIsNotNone(sample, "sample 0 was published and complete but the stream slept past it")
+        self.assertEqual((0, 7), (sample.index, sample["k"]))
+        self.assertLess(time.monotonic() - start, 1.5)
+
+    def test_a_cursor_past_published_sleeps_instead_of_spinning(self):
+        w = self.writer()
+        r = self.open()
+        stream = r.stream("c", start="oldest")
+        w.publish("c", 0, {"k": 0}, count=False)   # complete, published still 0 (its writer died before counting)
+        self.assertEqual(0, stream.next(timeout=0).index)
+        polls = []
+        real_poll = stream.poll
+        stream.poll = lambda: polls.append(1) or real_poll()
+        self.assertIsNone(stream.next(timeout=0.3))
+        self.assertLess(len(polls), 20, f"{len(polls)} polls in 0.3 s: the stream spins while cursor > published")
+
     def test_a_latest_reader_retries_while_the_slot_is_rewritten(self):
         w = self.writer()
         r = self.open()
@@ -458,6 +491,59 @@ class Waiting(RegionTestCase):
         finally:
             os.waitpid(pid, 0)
         self.assertEqual(list(range(5)), got)
+
+    def test_close_from_another_thread_ends_its_wait_with_region_closed_not_a_crash(self):
+        w = self.writer()
+        # In a child process: before the fix the waiter touched the unmapped region (SIGSEGV, exit 139).
+        code = ("import shmtel, threading, time, json, sys\n"
+                f"mode, poll = sys.argv[1], sys.argv[2] == 'poll'\n"
+                f"r = shmtel.open('t', {self.dir!r})\n"
+                "if poll:\n"
+                "    r._map.sleep_refusal = 'polling, for the test'\n"
+                "out = {}\n"
+                "def waiter():\n"
+                "    start = time.monotonic()\n"
+                "    try:\n"
+                "        got = r.wait('c', timeout=3) if mode == 'wait' else r.stream('c', start='next').next(3)\n"
+                "        out['result'] = repr(got)\n"
+                "    except shmtel.RegionClosedError as e:\n"
+                "        out['error'] = str(e)\n"
+                "    out['took'] = time.monotonic() - start\n"
+                "t = threading.Thread(target=waiter)\n"
+                "t.start()\n"
+                "time.sleep(0.3)\n"
+                "r.close()\n"
+                "t.join()\n"
+                "print(json.dumps(out))\n")
+        env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        for mode in ("wait", "stream"):
+            for how in ("sleep", "poll"):
+                with self.subTest(mode=mode, how=how):
+                    out = subprocess.run([sys.executable, "-c", code, mode, how], env=env, capture_output=True,
+                                         text=True, timeout=60)
+                    self.assertEqual(0, out.returncode, f"exit {out.returncode}: {out.stderr}")
+                    result = json.loads(out.stdout)
+                    self.assertIn("closed (by another thread) while waiting", result.get("error", ""), result)
+                    self.assertLess(result["took"], 2.5, result)
+        block = w.layout.record("c").block_offset
+        self.assertEqual(bytes(64), w.mm[block + 64:block + 128])   # every sleeper slot and bit given back
+
+    def test_close_from_a_signal_handler_of_the_waiting_thread_ends_the_wait_and_then_unmaps(self):
+        self.writer()
+        r = shmtel.open("t", self.dir)
+        previous = signal.signal(signal.SIGALRM, lambda *_: r.close())
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0.2)
+            start = time.monotonic()
+            with self.assertRaises(shmtel.RegionClosedError):
+                r.wait("c", timeout=3)
+            self.assertLess(time.monotonic() - start, 2.5)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        self.assertIsNone(r._map, "the wait left: the deferred close unmapped")
+        with self.assertRaises(shmtel.RegionClosedError):
+            r.latest("c")
 
     def test_dead_sleepers_slots_are_freed(self):
         w = self.writer()

@@ -305,6 +305,28 @@ class TakeoverTest(unittest.TestCase):
         self.assertEqual(holder.pid, caught.exception.pid)
         self.assertIn(f"owned by a live writer (owner pid {holder.pid}, running)", str(caught.exception))
 
+    def test_close_releases_the_lock_at_once_even_while_the_mapping_is_still_exported(self):
+        w = shmtel.create("held", ARM, dir=self.dir)
+        view = memoryview(w._owned.mm)   # something that still uses the writer's mapping at close
+        try:
+            with self.assertLogs("shmtel", "WARNING") as logs:
+                w.close()
+            self.assertIn("the writer's mapping stays until what still uses it is released", "".join(logs.output))
+            probe = child("""
+                import os, sys, shmtel
+                from shmtel import _linux
+                fd = os.open(sys.argv[1], os.O_RDONLY)
+                print("held" if _linux.write_lock_holder(fd) else "free", flush=True)
+                w = shmtel.create("held", sys.argv[2])
+                print("took over" if w.took_over else "new file", flush=True)
+                w.close()
+            """, self.dir, os.path.join(self.dir, "shmtel.held"), ARM)
+            self.addCleanup(stop, probe)
+            self.assertEqual("free\ntook over\n", probe.stdout.read())
+            self.assertEqual(0, probe.wait())
+        finally:
+            view.release()
+
     def test_of_writers_racing_for_a_name_exactly_one_wins_and_the_others_name_its_pid(self):
         start = time.time() + 1.5
         racers = [child("""
