@@ -645,7 +645,7 @@ class PythonWriterTest {
         Child p = started(run);
         String out = p.finish(PATIENCE_S);
         assertThat(p.process.exitValue()).as(out).isZero();
-        assertThat(out).contains("published 50 samples at epoch 1");
+        assertThat(out).contains("published 50 samples (the last as index 49) at epoch 1");
         try (Subscriber subscriber = Subscriber.open("arm", "joint_state", options)) {
             DynamicView view = new DynamicView(subscriber.record());
             assertThat(subscriber.latest(view)).isTrue();
