@@ -24,7 +24,6 @@ import errno
 import logging
 import mmap
 import os
-import re
 import stat
 import struct
 import time
@@ -32,12 +31,12 @@ import time
 from . import _atomics as atomics
 from . import _linux
 from . import layout as L
-from .errors import (CorruptRegionError, InvalidRegionNameError, RegionNotFoundError, RegionPermissionError,
+from ._names import check_name
+from .errors import (CorruptRegionError, RegionNotFoundError, RegionPermissionError,
                      ShmtelError)
 
 LOG = logging.getLogger("shmtel")
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 DEFAULT_DIRECTORY = "/dev/shm"
 FILE_PREFIX = "shmtel."
 DEFAULT_MODE = 0o600
@@ -86,15 +85,6 @@ class InvalidModeError(ShmtelError, ValueError):
 
 class RegionIoError(_Errno):
     """Any other failed system call on the region's file or directory (the errno is in the message)."""
-
-
-def check_name(name):
-    """Refuses a name that does not match ``[A-Za-z0-9][A-Za-z0-9._-]{0,127}`` (before any file call)."""
-    if not isinstance(name, str) or not NAME.match(name):
-        raise InvalidRegionNameError(
-            f"invalid region name {name!r}: names match [A-Za-z0-9][A-Za-z0-9._-]{{0,127}} (letters, digits, '.', "
-            f"'_', '-'; 1 to 128 characters, not starting with '.', '_' or '-'), e.g. \"arm\"")
-    return name
 
 
 def region_directory(directory):

@@ -13,7 +13,6 @@ import errno
 import logging
 import mmap
 import os
-import re
 import stat
 import threading
 import time
@@ -21,13 +20,13 @@ import time
 from . import _atomics as atomics
 from . import _linux
 from . import layout as L
+from ._names import NAME, check_name
 from .errors import (ContentionError, CorruptRegionError, IncompatibleRegionError, InvalidRegionNameError,
                      RegionClosedError, RegionNotFoundError, RegionNotReadyError, RegionPermissionError, SchemaError)
 from .sample import Decoder, numpy_module
 
 log = logging.getLogger("shmtel")
 
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 FILE_PREFIX = "shmtel."
 DEFAULT_DIR = "/dev/shm"
 ENV_DIR = "SHMTEL_DIR"
@@ -69,18 +68,6 @@ def region_dir(directory=None):
         return os.fspath(directory)
     env = os.environ.get(ENV_DIR, "")
     return env if env.strip() else DEFAULT_DIR
-
-
-def check_name(name):
-    """Refuses a name outside ``[A-Za-z0-9][A-Za-z0-9._-]{0,127}`` before any file call."""
-    if not isinstance(name, str) or not NAME.match(name):
-        shown = repr(name) if not isinstance(name, str) else (
-            f'"{name}"' if all(0x20 <= ord(c) < 0x7F for c in name)
-            else '"' + "".join(c if 0x20 <= ord(c) < 0x7F else "?" for c in name)
-            + '" (with control or non-ASCII characters)')
-        raise InvalidRegionNameError(f"invalid region name {shown}: names match [A-Za-z0-9][A-Za-z0-9._-]{{0,127}} "
-                                     "(letters, digits, '.', '_', '-'; no '/', no leading '.')")
-    return name
 
 
 def region_path(name, directory=None):

@@ -69,10 +69,12 @@ class RegionTestCase(unittest.TestCase):
 
 class OpenChecks(RegionTestCase):
     def test_a_bad_name_is_refused_before_any_file_call(self):
-        for name in ("../x", ".hidden", "", "a/b", "x" * 129, "é"):
+        for name in ("../x", ".hidden", "_x", "-x", "", "a/b", "x" * 129, "é"):
             with self.subTest(name=name), self.assertRaises(shmtel.InvalidRegionNameError) as caught:
                 shmtel.open(name, "/nonexistent-dir")
             self.assertIn("[A-Za-z0-9][A-Za-z0-9._-]{0,127}", str(caught.exception))
+            # readers and writers say the same, whole rule
+            self.assertIn("not starting with '.', '_' or '-'", str(caught.exception))
 
     def test_a_missing_region_or_directory_is_not_found_with_the_fix(self):
         self.refused(shmtel.RegionNotFoundError, 'region "t" not found: no file', "is its writer running?")
