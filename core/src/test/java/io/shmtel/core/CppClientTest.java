@@ -257,6 +257,8 @@ class CppClientTest {
             """;
 
     static Path binary;
+    /** all_types.json with a ring of CReaderTest.DEEP samples, for the flat-out reads. */
+    static String allTypesDeep;
 
     final List<Process> children = new ArrayList<>();
 
@@ -264,7 +266,13 @@ class CppClientTest {
     static void build(@TempDir Path dir) throws Exception {
         NativeTools.require("g++");
         Layout arm = RegionChild.layout(ARM);
-        Layout allTypes = RegionChild.layout(ALL_TYPES);
+        // A deep ring, as CReaderTest's: a stream reader lapped at depth 4 by a writer on the next core spends most
+        // of its reads on laps (on a loaded 2-core machine 10^6 deliveries then take minutes).
+        Path deep = dir.resolve("all_types_deep.json");
+        Files.writeString(deep, Files.readString(Path.of(ALL_TYPES)).replace("\"depth\": 4,", "\"depth\": "
+                + CReaderTest.DEEP + ","));
+        allTypesDeep = deep.toString();
+        Layout allTypes = RegionChild.layout(allTypesDeep);
         for (Layout layout : List.of(arm, allTypes, RegionChild.layout(COMMANDS))) {
             for (GeneratedFile f : new CppGenerator(layout).generate()) {
                 f.writeTo(dir);
@@ -383,7 +391,7 @@ class CppClientTest {
     @Test
     void aCppReaderSeesNoTornSampleOfAFlatOutJavaWriter(RegionOptions options) throws Exception {
         Process writer = RegionChild.start(children, List.of(), "publish", options.directory().toString(), "flat",
-                ALL_TYPES, FLAT_RECORD, "180");
+                allTypesDeep, FLAT_RECORD, "180");
         CrossProcessTest.firstLine(writer, "ready");
         String reads = Long.toString(TORN_CHECKED_READS);
         CRegionOwnerTest.Lines reader = cpp(options, "torn", "flat", reads);
