@@ -125,6 +125,19 @@ class CRegionOwnerTest {
                     if (rc == SHMTEL_OK) shmtel_region_close(&r);
                     return 0;
                 }
+                if (strcmp(argv[1], "sleep") == 0) { /* sleep NAME MS: open, _wait for a sample after the newest */
+                    uint64_t seen, start;
+                    rc = arm_region_open(&r, argv[2]);
+                    if (rc != SHMTEL_OK) { printf("open rc=%d\\n", rc); return 3; }
+                    seen = arm_joint_state_published(r.base);
+                    printf("waiting %s\\n", r.sleepers != NULL ? "asleep" : "polling");
+                    start = shmtel_now_ns();
+                    rc = arm_joint_state_wait(r.base, r.sleepers, seen, (uint64_t)atol(argv[3]) * 1000000u);
+                    printf("woken %d after %llu ms state %d\\n", rc,
+                           (unsigned long long)((shmtel_now_ns() - start) / 1000000u), shmtel_region_state(&r));
+                    shmtel_region_close(&r);
+                    return 0;
+                }
                 if (strcmp(argv[1], "watch") == 0) { /* watch NAME: open, then say each change of the state */
                     rc = arm_region_open(&r, argv[2]);
                     printf("open rc=%d epoch=%llu sleepers=%d\\n", rc, (unsigned long long)r.epoch,
@@ -375,6 +388,27 @@ class CRegionOwnerTest {
                 assertThat(view.sampleIndex()).isEqualTo(SAMPLES + 1);
             }
         }
+    }
+
+    /**
+     * A C reader asleep in {@code _wait} (60 s) while the C writer closes: the close wakes it (format.md checklist
+     * rule 13: CLOSED, unlock, wake) and {@code _wait} returns 0 at once, the state CLOSED. The writer's heartbeat
+     * period is 60 s, so nothing but the close's wake ends the sleep early.
+     */
+    @Test
+    void aCWritersCloseWakesACReaderAsleepInWait(RegionOptions options) throws Exception {
+        Lines owner = c(options, "owner", "closewake", "60000", "1");
+        owner.await("published");
+        Lines sleeper = c(options, "sleep", "closewake", "60000");
+        assertThat(sleeper.await("waiting")).isEqualTo("waiting asleep");
+        CReaderTest.awaitInFutex(sleeper.process);
+        signal("TERM", owner.process);
+        owner.await("closed");
+        String woken = sleeper.await("woken"); // fails after 30 s: without the wake it sleeps 60 s
+        Matcher m = Pattern.compile("woken 0 after (\\d+) ms state 4").matcher(woken);
+        assertThat(m.matches()).as(woken).isTrue();
+        assertThat(sleeper.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(sleeper.process.exitValue()).isZero();
     }
 
     @Test

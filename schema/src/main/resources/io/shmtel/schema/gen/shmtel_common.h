@@ -215,6 +215,7 @@ static inline int shmtel_read_next_(const void *base, size_t block_offset, uint6
 #define SHMTEL_HEAL_PERIOD_NS_ UINT64_C(1000000000) /* how often a sleeper frees dead sleepers' slots */
 #define SHMTEL_SLEEPER_HEALING_ (-1)                /* a slot's pid while a healer frees it; never a pid */
 #define SHMTEL_MEMBARRIER_CMD_GLOBAL_EXPEDITED_ (1 << 1) /* <linux/membarrier.h>, Linux 4.16 */
+#define SHMTEL_CLOSED_WORD_ 2u /* the state word of a closed region: SHMTEL_STATE_WORD_CLOSED (checked there) */
 
 static inline int32_t *shmtel_sleeper_pid_(char *block, int slot) {
     return shmtel_i32_(block, SHMTEL_SLEEPER_PIDS_OFFSET + (size_t)slot * sizeof(int32_t));
@@ -259,17 +260,21 @@ static inline int shmtel_sleeper_claim_(char *block, int32_t pid) {
 }
 
 /* Waits until the `published` count of the record whose block starts at block_offset differs from seen: 1 when it
- * does (at once or after sleeping), 0 when timeout_ns passed first, SHMTEL_ERR_SYSTEM when the futex call failed
- * (errno says why). base: the region's mapping (read-only will do). sleepers_base: a writable shared mapping of
- * the same file, where the sleeper words are claimed so that the writer wakes this reader; NULL (no write
- * permission on the file) polls instead, every 1 ms at most, as does a reader that finds every sleeper slot taken
- * or whose kernel refuses membarrier. A sleep may also end early (a signal): it then looks again. */
+ * does (at once or after sleeping), 0 when timeout_ns passed first or, earlier, when the writer closed the region
+ * during the wait (its close wakes the sleepers: look at shmtel_region_state), SHMTEL_ERR_SYSTEM when the futex
+ * call failed (errno says why). base: the region's mapping (read-only will do). sleepers_base: a writable shared
+ * mapping of the same file, where the sleeper words are claimed so that the writer wakes this reader; NULL (no
+ * write permission on the file) polls instead, every 1 ms at most, as does a reader that finds every sleeper slot
+ * taken or whose kernel refuses membarrier. A sleep may also end early (a signal): it then looks again. */
 static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t block_offset, uint64_t seen,
                                uint64_t timeout_ns) {
     static uint64_t next_heal_ns; /* per program (per translation unit), shared by its threads */
     if (base == NULL) return SHMTEL_ERR_ARGUMENT;
     const char *block = (const char *)base + block_offset;
     uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
+    uint32_t *state = shmtel_u32_(base, SHMTEL_STATE_OFFSET);
+    /* A close during the wait ends it; a region closed before it began leaves it to its timeout (or a new writer). */
+    int closed_before = SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_;
     char *own = sleepers_base == NULL ? NULL : (char *)sleepers_base + block_offset;
     uint64_t start = shmtel_now_ns();
     uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
@@ -277,9 +282,10 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
     for (;;) {
         uint64_t now, nap;
         struct timespec relative;
-        int slot = -1, capped, changed;
+        int slot = -1, capped, changed, closed;
         long r = 0;
         if (SHMTEL_LOAD_(published, ACQUIRE) != seen) return 1;
+        if (!closed_before && SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_) return 0;
         now = shmtel_now_ns();
         if (now >= deadline) return 0;
         nap = deadline - now;
@@ -302,7 +308,8 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         if (capped && nap > SHMTEL_POLL_FALLBACK_NS_) nap = SHMTEL_POLL_FALLBACK_NS_;
         SHMTEL_FENCE_(SEQ_CST); /* the bit before the last look (the membarrier is one too, unknown to compilers) */
         changed = SHMTEL_LOAD_(published, ACQUIRE) != seen; /* the last look, after the barrier */
-        if (!changed) {
+        closed = !closed_before && SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_;
+        if (!changed && !closed) {
             relative.tv_sec = (time_t)(nap / UINT64_C(1000000000));
             relative.tv_nsec = (long)(nap % UINT64_C(1000000000));
             /* The futex word is the low half of the little-endian published count; shared, not private. */
@@ -315,6 +322,7 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         }
         if (r != 0) return SHMTEL_ERR_SYSTEM;
         if (changed) return 1;
+        if (closed) return 0;
     }
 }
 

@@ -93,6 +93,7 @@
 #define SHMTEL_PERMISSION_BITS_ 0777u
 #define SHMTEL_O_NOFOLLOW_ __O_NOFOLLOW
 #define SHMTEL_O_TMPFILE_ __O_TMPFILE
+SHMTEL_STATIC_ASSERT(SHMTEL_CLOSED_WORD_ == SHMTEL_STATE_WORD_CLOSED, "the state word _wait knows as closed");
 SHMTEL_STATIC_ASSERT(sizeof(long) == 8, "the shmtel region functions need a 64-bit Linux (x86-64, aarch64)");
 
 /* A record of a schema's layout, as the region's record table holds it (docs/format.md, "Record-table entry"). */
@@ -143,6 +144,7 @@ typedef struct shmtel_region {
     struct shmtel_heartbeat_ *heartbeat_;  /* the heartbeat thread, NULL when none runs */
     uint64_t inode_;                       /* of the mapped file */
     uint64_t device_;                      /* major << 32 | minor */
+    const shmtel_layout_desc_t *layout_;   /* the schema's layout: the records close wakes, the check of a new file */
 } shmtel_region_t;
 
 /* What each code means, with the fix: every SHMTEL_ERR_* and SHMTEL_OK (and the states). */
@@ -604,12 +606,18 @@ static inline int shmtel_region_create_(shmtel_region_t *r, const char *name, un
         attempts++;
         old_epoch = 0;
         rc = shmtel_region_existing_(r, d, &old_epoch);
-        if (rc == SHMTEL_OK) return SHMTEL_OK;
+        if (rc == SHMTEL_OK) {
+            r->layout_ = d;
+            return SHMTEL_OK;
+        }
         if (rc < 0) break;
         if (old_epoch > previous_epoch) previous_epoch = old_epoch;
         if (rc != SHMTEL_RETRY_) {
             rc = shmtel_region_new_(r, name, d, mode, previous_epoch + 1);
-            if (rc == SHMTEL_OK) return SHMTEL_OK;
+            if (rc == SHMTEL_OK) {
+                r->layout_ = d;
+                return SHMTEL_OK;
+            }
             if (rc < 0) break;
             /* lost the race for the name: look at the winner's file */
         } else {
@@ -672,6 +680,7 @@ static inline int shmtel_region_open_(shmtel_region_t *r, const char *name, cons
     r->length = (size_t)st.size;
     r->fd = fd;
     r->owner = 0;
+    r->layout_ = d;
     r->epoch = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
     r->inode_ = st.inode;
     r->device_ = st.device;
@@ -797,11 +806,26 @@ static inline int shmtel_region_replaced(const shmtel_region_t *r) {
     return !shmtel_names_file_(r->path_, &st);
 }
 
+/* Owner: wakes every reader asleep on the region's records (docs/format.md, checklist rule 13): on each record's
+ * published count, and on a mailbox's state word. Unconditionally (a close is rare): one FUTEX_WAKE per word. */
+static inline void shmtel_region_wake_all_(void *base, const shmtel_layout_desc_t *d) {
+    uint32_t i;
+    for (i = 0; i < d->record_count; i++) {
+        char *block = (char *)base + d->records[i].block_offset;
+        syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+        if (d->records[i].sync == SHMTEL_SYNC_MAILBOX) {
+            syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_MAILBOX_STATE_OFFSET), FUTEX_WAKE, INT_MAX, NULL,
+                    NULL, 0);
+        }
+    }
+}
+
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock
- * by closing the descriptor, and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second
- * close does nothing. */
+ * by closing the descriptor, wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED),
+ * and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second close does nothing. */
 static inline void shmtel_region_close(shmtel_region_t *r) {
     shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    int closed = 0;
     if (r == NULL) return;
     if (r->heartbeat_ != NULL) {
         SHMTEL_STORE_(&r->heartbeat_->stop, 1u, RELEASE);
@@ -812,8 +836,10 @@ static inline void shmtel_region_close(shmtel_region_t *r) {
     }
     if (r->owner && r->base != NULL && r->fd >= 0 && shmtel_fstat_(r->fd, &st) == 0 && st.size >= r->length) {
         SHMTEL_STORE_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), SHMTEL_STATE_WORD_CLOSED, RELEASE);
+        closed = 1;
     }
     if (r->fd >= 0) close(r->fd); /* the owner's lock goes with it, after CLOSED */
+    if (closed && r->layout_ != NULL) shmtel_region_wake_all_(r->base, r->layout_); /* after the unlock */
     if (r->sleepers != NULL && r->sleepers != r->base) munmap(r->sleepers, r->length);
     if (r->base != NULL) munmap(r->base, r->length);
     free(r->path_);
