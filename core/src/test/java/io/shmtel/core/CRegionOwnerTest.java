@@ -411,6 +411,23 @@ class CRegionOwnerTest {
         assertThat(sleeper.process.exitValue()).isZero();
     }
 
+    /**
+     * A C reader asleep in {@code _wait} (60 s) when its writer is SIGKILLed: nobody wakes it, but each sleep lasts
+     * at most the liveness period (5 x the 20 ms heartbeat period), and a heartbeat gone stale during the wait ends
+     * it with 0: the reader finds WRITER_DEAD long before its timeout (format.md checklist rule 21).
+     */
+    @Test
+    void aCReaderAsleepInWaitNoticesItsWriterKilled(RegionOptions options) throws Exception {
+        Lines owner = cOwner(options, "killwake");
+        owner.await("published");
+        Lines sleeper = c(options, "sleep", "killwake", "60000");
+        assertThat(sleeper.await("waiting")).isEqualTo("waiting asleep");
+        CReaderTest.awaitInFutex(sleeper.process);
+        signal("KILL", owner.process);
+        String woken = sleeper.await("woken"); // fails after 30 s: one uncapped sleep lasts 60 s
+        assertThat(woken).as(woken).matches("woken 0 after \\d+ ms state 3");
+    }
+
     @Test
     void aLiveJavaWriterIsReportedWithItsPid(RegionOptions options) throws Exception {
         Lines java = javaHolder(options, "held", ARM, RECORD);

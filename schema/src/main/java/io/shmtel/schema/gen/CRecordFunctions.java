@@ -174,10 +174,12 @@ final class CRecordFunctions {
     private static void waitFor(SourceWriter w, RecordLayout r, String fn, String m) {
         w.lines("""
             /* Sleeps until "%s"'s published count differs from seen_published (a new %s): 1 when it
-             * does (at once or after sleeping), 0 after timeout_ns or when the writer closed the region during the
-             * wait (then look at shmtel_region_state), SHMTEL_ERR_SYSTEM when the futex call fails (errno). base:
-             * the region's mapping; sleepers: a writable shared mapping of the same file (the writer wakes only the
-             * readers registered there), or NULL to poll every 1 ms at most. */
+             * does (at once or after sleeping), 0 after timeout_ns or, earlier, when during the wait the writer closed
+             * the region or its heartbeat went stale (killed, stopped, replaced: look at shmtel_region_state),
+             * SHMTEL_ERR_SYSTEM when the futex call fails (errno). Each sleep lasts at most the liveness period
+             * (heartbeat period x 5). base: the region's mapping; sleepers: a writable shared mapping of the same
+             * file (the writer wakes only the readers registered there), or NULL to poll every 1 ms at most (as on a
+             * format 1.0 region, whose writers wake nobody). */
             """.formatted(r.name(), r.isMailbox() ? "message" : "sample"));
         w.open("static inline int " + fn + "_wait(const void *base, void *sleepers, uint64_t seen_published, "
                 + "uint64_t timeout_ns) {");

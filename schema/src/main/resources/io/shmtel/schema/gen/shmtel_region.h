@@ -94,6 +94,10 @@
 #define SHMTEL_O_NOFOLLOW_ __O_NOFOLLOW
 #define SHMTEL_O_TMPFILE_ __O_TMPFILE
 SHMTEL_STATIC_ASSERT(SHMTEL_CLOSED_WORD_ == SHMTEL_STATE_WORD_CLOSED, "the state word _wait knows as closed");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_PERIOD_OFFSET_ == SHMTEL_HEARTBEAT_PERIOD_OFFSET, "_wait's heartbeat period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_STALLED_PERIODS_ == SHMTEL_STALLED_AFTER_PERIODS, "_wait's liveness period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_DEFAULT_PERIOD_NS_ == SHMTEL_DEFAULT_HEARTBEAT_PERIOD_NS, "_wait's default period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_MINOR_MASK_ + 1 == 1u << SHMTEL_FORMAT_MAJOR_SHIFT, "_wait's minor version");
 SHMTEL_STATIC_ASSERT(sizeof(long) == 8, "the shmtel region functions need a 64-bit Linux (x86-64, aarch64)");
 
 /* A record of a schema's layout, as the region's record table holds it (docs/format.md, "Record-table entry"). */

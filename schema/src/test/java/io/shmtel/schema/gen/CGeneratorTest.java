@@ -269,6 +269,8 @@ class CGeneratorTest {
                     pid_t child;
                     uint64_t start;
                     memset(&s, 0, sizeof s);
+                    /* a region of this format (a 1.0 one, minor 0, is polled: its writers wake nobody) */
+                    SHMTEL_STORE_(shmtel_u32_(base, SHMTEL_VERSION_OFFSET), SHMTEL_FORMAT_VERSION, RELEASE);
                     printf("poll timeout %d\\n", arm_joint_state_wait(base, NULL, 0, 3000000));
                     r = arm_joint_state_wait(base, base, 0, 3000000);
                     printf("sleep timeout %d mask %u\\n", r, mask(base));
@@ -341,6 +343,8 @@ class CGeneratorTest {
                     arm_joint_state_t s;
                     pid_t writer;
                     memset(&s, 0, sizeof s);
+                    /* a region of this format (a 1.0 one, minor 0, is polled: its writers wake nobody) */
+                    SHMTEL_STORE_(shmtel_u32_(base, SHMTEL_VERSION_OFFSET), SHMTEL_FORMAT_VERSION, RELEASE);
                     s.position[0] = 0.5;
                     arm_joint_state_publish(base, &s, shmtel_now_ns()); /* before the reader: not followed */
                     fflush(stdout);
