@@ -548,6 +548,36 @@ class CRegionOwnerTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
+    /**
+     * A dead writer's region replaced by a new writer's file (the old one group-writable: never taken over in place):
+     * the C reader still maps the old file, but its state is the new file's, as Java's subscriber (which follows the
+     * new file) says: LIVE while the new writer runs, CLOSED once it closes; before, it said the old file's
+     * WRITER_DEAD.
+     */
+    @Test
+    void aCReadersStateAfterAReplacementIsTheNewFilesAsJavasIs(RegionOptions options) throws Exception {
+        Lines first = cOwner(options, "renewed");
+        first.await("published");
+        signal("KILL", first.process);
+        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Lines reader = c(options, "watch", "renewed");
+        reader.await("state 3");
+        Path file = options.directory().resolve("shmtel.renewed");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        Lines second = cOwner(options, "renewed");
+        assertThat(second.await("created")).as("a new file, the next epoch").isEqualTo("created rc=0 epoch=2");
+        // The old file reads STALLED at most while the new writer holds its lock (a dead writer's old heartbeat).
+        reader.await("state 1"); // fails after 30 s: it said the old file's WRITER_DEAD for ever
+        reader.await("replaced");
+        try (Subscriber s = Subscriber.open("renewed", RECORD, RegionChild.layout(ARM), options)) {
+            assertThat(awaitState(s, WriterState.LIVE)).isEqualTo(WriterState.LIVE);
+        }
+        reader.drain();
+        signal("TERM", second.process);
+        second.await("closed");
+        reader.await("state 4");
+    }
+
     /** What Java's reader refuses, the C reader refuses too, with its code. */
     @Test
     void aCReaderRefusesWhatJavasReaderRefuses(RegionOptions options) throws Exception {

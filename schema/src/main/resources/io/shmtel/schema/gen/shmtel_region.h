@@ -760,43 +760,84 @@ static inline int shmtel_region_start_heartbeat(shmtel_region_t *r) {
     return SHMTEL_OK;
 }
 
-/* The writer's state as docs/format.md decides it: SHMTEL_LIVE, _STALLED, _WRITER_DEAD, _CLOSED, _WAITING (no
- * file at the name), _CORRUPT (the file is shorter than the mapping: unmap it, never touch it again), or a
- * negative SHMTEL_ERR_ code. The epoch, the state word, the lock probe (F_OFD_GETLK, F_RDLCK), the state word and
- * the epoch again; the owner asks about itself (its heartbeat's age). */
-static inline int shmtel_region_state(const shmtel_region_t *r) {
-    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+/* The liveness decision on the file behind fd, mapped (at least its first page) at base: the epoch, the state word,
+ * the lock probe (F_OFD_GETLK, F_RDLCK), the state word and the epoch again; an owner asks about itself (its
+ * heartbeat's age). */
+static inline int shmtel_decide_state_(int fd, const void *base, int owner) {
     uint64_t epoch, period, age;
     int attempt;
     short type;
-    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
-    if (shmtel_statx_(SHMTEL_AT_FDCWD_, r->path_, SHMTEL_AT_SYMLINK_NOFOLLOW_, &st) != 0 && errno == ENOENT) {
-        return SHMTEL_WAITING;
-    }
-    if (shmtel_fstat_(r->fd, &st) != 0) return SHMTEL_ERR_SYSTEM;
-    if (st.size < r->length) return SHMTEL_CORRUPT;
     for (attempt = 0; attempt < SHMTEL_MAX_STATE_ATTEMPTS; attempt++) {
-        epoch = SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
-        if (SHMTEL_LOAD_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
+        epoch = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
+        if (SHMTEL_LOAD_(shmtel_u32_(base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
             return SHMTEL_CLOSED;
         }
         type = F_RDLCK; /* only a writer's exclusive lock conflicts, not a remover's shared one */
-        if (!r->owner && shmtel_ofd_lock_(r->fd, SHMTEL_F_OFD_GETLK_, &type) != 0) return SHMTEL_ERR_SYSTEM;
-        if (r->owner || type != F_UNLCK) {
-            period = SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_HEARTBEAT_PERIOD_OFFSET), RELAXED);
-            age = shmtel_now_ns() - SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_HEARTBEAT_OFFSET), ACQUIRE);
+        if (!owner && shmtel_ofd_lock_(fd, SHMTEL_F_OFD_GETLK_, &type) != 0) return SHMTEL_ERR_SYSTEM;
+        if (owner || type != F_UNLCK) {
+            period = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_HEARTBEAT_PERIOD_OFFSET), RELAXED);
+            age = shmtel_now_ns() - SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_HEARTBEAT_OFFSET), ACQUIRE);
             if (period == 0) period = 1;
             return (int64_t)age > 0 && age > SHMTEL_STALLED_AFTER_PERIODS * period ? SHMTEL_STALLED : SHMTEL_LIVE;
         }
-        if (SHMTEL_LOAD_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
+        if (SHMTEL_LOAD_(shmtel_u32_(base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
             return SHMTEL_CLOSED; /* closed between the first load and the probe */
         }
-        if (SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE) == epoch) {
+        if (SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE) == epoch) {
             return SHMTEL_WRITER_DEAD;
         }
         /* a writer took the region over meanwhile: look again */
     }
     return SHMTEL_WRITER_DEAD;
+}
+
+/* The state of the file now at r's name, which is not the file r maps: as a fresh reader would open it (regular,
+ * this user's, not writable by group or others, a complete region of r's layout), the liveness decision on a
+ * mapping made and dropped here; SHMTEL_WAITING when it is not one a reader of this layout could open (Java's
+ * subscriber, which cannot attach it, says WAITING too). r itself is left as it is. */
+static inline int shmtel_new_file_state_(const shmtel_region_t *r) {
+    shmtel_region_t scratch; /* shmtel_check_file_ keeps an errno there */
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    void *base;
+    int state = SHMTEL_WAITING;
+    int fd = open(r->path_, O_RDONLY | O_NONBLOCK | SHMTEL_O_NOFOLLOW_ | O_NOCTTY | SHMTEL_O_CLOEXEC_);
+    if (fd < 0) return SHMTEL_WAITING;
+    memset(&scratch, 0, sizeof scratch);
+    if (r->layout_ != NULL && shmtel_check_file_(&scratch, fd, 1, &st) == SHMTEL_OK
+            && st.size >= SHMTEL_PAGE_LENGTH) {
+        base = mmap(NULL, (size_t)st.size, PROT_READ, MAP_SHARED, fd, 0);
+        if (base != MAP_FAILED) {
+            if (shmtel_region_check_header_(base, (size_t)st.size, r->layout_) == SHMTEL_OK) {
+                state = shmtel_decide_state_(fd, base, 0);
+            }
+            munmap(base, (size_t)st.size);
+        }
+    }
+    close(fd);
+    return state;
+}
+
+/* The writer's state as docs/format.md decides it: SHMTEL_LIVE, _STALLED, _WRITER_DEAD, _CLOSED, _WAITING (no
+ * file at the name), _CORRUPT (the file is shorter than the mapping: unmap it, never touch it again), or a
+ * negative SHMTEL_ERR_ code. A reader whose file's writer is gone (WRITER_DEAD, CLOSED) while the name refers to
+ * another file reports that file's state, as Java's and Python's readers, which follow the new file, do
+ * (SHMTEL_WAITING when it is not a region of this layout); shmtel_region_replaced then says 1: reopen the name to
+ * read the new file. */
+static inline int shmtel_region_state(const shmtel_region_t *r) {
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    shmtel_stat_t_ named = {0, 0, 0, 0, 0};
+    int state, named_ok;
+    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
+    named_ok = shmtel_statx_(SHMTEL_AT_FDCWD_, r->path_, SHMTEL_AT_SYMLINK_NOFOLLOW_, &named) == 0;
+    if (!named_ok && errno == ENOENT) return SHMTEL_WAITING;
+    if (shmtel_fstat_(r->fd, &st) != 0) return SHMTEL_ERR_SYSTEM;
+    if (st.size < r->length) return SHMTEL_CORRUPT;
+    state = shmtel_decide_state_(r->fd, r->base, r->owner);
+    if (!r->owner && named_ok && (state == SHMTEL_WRITER_DEAD || state == SHMTEL_CLOSED)
+            && (named.inode != r->inode_ || named.device != r->device_)) {
+        return shmtel_new_file_state_(r);
+    }
+    return state;
 }
 
 /* 1 when the region's name no longer refers to the file r maps (removed, or replaced by a writer that could not
