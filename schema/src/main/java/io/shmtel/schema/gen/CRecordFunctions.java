@@ -97,8 +97,10 @@ final class CRecordFunctions {
 
     private static void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
-        w.line(" * returns its sample index. Only the region's single writer may call this. It keeps no index of its");
-        w.line(" * own: it continues from the region's published count, past any index a writer that died started. */");
+        w.line(" * returns its sample index. Only the region's single writer may call this, one thread at a time per");
+        w.line(" * record: guard it with a mutex when several threads publish this record (different records may be");
+        w.line(" * published concurrently). It keeps no index of its own: it continues from the region's published");
+        w.line(" * count, past any index a writer that died started. */");
         w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
                 + " *sample, uint64_t timestamp_ns) {");
         w.line("char *block = (char *)base + " + m + "_BLOCK_OFFSET;");
