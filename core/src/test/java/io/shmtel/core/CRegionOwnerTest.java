@@ -125,6 +125,25 @@ class CRegionOwnerTest {
                     if (rc == SHMTEL_OK) shmtel_region_close(&r);
                     return 0;
                 }
+                if (strcmp(argv[1], "forkowner") == 0) { /* forkowner NAME: create, fork a child that keeps the
+                                                            mapping (fd closed, as c.md says), close on TERM */
+                    pid_t child;
+                    int i;
+                    signal(SIGTERM, on_signal);
+                    rc = arm_region_create(&r, argv[2], 0600);
+                    if (rc != SHMTEL_OK) { printf("error rc=%d\\n", rc); return 3; }
+                    child = fork();
+                    if (child == 0) {
+                        close(r.fd); /* the child's copy of the locked descriptor; its mapping stays */
+                        printf("child ready pid=%d\\n", (int)getpid());
+                        for (i = 0; i < 60000; i++) usleep(1000); /* the test kills it sooner */
+                        _exit(0);
+                    }
+                    while (!stop) usleep(1000);
+                    shmtel_region_close(&r);
+                    printf("closed\\n");
+                    return 0;
+                }
                 if (strcmp(argv[1], "sleep") == 0) { /* sleep NAME MS: open, _wait for a sample after the newest */
                     uint64_t seen, start;
                     rc = arm_region_open(&r, argv[2]);
@@ -426,6 +445,31 @@ class CRegionOwnerTest {
         signal("KILL", owner.process);
         String woken = sleeper.await("woken"); // fails after 30 s: one uncapped sleep lasts 60 s
         assertThat(woken).as(woken).matches("woken 0 after \\d+ ms state 3");
+    }
+
+    /**
+     * A C writer forks a child that closes its copy of the descriptor but keeps its copy of the mapping; the writer
+     * then closes. The lock is the locked descriptor's alone (the region is mapped through a second open of the file,
+     * as Java maps it), so it is free at once: Java takes the region over while the child still maps it. Before,
+     * the child's mapping kept the lock (the region read CLOSED but every takeover was refused as owned).
+     */
+    @Test
+    void aForkedChildsMappingDoesNotKeepTheLockAfterTheClose(RegionOptions options) throws Exception {
+        Lines owner = c(options, "forkowner", "forked");
+        Matcher ready = Pattern.compile("child ready pid=(\\d+)").matcher(owner.await("child ready"));
+        assertThat(ready.matches()).isTrue();
+        ProcessHandle child = ProcessHandle.of(Long.parseLong(ready.group(1))).orElseThrow();
+        try {
+            signal("TERM", owner.process);
+            owner.await("closed");
+            assertThat(owner.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.isAlive()).as("the child still maps the region").isTrue();
+            try (Publisher publisher = Publisher.create("forked", RegionChild.layout(ARM), options)) {
+                assertThat(publisher.epoch()).as("taken over in place").isEqualTo(2);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     @Test

@@ -241,6 +241,24 @@ static inline int shmtel_ofd_lock_(int fd, int command, short *type) {
     return rc;
 }
 
+/* Maps length bytes of the file behind fd read-write through a second open of /proc/self/fd/N, as Java's
+ * RegionFiles.map does: the mapping references another open file description than fd, so closing fd (the locked
+ * one) releases the lock at once, whatever mappings remain (a forked child's copy included). MAP_FAILED and errno
+ * on failure. */
+static inline void *shmtel_map_rw_(int fd, size_t length) {
+    char self[32];
+    void *base;
+    int rw, saved;
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    rw = open(self, O_RDWR | SHMTEL_O_CLOEXEC_);
+    if (rw < 0) return MAP_FAILED;
+    base = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
+    saved = errno;
+    close(rw); /* the mapping keeps its own reference to the file */
+    errno = saved;
+    return base;
+}
+
 /* Reserves the file's first length bytes (posix_fallocate: a full file system fails here, never with SIGBUS at
  * a later store): 0, or -1 with errno (ENOSPC). A file system without fallocate gets the length by ftruncate. */
 static inline int shmtel_reserve_(int fd, uint64_t length) {
@@ -487,7 +505,7 @@ static inline int shmtel_region_existing_(shmtel_region_t *r, const shmtel_layou
     }
     /* We hold the lock: the previous owner is gone (or never finished creating the region). */
     if (st.size >= SHMTEL_PAGE_LENGTH) {
-        base = mmap(NULL, (size_t)st.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        base = shmtel_map_rw_(fd, (size_t)st.size);
         if (base == MAP_FAILED) {
             rc = shmtel_errno_code_(r, errno);
             close(fd);
@@ -560,7 +578,7 @@ static inline int shmtel_region_new_(shmtel_region_t *r, const char *name, const
         rc = shmtel_errno_code_(r, errno);
     }
     if (rc == SHMTEL_OK) {
-        base = mmap(NULL, (size_t)d->region_length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        base = shmtel_map_rw_(fd, (size_t)d->region_length);
         if (base == MAP_FAILED) rc = shmtel_errno_code_(r, errno);
     }
     if (rc == SHMTEL_OK) {
@@ -866,7 +884,7 @@ static inline void shmtel_region_wake_all_(void *base, const shmtel_layout_desc_
 }
 
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock
- * by closing the descriptor, wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED),
+ * by closing the descriptor (the mapping was made through another open of the file: the lock goes at once), wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED),
  * and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second close does nothing. */
 static inline void shmtel_region_close(shmtel_region_t *r) {
     shmtel_stat_t_ st = {0, 0, 0, 0, 0};
