@@ -884,8 +884,9 @@ static inline void shmtel_region_wake_all_(void *base, const shmtel_layout_desc_
 }
 
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock
- * by closing the descriptor (the mapping was made through another open of the file: the lock goes at once), wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED),
- * and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second close does nothing. */
+ * by closing the descriptor (the mapping was made through another open of the file: the lock goes at once),
+ * wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED), and unmaps. Reader:
+ * unmaps and closes. Either way r is left closed (fd -1); a second close does nothing. */
 static inline void shmtel_region_close(shmtel_region_t *r) {
     shmtel_stat_t_ st = {0, 0, 0, 0, 0};
     int closed = 0;
