@@ -12,6 +12,7 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.schema.gen.CGenerator;
 import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.RegionHeaderDescriptor;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.testing.CCounterPattern;
 import io.shmtel.schema.testing.Examples;
@@ -52,6 +53,8 @@ class CReaderTest {
     static final long TORN_CHECKED_READS = 1_000_000;
     /** The depth of every_type in the flat-out test's copy of the schema. */
     static final int DEEP = 1024;
+    /** How long the 1.0 test watches the sleeper bits stay clear while the C reader waits, ms. */
+    static final long FORMAT_10_WATCH_MS = 300;
 
     static final String C_PROGRAM = """
             #define _DEFAULT_SOURCE /* mmap, open, usleep: the program's needs */
@@ -341,6 +344,38 @@ class CReaderTest {
             System.out.printf("C sleeper woken by a Java publish: %s%n", woken);
             assertThat(Sleepers.mask(b, g)).as("slot freed").isZero();
             assertThat(sleeper.exitValue()).isZero();
+        }
+    }
+
+    /**
+     * A C reader of a format 1.0 region (minor 0: its writers never load the sleeper bits, so never wake anyone)
+     * polls instead of sleeping (format.md checklist rule 20): it claims no sleeper slot while it waits, and a
+     * publish that wakes nobody still ends its wait with 1.
+     */
+    @Test
+    void aCReaderPollsOnAFormat10Region(@TempDir Path dir, RegionOptions options) throws Exception {
+        Path binary = build(dir);
+        try (Publisher publisher = Publisher.create("old", RegionChild.layout(ALL_TYPES), options)) {
+            RecordLayout r = publisher.layout().record(RECORD).orElseThrow();
+            RingGeometry g = RingGeometry.of(r);
+            RingWriter sink = publisher.sink(RECORD);
+            DynamicWriter writer = new DynamicWriter(sink, r);
+            publish(sink, writer, 1);
+            ByteBuffer b = publisher.region().buffer();
+            b.putInt(RegionHeaderDescriptor.VERSION_OFFSET,
+                    RegionHeaderDescriptor.FORMAT_MAJOR << RegionHeaderDescriptor.FORMAT_MAJOR_SHIFT);
+            Process sleeper = start(binary, publisher.region().file(), "wait", "1", "60000");
+            BufferedReader out = new BufferedReader(new InputStreamReader(sleeper.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine()).as("it has a writable mapping").isEqualTo("waiting asleep");
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORMAT_10_WATCH_MS);
+            while (System.nanoTime() - until < 0) {
+                assertThat(Sleepers.mask(b, g)).as("no sleeper slot claimed on a 1.0 region").isZero();
+                Thread.sleep(1);
+            }
+            publish(sink, writer, 1);
+            assertThat(sleeper.waitFor(30, TimeUnit.SECONDS)).as("its poll saw the publish").isTrue();
+            assertThat(out.readLine()).startsWith("woken 1 after ");
         }
     }
 

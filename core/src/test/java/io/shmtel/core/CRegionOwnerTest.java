@@ -125,6 +125,38 @@ class CRegionOwnerTest {
                     if (rc == SHMTEL_OK) shmtel_region_close(&r);
                     return 0;
                 }
+                if (strcmp(argv[1], "forkowner") == 0) { /* forkowner NAME: create, fork a child that keeps the
+                                                            mapping (fd closed, as c.md says), close on TERM */
+                    pid_t child;
+                    int i;
+                    signal(SIGTERM, on_signal);
+                    rc = arm_region_create(&r, argv[2], 0600);
+                    if (rc != SHMTEL_OK) { printf("error rc=%d\\n", rc); return 3; }
+                    child = fork();
+                    if (child == 0) {
+                        close(r.fd); /* the child's copy of the locked descriptor; its mapping stays */
+                        printf("child ready pid=%d\\n", (int)getpid());
+                        for (i = 0; i < 60000; i++) usleep(1000); /* the test kills it sooner */
+                        _exit(0);
+                    }
+                    while (!stop) usleep(1000);
+                    shmtel_region_close(&r);
+                    printf("closed\\n");
+                    return 0;
+                }
+                if (strcmp(argv[1], "sleep") == 0) { /* sleep NAME MS: open, _wait for a sample after the newest */
+                    uint64_t seen, start;
+                    rc = arm_region_open(&r, argv[2]);
+                    if (rc != SHMTEL_OK) { printf("open rc=%d\\n", rc); return 3; }
+                    seen = arm_joint_state_published(r.base);
+                    printf("waiting %s\\n", r.sleepers != NULL ? "asleep" : "polling");
+                    start = shmtel_now_ns();
+                    rc = arm_joint_state_wait(r.base, r.sleepers, seen, (uint64_t)atol(argv[3]) * 1000000u);
+                    printf("woken %d after %llu ms state %d\\n", rc,
+                           (unsigned long long)((shmtel_now_ns() - start) / 1000000u), shmtel_region_state(&r));
+                    shmtel_region_close(&r);
+                    return 0;
+                }
                 if (strcmp(argv[1], "watch") == 0) { /* watch NAME: open, then say each change of the state */
                     rc = arm_region_open(&r, argv[2]);
                     printf("open rc=%d epoch=%llu sleepers=%d\\n", rc, (unsigned long long)r.epoch,
@@ -377,6 +409,69 @@ class CRegionOwnerTest {
         }
     }
 
+    /**
+     * A C reader asleep in {@code _wait} (60 s) while the C writer closes: the close wakes it (format.md checklist
+     * rule 13: CLOSED, unlock, wake) and {@code _wait} returns 0 at once, the state CLOSED. The writer's heartbeat
+     * period is 60 s, so nothing but the close's wake ends the sleep early.
+     */
+    @Test
+    void aCWritersCloseWakesACReaderAsleepInWait(RegionOptions options) throws Exception {
+        Lines owner = c(options, "owner", "closewake", "60000", "1");
+        owner.await("published");
+        Lines sleeper = c(options, "sleep", "closewake", "60000");
+        assertThat(sleeper.await("waiting")).isEqualTo("waiting asleep");
+        CReaderTest.awaitInFutex(sleeper.process);
+        signal("TERM", owner.process);
+        owner.await("closed");
+        String woken = sleeper.await("woken"); // fails after 30 s: without the wake it sleeps 60 s
+        Matcher m = Pattern.compile("woken 0 after (\\d+) ms state 4").matcher(woken);
+        assertThat(m.matches()).as(woken).isTrue();
+        assertThat(sleeper.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(sleeper.process.exitValue()).isZero();
+    }
+
+    /**
+     * A C reader asleep in {@code _wait} (60 s) when its writer is SIGKILLed: nobody wakes it, but each sleep lasts
+     * at most the liveness period (5 x the 20 ms heartbeat period), and a heartbeat gone stale during the wait ends
+     * it with 0: the reader finds WRITER_DEAD long before its timeout (format.md checklist rule 21).
+     */
+    @Test
+    void aCReaderAsleepInWaitNoticesItsWriterKilled(RegionOptions options) throws Exception {
+        Lines owner = cOwner(options, "killwake");
+        owner.await("published");
+        Lines sleeper = c(options, "sleep", "killwake", "60000");
+        assertThat(sleeper.await("waiting")).isEqualTo("waiting asleep");
+        CReaderTest.awaitInFutex(sleeper.process);
+        signal("KILL", owner.process);
+        String woken = sleeper.await("woken"); // fails after 30 s: one uncapped sleep lasts 60 s
+        assertThat(woken).as(woken).matches("woken 0 after \\d+ ms state 3");
+    }
+
+    /**
+     * A C writer forks a child that closes its copy of the descriptor but keeps its copy of the mapping; the writer
+     * then closes. The lock is the locked descriptor's alone (the region is mapped through a second open of the file,
+     * as Java maps it), so it is free at once: Java takes the region over while the child still maps it. Before,
+     * the child's mapping kept the lock (the region read CLOSED but every takeover was refused as owned).
+     */
+    @Test
+    void aForkedChildsMappingDoesNotKeepTheLockAfterTheClose(RegionOptions options) throws Exception {
+        Lines owner = c(options, "forkowner", "forked");
+        Matcher ready = Pattern.compile("child ready pid=(\\d+)").matcher(owner.await("child ready"));
+        assertThat(ready.matches()).isTrue();
+        ProcessHandle child = ProcessHandle.of(Long.parseLong(ready.group(1))).orElseThrow();
+        try {
+            signal("TERM", owner.process);
+            owner.await("closed");
+            assertThat(owner.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.isAlive()).as("the child still maps the region").isTrue();
+            try (Publisher publisher = Publisher.create("forked", RegionChild.layout(ARM), options)) {
+                assertThat(publisher.epoch()).as("taken over in place").isEqualTo(2);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
     @Test
     void aLiveJavaWriterIsReportedWithItsPid(RegionOptions options) throws Exception {
         Lines java = javaHolder(options, "held", ARM, RECORD);
@@ -495,6 +590,36 @@ class CRegionOwnerTest {
         assertThat(out.get("epoch")).isEqualTo("2");
         assertThat(Files.getAttribute(file, "unix:ino")).as("a new file").isNotEqualTo(inode);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    /**
+     * A dead writer's region replaced by a new writer's file (the old one group-writable: never taken over in place):
+     * the C reader still maps the old file, but its state is the new file's, as Java's subscriber (which follows the
+     * new file) says: LIVE while the new writer runs, CLOSED once it closes; before, it said the old file's
+     * WRITER_DEAD.
+     */
+    @Test
+    void aCReadersStateAfterAReplacementIsTheNewFilesAsJavasIs(RegionOptions options) throws Exception {
+        Lines first = cOwner(options, "renewed");
+        first.await("published");
+        signal("KILL", first.process);
+        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Lines reader = c(options, "watch", "renewed");
+        reader.await("state 3");
+        Path file = options.directory().resolve("shmtel.renewed");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw--w----"));
+        Lines second = cOwner(options, "renewed");
+        assertThat(second.await("created")).as("a new file, the next epoch").isEqualTo("created rc=0 epoch=2");
+        // The old file reads STALLED at most while the new writer holds its lock (a dead writer's old heartbeat).
+        reader.await("state 1"); // fails after 30 s: it said the old file's WRITER_DEAD for ever
+        reader.await("replaced");
+        try (Subscriber s = Subscriber.open("renewed", RECORD, RegionChild.layout(ARM), options)) {
+            assertThat(awaitState(s, WriterState.LIVE)).isEqualTo(WriterState.LIVE);
+        }
+        reader.drain();
+        signal("TERM", second.process);
+        second.await("closed");
+        reader.await("state 4");
     }
 
     /** What Java's reader refuses, the C reader refuses too, with its code. */

@@ -231,6 +231,30 @@ class CppClientTest {
                 return 0;
             }
 
+            /* spin NAME: a writer "killed" between completing index 3 (seq 8) and counting it (published stays 3), a
+             * Reader's next()/wait() loop for 1 s: it must sleep (wait 0 after its timeout), not spin. */
+            static int spin(const char *name) {
+                arm::Region w = arm::Region::create(name);
+                arm::JointState s{};
+                for (int i = 0; i < 3; i++) arm_joint_state_publish(w.base(), &s, shmtel_now_ns());
+                char *slot = (char *)w.base() + ARM_JOINT_STATE_BLOCK_OFFSET + SHMTEL_SLOTS_OFFSET
+                             + (3 & (ARM_JOINT_STATE_DEPTH - 1)) * ARM_JOINT_STATE_SLOT_LENGTH;
+                SHMTEL_STORE_(shmtel_u64_(slot, SHMTEL_SEQ_OFFSET), UINT64_C(8), RELEASE);
+                arm::Region r = arm::Region::open(name);
+                shmtel::Reader<arm::JointState> reader(r);
+                uint64_t lost = 0, delivered = 0, woken = 0, start = shmtel_now_ns();
+                int last = 1;
+                while (shmtel_now_ns() - start < UINT64_C(1000000000)) {
+                    if (reader.next(s, lost)) { delivered++; continue; }
+                    last = reader.wait(std::chrono::seconds(1));
+                    if (last != 1) break;
+                    woken++;
+                }
+                std::printf("delivered %%llu woken %%llu last %%d published %%llu\\n", (unsigned long long)delivered,
+                            (unsigned long long)woken, last, (unsigned long long)reader.published_count());
+                return 0;
+            }
+
             int main(int argc, char **argv) {
                 std::setvbuf(stdout, nullptr, _IOLBF, 0);
                 (void)every_fill; /* the pattern's writer side is Java's here */
@@ -244,6 +268,7 @@ class CppClientTest {
                     }
                     if (mode == "errors") return errors(argv[2]);
                     if (mode == "latest") return latest(argv[2]);
+                    if (mode == "spin") return spin(argv[2]);
                     if (mode == "stream") return stream(argv[2], std::strtoull(argv[3], nullptr, 10));
                     if (mode == "torn") return torn(argv[2], std::strtoull(argv[3], nullptr, 10));
                     if (mode == "consume") return consume(argv[2], std::strtoull(argv[3], nullptr, 10));
@@ -388,6 +413,21 @@ class CppClientTest {
      * 10^6 reads by the C++ Reader's latest() and 10^6 samples delivered by its next(), each checked field by field
      * against the counter pattern of its index, while a Java writer publishes flat out: none torn, none backwards.
      */
+    /**
+     * A writer died between completing index 3 and counting it: next() delivers it (the slot says complete), so the
+     * cursor (4) is past the published count (3). wait() then sleeps on the published count next() saw, not on the
+     * cursor: it returns 0 after its timeout instead of 1 at once millions of times a second.
+     */
+    @Test
+    void aCppReaderWhoseCursorIsPastPublishedSleepsInsteadOfSpinning(RegionOptions options) throws Exception {
+        CRegionOwnerTest.Lines out = cpp(options, "spin", "spin");
+        String line = out.await("delivered");
+        Matcher m = Pattern.compile("delivered 2 woken (\\d+) last 0 published 3").matcher(line);
+        assertThat(m.matches()).as(line).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("wake-ups with nothing to read: %s", line).isLessThan(10);
+        assertThat(out.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void aCppReaderSeesNoTornSampleOfAFlatOutJavaWriter(RegionOptions options) throws Exception {
         Process writer = RegionChild.start(children, List.of(), "publish", options.directory().toString(), "flat",

@@ -97,8 +97,10 @@ final class CRecordFunctions {
 
     private static void publish(SourceWriter w, RecordLayout r, String type, String fn, String m) {
         w.line("/* Publishes *sample as the next sample of \"" + r.name() + "\" into the region mapped at base;");
-        w.line(" * returns its sample index. Only the region's single writer may call this. It keeps no index of its");
-        w.line(" * own: it continues from the region's published count, past any index a writer that died started. */");
+        w.line(" * returns its sample index. Only the region's single writer may call this, one thread at a time per");
+        w.line(" * record: guard it with a mutex when several threads publish this record (different records may be");
+        w.line(" * published concurrently). It keeps no index of its own: it continues from the region's published");
+        w.line(" * count, past any index a writer that died started. */");
         w.open("static inline uint64_t " + fn + "_publish(void *base, const " + type
                 + " *sample, uint64_t timestamp_ns) {");
         w.line("char *block = (char *)base + " + m + "_BLOCK_OFFSET;");
@@ -174,9 +176,12 @@ final class CRecordFunctions {
     private static void waitFor(SourceWriter w, RecordLayout r, String fn, String m) {
         w.lines("""
             /* Sleeps until "%s"'s published count differs from seen_published (a new %s): 1 when it
-             * does (at once or after sleeping), 0 after timeout_ns, SHMTEL_ERR_SYSTEM when the futex call fails
-             * (errno). base: the region's mapping; sleepers: a writable shared mapping of the same file (the writer
-             * wakes only the readers registered there), or NULL to poll every 1 ms at most. */
+             * does (at once or after sleeping), 0 after timeout_ns or, earlier, when during the wait the writer closed
+             * the region or its heartbeat went stale (killed, stopped, replaced: look at shmtel_region_state),
+             * SHMTEL_ERR_SYSTEM when the futex call fails (errno). Each sleep lasts at most the liveness period
+             * (heartbeat period x 5). base: the region's mapping; sleepers: a writable shared mapping of the same
+             * file (the writer wakes only the readers registered there), or NULL to poll every 1 ms at most (as on a
+             * format 1.0 region, whose writers wake nobody). */
             """.formatted(r.name(), r.isMailbox() ? "message" : "sample"));
         w.open("static inline int " + fn + "_wait(const void *base, void *sleepers, uint64_t seen_published, "
                 + "uint64_t timeout_ns) {");

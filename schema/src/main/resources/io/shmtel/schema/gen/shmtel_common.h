@@ -215,6 +215,28 @@ static inline int shmtel_read_next_(const void *base, size_t block_offset, uint6
 #define SHMTEL_HEAL_PERIOD_NS_ UINT64_C(1000000000) /* how often a sleeper frees dead sleepers' slots */
 #define SHMTEL_SLEEPER_HEALING_ (-1)                /* a slot's pid while a healer frees it; never a pid */
 #define SHMTEL_MEMBARRIER_CMD_GLOBAL_EXPEDITED_ (1 << 1) /* <linux/membarrier.h>, Linux 4.16 */
+#define SHMTEL_CLOSED_WORD_ 2u /* the state word of a closed region: SHMTEL_STATE_WORD_CLOSED (checked there) */
+/* shmtel_region.h checks these against its SHMTEL_HEARTBEAT_PERIOD_OFFSET, SHMTEL_STALLED_AFTER_PERIODS and
+ * SHMTEL_DEFAULT_HEARTBEAT_PERIOD_NS (the common part comes first in every header, and _wait needs them). */
+#define SHMTEL_WAIT_PERIOD_OFFSET_ 88u               /* the heartbeat period in the header */
+#define SHMTEL_WAIT_STALLED_PERIODS_ 5u              /* a heartbeat older than this many periods: stalled or dead */
+#define SHMTEL_WAIT_DEFAULT_PERIOD_NS_ UINT64_C(100000000)
+#define SHMTEL_WAIT_MINOR_MASK_ 0xffffu              /* the minor version in the version word */
+#define SHMTEL_WAKE_MINOR_ 1u                        /* format 1.1 writers wake sleepers; 1.0 ones never do */
+
+/* The liveness period of the region mapped at base: its heartbeat period x 5 (format.md checklist rule 21 caps
+ * each sleep at it). */
+static inline uint64_t shmtel_liveness_ns_(const void *base) {
+    uint64_t period = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WAIT_PERIOD_OFFSET_), RELAXED);
+    if (period == 0 || period > UINT64_MAX / SHMTEL_WAIT_STALLED_PERIODS_) period = SHMTEL_WAIT_DEFAULT_PERIOD_NS_;
+    return period * SHMTEL_WAIT_STALLED_PERIODS_;
+}
+
+/* 1 while the writer's heartbeat is at most a liveness period old (signed: a heartbeat ahead of now is fresh). */
+static inline int shmtel_heartbeat_fresh_(const void *base, uint64_t now) {
+    uint64_t age = now - SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_HEARTBEAT_OFFSET), ACQUIRE);
+    return (int64_t)age <= 0 || age <= shmtel_liveness_ns_(base);
+}
 
 static inline int32_t *shmtel_sleeper_pid_(char *block, int slot) {
     return shmtel_i32_(block, SHMTEL_SLEEPER_PIDS_OFFSET + (size_t)slot * sizeof(int32_t));
@@ -259,30 +281,46 @@ static inline int shmtel_sleeper_claim_(char *block, int32_t pid) {
 }
 
 /* Waits until the `published` count of the record whose block starts at block_offset differs from seen: 1 when it
- * does (at once or after sleeping), 0 when timeout_ns passed first, SHMTEL_ERR_SYSTEM when the futex call failed
- * (errno says why). base: the region's mapping (read-only will do). sleepers_base: a writable shared mapping of
- * the same file, where the sleeper words are claimed so that the writer wakes this reader; NULL (no write
- * permission on the file) polls instead, every 1 ms at most, as does a reader that finds every sleeper slot taken
- * or whose kernel refuses membarrier. A sleep may also end early (a signal): it then looks again. */
+ * does (at once or after sleeping); 0 when timeout_ns passed first or, earlier, when during the wait the writer
+ * closed the region (its close wakes the sleepers) or its heartbeat went older than the liveness period (a writer
+ * killed, stopped, or whose file was replaced): then look at shmtel_region_state; SHMTEL_ERR_SYSTEM when the
+ * futex call failed (errno says why). Each sleep lasts at most the liveness period (the header's heartbeat period
+ * x 5), so a writer gone without a wake is noticed within it. base: the region's mapping (read-only will do).
+ * sleepers_base: a writable shared mapping of the same file, where the sleeper words are claimed so that the
+ * writer wakes this reader; NULL (no write permission on the file) polls instead, every 1 ms at most, as does a
+ * reader of a format 1.0 region (its writers never wake anyone), one that finds every sleeper slot taken, or one
+ * whose kernel refuses membarrier. A sleep may also end early (a signal): it then looks again. */
 static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t block_offset, uint64_t seen,
                                uint64_t timeout_ns) {
     static uint64_t next_heal_ns; /* per program (per translation unit), shared by its threads */
     if (base == NULL) return SHMTEL_ERR_ARGUMENT;
     const char *block = (const char *)base + block_offset;
     uint64_t *published = shmtel_u64_(block, SHMTEL_PUBLISHED_OFFSET);
-    char *own = sleepers_base == NULL ? NULL : (char *)sleepers_base + block_offset;
+    uint32_t *state = shmtel_u32_(base, SHMTEL_STATE_OFFSET);
+    /* A close during the wait ends it; a region closed before it began leaves it to its timeout (or a new writer). */
+    int closed_before = SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_;
+    /* Sleep only on a region of minor 1 or more (checklist rule 20): a 1.0 writer never loads the sleeper bits. */
+    int wakes = (SHMTEL_LOAD_(shmtel_u32_(base, SHMTEL_VERSION_OFFSET), ACQUIRE) & SHMTEL_WAIT_MINOR_MASK_)
+                >= SHMTEL_WAKE_MINOR_;
+    char *own = sleepers_base == NULL || !wakes ? NULL : (char *)sleepers_base + block_offset;
     uint64_t start = shmtel_now_ns();
+    /* A heartbeat that goes stale during the wait ends it; one stale already (a writer that does not beat, or a
+     * dead one) leaves it to its timeout. */
+    int fresh_before = shmtel_heartbeat_fresh_(base, start);
     uint64_t deadline = timeout_ns > UINT64_MAX - start ? UINT64_MAX : start + timeout_ns;
     int32_t pid = (int32_t)getpid();
     for (;;) {
         uint64_t now, nap;
         struct timespec relative;
-        int slot = -1, capped, changed;
+        int slot = -1, capped, changed, closed;
         long r = 0;
         if (SHMTEL_LOAD_(published, ACQUIRE) != seen) return 1;
+        if (!closed_before && SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_) return 0;
         now = shmtel_now_ns();
         if (now >= deadline) return 0;
+        if (fresh_before && !shmtel_heartbeat_fresh_(base, now)) return 0;
         nap = deadline - now;
+        if (nap > shmtel_liveness_ns_(base)) nap = shmtel_liveness_ns_(base); /* then look at the heartbeat again */
         if (own != NULL) {
             uint64_t heal_at = SHMTEL_LOAD_(&next_heal_ns, RELAXED);
             if (now >= heal_at && SHMTEL_LOAD_(shmtel_u32_(own, SHMTEL_SLEEPERS_OFFSET), RELAXED) != 0
@@ -302,7 +340,8 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         if (capped && nap > SHMTEL_POLL_FALLBACK_NS_) nap = SHMTEL_POLL_FALLBACK_NS_;
         SHMTEL_FENCE_(SEQ_CST); /* the bit before the last look (the membarrier is one too, unknown to compilers) */
         changed = SHMTEL_LOAD_(published, ACQUIRE) != seen; /* the last look, after the barrier */
-        if (!changed) {
+        closed = !closed_before && SHMTEL_LOAD_(state, ACQUIRE) == SHMTEL_CLOSED_WORD_;
+        if (!changed && !closed) {
             relative.tv_sec = (time_t)(nap / UINT64_C(1000000000));
             relative.tv_nsec = (long)(nap % UINT64_C(1000000000));
             /* The futex word is the low half of the little-endian published count; shared, not private. */
@@ -315,6 +354,7 @@ static inline int shmtel_wait_(const void *base, void *sleepers_base, size_t blo
         }
         if (r != 0) return SHMTEL_ERR_SYSTEM;
         if (changed) return 1;
+        if (closed) return 0;
     }
 }
 

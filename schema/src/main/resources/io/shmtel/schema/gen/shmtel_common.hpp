@@ -284,31 +284,41 @@ public:
     bool next(T &out, std::uint64_t &lost, SampleInfo &info) noexcept {
         static_assert(!traits::MAILBOX, "a mailbox record is read with latest() or taken with MailboxConsumer");
         start();
-        return base_ != nullptr && traits::read_next(base_, &cursor_, &out, &info.index, &info.timestamp_ns,
-                                                     &lost) == 1;
+        if (base_ == nullptr) {
+            return false;
+        }
+        seen_ = published_count(); /* before the look at the slot: what wait() compares with */
+        return traits::read_next(base_, &cursor_, &out, &info.index, &info.timestamp_ns, &lost) == 1;
     }
 
-    /* Sleeps until a sample next() would deliver is published: 1 (at once when there is one), 0 after timeout,
-     * or a negative SHMTEL_ERR_ code. */
+    /* Sleeps until a sample next() would deliver is published: 1 (at once when there is one), 0 after timeout
+     * (or when the writer closed the region meanwhile), or a negative SHMTEL_ERR_ code. It sleeps on the published
+     * count the last next() saw before it looked, never on the cursor: a cursor past the published count (a writer
+     * that died between completing a sample and counting it) sleeps until a writer publishes, it does not spin. */
     int wait(std::chrono::nanoseconds timeout) noexcept {
         static_assert(!traits::MAILBOX, "a mailbox record is read with latest() or taken with MailboxConsumer");
         if (base_ == nullptr) {
             return SHMTEL_ERR_CLOSED;
         }
         start();
+        if (cursor_ < published_count()) {
+            return 1; /* next() has a sample (or one to count lost) now */
+        }
         std::int64_t ns = timeout.count();
-        return traits::wait(base_, sleepers_, cursor_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
+        return traits::wait(base_, sleepers_, seen_, ns > 0 ? static_cast<std::uint64_t>(ns) : 0);
     }
 
     /* The stream goes on with the oldest sample the ring still holds. */
     void seek_to_oldest() noexcept {
         std::uint64_t p = published_count();
         cursor_ = p > traits::DEPTH ? p - traits::DEPTH : 0;
+        seen_ = cursor_;
         started_ = true;
     }
     /* The stream goes on with the first sample published after this call. */
     void seek_to_newest() noexcept {
         cursor_ = published_count();
+        seen_ = cursor_;
         started_ = true;
     }
     /* The samples published so far (the next index the writer gives). */
@@ -319,6 +329,7 @@ private:
         if (!started_) {
             std::uint64_t p = published_count();
             cursor_ = p > 0 ? p - 1 : 0;
+            seen_ = cursor_;
             started_ = true;
         }
     }
@@ -326,6 +337,7 @@ private:
     const void *base_;
     void *sleepers_; /* the writable mapping where a sleeping reader registers, or nullptr: wait() then polls */
     std::uint64_t cursor_ = 0;
+    std::uint64_t seen_ = 0; /* the published count loaded before next()'s last look: what wait() sleeps on */
     bool started_ = false;
 };
 

@@ -93,6 +93,11 @@
 #define SHMTEL_PERMISSION_BITS_ 0777u
 #define SHMTEL_O_NOFOLLOW_ __O_NOFOLLOW
 #define SHMTEL_O_TMPFILE_ __O_TMPFILE
+SHMTEL_STATIC_ASSERT(SHMTEL_CLOSED_WORD_ == SHMTEL_STATE_WORD_CLOSED, "the state word _wait knows as closed");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_PERIOD_OFFSET_ == SHMTEL_HEARTBEAT_PERIOD_OFFSET, "_wait's heartbeat period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_STALLED_PERIODS_ == SHMTEL_STALLED_AFTER_PERIODS, "_wait's liveness period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_DEFAULT_PERIOD_NS_ == SHMTEL_DEFAULT_HEARTBEAT_PERIOD_NS, "_wait's default period");
+SHMTEL_STATIC_ASSERT(SHMTEL_WAIT_MINOR_MASK_ + 1 == 1u << SHMTEL_FORMAT_MAJOR_SHIFT, "_wait's minor version");
 SHMTEL_STATIC_ASSERT(sizeof(long) == 8, "the shmtel region functions need a 64-bit Linux (x86-64, aarch64)");
 
 /* A record of a schema's layout, as the region's record table holds it (docs/format.md, "Record-table entry"). */
@@ -143,6 +148,7 @@ typedef struct shmtel_region {
     struct shmtel_heartbeat_ *heartbeat_;  /* the heartbeat thread, NULL when none runs */
     uint64_t inode_;                       /* of the mapped file */
     uint64_t device_;                      /* major << 32 | minor */
+    const shmtel_layout_desc_t *layout_;   /* the schema's layout: the records close wakes, the check of a new file */
 } shmtel_region_t;
 
 /* What each code means, with the fix: every SHMTEL_ERR_* and SHMTEL_OK (and the states). */
@@ -233,6 +239,24 @@ static inline int shmtel_ofd_lock_(int fd, int command, short *type) {
     rc = fcntl(fd, command, &lock);
     *type = lock.l_type;
     return rc;
+}
+
+/* Maps length bytes of the file behind fd read-write through a second open of /proc/self/fd/N, as Java's
+ * RegionFiles.map does: the mapping references another open file description than fd, so closing fd (the locked
+ * one) releases the lock at once, whatever mappings remain (a forked child's copy included). MAP_FAILED and errno
+ * on failure. */
+static inline void *shmtel_map_rw_(int fd, size_t length) {
+    char self[32];
+    void *base;
+    int rw, saved;
+    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+    rw = open(self, O_RDWR | SHMTEL_O_CLOEXEC_);
+    if (rw < 0) return MAP_FAILED;
+    base = mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
+    saved = errno;
+    close(rw); /* the mapping keeps its own reference to the file */
+    errno = saved;
+    return base;
 }
 
 /* Reserves the file's first length bytes (posix_fallocate: a full file system fails here, never with SIGBUS at
@@ -481,7 +505,7 @@ static inline int shmtel_region_existing_(shmtel_region_t *r, const shmtel_layou
     }
     /* We hold the lock: the previous owner is gone (or never finished creating the region). */
     if (st.size >= SHMTEL_PAGE_LENGTH) {
-        base = mmap(NULL, (size_t)st.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        base = shmtel_map_rw_(fd, (size_t)st.size);
         if (base == MAP_FAILED) {
             rc = shmtel_errno_code_(r, errno);
             close(fd);
@@ -554,7 +578,7 @@ static inline int shmtel_region_new_(shmtel_region_t *r, const char *name, const
         rc = shmtel_errno_code_(r, errno);
     }
     if (rc == SHMTEL_OK) {
-        base = mmap(NULL, (size_t)d->region_length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        base = shmtel_map_rw_(fd, (size_t)d->region_length);
         if (base == MAP_FAILED) rc = shmtel_errno_code_(r, errno);
     }
     if (rc == SHMTEL_OK) {
@@ -604,12 +628,18 @@ static inline int shmtel_region_create_(shmtel_region_t *r, const char *name, un
         attempts++;
         old_epoch = 0;
         rc = shmtel_region_existing_(r, d, &old_epoch);
-        if (rc == SHMTEL_OK) return SHMTEL_OK;
+        if (rc == SHMTEL_OK) {
+            r->layout_ = d;
+            return SHMTEL_OK;
+        }
         if (rc < 0) break;
         if (old_epoch > previous_epoch) previous_epoch = old_epoch;
         if (rc != SHMTEL_RETRY_) {
             rc = shmtel_region_new_(r, name, d, mode, previous_epoch + 1);
-            if (rc == SHMTEL_OK) return SHMTEL_OK;
+            if (rc == SHMTEL_OK) {
+                r->layout_ = d;
+                return SHMTEL_OK;
+            }
             if (rc < 0) break;
             /* lost the race for the name: look at the winner's file */
         } else {
@@ -672,6 +702,7 @@ static inline int shmtel_region_open_(shmtel_region_t *r, const char *name, cons
     r->length = (size_t)st.size;
     r->fd = fd;
     r->owner = 0;
+    r->layout_ = d;
     r->epoch = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
     r->inode_ = st.inode;
     r->device_ = st.device;
@@ -747,43 +778,84 @@ static inline int shmtel_region_start_heartbeat(shmtel_region_t *r) {
     return SHMTEL_OK;
 }
 
-/* The writer's state as docs/format.md decides it: SHMTEL_LIVE, _STALLED, _WRITER_DEAD, _CLOSED, _WAITING (no
- * file at the name), _CORRUPT (the file is shorter than the mapping: unmap it, never touch it again), or a
- * negative SHMTEL_ERR_ code. The epoch, the state word, the lock probe (F_OFD_GETLK, F_RDLCK), the state word and
- * the epoch again; the owner asks about itself (its heartbeat's age). */
-static inline int shmtel_region_state(const shmtel_region_t *r) {
-    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+/* The liveness decision on the file behind fd, mapped (at least its first page) at base: the epoch, the state word,
+ * the lock probe (F_OFD_GETLK, F_RDLCK), the state word and the epoch again; an owner asks about itself (its
+ * heartbeat's age). */
+static inline int shmtel_decide_state_(int fd, const void *base, int owner) {
     uint64_t epoch, period, age;
     int attempt;
     short type;
-    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
-    if (shmtel_statx_(SHMTEL_AT_FDCWD_, r->path_, SHMTEL_AT_SYMLINK_NOFOLLOW_, &st) != 0 && errno == ENOENT) {
-        return SHMTEL_WAITING;
-    }
-    if (shmtel_fstat_(r->fd, &st) != 0) return SHMTEL_ERR_SYSTEM;
-    if (st.size < r->length) return SHMTEL_CORRUPT;
     for (attempt = 0; attempt < SHMTEL_MAX_STATE_ATTEMPTS; attempt++) {
-        epoch = SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
-        if (SHMTEL_LOAD_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
+        epoch = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE);
+        if (SHMTEL_LOAD_(shmtel_u32_(base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
             return SHMTEL_CLOSED;
         }
         type = F_RDLCK; /* only a writer's exclusive lock conflicts, not a remover's shared one */
-        if (!r->owner && shmtel_ofd_lock_(r->fd, SHMTEL_F_OFD_GETLK_, &type) != 0) return SHMTEL_ERR_SYSTEM;
-        if (r->owner || type != F_UNLCK) {
-            period = SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_HEARTBEAT_PERIOD_OFFSET), RELAXED);
-            age = shmtel_now_ns() - SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_HEARTBEAT_OFFSET), ACQUIRE);
+        if (!owner && shmtel_ofd_lock_(fd, SHMTEL_F_OFD_GETLK_, &type) != 0) return SHMTEL_ERR_SYSTEM;
+        if (owner || type != F_UNLCK) {
+            period = SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_HEARTBEAT_PERIOD_OFFSET), RELAXED);
+            age = shmtel_now_ns() - SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_HEARTBEAT_OFFSET), ACQUIRE);
             if (period == 0) period = 1;
             return (int64_t)age > 0 && age > SHMTEL_STALLED_AFTER_PERIODS * period ? SHMTEL_STALLED : SHMTEL_LIVE;
         }
-        if (SHMTEL_LOAD_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
+        if (SHMTEL_LOAD_(shmtel_u32_(base, SHMTEL_STATE_OFFSET), ACQUIRE) == SHMTEL_STATE_WORD_CLOSED) {
             return SHMTEL_CLOSED; /* closed between the first load and the probe */
         }
-        if (SHMTEL_LOAD_(shmtel_u64_(r->base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE) == epoch) {
+        if (SHMTEL_LOAD_(shmtel_u64_(base, SHMTEL_WRITER_EPOCH_OFFSET), ACQUIRE) == epoch) {
             return SHMTEL_WRITER_DEAD;
         }
         /* a writer took the region over meanwhile: look again */
     }
     return SHMTEL_WRITER_DEAD;
+}
+
+/* The state of the file now at r's name, which is not the file r maps: as a fresh reader would open it (regular,
+ * this user's, not writable by group or others, a complete region of r's layout), the liveness decision on a
+ * mapping made and dropped here; SHMTEL_WAITING when it is not one a reader of this layout could open (Java's
+ * subscriber, which cannot attach it, says WAITING too). r itself is left as it is. */
+static inline int shmtel_new_file_state_(const shmtel_region_t *r) {
+    shmtel_region_t scratch; /* shmtel_check_file_ keeps an errno there */
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    void *base;
+    int state = SHMTEL_WAITING;
+    int fd = open(r->path_, O_RDONLY | O_NONBLOCK | SHMTEL_O_NOFOLLOW_ | O_NOCTTY | SHMTEL_O_CLOEXEC_);
+    if (fd < 0) return SHMTEL_WAITING;
+    memset(&scratch, 0, sizeof scratch);
+    if (r->layout_ != NULL && shmtel_check_file_(&scratch, fd, 1, &st) == SHMTEL_OK
+            && st.size >= SHMTEL_PAGE_LENGTH) {
+        base = mmap(NULL, (size_t)st.size, PROT_READ, MAP_SHARED, fd, 0);
+        if (base != MAP_FAILED) {
+            if (shmtel_region_check_header_(base, (size_t)st.size, r->layout_) == SHMTEL_OK) {
+                state = shmtel_decide_state_(fd, base, 0);
+            }
+            munmap(base, (size_t)st.size);
+        }
+    }
+    close(fd);
+    return state;
+}
+
+/* The writer's state as docs/format.md decides it: SHMTEL_LIVE, _STALLED, _WRITER_DEAD, _CLOSED, _WAITING (no
+ * file at the name), _CORRUPT (the file is shorter than the mapping: unmap it, never touch it again), or a
+ * negative SHMTEL_ERR_ code. A reader whose file's writer is gone (WRITER_DEAD, CLOSED) while the name refers to
+ * another file reports that file's state, as Java's and Python's readers, which follow the new file, do
+ * (SHMTEL_WAITING when it is not a region of this layout); shmtel_region_replaced then says 1: reopen the name to
+ * read the new file. */
+static inline int shmtel_region_state(const shmtel_region_t *r) {
+    shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    shmtel_stat_t_ named = {0, 0, 0, 0, 0};
+    int state, named_ok;
+    if (r == NULL || r->base == NULL || r->path_ == NULL) return SHMTEL_ERR_CLOSED;
+    named_ok = shmtel_statx_(SHMTEL_AT_FDCWD_, r->path_, SHMTEL_AT_SYMLINK_NOFOLLOW_, &named) == 0;
+    if (!named_ok && errno == ENOENT) return SHMTEL_WAITING;
+    if (shmtel_fstat_(r->fd, &st) != 0) return SHMTEL_ERR_SYSTEM;
+    if (st.size < r->length) return SHMTEL_CORRUPT;
+    state = shmtel_decide_state_(r->fd, r->base, r->owner);
+    if (!r->owner && named_ok && (state == SHMTEL_WRITER_DEAD || state == SHMTEL_CLOSED)
+            && (named.inode != r->inode_ || named.device != r->device_)) {
+        return shmtel_new_file_state_(r);
+    }
+    return state;
 }
 
 /* 1 when the region's name no longer refers to the file r maps (removed, or replaced by a writer that could not
@@ -797,11 +869,27 @@ static inline int shmtel_region_replaced(const shmtel_region_t *r) {
     return !shmtel_names_file_(r->path_, &st);
 }
 
+/* Owner: wakes every reader asleep on the region's records (docs/format.md, checklist rule 13): on each record's
+ * published count, and on a mailbox's state word. Unconditionally (a close is rare): one FUTEX_WAKE per word. */
+static inline void shmtel_region_wake_all_(void *base, const shmtel_layout_desc_t *d) {
+    uint32_t i;
+    for (i = 0; i < d->record_count; i++) {
+        char *block = (char *)base + d->records[i].block_offset;
+        syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_PUBLISHED_OFFSET), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+        if (d->records[i].sync == SHMTEL_SYNC_MAILBOX) {
+            syscall(SYS_futex, (uint32_t *)(void *)(block + SHMTEL_MAILBOX_STATE_OFFSET), FUTEX_WAKE, INT_MAX, NULL,
+                    NULL, 0);
+        }
+    }
+}
+
 /* Owner: stops the heartbeat thread, stores CLOSED (release; not into a truncated file), then releases the lock
- * by closing the descriptor, and unmaps. Reader: unmaps and closes. Either way r is left closed (fd -1); a second
- * close does nothing. */
+ * by closing the descriptor (the mapping was made through another open of the file: the lock goes at once),
+ * wakes every record's sleepers (a reader asleep in _wait returns 0 and finds CLOSED), and unmaps. Reader:
+ * unmaps and closes. Either way r is left closed (fd -1); a second close does nothing. */
 static inline void shmtel_region_close(shmtel_region_t *r) {
     shmtel_stat_t_ st = {0, 0, 0, 0, 0};
+    int closed = 0;
     if (r == NULL) return;
     if (r->heartbeat_ != NULL) {
         SHMTEL_STORE_(&r->heartbeat_->stop, 1u, RELEASE);
@@ -812,8 +900,10 @@ static inline void shmtel_region_close(shmtel_region_t *r) {
     }
     if (r->owner && r->base != NULL && r->fd >= 0 && shmtel_fstat_(r->fd, &st) == 0 && st.size >= r->length) {
         SHMTEL_STORE_(shmtel_u32_(r->base, SHMTEL_STATE_OFFSET), SHMTEL_STATE_WORD_CLOSED, RELEASE);
+        closed = 1;
     }
     if (r->fd >= 0) close(r->fd); /* the owner's lock goes with it, after CLOSED */
+    if (closed && r->layout_ != NULL) shmtel_region_wake_all_(r->base, r->layout_); /* after the unlock */
     if (r->sleepers != NULL && r->sleepers != r->base) munmap(r->sleepers, r->length);
     if (r->base != NULL) munmap(r->base, r->length);
     free(r->path_);

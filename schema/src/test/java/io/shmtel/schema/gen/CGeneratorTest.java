@@ -247,6 +247,58 @@ class CGeneratorTest {
      * woken by the parent's {@code _publish} long before its 60 s timeout, and frees its slot; a sleeper that finds
      * every slot held by dead processes frees them (as Java readers do, since a C writer does not heal) and sleeps.
      */
+    /**
+     * One thread at a time per record (format.md checklist rule 10): the generated {@code _publish} says so, and
+     * docs/c.md's mutex pattern, compiled from the page, lets four threads publish one record with every index
+     * given exactly once and the published count equal to the samples published.
+     */
+    @Test
+    void publishSaysOneThreadAtATimeAndThePagesMutexPatternHoldsIt(@TempDir Path dir) throws Exception {
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
+        String header = new CGenerator(layout).generate().get(0).content();
+        assertThat(header).contains("one thread at a time per\n * record: guard it with a mutex");
+        String page = Files.readString(Path.of("../docs/c.md"), StandardCharsets.UTF_8);
+        int section = page.indexOf("\n## Publishing from several threads\n");
+        assertThat(section).as("docs/c.md's section on publishing threads").isPositive();
+        int start = page.indexOf("```c\n", section) + "```c\n".length();
+        String example = page.substring(start, page.indexOf("```\n", start));
+        new CGenerator(layout).generate().get(0).writeTo(dir);
+        String program = "#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */\n#include \"arm.h\"\n#include <pthread.h>\n"
+                + "#include <stdio.h>\n#include <sys/mman.h>\n" + example + """
+                #define THREADS 4
+                #define EACH 20000
+                static void *base;
+                static unsigned char given[THREADS * EACH];
+                static void *run(void *arg) {
+                    arm_joint_state_t s;
+                    int i;
+                    (void)arg;
+                    memset(&s, 0, sizeof s);
+                    for (i = 0; i < EACH; i++) {
+                        uint64_t k = publish_joint_state(base, &s);
+                        if (k < THREADS * EACH) __atomic_fetch_add(&given[k], 1, __ATOMIC_RELAXED);
+                    }
+                    return NULL;
+                }
+                int main(void) {
+                    pthread_t t[THREADS];
+                    int i, wrong = 0;
+                    base = mmap(NULL, ARM_REGION_LENGTH, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+                    for (i = 0; i < THREADS; i++) pthread_create(&t[i], NULL, run, NULL);
+                    for (i = 0; i < THREADS; i++) pthread_join(t[i], NULL);
+                    for (i = 0; i < THREADS * EACH; i++) wrong += given[i] != 1;
+                    printf("published %llu wrong %d\\n", (unsigned long long)arm_joint_state_published(base), wrong);
+                    return 0;
+                }
+                """;
+        Path source = dir.resolve("threads.c");
+        Files.writeString(source, program, StandardCharsets.UTF_8);
+        List<String> flags = new ArrayList<>(Gcc.STRICT_C11);
+        flags.add("-pthread");
+        Path binary = Gcc.compile(dir, source, "threads", flags);
+        assertThat(Gcc.run(List.of(binary.toString()), 120).lines()).containsExactly("published 80000 wrong 0");
+    }
+
     @Test
     void generatedWaitSleepsUntilAPublishAndFreesDeadSleepersSlots(@TempDir Path dir) throws Exception {
         Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
@@ -269,6 +321,8 @@ class CGeneratorTest {
                     pid_t child;
                     uint64_t start;
                     memset(&s, 0, sizeof s);
+                    /* a region of this format (a 1.0 one, minor 0, is polled: its writers wake nobody) */
+                    SHMTEL_STORE_(shmtel_u32_(base, SHMTEL_VERSION_OFFSET), SHMTEL_FORMAT_VERSION, RELEASE);
                     printf("poll timeout %d\\n", arm_joint_state_wait(base, NULL, 0, 3000000));
                     r = arm_joint_state_wait(base, base, 0, 3000000);
                     printf("sleep timeout %d mask %u\\n", r, mask(base));
@@ -341,6 +395,8 @@ class CGeneratorTest {
                     arm_joint_state_t s;
                     pid_t writer;
                     memset(&s, 0, sizeof s);
+                    /* a region of this format (a 1.0 one, minor 0, is polled: its writers wake nobody) */
+                    SHMTEL_STORE_(shmtel_u32_(base, SHMTEL_VERSION_OFFSET), SHMTEL_FORMAT_VERSION, RELEASE);
                     s.position[0] = 0.5;
                     arm_joint_state_publish(base, &s, shmtel_now_ns()); /* before the reader: not followed */
                     fflush(stdout);
