@@ -677,9 +677,9 @@ class PythonWriterTest {
     @Test
     void badNamesAndGroupWritableModesAreRefusedAndLeaveNoFile() throws Exception {
         Map<List<String>, String> cases = Map.of(
-                List.of("bad/name", "600"), "failed: InvalidRegionNameError: invalid region name 'bad/name': names"
+                List.of("bad/name", "600"), "failed: InvalidRegionNameError: invalid region name \"bad/name\": names"
                         + " match [A-Za-z0-9][A-Za-z0-9._-]{0,127}",
-                List.of(".hidden", "600"), "failed: InvalidRegionNameError: invalid region name '.hidden'",
+                List.of(".hidden", "600"), "failed: InvalidRegionNameError: invalid region name \".hidden\"",
                 List.of("ok", "664"), "failed: InvalidModeError: mode must not let group or others write a region"
                         + " (one writer per region): mode=0o664; use e.g. 0o640 for a reader group",
                 List.of("ok", "400"), "failed: InvalidModeError: mode must keep owner read-write");

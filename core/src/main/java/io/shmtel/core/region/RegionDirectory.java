@@ -59,7 +59,8 @@ public record RegionDirectory(Path path) {
                     ? "\"" + name + "\"" : "\"" + name.replaceAll("[^\\x20-\\x7e]", "?")
                             + "\" (with control or non-ASCII characters)";
             throw new InvalidRegionNameException("invalid region name " + shown + ": names match "
-                    + "[A-Za-z0-9][A-Za-z0-9._-]{0,127} (letters, digits, '.', '_', '-'; no '/', no leading '.')");
+                    + "[A-Za-z0-9][A-Za-z0-9._-]{0,127} (letters, digits, '.', '_', '-'; 1 to 128 characters,"
+                    + " not starting with '.', '_' or '-'; no '/')");
         }
         return name;
     }

@@ -169,16 +169,19 @@ static inline const char *shmtel_strerror(int code) {
         " function that needs the region's owner given a reader";
     case SHMTEL_ERR_SHORT: return "the file (or the mapping) is shorter than the region: truncated; its next"
         " writer replaces it";
-    case SHMTEL_ERR_OWNED: return "the region is owned by a live writer (r->owner_pid): a region has one writer;"
-        " stop that writer first or publish under another name";
-    case SHMTEL_ERR_NO_SPACE: return "no space left for the region in its directory: free space there (shmtel"
-        " ls, shmtel rm) or give it more (Docker: --shm-size=256m; a host: mount -o remount,size=1G /dev/shm)";
-    case SHMTEL_ERR_PERMISSION: return "permission denied: the region file belongs to another user, group or"
-        " others may write it (chmod go-w FILE, or restart its writer), or the directory refuses this user";
-    case SHMTEL_ERR_NOT_FOUND: return "no such region (is its writer running? shmtel ls lists them), or the"
-        " region directory does not exist (set SHMTEL_DIR)";
+    case SHMTEL_ERR_OWNED: return "the region is owned by a live writer: a region has one writer; stop that"
+        " writer first (shmtel ls shows its pid) or publish under another name";
+    case SHMTEL_ERR_NO_SPACE: return "no space left for the region in its directory ($SHMTEL_DIR, else /dev/shm):"
+        " free space there (shmtel ls, shmtel rm) or give it more (a tmpfs: mount -o remount,size=1G DIR;"
+        " Docker's /dev/shm: --shm-size=256m)";
+    case SHMTEL_ERR_PERMISSION: return "permission denied: the region file belongs to another user, or group or"
+        " others may write it (chmod go-w FILE, or restart its writer), or the region directory ($SHMTEL_DIR, else"
+        " /dev/shm) refuses this user (ls -l FILE and ls -ld DIR tell which)";
+    case SHMTEL_ERR_NOT_FOUND: return "opening: no region of that name (is its writer running? shmtel ls lists"
+        " them); opening or creating: the region directory ($SHMTEL_DIR, else /dev/shm) does not exist (create it,"
+        " or set SHMTEL_DIR)";
     case SHMTEL_ERR_NAME: return "invalid region name: names match [A-Za-z0-9][A-Za-z0-9._-]{0,127} (letters,"
-        " digits, '.', '_', '-'; no '/', no leading '.')";
+        " digits, '.', '_', '-'; 1 to 128 characters, not starting with '.', '_' or '-'; no '/')";
     case SHMTEL_ERR_NOT_REGULAR: return "not a regular file at the region's name (a FIFO, socket, device,"
         " directory or symbolic link): shmtel opens only regular files there; remove it";
     case SHMTEL_ERR_CLOSED: return "the region is closed (or was never opened)";
