@@ -133,9 +133,14 @@ class PythonReaderTest {
 
     /** A Java writer, {@code shmtel pub arm --pattern counter}, once it says it is publishing. */
     Child pub(String... options) throws Exception {
+        return pubWith(ARM, options);
+    }
+
+    /** {@code shmtel pub arm --pattern counter} with schema file {@code schema}, as a child process. */
+    Child pubWith(String schema, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                ShmtelCli.class.getName(), "pub", "arm", "--schema", ARM, "--pattern", "counter", "--dir",
+                ShmtelCli.class.getName(), "pub", "arm", "--schema", schema, "--pattern", "counter", "--dir",
                 dir.toString()));
         command.addAll(List.of(options));
         Child writer = new Child(command);
@@ -264,7 +269,13 @@ class PythonReaderTest {
 
     @Test
     void aMillionTornCheckedPythonReadsOfAFlatOutJavaWriterAreAllWhole() throws Exception {
-        pub("--rate", "0");
+        // A deep ring, as the C and C++ torn tests use: at depth 8 a flat-out writer on the other core rewrites the
+        // newest slot every few hundred nanoseconds, so most of Python's ~10 us copies were retried (contended),
+        // and on a quiet 2-core machine 10^6 checked reads did not finish within the bound.
+        Path deep = dir.resolve("arm_deep.json");
+        Files.writeString(deep, Files.readString(Path.of(ARM)).replace("\"depth\": 8,", "\"depth\": 1024,"));
+        assertThat(Files.readString(deep)).contains("\"depth\": 1024,");
+        pubWith(deep.toString(), "--rate", "0");
         Child reader = python("torn.py", dir.toString(), "arm", RECORD, Integer.toString(TORN_READS),
                 Integer.toString(TORN_BOUND_S));
         JsonNode result = json(reader.await("{", TORN_BOUND_S + 60));
