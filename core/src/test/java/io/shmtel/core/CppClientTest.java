@@ -410,10 +410,6 @@ class CppClientTest {
     }
 
     /**
-     * 10^6 reads by the C++ Reader's latest() and 10^6 samples delivered by its next(), each checked field by field
-     * against the counter pattern of its index, while a Java writer publishes flat out: none torn, none backwards.
-     */
-    /**
      * A writer died between completing index 3 and counting it: next() delivers it (the slot says complete), so the
      * cursor (4) is past the published count (3). wait() then sleeps on the published count next() saw, not on the
      * cursor: it returns 0 after its timeout instead of 1 at once millions of times a second.
@@ -428,6 +424,10 @@ class CppClientTest {
         assertThat(out.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /**
+     * 10^6 reads by the C++ Reader's latest() and 10^6 samples delivered by its next(), each checked field by field
+     * against the counter pattern of its index, while a Java writer publishes flat out: none torn, none backwards.
+     */
     @Test
     void aCppReaderSeesNoTornSampleOfAFlatOutJavaWriter(RegionOptions options) throws Exception {
         Process writer = RegionChild.start(children, List.of(), "publish", options.directory().toString(), "flat",

@@ -242,12 +242,6 @@ class CGeneratorTest {
     }
 
     /**
-     * The generated {@code _wait} between C processes: without a writable mapping it polls and times out (0);
-     * a published count that already differs returns 1 at once; a forked sleeper registered in a shared mapping is
-     * woken by the parent's {@code _publish} long before its 60 s timeout, and frees its slot; a sleeper that finds
-     * every slot held by dead processes frees them (as Java readers do, since a C writer does not heal) and sleeps.
-     */
-    /**
      * One thread at a time per record (format.md checklist rule 10): the generated {@code _publish} says so, and
      * docs/c.md's mutex pattern, compiled from the page, lets four threads publish one record with every index
      * given exactly once and the published count equal to the samples published.
@@ -299,6 +293,12 @@ class CGeneratorTest {
         assertThat(Gcc.run(List.of(binary.toString()), 120).lines()).containsExactly("published 80000 wrong 0");
     }
 
+    /**
+     * The generated {@code _wait} between C processes: without a writable mapping it polls and times out (0);
+     * a published count that already differs returns 1 at once; a forked sleeper registered in a shared mapping is
+     * woken by the parent's {@code _publish} long before its 60 s timeout, and frees its slot; a sleeper that finds
+     * every slot held by dead processes frees them (as Java readers do, since a C writer does not heal) and sleeps.
+     */
     @Test
     void generatedWaitSleepsUntilAPublishAndFreesDeadSleepersSlots(@TempDir Path dir) throws Exception {
         Layout layout = LayoutCompiler.compile(SchemaParser.parse(Examples.example("arm.json")));
