@@ -667,8 +667,7 @@ static inline int shmtel_region_open_(shmtel_region_t *r, const char *name, cons
     shmtel_stat_t_ st = {0, 0, 0, 0, 0};
     uint64_t deadline;
     void *base = MAP_FAILED;
-    char self[32];
-    int fd, rw, rc;
+    int fd, rc;
     if (r == NULL || d == NULL) return SHMTEL_ERR_ARGUMENT;
     rc = shmtel_region_init_(r, name);
     if (rc != SHMTEL_OK) return rc;
@@ -711,13 +710,8 @@ static inline int shmtel_region_open_(shmtel_region_t *r, const char *name, cons
     r->device_ = st.device;
     /* The sleeper words are the only words readers write: a second, writable mapping of the very file the
      * descriptor holds, when this user may write it (else _wait polls). */
-    snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
-    rw = open(self, O_RDWR | SHMTEL_O_CLOEXEC_);
-    if (rw >= 0) {
-        base = mmap(NULL, r->length, PROT_READ | PROT_WRITE, MAP_SHARED, rw, 0);
-        r->sleepers = base == MAP_FAILED ? NULL : base;
-        close(rw);
-    }
+    base = shmtel_map_rw_(fd, r->length);
+    r->sleepers = base == MAP_FAILED ? NULL : base;
     return SHMTEL_OK;
 }
 
