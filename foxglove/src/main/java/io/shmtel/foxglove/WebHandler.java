@@ -32,6 +32,7 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final Map<String, Asset> ASSETS = Map.of(
             "/", Asset.load("io/shmtel/foxglove/web/index.html", "text/html; charset=utf-8"),
             "/app.js", Asset.load("io/shmtel/foxglove/web/app.js", "text/javascript; charset=utf-8"),
+            "/scene3d.js", Asset.load("io/shmtel/foxglove/web/scene3d.js", "text/javascript; charset=utf-8"),
             "/vendor/uPlot.iife.min.js", Asset.load(WebJar.UPLOT + "dist/uPlot.iife.min.js",
                     "text/javascript; charset=utf-8"),
             "/vendor/uPlot.min.css", Asset.load(WebJar.UPLOT + "dist/uPlot.min.css", "text/css; charset=utf-8"),

@@ -1,6 +1,8 @@
 // The built-in page of `shmtel serve`: a Foxglove WebSocket (v1) client that lists the advertised
-// channels and plots the numeric fields of one, live, with uPlot. Deep link:
+// channels and plots the numeric fields of one, live, with uPlot; its 3D view (scene3d.js) draws the
+// transform channels. Deep links:
 //   /?channel=REGION/RECORD&fields=position[0],position[1]&window=10
+//   /?view=3d
 "use strict";
 
 const params = new URLSearchParams(location.search);
@@ -15,6 +17,9 @@ let wanted = params.get("channel"); // topic to show (kept across re-advertiseme
 let current = null;              // {channel, subscription, series, data, plot, count, ...}
 let ws = null;
 let nextSubscription = 1;
+const subscribed = new Map();    // channel id -> subscription id: one per channel, shared by the plot and the 3D view
+let view = params.get("view") === "3d" ? "3d" : "plot";
+const scene = new Scene3D($("scene"), $("scene-message"));
 
 function connect() {
   ws = new WebSocket(`ws://${location.host}/`, ["foxglove.websocket.v1"]);
@@ -23,6 +28,8 @@ function connect() {
   ws.onclose = () => {
     $("connection").textContent = "disconnected, retrying…"; $("connection").className = "";
     channels.clear();
+    subscribed.clear();
+    scene.disconnected();
     if (current) { current.subscription = null; }
     renderChannels();
     setTimeout(connect, 1000);
@@ -52,12 +59,13 @@ function onJson(message) {
         channels.set(c.id, { ...c, schemaObject: schema });
       }
       renderChannels();
-      if (!wanted && channels.size > 0) { wanted = [...channels.values()][0].topic; }
-      follow();
+      followPlot();
+      followScene();
       break;
     case "unadvertise":
       for (const id of message.channelIds) {
         channels.delete(id);
+        subscribed.delete(id);
         if (current && current.channel.id === id) {
           current.subscription = null;
           setMessage(`${current.channel.topic} was withdrawn (writer gone or restarted); waiting for it to come back`);
@@ -65,6 +73,7 @@ function onJson(message) {
       }
       renderChannels();
       follow();
+      followScene();
       break;
     case "status":
       setMessage(message.message, message.level >= 2);
@@ -72,16 +81,66 @@ function onJson(message) {
   }
 }
 
+// The plot follows the wanted channel, by default the first advertised (only once the plot is shown).
+function followPlot() {
+  if (view !== "plot") { return; }
+  if (!wanted && channels.size > 0) { wanted = [...channels.values()][0].topic; }
+  follow();
+}
+
+// The 3D view follows every transform channel while it is shown (from the first time it is shown on).
+let sceneShown = false;
+function followScene() {
+  if (!sceneShown) { return; }
+  scene.sync([...channels.values()], subscribe);
+}
+
+// The connection's subscription to a channel, made on first use (the server refuses a second one).
+function subscribe(channel) {
+  if (!subscribed.has(channel.id)) {
+    const subscription = nextSubscription++;
+    subscribed.set(channel.id, subscription);
+    send({ op: "subscribe", subscriptions: [{ id: subscription, channelId: channel.id }] });
+  }
+  return subscribed.get(channel.id);
+}
+
+// Ends a subscription of the plot unless the 3D view reads it too.
+function release(channel, subscription) {
+  if (scene.follows(subscription) || subscribed.get(channel.id) !== subscription) { return; }
+  subscribed.delete(channel.id);
+  send({ op: "unsubscribe", subscriptionIds: [subscription] });
+}
+
+// Shows the plot or the 3D view; the address keeps the choice (a deep link).
+function showView(name) {
+  view = name;
+  $("plot-view").hidden = name !== "plot";
+  $("view3d").hidden = name !== "3d";
+  $("view-plot").className = name === "plot" ? "selected" : "";
+  $("view-3d").className = name === "3d" ? "selected" : "";
+  scene.visible = name === "3d";
+  scene.dirty = true;
+  const url = new URL(location.href);
+  if (name === "3d") { url.searchParams.set("view", "3d"); } else { url.searchParams.delete("view"); }
+  history.replaceState(null, "", url);
+  if (name === "3d" && !sceneShown) {
+    sceneShown = true;
+    followScene();
+  }
+  if (name === "plot") { followPlot(); }
+}
+$("view-plot").onclick = () => showView("plot");
+$("view-3d").onclick = () => showView("3d");
+
 // Subscribes to the wanted topic's channel when it is (re-)advertised.
 function follow() {
   if (!wanted) { return; }
   const channel = [...channels.values()].find((c) => c.topic === wanted);
   if (!channel || (current && current.subscription !== null && current.channel.id === channel.id)) { return; }
-  if (current && current.subscription !== null) {
-    send({ op: "unsubscribe", subscriptionIds: [current.subscription] });
-  }
+  if (current && current.subscription !== null) { release(current.channel, current.subscription); }
   const sameTopic = current && current.channel.topic === channel.topic;
-  const subscription = nextSubscription++;
+  const subscription = subscribe(channel);
   if (sameTopic) {
     current.channel = channel;
     current.subscription = subscription;
@@ -98,14 +157,25 @@ function follow() {
     setMessage("waiting for the first sample…");
   }
   renderChannels();
-  send({ op: "subscribe", subscriptions: [{ id: subscription, channelId: channel.id }] });
 }
 
 function onBinary(buffer) {
-  const view = new DataView(buffer);
-  if (view.getUint8(0) !== 1 || !current || view.getUint32(1, true) !== current.subscription) { return; }
-  const timeS = Number(view.getBigUint64(5, true)) / 1e9;
-  const sample = JSON.parse(decoder.decode(new Uint8Array(buffer, 13)));
+  const data = new DataView(buffer);
+  if (data.getUint8(0) !== 1) { return; }
+  const subscription = data.getUint32(1, true);
+  const plotted = current !== null && subscription === current.subscription;
+  if (scene.follows(subscription)) {
+    const text = decoder.decode(new Uint8Array(buffer, 13));
+    scene.onMessage(subscription, text);
+    if (plotted) { onSample(Number(data.getBigUint64(5, true)) / 1e9, text); }
+  } else if (plotted) {
+    onSample(Number(data.getBigUint64(5, true)) / 1e9, decoder.decode(new Uint8Array(buffer, 13)));
+  }
+}
+
+// A message of the plotted channel.
+function onSample(timeS, text) {
+  const sample = JSON.parse(text);
   if (!current.series) { setUp(sample); }
   const data = current.data;
   data[0].push(timeS);
@@ -190,7 +260,7 @@ function renderChannels() {
     const small = document.createElement("small");
     small.textContent = c.schemaName;
     button.append(small);
-    button.onclick = () => { wanted = c.topic; follow(); };
+    button.onclick = () => { wanted = c.topic; follow(); showView("plot"); };
     list.append(button);
   }
 }
@@ -243,11 +313,13 @@ function frame(now) {
       $("subtitle").textContent = `${current.channel.schemaName} · ${current.count} messages · ${current.rate.toFixed(0)}/s`;
     }
   }
+  scene.frame();
   requestAnimationFrame(frame);
 }
 window.addEventListener("resize", () => {
   if (current && current.plot) { current.plot.setSize({ width: Math.max(400, $("chart").clientWidth), height: 320 }); }
 });
 
+showView(view);
 connect();
 requestAnimationFrame(frame);

@@ -1,0 +1,123 @@
+package io.shmtel.foxglove;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shmtel.core.NodeTools;
+import io.shmtel.core.Publisher;
+import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.ShmDirectory;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The built-in page's 3D view in Debian's Chromium: against a stand-in Foxglove server (Node) that advertises
+ * a moving {@code foxglove.FrameTransforms} tree and a {@code foxglove.PoseInFrame}, serving this server's
+ * own page files, and against the real server with no transform channels.
+ */
+@ExtendWith(ShmDirectory.class)
+class Scene3dPageTest {
+    static final String[] FRAMES = {"base_link", "link1", "link2", "tool", "world"};
+    /** A triad is ~40 px a colour at the fitted distance; an empty or grid-only canvas has none. */
+    static final int MIN_AXIS_PIXELS = 30;
+    /** Four links moving for 400 ms move hundreds of pixels; a still picture moves none. */
+    static final int MIN_DIFFERING_PIXELS = 200;
+    static final int SATURATION = 80;
+
+    static Path chromium() {
+        Path chromium = Path.of(System.getenv().getOrDefault("SHMTEL_CHROMIUM", "/usr/bin/chromium"));
+        if (!Files.isExecutable(chromium)) {
+            NodeTools.unavailable(chromium + " not found: install Debian's Chromium (apt-get install chromium) to run "
+                    + "the browser test");
+        }
+        return chromium;
+    }
+
+    @Test
+    void theViewDrawsTheMovingTransformTreeAndThePose(@TempDir Path assets) throws Exception {
+        chromium();
+        Path node = NodeTools.install(NodeClientsTest.SCRIPTS, NodeClientsTest.INSTALLED);
+        for (Map.Entry<String, WebHandler.Asset> e : WebHandler.ASSETS.entrySet()) {
+            Path file = assets.resolve(e.getKey().equals("/") ? "index.html" : e.getKey().substring(1));
+            Files.createDirectories(file.getParent());
+            Files.write(file, e.getValue().bytes());
+        }
+        Path screenshot = Path.of("target/scene3d-fake.png").toAbsolutePath();
+        Files.deleteIfExists(screenshot);
+        NodeTools.Running server = NodeTools.start(node, "node", "fake-tf-server.mjs", assets.toString());
+        assertThat(server).isNotNull();
+        try {
+            assertThat(server.awaitLine("READY", 30_000)).as(server.output()).isTrue();
+            String port = server.output().lines().filter(l -> l.startsWith("PORT ")).findFirst().orElseThrow()
+                    .substring("PORT ".length());
+            NodeTools.Result result = NodeTools.run(node, 90, "node", "scene3d-test.mjs",
+                    "http://127.0.0.1:" + port + "/?view=3d", screenshot.toString(), String.join(",", FRAMES));
+            assertThat(result.code()).as(result.output()).isZero();
+            JsonNode r = WsClient.JSON.readTree(result.resultJson());
+            System.out.println("chromium, 3D view: " + r);
+            assertThat(r.get("frames").toString()).isEqualTo(WsClient.JSON.valueToTree(FRAMES).toString());
+            assertThat(r.get("topics").toString()).as("the transform and pose channels, not the plain record")
+                    .isEqualTo("[\"fake.pose/pose/PoseInFrame\",\"fake.tf/transforms/FrameTransforms\"]");
+            assertThat(r.get("messages").asInt()).as("messages during the comparison").isPositive();
+            assertThat(r.get("differing").asInt()).as("pixels changed as the arm moved")
+                    .isGreaterThan(MIN_DIFFERING_PIXELS);
+            for (String colour : new String[] {"red", "green", "blue"}) {
+                assertThat(r.get("axes").get(colour).asInt()).as(colour + " axis pixels")
+                        .isGreaterThan(MIN_AXIS_PIXELS);
+            }
+            assertThat(r.get("url").asText()).endsWith("/?view=3d");
+        } finally {
+            server.closeInput();
+            server.finish(10);
+        }
+        BufferedImage canvas = ImageIO.read(Path.of(screenshot.toString().replace(".png", "-canvas.png")).toFile());
+        assertThat(canvas).as("the canvas's screenshot").isNotNull();
+        assertThat(saturatedPixels(canvas)).as("coloured pixels (triads, the pose's arrow) in the canvas's PNG")
+                .isGreaterThan(3L * MIN_AXIS_PIXELS);
+    }
+
+    @Test
+    void withoutTransformChannelsTheViewSaysSo(RegionOptions options) throws Exception {
+        chromium();
+        Path node = NodeTools.install(NodeClientsTest.SCRIPTS, NodeClientsTest.INSTALLED);
+        Path screenshot = Path.of("target/scene3d-none.png").toAbsolutePath();
+        try (Publisher publisher = Publisher.create("arm", NodeClientsTest.ARM, options);
+                CounterFeed feed = new CounterFeed(publisher, "joint_state", 100);
+                FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(options).withPort(0)
+                        .withScanPeriod(Duration.ofMillis(100)), line -> { })) {
+            NodeTools.Result result = NodeTools.run(node, 90, "node", "scene3d-test.mjs",
+                    "http://127.0.0.1:" + server.address().getPort() + "/?view=3d", screenshot.toString(), "none");
+            assertThat(result.code()).as(result.output()).isZero();
+            JsonNode r = WsClient.JSON.readTree(result.resultJson());
+            System.out.println("chromium, 3D view without transforms: " + r);
+            assertThat(r.get("message").asText()).startsWith("No transform channels: nothing advertises "
+                    + "foxglove.FrameTransforms");
+            assertThat(r.get("frames").asText()).isEmpty();
+            assertThat(r.get("channels").asInt()).as("channels listed: the page had the advertisement").isPositive();
+        }
+    }
+
+    /** Pixels whose strongest and weakest colour channels differ by more than {@link #SATURATION}. */
+    static long saturatedPixels(BufferedImage image) {
+        long n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                int r = (rgb >> 16) & 0xFF;
+                int g = (rgb >> 8) & 0xFF;
+                int b = rgb & 0xFF;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > SATURATION) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+}
