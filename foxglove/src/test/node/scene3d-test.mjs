@@ -1,8 +1,8 @@
 // Debian's Chromium (never a downloaded browser), driven by playwright-core, on the built-in page's 3D view.
 // Usage: node scene3d-test.mjs PAGE_URL SCREENSHOT.png [FRAME,FRAME,...|N|none]
-//   FRAMES (or N): wait until the view draws (at least) these frames (at least N frames), then grab the canvas's pixels twice, a few
-//           hundred ms apart, and count the pixels that differ (the transforms move); the full page goes
-//           to SCREENSHOT.png, the canvas alone to SCREENSHOT-canvas.png.
+//   FRAMES (or N): wait until the view draws (at least) these frames (at least N frames), then grab the
+//           canvas's pixels twice, a few hundred ms apart, and count the pixels that differ (the transforms
+//           move); the full page goes to SCREENSHOT.png, the canvas alone to SCREENSHOT-canvas.png.
 //   none:   wait for the view to say that there are no transform channels, and save the page.
 // Prints "RESULT {json}"; exits 1 with "FAIL reason" on a page error or a time-out.
 import { chromium } from "playwright-core";
@@ -44,8 +44,16 @@ const compare = (page) => page.evaluate(() => {
   return { differing, drawn, axes };
 });
 
+// What the page shows, for a failure's message.
+const state = (page) => page.evaluate(() => ({
+  frames: document.getElementById("scene").dataset.frames, topics: document.getElementById("scene").dataset.topics,
+  draws: document.getElementById("scene").dataset.draws, message: document.getElementById("scene-message").textContent,
+  channels: [...document.querySelectorAll("#channels button")].map((b) => b.dataset.topic),
+})).catch((e) => `(page state unavailable: ${e.message})`);
+
+let page = null;
 try {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("console", (m) => { if (m.type() === "error") { errors.push(`console error: ${m.text()}`); } });
   await page.goto(url);
@@ -92,7 +100,7 @@ try {
     process.exitCode = 1;
   }
 } catch (e) {
-  console.log(`FAIL ${e.message}; ${errors.join("; ")}`);
+  console.log(`FAIL ${e.message}; ${errors.join("; ")}; page: ${JSON.stringify(page ? await state(page) : null)}`);
   process.exitCode = 1;
 } finally {
   await browser.close();
