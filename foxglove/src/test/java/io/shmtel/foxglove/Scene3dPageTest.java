@@ -30,6 +30,8 @@ class Scene3dPageTest {
     /** Four links moving for 400 ms move hundreds of pixels; a still picture moves none. */
     static final int MIN_DIFFERING_PIXELS = 200;
     static final int SATURATION = 80;
+    /** The checks scene3d-unit-test.mjs makes when it runs to its end. */
+    static final int MIN_UNIT_CHECKS = 30;
 
     static Path chromium() {
         Path chromium = Path.of(System.getenv().getOrDefault("SHMTEL_CHROMIUM", "/usr/bin/chromium"));
@@ -38,6 +40,19 @@ class Scene3dPageTest {
                     + "the browser test");
         }
         return chromium;
+    }
+
+    /** The view's logic in Node, on the script as served: composition, updates, withdrawal, projection. */
+    @Test
+    void theTransformTreeComposesEachFramesPoseFromItsRoot(@TempDir Path dir) throws Exception {
+        Path node = NodeTools.install(NodeClientsTest.SCRIPTS, NodeClientsTest.INSTALLED);
+        Path script = dir.resolve("scene3d.js");
+        Files.write(script, WebHandler.ASSETS.get("/scene3d.js").bytes());
+        NodeTools.Result result = NodeTools.run(node, 60, "node", "scene3d-unit-test.mjs", script.toString());
+        assertThat(result.code()).as(result.output()).isZero();
+        JsonNode r = WsClient.JSON.readTree(result.resultJson());
+        System.out.println("scene3d.js in Node: " + r);
+        assertThat(r.get("checks").asInt()).as("checks run").isGreaterThanOrEqualTo(MIN_UNIT_CHECKS);
     }
 
     @Test
