@@ -95,6 +95,9 @@ check(!Scene3D.wants(channel(1, "arm.joint_state")), "a plain record refused");
   s.onMessage(sub, JSON.stringify({ transforms: [tf("c", "d", [1, 0, 0], IDENTITY),
                                                  tf("d", "c", [1, 0, 0], IDENTITY)] }));
   check(s.world().has("c") && s.world().has("d"), "a cycle's frames are still listed");
+  // An empty parent makes a root, not a frame named "".
+  s.onMessage(sub, JSON.stringify(tf("", "lonely", [5, 0, 0], IDENTITY)));
+  check(!s.world().has("") && s.world().get("lonely").parent === null, "an empty parent is no frame");
   // The channel withdrawn: its frames go.
   sync([channel(2, "arm.joint_state")]);
   check(s.world().size === 0 && s.followed.size === 0, "the withdrawn channel's frames dropped");

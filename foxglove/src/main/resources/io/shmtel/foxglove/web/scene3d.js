@@ -122,14 +122,15 @@ class Scene3D {
     this.dirty = true;
   }
 
-  // Every frame's pose in its root's coordinates: {rotation, origin, parent}, by name.
+  // Every frame's pose in its root's coordinates: {rotation, origin, parent}, by name. A frame without a
+  // known transform, or whose parent is empty or itself, is a root (identity).
   world() {
     const poses = new Map();
     const resolve = (frame, depth) => {
       if (poses.has(frame)) { return poses.get(frame); }
       const t = this.transforms.get(frame);
       let pose;
-      if (!t || depth > MAX_DEPTH || t.parent === frame) {
+      if (!t || depth > MAX_DEPTH || t.parent === frame || t.parent === "") {
         pose = { rotation: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], origin: [0, 0, 0], parent: null };
       } else {
         const up = resolve(t.parent, depth + 1);
