@@ -13,11 +13,11 @@ const HEIGHT = 600;
 
 // A 2D context that only records what it was asked to draw.
 function stubContext() {
-  const calls = { lines: 0, texts: [] };
+  const calls = { lines: 0, texts: [], at: {} };
   return {
     calls,
     setTransform() {}, fillRect() {}, beginPath() {}, moveTo() {}, stroke() { calls.lines++; },
-    lineTo() {}, fillText(text) { calls.texts.push(text); },
+    lineTo() {}, fillText(text, x, y) { calls.texts.push(text); calls.at[text] = [x, y]; },
   };
 }
 
@@ -113,17 +113,22 @@ check(!Scene3D.wants(channel(1, "arm.joint_state")), "a plain record refused");
   s.frame();
   check(canvas.dataset.draws === "1", "nothing changed: not drawn again");
   sync([channel(1, "foxglove.FrameTransforms"), channel(3, "foxglove.PoseInFrame")]);
-  s.onMessage(subscriptions.get(1), JSON.stringify({ transforms: [tf("world", "tool", [0, 0, 1], IDENTITY)] }));
+  s.onMessage(subscriptions.get(1), JSON.stringify({ transforms: [tf("world", "tool", [0, 0, 1], IDENTITY),
+                                                                   tf("tool", "flange", [0, 0, 0], IDENTITY)] }));
   s.onMessage(subscriptions.get(3), JSON.stringify({ frame_id: "tool",
     pose: { position: { x: 0.5, y: 0, z: 0 }, orientation: IDENTITY } }));
   const linesBefore = canvas.ctx.calls.lines;
   s.frame();
-  check(canvas.dataset.draws === "2" && canvas.dataset.frames === "tool,world", `drawn ${canvas.dataset.frames}`);
+  check(canvas.dataset.draws === "2" && canvas.dataset.frames === "flange,tool,world",
+    `drawn ${canvas.dataset.frames}`);
   check(canvas.dataset.messages === "2" && canvas.dataset.topics === "t1,t3", "messages and topics reported");
   check(canvas.ctx.calls.texts.includes("tool") && canvas.ctx.calls.texts.includes("world"), "names written");
-  // 21 + 21 grid lines, 1 link, 2 triads of 3, the arrow's 3 strokes (all in front of the fitted camera).
-  check(canvas.ctx.calls.lines - linesBefore === 42 + 1 + 6 + 3, `strokes ${canvas.ctx.calls.lines - linesBefore}`);
-  check(message.textContent.startsWith("2 frames from t1, t3"), `message: ${message.textContent}`);
+  // 21 + 21 grid lines, 2 links, 3 triads of 3, the arrow's 3 strokes (all in front of the fitted camera).
+  check(canvas.ctx.calls.lines - linesBefore === 42 + 2 + 9 + 3, `strokes ${canvas.ctx.calls.lines - linesBefore}`);
+  check(message.textContent.startsWith("3 frames from t1, t3"), `message: ${message.textContent}`);
+  // Two frames at one place: their names one under the other.
+  const [tool, flange] = [canvas.ctx.calls.at.tool, canvas.ctx.calls.at.flange];
+  check(tool[0] === flange[0] && flange[1] - tool[1] === 14, `names stacked: tool ${tool}, flange ${flange}`);
   // The camera was fitted to the frames: it looks at their middle, which projects to the canvas's centre.
   near(s.camera.target, [0, 0, 0.5], "camera target");
   const project = s.projector(WIDTH, HEIGHT);
