@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.testing.Examples;
 import io.shmtel.schema.wellknown.Binding;
 import io.shmtel.schema.wellknown.Binding.Constant;
 import io.shmtel.schema.wellknown.Binding.NumberRef;
+import io.shmtel.schema.wellknown.Binding.Numbers;
 import io.shmtel.schema.wellknown.Binding.Vector;
 import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.schema.wellknown.WellKnownType;
@@ -153,6 +155,21 @@ class WellKnownParserTest {
         assertThat(pose.get("orientation")).isEqualTo(new Vector(List.of(new Constant(0), new Constant(0),
                 new NumberRef("x", NumberRef.SCALAR), new Constant(1))));
         assertThat(def.get("frame_id")).isEqualTo(new Binding.TextField("frame"));
+    }
+
+    @Test
+    void theShippedExamplesMapAsTheyShould() {
+        RecordDef scan = SchemaParser.parse(Examples.example("laser_scan.json")).records().get(0);
+        assertThat(scan.wellKnown()).singleElement().satisfies(d -> {
+            assertThat(d.type()).isEqualTo(WellKnownType.LASER_SCAN);
+            assertThat(d.get("ranges")).isEqualTo(new Numbers("ranges"));
+            assertThat(d.get("frame_id")).isEqualTo(new Binding.TextField("sensor_frame"));
+        });
+        RecordDef cloud = SchemaParser.parse(Examples.example("point_cloud.json")).records().get(0);
+        assertThat(cloud.wellKnown().get(0).get("count")).isEqualTo(new NumberRef("points", NumberRef.SCALAR));
+        RecordDef pose = SchemaParser.parse(Examples.example("pose.json")).records().get(0);
+        assertThat(pose.wellKnown()).extracting(WellKnownDef::type).containsExactly(WellKnownType.POSE_IN_FRAME,
+                WellKnownType.VECTOR3_MESSAGE, WellKnownType.FRAME_TRANSFORM, WellKnownType.QUATERNION_MESSAGE);
     }
 
     static String problem(String wellKnown) {
