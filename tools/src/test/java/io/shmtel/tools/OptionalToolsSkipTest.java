@@ -60,6 +60,8 @@ class OptionalToolsSkipTest {
         Map<String, String> reasons = new LinkedHashMap<>();
         reasons.put(PythonReaderTest.class.getName(), "python3 is not on the PATH");
         reasons.put(PythonWriterTest.class.getName(), "python3 is not on the PATH");
+        reasons.put(CompletionTest.class.getName() + "#zshCompletesRegionsThroughBashcompinit",
+                "zsh is not on the PATH");
         reasons.put(McapRecordReplayTest.class.getName() + "#aLargeFileHasSeveralIndexedChunksThatBothReadersFollow",
                 "Node.js not found");
         reasons.put(BridgeTest.class.getName()
