@@ -152,7 +152,7 @@ def parse(problems, node, pointer, fields, describe):
     out = []
     for i, m in enumerate(mappings):
         at = pointer if isinstance(node, dict) else f"{pointer}/{i}"
-        if not isinstance(m, dict) or m.get("type") not in TYPES:
+        if not isinstance(m, dict) or not isinstance(m.get("type"), str) or m["type"] not in TYPES:
             problems.add(at, f"expected a mapping with a \"type\" from {', '.join(TYPES)}; found "
                          f"{describe(m.get('type') if isinstance(m, dict) else m)}")
             continue

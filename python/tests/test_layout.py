@@ -241,6 +241,23 @@ class WellKnownMappings(unittest.TestCase):
                       lay.canonical_json)
         self.assertEqual(lay, layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=[one])))
 
+    def test_any_value_is_taken_or_refused_with_a_schema_error(self):
+        odd = [-1, 0, 10 ** 400, 1.5, "", None, True, [], {}, [1, 2, 3], [1, 2, 3, 4], {"x": 1}, {"field": 5},
+               {"field": "frame"}, "x", "pos", "pos[2]", "pos[999999999]", "[0]", "pos[", [{}], [None],
+               [{"parent_frame_id": "a", "child_frame_id": "b"}]]
+        for type_name, slots in layout.wellknown.TYPES.items():
+            for value in odd:
+                mappings = [{"type": value}, value]
+                for key, _, _ in slots:
+                    mappings += [{"type": type_name, key: value}, {"type": type_name, key: [value] * 3}]
+                    mappings += [{"type": type_name, key: {m: value}} for m in ("position", "x", "translation")]
+                    mappings += [{"type": type_name, key: [{"translation": value}]}]
+                for mapping in mappings:
+                    try:
+                        layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=mapping))
+                    except SchemaError:
+                        pass
+
     def test_a_wrong_shape_is_refused_with_its_pointer(self):
         cases = [({"type": "foxglove.LaserScn"}, "/records/0/wellKnown: expected a mapping with a \"type\" from"),
                  ({"type": "foxglove.Vector3", "x": 1, "y": 2}, "/records/0/wellKnown: missing required key \"z\""),
