@@ -15,6 +15,7 @@ import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.schema.wellknown.WellKnownType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -147,6 +148,21 @@ class WellKnownEncoderTest {
         assertThat(joints.get("name").toString()).isEqualTo("[\"shoulder\",\"elbow\",\"wrist\"]");
         assertThat(joints.get("position").toString()).isEqualTo("[7.5,8.5,9.5]");
         assertThat(joints.get("effort").toString()).as("unmapped: empty").isEqualTo("[]");
+    }
+
+    @Test
+    void theAnnotatedFixtureMapsToEveryTypeAndEncodesAsTheDefsMadeInCode() {
+        RecordLayout annotated = WellKnownFixture.annotated().record("probe").orElseThrow();
+        assertThat(annotated.wellKnown().stream().map(WellKnownDef::type).distinct())
+                .containsExactlyInAnyOrder(WellKnownType.values());
+        assertThat(WellKnownSchemas.suffixes(annotated)).isEqualTo(WellKnownFixture.SUFFIXES);
+        for (WellKnownDef def : annotated.wellKnown().subList(0, WellKnownType.values().length)) {
+            for (MessageEncoding e : MessageEncoding.values()) {
+                assertThat(WellKnownEncoder.create(annotated, def, e).encode(sample(), T)).as("%s %s", def.type(), e)
+                        .asString(StandardCharsets.ISO_8859_1).isEqualTo(new String(WellKnownEncoder.create(RECORD,
+                                WellKnownFixture.def(def.type()), e).encode(sample(), T), StandardCharsets.ISO_8859_1));
+            }
+        }
     }
 
     @Test

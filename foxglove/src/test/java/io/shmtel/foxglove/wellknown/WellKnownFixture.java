@@ -1,9 +1,11 @@
 package io.shmtel.foxglove.wellknown;
 
+import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.core.view.Utf8;
 import io.shmtel.schema.FieldType;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.layout.SlotDescriptor;
@@ -41,10 +43,40 @@ public final class WellKnownFixture {
               { "name": "n", "type": "i32" },
               { "name": "joints", "type": "f64", "count": 3 },
               { "name": "speeds", "type": "f64", "count": 3 } ]""";
+    /** A mapping of the fixture record to every well-known type, as a schema gives them (JointState twice). */
+    public static final String MAPPINGS = """
+            [ { "type": "foxglove.Vector3", "x": "pos[0]", "y": "angle", "z": -2.5 },
+              { "type": "foxglove.Quaternion", "x": "quat[0]", "y": "quat[1]", "z": "quat[2]", "w": "quat[3]" },
+              { "type": "foxglove.PoseInFrame", "frame_id": { "field": "frame" },
+                "pose": { "position": "pos", "orientation": "quat" } },
+              { "type": "foxglove.FrameTransform", "parent_frame_id": "world", "child_frame_id": { "field": "frame" },
+                "translation": "pos", "rotation": [0, 0, 0.7071067811865476, 0.7071067811865476] },
+              { "type": "foxglove.FrameTransforms", "transforms": [
+                { "parent_frame_id": "world", "child_frame_id": "base", "translation": "pos",
+                  "rotation": [0, 0, 0.7071067811865476, 0.7071067811865476] },
+                { "parent_frame_id": "base", "child_frame_id": { "field": "frame" }, "translation": "pos",
+                  "rotation": { "x": 0, "y": 0, "z": 0.7071067811865476, "w": 0.7071067811865476 } } ] },
+              { "type": "foxglove.LaserScan", "frame_id": "laser", "pose": { "position": "pos", "orientation": "quat" },
+                "start_angle": -1, "end_angle": "angle", "ranges": "ranges", "intensities": "intens" },
+              { "type": "foxglove.PointCloud", "frame_id": { "field": "frame" }, "x": "px", "y": "py", "z": "pz",
+                "intensity": "pi", "count": "n" },
+              { "type": "sensor_msgs/JointState", "frame_id": { "field": "frame" },
+                "name": ["shoulder", "elbow", "wrist"], "position": "joints", "velocity": "speeds" },
+              { "type": "sensor_msgs/JointState", "name": ["shoulder", "elbow", "wrist"], "position": "joints" } ]""";
+    /** The topic suffixes of {@link #MAPPINGS}, in order. */
+    public static final List<String> SUFFIXES = List.of("Vector3", "Quaternion", "PoseInFrame", "FrameTransform",
+            "FrameTransforms", "LaserScan", "PointCloud", "JointState", "JointState.2");
     public static final int VALID_POINTS = 3;
     public static final List<String> JOINTS = List.of("shoulder", "elbow", "wrist");
 
     private WellKnownFixture() {}
+
+    /** The schema of region {@code probe}: record {@code probe}, annotated with {@link #MAPPINGS}. */
+    public static Layout annotated() {
+        return LayoutCompiler.compile(SchemaParser.parse("{\"schema\":\"probe\",\"version\":1,\"records\":[{"
+                + "\"name\":\"probe\",\"depth\":4,\"fields\":" + FIELDS + ",\"wellKnown\":" + MAPPINGS + "}]}",
+                "probe.json"));
+    }
 
     public static RecordLayout record() {
         return LayoutCompiler.compile(SchemaParser.parse("{\"schema\":\"probe\",\"version\":1,\"records\":[{\"name\":"
@@ -127,7 +159,7 @@ public final class WellKnownFixture {
                 continue;
             }
             for (int i = 0; i < f.elementCount(); i++) {
-                double v = f.name().equals("n") ? VALID_POINTS : k + i + (f.type().isFloat() ? 0.5 : 0);
+                double v = value(f, i, k);
                 int e = at + i * f.type().sizeBytes();
                 switch (f.type()) {
                     case F32 -> slot.putFloat(e, (float) v);
@@ -140,5 +172,24 @@ public final class WellKnownFixture {
             }
         }
         return slot;
+    }
+
+    /** Element {@code i} of field {@code f} in sample {@code k}. */
+    static double value(FieldLayout f, int i, long k) {
+        return f.name().equals("n") ? VALID_POINTS : k + i + (f.type().isFloat() ? 0.5 : 0);
+    }
+
+    /** Sets the writer's fields to sample {@code k}'s values (then commit it). */
+    public static DynamicWriter fill(DynamicWriter w, long k) {
+        for (FieldLayout f : w.record().fields()) {
+            if (f.type() == FieldType.STRING) {
+                w.setText(f, "link" + k);
+            } else {
+                for (int i = 0; i < f.elementCount(); i++) {
+                    w.setDouble(f, i, value(f, i, k));
+                }
+            }
+        }
+        return w;
     }
 }
