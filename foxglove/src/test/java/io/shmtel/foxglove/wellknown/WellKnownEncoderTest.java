@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.foxglove.MessageEncoding;
 import io.shmtel.schema.layout.RecordLayout;
@@ -57,8 +55,8 @@ class WellKnownEncoderTest {
         String definition = WellKnownSchemas.schema(type, MessageEncoding.CDR);
         assertThat(definition).startsWith("# " + WellKnownSchemas.schemaName(type, MessageEncoding.CDR) + "\n");
         JsonNode decoded = new Ros2CdrDecoder(definition).decode(cdr);
-        assertThat(comparable(decoded)).as("CDR of %s, read with its ROS 2 definition", type)
-                .isEqualTo(comparable(message));
+        assertThat(WellKnownFixture.comparable(decoded)).as("CDR of %s, read with its ROS 2 definition", type)
+                .isEqualTo(WellKnownFixture.comparable(message));
     }
 
     /** Every member the schema requires is there, none it does not know, recursively through objects. */
@@ -79,30 +77,6 @@ class WellKnownEncoderTest {
         for (String n : names) {
             checkMembers(value.get(n), schema.get("properties").get(n), where + "." + n);
         }
-    }
-
-    /** The JSON message as the CDR decoder writes it: time {sec, nanosec}, bytes as numbers, all numbers doubles. */
-    static JsonNode comparable(JsonNode json) {
-        if (json.isObject()) {
-            ObjectNode o = JSON.createObjectNode();
-            for (Map.Entry<String, JsonNode> e : json.properties()) {
-                if (e.getKey().equals("data") && e.getValue().isTextual()) {
-                    ArrayNode bytes = o.putArray("data");
-                    for (byte b : Base64.getDecoder().decode(e.getValue().asText())) {
-                        bytes.add((double) (b & 0xFF));
-                    }
-                } else {
-                    o.set(e.getKey().equals("nsec") ? "nanosec" : e.getKey(), comparable(e.getValue()));
-                }
-            }
-            return o;
-        }
-        if (json.isArray()) {
-            ArrayNode a = JSON.createArrayNode();
-            json.forEach(v -> a.add(comparable(v)));
-            return a;
-        }
-        return json.isNumber() ? JSON.getNodeFactory().numberNode(json.doubleValue()) : json;
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.shmtel.foxglove.wellknown;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.core.view.Utf8;
 import io.shmtel.schema.FieldType;
@@ -19,6 +23,7 @@ import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.schema.wellknown.WellKnownType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +72,7 @@ public final class WellKnownFixture {
     public static final List<String> SUFFIXES = List.of("Vector3", "Quaternion", "PoseInFrame", "FrameTransform",
             "FrameTransforms", "LaserScan", "PointCloud", "JointState", "JointState.2");
     public static final int VALID_POINTS = 3;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     public static final List<String> JOINTS = List.of("shoulder", "elbow", "wrist");
 
     private WellKnownFixture() {}
@@ -191,5 +197,43 @@ public final class WellKnownFixture {
             }
         }
         return w;
+    }
+
+    /** The JSON message as the CDR decoder writes it: time {sec, nanosec}, bytes as numbers, all numbers doubles. */
+    public static JsonNode comparable(JsonNode json) {
+        if (json.isObject()) {
+            ObjectNode o = NODES.objectNode();
+            for (Map.Entry<String, JsonNode> e : json.properties()) {
+                if (e.getKey().equals("data") && e.getValue().isTextual()) {
+                    ArrayNode bytes = o.putArray("data");
+                    for (byte b : Base64.getDecoder().decode(e.getValue().asText())) {
+                        bytes.add((double) (b & 0xFF));
+                    }
+                } else {
+                    o.set(e.getKey().equals("nsec") ? "nanosec" : e.getKey(), comparable(e.getValue()));
+                }
+            }
+            return o;
+        }
+        if (json.isArray()) {
+            ArrayNode a = NODES.arrayNode();
+            json.forEach(v -> a.add(comparable(v)));
+            return a;
+        }
+        return json.isNumber() ? NODES.numberNode(json.doubleValue()) : json;
+    }
+
+    /** {@link #comparable} without the times ({@code timestamp}, {@code header.stamp}): for messages sent live. */
+    public static JsonNode timeless(JsonNode json) {
+        JsonNode c = comparable(json).deepCopy();
+        strip(c);
+        return c;
+    }
+
+    private static void strip(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            o.remove(List.of("timestamp", "stamp"));
+        }
+        node.forEach(WellKnownFixture::strip);
     }
 }
