@@ -3,20 +3,21 @@ package io.shmtel.foxglove.wellknown;
 import io.shmtel.core.view.DynamicView;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
  * Writes a well-known message as the JSON object Foxglove's JSON schemas describe. Numbers that JSON cannot
- * carry (NaN, infinities) are written as {@code null}. Reuses its buffers from message to message.
+ * carry (NaN, infinities) are written as {@code null}; bytes as base64. Reuses its buffers from message to
+ * message.
  */
 final class JsonSink implements MessageSink {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int INITIAL_DEPTH = 8;
+    /** The base64 alphabet (RFC 4648, with padding), as JSON carries Foxglove's {@code bytes}. */
+    private static final char[] BASE64 =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".toCharArray();
 
     private final StringBuilder json = new StringBuilder(256);
-    private final Base64.Encoder base64 = Base64.getEncoder();
-    private byte[] base64Out = new byte[0];
     /** Whether the object or array at each depth has no member yet. */
     private boolean[] empty = new boolean[INITIAL_DEPTH];
     private int depth;
@@ -147,14 +148,20 @@ final class JsonSink implements MessageSink {
     @Override
     public void bytes(String name, byte[] data, int length) {
         member(name);
-        int encoded = (length + 2) / 3 * 4;
-        if (base64Out.length < encoded) {
-            base64Out = new byte[encoded];
-        }
-        int n = base64.encode(length == data.length ? data : Arrays.copyOf(data, length), base64Out);
         json.append('"');
-        for (int i = 0; i < n; i++) {
-            json.append((char) base64Out[i]);
+        int i = 0;
+        for (; i + 2 < length; i += 3) { // whole groups of 3 bytes: 4 characters
+            int group = (data[i] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8 | data[i + 2] & 0xFF;
+            json.append(BASE64[group >>> 18]).append(BASE64[group >>> 12 & 0x3F]).append(BASE64[group >>> 6 & 0x3F])
+                    .append(BASE64[group & 0x3F]);
+        }
+        if (length - i == 1) {
+            int group = (data[i] & 0xFF) << 16;
+            json.append(BASE64[group >>> 18]).append(BASE64[group >>> 12 & 0x3F]).append("==");
+        } else if (length - i == 2) {
+            int group = (data[i] & 0xFF) << 16 | (data[i + 1] & 0xFF) << 8;
+            json.append(BASE64[group >>> 18]).append(BASE64[group >>> 12 & 0x3F]).append(BASE64[group >>> 6 & 0x3F])
+                    .append('=');
         }
         json.append('"');
     }

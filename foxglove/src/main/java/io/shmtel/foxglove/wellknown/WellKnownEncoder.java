@@ -95,9 +95,12 @@ public final class WellKnownEncoder {
                 }
                 steps.add((s, v, t) -> {
                     s.beginList("transforms", transforms.size());
-                    for (List<Step> members : transforms) {
+                    for (int i = 0; i < transforms.size(); i++) {
                         s.beginStruct(null);
-                        members.forEach(m -> m.write(s, v, t));
+                        List<Step> members = transforms.get(i);
+                        for (int m = 0; m < members.size(); m++) {
+                            members.get(m).write(s, v, t);
+                        }
                         s.endStruct();
                     }
                     s.endList();

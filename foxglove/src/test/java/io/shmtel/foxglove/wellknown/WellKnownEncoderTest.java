@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -136,6 +137,40 @@ class WellKnownEncoderTest {
                         .asString(StandardCharsets.ISO_8859_1).isEqualTo(new String(WellKnownEncoder.create(RECORD,
                                 WellKnownFixture.def(def.type()), e).encode(sample(), T), StandardCharsets.ISO_8859_1));
             }
+        }
+    }
+
+    @Test
+    void pointDataIsBase64AsTheJdkWritesItForEveryPaddingAndCount() throws Exception {
+        for (int valid = 0; valid <= 4; valid++) {
+            // 3 columns (no intensity): 12 bytes a point, so the padding cycles through none, one and two.
+            Map<String, Binding> b = new LinkedHashMap<>(WellKnownFixture.def(WellKnownType.POINT_CLOUD)
+                    .bindings());
+            b.remove("intensity");
+            b.put("count", new Binding.Constant(valid));
+            byte[] m = WellKnownEncoder.create(RECORD, new WellKnownDef(WellKnownType.POINT_CLOUD, b),
+                    MessageEncoding.JSON).encode(sample(), T);
+            byte[] cdr = WellKnownEncoder.create(RECORD, new WellKnownDef(WellKnownType.POINT_CLOUD, b),
+                    MessageEncoding.CDR).encode(sample(), T);
+            JsonNode decoded = new Ros2CdrDecoder(WellKnownSchemas.schema(WellKnownType.POINT_CLOUD,
+                    MessageEncoding.CDR)).decode(cdr);
+            byte[] raw = new byte[decoded.get("data").size()];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = (byte) decoded.get("data").get(i).asInt();
+            }
+            assertThat(raw).hasSize(valid * 12);
+            assertThat(JSON.readTree(m).get("data").asText()).isEqualTo(Base64.getEncoder().encodeToString(raw));
+        }
+        for (int n = 0; n < 7; n++) { // every remainder of the byte count mod 3
+            byte[] bytes = new byte[n];
+            for (int i = 0; i < n; i++) {
+                bytes[i] = (byte) (0xF0 + i * 37);
+            }
+            JsonSink sink = new JsonSink();
+            sink.begin();
+            sink.bytes("data", bytes, n);
+            assertThat(JSON.readTree(sink.finish()).get("data").asText())
+                    .isEqualTo(Base64.getEncoder().encodeToString(bytes));
         }
     }
 
