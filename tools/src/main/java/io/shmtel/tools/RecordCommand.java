@@ -132,7 +132,9 @@ final class RecordCommand implements Callable<Integer> {
                 }
             }, "shmtel-record-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            err.printf("recording %d channel%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s", output,
+            int derived = channels.stream().mapToInt(c -> c.derived().size()).sum();
+            err.printf("recording %d channel%s%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s",
+                    derived == 0 ? "" : " (and " + derived + " well-known)", output,
                     durationSeconds == null ? "; Ctrl-C to stop" : " for " + durationSeconds + " s");
             err.flush();
             long epochOffsetNs = Clocks.monotonicToEpochOffsetNs(); // for viewers

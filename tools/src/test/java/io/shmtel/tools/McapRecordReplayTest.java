@@ -312,6 +312,7 @@ class McapRecordReplayTest {
             try {
                 CliTest.Result record = shmtel("record", "robot", "-o", file.toString(), "--duration", "0.5");
                 assertThat(record.code()).as(record.err()).isZero();
+                assertThat(record.err()).contains("recording 1 channel (and 3 well-known) into " + file);
             } finally {
                 stop.set(true);
                 writer.join();
