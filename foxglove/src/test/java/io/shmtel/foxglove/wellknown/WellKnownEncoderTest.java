@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmtel.core.view.DynamicView;
 import io.shmtel.foxglove.MessageEncoding;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.wellknown.Binding;
 import io.shmtel.schema.wellknown.WellKnownDef;
@@ -14,11 +16,14 @@ import io.shmtel.schema.wellknown.WellKnownType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -172,6 +177,36 @@ class WellKnownEncoderTest {
             assertThat(JSON.readTree(sink.finish()).get("data").asText())
                     .isEqualTo(Base64.getEncoder().encodeToString(bytes));
         }
+    }
+
+    /** The annotated example schemas (schema/examples): every mapping encodes a sample, in both encodings, alike. */
+    @Test
+    void everyMappingOfTheExampleSchemasEncodesInBothEncodingsAlike() throws Exception {
+        List<String> seen = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of("../schema/examples"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                if (!Files.readString(file).contains("\"wellKnown\"")) {
+                    continue;
+                }
+                for (RecordLayout r : LayoutCompiler.compile(SchemaParser.parse(file)).records()) {
+                    ByteBuffer slot = ByteBuffer.allocate(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+                    DynamicView v = new DynamicView(r).wrap(slot, 0);
+                    for (WellKnownDef def : r.wellKnown()) {
+                        JsonNode json = JSON.readTree(WellKnownEncoder.create(r, def, MessageEncoding.JSON)
+                                .encode(v, T));
+                        checkMembers(json, JSON.readTree(WellKnownSchemas.schema(def.type(), MessageEncoding.JSON)),
+                                def.type().typeName());
+                        byte[] cdr = WellKnownEncoder.create(r, def, MessageEncoding.CDR).encode(v, T);
+                        assertThat(WellKnownFixture.comparable(new Ros2CdrDecoder(WellKnownSchemas.schema(def.type(),
+                                MessageEncoding.CDR)).decode(cdr))).as("%s %s", file, def.type())
+                                .isEqualTo(WellKnownFixture.comparable(json));
+                        seen.add(def.type().typeName());
+                    }
+                }
+            }
+        }
+        assertThat(seen).as("mappings in schema/examples").contains("foxglove.LaserScan", "foxglove.PointCloud",
+                "foxglove.PoseInFrame");
     }
 
     @Test
