@@ -17,9 +17,9 @@ import java.util.Map;
 /**
  * The names and definitions a well-known channel is advertised with, and its topic. Foxglove's types are as
  * {@code @foxglove/schemas} publishes them (copied into this module's resources by
- * {@code src/test/node/wellknown-schemas.mjs}, which a test runs to check they still match): JSON schema name
- * {@code foxglove.LaserScan}, ROS 2 {@code foxglove_msgs/msg/LaserScan}. Joint states are ROS 2's
- * {@code sensor_msgs/msg/JointState} in both encodings.
+ * {@code src/test/node/wellknown-schemas.mjs}, which a test runs to check they still match; the package is MIT
+ * licensed): JSON schema name {@code foxglove.LaserScan}, ROS 2 {@code foxglove_msgs/msg/LaserScan}. Joint states
+ * are ROS 2's {@code sensor_msgs/msg/JointState} in both encodings.
  */
 public final class WellKnownSchemas {
     private static final String RESOURCES = "/io/shmtel/foxglove/wellknown/";
