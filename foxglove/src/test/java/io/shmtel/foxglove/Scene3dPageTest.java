@@ -7,11 +7,18 @@ import io.shmtel.core.NodeTools;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.schema.SchemaParser;
+import io.shmtel.schema.layout.FieldLayout;
+import io.shmtel.schema.layout.Layout;
+import io.shmtel.schema.layout.LayoutCompiler;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The built-in page's 3D view in Debian's Chromium: against a stand-in Foxglove server (Node) that advertises
  * a moving {@code foxglove.FrameTransforms} tree and a {@code foxglove.PoseInFrame}, serving this server's
- * own page files, and against the real server with no transform channels.
+ * own page files; against the real server, the well-known channel of a record annotated as
+ * {@code foxglove.FrameTransforms}, and no transform channels at all; and the view's logic alone in Node.
  */
 @ExtendWith(ShmDirectory.class)
 class Scene3dPageTest {
@@ -32,6 +40,20 @@ class Scene3dPageTest {
     static final int SATURATION = 80;
     /** The checks scene3d-unit-test.mjs makes when it runs to its end. */
     static final int MIN_UNIT_CHECKS = 32;
+
+    /** Two links whose transforms a record carries, annotated as foxglove.FrameTransforms (issue 27). */
+    static final String TWO_LINKS = """
+            { "schema": "two_links", "version": 1, "records": [ { "name": "tf", "depth": 8,
+              "fields": [ { "name": "translation", "type": "f64", "count": 6 },
+                          { "name": "rotation", "type": "f64", "count": 8 } ],
+              "wellKnown": { "type": "foxglove.FrameTransforms", "transforms": [
+                { "parent_frame_id": "world", "child_frame_id": "base", "translation": "translation[0]",
+                  "rotation": "rotation[0]" },
+                { "parent_frame_id": "base", "child_frame_id": "tip", "translation": "translation[3]",
+                  "rotation": "rotation[4]" } ] } } ] }
+            """;
+    static final double TF_RATE_HZ = 100;
+    static final double TURN_RAD_PER_S = 2;
 
     static Path chromium() {
         Path chromium = Path.of(System.getenv().getOrDefault("SHMTEL_CHROMIUM", "/usr/bin/chromium"));
@@ -116,6 +138,55 @@ class Scene3dPageTest {
                     + "foxglove.FrameTransforms");
             assertThat(r.get("frames").asText()).isEmpty();
             assertThat(r.get("channels").asInt()).as("channels listed: the page had the advertisement").isPositive();
+        }
+    }
+
+    /** The real server's well-known channel of an annotated record, drawn and moving. */
+    @Test
+    void theServersFrameTransformsChannelOfAnAnnotatedRecordIsDrawn(RegionOptions options) throws Exception {
+        chromium();
+        Path node = NodeTools.install(NodeClientsTest.SCRIPTS, NodeClientsTest.INSTALLED);
+        Layout layout = LayoutCompiler.compile(SchemaParser.parse(TWO_LINKS, "two_links.json"));
+        Path screenshot = Path.of("target/scene3d-serve.png").toAbsolutePath();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("robot", layout, options);
+                FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(options).withPort(0)
+                        .withScanPeriod(Duration.ofMillis(100)), line -> { })) {
+            Thread feed = new Thread(() -> {
+                DynamicWriter w = new DynamicWriter(publisher.sink("tf"), layout.record("tf").orElseThrow());
+                FieldLayout translation = w.field("translation");
+                FieldLayout rotation = w.field("rotation");
+                long start = System.nanoTime();
+                while (!stop.get()) {
+                    double half = TURN_RAD_PER_S * (System.nanoTime() - start) / 1e9 / 2;
+                    double[] t = {0, 0, 0.2, 0.5, 0, 0};
+                    double[] q = {0, 0, Math.sin(half), Math.cos(half), 0, 0, 0, 1};
+                    for (int i = 0; i < t.length; i++) {
+                        w.setDouble(translation, i, t[i]);
+                    }
+                    for (int i = 0; i < q.length; i++) {
+                        w.setDouble(rotation, i, q[i]);
+                    }
+                    w.commit();
+                    LockSupport.parkNanos((long) (1e9 / TF_RATE_HZ));
+                }
+            }, "two-links");
+            feed.start();
+            try {
+                NodeTools.Result result = NodeTools.run(node, 90, "node", "scene3d-test.mjs",
+                        "http://127.0.0.1:" + server.address().getPort() + "/?view=3d", screenshot.toString(),
+                        "base,tip,world");
+                assertThat(result.code()).as(result.output()).isZero();
+                JsonNode r = WsClient.JSON.readTree(result.resultJson());
+                System.out.println("chromium, 3D view of serve's robot/tf/FrameTransforms: " + r);
+                assertThat(r.get("topics").toString()).isEqualTo("[\"robot/tf/FrameTransforms\"]");
+                assertThat(r.get("frames").toString()).isEqualTo("[\"base\",\"tip\",\"world\"]");
+                assertThat(r.get("differing").asInt()).as("pixels changed as the link turned")
+                        .isGreaterThan(MIN_DIFFERING_PIXELS);
+            } finally {
+                stop.set(true);
+                feed.join();
+            }
         }
     }
 
