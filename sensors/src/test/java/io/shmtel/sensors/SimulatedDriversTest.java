@@ -14,6 +14,7 @@ import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.force_torque.WrenchView;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.status_flag.StatusView;
+import io.shmtel.sensors.kinematics.Quaternions;
 import io.shmtel.sensors.sim.SimulatedArmDriver;
 import io.shmtel.sensors.sim.SimulatedForceTorqueDriver;
 import io.shmtel.sensors.sim.SimulatedImuDriver;
@@ -97,6 +98,57 @@ class SimulatedDriversTest {
             assertThat(v.temperature()).isBetween(32f, 38f);
             assertThat(v.sensorId()).isEqualTo(3);
             assertThat(v.saturated()).isFalse();
+        }
+    }
+
+    @Test
+    void theImuOrientationIsAUnitQuaternionIntegratedFromTheGyroThatAgreesWithGravity() throws Exception {
+        int samples = 20_000; // 20 simulated seconds: several rocking periods
+        List<ByteBuffer> slots = new ArrayList<>();
+        run(new SimulatedImuDriver(7, 0, 0, 1000, 3), samples, slots);
+        ImuSampleView v = new ImuSampleView();
+        double[] q = new double[Quaternions.SIZE];
+        double[] up = new double[Quaternions.VECTOR];
+        double largestTilt = 0;
+        for (int k = 0; k < samples; k++) {
+            v.wrap(slots.get(k), 0);
+            v.orientation(q);
+            assertThat(Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3])).as("|q| at %d", k)
+                    .isCloseTo(1.0, within(1e-12));
+            // the world's up in the body frame (the inverse rotation) is where the accelerometer sees gravity
+            double[] inverse = {-q[0], -q[1], -q[2], q[3]};
+            up[0] = 0;
+            up[1] = 0;
+            up[2] = 1;
+            Quaternions.rotate(inverse, 0, up, 0, up, 0);
+            double g = Math.sqrt(v.accel(0) * v.accel(0) + v.accel(1) * v.accel(1) + v.accel(2) * v.accel(2));
+            double cos = (up[0] * v.accel(0) + up[1] * v.accel(1) + up[2] * v.accel(2)) / g;
+            assertThat(Math.acos(Math.min(1, cos))).as("angle between gravity and the orientation's up at %d", k)
+                    .isLessThan(0.02);
+            largestTilt = Math.max(largestTilt, Math.acos(up[2]));
+        }
+        v.wrap(slots.get(0), 0);
+        assertThat(v.orientation(new double[Quaternions.SIZE])).containsExactly(0, 0, 0, 1);
+        assertThat(largestTilt).as("the platform rocks visibly").isGreaterThan(0.1);
+
+        // sample k depends on (seed, k) only: a driver that skipped samples reports the same orientation
+        SimulatedImuDriver skipping = new SimulatedImuDriver(7, 0, 0, 1000, 3);
+        RecordLayout r = skipping.layout().record(skipping.record()).orElseThrow();
+        ByteBuffer region = ByteBuffer.allocateDirect((int) skipping.layout().regionLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        RingGeometry g = RingGeometry.of(r);
+        var writer = skipping.newWriter(new RingWriter(region, g));
+        RingReader reader = new RingReader(region, g);
+        ImuSampleView read = new ImuSampleView();
+        for (long k : new long[] {0, 1, 7, 500, 12_345}) {
+            skipping.sample(writer, k, k);
+            writer.commit(k);
+            ByteBuffer snapshot = ByteBuffer.allocate(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+            reader.readLatest(snapshot);
+            read.wrap(snapshot, 0);
+            v.wrap(slots.get((int) k), 0);
+            assertThat(read.orientation(new double[Quaternions.SIZE])).as("sample %d", k)
+                    .containsExactly(v.orientation(new double[Quaternions.SIZE]));
         }
     }
 
