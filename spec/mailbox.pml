@@ -3,6 +3,7 @@
 //! mutant: RECOVER_STORES_BEFORE_CAS | -m10000 | recovery stores holder start 0 and code -1, then CASes READING|p -> ERROR|k+1 (the code before issue 23, hole 2): a stalled recoverer's code store lands on a later consumer's answer, its sender reads -1
 //! mutant: RECOVER_NO_SLOT_RECHECK | -m10000 | R4 as first written (word, liveness check, then k from the slot): the holder start read belongs to a later holder, a live holder is taken for dead when the word comes back to READING|p
 //! mutant: WRITER_RESUMES_AT_WORD_COUNT | -m10000 | a writer taking over resumes at the word's count, not past the slot's index (rule R7 dropped): index k completed twice with two contents
+//! mutant: UNREADABLE_START_MEANS_DEAD | -m10000 | a holder whose start time cannot be read is taken for dead (the code before issue 23, hole 3; rule R5 dropped): a live holder's message is claimed and answered -1
 //! mutant: CONSUMER_CODE_AFTER_CAS | -m10000 | the consumer stores its error code after its CAS READING|pid -> ERROR|k+1: the writer reads a stale code
 /*
  * shmtel mailbox record handshake (docs/format.md "Mailbox records", issue 23, rules R4 and R7 of
@@ -18,7 +19,8 @@
  *    handshake word is the pair (wstate, whigh), read and compare-and-swapped as one atomic step.
  *  - Process death is a ghost flag alive[pid]; a process's start time is its pid (distinct, never
  *    0), so "holder start" is the pid that stored it. Pid reuse is left out: a dead pid never comes
- *    back, so "dead" is !alive[p] or a stored non-zero holder start that is not p's own.
+ *    back, so "dead" is !alive[p] or a stored non-zero holder start that is not p's own. A live
+ *    p's start time may also be unreadable (a choice at every check): rule R5, alive.
  *  - Sleeping and waking (futex) are in wake.pml; here a wait is a blocking guard on the word.
  *  - The payload is 2 words; message k from writer generation g carries CONTENT(g,k) in both, so a
  *    copy mixing two puts, or index k put twice with different contents, is visible.
@@ -288,13 +290,22 @@ end_idle:
        :: !ok -> goto next
        :: else
        fi;
-       if  /* p dead: no process p, or p's start time is not the non-zero stored holder start */
+       if  /* p dead: no process p, or p's start time is readable and not the non-zero stored holder start */
        :: !alive[p] -> skip
        :: else ->
-            h = hs;
             if
-            :: h != 0 && h != p -> skip
-            :: else -> goto next
+            :: true ->                                 /* p's start time read: p here (no pid reuse) */
+                 h = hs;
+                 if
+                 :: h != 0 && h != p -> skip
+                 :: else -> goto next
+                 fi
+            :: true ->                                 /* unreadable: hidepid, EMFILE, another PID namespace */
+#ifdef MUTANT_UNREADABLE_START_MEANS_DEAD
+                 skip                                  /* taken for dead, as the code was before issue 23 */
+#else
+                 goto next                             /* rule R5: an unreadable start time means alive */
+#endif
             fi
        fi;
 #ifdef MUTANT_RECOVER_NO_SLOT_RECHECK

@@ -5,6 +5,7 @@ import io.shmtel.core.Publisher;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.RegionOwnedException;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.schema.layout.Layout;
 import java.util.ArrayList;
@@ -67,9 +68,7 @@ final class Mirror {
         try {
             publisher = Publisher.create(name, layout, mirrorOptions, epoch);
             if (stats == null) {
-                stats = Publisher.create(name + ReceiverBridge.STATS_SUFFIX, ReceiverBridge.STATS_LAYOUT,
-                        config.regions().withCloseOnShutdown(false));
-                statsWriter = new LinkWriter(stats.sink("link"));
+                createStats();
             }
         } catch (RegionOwnedException e) {
             publisher = null;
@@ -142,6 +141,37 @@ final class Mirror {
             }
         }
         return true;
+    }
+
+    /**
+     * The mirror's file was truncated under this bridge (someone shrank it: corrupt, docs/format.md
+     * "Truncated files"): said in the log, and the mirror starts again in a new file at the same epoch
+     * (the cut file's header no longer validates, so it is replaced), its records attached to it at
+     * once; its readers report CORRUPT, then follow the new file. False when the name could not be had.
+     */
+    boolean truncated() {
+        log.accept("bridge " + config.name() + ": " + publisher.region().truncation(
+                "this bridge writes the mirror again in a new file").getMessage());
+        return restart(false);
+    }
+
+    /** The statistics region's file was truncated: said in the log, and a new one replaces it. */
+    void statsTruncated() {
+        log.accept("bridge " + config.name() + ": " + stats.region().truncation(
+                "this bridge writes the statistics again in a new file").getMessage());
+        stats.close(); // writes nothing into the cut file, releases the lock
+        stats = null;
+        try {
+            createStats();
+        } catch (RegionOwnedException | RegionTruncatedException e) {
+            log.accept("bridge " + config.name() + ": no statistics for " + name + ": " + e.getMessage());
+        }
+    }
+
+    private void createStats() {
+        stats = Publisher.create(name + ReceiverBridge.STATS_SUFFIX, ReceiverBridge.STATS_LAYOUT,
+                config.regions().withCloseOnShutdown(false));
+        statsWriter = new LinkWriter(stats.sink("link"));
     }
 
     /** Mirrors the source writer's end: CLOSED closes the mirror, WRITER_DEAD abandons it. */

@@ -11,8 +11,10 @@ import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.idle.WakeSignal;
 import io.shmtel.core.placement.PlacementException;
 import io.shmtel.core.region.InvalidRegionNameException;
+import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionDirectory;
 import io.shmtel.core.region.RegionOptions;
+import io.shmtel.core.region.RegionTruncatedException;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.SchemaParser;
@@ -148,20 +150,32 @@ public final class ReceiverBridge implements AutoCloseable {
         }
         try {
             long nextStats = System.nanoTime() + config.statsPeriod().toNanos();
+            // A fault on the mapping of a mirror truncated under the bridge (SIGBUS) that the JVM raises at a later
+            // instruction than the store ends one turn here; the next publish into that mirror finds it truncated and
+            // starts it again (onSample). The other mirrors go on.
             while (running) {
-                int n = in.poll(handler, 256);
-                long now = System.nanoTime();
-                if (now - nextStats >= 0) {
-                    nextStats = now + config.statsPeriod().toNanos();
-                    monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
-                    publishStats(now);
-                }
-                if (n == 0) {
-                    // Blocking parks until the transport wakes this thread (a frame may have arrived) or the
-                    // next statistics; over a transport that does not, at most maxPark. Polling strategies poll.
-                    idle.idle(PARK, in.wakesPoller() ? nextStats - now : config.maxPark().toNanos());
-                } else {
-                    idle.reset();
+                try {
+                    while (running) {
+                        int n = in.poll(handler, 256);
+                        long now = System.nanoTime();
+                        if (now - nextStats >= 0) {
+                            nextStats = now + config.statsPeriod().toNanos();
+                            monotonicToEpochNs = Clocks.monotonicToEpochOffsetNs();
+                            publishStats(now);
+                        }
+                        if (n == 0) {
+                            // Blocking parks until the transport wakes this thread (a frame may have arrived) or the
+                            // next statistics; over a transport that does not, at most maxPark. Polling strategies
+                            // poll.
+                            idle.idle(PARK, in.wakesPoller() ? nextStats - now : config.maxPark().toNanos());
+                        } else {
+                            idle.reset();
+                        }
+                    }
+                } catch (InternalError e) {
+                    if (Region.truncatedMappingFault(e) == null) {
+                        throw e;
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -332,21 +346,43 @@ public final class ReceiverBridge implements AutoCloseable {
             withoutSchema++;
             return;
         }
-        RingWriter writer = link.writerAt(index);
-        if (writer == null) {
-            duplicates++; // the mirror has this index or a later one: a sample is never written backwards
-            return;
-        }
         link.staging.put(0, frame, Frames.SAMPLE_PAYLOAD, payload);
         long publishEpochNs = frame.getLong(Frames.PUBLISH_EPOCH_NS);
         long nowMonotonic = System.nanoTime();
-        writer.publish(link.staging, payload, publishEpochNs - monotonicToEpochNs);
+        long timestampNs = publishEpochNs - monotonicToEpochNs;
+        boolean published;
+        try {
+            published = publishAt(link, index, payload, timestampNs);
+        } catch (RegionTruncatedException e) {
+            // The mirror's file was cut under this bridge: a new file, and this sample into it.
+            if (!link.mirror.truncated() || link.writer == null) {
+                return; // the name could not be had (said in the log): the sample is dropped
+            }
+            published = publishAt(link, index, payload, timestampNs);
+        }
+        if (!published) {
+            duplicates++; // the mirror has this index or a later one: a sample is never written backwards
+            return;
+        }
         link.publishedInEpoch = true;
         long latency = nowMonotonic + monotonicToEpochNs - publishEpochNs;
         link.latency.recordValue(Math.min(Math.max(0, latency), link.latency.getHighestTrackableValue()));
         link.received++;
         link.intervalBytes += payload;
         received++;
+    }
+
+    /**
+     * Publishes the staged sample at source index {@code index}; false when the mirror has that index or a
+     * later one. Throws {@link RegionTruncatedException} when the mirror's file was cut.
+     */
+    private static boolean publishAt(Link link, long index, int payload, long timestampNs) {
+        RingWriter writer = link.writerAt(index);
+        if (writer == null) {
+            return false;
+        }
+        writer.publish(link.staging, payload, timestampNs);
+        return true;
     }
 
     private void onStatus(ByteBuffer frame) {
@@ -369,7 +405,13 @@ public final class ReceiverBridge implements AutoCloseable {
             return;
         }
         switch (state) {
-            case LIVE -> mirror.publisher.heartbeat();
+            case LIVE -> {
+                try {
+                    mirror.publisher.heartbeat();
+                } catch (RegionTruncatedException e) {
+                    mirror.truncated(); // a new file, which starts with a fresh heartbeat
+                }
+            }
             case CLOSED, WRITER_DEAD -> mirror.end(state);
             default -> { } // STALLED: no heartbeat, so local readers see STALLED too
         }
@@ -398,10 +440,14 @@ public final class ReceiverBridge implements AutoCloseable {
             long max = h.getTotalCount() == 0 ? 0 : h.getMaxValue();
             h.reset();
             if (mirror.stats != null) {
-                mirror.statsWriter.sourceRecord(link.record).sender(link.label).remoteState(state)
-                        .sourceEpoch(link.epoch)
-                        .received(link.received).lostLink(link.lostLink).lostSender(link.lostSender).repairs(repairs)
-                        .rateHz(rate).bytesPerS(bytes).latencyP50Ns(p50).latencyP99Ns(p99).latencyMaxNs(max).commit();
+                try {
+                    mirror.statsWriter.sourceRecord(link.record).sender(link.label).remoteState(state)
+                            .sourceEpoch(link.epoch).received(link.received).lostLink(link.lostLink)
+                            .lostSender(link.lostSender).repairs(repairs).rateHz(rate).bytesPerS(bytes)
+                            .latencyP50Ns(p50).latencyP99Ns(p99).latencyMaxNs(max).commit();
+                } catch (RegionTruncatedException e) {
+                    mirror.statsTruncated(); // this period's figures are lost; the next go into the new file
+                }
             }
             if (intervalReceived > 0 || !state.equals(link.loggedState)) {
                 link.loggedState = state;

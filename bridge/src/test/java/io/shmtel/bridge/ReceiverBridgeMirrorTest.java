@@ -17,8 +17,10 @@ import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.schema.layout.RecordLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * A mirror is read as if the driver ran here: a receiving bridge fed frames in process publishes
  * each sample at its source index (what the link lost is lost for the mirror's readers), in a
  * region whose epoch is the source's, following a source takeover in place and a new source file.
+ * A mirror or statistics file truncated under the receiver is written again in a new file.
  * (BridgeTest covers the same with real processes over Aeron, with loss on the link.)
  */
 class ReceiverBridgeMirrorTest {
@@ -41,6 +44,7 @@ class ReceiverBridgeMirrorTest {
     private static final int STREAM = 0;
     private static final int FRAME_CAPACITY = 4096;
     private static final int STALLED_AFTER_PERIODS = 100;
+    private static final long STATS_WAIT_MS = 10_000;
 
     private final InProcessTransport transport = new InProcessTransport();
     private final List<String> log = new CopyOnWriteArrayList<>();
@@ -62,9 +66,12 @@ class ReceiverBridgeMirrorTest {
 
     @AfterEach
     void stop() throws Exception {
-        bridge.close();
-        assertThat(bridge.failure()).isNull();
-        ShmDirectory.delete(dir);
+        try {
+            bridge.close();
+            assertThat(bridge.failure()).isNull();
+        } finally {
+            ShmDirectory.delete(dir);
+        }
     }
 
     private void schema(long epoch) {
@@ -271,5 +278,58 @@ class ReceiverBridgeMirrorTest {
             assertThat(mirror.region().stat().inode()).isNotEqualTo(inode);
             assertThat(pollAll(mirror, view)).isEqualTo("4");
         }
+    }
+
+    /** Cuts region {@code name}'s file to 0 bytes, as {@code truncate -s 0} would under its mapped writer. */
+    private void truncate(String name) throws Exception {
+        try (FileChannel c = FileChannel.open(dir.resolve("shmtel." + name), StandardOpenOption.WRITE)) {
+            c.truncate(0);
+        }
+    }
+
+    @Test
+    void aMirrorTruncatedUnderTheReceiverIsWrittenAgainInANewFileAndTheBridgeGoesOn() throws Exception {
+        schema(4);
+        samples(4, 0, 9);
+        transport.awaitHandled();
+        long inode;
+        long statsInode;
+        try (Region r = Region.open("counter", options); Region s = Region.open("counter.bridge", options)) {
+            inode = r.stat().inode();
+            statsInode = s.stat().inode();
+        }
+        truncate("counter");
+        truncate("counter.bridge");
+        samples(4, 10, 19);
+        transport.awaitHandled();
+        assertThat(bridge.failure()).as("what stopped the bridge thread; log " + log).isNull();
+        try (Subscriber mirror = Subscriber.open("counter", "counter", readers)) {
+            assertThat(mirror.region().stat().inode()).as("a new file").isNotEqualTo(inode);
+            assertThat(mirror.epoch()).as("still the source's epoch").isEqualTo(4);
+            DynamicView view = new DynamicView(mirror.record());
+            mirror.seekToOldest();
+            String read = pollAll(mirror, view);
+            assertThat(read).as("samples sent since, each whole at its source index, the newest last")
+                    .endsWith(" 17 18 19");
+            assertThat(Long.parseLong(read.split(" ")[0])).as("nothing from before the cut: " + read)
+                    .isGreaterThanOrEqualTo(10);
+            assertThat(stateAfterLiveStatus(mirror)).isEqualTo(WriterState.LIVE);
+        }
+        // The statistics region is written every second: at the next turn it is made again too.
+        long deadline = System.currentTimeMillis() + STATS_WAIT_MS;
+        long statsNow = statsInode;
+        while (statsNow == statsInode && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            try (Region s = Region.open("counter.bridge", options)) {
+                statsNow = s.stat().inode();
+            } catch (RuntimeException e) {
+                // still the cut file (corrupt) or between the removal and the new file's link
+            }
+        }
+        assertThat(statsNow).as("a new statistics file; log " + log).isNotEqualTo(statsInode);
+        assertThat(bridge.failure()).as("log " + log).isNull();
+        assertThat(log).anyMatch(l -> l.contains("region \"counter\"") && l.contains("was truncated to 0 bytes")
+                && l.contains("a new file"));
+        assertThat(log).anyMatch(l -> l.contains("region \"counter.bridge\"") && l.contains("was truncated"));
     }
 }

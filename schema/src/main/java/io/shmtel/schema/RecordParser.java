@@ -3,6 +3,7 @@ package io.shmtel.schema;
 import io.shmtel.schema.json.JsonProblems;
 import io.shmtel.schema.json.Node;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,18 +12,21 @@ import java.util.Map;
 
 /**
  * One record object of a schema file: its name, sync (ring or mailbox), depth, nominal rate, description and
- * fields (each read by {@link FieldParser}), and the size limits of its payload and ring. Problems go to the
- * schema file's {@link JsonProblems}.
+ * fields (each read by {@link FieldParser}), its well-known message mappings ({@link WellKnownParser}), and the
+ * size limits of its payload and ring. Problems go to the schema file's {@link JsonProblems}.
  */
 final class RecordParser {
-    static final List<String> RECORD_KEYS = List.of("name", "sync", "depth", "rateHz", "description", "fields");
+    static final List<String> RECORD_KEYS = List.of("name", "sync", "depth", "rateHz", "description", "fields",
+            WellKnownParser.KEY);
 
     private final JsonProblems problems;
     private final FieldParser fieldParser;
+    private final WellKnownParser wellKnownParser;
 
     RecordParser(JsonProblems problems) {
         this.problems = problems;
         this.fieldParser = new FieldParser(problems);
+        this.wellKnownParser = new WellKnownParser(problems);
     }
 
     /** The record {@code node} declares; null after a problem. {@code seenNames}: the schema's record names. */
@@ -46,7 +50,10 @@ final class RecordParser {
         if (name == null || fields == null) {
             return null;
         }
-        return new RecordDef(name, depth, rateHz, description, fields, sync);
+        Node wellKnownNode = obj.get(WellKnownParser.KEY);
+        List<WellKnownDef> wellKnown = wellKnownNode == null ? List.of()
+                : wellKnownParser.wellKnown(wellKnownNode, fields);
+        return new RecordDef(name, depth, rateHz, description, fields, sync, wellKnown);
     }
 
     /** The record's name (a problem, too, when another record has it; the name is still returned). */

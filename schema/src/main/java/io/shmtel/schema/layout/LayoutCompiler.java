@@ -39,7 +39,7 @@ public final class LayoutCompiler {
                     fields, payload, slot, blockOffset, blockLength, 0, def.sync());
             long fingerprint = Fingerprint.fnv1a64(partial.canonicalText());
             records.add(new RecordLayout(i, def.name(), def.depth(), def.rateHz(), def.description(), fields,
-                    payload, slot, blockOffset, blockLength, fingerprint, def.sync()));
+                    payload, slot, blockOffset, blockLength, fingerprint, def.sync(), def.wellKnown()));
             blockOffset = SlotDescriptor.align(blockOffset + blockLength, SlotDescriptor.CACHE_LINE_LENGTH);
         }
         long regionLength = SlotDescriptor.align(blockOffset, RegionHeaderDescriptor.PAGE_LENGTH);
