@@ -10,6 +10,8 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.RecordWriter;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.Binding;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.force_torque.WrenchView;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
@@ -150,6 +152,24 @@ class SimulatedDriversTest {
             assertThat(read.orientation(new double[Quaternions.SIZE])).as("sample %d", k)
                     .containsExactly(v.orientation(new double[Quaternions.SIZE]));
         }
+    }
+
+    /** The shipped schemas map the simulated fields to the well-known messages the demo shows in Foxglove. */
+    @Test
+    void theImuAndArmSchemasMapTheirFieldsToWellKnownMessages() {
+        WellKnownDef imu = BuiltInSchemas.imu().record(ImuSampleView.RECORD_NAME).orElseThrow().wellKnown().get(0);
+        assertThat(imu.type().typeName()).isEqualTo("foxglove.FrameTransform");
+        assertThat(imu.get("parent_frame_id")).isEqualTo(new Binding.Text("world"));
+        assertThat(imu.get("child_frame_id")).isEqualTo(new Binding.Text("imu"));
+        assertThat(imu.get("rotation")).isEqualTo(new Binding.Vector(List.of(new Binding.NumberRef("orientation", 0),
+                new Binding.NumberRef("orientation", 1), new Binding.NumberRef("orientation", 2),
+                new Binding.NumberRef("orientation", 3))));
+        WellKnownDef arm = BuiltInSchemas.arm().record(JointStateView.RECORD_NAME).orElseThrow().wellKnown().get(0);
+        assertThat(arm.type().typeName()).isEqualTo("sensor_msgs/JointState");
+        assertThat(arm.get("name")).isEqualTo(new Binding.Texts(List.of("joint1", "joint2", "joint3", "joint4",
+                "joint5", "joint6")));
+        assertThat(arm.get("frame_id")).isEqualTo(new Binding.TextField("frame_id"));
+        assertThat(arm.get("position")).isEqualTo(new Binding.Numbers("position"));
     }
 
     @Test

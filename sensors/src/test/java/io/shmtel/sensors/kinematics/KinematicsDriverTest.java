@@ -11,6 +11,8 @@ import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingGeometry;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.Binding;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.sensors.BuiltInDrivers;
 import io.shmtel.sensors.BuiltInSchemas;
 import io.shmtel.sensors.DriverFactory;
@@ -257,5 +259,38 @@ class KinematicsDriverTest {
         p.put("links", "[{}]");
         assertThatThrownBy(() -> f.create(new DriverParams(f.type(), f.parameters(), p)))
                 .hasMessage("parameter \"links\" of driver type \"kinematics\" must be a JSON array; found [{}]");
+    }
+
+    /**
+     * arm_tf.json's FrameTransforms annotation names transform t at the slots the driver writes it to
+     * (translation[3t], rotation[4t]), and the frames world, base_link, link1..link6 as a chain.
+     */
+    @Test
+    void theSchemasFrameTransformsAnnotationNamesTheSlotsTheDriverWrites() {
+        List<WellKnownDef> defs = BuiltInSchemas.armTf().record(TransformsView.RECORD_NAME).orElseThrow().wellKnown();
+        assertThat(defs).hasSize(1);
+        assertThat(defs.get(0).type().typeName()).isEqualTo("foxglove.FrameTransforms");
+        List<Binding.Struct> transforms = ((Binding.StructList) defs.get(0).get("transforms")).items();
+        int capacity = TransformsView.ROTATION_COUNT / Quaternions.SIZE;
+        assertThat(transforms).hasSize(capacity);
+        List<String> frames = new ArrayList<>(List.of("world", "base_link"));
+        for (int i = 1; i < capacity; i++) {
+            frames.add("link" + i);
+        }
+        for (int t = 0; t < capacity; t++) {
+            Binding.Struct s = transforms.get(t);
+            assertThat(s.get("parent_frame_id")).as("transform %d", t).isEqualTo(new Binding.Text(frames.get(t)));
+            assertThat(s.get("child_frame_id")).as("transform %d", t).isEqualTo(new Binding.Text(frames.get(t + 1)));
+            List<Binding> xyz = new ArrayList<>();
+            for (int c = 0; c < Quaternions.VECTOR; c++) {
+                xyz.add(new Binding.NumberRef("translation", t * Quaternions.VECTOR + c));
+            }
+            List<Binding> q = new ArrayList<>();
+            for (int c = 0; c < Quaternions.SIZE; c++) {
+                q.add(new Binding.NumberRef("rotation", t * Quaternions.SIZE + c));
+            }
+            assertThat(s.get("translation")).as("transform %d", t).isEqualTo(new Binding.Vector(xyz));
+            assertThat(s.get("rotation")).as("transform %d", t).isEqualTo(new Binding.Vector(q));
+        }
     }
 }
