@@ -17,8 +17,23 @@ public final class KinematicChain {
     /** The keys a link object takes. */
     public static final List<String> LINK_KEYS = List.of("xyz", "axis", "joint");
 
-    /** One link: its joint's offset, unit axis and joint-angle index. */
-    public record Link(double[] xyz, double[] axis, int joint) {}
+    /** One link: its joint's offset (metres), unit axis and joint-angle index; the arrays are copies. */
+    public record Link(double[] xyz, double[] axis, int joint) {
+        public Link {
+            xyz = xyz.clone();
+            axis = axis.clone();
+        }
+
+        @Override
+        public double[] xyz() {
+            return xyz.clone();
+        }
+
+        @Override
+        public double[] axis() {
+            return axis.clone();
+        }
+    }
 
     private final double[] base;
     private final List<Link> links;

@@ -43,6 +43,9 @@ public final class KinematicsDriver extends RecordDriver<TransformsWriter> {
     private final KinematicChain chain;
     private final int links;
     private final double[] angles;
+    /** Each link's unit axis, x, y, z, link after link; and the index of the angle that drives it. */
+    private final double[] axes;
+    private final int[] joints;
     private final double[] translation = new double[TransformsView.TRANSLATION_COUNT];
     private final double[] rotation = new double[TransformsView.ROTATION_COUNT];
     private RegionOptions options = RegionOptions.defaults();
@@ -83,9 +86,13 @@ public final class KinematicsDriver extends RecordDriver<TransformsWriter> {
             Quaternions.identity(rotation, t * Quaternions.SIZE);
         }
         System.arraycopy(chain.base(), 0, translation, 0, Quaternions.VECTOR);
+        this.axes = new double[links * Quaternions.VECTOR];
+        this.joints = new int[links];
         for (int i = 0; i < links; i++) {
-            System.arraycopy(chain.links().get(i).xyz(), 0, translation, (i + 1) * Quaternions.VECTOR,
-                    Quaternions.VECTOR);
+            KinematicChain.Link link = chain.links().get(i);
+            System.arraycopy(link.xyz(), 0, translation, (i + 1) * Quaternions.VECTOR, Quaternions.VECTOR);
+            System.arraycopy(link.axis(), 0, axes, i * Quaternions.VECTOR, Quaternions.VECTOR);
+            joints[i] = link.joint();
         }
     }
 
@@ -116,17 +123,11 @@ public final class KinematicsDriver extends RecordDriver<TransformsWriter> {
     public void sample(TransformsWriter w, long k, long dueNs) {
         readAngles();
         for (int i = 0; i < links; i++) {
-            KinematicChain.Link link = chain.links().get(i);
-            double[] u = link.axis();
-            Quaternions.axisAngle(u[0], u[1], u[2], angles[link.joint()], rotation, (i + 1) * Quaternions.SIZE);
+            int a = i * Quaternions.VECTOR;
+            Quaternions.axisAngle(axes[a], axes[a + 1], axes[a + 2], angles[joints[i]], rotation,
+                    (i + 1) * Quaternions.SIZE);
         }
-        for (int e = 0; e < translation.length; e++) {
-            w.translation(e, translation[e]);
-        }
-        for (int e = 0; e < rotation.length; e++) {
-            w.rotation(e, rotation[e]);
-        }
-        w.sourceIndex(sourceIndex);
+        w.translation(translation).rotation(rotation).sourceIndex(sourceIndex);
     }
 
     /** The newest joint angles into {@link #angles}, when the source has a sample (attaching it first if need be). */

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.sun.management.ThreadMXBean;
 import io.shmtel.core.Publisher;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
 import io.shmtel.core.ring.RingGeometry;
+import io.shmtel.core.ring.RingReader;
 import io.shmtel.core.ring.RingWriter;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.schema.wellknown.Binding;
@@ -22,6 +24,7 @@ import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.arm.JointStateWriter;
 import io.shmtel.sensors.gen.arm_tf.TransformsView;
 import io.shmtel.sensors.gen.arm_tf.TransformsWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -291,6 +294,41 @@ class KinematicsDriverTest {
             }
             assertThat(s.get("translation")).as("transform %d", t).isEqualTo(new Binding.Vector(xyz));
             assertThat(s.get("rotation")).as("transform %d", t).isEqualTo(new Binding.Vector(q));
+        }
+    }
+
+    /** Once its source is attached, a sample reads the angles and writes the tree without allocating. */
+    @Test
+    void aSampleAllocatesNothingOnceTheSourceIsAttached(RegionOptions options) throws Exception {
+        var mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        try (Publisher arm = Publisher.create("arm", BuiltInSchemas.arm(), options)) {
+            long k = new JointStateWriter(arm.sink(JointStateView.RECORD_NAME)).position(2, 1.0).commit();
+            KinematicsDriver driver = create(params("arm", sixAxisLinks()));
+            RecordLayout r = driver.layout().record(driver.record()).orElseThrow();
+            ByteBuffer ring = ByteBuffer.allocateDirect((int) driver.layout().regionLength())
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            TransformsWriter w = driver.newWriter(new RingWriter(ring, RingGeometry.of(r)));
+            driver.open(options);
+            try {
+                long least = Long.MAX_VALUE;
+                for (int round = 0; round < 3; round++) {
+                    long before = mx.getThreadAllocatedBytes(thread);
+                    for (int i = 0; i < 20_000; i++) {
+                        driver.sample(w, i, i);
+                        w.commit(i);
+                    }
+                    least = Math.min(least, mx.getThreadAllocatedBytes(thread) - before);
+                }
+                ByteBuffer snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+                assertThat(new RingReader(ring, RingGeometry.of(r)).readLatest(snapshot)).isNotNegative();
+                TransformsView v = new TransformsView().wrap(snapshot, 0);
+                assertThat(v.sourceIndex()).as("the samples read the source").isEqualTo(k);
+                assertTransform(v, 3, new double[] {0, 0, 0.4}, 0, Math.sin(0.5), 0, Math.cos(0.5));
+                assertThat(least).as("bytes allocated by 20,000 samples").isZero();
+            } finally {
+                driver.close();
+            }
         }
     }
 }
