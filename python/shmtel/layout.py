@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import wellknown
 from .errors import SchemaError
 
 # ------------------------------------------------------------------------------------------ format constants
@@ -140,7 +141,7 @@ RESERVED_FIELD_NAMES = frozenset((
     "wait clone finalize").split())
 
 ROOT_KEYS = ("$schema", "schema", "version", "description", "records")
-RECORD_KEYS = ("name", "sync", "depth", "rateHz", "description", "fields")
+RECORD_KEYS = ("name", "sync", "depth", "rateHz", "description", "fields", "wellKnown")
 FIELD_KEYS = ("name", "type", "count", "length", "unit", "description", "enum")
 
 FNV_OFFSET_BASIS = 0xcbf29ce484222325
@@ -625,8 +626,11 @@ def _record(problems, node, pointer, seen_names):
                          "(256 MiB): lower the depth")
     if name is None or fields is None:
         return None
+    well_known = []
+    if "wellKnown" in node:
+        well_known = wellknown.parse(problems, node["wellKnown"], f"{pointer}/wellKnown", fields, _describe)
     return {"name": name, "sync": sync, "depth": depth, "rateHz": rate, "description": description,
-            "fields": fields}
+            "fields": fields, "wellKnown": well_known}
 
 
 def _pairs_without_duplicates(pairs):
@@ -725,7 +729,10 @@ def canonical_json(definition):
             if f["enum"]:
                 out.append(',"enum":{' + ",".join(f"{_json_string(k)}:{v}" for k, v in f["enum"]) + "}")
             out.append("}")
-        out.append("]}")
+        out.append("]")
+        if r.get("wellKnown"):
+            out += [',"wellKnown":', wellknown.canonical(r["wellKnown"])]
+        out.append("}")
     out.append("]}")
     return "".join(out)
 

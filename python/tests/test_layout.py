@@ -181,5 +181,102 @@ class BadSchemas(unittest.TestCase):
         self.assertEqual(layout.compile_schema(text), layout.compile_schema(json.loads(text)))
 
 
+class WellKnownMappings(unittest.TestCase):
+    """The "wellKnown" key: accepted, checked for shape, written as Java's CanonicalJson writes it (the expected
+    text is WellKnownParserTest's canonicalFormWritesDefaultsItemsAndNormalisedNumbers, byte for byte)."""
+    FIELDS = [{"name": "pos", "type": "f64", "count": 3}, {"name": "quat", "type": "f32", "count": 4},
+              {"name": "joints", "type": "f64", "count": 8}, {"name": "x", "type": "f64"},
+              {"name": "n", "type": "u32"}, {"name": "frame", "type": "string", "length": 16},
+              {"name": "ranges", "type": "f32", "count": 5}, {"name": "strength", "type": "u16", "count": 5},
+              {"name": "flag", "type": "bool"}]
+    MAPPINGS = [
+        {"type": "foxglove.Vector3", "x": "pos[0]", "y": 1.5, "z": "x"},
+        {"type": "foxglove.Quaternion", "x": 0, "y": "quat[1]", "z": -0.0, "w": 1e0},
+        {"type": "foxglove.PoseInFrame", "frame_id": {"field": "frame"},
+         "pose": {"position": "joints[5]", "orientation": {"x": 0, "y": 0, "z": "x", "w": 1}}},
+        {"type": "foxglove.FrameTransform", "parent_frame_id": "world", "child_frame_id": "tool",
+         "translation": "pos", "rotation": "quat"},
+        {"type": "foxglove.FrameTransforms", "transforms": [
+            {"parent_frame_id": "world", "child_frame_id": "a", "rotation": "joints[1]"},
+            {"parent_frame_id": "a", "child_frame_id": {"field": "frame"}, "translation": [1, 2, "x"]}]},
+        {"type": "foxglove.LaserScan", "frame_id": "laser", "start_angle": -1.25, "end_angle": "x",
+         "ranges": "ranges", "intensities": "strength"},
+        {"type": "foxglove.PointCloud", "frame_id": "cam", "x": "ranges", "y": "ranges", "z": "strength",
+         "count": "n"},
+        {"type": "sensor_msgs/JointState", "name": ["j1", "j2", "j3", "j4", "j5", "j6", "j7", "j8"],
+         "position": "joints", "effort": "joints"}]
+    CANONICAL = (
+        '"wellKnown":['
+        '{"type":"foxglove.Vector3","x":"pos[0]","y":1.5,"z":"x"},'
+        '{"type":"foxglove.Quaternion","x":0,"y":"quat[1]","z":0,"w":1},'
+        '{"type":"foxglove.PoseInFrame","frame_id":{"field":"frame"},"pose":{"position":'
+        '["joints[5]","joints[6]","joints[7]"],"orientation":[0,0,"x",1]}},'
+        '{"type":"foxglove.FrameTransform","parent_frame_id":"world","child_frame_id":"tool",'
+        '"translation":["pos[0]","pos[1]","pos[2]"],'
+        '"rotation":["quat[0]","quat[1]","quat[2]","quat[3]"]},'
+        '{"type":"foxglove.FrameTransforms","transforms":['
+        '{"parent_frame_id":"world","child_frame_id":"a","translation":[0,0,0],'
+        '"rotation":["joints[1]","joints[2]","joints[3]","joints[4]"]},'
+        '{"parent_frame_id":"a","child_frame_id":{"field":"frame"},"translation":[1,2,"x"],'
+        '"rotation":[0,0,0,1]}]},'
+        '{"type":"foxglove.LaserScan","frame_id":"laser","pose":{"position":[0,0,0],'
+        '"orientation":[0,0,0,1]},"start_angle":-1.25,"end_angle":"x","ranges":"ranges",'
+        '"intensities":"strength"},'
+        '{"type":"foxglove.PointCloud","frame_id":"cam","pose":{"position":[0,0,0],'
+        '"orientation":[0,0,0,1]},"x":"ranges","y":"ranges","z":"strength","count":"n"},'
+        '{"type":"sensor_msgs/JointState","frame_id":"","name":["j1","j2","j3","j4",'
+        '"j5","j6","j7","j8"],"position":"joints","effort":"joints"}]')
+
+    def test_every_type_is_written_as_java_writes_it_and_reads_back(self):
+        self.assertEqual(set(layout.wellknown.TYPES), {m["type"] for m in self.MAPPINGS})
+        lay = layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=self.MAPPINGS))
+        self.assertTrue(lay.canonical_json.endswith("}]," + self.CANONICAL + "}]}"), lay.canonical_json)
+        self.assertEqual(lay, layout.compile_schema(lay.canonical_json))
+        plain = layout.compile_schema(minimal(fields=self.FIELDS))
+        self.assertNotIn("wellKnown", plain.canonical_json)
+        self.assertEqual(plain.fingerprint, lay.fingerprint)
+        self.assertEqual(plain.records[0].fingerprint, lay.records[0].fingerprint)
+
+    def test_one_mapping_is_an_array_of_one_and_numbers_are_written_as_java_writes_doubles(self):
+        one = {"type": "foxglove.Vector3", "x": 1e20, "y": 0.1, "z": -9007199254740992}
+        lay = layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=one))
+        self.assertIn('"wellKnown":[{"type":"foxglove.Vector3","x":1.0E20,"y":0.1,"z":-9007199254740992}]}',
+                      lay.canonical_json)
+        self.assertEqual(lay, layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=[one])))
+
+    def test_any_value_is_taken_or_refused_with_a_schema_error(self):
+        odd = [-1, 0, 10 ** 400, 1.5, "", None, True, [], {}, [1, 2, 3], [1, 2, 3, 4], {"x": 1}, {"field": 5},
+               {"field": "frame"}, "x", "pos", "pos[2]", "pos[999999999]", "[0]", "pos[", [{}], [None],
+               [{"parent_frame_id": "a", "child_frame_id": "b"}]]
+        for type_name, slots in layout.wellknown.TYPES.items():
+            for value in odd:
+                mappings = [{"type": value}, value]
+                for key, _, _ in slots:
+                    mappings += [{"type": type_name, key: value}, {"type": type_name, key: [value] * 3}]
+                    mappings += [{"type": type_name, key: {m: value}} for m in ("position", "x", "translation")]
+                    mappings += [{"type": type_name, key: [{"translation": value}]}]
+                for mapping in mappings:
+                    try:
+                        layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=mapping))
+                    except SchemaError:
+                        pass
+
+    def test_a_wrong_shape_is_refused_with_its_pointer(self):
+        cases = [({"type": "foxglove.LaserScn"}, "/records/0/wellKnown: expected a mapping with a \"type\" from"),
+                 ({"type": "foxglove.Vector3", "x": 1, "y": 2}, "/records/0/wellKnown: missing required key \"z\""),
+                 ({"type": "foxglove.Vector3", "x": 1, "y": 2, "z": "nope"},
+                  "/records/0/wellKnown/z: unknown field \"nope\""),
+                 ({"type": "foxglove.FrameTransform", "parent_frame_id": "a", "child_frame_id": "b",
+                   "translation": "joints"}, "/records/0/wellKnown/translation: \"joints\" does not name 3"),
+                 ([], "/records/0/wellKnown: expected a mapping"),
+                 ([{"type": "foxglove.Vector3", "x": 1, "y": 2, "z": 3, "w": 4}],
+                  "/records/0/wellKnown/0/w: unknown key \"w\"")]
+        for mapping, expected in cases:
+            with self.subTest(expected=expected):
+                with self.assertRaises(SchemaError) as e:
+                    layout.compile_schema(minimal(fields=self.FIELDS, wellKnown=mapping))
+                self.assertIn(expected, str(e.exception))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -217,6 +217,23 @@ class CRegionOwnerTest {
             reader.start();
         }
 
+        /** Waits until a line starting with each prefix has come, in any order, failing after 30 s. */
+        void awaitAll(String... prefixes) throws InterruptedException {
+            List<String> missing = new ArrayList<>(List.of(prefixes));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                String line = queue.poll(10, TimeUnit.MILLISECONDS);
+                if (line != null) {
+                    seen.add(line);
+                    missing.removeIf(line::startsWith);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new AssertionError("process " + process.pid() + " did not say " + missing + " within 30 s;"
+                        + " it said " + seen + (process.isAlive() ? "" : " and exited " + process.exitValue()));
+            }
+        }
+
         /** Forgets the lines said so far (they stay in {@link #seen} for messages). */
         void drain() {
             queue.drainTo(seen);
@@ -612,8 +629,8 @@ class CRegionOwnerTest {
         Lines second = cOwner(options, "renewed");
         assertThat(second.await("created")).as("a new file, the next epoch").isEqualTo("created rc=0 epoch=2");
         // The old file reads STALLED at most while the new writer holds its lock (a dead writer's old heartbeat).
-        reader.await("state 1"); // fails after 30 s: it said the old file's WRITER_DEAD for ever
-        reader.await("replaced");
+        // In either order: the loop may see the replacement before or after the state it reports from the new file.
+        reader.awaitAll("state 1", "replaced"); // "state 1" failed after 30 s: it said WRITER_DEAD for ever
         try (Subscriber s = Subscriber.open("renewed", RECORD, RegionChild.layout(ARM), options)) {
             assertThat(awaitState(s, WriterState.LIVE)).isEqualTo(WriterState.LIVE);
         }

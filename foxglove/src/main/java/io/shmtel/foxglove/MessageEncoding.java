@@ -44,15 +44,16 @@ public enum MessageEncoding {
         return this == JSON ? new JsonEncoder() : new CdrEncoder(record);
     }
 
+    /** Turns a sample, with its time (nanoseconds since the Unix epoch), into a message. */
     interface Encoder {
-        byte[] encode(DynamicView sample);
+        byte[] encode(DynamicView sample, long timestampNs);
     }
 
     private static final class JsonEncoder implements Encoder {
         private final StringBuilder json = new StringBuilder(256);
 
         @Override
-        public byte[] encode(DynamicView sample) {
+        public byte[] encode(DynamicView sample, long timestampNs) {
             json.setLength(0);
             sample.appendJsonFields(json.append('{')).append('}');
             return json.toString().getBytes(StandardCharsets.UTF_8);
@@ -73,7 +74,7 @@ public enum MessageEncoding {
         }
 
         @Override
-        public byte[] encode(DynamicView sample) {
+        public byte[] encode(DynamicView sample, long timestampNs) {
             out.clear();
             out.put((byte) 0).put((byte) 1).put((byte) 0).put((byte) 0); // CDR_LE, no options
             for (FieldLayout f : sample.fields()) {

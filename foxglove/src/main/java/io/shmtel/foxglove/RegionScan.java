@@ -104,7 +104,7 @@ final class RegionScan {
                             Topic t = channels.add(k, open);
                             fresh.add(t);
                             added.add(t);
-                            log.accept("advertised " + name + "/" + k.record() + " (its first sample, epoch "
+                            log.accept("advertised " + t.topicName + " (its first sample, epoch "
                                     + open.epoch() + ")");
                         }
                     }
@@ -173,9 +173,10 @@ final class RegionScan {
     }
 
     /**
-     * The channels a region gets: its records (those named, when records are named), each once it
-     * has published a sample (unless {@link ServerConfig#allRecords}, or named): a record the
-     * region's writer never fills (one record of a schema of several) is no channel of empty data.
+     * The channels a region gets: its records (those named, when records are named), each with a channel per
+     * well-known mapping beside it, once it has published a sample (unless {@link ServerConfig#allRecords}, or
+     * named): a record the region's writer never fills (one record of a schema of several) is no channel of
+     * empty data.
      */
     private List<Topic.Key> keys(Region region, String onlyRecords) {
         List<Topic.Key> keys = new ArrayList<>();
@@ -183,8 +184,12 @@ final class RegionScan {
             boolean named = onlyRecords != null && List.of(onlyRecords.split("\n")).contains(rec.name());
             if (named || onlyRecords == null && (config.allRecords()
                     || new RingReader(region.buffer(), RingGeometry.of(rec)).publishedAcquire() > 0)) {
-                keys.add(new Topic.Key(region.name(), rec.name(), region.epoch(), region.stat().inode(),
-                        rec.fingerprint()));
+                long inode = region.stat().inode();
+                keys.add(new Topic.Key(region.name(), rec.name(), region.epoch(), inode, rec.fingerprint(),
+                        Topic.Key.RAW));
+                for (int m = 0; m < rec.wellKnown().size(); m++) { // its well-known messages, beside it
+                    keys.add(new Topic.Key(region.name(), rec.name(), region.epoch(), inode, rec.fingerprint(), m));
+                }
             }
         }
         if (onlyRecords != null && keys.isEmpty()) {

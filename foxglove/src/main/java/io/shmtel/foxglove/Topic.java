@@ -3,22 +3,31 @@ package io.shmtel.foxglove;
 import io.shmtel.core.Subscriber;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.foxglove.wellknown.WellKnownEncoder;
+import io.shmtel.foxglove.wellknown.WellKnownSchemas;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One advertised channel: a record of a region in one writer epoch. While a client subscribes to
- * it, it holds a stream {@link Subscriber} and turns samples into messages (JSON or CDR), at most
- * {@code maxRateHz} a second: over that rate the newest sample waits for the next send time
- * (latest-value decimation). Used by the pump thread only.
+ * One advertised channel: a record of a region in one writer epoch, or one of its well-known messages
+ * ({@link Key#mapping()}, issue 27: a channel of its own beside the record's, with its own reader). While a
+ * client subscribes to it, it holds a stream {@link Subscriber} and turns samples into messages (JSON or CDR), at
+ * most {@code maxRateHz} a second: over that rate the newest sample waits for the next send time (latest-value
+ * decimation). Used by the pump thread only.
  */
 final class Topic {
-    /** The identity of what is advertised: a new epoch, file or layout is a new channel. */
-    record Key(String region, String record, long epoch, long inode, long fingerprint) {}
+    /**
+     * The identity of what is advertised: a new epoch, file or layout is a new channel. {@code mapping}: the
+     * index of the record's well-known mapping the channel carries, {@link #RAW} for the record itself.
+     */
+    record Key(String region, String record, long epoch, long inode, long fingerprint, int mapping) {
+        static final int RAW = -1;
+    }
 
     final int channelId;
     final Key key;
@@ -51,11 +60,21 @@ final class Topic {
             double maxRateHz) {
         this.channelId = channelId;
         this.key = key;
-        this.topicName = key.region() + "/" + key.record();
         this.encoding = encoding;
-        this.schemaName = encoding.schemaName(layout, recordLayout);
-        this.schema = encoding.schema(layout, recordLayout);
-        this.encoder = encoding.encoder(recordLayout);
+        if (key.mapping() == Key.RAW) {
+            this.topicName = key.region() + "/" + key.record();
+            this.schemaName = encoding.schemaName(layout, recordLayout);
+            this.schema = encoding.schema(layout, recordLayout);
+            this.encoder = encoding.encoder(recordLayout);
+        } else {
+            // A well-known message of the record (issue 27): its own channel, reading the record on its own.
+            WellKnownDef def = recordLayout.wellKnown().get(key.mapping());
+            this.topicName = WellKnownSchemas.topic(key.region(), key.record(),
+                    WellKnownSchemas.suffixes(recordLayout).get(key.mapping()));
+            this.schemaName = WellKnownSchemas.schemaName(def.type(), encoding);
+            this.schema = WellKnownSchemas.schema(def.type(), encoding);
+            this.encoder = WellKnownEncoder.create(recordLayout, def, encoding)::encode;
+        }
         this.layout = layout;
         this.recordLayout = recordLayout;
         this.intervalNs = maxRateHz == 0 ? 0 : (long) (1e9 / maxRateHz);
@@ -86,8 +105,8 @@ final class Topic {
         pendingView = new DynamicView(recordLayout);
         subscriber.seekToNewest();
         if (subscriber.latest(view)) {
-            lastPayload = encode(view);
             lastTimestampNs = view.timestampNs() + epochOffsetNs;
+            lastPayload = encoder.encode(view, lastTimestampNs);
         }
         nextSendNs = System.nanoTime();
     }
@@ -143,15 +162,11 @@ final class Topic {
         if (intervalNs != 0) {
             nextSendNs = Math.max(nextSendNs, now - burstNs) + intervalNs;
         }
-        byte[] payload = encode(sample);
-        lastPayload = payload;
         lastTimestampNs = sample.timestampNs() + epochOffsetNs;
+        byte[] payload = encoder.encode(sample, lastTimestampNs);
+        lastPayload = payload;
         sent++;
         sender.send(this, payload, lastTimestampNs);
-    }
-
-    private byte[] encode(DynamicView sample) {
-        return encoder.encode(sample);
     }
 
     long lostSamples() {

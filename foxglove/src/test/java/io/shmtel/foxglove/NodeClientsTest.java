@@ -8,9 +8,16 @@ import io.shmtel.core.Publisher;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.ShmDirectory;
+import io.shmtel.core.view.DynamicView;
+import io.shmtel.core.view.DynamicWriter;
+import io.shmtel.foxglove.wellknown.WellKnownEncoder;
+import io.shmtel.foxglove.wellknown.WellKnownFixture;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
+import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.WellKnownDef;
+import io.shmtel.schema.wellknown.WellKnownType;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The server against clients it did not write: Foxglove's own client library ({@code @foxglove/ws-protocol}
- * over {@code ws}) and the built-in page in Debian's Chromium, each a separate Node process.
+ * over {@code ws}, with {@code @foxglove/schemas} and {@code ajv} for the well-known channels) and the built-in
+ * page in Debian's Chromium, each a separate Node process.
  */
 @ExtendWith(ShmDirectory.class)
 class NodeClientsTest {
@@ -93,6 +101,49 @@ class NodeClientsTest {
             assertThat(r.get("constants").toString()).contains("MODE_IDLE=0", "MODE_RUN=1", "MODE_NEGATIVE=-5");
         }
         assertThat(log).anyMatch(l -> l.contains("cdr messages (ros2msg schemas; the built-in page needs json)"));
+    }
+
+    @Test
+    void wellKnownChannelsReachFoxglovesClientWithFoxglovesSchemasAndValidateOrDecode(RegionOptions options)
+            throws Exception {
+        Path node = NodeTools.install(SCRIPTS, INSTALLED);
+        NodeTools.Result schemas = NodeTools.run(node, 60, "node", "wellknown-schemas.mjs",
+                Path.of("src/main/resources/io/shmtel/foxglove/wellknown").toAbsolutePath().toString(), "--check");
+        assertThat(schemas.code()).as("the copied definitions are what @foxglove/schemas publishes: %s",
+                schemas.output()).isZero();
+        Layout probe = WellKnownFixture.annotated();
+        RecordLayout rec = probe.record("probe").orElseThrow();
+        DynamicView expected = new DynamicView(rec).wrap(WellKnownFixture.sample(rec, 7), 0);
+        for (MessageEncoding encoding : MessageEncoding.values()) {
+            try (Publisher publisher = Publisher.create("probe", probe, options);
+                    FoxgloveServer server = FoxgloveServer.start(ServerConfig.defaults(options).withPort(0)
+                            .withEncoding(encoding).withScanPeriod(Duration.ofMillis(100)), log::add)) {
+                WellKnownFixture.fill(new DynamicWriter(publisher.sink("probe"), rec), 7).commit();
+                NodeTools.Result result = NodeTools.run(node, 90, "node", "wellknown-test.mjs",
+                        "ws://127.0.0.1:" + server.address().getPort() + "/", "probe/probe/",
+                        String.valueOf(WellKnownFixture.SUFFIXES.size()));
+                assertThat(result.code()).as(result.output()).isZero();
+                JsonNode r = WsClient.JSON.readTree(result.resultJson());
+                System.out.println("@foxglove/ws-protocol, " + encoding + ": " + r);
+                if (encoding == MessageEncoding.JSON) {
+                    assertThat(r.get("validated").asInt()).isEqualTo(WellKnownFixture.SUFFIXES.size());
+                    assertThat(r.get("publishedSchemas").asInt()).as("foxglove.* channels").isEqualTo(7);
+                }
+                for (int m = 0; m < rec.wellKnown().size(); m++) {
+                    WellKnownDef def = rec.wellKnown().get(m);
+                    JsonNode c = r.get("channels").get("probe/probe/" + WellKnownFixture.SUFFIXES.get(m));
+                    assertThat(c).as("channel %s in %s", WellKnownFixture.SUFFIXES.get(m), r).isNotNull();
+                    assertThat(c.get("schemaName").asText()).isEqualTo(encoding == MessageEncoding.JSON
+                            ? def.type() == WellKnownType.JOINT_STATE ? "sensor_msgs/msg/JointState"
+                            : def.type().typeName() : def.type() == WellKnownType.JOINT_STATE
+                            ? "sensor_msgs/msg/JointState" : "foxglove_msgs/msg/" + def.type().shortName());
+                    JsonNode want = WsClient.JSON.readTree(WellKnownEncoder.create(rec, def, MessageEncoding.JSON)
+                            .encode(expected, 0));
+                    assertThat(WellKnownFixture.timeless(c.get("message"))).as("%s %s", encoding, def.type())
+                            .isEqualTo(WellKnownFixture.timeless(want));
+                }
+            }
+        }
     }
 
     @Test

@@ -79,6 +79,7 @@ class SchemaErrorsTest {
         List<String> names = badFiles().map(p -> p.getFileName().toString()).toList();
         assertThat(names).contains("malformed.json", "unknown_key.json", "duplicate_key.json",
                 "duplicate_names.json", "bad_identifiers.json", "bad_depth.json", "bad_sizes.json",
-                "empty_records.json", "empty_fields.json", "too_big.json");
+                "empty_records.json", "empty_fields.json", "too_big.json", "well_known_types.json",
+                "well_known_keys.json", "well_known_fields.json", "well_known_counts.json");
     }
 }

@@ -11,6 +11,7 @@ import io.shmtel.schema.wellknown.Binding.Constant;
 import io.shmtel.schema.wellknown.Binding.NumberRef;
 import io.shmtel.schema.wellknown.Binding.Numbers;
 import io.shmtel.schema.wellknown.Binding.Vector;
+import io.shmtel.schema.wellknown.Slot;
 import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.schema.wellknown.WellKnownType;
 import java.util.EnumMap;
@@ -237,6 +238,42 @@ class WellKnownParserTest {
         assertThat(problem("\"foxglove.Vector3\"")).startsWith("expected a mapping { \"type\":");
         assertThat(problem("{ \"type\": \"foxglove.Quaternion\", \"x\": 1, \"y\": 2, \"z\": 3, \"w\": 1e999 }"))
                 .startsWith("\"w\": 1E+999 is beyond the range of a double");
+    }
+
+    /** Values of every JSON kind and the edge cases of field references, for {@link #anyValueIsRefusedOrTaken}. */
+    static final List<String> ODD_VALUES = List.of("-1", "0", "1e309", "-1e-400", "1.5", "\"\"", "null", "true", "[]",
+            "{}", "[1, 2, 3]", "[1, 2, 3, 4]", "[\"x\", \"x\"]", "{ \"x\": 1 }", "{ \"field\": 5 }",
+            "{ \"field\": \"frame\" }", "\"x\"", "\"pos\"", "\"pos[2]\"", "\"pos[999999999]\"",
+            "\"pos[99999999999]\"", "\"[0]\"", "\"pos[\"", "\"joints[7]\"", "\"frame\"", "\"n\"", "\"flag\"",
+            "[{ \"parent_frame_id\": \"a\", \"child_frame_id\": \"b\" }]", "[{}]", "[null]");
+
+    @ParameterizedTest
+    @EnumSource(WellKnownType.class)
+    void anyValueIsRefusedOrTaken(WellKnownType type) {
+        String head = "{ \"type\": \"" + type.typeName() + "\", ";
+        for (String value : ODD_VALUES) {
+            check("{ \"type\": " + value + " }");
+            check(value);
+            for (Slot slot : type.slots()) {
+                check(head + "\"" + slot.key() + "\": " + value + " }");
+                check(head + "\"" + slot.key() + "\": [" + value + ", " + value + ", " + value + "] }");
+                for (Slot member : WellKnownType.members(slot.kind())) {
+                    String inner = "{ \"" + member.key() + "\": " + value + " }";
+                    check(head + "\"" + slot.key() + "\": " + inner + " }");
+                    check(head + "\"" + slot.key() + "\": [" + inner + "] }");
+                }
+            }
+        }
+    }
+
+    /** The parser takes the mapping or refuses it with located problems; it never throws anything else. */
+    private static void check(String mapping) {
+        String text = schema(mapping);
+        try {
+            SchemaParser.parse(text, "t.json");
+        } catch (SchemaException e) {
+            assertThat(e.problems()).as(text).isNotEmpty().allSatisfy(p -> assertThat(p.line()).isPositive());
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.schema.layout.RecordLayout;
 import io.shmtel.error.ShmtelException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,9 @@ final class LsCommand implements Callable<Integer> {
         }
         rows.forEach(out::println);
         if (!json && rows.size() == 1) {
-            out.println("(no regions in " + dir + ")");
+            // the wording of a writer's "directory ... does not exist" (exit 5); a listing stays exit 0
+            out.println(Files.isDirectory(dir.path()) ? "(no regions in " + dir + ")"
+                    : "(no regions: " + dir + " does not exist; create it, or set SHMTEL_DIR / --dir)");
         }
         return ExitCodes.OK;
     }

@@ -7,10 +7,14 @@ import io.shmtel.core.idle.IdleStrategy;
 import io.shmtel.core.region.Region;
 import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.DynamicView;
+import io.shmtel.foxglove.MessageEncoding;
+import io.shmtel.foxglove.wellknown.WellKnownEncoder;
+import io.shmtel.foxglove.wellknown.WellKnownSchemas;
 import io.shmtel.schema.InputFiles;
 import io.shmtel.schema.gen.JsonSchemaGenerator;
 import io.shmtel.schema.layout.Fingerprint;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.tools.mcap.McapWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,8 +72,14 @@ final class RecordCommand implements Callable<Integer> {
             description = "Stop after S seconds (default: Ctrl-C).")
     Double durationSeconds;
 
-    /** One recorded record: its subscriber, view and channel. */
-    record Channel(Subscriber subscriber, DynamicView view, int id) {}
+    /** One recorded record: its subscriber, view and channel, and the channels of its well-known messages. */
+    record Channel(Subscriber subscriber, DynamicView view, int id, List<Derived> derived) {}
+
+    /** A well-known message of a record (its schema's {@code "wellKnown"}): its encoder and channel. */
+    record Derived(WellKnownEncoder encoder, int id) {}
+
+    /** The channel metadata key that marks a well-known channel (replay skips it: record derives it again). */
+    static final String DERIVED_KEY = "shmtel.wellKnown";
 
     @Override
     public Integer call() throws IOException, InterruptedException {
@@ -96,9 +106,10 @@ final class RecordCommand implements Callable<Integer> {
                                 "shmtel.region", regionName, "shmtel.record", rec.name(),
                                 "shmtel.fingerprint", Fingerprint.hex(rec.fingerprint()),
                                 "shmtel.schema", r.layout().canonicalJson()));
+                        List<Derived> derived = wellKnown(mcap, regionName, rec);
                         Subscriber s = Subscriber.open(regionName, rec.name(), r.layout(), options);
                         s.seekToNewest();
-                        channels.add(new Channel(s, new DynamicView(rec), channelId));
+                        channels.add(new Channel(s, new DynamicView(rec), channelId, derived));
                     }
                 }
                 if (slash >= 0 && channels.stream().noneMatch(c -> c.subscriber().regionName().equals(regionName))) {
@@ -121,7 +132,9 @@ final class RecordCommand implements Callable<Integer> {
                 }
             }, "shmtel-record-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            err.printf("recording %d channel%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s", output,
+            int derived = channels.stream().mapToInt(c -> c.derived().size()).sum();
+            err.printf("recording %d channel%s%s into %s%s%n", channels.size(), channels.size() == 1 ? "" : "s",
+                    derived == 0 ? "" : " (and " + derived + " well-known)", output,
                     durationSeconds == null ? "; Ctrl-C to stop" : " for " + durationSeconds + " s");
             err.flush();
             long epochOffsetNs = Clocks.monotonicToEpochOffsetNs(); // for viewers
@@ -142,8 +155,14 @@ final class RecordCommand implements Callable<Integer> {
                                 c.view().appendJsonFields(json.append('{')).append('}');
                                 byte[] data = json.toString().getBytes(StandardCharsets.UTF_8);
                                 long now = System.nanoTime();
-                                mcap.addMessage(c.id(), c.view().sampleIndex(), now + epochOffsetNs,
-                                        c.view().timestampNs() + epochOffsetNs, data, data.length);
+                                long t = c.view().timestampNs() + epochOffsetNs;
+                                mcap.addMessage(c.id(), c.view().sampleIndex(), now + epochOffsetNs, t, data,
+                                        data.length);
+                                for (Derived d : c.derived()) {
+                                    byte[] m = d.encoder().encode(c.view(), t);
+                                    mcap.addMessage(d.id(), c.view().sampleIndex(), now + epochOffsetNs, t, m,
+                                            m.length);
+                                }
                                 samples++;
                                 any = true;
                             }
@@ -198,6 +217,25 @@ final class RecordCommand implements Callable<Integer> {
                 lost > 0 ? " (the recorder fell behind the writers: record fewer records, or give the rings more depth)"
                         : "");
         return ExitCodes.OK;
+    }
+
+    /**
+     * A channel per well-known mapping of the record (issue 27), beside its own: JSON with Foxglove's schema name
+     * and JSON schema, so Foxglove's 3D panel and PlotJuggler read it as that type.
+     */
+    private static List<Derived> wellKnown(McapWriter mcap, String regionName, RecordLayout rec) throws IOException {
+        List<Derived> derived = new ArrayList<>();
+        List<String> suffixes = WellKnownSchemas.suffixes(rec);
+        for (int m = 0; m < rec.wellKnown().size(); m++) {
+            WellKnownDef def = rec.wellKnown().get(m);
+            int schemaId = mcap.addSchema(WellKnownSchemas.schemaName(def.type(), MessageEncoding.JSON), "jsonschema",
+                    WellKnownSchemas.schema(def.type(), MessageEncoding.JSON).getBytes(StandardCharsets.UTF_8));
+            int id = mcap.addChannel(schemaId, WellKnownSchemas.topic(regionName, rec.name(), suffixes.get(m)),
+                    "json", Map.of("shmtel.region", regionName, "shmtel.record", rec.name(), DERIVED_KEY,
+                            def.type().typeName()));
+            derived.add(new Derived(WellKnownEncoder.create(rec, def, MessageEncoding.JSON), id));
+        }
+        return derived;
     }
 
     /** Opens the output, or says in one line why it cannot be written (exit 3). */

@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +73,12 @@ final class ReplayCommand implements Callable<Integer> {
         McapReader.Contents contents = McapReader.read(file);
         ObjectMapper json = new ObjectMapper();
         Map<Integer, Plan> plans = new HashMap<>();
+        List<String> derived = new ArrayList<>();
         for (McapReader.Channel c : contents.channels().values()) {
+            if (c.metadata().containsKey(RecordCommand.DERIVED_KEY)) {
+                derived.add(c.topic()); // a well-known message of a record: record derives it again from the region
+                continue;
+            }
             String schemaText = c.metadata().get("shmtel.schema");
             if (schemaText == null || !c.messageEncoding().equals("json")) {
                 err.println("replay: skipping channel " + c.topic() + ": not recorded by shmtel record");
@@ -95,6 +102,11 @@ final class ReplayCommand implements Callable<Integer> {
         if (plans.isEmpty() || contents.messages().isEmpty()) {
             err.println("replay: nothing to replay in " + file);
             return ExitCodes.INVALID_INPUT;
+        }
+        if (!derived.isEmpty()) {
+            err.println("replay: " + derived.size() + " well-known channel" + (derived.size() == 1 ? "" : "s") + " "
+                    + derived + " derived from the recorded records, not replayed (the replayed regions carry the"
+                    + " mappings: serve and record make them again)");
         }
         check(contents, plans, json);
         Map<String, Publisher> publishers = new LinkedHashMap<>();

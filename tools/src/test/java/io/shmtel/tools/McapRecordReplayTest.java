@@ -1,6 +1,7 @@
 package io.shmtel.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,6 +34,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -222,6 +224,117 @@ class McapRecordReplayTest {
         assertThat(check.get("first").equals(numeric, json.readTree(messages.get(0).data())))
                 .as("first message as @mcap/core decodes it: %s", check.get("first")).isTrue();
         System.out.println("@mcap/core: " + check);
+    }
+
+    /** A record annotated with well-known mappings (issue 27). */
+    static final Layout ROBOT = LayoutCompiler.compile(SchemaParser.parse("""
+            {"schema": "robot", "version": 1, "records": [{"name": "arm", "depth": 16, "fields": [
+              {"name": "angles", "type": "f64", "count": 2}, {"name": "ranges", "type": "f32", "count": 4},
+              {"name": "frame", "type": "string", "length": 8}],
+             "wellKnown": [
+              {"type": "sensor_msgs/JointState", "frame_id": {"field": "frame"}, "name": ["j1", "j2"],
+               "position": "angles"},
+              {"type": "foxglove.FrameTransforms", "transforms": [
+                {"parent_frame_id": "world", "child_frame_id": "base", "translation": [0, 0, 0.5]},
+                {"parent_frame_id": "base", "child_frame_id": {"field": "frame"}, "translation": {"x": "angles[0]",
+                 "y": "angles[1]", "z": 0}}]},
+              {"type": "foxglove.LaserScan", "frame_id": "base", "start_angle": -1, "end_angle": 1,
+               "ranges": "ranges"}]}]}
+            """, "robot.json"));
+    static final Map<String, String> DERIVED = Map.of("JointState", "sensor_msgs/msg/JointState",
+            "FrameTransforms", "foxglove.FrameTransforms", "LaserScan", "foxglove.LaserScan");
+
+    /** Writes the robot's record at 200 Hz until stopped: sample k has angles k/100, k/100 + 1, frame "tool". */
+    static Thread robot(Publisher publisher, AtomicBoolean stop) {
+        Thread t = new Thread(() -> {
+            RecordLayout arm = ROBOT.record("arm").orElseThrow();
+            DynamicWriter w = new DynamicWriter(publisher.sink("arm"), arm);
+            long start = System.nanoTime();
+            for (long k = 0; !stop.get(); k++) {
+                while (System.nanoTime() < start + k * 5_000_000L) {
+                    LockSupport.parkNanos(200_000);
+                }
+                w.setDouble(w.field("angles"), 0, k / 100.0).setDouble(w.field("angles"), 1, k / 100.0 + 1);
+                for (int i = 0; i < 4; i++) {
+                    w.setDouble(w.field("ranges"), i, i + 1);
+                }
+                w.setText(w.field("frame"), "tool").commit();
+            }
+        }, "test-robot");
+        t.start();
+        return t;
+    }
+
+    /** The well-known channels of a recording: checked by our reader and @mcap/core; returns the raw messages. */
+    static long checkWellKnown(Path file, String region) throws Exception {
+        McapReader.Contents contents = McapReader.read(file);
+        Map<String, McapReader.Channel> byTopic = new HashMap<>();
+        contents.channels().values().forEach(c -> byTopic.put(c.topic(), c));
+        assertThat(byTopic.keySet()).containsExactlyInAnyOrder(region + "/arm", region + "/arm/JointState",
+                region + "/arm/FrameTransforms", region + "/arm/LaserScan");
+        Map<Integer, Long> counts = new HashMap<>();
+        contents.messages().forEach(m -> counts.merge(m.channelId(), 1L, Long::sum));
+        long raw = counts.get(byTopic.get(region + "/arm").id());
+        assertThat(raw).isPositive();
+        for (Map.Entry<String, String> e : DERIVED.entrySet()) {
+            McapReader.Channel c = byTopic.get(region + "/arm/" + e.getKey());
+            assertThat(contents.schemas().get(c.schemaId()).name()).isEqualTo(e.getValue());
+            assertThat(contents.schemas().get(c.schemaId()).encoding()).isEqualTo("jsonschema");
+            assertThat(c.messageEncoding()).isEqualTo("json");
+            assertThat(c.metadata()).containsKey("shmtel.wellKnown").doesNotContainKey("shmtel.schema");
+            assertThat(counts.get(c.id())).as("one message per sample").isEqualTo(raw);
+        }
+        JsonNode check = new ObjectMapper().readTree(nodeCheck(file));
+        System.out.println("@mcap/core, well-known channels: " + check.get("channels"));
+        for (Map.Entry<String, String> e : DERIVED.entrySet()) {
+            JsonNode c = check.get("channels").get(region + "/arm/" + e.getKey());
+            assertThat(c.get("schemaName").asText()).isEqualTo(e.getValue());
+            assertThat(c.get("schemaEncoding").asText()).isEqualTo("jsonschema");
+            assertThat(c.get("validated").asLong()).as("messages valid against Foxglove's schema").isEqualTo(raw);
+            assertThat(c.get("publishedSchema").asBoolean()).as("the schema is @foxglove/schemas' own")
+                    .isEqualTo(e.getValue().startsWith("foxglove."));
+        }
+        JsonNode tf = check.get("channels").get(region + "/arm/FrameTransforms").get("last").get("transforms");
+        assertThat(tf.get(1).get("child_frame_id").asText()).isEqualTo("tool");
+        JsonNode joints = check.get("channels").get(region + "/arm/JointState").get("last");
+        assertThat(joints.get("position").get(1).asDouble() - joints.get("position").get(0).asDouble())
+                .isEqualTo(1.0, offset(1e-9));
+        return raw;
+    }
+
+    @Test
+    void wellKnownChannelsAreRecordedBesideTheRecordAndComeBackAfterReplay() throws Exception {
+        Path file = dir.resolve("robot.mcap");
+        RegionOptions options = ShmDirectory.options(dir);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (Publisher publisher = Publisher.create("robot", ROBOT, options)) {
+            Thread writer = robot(publisher, stop);
+            try {
+                CliTest.Result record = shmtel("record", "robot", "-o", file.toString(), "--duration", "0.5");
+                assertThat(record.code()).as(record.err()).isZero();
+                assertThat(record.err()).contains("recording 1 channel (and 3 well-known) into " + file);
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+        checkWellKnown(file, "robot");
+
+        // Replay republishes the record only (the regions carry the mappings); a second record derives them again.
+        Path again = dir.resolve("again.mcap");
+        CompletableFuture<CliTest.Result> replay = CompletableFuture.supplyAsync(
+                () -> shmtel("replay", file.toString(), "--region-prefix", "again.", "--rate", "0.25"));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(dir.resolve("shmtel.again.robot")) && !replay.isDone() && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        CliTest.Result record = shmtel("record", "again.robot", "-o", again.toString(), "--duration", "0.5");
+        assertThat(record.code()).as(record.err()).isZero();
+        CliTest.Result replayed = replay.get(60, TimeUnit.SECONDS);
+        assertThat(replayed.code()).as(replayed.err()).isZero();
+        assertThat(replayed.err()).contains("replay: 3 well-known channels", "robot/arm/JointState",
+                "derived from the recorded records, not replayed").doesNotContain("skipping channel");
+        assertThat(checkWellKnown(again, "again.robot")).as("samples recorded from the replay").isPositive();
     }
 
     @Test

@@ -198,5 +198,11 @@ class OptionValuesTest {
                 tmp.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(ExitCodes.REGION_NOT_FOUND);
         assertThat(missing.err()).contains("directory " + tmp.resolve("nope") + " does not exist");
+        // ls of a directory that is not there says so (a mistyped --dir or SHMTEL_DIR is not "no regions")
+        CliTest.Result ls = CliTest.run("ls", "--dir", tmp.resolve("nope").toString());
+        assertThat(ls.code()).isZero();
+        assertThat(ls.out()).endsWith("(no regions: " + tmp.resolve("nope") + " does not exist; create it, or set "
+                + "SHMTEL_DIR / --dir)\n");
+        assertThat(CliTest.run("ls", "--dir", tmp.toString()).out()).endsWith("(no regions in " + tmp + ")\n");
     }
 }
