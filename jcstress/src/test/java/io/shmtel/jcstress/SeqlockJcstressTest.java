@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the jcstress tests of {@link SeqlockStress}, {@link ClaimStress}, {@link MailboxStress} and
- * {@link WakeStress} in their own JVMs. By default (the mode {@code mvn -B verify} runs) jcstress's quick preset (5
- * iterations of 200 ms per JVM) on C2 with its scheduling randomisers (StressLCM, StressGCM,
- * StressIGVN, StressCCP: each fork a new random seed, so the compiled code orders its loads and
+ * Runs the jcstress tests of {@link SeqlockStress}, {@link ClaimStress}, {@link LatestWaiterStress},
+ * {@link MailboxStress} and {@link WakeStress} in their own JVMs. By default (the mode {@code mvn -B verify}
+ * runs) jcstress's quick preset (5 iterations of 200 ms per JVM) on C2 with its scheduling randomisers (StressLCM,
+ * StressGCM, StressIGVN, StressCCP: each fork a new random seed, so the compiled code orders its loads and
  * stores differently from run to run), tiered compilation on (each fork warms up through the
  * interpreter and C1 first), one fork per JVM flag configuration jcstress detects, no split
- * per-actor compilation: about 1.5 minutes for the 16 tests on 2 cores. Where the JVM lacks the
+ * per-actor compilation: about 1.5 minutes for the 18 tests on 2 cores. Where the JVM lacks the
  * randomisers, plain C2 (said on stdout). {@code -Djcstress.mode=default} (or quick, tough,
  * stress) runs a full preset with every JVM configuration instead:
  * {@code mvn -pl jcstress verify -Djcstress.mode=default}.
@@ -79,6 +79,10 @@ class SeqlockJcstressTest {
         for (String test : List.of("LatestWhileClaiming", "StreamThroughAnAbort")) {
             assertThat(results).as("jcstress ran and passed %s", test)
                     .contains("[OK] io.shmtel.jcstress.ClaimStress." + test);
+        }
+        for (String test : List.of("ReusedSlots", "PastLeftOutIndexes")) {
+            assertThat(results).as("jcstress ran and passed %s", test)
+                    .contains("[OK] io.shmtel.jcstress.LatestWaiterStress." + test);
         }
         for (String test : List.of("SleepOrWake", "WithoutTheBarrierControl")) {
             assertThat(results).as("jcstress ran and passed %s", test)

@@ -10,19 +10,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Torn-read stress: reader JVMs (latest-value and stream, copying and optimistic in turn) validate the
- * checksum of every sample they get from a full-rate writer JVM; a control reader copies the same slots without
- * the seqlock checks and must see torn copies, which proves the check can fail.
+ * Torn-read stress: reader JVMs (latest-value and stream, copying and optimistic, and the latest-value waiter, in
+ * turn) validate the checksum of every sample they get from a full-rate writer JVM; a control reader copies the
+ * same slots without the seqlock checks and must see torn copies, which proves the check can fail.
  */
 public final class TornSuite {
     static final Pattern RESULT = Pattern.compile(
             "reads (\\d+) bad (\\d+) lost (\\d+) rssKb (-?\\d+) (-?\\d+)(?: heapKb (-?\\d+) (-?\\d+))?");
 
     /**
-     * The reader modes, taken in turn: copying latest and stream readers, and their optimistic (zero-copy)
-     * twins, which check each sample in the live slot and count it only when the read validated.
+     * The reader modes, taken in turn: copying latest and stream readers, their optimistic (zero-copy)
+     * twins, which check each sample in the live slot and count it only when the read validated, and the
+     * latest-value waiter ({@code Subscriber.pollLatest}), which watches the slot of the next sample and must hand
+     * out only samples newer than its last.
      */
-    static final List<String> READ_MODES = List.of("latest", "stream", "latest-optimistic", "stream-optimistic");
+    static final List<String> READ_MODES = List.of("latest", "stream", "latest-optimistic", "stream-optimistic",
+            "latest-waiter");
 
     private TornSuite() {}
 
@@ -81,6 +84,8 @@ public final class TornSuite {
                         readers, claims ? " (staged, claimed, claims aborted)" : "", validated, readsByMode, seconds,
                         bad, lost);
                 result.check(bad == 0, "%d torn or out-of-order snapshots", bad);
+                readsByMode.forEach((mode, reads) -> result.check(reads > 0, "the %s readers validated no read",
+                        mode));
                 result.check(validated >= totalReads - readers, "only %d of %d reads done in %d s", validated,
                         totalReads,
                         maxSeconds);

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  *                                        with -Dshmtel.reliability.variant=V samples of contents variant V;
  *                                        with -Dshmtel.reliability.claims=true through zero-copy claims too
  *   read    DIR REGION MODE READS SECS   MODE latest | stream | latest-optimistic | stream-optimistic (zero-copy:
- *                                        the words read in place) | raw (no seqlock validation: the control);
+ *                                        the words read in place) | latest-waiter (pollLatest: only newer samples)
+ *                                        | raw (no seqlock validation: the control);
  *                                        prints "reads N bad B lost L rssKb R0 R1 heapKb H0 H1"
  *   race    DIR                          per stdin line "create NAME": try to create it ("won" or
  *                                        "lost Class: message"); "release": close and remove what it won
@@ -200,6 +201,7 @@ public final class Worker {
         } else {
             boolean stream = mode.startsWith("stream");
             boolean optimistic = mode.endsWith("-optimistic");
+            boolean waiter = mode.equals("latest-waiter");
             try (Subscriber s = Subscriber.open(region, TortureSample.RECORD, options)) {
                 DynamicView view = new DynamicView(s.record());
                 TortureCheck inPlace = new TortureCheck();
@@ -221,7 +223,7 @@ public final class Worker {
                     }
                     boolean got = optimistic
                             ? (stream ? s.pollOptimistic(view, inPlace) : s.latestOptimistic(view, inPlace))
-                            : (stream ? s.poll(view) : s.latest(view));
+                            : waiter ? s.pollLatest(view) : (stream ? s.poll(view) : s.latest(view));
                     if (!got) {
                         Thread.onSpinWait();
                         continue;
@@ -235,7 +237,9 @@ public final class Worker {
                     long k = s.lastSampleIndex();
                     boolean whole = optimistic ? inPlace.whole(k)
                             : TortureSample.check(view.buffer(), view.offset()) && view.sampleIndex() == k;
-                    if (!whole || (stream ? k <= last : k < last)) {
+                    // A stream reader and the waiter hand out each sample once, in order; a latest reader may
+                    // hand out the same newest sample again.
+                    if (!whole || (stream || waiter ? k <= last : k < last)) {
                         bad++;
                     }
                     last = k;

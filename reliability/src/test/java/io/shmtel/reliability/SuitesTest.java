@@ -19,11 +19,14 @@ class SuitesTest {
         }
     }
 
-    /** The same with the writer publishing through zero-copy claims, some aborted half-written (issue 25). */
+    /**
+     * The same with the writer publishing through zero-copy claims, some aborted half-written (issue 25); one reader
+     * JVM of each mode.
+     */
     @Test
     void tornReadStressThroughClaims() throws Exception {
         try (Scratch scratch = new Scratch("tornclaims")) {
-            assertPassed(TornSuite.run(scratch.dir(), 2_000_000, 4, 60, true));
+            assertPassed(TornSuite.run(scratch.dir(), 2_000_000, TornSuite.READ_MODES.size(), 60, true));
         }
     }
 

@@ -282,6 +282,53 @@ class PlacementOptionsTest {
         }
     }
 
+    /** A schema for the region a deployment must declare. */
+    private static final Path STATUS_SCHEMA = Path.of("../schema/examples/status_flag.json");
+
+    /** A deployment of one receiving bridge {@code mirror} on node {@code net}, listening on {@code port}. */
+    private Path bridgeDeployment(String name, int port, String nodeKeys, String bridgeKeys) throws IOException {
+        Path file = dir.resolve(name + ".json");
+        Files.writeString(file, """
+                { "deployment": "%s", "directory": ".",
+                  "regions": [ { "name": "s", "schema": "%s" } ],
+                  "nodes": [ { "name": "net"%s,
+                    "bridges": [ { "name": "mirror", "direction": "receive", "listen": "127.0.0.1:%d"%s } ] } ] }
+                """.formatted(name, STATUS_SCHEMA.toAbsolutePath().normalize(), nodeKeys, port, bridgeKeys));
+        return file;
+    }
+
+    /**
+     * {@code bridge run}: a deployment's bridge thread is placed as the file says (here its node's {@code cpu}, the
+     * default of the node's bridges; read back from /proc by the thread's name), and a CPU the machine lacks on the
+     * bridge itself ends the run with exit 17 naming the file, the key's location, the bridge, the limit and the fix.
+     */
+    @Test
+    void bridgeRunPlacesTheDeploymentsBridgesAndARefusalNamesTheKey() throws Exception {
+        int cpu = allowedCpu();
+        BitSet present = CpuList.parse(Files.readString(Path.of("/sys/devices/system/cpu/present")));
+        int missing = present.length();
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path placed = bridgeDeployment("placed", port, ", \"cpu\": [" + cpu + "]", "");
+        Path refusing = bridgeDeployment("refusing", port, ", \"cpu\": [" + cpu + "]", ", \"cpu\": [" + missing + "]");
+        try (BridgeHosts hosts = BridgeHosts.loopback()) {
+            BridgeHosts.Child run = hosts.raw("run", "bridge", "run", placed.toString());
+            run.awaitLog("receiving on", BRIDGE_START_MILLIS);
+            long receiving = task(run.process.pid(), "shmtel-bridge-r");
+            assertThat(cpusAllowed(run.process.pid(), receiving)).as(run.log()).isEqualTo(Integer.toString(cpu));
+            run.stop();
+
+            BridgeHosts.Child refused = hosts.raw("refused", "bridge", "run", refusing.toString());
+            assertThat(refused.process.waitFor(CHILD_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.process.exitValue()).as(refused.log()).isEqualTo(ExitCodes.MEMORY);
+            assertThat(refused.log()).contains(refusing.toString()).contains("/nodes/0/bridges/0/cpu")
+                    .contains("bridge mirror: CPU " + missing + " does not exist")
+                    .contains("fix: choose CPUs from " + CpuList.format(present));
+        }
+    }
+
     /** A CPU number the machine lacks: exit 17 naming the CPU, the CPUs there are and the fix. */
     @Test
     void aCpuTheMachineLacksEndsTheCommandWithExit17() throws Exception {

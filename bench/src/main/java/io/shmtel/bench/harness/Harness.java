@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                     + "socket and a flag + sleep(10 ms) loop, side by side in one run.",
             "Prints one table; writes results.json, latency.png and the children's logs to --out."},
         footer = {"", "Examples:",
-            "  shmtel bench --quick                 about a minute",
+            "  shmtel bench --quick                 about two minutes (placed and unplaced runs)",
             "  shmtel bench                         the full profile, a few minutes",
             "  shmtel bench --quick --only floor,oneway,aeron",
             "  shmtel bench --fanout 1,2,4,8,16     on a machine with 17 cores or more",
