@@ -23,7 +23,10 @@ ARM_CANONICAL = (
     '{"name":"velocity","type":"f64","count":6,"unit":"rad/s"},'
     '{"name":"effort","type":"f64","count":6,"unit":"N*m","description":"joint torques"},'
     '{"name":"status","type":"i32","enum":{"OK":0,"FAULT":1,"ESTOP":2}},'
-    '{"name":"frame_id","type":"string","length":16}]}]}')
+    '{"name":"frame_id","type":"string","length":16}],'
+    '"wellKnown":[{"type":"sensor_msgs/JointState","frame_id":{"field":"frame_id"},'
+    '"name":["joint1","joint2","joint3","joint4","joint5","joint6"],'
+    '"position":"position","velocity":"velocity","effort":"effort"}]}]}')
 ARM_LAYOUT_TEXT = (
     "shmtel-layout 1 schema arm\n"
     "record joint_state depth=8 payload=168 slot=192\n"
@@ -44,7 +47,7 @@ class FormatDocumentValues(unittest.TestCase):
     def test_the_arm_example_of_format_md(self):
         lay = layout.load(os.path.join(EXAMPLES, "arm.json"))
         self.assertEqual(ARM_CANONICAL, lay.canonical_json)
-        self.assertEqual(561, len(lay.canonical_bytes))
+        self.assertEqual(766, len(lay.canonical_bytes))
         self.assertEqual(ARM_LAYOUT_TEXT, lay.canonical_layout_text())
         self.assertEqual(0x1bb6d530886a84bc, lay.fingerprint)
         self.assertEqual(4096, lay.header_length)

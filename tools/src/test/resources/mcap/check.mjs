@@ -2,10 +2,26 @@ import { McapIndexedReader, McapStreamReader } from "@mcap/core";
 import Ajv from "ajv";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-// Foxglove's published JSON schemas: a channel whose schema is named foxglove.X must carry that schema, and each of
-// its messages must validate against it; other well-known channels (sensor_msgs/msg/JointState) validate against
-// the schema they carry.
+// Foxglove's published JSON schemas: a channel whose schema is named foxglove.X must carry a schema with that
+// schema's structure (shape below: the same property names, types, required members, bounds and enumeration values;
+// titles and descriptions aside), and each of its messages must validate against the PUBLISHED one; other
+// well-known channels (sensor_msgs/msg/JointState) validate against the schema they carry.
 const published = createRequire(import.meta.url)("@foxglove/schemas/jsonschema");
+function shape(schema) {
+  const out = {};
+  for (const key of ["type", "minimum", "maximum", "contentEncoding"]) {
+    if (schema[key] !== undefined) { out[key] = schema[key]; }
+  }
+  if (schema.required !== undefined) { out.required = [...schema.required].sort(); }
+  const values = schema.enum ?? schema.oneOf?.map((o) => o.const);
+  if (values !== undefined) { out.enum = [...values].sort((a, b) => a - b); }
+  if (schema.items !== undefined) { out.items = shape(schema.items); }
+  if (schema.properties !== undefined) {
+    out.properties = Object.fromEntries(Object.keys(schema.properties).sort()
+      .map((n) => [n, shape(schema.properties[n])]));
+  }
+  return out;
+}
 const ajv = new Ajv({ allErrors: true });
 const bytes = readFileSync(process.argv[2]);
 const readable = { size: async () => BigInt(bytes.length), read: async (offset, length) => bytes.subarray(Number(offset), Number(offset + length)) };
@@ -18,7 +34,8 @@ for (const c of reader.channelsById.values()) {
   const wellKnown = c.metadata.get("shmtel.wellKnown") ?? null;
   const short = s.name.startsWith("foxglove.") ? s.name.slice("foxglove.".length) : null;
   const info = { encoding: c.messageEncoding, schemaEncoding: s.encoding, schemaName: s.name, wellKnown, messages: 0,
-    validated: 0, publishedSchema: short !== null && JSON.stringify(JSON.parse(schemaText)) === JSON.stringify(published[short]) };
+    validated: 0, publishedStructure: short !== null && published[short] !== undefined
+      && JSON.stringify(shape(JSON.parse(schemaText))) === JSON.stringify(shape(published[short])) };
   if (wellKnown !== null) { info.validate = ajv.compile(short !== null ? published[short] : JSON.parse(schemaText)); }
   channels[c.id] = { topic: c.topic, info };
 }

@@ -10,6 +10,8 @@ import io.shmtel.sensors.DriverParams;
 import io.shmtel.sensors.SensorDriver;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,7 +202,59 @@ final class DriverSpecParser {
                     return false;
                 }
             }
+            case LIST -> {
+                Object list = v instanceof Node.ArrayNode ? plain(p, v) : null;
+                if (list == null) {
+                    if (!(v instanceof Node.ArrayNode)) {
+                        problems.problem(v, "parameter \"" + p.name() + "\" is a JSON array; found "
+                                + problems.describe(v));
+                    }
+                    return false;
+                }
+                values.put(p.name(), list);
+            }
         }
         return true;
+    }
+
+    /**
+     * {@code v} as a plain Java value (Double, String, Boolean, List, Map in written order) for a list parameter;
+     * null after a problem (a null anywhere inside).
+     */
+    private Object plain(DriverParameter p, Node v) {
+        if (v instanceof Node.NumberNode n) {
+            return n.value().doubleValue();
+        }
+        if (v instanceof Node.StringNode s) {
+            return s.value();
+        }
+        if (v instanceof Node.BooleanNode b) {
+            return b.value();
+        }
+        if (v instanceof Node.ArrayNode a) {
+            List<Object> items = new ArrayList<>();
+            for (Node e : a.elements()) {
+                Object item = plain(p, e);
+                if (item == null) {
+                    return null;
+                }
+                items.add(item);
+            }
+            return Collections.unmodifiableList(items);
+        }
+        if (v instanceof Node.ObjectNode o) {
+            Map<String, Object> members = new LinkedHashMap<>();
+            for (Node.Member m : o.members().values()) {
+                Object member = plain(p, m.value());
+                if (member == null) {
+                    return null;
+                }
+                members.put(m.key(), member);
+            }
+            return Collections.unmodifiableMap(members);
+        }
+        problems.problem(v, "parameter \"" + p.name() + "\": null is not a value here; give a number, text,"
+                + " true/false, an array or an object");
+        return null;
     }
 }

@@ -118,4 +118,17 @@ class DeploymentParserTest {
                 new Deployment.BridgeSpec("from-board", "receive", "aeron", "aeron:udp?endpoint=0.0.0.0:40457", 7,
                         List.of(), "board.", false));
     }
+
+    @Test
+    void aListParameterArrivesAsPlainListsAndMapsInWrittenOrder() {
+        Deployment d = DeploymentParser.parse(Path.of("../samples/demo.json"), TYPES, Set.of());
+        Deployment.DriverSpec kinematics = d.nodes().get(0).drivers().stream()
+                .filter(s -> s.type().equals("kinematics")).findFirst().orElseThrow();
+        assertThat(kinematics.region()).isEqualTo("demo.tf");
+        assertThat(kinematics.params()).containsEntry("source", "demo.arm");
+        List<?> links = (List<?>) kinematics.params().get("links");
+        assertThat(links).hasSize(6);
+        assertThat(links.get(0)).isEqualTo(Map.of("xyz", List.of(0.0, 0.0, 0.3), "axis", List.of(0.0, 0.0, 1.0)));
+        assertThat(List.copyOf(((Map<?, ?>) links.get(3)).keySet())).isEqualTo(List.of("xyz", "axis"));
+    }
 }

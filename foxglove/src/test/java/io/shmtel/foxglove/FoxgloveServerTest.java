@@ -86,7 +86,10 @@ class FoxgloveServerTest {
                         && (server.channels().isEmpty() || server.channels().get(0).epoch() != 2)) {
                     Thread.sleep(20);
                 }
-                assertThat(server.channels()).singleElement().satisfies(c -> assertThat(c.epoch()).isEqualTo(2));
+                // the raw record and its well-known JointState channel (arm.json's annotation), both of epoch 2
+                assertThat(server.channels()).extracting(ChannelStats::topic)
+                        .containsExactlyInAnyOrder("arm/joint_state", "arm/joint_state/JointState");
+                assertThat(server.channels()).allSatisfy(c -> assertThat(c.epoch()).isEqualTo(2));
             }
             assertThat(Region.removeUnowned("arm", options)).isTrue();
             assertThat(client.next("unadvertise", WAIT).toString()).contains("channelIds");

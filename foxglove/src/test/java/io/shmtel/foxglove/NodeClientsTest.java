@@ -12,6 +12,7 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.DynamicWriter;
 import io.shmtel.foxglove.wellknown.WellKnownEncoder;
 import io.shmtel.foxglove.wellknown.WellKnownFixture;
+import io.shmtel.foxglove.wellknown.WellKnownSchemas;
 import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
@@ -107,10 +108,18 @@ class NodeClientsTest {
     void wellKnownChannelsReachFoxglovesClientWithFoxglovesSchemasAndValidateOrDecode(RegionOptions options)
             throws Exception {
         Path node = NodeTools.install(SCRIPTS, INSTALLED);
-        NodeTools.Result schemas = NodeTools.run(node, 60, "node", "wellknown-schemas.mjs",
-                Path.of("src/main/resources/io/shmtel/foxglove/wellknown").toAbsolutePath().toString(), "--check");
-        assertThat(schemas.code()).as("the copied definitions are what @foxglove/schemas publishes: %s",
+        Path generated = Path.of("target/wellknown-definitions").toAbsolutePath();
+        Files.createDirectories(generated);
+        for (WellKnownType type : WellKnownType.values()) {
+            String name = WellKnownSchemas.schemaName(type, MessageEncoding.JSON).replace('/', '.');
+            Files.writeString(generated.resolve(name + ".json"), WellKnownSchemas.schema(type, MessageEncoding.JSON));
+            Files.writeString(generated.resolve(name + ".msg"), WellKnownSchemas.schema(type, MessageEncoding.CDR));
+        }
+        NodeTools.Result schemas = NodeTools.run(node, 60, "node", "wellknown-equivalence.mjs", generated.toString());
+        assertThat(schemas.code()).as("our definitions have the structure of the published ones: %s",
                 schemas.output()).isZero();
+        assertThat(WsClient.JSON.readTree(schemas.resultJson()).get("compared")).as("types compared")
+                .hasSize(WellKnownType.values().length);
         Layout probe = WellKnownFixture.annotated();
         RecordLayout rec = probe.record("probe").orElseThrow();
         DynamicView expected = new DynamicView(rec).wrap(WellKnownFixture.sample(rec, 7), 0);

@@ -6,12 +6,14 @@ import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.region.WriterState;
 import io.shmtel.core.view.RecordView;
 import io.shmtel.samples.gen.arm.JointStateView;
+import io.shmtel.samples.gen.arm_tf.TransformsView;
 import io.shmtel.samples.gen.force_torque.WrenchView;
 import io.shmtel.samples.gen.imu.ImuSampleView;
 import io.shmtel.samples.gen.status_flag.StatusView;
 import io.shmtel.samples.gen.system.CpuView;
 import io.shmtel.samples.gen.system.MemoryView;
 import io.shmtel.samples.gen.system.ThermalView;
+import io.shmtel.sensors.kinematics.Quaternions;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,10 +84,13 @@ public final class DemoRenderer {
             }
             return sb.append(" deg  ").append(v.status()).toString();
         }, options));
+        rows.add(new Row<>(prefix + "tf", TransformsView.RECORD_NAME, new TransformsView(), DemoRenderer::tool,
+                options));
         rows.add(new Row<>(prefix + "imu", ImuSampleView.RECORD_NAME, new ImuSampleView(),
-                v -> String.format(Locale.ROOT,
-                "accel %+6.2f %+6.2f %+6.2f m/s^2  gyro %+6.3f %+6.3f %+6.3f rad/s  %.1f degC", v.accel(0), v.accel(1),
-                v.accel(2), v.gyro(0), v.gyro(1), v.gyro(2), v.temperature()), options));
+                v -> String.format(Locale.ROOT, "accel %+6.2f %+6.2f %+6.2f m/s^2  gyro %+6.3f %+6.3f %+6.3f rad/s"
+                        + "  %.1f degC  q %+.2f %+.2f %+.2f %+.2f",
+                v.accel(0), v.accel(1), v.accel(2), v.gyro(0), v.gyro(1), v.gyro(2), v.temperature(),
+                v.orientation(0), v.orientation(1), v.orientation(2), v.orientation(3)), options));
         rows.add(new Row<>(prefix + "wrench", WrenchView.RECORD_NAME, new WrenchView(), v -> String.format(Locale.ROOT,
                 "force %+6.1f %+6.1f %+6.1f N  torque %+5.2f %+5.2f %+5.2f N*m%s", v.force(0), v.force(1), v.force(2),
                 v.torque(0), v.torque(1), v.torque(2), v.overload() ? "  OVERLOAD" : ""), options));
@@ -108,6 +113,27 @@ public final class DemoRenderer {
             }
             return sb.toString();
         }, options));
+    }
+
+    /**
+     * The arm's tool (the last frame of the kinematics driver's tree) in the world: the transforms composed from the
+     * root, each one's translation rotated by the rotations before it.
+     */
+    static String tool(TransformsView v) {
+        double[] position = new double[Quaternions.VECTOR];
+        double[] rotation = {0, 0, 0, 1};
+        double[] step = new double[Quaternions.VECTOR];
+        double[] transforms = v.translation(new double[TransformsView.TRANSLATION_COUNT]);
+        double[] rotations = v.rotation(new double[TransformsView.ROTATION_COUNT]);
+        for (int t = 0; t < TransformsView.TRANSLATION_COUNT / Quaternions.VECTOR; t++) {
+            Quaternions.rotate(rotation, 0, transforms, t * Quaternions.VECTOR, step, 0);
+            for (int c = 0; c < Quaternions.VECTOR; c++) {
+                position[c] += step[c];
+            }
+            Quaternions.multiply(rotation, 0, rotations, t * Quaternions.SIZE, rotation, 0);
+        }
+        return String.format(Locale.ROOT, "tool at %+6.3f %+6.3f %+6.3f m%s", position[0], position[1], position[2],
+                v.sourceIndex() < 0 ? "  (zero pose: no joint angles yet)" : "  from arm #" + v.sourceIndex());
     }
 
     /** One frame of text: a title line, a header and a row per region. */

@@ -36,18 +36,18 @@ class DemoTest {
     void theDemoDeploymentPublishesEveryRegionAndTheRendererShowsThem() throws Exception {
         try (Shmtel.Running running = Shmtel.run(Path.of("demo.json"), null)) {
             List<String> regions = RegionOptions.defaults().regionDirectory().list();
-            assertThat(regions).contains("demo.arm", "demo.imu", "demo.wrench", "demo.status", "demo.cpu",
-                    "demo.memory",
-                    "demo.arm.stats");
+            assertThat(regions).contains("demo.arm", "demo.tf", "demo.imu", "demo.wrench", "demo.status",
+                    "demo.cpu", "demo.memory", "demo.arm.stats", "demo.tf.stats");
             DemoRenderer renderer = new DemoRenderer("demo.", RegionOptions.defaults());
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             renderer.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), 12, false); // 1.2 s at 10 frames/s
             String[] frames = bytes.toString(StandardCharsets.UTF_8).split("\n\n");
             String last = frames[frames.length - 1];
             System.out.println(last);
-            assertThat(last).contains("REGION", "demo.arm", "joints", "demo.imu", "accel", "demo.wrench", "force",
-                    "demo.status", "demo.cpu", "total", "demo.memory", "GiB");
-            for (String region : List.of("demo.arm ", "demo.imu ", "demo.wrench ", "demo.cpu ", "demo.memory ")) {
+            assertThat(last).contains("REGION", "demo.arm", "joints", "demo.tf", "tool at", "demo.imu", "accel",
+                    "demo.wrench", "force", "demo.status", "demo.cpu", "total", "demo.memory", "GiB");
+            for (String region : List.of("demo.arm ", "demo.tf ", "demo.imu ", "demo.wrench ", "demo.cpu ",
+                    "demo.memory ")) {
                 assertThat(last.lines().filter(l -> l.startsWith(region)).findFirst().orElseThrow()).contains(" LIVE ");
             }
             String thermal = last.lines().filter(l -> l.startsWith("demo.thermal")).findFirst().orElseThrow();
@@ -55,8 +55,21 @@ class DemoTest {
             String arm = last.lines().filter(l -> l.startsWith("demo.arm ")).findFirst().orElseThrow();
             double rate = Double.parseDouble(arm.replaceAll(".* (\\d+) Hz .*", "$1"));
             assertThat(rate).as("the renderer's measured arm rate (500 Hz nominal)").isBetween(200.0, 650.0);
+            String tf = last.lines().filter(l -> l.startsWith("demo.tf ")).findFirst().orElseThrow();
+            assertThat(tf).as("the kinematics driver follows the arm's joint angles").contains(" from arm #")
+                    .doesNotContain("zero pose");
+            String middle = tool(frames[frames.length / 2]);
+            assertThat(middle).as("the tool's position half-way").matches("\\S+ +\\S+ +\\S+");
+            assertThat(tool(last)).as("the arm's tool moves between the middle and the last frame")
+                    .isNotEqualTo(middle);
         }
         assertThat(RegionOptions.defaults().regionDirectory().list()).as("removeRegionsOnExit").isEmpty();
+    }
+
+    /** The "X Y Z" of "tool at X Y Z m" on a frame's demo.tf row; the whole row when it shows no position. */
+    static String tool(String frame) {
+        String row = frame.lines().filter(l -> l.startsWith("demo.tf ")).findFirst().orElseThrow();
+        return row.replaceAll(".*tool at +(\\S+ +\\S+ +\\S+) m.*", "$1");
     }
 
     @Test

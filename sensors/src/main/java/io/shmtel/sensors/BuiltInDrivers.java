@@ -1,5 +1,6 @@
 package io.shmtel.sensors;
 
+import io.shmtel.sensors.kinematics.KinematicsDriver;
 import io.shmtel.sensors.linux.CpuLoadDriver;
 import io.shmtel.sensors.linux.IioImuDriver;
 import io.shmtel.sensors.linux.MemoryDriver;
@@ -18,6 +19,6 @@ public final class BuiltInDrivers {
         return List.of(SimulatedArmDriver.factory(), SimulatedImuDriver.factory(), SimulatedForceTorqueDriver.factory(),
                 SimulatedStatusDriver.factory(), CpuLoadDriver.factory(), MemoryDriver.factory(),
                         ThermalDriver.factory(),
-                IioImuDriver.factory());
+                IioImuDriver.factory(), KinematicsDriver.factory());
     }
 }

@@ -4,6 +4,7 @@ import io.shmtel.schema.SchemaParser;
 import io.shmtel.schema.layout.Layout;
 import io.shmtel.schema.layout.LayoutCompiler;
 import io.shmtel.sensors.gen.arm.ArmSchema;
+import io.shmtel.sensors.gen.arm_tf.ArmTfSchema;
 import io.shmtel.sensors.gen.force_torque.ForceTorqueSchema;
 import io.shmtel.sensors.gen.imu.ImuSchema;
 import io.shmtel.sensors.gen.status_flag.StatusFlagSchema;
@@ -24,6 +25,10 @@ public final class BuiltInSchemas {
 
     public static Layout arm() {
         return layout(ArmSchema.CANONICAL_JSON, "schema/examples/arm.json");
+    }
+
+    public static Layout armTf() {
+        return layout(ArmTfSchema.CANONICAL_JSON, "schema/examples/arm_tf.json");
     }
 
     public static Layout imu() {

@@ -65,6 +65,15 @@ public final class DriverParams {
         throw kind(name, "a path", v);
     }
 
+    /** A {@link DriverParameter.Kind#LIST} parameter: its items as plain values; the empty list when absent. */
+    public List<?> list(String name) {
+        Object v = value(name, DriverParameter.Kind.LIST);
+        if (v instanceof List<?> l) {
+            return l;
+        }
+        throw kind(name, "a JSON array", v);
+    }
+
     private Object value(String name, DriverParameter.Kind kind) {
         DriverParameter p = declared.get(name);
         if (p == null || p.kind() != kind) {
@@ -78,6 +87,7 @@ public final class DriverParams {
             case INTEGER -> Long.parseLong(p.defaultValue());
             case NUMBER -> Double.parseDouble(p.defaultValue());
             case TEXT, PATH -> p.defaultValue();
+            case LIST -> List.of();
         };
     }
 

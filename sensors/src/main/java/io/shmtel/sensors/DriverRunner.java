@@ -92,7 +92,7 @@ public final class DriverRunner<W extends RecordWriter> implements AutoCloseable
                     + regionName + "\" declares it with " + Fingerprint.hex(actual.fingerprint())
                     + ": give the region the driver's schema (" + driver.layout().source() + ")");
         }
-        driver.open();
+        driver.open(options);
         Publisher publisher = Publisher.create(regionName, regionLayout, options);
         Publisher stats = null;
         try {

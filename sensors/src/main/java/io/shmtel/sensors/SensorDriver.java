@@ -1,5 +1,6 @@
 package io.shmtel.sensors;
 
+import io.shmtel.core.region.RegionOptions;
 import io.shmtel.core.view.RecordWriter;
 import io.shmtel.core.view.SampleSink;
 import io.shmtel.schema.layout.Layout;
@@ -27,6 +28,14 @@ public interface SensorDriver<W extends RecordWriter> extends AutoCloseable {
      * Checks and opens the source. A missing source throws {@link SensorUnavailableException} saying what and where.
      */
     default void open() throws IOException {
+    }
+
+    /**
+     * Opens the driver ({@link #open()}) given the options of the region it will publish: where a driver that reads
+     * other regions (the {@code kinematics} one) finds them. {@link DriverRunner} calls this one.
+     */
+    default void open(RegionOptions regionOptions) throws IOException {
+        open();
     }
 
     /**

@@ -136,6 +136,7 @@ class LinuxDriversTest {
         assertThat(v.accel(2)).isCloseTo(9.8072f, within(1e-4f));
         assertThat(v.gyro(2)).isCloseTo(-0.00153f, within(1e-7f));
         assertThat(v.temperature()).isCloseTo(57.0f, within(1e-4f)); // (512 + 400) * 62.5 / 1000
+        assertThat(v.orientation(new double[4])).as("no attitude filter: the identity").containsExactly(0, 0, 0, 1);
         assertThatThrownBy(() -> new IioImuDriver(sys, "bmi160").open()).isInstanceOf(SensorUnavailableException.class)
                 .hasMessage("iio-imu driver: no IIO device named \"bmi160\" with an accelerometer under "
                         + sys.resolve("bus/iio/devices"));

@@ -10,10 +10,13 @@ import io.shmtel.core.view.DynamicView;
 import io.shmtel.core.view.RecordWriter;
 import io.shmtel.schema.layout.FieldLayout;
 import io.shmtel.schema.layout.RecordLayout;
+import io.shmtel.schema.wellknown.Binding;
+import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.sensors.gen.arm.JointStateView;
 import io.shmtel.sensors.gen.force_torque.WrenchView;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.status_flag.StatusView;
+import io.shmtel.sensors.kinematics.Quaternions;
 import io.shmtel.sensors.sim.SimulatedArmDriver;
 import io.shmtel.sensors.sim.SimulatedForceTorqueDriver;
 import io.shmtel.sensors.sim.SimulatedImuDriver;
@@ -98,6 +101,75 @@ class SimulatedDriversTest {
             assertThat(v.sensorId()).isEqualTo(3);
             assertThat(v.saturated()).isFalse();
         }
+    }
+
+    @Test
+    void theImuOrientationIsAUnitQuaternionIntegratedFromTheGyroThatAgreesWithGravity() throws Exception {
+        int samples = 20_000; // 20 simulated seconds: several rocking periods
+        List<ByteBuffer> slots = new ArrayList<>();
+        run(new SimulatedImuDriver(7, 0, 0, 1000, 3), samples, slots);
+        ImuSampleView v = new ImuSampleView();
+        double[] q = new double[Quaternions.SIZE];
+        double[] up = new double[Quaternions.VECTOR];
+        double largestTilt = 0;
+        for (int k = 0; k < samples; k++) {
+            v.wrap(slots.get(k), 0);
+            v.orientation(q);
+            assertThat(Math.sqrt(q[0] * q[0] + q[1] * q[1] + q[2] * q[2] + q[3] * q[3])).as("|q| at %d", k)
+                    .isCloseTo(1.0, within(1e-12));
+            // the world's up in the body frame (the inverse rotation) is where the accelerometer sees gravity
+            double[] inverse = {-q[0], -q[1], -q[2], q[3]};
+            up[0] = 0;
+            up[1] = 0;
+            up[2] = 1;
+            Quaternions.rotate(inverse, 0, up, 0, up, 0);
+            double g = Math.sqrt(v.accel(0) * v.accel(0) + v.accel(1) * v.accel(1) + v.accel(2) * v.accel(2));
+            double cos = (up[0] * v.accel(0) + up[1] * v.accel(1) + up[2] * v.accel(2)) / g;
+            assertThat(Math.acos(Math.min(1, cos))).as("angle between gravity and the orientation's up at %d", k)
+                    .isLessThan(0.02);
+            largestTilt = Math.max(largestTilt, Math.acos(up[2]));
+        }
+        v.wrap(slots.get(0), 0);
+        assertThat(v.orientation(new double[Quaternions.SIZE])).containsExactly(0, 0, 0, 1);
+        assertThat(largestTilt).as("the platform rocks visibly").isGreaterThan(0.1);
+
+        // sample k depends on (seed, k) only: a driver that skipped samples reports the same orientation
+        SimulatedImuDriver skipping = new SimulatedImuDriver(7, 0, 0, 1000, 3);
+        RecordLayout r = skipping.layout().record(skipping.record()).orElseThrow();
+        ByteBuffer region = ByteBuffer.allocateDirect((int) skipping.layout().regionLength())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        RingGeometry g = RingGeometry.of(r);
+        var writer = skipping.newWriter(new RingWriter(region, g));
+        RingReader reader = new RingReader(region, g);
+        ImuSampleView read = new ImuSampleView();
+        for (long k : new long[] {0, 1, 7, 500, 12_345}) {
+            skipping.sample(writer, k, k);
+            writer.commit(k);
+            ByteBuffer snapshot = ByteBuffer.allocate(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
+            reader.readLatest(snapshot);
+            read.wrap(snapshot, 0);
+            v.wrap(slots.get((int) k), 0);
+            assertThat(read.orientation(new double[Quaternions.SIZE])).as("sample %d", k)
+                    .containsExactly(v.orientation(new double[Quaternions.SIZE]));
+        }
+    }
+
+    /** The shipped schemas map the simulated fields to the well-known messages the demo shows in Foxglove. */
+    @Test
+    void theImuAndArmSchemasMapTheirFieldsToWellKnownMessages() {
+        WellKnownDef imu = BuiltInSchemas.imu().record(ImuSampleView.RECORD_NAME).orElseThrow().wellKnown().get(0);
+        assertThat(imu.type().typeName()).isEqualTo("foxglove.FrameTransform");
+        assertThat(imu.get("parent_frame_id")).isEqualTo(new Binding.Text("world"));
+        assertThat(imu.get("child_frame_id")).isEqualTo(new Binding.Text("imu"));
+        assertThat(imu.get("rotation")).isEqualTo(new Binding.Vector(List.of(new Binding.NumberRef("orientation", 0),
+                new Binding.NumberRef("orientation", 1), new Binding.NumberRef("orientation", 2),
+                new Binding.NumberRef("orientation", 3))));
+        WellKnownDef arm = BuiltInSchemas.arm().record(JointStateView.RECORD_NAME).orElseThrow().wellKnown().get(0);
+        assertThat(arm.type().typeName()).isEqualTo("sensor_msgs/JointState");
+        assertThat(arm.get("name")).isEqualTo(new Binding.Texts(List.of("joint1", "joint2", "joint3", "joint4",
+                "joint5", "joint6")));
+        assertThat(arm.get("frame_id")).isEqualTo(new Binding.TextField("frame_id"));
+        assertThat(arm.get("position")).isEqualTo(new Binding.Numbers("position"));
     }
 
     @Test

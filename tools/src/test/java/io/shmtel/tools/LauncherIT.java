@@ -98,8 +98,8 @@ class LauncherIT {
         String[] frames = out.split("\n\n");
         assertThat(frames.length).isGreaterThanOrEqualTo(20);
         String last = frames[frames.length - 1];
-        for (String region : List.of("demo.arm ", "demo.imu ", "demo.wrench ", "demo.status ", "demo.cpu ",
-                "demo.memory ")) {
+        for (String region : List.of("demo.arm ", "demo.tf ", "demo.imu ", "demo.wrench ", "demo.status ",
+                "demo.cpu ", "demo.memory ")) {
             assertThat(last.lines().filter(l -> l.startsWith(region)).findFirst()).as(region + " in\n" + last)
                     .hasValueSatisfying(l -> assertThat(l).contains(" LIVE "));
         }

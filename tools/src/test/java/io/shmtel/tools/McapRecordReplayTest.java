@@ -291,7 +291,7 @@ class McapRecordReplayTest {
             assertThat(c.get("schemaName").asText()).isEqualTo(e.getValue());
             assertThat(c.get("schemaEncoding").asText()).isEqualTo("jsonschema");
             assertThat(c.get("validated").asLong()).as("messages valid against Foxglove's schema").isEqualTo(raw);
-            assertThat(c.get("publishedSchema").asBoolean()).as("the schema is @foxglove/schemas' own")
+            assertThat(c.get("publishedStructure").asBoolean()).as("the schema has @foxglove/schemas' structure")
                     .isEqualTo(e.getValue().startsWith("foxglove."));
         }
         JsonNode tf = check.get("channels").get(region + "/arm/FrameTransforms").get("last").get("transforms");

@@ -35,7 +35,7 @@ class RunCommandTest {
     void checkValidatesTheShippedDeployments() {
         CliTest.Result demo = CliTest.run("run", "--check", "../samples/demo.json");
         assertThat(demo.code()).as(demo.err()).isZero();
-        assertThat(demo.out()).isEqualTo("../samples/demo.json: ok: deployment \"demo\", 7 regions, 1 nodes\n");
+        assertThat(demo.out()).isEqualTo("../samples/demo.json: ok: deployment \"demo\", 8 regions, 1 nodes\n");
         for (String bridged : new String[] {"board", "planner"}) {
             CliTest.Result r = CliTest.run("run", "--check", "../samples/bridge-" + bridged + ".json");
             assertThat(r.code()).as(r.err()).isZero();

@@ -7,6 +7,7 @@ import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.SensorUnavailableException;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.imu.ImuSampleWriter;
+import io.shmtel.sensors.kinematics.Quaternions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
  * A Linux IIO accelerometer/gyroscope ({@code imu.imu_sample}) from
  * {@code /sys/bus/iio/devices/iio:deviceN}: {@code in_accel_{x,y,z}_raw} times
  * {@code in_accel_scale} (m/s^2), {@code in_anglvel_{x,y,z}_raw} times {@code in_anglvel_scale}
- * (rad/s), and {@code in_temp_*} when present. Channels the device lacks read as NaN.
+ * (rad/s), and {@code in_temp_*} when present. Channels the device lacks read as NaN. The orientation stays the
+ * identity (0, 0, 0, 1): the driver reads raw channels and runs no attitude filter.
  */
 public final class IioImuDriver extends RecordDriver<ImuSampleWriter> {
     public static final String TYPE = "iio-imu";
@@ -29,7 +31,8 @@ public final class IioImuDriver extends RecordDriver<ImuSampleWriter> {
     private double gyroScale;
 
     public IioImuDriver(Path sysRoot, String deviceName) {
-        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME, ImuSampleWriter::new);
+        super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME,
+                sink -> new ImuSampleWriter(sink).orientation(Quaternions.W, 1.0)); // the identity: no attitude filter
         this.sysRoot = sysRoot;
         this.deviceName = deviceName;
     }

@@ -6,16 +6,24 @@ import io.shmtel.sensors.DriverParameter;
 import io.shmtel.sensors.RecordDriver;
 import io.shmtel.sensors.gen.imu.ImuSampleView;
 import io.shmtel.sensors.gen.imu.ImuSampleWriter;
+import io.shmtel.sensors.kinematics.Quaternions;
 import java.util.List;
 
 /**
  * A simulated IMU ({@code imu.imu_sample}) on a gently rocking platform: roll and pitch oscillate,
  * the accelerometer sees gravity in the body frame plus noise, the gyroscope the angular rates plus
  * bias and noise, and the die temperature drifts slowly. Deterministic in (seed, sample).
+ *
+ * <p>The orientation (x, y, z, w) is integrated from the gyroscope's true angular rate (its reading without bias and
+ * noise: the attitude a perfect filter would track, so it stays bounded however long the demo runs), starting at the
+ * identity at sample 0: one exact rotation step per sample period at the period's midpoint rate, renormalised to unit
+ * length after each step. Sample k integrates every step before it, also the steps of samples the scheduler skipped,
+ * so it depends only on (seed, k) like every other field.
  */
 public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
     public static final String TYPE = "sim-imu";
     static final double G = 9.80665;
+    private static final double HALF = 0.5;
     private final long seed;
     private final double accelNoise;
     private final double gyroNoise;
@@ -26,6 +34,10 @@ public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
     private final double rollOmega;
     private final double pitchOmega;
     private final double[] gyroBias = new double[3];
+    /** The orientation at sample {@link #integratedTo}, x, y, z, w. */
+    private final double[] orientation = {0, 0, 0, 1};
+    private final double[] step = new double[Quaternions.SIZE];
+    private long integratedTo;
 
     public SimulatedImuDriver(long seed, double accelNoise, double gyroNoise, double rateHz, int sensorId) {
         super(BuiltInSchemas.imu(), ImuSampleView.RECORD_NAME,
@@ -55,8 +67,29 @@ public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
                         p.number("timeBaseHz"), (int) p.integer("sensorId")));
     }
 
+    /** Integrates {@link #orientation} up to sample {@code k} (from the identity again if k went back). */
+    private void integrateTo(long k) {
+        if (k < integratedTo) {
+            Quaternions.identity(orientation, 0);
+            integratedTo = 0;
+        }
+        for (; integratedTo < k; integratedTo++) {
+            double mid = (integratedTo + HALF) / rateHz;
+            double wx = rollAmplitude * rollOmega * Math.cos(rollOmega * mid);
+            double wy = pitchAmplitude * pitchOmega * Math.cos(pitchOmega * mid);
+            double rate = Math.sqrt(wx * wx + wy * wy);
+            if (rate == 0) {
+                continue;
+            }
+            Quaternions.axisAngle(wx / rate, wy / rate, 0, rate / rateHz, step, 0);
+            Quaternions.multiply(orientation, 0, step, 0, orientation, 0); // body rates: the step applies last
+            Quaternions.normalize(orientation, 0);
+        }
+    }
+
     @Override
     public void sample(ImuSampleWriter w, long k, long dueNs) {
+        integrateTo(k);
         double t = k / rateHz;
         double roll = rollAmplitude * Math.sin(rollOmega * t);
         double pitch = pitchAmplitude * Math.sin(pitchOmega * t);
@@ -72,6 +105,7 @@ public final class SimulatedImuDriver extends RecordDriver<ImuSampleWriter> {
                 .gyro(1, (float) (pitchRate + gyroBias[1] + gyroNoise * Noise.gaussian(seed, k, 4)))
                 .gyro(2, (float) (gyroBias[2] + gyroNoise * Noise.gaussian(seed, k, 5)))
                 .temperature((float) (35.0 + 2.0 * Math.sin(2 * Math.PI * t / 600) + 0.05 * Noise.gaussian(seed, k, 6)))
-                .saturated(Math.abs(ax) > 16 * G || Math.abs(ay) > 16 * G || Math.abs(az) > 16 * G);
+                .saturated(Math.abs(ax) > 16 * G || Math.abs(ay) > 16 * G || Math.abs(az) > 16 * G)
+                .orientation(orientation);
     }
 }
