@@ -10,6 +10,8 @@ const [source] = process.argv.slice(2);
 const TOLERANCE = 1e-9;
 const WIDTH = 800;
 const HEIGHT = 600;
+const CHAR_PX = 6;       // the stub context's width of a character
+const LINE_PX = 14;      // the view's line of names
 
 // A 2D context that only records what it was asked to draw.
 function stubContext() {
@@ -18,6 +20,7 @@ function stubContext() {
     calls,
     setTransform() {}, fillRect() {}, beginPath() {}, moveTo() {}, stroke() { calls.lines++; },
     lineTo() {}, fillText(text, x, y) { calls.texts.push(text); calls.at[text] = [x, y]; },
+    measureText: (text) => ({ width: CHAR_PX * text.length }),
   };
 }
 
@@ -128,7 +131,7 @@ check(!Scene3D.wants(channel(1, "arm.joint_state")), "a plain record refused");
   check(message.textContent.startsWith("3 frames from t1, t3"), `message: ${message.textContent}`);
   // Two frames at one place: their names one under the other.
   const [tool, flange] = [canvas.ctx.calls.at.tool, canvas.ctx.calls.at.flange];
-  check(tool[0] === flange[0] && flange[1] - tool[1] === 14, `names stacked: tool ${tool}, flange ${flange}`);
+  check(tool[0] === flange[0] && flange[1] - tool[1] === LINE_PX, `names stacked: tool ${tool}, flange ${flange}`);
   // The camera was fitted to the frames: it looks at their middle, which projects to the canvas's centre.
   near(s.camera.target, [0, 0, 0.5], "camera target");
   const project = s.projector(WIDTH, HEIGHT);
@@ -145,6 +148,27 @@ check(!Scene3D.wants(channel(1, "arm.joint_state")), "a plain record refused");
   const clipped = project(behind, c.target);
   check(clipped !== null && clipped.every(Number.isFinite), "a segment through the eye's plane is clipped");
   near(clipped.slice(2), [WIDTH / 2, HEIGHT / 2], "the clipped segment keeps its end in front");
+}
+
+// Names never cover each other: a chain whose frames are a few pixels apart on screen, in any direction.
+{
+  const { s, canvas, sync, subscriptions } = scene();
+  s.visible = true;
+  sync([channel(1, "foxglove.FrameTransforms")]);
+  const chain = [tf("world", "f0", [0, 0, 0], IDENTITY)];
+  for (let i = 1; i < 12; i++) { chain.push(tf(`f${i - 1}`, `f${i}`, [0.004 * (i % 3), 0, 0.01], IDENTITY)); }
+  chain.push(tf("world", "far", [0, 0, 0.12], IDENTITY));
+  s.onMessage(subscriptions.get(1), JSON.stringify({ transforms: chain }));
+  s.frame();
+  const written = Object.entries(canvas.ctx.calls.at);
+  check(written.length === 14, `names written: ${written.length}`);
+  for (const [a, [ax, ay]] of written) {
+    for (const [b, [bx, by]] of written) {
+      const overlap = a !== b && Math.abs(ay - by) < LINE_PX && ax < bx + CHAR_PX * b.length
+          && bx < ax + CHAR_PX * a.length;
+      check(!overlap, `names ${a} at ${ax},${ay} and ${b} at ${bx},${by} overlap`);
+    }
+  }
 }
 
 console.log(`RESULT ${JSON.stringify({ checks })}`);

@@ -39,7 +39,7 @@ class Scene3dPageTest {
     static final int MIN_DIFFERING_PIXELS = 200;
     static final int SATURATION = 80;
     /** The checks scene3d-unit-test.mjs makes when it runs to its end. */
-    static final int MIN_UNIT_CHECKS = 32;
+    static final int MIN_UNIT_CHECKS = 229;
 
     /** Two links whose transforms a record carries, annotated as foxglove.FrameTransforms (issue 27). */
     static final String TWO_LINKS = """

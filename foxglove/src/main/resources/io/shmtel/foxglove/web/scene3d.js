@@ -20,7 +20,7 @@ const MAX_DEPTH = 64;               // deepest tree walked: a cycle in the trans
 const GRID_LINES = 10;              // grid lines each side of the centre
 const AXIS = { x: "#e0352b", y: "#23a337", z: "#2a62d8" };
 const LABEL_OFFSET_PX = 6;          // a frame's name, right of and above its origin
-const LABEL_LINE_PX = 14;           // names of frames closer than this on screen are stacked
+const LABEL_LINE_PX = 14;           // a line of names: names closer than this vertically must not overlap
 
 // Quaternion (x, y, z, w) → 3x3 rotation matrix, rows; a zero quaternion counts as the identity.
 function matrixOf(q) {
@@ -238,20 +238,25 @@ class Scene3D {
     for (const pose of frames.values()) {
       if (pose.parent !== null) { line(frames.get(pose.parent).origin, pose.origin, "#8a93a6", 3); }
     }
-    // Triads and names; names of frames drawn at (nearly) the same place go one under the other.
+    // Triads and names; a name that would cover one already written moves down a line until it does not.
     const axis = nice(this.camera.distance / 12);
     ctx.font = "12px system-ui, sans-serif";
-    const labels = [];
+    const labels = [];              // [x, y, width] of each name written
     for (const [name, pose] of frames) {
       ["x", "y", "z"].forEach((key, i) => {
         line(pose.origin, add(pose.origin, scale([0, 1, 2].map((r) => pose.rotation[r][i]), axis)), AXIS[key], 2);
       });
       const s = project(pose.origin, pose.origin);
       if (s) {
-        const stacked = labels.filter((l) => Math.hypot(l[0] - s[0], l[1] - s[1]) < LABEL_LINE_PX).length;
-        labels.push([s[0], s[1]]);
+        const x = s[0] + LABEL_OFFSET_PX;
+        const width = ctx.measureText(name).width;
+        let y = s[1] - LABEL_OFFSET_PX;
+        while (labels.some((l) => Math.abs(l[1] - y) < LABEL_LINE_PX && x < l[0] + l[2] && l[0] < x + width)) {
+          y += LABEL_LINE_PX;
+        }
+        labels.push([x, y, width]);
         ctx.fillStyle = "#1d2330";
-        ctx.fillText(name, s[0] + LABEL_OFFSET_PX, s[1] - LABEL_OFFSET_PX + stacked * LABEL_LINE_PX);
+        ctx.fillText(name, x, y);
       }
     }
     // Poses: an arrow along the pose's x axis, in its frame.
