@@ -9,6 +9,7 @@ import io.shmtel.schema.wellknown.WellKnownDef;
 import io.shmtel.schema.wellknown.WellKnownType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ final class WellKnownParser {
     static final String KEY = "wellKnown";
     static final String TYPE_KEY = "type";
     static final String FIELD_KEY = "field";
+    static final String PARENT_FRAME = "parent_frame_id";
+    static final String CHILD_FRAME = "child_frame_id";
     private static final List<String> VECTOR_COMPONENTS = List.of("x", "y", "z", "w");
 
     private final JsonProblems problems;
@@ -306,8 +309,10 @@ final class WellKnownParser {
         }
         List<Slot> members = WellKnownType.members(SlotKind.TRANSFORMS);
         List<Binding.Struct> items = new ArrayList<>();
+        Map<String, Integer> children = new HashMap<>();
         boolean ok = true;
-        for (Node element : array.elements()) {
+        for (int i = 0; i < array.elements().size(); i++) {
+            Node element = array.elements().get(i);
             if (element instanceof Node.ObjectNode obj && obj.get(TYPE_KEY) != null) {
                 Node.Member m = obj.members().get(TYPE_KEY);
                 problems.problem(m.keyLine(), m.keyColumn(), m.value().pointer(), "a transform of \"" + key
@@ -317,13 +322,35 @@ final class WellKnownParser {
                 continue;
             }
             Binding b = struct(key, element, members, WellKnownType.FRAME_TRANSFORM, refs);
-            if (b instanceof Binding.Struct s) {
+            if (b instanceof Binding.Struct s && oneParent(element, children, i)) {
                 items.add(s);
             } else {
                 ok = false;
             }
         }
         return ok ? new Binding.StructList(items) : null;
+    }
+
+    /**
+     * A transform of a tree joins two frames and gives its child frame its one parent: refused (false) when its
+     * constant child frame is its parent, or already the child of transform {@code children} names.
+     */
+    private boolean oneParent(Node element, Map<String, Integer> children, int index) {
+        if (!(element instanceof Node.ObjectNode obj) || !(obj.get(CHILD_FRAME) instanceof Node.StringNode child)) {
+            return true;
+        }
+        if (obj.get(PARENT_FRAME) instanceof Node.StringNode parent && parent.value().equals(child.value())) {
+            problems.problem(child, "\"" + CHILD_FRAME + "\" is \"" + child.value() + "\", the same as \""
+                    + PARENT_FRAME + "\": a transform joins two frames: name the child frame");
+            return false;
+        }
+        Integer first = children.putIfAbsent(child.value(), index);
+        if (first != null) {
+            problems.problem(child, "\"" + CHILD_FRAME + "\" \"" + child.value() + "\" is already the child of"
+                    + " transform " + first + "; a frame has one parent: give each transform its own child frame");
+            return false;
+        }
+        return true;
     }
 
     /** The sequences that go together have the same count; false after a problem. */

@@ -119,9 +119,10 @@ final class ReplayCommand implements Callable<Integer> {
                 targets.put(e.getKey(), new Target(p, new DynamicWriter(p.sink(plan.record().name()), plan.record()),
                         plan.record()));
             }
-            err.printf("replaying %d samples into %s at %sx%s%n", contents.messages().size(), publishers.keySet(), rate,
+            // the derived well-known messages and skipped channels are not replayed: not counted either
+            long total = contents.messages().stream().filter(m -> targets.containsKey(m.channelId())).count();
+            err.printf("replaying %d samples into %s at %sx%s%n", total, publishers.keySet(), rate,
                     loop ? ", looping" : "");
-            long total = contents.messages().size();
             do {
                 long first = contents.messages().get(0).publishTimeNs();
                 long start = System.nanoTime();

@@ -318,7 +318,7 @@ class McapRecordReplayTest {
                 writer.join();
             }
         }
-        checkWellKnown(file, "robot");
+        long recorded = checkWellKnown(file, "robot");
 
         // Replay republishes the record only (the regions carry the mappings); a second record derives them again.
         Path again = dir.resolve("again.mcap");
@@ -334,6 +334,9 @@ class McapRecordReplayTest {
         assertThat(replayed.code()).as(replayed.err()).isZero();
         assertThat(replayed.err()).contains("replay: 3 well-known channels", "robot/arm/JointState",
                 "derived from the recorded records, not replayed").doesNotContain("skipping channel");
+        assertThat(replayed.err()).as("the progress counts the replayed samples, not the derived messages")
+                .contains("replaying " + recorded + " samples", "replay [##########] 100 % (" + recorded + " of "
+                        + recorded + ")");
         assertThat(checkWellKnown(again, "again.robot")).as("samples recorded from the replay").isPositive();
     }
 

@@ -2,6 +2,7 @@ package io.shmtel.sensors.kinematics;
 
 import io.shmtel.schema.json.JsonProblems;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -74,11 +75,17 @@ public final class KinematicChain {
         double[] xyz = vector(required(map, where, "xyz"), where + ".xyz", "the joint's offset from the parent frame,"
                 + " metres");
         double[] axis = vector(required(map, where, "axis"), where + ".axis", "the joint's axis, e.g. [0, 0, 1]");
-        double length = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
-        if (length == 0) {
-            throw new IllegalArgumentException(where + ".axis is [0, 0, 0]: a joint turns about a direction;"
-                    + " give one such as [0, 0, 1]");
+        // scaled by its largest component first, so that the squares neither overflow (an axis of 1e308s gave a
+        // length of infinity and a zero axis, whose quaternion was not a unit one) nor underflow to 0
+        double largest = Math.max(Math.abs(axis[0]), Math.max(Math.abs(axis[1]), Math.abs(axis[2])));
+        if (largest == 0 || !Double.isFinite(largest)) {
+            throw new IllegalArgumentException(where + ".axis is " + Arrays.toString(axis) + ": a joint turns about"
+                    + " a direction; give one such as [0, 0, 1]");
         }
+        for (int c = 0; c < Quaternions.VECTOR; c++) {
+            axis[c] /= largest;
+        }
+        double length = Math.sqrt(axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]);
         for (int c = 0; c < Quaternions.VECTOR; c++) {
             axis[c] /= length;
         }

@@ -226,8 +226,8 @@ class KinematicsDriverTest {
         cases.put("short xyz", "links[0].xyz must be 3 numbers (the joint's offset from the parent frame, metres);"
                 + " found [0.0, 0.1]");
         cases.put("text axis", "links[0].axis must be 3 numbers (the joint's axis, e.g. [0, 0, 1]); found \"z\"");
-        cases.put("zero axis", "links[0].axis is [0, 0, 0]: a joint turns about a direction; give one such as"
-                + " [0, 0, 1]");
+        cases.put("zero axis", "links[0].axis is [0.0, 0.0, 0.0]: a joint turns about a direction; give one such"
+                + " as [0, 0, 1]");
         cases.put("bad joint", "links[0].joint must be an integer from 0 (an index into the source's joint angles);"
                 + " found -1.0");
         cases.put("bad base", "base must be 3 numbers (the base's x, y, z in the world, metres); found [1.0]");
@@ -252,6 +252,20 @@ class KinematicsDriverTest {
             }
             assertThatThrownBy(() -> create(p)).as(c.getKey()).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage(c.getValue());
+        }
+    }
+
+    /** An axis of any finite non-zero length is normalised to a unit one: huge and tiny ones too. */
+    @Test
+    void axesOfExtremeLengthsAreNormalised() {
+        for (List<Double> axis : List.of(List.of(1e308, 1e308, 0.0), List.of(1e-320, 0.0, 0.0),
+                List.of(0.0, 3e-200, 4e-200))) {
+            Map<String, Object> p = params("arm", List.of(link(List.of(0.0, 0.0, 0.1), axis)));
+            double[] unit = create(p).chain().links().get(0).axis();
+            assertThat(Math.sqrt(unit[0] * unit[0] + unit[1] * unit[1] + unit[2] * unit[2])).as(axis.toString())
+                    .isCloseTo(1.0, within(EPS));
+            assertThat(unit[0] * axis.get(0) + unit[1] * axis.get(1) + unit[2] * axis.get(2)).as("same direction")
+                    .isPositive();
         }
     }
 
