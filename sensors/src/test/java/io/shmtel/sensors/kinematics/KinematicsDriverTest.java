@@ -312,6 +312,8 @@ class KinematicsDriverTest {
     }
 
     /** Once its source is attached, a sample reads the angles and writes the tree without allocating. */
+    private static final int WARM_UP_ROUNDS = 10;
+
     @Test
     void aSampleAllocatesNothingOnceTheSourceIsAttached(RegionOptions options) throws Exception {
         var mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -326,13 +328,17 @@ class KinematicsDriverTest {
             driver.open(options);
             try {
                 long least = Long.MAX_VALUE;
-                for (int round = 0; round < 3; round++) {
+                // Rounds before the measured ones let the JIT compile the loop (interpreted code allocates
+                // temporaries that compiled code keeps in registers); the least of the measured rounds counts.
+                for (int round = -WARM_UP_ROUNDS; round < 3; round++) {
                     long before = mx.getThreadAllocatedBytes(thread);
                     for (int i = 0; i < 20_000; i++) {
                         driver.sample(w, i, i);
                         w.commit(i);
                     }
-                    least = Math.min(least, mx.getThreadAllocatedBytes(thread) - before);
+                    if (round >= 0) {
+                        least = Math.min(least, mx.getThreadAllocatedBytes(thread) - before);
+                    }
                 }
                 ByteBuffer snapshot = ByteBuffer.allocateDirect(r.slotLength()).order(ByteOrder.LITTLE_ENDIAN);
                 assertThat(new RingReader(ring, RingGeometry.of(r)).readLatest(snapshot)).isNotNegative();
