@@ -101,7 +101,9 @@ class HarnessTest {
                     .toList();
             assertThat(ordered).isSorted();
             JsonNode distribution = row.get("distribution");
-            assertThat(distribution.size()).isGreaterThan(2);
+            // At least its first point and 100 %: samples that all fall in one bucket (a tight floor) give just two.
+            assertThat(distribution.size()).as(row.get("id").asText() + " distribution " + distribution)
+                    .isGreaterThanOrEqualTo(2);
             assertThat(distribution.get(distribution.size() - 1).get(0).asDouble()).isEqualTo(100.0);
         }
         JsonNode rtt = find("shmtel-rtt");
