@@ -2,7 +2,6 @@ package io.shmtel.sensors.kinematics;
 
 import io.shmtel.schema.json.JsonProblems;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +14,9 @@ import java.util.Map;
  * revolute joint's origin and axis.
  */
 public final class KinematicChain {
+    /** Below this magnitude a whole double is written as an integer (2^53: every such integer is exact). */
+    private static final double WHOLE_LIMIT = 0x1p53;
+
     /** The keys a link object takes. */
     public static final List<String> LINK_KEYS = List.of("xyz", "axis", "joint");
 
@@ -79,7 +81,7 @@ public final class KinematicChain {
         // length of infinity and a zero axis, whose quaternion was not a unit one) nor underflow to 0
         double largest = Math.max(Math.abs(axis[0]), Math.max(Math.abs(axis[1]), Math.abs(axis[2])));
         if (largest == 0 || !Double.isFinite(largest)) {
-            throw new IllegalArgumentException(where + ".axis is " + Arrays.toString(axis) + ": a joint turns about"
+            throw new IllegalArgumentException(where + ".axis is " + asWritten(axis) + ": a joint turns about"
                     + " a direction; give one such as [0, 0, 1]");
         }
         for (int c = 0; c < Quaternions.VECTOR; c++) {
@@ -100,6 +102,17 @@ public final class KinematicChain {
             joint = n.intValue();
         }
         return new Link(xyz, axis, joint);
+    }
+
+    /** A vector as a file would write it: {@code [0, 0, 1e-320]}, whole numbers without ".0". */
+    private static String asWritten(double[] v) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int c = 0; c < v.length; c++) {
+            sb.append(c == 0 ? "" : ", ");
+            boolean whole = v[c] == Math.rint(v[c]) && Math.abs(v[c]) < WHOLE_LIMIT;
+            sb.append(whole ? Long.toString((long) v[c]) : Double.toString(v[c]));
+        }
+        return sb.append(']').toString();
     }
 
     private static Object required(Map<?, ?> map, String where, String key) {

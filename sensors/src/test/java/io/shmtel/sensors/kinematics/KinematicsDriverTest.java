@@ -226,7 +226,7 @@ class KinematicsDriverTest {
         cases.put("short xyz", "links[0].xyz must be 3 numbers (the joint's offset from the parent frame, metres);"
                 + " found [0.0, 0.1]");
         cases.put("text axis", "links[0].axis must be 3 numbers (the joint's axis, e.g. [0, 0, 1]); found \"z\"");
-        cases.put("zero axis", "links[0].axis is [0.0, 0.0, 0.0]: a joint turns about a direction; give one such"
+        cases.put("zero axis", "links[0].axis is [0, 0, 0]: a joint turns about a direction; give one such"
                 + " as [0, 0, 1]");
         cases.put("bad joint", "links[0].joint must be an integer from 0 (an index into the source's joint angles);"
                 + " found -1.0");
