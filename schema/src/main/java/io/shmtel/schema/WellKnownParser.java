@@ -24,6 +24,9 @@ import java.util.Set;
  * go to the schema file's {@link JsonProblems}, located, with the fix and "did you mean" hints.
  */
 final class WellKnownParser {
+    /** How far a constant quaternion's length may be from 1: four digits written, e.g. 0.7071, pass. */
+    private static final double UNIT_TOLERANCE = 1e-3;
+
     static final String KEY = "wellKnown";
     static final String TYPE_KEY = "type";
     static final String FIELD_KEY = "field";
@@ -81,7 +84,8 @@ final class WellKnownParser {
         type.slots().forEach(s -> keys.add(s.key()));
         problems.keys(obj, keys);
         Map<String, Binding> bindings = bindings(obj, type.slots(), type, refs);
-        if (bindings == null || !countsAgree(type, obj, bindings, refs)) {
+        if (bindings == null || !countsAgree(type, obj, bindings, refs)
+                || type == WellKnownType.FRAME_TRANSFORM && !oneParent(obj, new HashMap<>(), 0)) {
             return null;
         }
         return new WellKnownDef(type, bindings);
@@ -268,7 +272,29 @@ final class WellKnownParser {
             }
             items.add(item);
         }
+        if (kind == SlotKind.QUATERNION && !unitOrVariable(items)) {
+            problems.problem(value, "\"" + key + "\" is a constant rotation of length "
+                    + (float) length(items) + "; a rotation quaternion has length 1 (x, y, z, w): the identity is"
+                    + " [0, 0, 0, 1], 90 degrees about z [0, 0, 0.7071068, 0.7071068]");
+            return null;
+        }
         return new Binding.Vector(items);
+    }
+
+    /** True unless every item is a constant and together they are not a unit quaternion (within rounding). */
+    private static boolean unitOrVariable(List<Binding> items) {
+        return !items.stream().allMatch(b -> b instanceof Binding.Constant)
+                || Math.abs(length(items) - 1) <= UNIT_TOLERANCE;
+    }
+
+    private static double length(List<Binding> items) {
+        double squares = 0;
+        for (Binding b : items) {
+            if (b instanceof Binding.Constant c) {
+                squares += c.value() * c.value();
+            }
+        }
+        return Math.sqrt(squares);
     }
 
     private Binding struct(String key, Node value, List<Slot> members, WellKnownType owner, WellKnownFields refs) {
